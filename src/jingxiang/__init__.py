@@ -1,0 +1,1 @@
+"""镜享 Jingxiang: service platform for an industrial cluster."""
