@@ -1,0 +1,70 @@
+# 镜享 Jingxiang — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/jingxiang
+ENGINES := src/jingxiang/matching src/jingxiang/scheduling src/jingxiang/quality src/jingxiang/identifiers src/jingxiang/demo_data src/jingxiang/taxonomy
+export JINGXIANG_ENV ?= development
+
+.PHONY: install demo serve test lint check test-sqlite test-postgres test-browser bench-web bench-matching bench-scheduling clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11+ ($(PYTHON) not found)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Set up a SQLite database with the demo cluster, run a task worker beside the server, print logins.
+demo: install
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py compilemessages -v 0 2>/dev/null || true
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "镜享已启动 / Jingxiang is running: http://127.0.0.1:8000  (Ctrl+C 停止 / to stop)"
+	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py db_worker --interval 0.5 & WORKER=$$!; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	JINGXIANG_ENV=test $(BIN)/python manage.py check
+	JINGXIANG_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+	JINGXIANG_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-$$(head -c 24 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
+	  ALLOWED_HOSTS=jingxiang.example DATABASE_URL=sqlite:///:memory: \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test-sqlite: install
+	JINGXIANG_ENV=test $(BIN)/pytest -m "not browser" -n 2 -q
+
+test-postgres: install
+	@rc=0; bash scripts/require-service postgres || rc=$$?; \
+	  if [ $$rc -eq 1 ]; then exit 0; elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	  JINGXIANG_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -n 2 -q $(addprefix --ignore=,$(ENGINES))
+
+test-browser: install
+	@rc=0; bash scripts/require-service chromium || rc=$$?; \
+	  if [ $$rc -eq 1 ]; then exit 0; elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	  JINGXIANG_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q -p no:xdist
+
+test: lint check test-sqlite test-postgres test-browser
+	@echo "make test: all stages finished"
+
+bench-web: install
+	$(BIN)/python bench/web/run.py
+
+bench-matching: install
+	$(BIN)/python bench/matching/quality.py && $(BIN)/python bench/matching/speed.py
+
+bench-scheduling: install
+	$(BIN)/python bench/scheduling/run.py
+
+clean:
+	rm -rf var/jingxiang.sqlite3* var/media

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from jingxiang.organisations.api import OrganisationViewSet
+from jingxiang.talents.api import SkillViewSet, TalentViewSet
+
+router = DefaultRouter()
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("talents", TalentViewSet, basename="talent")
+router.register("skills", SkillViewSet, basename="skill")
+
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "运营后台"
+
+urlpatterns = [
+    path("", include("jingxiang.core.urls")),
+    path("accounts/", include("jingxiang.accounts.urls")),
+    path("organisations/", include("jingxiang.organisations.urls")),
+    path("talents/", include("jingxiang.talents.urls")),
+    path("jobs/", include("jingxiang.jobs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "jingxiang.core.errors.not_found"
+handler500 = "jingxiang.core.errors.server_error"
+handler403 = "jingxiang.core.errors.forbidden"

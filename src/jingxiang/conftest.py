@@ -1,0 +1,77 @@
+"""Personas: one logged-in user per role, as the house style asks (owner, member, outsider …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from jingxiang.organisations.models import OrganisationKind, Role
+from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, TalentFactory, UserFactory
+
+
+@dataclass
+class Cast:
+    firm: Any
+    other_firm: Any
+    lab: Any
+    town: Any
+    union: Any
+    firm_admin: Any
+    talent_officer: Any
+    member: Any
+    other_firm_admin: Any
+    lab_staff: Any
+    operator: Any
+    union_staff: Any
+    expert: Any
+    expert_user: Any
+    outsider: Any
+
+    def by_role(self) -> dict[str, Any]:
+        return {
+            "firm_admin": self.firm_admin,
+            "talent_officer": self.talent_officer,
+            "member": self.member,
+            "other_firm_admin": self.other_firm_admin,
+            "lab_staff": self.lab_staff,
+            "operator": self.operator,
+            "union_staff": self.union_staff,
+            "expert": self.expert_user,
+            "outsider": self.outsider,
+        }
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    firm = OrganisationFactory(name="临海市康波眼镜有限公司")
+    other_firm = OrganisationFactory(name="临海市远方光学有限公司")
+    lab = OrganisationFactory(name="东华大学检测实验室", kind=OrganisationKind.TESTING_LAB, uscc=None)
+    town = OrganisationFactory(name="杜桥镇人才服务中心", kind=OrganisationKind.GOVERNMENT, uscc=None)
+    union = OrganisationFactory(name="临海市眼镜行业工会", kind=OrganisationKind.UNION, uscc=None)
+
+    def member_of(username: str, organisation: Any, role: str) -> Any:
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, organisation=organisation, role=role)
+        return user
+
+    expert_user = UserFactory(username="expert")
+    expert = TalentFactory(name="林工", user=expert_user, home_organisation=other_firm)
+    return Cast(
+        firm=firm,
+        other_firm=other_firm,
+        lab=lab,
+        town=town,
+        union=union,
+        firm_admin=member_of("firm_admin", firm, Role.ORG_ADMIN),
+        talent_officer=member_of("talent_officer", firm, Role.TALENT_OFFICER),
+        member=member_of("member", firm, Role.MEMBER),
+        other_firm_admin=member_of("other_admin", other_firm, Role.ORG_ADMIN),
+        lab_staff=member_of("lab_staff", lab, Role.LAB_STAFF),
+        operator=member_of("operator", town, Role.OPERATOR),
+        union_staff=member_of("union_staff", union, Role.UNION_STAFF),
+        expert=expert,
+        expert_user=expert_user,
+        outsider=UserFactory(username="outsider"),
+    )

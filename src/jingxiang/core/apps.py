@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "jingxiang.core"
+    verbose_name = _("平台核心")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from jingxiang.core import navigation
+        from jingxiang.core.models import Notification
+
+        auditlog.register(Notification, include_fields=["read_at", "archived_at"])
+        navigation.register_core_items()

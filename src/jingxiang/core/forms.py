@@ -1,0 +1,68 @@
+"""Form fields that every app uses for Chinese identifiers and plain text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jingxiang.core.validators import clean_mobile, clean_resident_id, clean_uscc, reject_markup
+
+
+class PlainTextField(forms.CharField):
+    """A text field that refuses HTML/script with a clear message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(reject_markup)
+
+
+class PlainTextAreaField(PlainTextField):
+    widget = forms.Textarea(attrs={"rows": 4})
+
+
+class USCCField(forms.CharField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        return clean_uscc(value) if value else value
+
+
+class MobileField(forms.CharField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "tel")
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        return clean_mobile(value) if value else value
+
+
+class ResidentIdField(forms.CharField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 24)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        return clean_resident_id(value) if value else value
+
+
+class StyledFormMixin:
+    """Adds the house CSS class to every widget and marks required fields for screen readers too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            css = "input"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "checkbox"
+            elif isinstance(field.widget, forms.Select | forms.SelectMultiple):
+                css = "select"
+            field.widget.attrs.setdefault("class", css)
+            if field.required:
+                field.widget.attrs.setdefault("aria-required", "true")

@@ -1,0 +1,41 @@
+"""``manage.py load_demo``: the deterministic demo cluster, once per database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from jingxiang.core.demo import DEMO_PASSWORD, demo_loaded, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo cluster (public organisations, ~300 firms, 40 institutions, 600 talents, demo logins)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--seed", type=int, default=20250620)
+        parser.add_argument("--scale", type=int, default=1, help="10 loads ten times the data (benchmarks)")
+        parser.add_argument("--reset", action="store_true", help="flush the database first")
+
+    def handle(self, *args: Any, seed: int, scale: int, reset: bool, **options: Any) -> None:
+        if reset:
+            call_command("flush", interactive=False, verbosity=0)
+        if demo_loaded():
+            self.stdout.write("演示数据已存在,跳过加载 (demo data already loaded; use --reset to reload).")
+            context = None
+        else:
+            context = load_demo(seed=seed, scale=scale)
+            cluster = context.cluster
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已加载演示集群: {len(cluster.organisations)} 个机构, {len(cluster.talents)} 位人才."
+                )
+            )
+        self.stdout.write("")
+        self.stdout.write("演示账号 Demo logins (password / 密码: %s)" % DEMO_PASSWORD)
+        from jingxiang.demo_data import generate_cluster
+
+        personas = context.cluster.personas if context else generate_cluster(seed=seed, scale=1).personas
+        for persona in personas:
+            self.stdout.write(f"  {persona.username:<16} {persona.role!s:<15} {persona.name}")

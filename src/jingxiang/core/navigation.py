@@ -1,0 +1,78 @@
+"""The left-hand navigation, assembled from what each app registers in its ``AppConfig.ready``.
+
+Apps own their menu entries (and who sees them) so that adding an app never means editing a shared
+template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+VisibleTo = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    section: str | Promise
+    order: int = 100
+    visible: VisibleTo = field(default=lambda user: user.is_authenticated)
+    icon: str = "•"
+
+
+_items: list[NavItem] = []
+_attention_providers: list[Callable[[Any], list[dict[str, Any]]]] = []
+
+
+def register(*items: NavItem) -> None:
+    for item in items:
+        if item not in _items:
+            _items.append(item)
+
+
+def register_attention(provider: Callable[[Any], list[dict[str, Any]]]) -> None:
+    """Add a provider of 'needs your attention' cards for the home page.
+
+    A provider returns dicts with ``title``, ``count``, ``url`` and optional ``tone`` (waiting/ok/bad);
+    it must use a fixed number of queries.
+    """
+    if provider not in _attention_providers:
+        _attention_providers.append(provider)
+
+
+def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for item in sorted(_items, key=lambda it: it.order):
+        if not item.visible(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = url != "/" and current_path.startswith(url) or current_path == url
+        sections.setdefault(str(item.section), []).append(
+            {"label": item.label, "url": url, "icon": item.icon, "active": active}
+        )
+    return [{"title": title, "items": entries} for title, entries in sections.items()]
+
+
+def attention_for(user: Any) -> list[dict[str, Any]]:
+    cards: list[dict[str, Any]] = []
+    for provider in _attention_providers:
+        cards.extend(provider(user))
+    return cards
+
+
+def register_core_items() -> None:
+    register(
+        NavItem(_("工作台"), "core:home", _("常用"), order=0, icon="⌂"),
+        NavItem(_("通知"), "core:notifications", _("常用"), order=1, icon="✉"),
+        NavItem(_("后台任务"), "jobs:list", _("常用"), order=90, icon="⏱"),
+    )

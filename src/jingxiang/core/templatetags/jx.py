@@ -1,0 +1,90 @@
+"""House formats (shared/design/UI.md): money, 万 amounts, percentages, status tones, sort links."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+_TONES = {
+    "approved": "ok", "active": "ok", "succeeded": "ok", "pass": "ok", "valid": "ok", "signed": "ok",
+    "published": "ok", "completed": "ok", "closed": "grey", "archived": "grey",
+    "pending": "waiting", "queued": "waiting", "running": "waiting", "screening": "waiting", "draft": "grey",
+    "rejected": "bad", "failed": "bad", "fail": "bad", "revoked": "bad", "suspended": "bad", "disputed": "bad",
+}
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+@register.filter
+def money(value: Any) -> str:
+    """¥12,345.00"""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """Dashboard figures: 12,345 → 1.2万; below ten thousand shown in full."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    if abs(amount) >= 10000:
+        return f"{(amount / 10000).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}{_('万')}"
+    return f"{amount.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A fraction (0.123) as 12.3 %."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return f"{(amount * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def tone(status: Any) -> str:
+    return _TONES.get(str(status), "grey")
+
+
+@register.simple_tag
+def badge(status: Any, label: Any) -> str:
+    """A status badge: colour and word together, never colour alone."""
+    return format_html('<span class="badge badge-{}">{}</span>', _TONES.get(str(status), "grey"), label)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context: dict[str, Any], column: str, label: str) -> str:
+    current = context.get("sort", "")
+    query = context.get("query_nosort", "")
+    descending = current == column
+    target = f"-{column}" if descending else column
+    arrow = "▲" if current == column else "▼" if current == f"-{column}" else ""
+    prefix = f"{query}&" if query else ""
+    return format_html(
+        '<a href="?{}sort={}" class="sort" aria-sort="{}">{} {}</a>',
+        prefix, target, "ascending" if current == column else "descending" if arrow else "none", label, arrow,
+    )
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,60 @@
+"""Validators shared by forms, imports and the API."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript:|on\w+\s*=", re.IGNORECASE)
+
+
+def reject_markup(value: str) -> None:
+    """Refuse HTML or script in plain-text fields.
+
+    Output is escaped anyway; refusing it at input tells the person why their text looks wrong
+    instead of silently storing markup that other systems (Excel, PDFs, SMS) might not escape.
+    """
+    if value and _MARKUP.search(str(value)):
+        raise ValidationError(
+            _("请不要输入 HTML 标签或脚本(如 “<”、“javascript:”)。"), code="markup"
+        )
+
+
+def _identifier_message(error: object) -> str:
+    from django.utils.translation import get_language
+
+    language = (get_language() or "zh-hans").lower()
+    if language.startswith("zh"):
+        return str(getattr(error, "message_zh", "") or getattr(error, "message", error))
+    return str(getattr(error, "message", error))
+
+
+def clean_uscc(value: str) -> str:
+    """Validate a 统一社会信用代码 (GB 32100-2015 check character) and return its normal form."""
+    from jingxiang.identifiers import IdentifierError, validate_uscc
+
+    try:
+        return validate_uscc(value).code
+    except IdentifierError as error:
+        raise ValidationError(_identifier_message(error), code=error.code) from error
+
+
+def clean_mobile(value: str) -> str:
+    from jingxiang.identifiers import IdentifierError, validate_mobile
+
+    try:
+        return validate_mobile(value)
+    except IdentifierError as error:
+        raise ValidationError(_identifier_message(error), code=error.code) from error
+
+
+def clean_resident_id(value: str) -> str:
+    """Validate a 居民身份证号码 (GB 11643 check digit, real birth date) and return its normal form."""
+    from jingxiang.identifiers import IdentifierError, validate_resident_id
+
+    try:
+        return validate_resident_id(value).number
+    except IdentifierError as error:
+        raise ValidationError(_identifier_message(error), code=error.code) from error

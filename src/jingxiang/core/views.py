@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.html import escape
+from django.views.decorators.http import require_POST
+
+from jingxiang.core import navigation
+from jingxiang.core.listing import paginate
+from jingxiang.core.rendering import render_page
+from jingxiang.core.services import notifications_mark_read, personal_data_reveal
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render_page(request, "core/landing.html")
+    return render_page(request, "core/home.html", {"cards": navigation.attention_for(request.user)})
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = request.user.notifications.filter(archived_at__isnull=True)
+    return render_page(request, "core/notifications.html", {"page": paginate(request, notifications)})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    notifications_mark_read(user=request.user, notification_ids=ids or None)
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest) -> HttpResponse:
+    """Show one full personal value in place of its masked form; the access is logged."""
+    try:
+        value = personal_data_reveal(
+            user=request.user,
+            model_label=request.POST.get("model", ""),
+            object_id=request.POST.get("pk", ""),
+            field_name=request.POST.get("field", ""),
+            ip_address=request.META.get("REMOTE_ADDR"),
+            reason=request.POST.get("reason", ""),
+        )
+    except PermissionDenied:
+        return HttpResponse(status=404)
+    return HttpResponse(f'<span class="revealed" data-revealed="1">{escape(value)}</span>')
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Search organisations and talents at once, by name, pinyin or initials."""
+    from jingxiang.organisations.models import Organisation
+    from jingxiang.talents.models import Talent
+
+    query = request.GET.get("q", "").strip()[:100]
+    organisations = Organisation.objects.visible_to(request.user).search(query)[:10] if query else []
+    talents = Talent.objects.visible_to(request.user).search(query)[:10] if query else []
+    return render_page(
+        request, "core/search.html", {"q": query, "organisations": organisations, "talents": talents}
+    )

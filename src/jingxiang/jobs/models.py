@@ -1,0 +1,62 @@
+"""A record of one piece of background work, which the UI shows as a progress bar."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> JobQuerySet:
+        """People see the jobs they started; operators see all."""
+        from jingxiang.organisations.permissions import is_operator
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_operator(user):
+            return self
+        return self.filter(created_by=user)
+
+
+class Job(models.Model):
+    kind = models.CharField(_("任务类型"), max_length=50, db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    input_file = models.FileField(_("上传文件"), upload_to="jobs/input/%Y/%m/", blank=True)
+    output_file = models.FileField(_("结果文件"), upload_to="jobs/output/%Y/%m/", blank=True)
+    result_url = models.CharField(_("结果链接"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}

@@ -1,0 +1,334 @@
+"""Turning Chinese (and mixed Chinese/English) text into matching evidence.
+
+Three layers, each recorded so the final ranking can say *why*:
+
+1. terms: jieba segmentation (search mode, so "膜层附着力" also yields "附着力") with the industry
+   lexicon, stopwords dropped, every synonym variant rewritten to its canonical term;
+2. concepts: taxonomy skills credited by skill names/aliases, synonym groups, symptom triggers and
+   context-resolved ambiguous words (电镀 near 镜片 is lens coating, near 镜架 it is frame plating);
+3. context: hits of eyewear words versus words of other industries (food testing, camera optics,
+   hardware plating), used to damp profiles that only share generic words with a demand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import jieba
+
+from jingxiang.matching.knowledge import KnowledgeBase, Sense
+from jingxiang.matching.model import Demand, Supplier
+from jingxiang.matching.textnorm import normalise, normalise_term, sentences
+
+jieba.setLogLevel(60)
+
+SUPPLIER_TEXT_WEIGHT = 0.7
+"""Skills a profile merely mentions in prose count for less than skills it lists explicitly."""
+SKILL_FIELD_BOOST = 2.0
+"""Listed skills are repeated in the lexical document: they are the profile's own summary of itself."""
+SYMPTOM_TERM_WEIGHT = 0.6
+"""Expert terms added by a symptom link are inferred, so they weigh less than the owner's own words."""
+SECONDARY_SYMPTOM_SCALE = 0.35
+
+
+@dataclass
+class TextAnalysis:
+    """Evidence extracted from one text (or one whole profile/demand)."""
+
+    terms: dict[str, float] = field(default_factory=dict)
+    concepts: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    synonym_links: list[tuple[str, str]] = field(default_factory=list)
+    symptom_labels: list[str] = field(default_factory=list)
+    eyewear_hits: int = 0
+    off_domain: dict[str, int] = field(default_factory=dict)
+
+    def add_term(self, term: str, weight: float = 1.0) -> None:
+        self.terms[term] = self.terms.get(term, 0.0) + weight
+
+    def add_concept(self, code: str, weight: float, reason: str) -> None:
+        if weight > self.concepts.get(code, 0.0):
+            self.concepts[code] = weight
+        if reason not in self.reasons[code]:
+            self.reasons[code].append(reason)
+
+    def merge(self, other: TextAnalysis, *, concept_scale: float = 1.0, term_scale: float = 1.0) -> None:
+        for term, weight in other.terms.items():
+            self.add_term(term, weight * term_scale)
+        for code, weight in other.concepts.items():
+            for reason in other.reasons.get(code, []):
+                self.add_concept(code, weight * concept_scale, reason)
+        for link in other.synonym_links:
+            if link not in self.synonym_links:
+                self.synonym_links.append(link)
+        for label in other.symptom_labels:
+            if label not in self.symptom_labels:
+                self.symptom_labels.append(label)
+        self.eyewear_hits += other.eyewear_hits
+        for name, hits in other.off_domain.items():
+            self.off_domain[name] = self.off_domain.get(name, 0) + hits
+
+
+class PhraseFinder:
+    """Find which of many short phrases occur in a text, fast enough for 100,000 profiles.
+
+    A regular expression alternation of hundreds of literals is slow in CPython; instead the text's
+    characters and character pairs are looked up in a table of phrase prefixes, so the cost follows the
+    text's length, not the number of phrases.
+    """
+
+    def __init__(self, phrases: Iterable[str]):
+        self._by_prefix: dict[str, list[str]] = defaultdict(list)
+        self._single: set[str] = set()
+        for phrase in set(phrases):
+            if not phrase:
+                continue
+            if len(phrase) == 1:
+                self._single.add(phrase)
+            else:
+                self._by_prefix[phrase[:2]].append(phrase)
+
+    def find(self, text: str) -> set[str]:
+        found = self._single.intersection(text) if self._single else set()
+        by_prefix = self._by_prefix
+        for start in range(len(text) - 1):
+            candidates = by_prefix.get(text[start : start + 2])
+            if candidates:
+                for phrase in candidates:
+                    if text.startswith(phrase, start):
+                        found.add(phrase)
+        return found
+
+
+_tokenizers: dict[str, jieba.Tokenizer] = {}
+_tokenizer_lock = threading.Lock()
+
+
+def tokenizer_for(knowledge: KnowledgeBase) -> jieba.Tokenizer:
+    """One jieba tokenizer per lexicon version, shared: loading the dictionary takes about a second.
+
+    A private ``jieba.Tokenizer`` (not the global one) keeps our lexicon from leaking into other code
+    in the same process that uses jieba.
+    """
+    with _tokenizer_lock:
+        tokenizer = _tokenizers.get(knowledge.fingerprint)
+        if tokenizer is None:
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for word in sorted(knowledge.segmenter_words()):
+                # A high frequency makes the lexicon win over the general dictionary's splits.
+                tokenizer.add_word(word, freq=max(2000, tokenizer.suggest_freq(word, tune=False)))
+            _tokenizers[knowledge.fingerprint] = tokenizer
+        return tokenizer
+
+
+class Analyzer:
+    """Applies one KnowledgeBase to texts, suppliers and demands."""
+
+    def __init__(self, knowledge: KnowledgeBase):
+        self.knowledge = knowledge
+        self.tokenizer = tokenizer_for(knowledge)
+        trigger_parts = [
+            part for symptom in knowledge.symptoms for trigger in symptom.triggers for part in trigger
+        ]
+        self._trigger_finder = PhraseFinder(trigger_parts)
+        self._triggers_by_part: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+        for index, symptom in enumerate(knowledge.symptoms):
+            for trigger in symptom.triggers:
+                self._triggers_by_part[trigger[0]].append((index, trigger))
+        self._whole_terms = knowledge.segmenter_words()
+        self._dictionary = self.tokenizer.FREQ
+        self._off_domain_by_marker: dict[str, str] = {
+            marker: name for name, markers in knowledge.off_domain.items() for marker in markers
+        }
+
+    # -- text -------------------------------------------------------------------------------------
+    def segment(self, normalised_text: str) -> list[str]:
+        """jieba words, plus the dictionary sub-words of long general words ("生产管理" -> "管理").
+
+        Like jieba's search mode, except that lexicon terms stay whole: "减反射膜" must not also
+        produce "反射", or a profile writing "AR膜" would share fewer terms with one writing "减反射膜".
+        """
+        words = []
+        dictionary = self._dictionary
+        for word in self.tokenizer.cut(normalised_text, HMM=False):
+            words.append(word)
+            if len(word) > 2 and word not in self._whole_terms:
+                for size in (2, 3):
+                    for start in range(len(word) - size + 1):
+                        part = word[start : start + size]
+                        if part != word and dictionary.get(part):
+                            words.append(part)
+        return words
+
+    def tokens(self, normalised_text: str) -> list[str]:
+        """Segment normalised text into meaningful, canonical terms (order kept, duplicates kept)."""
+        knowledge = self.knowledge
+        result = []
+        for raw in self.segment(normalised_text):
+            token = raw.strip(" .-/,，、%#+")
+            if not token or token in knowledge.stopwords:
+                continue
+            if len(token) == 1 and token not in knowledge.single_char_terms:
+                continue
+            if token.isdigit():
+                continue
+            result.append(knowledge.variant_to_canonical.get(token, token))
+        return result
+
+    def analyze_text(self, text: str, *, concept_weight: float = 1.0) -> TextAnalysis:
+        """Extract terms, concepts (with reasons) and domain context from one free text."""
+        knowledge = self.knowledge
+        analysis = TextAnalysis()
+        normalised = normalise(text, knowledge.traditional)
+        if not normalised:
+            return analysis
+        raw_tokens = [
+            token for token in self.segment(normalised) if token.strip() and token not in knowledge.stopwords
+        ]
+        resolved_words: dict[str, Sense | None] = {}
+        sentence_list = sentences(normalised)
+        for raw in raw_tokens:
+            token = raw.strip(" .-/,，、%#+")
+            if not token or token in knowledge.stopwords or token.isdigit():
+                continue
+            if len(token) == 1 and token not in knowledge.single_char_terms:
+                continue
+            canonical = knowledge.variant_to_canonical.get(token, token)
+            if token in knowledge.senses or canonical in knowledge.senses:
+                word = token if token in knowledge.senses else canonical
+                if word not in resolved_words:
+                    resolved_words[word] = self._resolve_sense(word, sentence_list, normalised)
+                sense = resolved_words[word]
+                if sense is not None:
+                    analysis.add_term(sense.term or canonical)
+                    reason = f"歧义词 {token} 按上下文理解" + (f"（{sense.note}）" if sense.note else "")
+                    for code, weight in sense.skills.items():
+                        analysis.add_concept(code, weight * concept_weight, reason)
+                    continue
+            analysis.add_term(canonical)
+            if canonical != token:
+                link = (token, canonical)
+                if link not in analysis.synonym_links:
+                    analysis.synonym_links.append(link)
+            for code in knowledge.canonical_skills.get(canonical, ()):
+                reason = f"同义 {token}={canonical}" if canonical != token else f"术语 {token}"
+                analysis.add_concept(code, concept_weight, reason)
+            code = knowledge.skill_terms.get(token) or knowledge.skill_terms.get(canonical)
+            if code is not None and token not in knowledge.generic_terms:
+                analysis.add_concept(code, concept_weight, f"技能词 {token}")
+            if token in knowledge.eyewear_markers or canonical in knowledge.eyewear_markers:
+                analysis.eyewear_hits += 1
+            industry = self._off_domain_by_marker.get(token)
+            if industry is not None:
+                analysis.off_domain[industry] = analysis.off_domain.get(industry, 0) + 1
+        self._apply_symptoms(analysis, normalised, sentence_list, concept_weight)
+        return analysis
+
+    def _resolve_sense(self, word: str, sentence_list: list[str], whole: str) -> Sense | None:
+        """Pick the sense whose cues occur in the word's own sentence, else anywhere in the text."""
+        senses = self.knowledge.senses[word]
+        for scope in [sentence for sentence in sentence_list if word in sentence] + [whole]:
+            for sense in senses:
+                if any(cue in scope for cue in sense.cues):
+                    return sense
+        return None
+
+    def _apply_symptoms(
+        self, analysis: TextAnalysis, normalised: str, sentence_list: list[str], concept_weight: float
+    ) -> None:
+        present = self._trigger_finder.find(normalised)
+        if not present:
+            return
+        fired: set[int] = set()
+        symptoms = self.knowledge.symptoms
+        for part in present:
+            for index, trigger in self._triggers_by_part.get(part, ()):
+                if index in fired or not all(other in present for other in trigger):
+                    continue
+                veto = symptoms[index].not_with
+                if any(
+                    all(p in sentence for p in trigger) and not any(cue in sentence for cue in veto)
+                    for sentence in sentence_list
+                ):
+                    fired.add(index)
+        specific_fired = any(not symptoms[index].secondary for index in fired)
+        for index in sorted(fired):
+            symptom = symptoms[index]
+            # A vague complaint next to a specific one is mostly a consequence of it.
+            scale = SECONDARY_SYMPTOM_SCALE if symptom.secondary and specific_fired else 1.0
+            analysis.symptom_labels.append(symptom.label)
+            for code, weight in symptom.skills.items():
+                analysis.add_concept(code, weight * concept_weight * scale, f"症状 {symptom.label}")
+            for term in symptom.terms:
+                analysis.add_term(
+                    self.knowledge.variant_to_canonical.get(term, term), SYMPTOM_TERM_WEIGHT * scale
+                )
+
+    # -- records ----------------------------------------------------------------------------------
+    def resolve_skill(self, skill: str) -> tuple[str, ...]:
+        """Map a listed skill (a taxonomy code, a skill name, an alias or a synonym) to taxonomy codes."""
+        knowledge = self.knowledge
+        if skill in knowledge.skill_domain:
+            return (skill,)
+        term = normalise_term(skill, knowledge.traditional)
+        code = knowledge.skill_terms.get(term)
+        if code is not None:
+            return (code,)
+        canonical = knowledge.variant_to_canonical.get(term)
+        if canonical is not None and knowledge.canonical_skills.get(canonical):
+            return knowledge.canonical_skills[canonical]
+        return ()
+
+    def analyze_supplier(self, supplier: Supplier) -> TextAnalysis:
+        """Profile evidence: listed skills count fully, prose and symptoms a little less."""
+        knowledge = self.knowledge
+        analysis = TextAnalysis()
+        for skill in supplier.skills:
+            codes = self.resolve_skill(skill)
+            for code in codes:
+                analysis.add_concept(code, 1.0, f"技能 {knowledge.skill_label.get(code, code)}")
+            if skill in knowledge.skill_domain:
+                # A bare code carries no words of its own; its taxonomy name stands in for them.
+                label = normalise_term(knowledge.skill_label.get(skill, skill))
+                for token in self.tokens(label):
+                    analysis.add_term(token, SKILL_FIELD_BOOST)
+            elif not codes:
+                analysis.merge(self.analyze_text(skill, concept_weight=0.9), term_scale=SKILL_FIELD_BOOST)
+            if codes and skill not in knowledge.skill_domain:
+                for token in self.tokens(normalise(skill, knowledge.traditional)):
+                    analysis.add_term(token, SKILL_FIELD_BOOST)
+        prose = "。".join(part for part in (supplier.title, supplier.org, supplier.description) if part)
+        analysis.merge(self.analyze_text(prose, concept_weight=SUPPLIER_TEXT_WEIGHT))
+        return analysis
+
+    def analyze_demand(self, demand: Demand) -> TextAnalysis:
+        """Demand evidence: title and description, plus the skills its category leans to."""
+        analysis = self.analyze_text(f"{demand.title}。{demand.description}")
+        rule = self.knowledge.categories.get(demand.category)
+        if rule is not None:
+            for code, weight in rule.skills.items():
+                analysis.add_concept(code, weight, f"类别 {demand.category}")
+        return analysis
+
+    def region_path(self, region: str) -> list[str]:
+        """The region and its ancestors, most specific first ("杜桥" -> 杜桥, 临海, 台州, 浙江)."""
+        regions = self.knowledge.regions
+        place = normalise_term(region or "", self.knowledge.traditional)
+        # Profiles write "浙江临海", "临海市杜桥镇": take the most specific known place named in the text.
+        if place not in regions:
+            named = [known for known in regions if known in place]
+            depth = {known: len(self._ancestors(known)) for known in named}
+            place = max(named, key=lambda known: (depth[known], known)) if named else place
+        return self._ancestors(place) if place else []
+
+    def _ancestors(self, place: str) -> list[str]:
+        path = [place]
+        regions = self.knowledge.regions
+        while place in regions and regions[place] != place and len(path) < 8:
+            place = regions[place]
+            path.append(place)
+        return path

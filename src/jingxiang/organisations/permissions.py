@@ -1,0 +1,147 @@
+"""Who may see and change organisations, and the role predicates every other app builds on.
+
+Roles come from active memberships in approved organisations. They are read once per request and
+cached on the user object, so pages that ask many role questions still run a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jingxiang.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+)
+
+_CACHE_ATTR = "_jingxiang_roles"
+
+
+def _roles(user: Any) -> frozenset[tuple[int, str, str, str]]:
+    """(organisation id, role, organisation kind, organisation status) for the user's active memberships."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            Membership.objects.active()
+            .filter(user=user, organisation__archived_at__isnull=True)
+            .values_list("organisation_id", "role", "organisation__kind", "organisation__status")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles (after memberships change within the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _approved(user: Any) -> set[tuple[int, str]]:
+    return {(org, role) for org, role, _kind, status in _roles(user) if status == OrganisationStatus.APPROVED}
+
+
+def is_operator(user: Any) -> bool:
+    """Platform operators (town service centre, alliance secretariat) and superusers."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(role == Role.OPERATOR for _org, role in _approved(user))
+
+
+def is_union_staff(user: Any) -> bool:
+    return any(role == Role.UNION_STAFF for _org, role in _approved(user))
+
+
+def has_any_membership(user: Any) -> bool:
+    return bool(_roles(user))
+
+
+def organisation_ids(user: Any, *roles: str) -> set[int]:
+    """Organisations where the user has one of ``roles`` (any role when none given), approved or not."""
+    return {org for org, role, _kind, _status in _roles(user) if not roles or role in roles}
+
+
+def approved_organisation_ids(user: Any, *roles: str) -> set[int]:
+    return {org for org, role in _approved(user) if not roles or role in roles}
+
+
+def firm_ids(user: Any, *roles: str) -> set[int]:
+    """Approved firms the user acts for."""
+    return {
+        org
+        for org, role, kind, status in _roles(user)
+        if kind == OrganisationKind.FIRM
+        and status == OrganisationStatus.APPROVED
+        and (not roles or role in roles)
+    }
+
+
+def is_org_admin(user: Any, organisation_id: int) -> bool:
+    return (organisation_id, Role.ORG_ADMIN) in {(o, r) for o, r, _k, _s in _roles(user)}
+
+
+def is_approved_member(user: Any) -> bool:
+    """Anyone acting for an approved organisation, or an operator."""
+    return is_operator(user) or bool(_approved(user))
+
+
+def access_organisation(user: Any, pk: int, *, write: bool = False) -> Organisation:
+    """Return the organisation if the user may see it (or change it, with ``write``); 404 otherwise.
+
+    Writing is for operators and the organisation's own admins. "Not found" and "forbidden" look the same.
+    """
+    organisation = Organisation.objects.visible_to(user).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    if write and not (is_operator(user) or is_org_admin(user, organisation.pk)):
+        raise Http404
+    return organisation
+
+
+def may_manage_members(user: Any, organisation: Organisation) -> bool:
+    return is_operator(user) or is_org_admin(user, organisation.pk)
+
+
+def may_reveal_contact(user: Any, organisation: Organisation) -> bool:
+    return is_operator(user) or organisation.pk in organisation_ids(user)
+
+
+def attention_cards(user: Any) -> list[dict[str, Any]]:
+    cards: list[dict[str, Any]] = []
+    if is_operator(user):
+        pending = Organisation.objects.filter(status=OrganisationStatus.PENDING, archived_at__isnull=True).count()
+        cards.append(
+            {
+                "title": _("待审核的入驻申请"),
+                "count": pending,
+                "url": reverse("organisations:review_queue"),
+                "tone": "waiting" if pending else "ok",
+            }
+        )
+    for org_id, _role, _kind, status in _roles(user):
+        if status == OrganisationStatus.PENDING:
+            cards.append(
+                {
+                    "title": _("本机构入驻申请审核中"),
+                    "count": None,
+                    "url": reverse("organisations:detail", args=[org_id]),
+                    "tone": "waiting",
+                }
+            )
+        elif status == OrganisationStatus.REJECTED:
+            cards.append(
+                {
+                    "title": _("入驻申请未通过,请查看原因"),
+                    "count": None,
+                    "url": reverse("organisations:detail", args=[org_id]),
+                    "tone": "bad",
+                }
+            )
+    return cards

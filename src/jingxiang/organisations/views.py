@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jingxiang.core.listing import ExportColumn, apply_sort, export_queryset, paginate, query_without, wants_export
+from jingxiang.core.rendering import render_page
+from jingxiang.core.selectors import audit_timeline
+from jingxiang.identifiers import mask_mobile
+from jingxiang.organisations import services
+from jingxiang.organisations.filters import OrganisationFilter
+from jingxiang.organisations.forms import MemberAddForm, OrganisationFieldsForm, RegistrationForm, ReviewForm
+from jingxiang.organisations.models import Membership, Organisation, OrganisationStatus
+from jingxiang.organisations.permissions import (
+    access_organisation,
+    is_operator,
+    may_manage_members,
+    may_reveal_contact,
+    organisation_ids,
+)
+from jingxiang.organisations.services import ORGANISATION_FIELDS
+
+EXPORT_COLUMNS = (
+    ExportColumn(_("名称"), lambda o: o.name),
+    ExportColumn(_("类型"), lambda o: o.get_kind_display()),
+    ExportColumn(_("统一社会信用代码"), lambda o: o.uscc or ""),
+    ExportColumn(_("区域"), lambda o: o.region),
+    ExportColumn(_("地址"), lambda o: o.address),
+    ExportColumn(_("规模"), lambda o: o.get_size_display()),
+    ExportColumn(_("员工人数"), lambda o: o.employee_count),
+    ExportColumn(_("主营产品"), lambda o: o.main_products),
+    ExportColumn(_("联系人"), lambda o: o.contact_name),
+    ExportColumn(_("联系电话"), lambda o: mask_mobile(o.contact_mobile)),
+    ExportColumn(_("入驻状态"), lambda o: o.get_status_display()),
+)
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    queryset = Organisation.objects.visible_to(request.user)
+    filterset = OrganisationFilter(request.GET, queryset=queryset)
+    queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset, sort = apply_sort(request, queryset, ["name", "created_at", "employee_count", "region"], "name")
+    if wants_export(request):
+        return export_queryset("organisations", queryset, EXPORT_COLUMNS)
+    page = paginate(request, queryset)
+    return render_page(
+        request,
+        "organisations/list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "sort": sort,
+            "query": query_without(request, "page"),
+            "query_nosort": query_without(request, "page", "sort"),
+            "is_operator": is_operator(request.user),
+        },
+        partial="organisations/_table.html",
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk)
+    can_manage = may_manage_members(request.user, organisation)
+    members = (
+        list(organisation.memberships.select_related("user").order_by("-is_active", "role")) if can_manage else []
+    )
+    return render_page(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "can_manage": can_manage,
+            "can_review": is_operator(request.user) and organisation.status == OrganisationStatus.PENDING,
+            "can_reveal": may_reveal_contact(request.user, organisation),
+            "timeline": audit_timeline(organisation) if can_manage else [],
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+def organisation_mine(request: HttpRequest) -> HttpResponse:
+    ids = sorted(organisation_ids(request.user))
+    if len(ids) == 1:
+        return redirect("organisations:detail", pk=ids[0])
+    return redirect(reverse("organisations:list"))
+
+
+def organisation_register(request: HttpRequest) -> HttpResponse:
+    """Public sign-up of a firm or institution; the applicant is logged in and sees the review status."""
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, organisation = services.organisation_register(data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="jingxiang.accounts.backends.MobileOrUsernameBackend")
+            messages.success(request, _("申请已提交,平台运营人员审核后会通知您。"))
+            return redirect("organisations:detail", pk=organisation.pk)
+    return render_page(request, "organisations/register.html", {"form": form})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk, write=True)
+    initial = {field: getattr(organisation, field) for field in ORGANISATION_FIELDS}
+    form = OrganisationFieldsForm(request.POST or None, initial=initial, instance=organisation)
+    if not is_operator(request.user):
+        form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            if organisation.status == OrganisationStatus.REJECTED:
+                services.organisation_resubmit(actor=request.user, organisation=organisation, data=form.cleaned_data)
+                messages.success(request, _("已重新提交审核。"))
+            else:
+                services.organisation_update(actor=request.user, organisation=organisation, data=form.cleaned_data)
+                messages.success(request, _("已保存。"))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("organisations:detail", pk=organisation.pk)
+    return render_page(request, "organisations/edit.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not is_operator(request.user):
+        raise Http404
+    pending = Organisation.objects.filter(status=OrganisationStatus.PENDING, archived_at__isnull=True).order_by(
+        "created_at"
+    )
+    return render_page(request, "organisations/review_queue.html", {"page": paginate(request, pending)})
+
+
+@login_required
+@require_POST
+def organisation_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_operator(request.user):
+        raise Http404
+    organisation = access_organisation(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organisation_review(
+                actor=request.user,
+                organisation=organisation,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("审核结果已保存并通知申请人。"))
+            return redirect("organisations:review_queue")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("organisations:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_operator(request.user):
+        raise Http404
+    organisation = access_organisation(request.user, pk)
+    services.organisation_archive(actor=request.user, organisation=organisation)
+    messages.success(request, _("已归档。归档的机构不再出现在名录中,历史记录保留。"))
+    return redirect("organisations:list")
+
+
+@login_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk, write=True)
+    form = MemberAddForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(actor=request.user, organisation=organisation, data=form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
+        else:
+            messages.success(request, _("已添加成员。"))
+            return redirect("organisations:detail", pk=organisation.pk)
+    return render_page(request, "organisations/member_add.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_POST
+def member_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk, write=True)
+    membership = Membership.objects.filter(pk=membership_pk, organisation=organisation).first()
+    if membership is None:
+        raise Http404
+    try:
+        services.membership_end(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已停用该成员身份。"))
+    return redirect("organisations:detail", pk=organisation.pk)

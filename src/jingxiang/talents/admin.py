@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentSkill
+
+
+@admin.register(SkillDomain)
+class SkillDomainAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "sort_order"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "domain", "is_active"]
+    list_filter = ["domain", "is_active"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # switch a skill off instead; talents' records refer to it
+
+
+class TalentSkillInline(admin.TabularInline):
+    model = TalentSkill
+    extra = 0
+
+
+@admin.register(Talent)
+class TalentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "level", "home_organisation", "shares_talent", "archived_at"]
+    list_filter = ["kind", "shares_talent", "think_tank"]
+    search_fields = ["name", "search_text"]
+    raw_id_fields = ["user", "home_organisation"]
+    exclude = ["resident_id"]
+    readonly_fields = ["search_text"]
+    inlines = [TalentSkillInline]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.refresh_search_text()
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentKind
+
+
+class TalentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
+    kind = django_filters.ChoiceFilter(label=_("人才类别"), choices=TalentKind.choices, empty_label=_("全部类别"))
+    domain = django_filters.ModelChoiceFilter(
+        label=_("技能领域"), queryset=SkillDomain.objects.all(), field_name="skills__domain", distinct=True,
+        empty_label=_("全部领域"),
+    )
+    skill = django_filters.ModelChoiceFilter(
+        label=_("技能"), queryset=Skill.objects.filter(is_active=True), field_name="skills", distinct=True,
+        empty_label=_("全部技能"),
+    )
+    region = django_filters.CharFilter(label=_("区域"), lookup_expr="icontains")
+    shares_talent = django_filters.BooleanFilter(label=_("参与互聘共享"))
+    available = django_filters.BooleanFilter(label=_("有空余时间"), method="filter_available")
+
+    class Meta:
+        model = Talent
+        fields = ["q", "kind", "domain", "skill", "region", "shares_talent"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.search(value)
+
+    def filter_available(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        if value is None:
+            return queryset
+        return queryset.filter(monthly_hours__gt=0) if value else queryset.filter(monthly_hours=0)

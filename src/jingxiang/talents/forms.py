@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jingxiang.core.forms import MobileField, PlainTextAreaField, PlainTextField, ResidentIdField, StyledFormMixin
+from jingxiang.organisations.models import Organisation
+from jingxiang.talents.models import Gender, Skill, Talent, TalentKind
+
+
+class TalentForm(StyledFormMixin, forms.Form):
+    name = PlainTextField(label=_("姓名"), max_length=50)
+    gender = forms.ChoiceField(label=_("性别"), choices=[("", "—"), *Gender.choices], required=False)
+    kind = forms.ChoiceField(label=_("人才类别"), choices=TalentKind.choices)
+    title = PlainTextField(label=_("职称/职务"), max_length=50, required=False)
+    level = PlainTextField(label=_("层级/荣誉"), max_length=50, required=False, help_text=_("如:大国工匠、高级技师、教授"))
+    home_organisation = forms.ModelChoiceField(
+        label=_("所在单位"), queryset=Organisation.objects.none(), required=False, empty_label=_("独立(无单位)")
+    )
+    region = PlainTextField(label=_("区域"), max_length=50, required=False)
+    mobile = MobileField(label=_("手机号"), required=False)
+    resident_id = ResidentIdField(label=_("身份证号"), required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    description = PlainTextAreaField(label=_("简介"), max_length=3000, required=False)
+    hourly_rate = forms.DecimalField(
+        label=_("服务费率(元/小时)"), min_value=Decimal("0"), max_digits=10, decimal_places=2, required=False
+    )
+    monthly_hours = forms.IntegerField(label=_("每月可共享小时"), min_value=0, max_value=400, required=False)
+    shares_talent = forms.BooleanField(label=_("参与互聘共享"), required=False)
+    think_tank = forms.BooleanField(label=_("共享人才智库成员"), required=False)
+    skills = forms.ModelMultipleChoiceField(
+        label=_("技能"),
+        queryset=Skill.objects.filter(is_active=True).select_related("domain"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Any, instance: Talent | None = None, **kwargs: Any
+    ) -> None:
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        self.fields["home_organisation"].queryset = organisations
+
+    def clean_resident_id(self) -> str:
+        value = self.cleaned_data.get("resident_id") or ""
+        if value:
+            clash = Talent.objects.filter(resident_id=value)
+            if self.instance is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(_("该身份证号已登记在另一份人才档案中。"), code="duplicate_resident_id")
+        return value
+
+    def skill_levels(self) -> dict[Skill, int]:
+        existing: dict[int, int] = {}
+        if self.instance is not None:
+            existing = {link.skill_id: link.level for link in self.instance.talent_skills.all()}
+        return {skill: existing.get(skill.pk, 3) for skill in self.cleaned_data.get("skills", [])}

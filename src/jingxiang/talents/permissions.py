@@ -1,0 +1,42 @@
+"""Who may see, change and reveal talent profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from jingxiang.organisations.models import Role
+from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.talents.models import Talent
+
+
+def has_talent_profile(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and Talent.objects.filter(user=user).exists()
+
+
+def may_edit(user: Any, talent: Talent) -> bool:
+    """Operators, the talent themself, and admins of the talent's home organisation."""
+    if is_operator(user):
+        return True
+    if talent.user_id is not None and talent.user_id == getattr(user, "pk", None):
+        return True
+    return talent.home_organisation_id in approved_organisation_ids(user, Role.ORG_ADMIN)
+
+
+def may_create_for(user: Any, organisation_id: int | None) -> bool:
+    if is_operator(user):
+        return True
+    return organisation_id is not None and organisation_id in approved_organisation_ids(user, Role.ORG_ADMIN)
+
+
+def may_reveal_personal(user: Any, talent: Talent) -> bool:
+    """Full mobile/ID numbers: operators, the person themself, and their home organisation's admins."""
+    return may_edit(user, talent)
+
+
+def access_talent(user: Any, pk: int, *, write: bool = False) -> Talent:
+    talent = Talent.objects.visible_to(user).select_related("home_organisation", "user").filter(pk=pk).first()
+    if talent is None or (write and not may_edit(user, talent)):
+        raise Http404
+    return talent

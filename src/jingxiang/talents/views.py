@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jingxiang.core.listing import ExportColumn, apply_sort, export_queryset, paginate, query_without, wants_export
+from jingxiang.core.rendering import render_page
+from jingxiang.core.selectors import audit_timeline
+from jingxiang.organisations.models import Organisation, Role
+from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.talents import services
+from jingxiang.talents.filters import TalentFilter
+from jingxiang.talents.forms import TalentForm
+from jingxiang.talents.models import SkillDomain, Talent, TalentSkill
+from jingxiang.talents.permissions import access_talent, may_create_for, may_edit, may_reveal_personal
+from jingxiang.talents.services import TALENT_FIELDS
+
+
+def _skills_text(talent: Talent) -> str:
+    return "; ".join(f"{link.skill.name}:{link.level}" for link in talent.talent_skills.all())
+
+
+EXPORT_COLUMNS = (
+    ExportColumn(_("姓名"), lambda t: t.name),
+    ExportColumn(_("人才类别"), lambda t: t.get_kind_display()),
+    ExportColumn(_("职称/职务"), lambda t: t.title),
+    ExportColumn(_("层级/荣誉"), lambda t: t.level),
+    ExportColumn(_("所在单位"), lambda t: t.home_organisation.name if t.home_organisation else _("独立")),
+    ExportColumn(_("区域"), lambda t: t.region),
+    ExportColumn(_("技能"), _skills_text),
+    ExportColumn(_("手机号"), lambda t: t.masked_mobile),
+    ExportColumn(_("服务费率(元/小时)"), lambda t: t.hourly_rate),
+    ExportColumn(_("每月可共享小时"), lambda t: t.monthly_hours),
+    ExportColumn(_("参与互聘共享"), lambda t: _("是") if t.shares_talent else _("否")),
+)
+
+
+def _talent_queryset(user: object):  # type: ignore[no-untyped-def]
+    return Talent.objects.visible_to(user).select_related("home_organisation").prefetch_related(
+        Prefetch("talent_skills", queryset=TalentSkill.objects.select_related("skill").order_by("-level"))
+    )
+
+
+@login_required
+def talent_list(request: HttpRequest) -> HttpResponse:
+    queryset = _talent_queryset(request.user)
+    filterset = TalentFilter(request.GET, queryset=queryset)
+    queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset, sort = apply_sort(request, queryset, ["name", "created_at", "monthly_hours", "hourly_rate"], "name")
+    if wants_export(request):
+        return export_queryset("talents", queryset, EXPORT_COLUMNS)
+    return render_page(
+        request,
+        "talents/list.html",
+        {
+            "filterset": filterset,
+            "page": paginate(request, queryset),
+            "sort": sort,
+            "query": query_without(request, "page"),
+            "query_nosort": query_without(request, "page", "sort"),
+            "can_create": is_operator(request.user) or bool(approved_organisation_ids(request.user, Role.ORG_ADMIN)),
+        },
+        partial="talents/_table.html",
+    )
+
+
+@login_required
+def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    talent = access_talent(request.user, pk)
+    can_edit = may_edit(request.user, talent)
+    links = list(talent.talent_skills.select_related("skill__domain").order_by("-level"))
+    return render_page(
+        request,
+        "talents/detail.html",
+        {
+            "talent": talent,
+            "skill_links": links,
+            "can_edit": can_edit,
+            "can_reveal": may_reveal_personal(request.user, talent),
+            "timeline": audit_timeline(talent) if can_edit else [],
+        },
+    )
+
+
+def _organisations_for(user: object):  # type: ignore[no-untyped-def]
+    if is_operator(user):
+        return Organisation.objects.approved()
+    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, Role.ORG_ADMIN))
+
+
+@login_required
+def talent_create(request: HttpRequest) -> HttpResponse:
+    organisations = _organisations_for(request.user)
+    if not is_operator(request.user) and not organisations.exists():
+        raise Http404
+    initial = {"home_organisation": organisations.first()} if not is_operator(request.user) else {}
+    form = TalentForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data.get(field) for field in TALENT_FIELDS}
+        if not may_create_for(request.user, data["home_organisation"].pk if data["home_organisation"] else None):
+            form.add_error("home_organisation", _("只能为您管理的机构添加人才。"))
+        else:
+            try:
+                talent = services.talent_create(actor=request.user, data=data, skill_levels=form.skill_levels())
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
+            else:
+                messages.success(request, _("已添加人才档案。"))
+                return redirect("talents:detail", pk=talent.pk)
+    return render_page(request, "talents/form.html", {"form": form, "talent": None})
+
+
+@login_required
+def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    talent = access_talent(request.user, pk, write=True)
+    organisations = _organisations_for(request.user)
+    if talent.home_organisation_id:
+        organisations = organisations | Organisation.objects.filter(pk=talent.home_organisation_id)
+    initial = {field: getattr(talent, field) for field in TALENT_FIELDS}
+    initial["skills"] = list(talent.skills.all())
+    form = TalentForm(request.POST or None, organisations=organisations, initial=initial, instance=talent)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data.get(field) for field in TALENT_FIELDS}
+        try:
+            services.talent_update(actor=request.user, talent=talent, data=data, skill_levels=form.skill_levels())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("talents:detail", pk=talent.pk)
+    return render_page(request, "talents/form.html", {"form": form, "talent": talent})
+
+
+@login_required
+@require_POST
+def talent_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    talent = access_talent(request.user, pk, write=True)
+    services.talent_archive(actor=request.user, talent=talent)
+    messages.success(request, _("已归档。"))
+    return redirect("talents:list")
+
+
+@login_required
+def talent_me(request: HttpRequest) -> HttpResponse:
+    talent = Talent.objects.filter(user=request.user).first()
+    if talent is None:
+        raise Http404
+    return redirect("talents:detail", pk=talent.pk)
+
+
+@login_required
+def skill_catalogue(request: HttpRequest) -> HttpResponse:
+    domains = SkillDomain.objects.prefetch_related("skills")
+    return render_page(request, "talents/skills.html", {"domains": domains, "is_operator": is_operator(request.user)})

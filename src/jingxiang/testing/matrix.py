@@ -1,0 +1,61 @@
+"""Role-matrix checks: every route visited as every persona and as an anonymous visitor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.test import Client
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class RouteCase:
+    """One route and the personas allowed to use it; everyone else must get ``denied_status``.
+
+    ``url`` may be a callable taking the cast, for routes with ids. Allowed personas must get one of
+    ``ok_status``. Anonymous visitors are redirected to the login page unless listed in ``allowed``.
+    """
+
+    name: str
+    url: str | Callable[[Any], str]
+    allowed: frozenset[str]
+    method: str = "get"
+    data: dict[str, Any] | Callable[[Any], dict[str, Any]] = field(default_factory=dict)
+    ok_status: tuple[int, ...] = (200,)
+    denied_status: tuple[int, ...] = (404,)
+    anonymous_status: tuple[int, ...] = (302,)
+
+
+def check_matrix(cast: Any, cases: Iterable[RouteCase]) -> list[str]:
+    """Return every mismatch as a readable line (empty when the matrix holds)."""
+    problems: list[str] = []
+    personas = {**cast.by_role(), ANONYMOUS: None}
+    for case in cases:
+        url = case.url(cast) if callable(case.url) else case.url
+        for persona_name, user in personas.items():
+            client = Client(raise_request_exception=True)
+            if user is not None:
+                client.force_login(user)
+            data = case.data(cast) if callable(case.data) else case.data
+            response = getattr(client, case.method)(url, data)
+            if persona_name in case.allowed:
+                expected = case.ok_status
+            elif persona_name == ANONYMOUS:
+                expected = case.anonymous_status
+            else:
+                expected = case.denied_status
+            if response.status_code not in expected:
+                problems.append(
+                    f"{case.method.upper()} {url} ({case.name}) as {persona_name}: "
+                    f"got {response.status_code}, expected {expected}"
+                )
+    return problems
+
+
+ALL_LOGGED_IN = frozenset(
+    {"firm_admin", "talent_officer", "member", "other_firm_admin", "lab_staff", "operator", "union_staff", "expert", "outsider"}
+)
+APPROVED = ALL_LOGGED_IN - {"outsider"}
