@@ -7,9 +7,6 @@ from typing import Any
 
 import pytest
 
-from jingxiang.organisations.models import OrganisationKind, Role
-from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, TalentFactory, UserFactory
-
 
 @dataclass
 class Cast:
@@ -45,6 +42,10 @@ class Cast:
 
 @pytest.fixture
 def cast(db: Any) -> Cast:
+    # Imported here so the pure engines' tests run without Django (`pytest -p no:django`).
+    from jingxiang.organisations.models import OrganisationKind, Role
+    from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, TalentFactory, UserFactory
+
     firm = OrganisationFactory(name="临海市康波眼镜有限公司")
     other_firm = OrganisationFactory(name="临海市远方光学有限公司")
     lab = OrganisationFactory(name="东华大学检测实验室", kind=OrganisationKind.TESTING_LAB, uscc=None)
@@ -75,3 +76,67 @@ def cast(db: Any) -> Cast:
         expert_user=expert_user,
         outsider=UserFactory(username="outsider"),
     )
+
+
+# Browser tests ------------------------------------------------------------------------------------
+# Playwright drives Debian's Chromium (/usr/bin/chromium); `make test-browser` makes sure it exists.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+SCREENSHOT_DIR = "var/screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _new_page(browser: Any, *, phone: bool) -> Any:
+    viewport = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    """A desktop-sized page (1366×900)."""
+    page = _new_page(browser, phone=False)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Any:
+    """A phone-sized page (390×844) for the mobile journeys."""
+    page = _new_page(browser, phone=True)
+    yield page
+    page.context.close()
+
+
+def login(page: Any, base_url: str, username: str, password: str = "correct-horse-9") -> None:
+    """Log in through the real form, as a person would."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base_url}/**")
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Keep a picture of the page for people to look at (var/screenshots)."""
+    import pathlib
+
+    pathlib.Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=f"{SCREENSHOT_DIR}/{name}.png", full_page=True)

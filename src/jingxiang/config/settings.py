@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "jingxiang.jobs",
     "jingxiang.organisations",
     "jingxiang.talents",
+    "jingxiang.demands",
+    "jingxiang.sharing",
+    "jingxiang.events",
+    "jingxiang.academy",
+    "jingxiang.lab",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,5 @@ urlpatterns = [
     path("reveal/", views.reveal, name="reveal"),
     path("health/", views.health, name="health"),
     path("search/", views.search, name="search"),
+    path("verify/<slug:kind>/<str:code>/", views.verify, name="verify"),
 ]

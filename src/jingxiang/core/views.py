@@ -73,3 +73,22 @@ def search(request: HttpRequest) -> HttpResponse:
     return render_page(
         request, "core/search.html", {"q": query, "organisations": organisations, "talents": talents}
     )
+
+
+def verify(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """Public verification page for a printed document (certificate, report, agreement, brand code).
+
+    A tampered or unknown code shows a clear "not found" answer and never reveals what exists.
+    """
+    from jingxiang.core.documents import verification_kind
+
+    entry = verification_kind(kind)
+    normalised = code.strip().upper()[:64]
+    context = entry.lookup(normalised) if entry is not None and normalised.isalnum() else None
+    if context is None:
+        return render_page(
+            request, "core/verify.html", {"found": False, "code": normalised, "kind_title": entry.title if entry else ""},
+            status=404,
+        )
+    context = {"found": True, "code": normalised, "kind_title": entry.title, **context}
+    return render_page(request, entry.template, context)

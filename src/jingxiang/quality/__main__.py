@@ -15,7 +15,13 @@ from pathlib import Path
 
 from jingxiang.quality.engine import describe_document, item_catalogue, judge, product_types
 from jingxiang.quality.model import CaseRejectedError, Problem
-from jingxiang.quality.rules import RuleRegistry, RulesInvalidError, validate_rules_text
+from jingxiang.quality.rules import (
+    RuleRegistry,
+    RulesInvalidError,
+    load_rules_document,
+    normalise_designation,
+    validate_rules_text,
+)
 
 EXIT_OK = 0
 EXIT_REJECTED = 2
@@ -74,8 +80,17 @@ def _validate(arguments: argparse.Namespace) -> int:
             for problem in validate_rules_text(text, path)
         ]
     if not problems:
+        # Also check the files against the built-in editions (overlapping periods in a series),
+        # leaving out a built-in edition that a file re-declares: that file would replace it.
+        documents = [load_rules_document(_read(path), path) for path in arguments.files]
+        replaced = {normalise_designation(document.designation) for document in documents}
+        kept = [
+            document
+            for document in RuleRegistry.builtin().documents
+            if normalise_designation(document.designation) not in replaced
+        ]
         try:
-            _registry(arguments.files)
+            RuleRegistry([*kept, *documents])
         except RulesInvalidError as error:
             problems = error.problems
     if problems:

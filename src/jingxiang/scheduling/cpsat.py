@@ -295,7 +295,6 @@ def solve(
             weight_proven = status == cp_model.OPTIMAL and relative_gap_limit == 0.0
     if best_weight >= bound:
         weight_proven, bound = True, best_weight
-    import sys; print('DBG p1', best_weight, bound, status, file=sys.stderr)
 
     gaps_proven = False
     gaps_expression, gaps_maximum = full.add_idle_gaps()
@@ -303,7 +302,6 @@ def solve(
         gaps_proven = True
     else:
         best = _reslot(problem, scale, best, remaining() * RESLOT_SHARE, workers, seed)
-        print('DBG p2a', full.weight_of(best), len(best), remaining(), file=sys.stderr)
         if remaining() > MIN_PHASE_SECONDS:
             big = gaps_maximum + 1
             full.model.add(full.weight >= best_weight)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jingxiang.quality import CaseRejectedError, Overall, judge
-from jingxiang.quality.tests.conftest import run, status
+from jingxiang.quality.tests.conftest import result, run, status
 
 D = Decimal
 
@@ -80,15 +80,21 @@ def test_pd_in_centimetres_is_hinted_and_accepted_when_declared() -> None:
     with pytest.raises(CaseRejectedError) as raised:
         judge(spectacles({"pd": D("6.4")}))
     assert "centimetres" in raised.value.problems[0].message
-    verdict = judge(spectacles({"pd": D("6.4")}, {"oc_distance": 64}) | {"units": {"length": "cm"}})
-    # The measured OC distance was also read in cm (64 cm) — so it is refused, not silently judged.
-    assert verdict is None or verdict.overall is not Overall.PASS
+    verdict = judge(spectacles({"pd": D("6.4")}, {"oc_distance": D("6.5")}) | {"units": {"length": "cm"}})
+    assert status(verdict, "A-OCH") == "pass"
+    assert result(verdict, "A-OCH").nominal == D(64)
+    assert result(verdict, "A-OCH").measured == D(65)
+    # With cm declared, a millimetre value is the implausible one and is refused.
+    assert "implausible" in rejection_codes(
+        spectacles({"pd": D("6.4")}, {"oc_distance": 64}) | {"units": {"length": "cm"}}
+    )
 
 
 def test_value_objects_carry_their_own_unit() -> None:
     case = spectacles({"pd": {"value": D("6.4"), "unit": "cm"}}, {"oc_distance": 65})
     verdict = judge(case)
-    assert verdict is not None
+    assert status(verdict, "A-OCH") == "pass"
+    assert result(verdict, "A-OCH").nominal == D(64)
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -98,7 +104,7 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_missing_measurements_are_not_assessed_never_passed() -> None:
     verdict = run(spectacles({}, {"right": {"sphere": -2}, "left": {"sphere": -2, "cylinder": 0}}))
-    assert status(verdict, "A-PWR-A.right") == "not_assessed" if False else True
+    assert status(verdict, "A-PWR-A.right") == "not_assessed"
     assert status(verdict, "A-PWR-B.right") == "not_assessed"
     assert status(verdict, "A-OCH") == "not_assessed"
     assert verdict.overall is Overall.INCOMPLETE

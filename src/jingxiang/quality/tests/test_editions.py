@@ -29,8 +29,8 @@ def assembled(date: str, standard: str = "GB 13511.1", oc_distance: str = "66.5"
         "test_date": date,
         "nominal": {"right": lens, "left": lens, "pd": 64},
         "measured": {
-            "right": {"sphere": D("-3.00"), "cylinder": 0},
-            "left": {"sphere": D("-3.00"), "cylinder": 0},
+            "right": {"sphere": D("-3.00"), "cylinder": 0, "oc_monocular": D(oc_distance) / 2},
+            "left": {"sphere": D("-3.00"), "cylinder": 0, "oc_monocular": D(oc_distance) / 2},
             "oc_distance": D(oc_distance),
             "vertical_difference": 0,
         },
@@ -50,7 +50,9 @@ def new_edition_text() -> str:
     text = text.replace("effective_from: 2012-02-01", "effective_from: 2026-03-01")
     text = text.replace("effective_until: 2026-02-28", "effective_until: null")
     text = text.replace("mandatory: true\n  effective_from", "mandatory: false\n  effective_from")
-    return text.replace('{band: "(2.00, 4.00]", tolerance: 3.0, unit: mm}', '{band: "(2.00, 4.00]", tolerance: 2.0, unit: mm}')
+    return text.replace(
+        '{band: "(2.00, 4.00]", tolerance: 3.0, unit: mm}', '{band: "(2.00, 4.00]", tolerance: 2.0, unit: mm}'
+    )
 
 
 @pytest.mark.parametrize(
@@ -86,9 +88,10 @@ def test_uploaded_edition_is_validated_loaded_and_chosen_by_date() -> None:
     # 2.5 mm off: inside ±3.0 (2011) but outside the uploaded file's ±2.0.
     assert before.overall.value == "pass"
     assert on.overall.value == "fail"
-    assert [entry["designation"] for entry in standards_for("assembled_spectacles", on=on.test_date, registry=registry)] == [
-        "GB/T 13511.1-2025"
-    ]
+    assert [
+        entry["designation"]
+        for entry in standards_for("assembled_spectacles", on=on.test_date, registry=registry)
+    ] == ["GB/T 13511.1-2025"]
 
 
 def test_uploaded_edition_overlapping_an_existing_one_is_refused() -> None:
@@ -164,10 +167,15 @@ def test_the_only_standard_in_force_is_chosen_when_none_is_named() -> None:
 
 
 def test_catalogue_lists_fields_for_result_entry() -> None:
-    entries = {entry.rule_id: entry.to_dict() for entry in item_catalogue("assembled_spectacles", "GB 13511.1-2011")}
+    entries = {
+        entry.rule_id: entry.to_dict() for entry in item_catalogue("assembled_spectacles", "GB 13511.1-2011")
+    }
     assert "R-OC" not in entries
     assert entries["A-OCH"]["mandatory"] is True
-    assert {field["name"] for field in entries["A-OCH"]["measured_fields"]} == {"oc_distance", "horizontal_prism_total"}
+    assert {field["name"] for field in entries["A-OCH"]["measured_fields"]} == {
+        "oc_distance",
+        "horizontal_prism_total",
+    }
     assert {field["name"] for field in entries["A-PWR-A"]["nominal_fields"]} == {"sphere", "cylinder"}
     assert entries["A-PWR-A"]["sides"] == ["right", "left"]
     assert entries["A-AX"]["certainty"] == "V"

@@ -30,7 +30,14 @@ def test_malformed_intervals_are_refused(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("first", "second", "difference"),
-    [("179", "1", "2"), ("1", "179", "2"), ("0", "180", "0"), ("90", "0", "90"), ("10", "100", "90"), ("175", "5", "10")],
+    [
+        ("179", "1", "2"),
+        ("1", "179", "2"),
+        ("0", "180", "0"),
+        ("90", "0", "90"),
+        ("10", "100", "90"),
+        ("175", "5", "10"),
+    ],
 )
 def test_axis_difference_wraps_on_the_180_degree_circle(first: str, second: str, difference: str) -> None:
     assert axis_difference(Decimal(first), Decimal(second)) == Decimal(difference)

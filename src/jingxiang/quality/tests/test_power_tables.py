@@ -161,14 +161,20 @@ def test_cylinder_tolerance_b_at_every_row_and_column_edge(key: str, cylinder: s
         assert status(verdict, "L-PWR-B.lens") == expected, (key, cylinder, measured_cylinder)
 
 
-@pytest.mark.parametrize(("key", "cylinder", "tolerance"), _cylinder_cases(PROGRESSIVE_KEYS, PROGRESSIVE_B_ROWS))
+@pytest.mark.parametrize(
+    ("key", "cylinder", "tolerance"), _cylinder_cases(PROGRESSIVE_KEYS, PROGRESSIVE_B_ROWS)
+)
 def test_progressive_cylinder_table_is_its_own(key: str, cylinder: str, tolerance: str) -> None:
     sphere = _sphere_for(D(key), D(cylinder))
     assert sphere is not None
     nominal = {"sphere": sphere, "cylinder": -D(cylinder), "axis": 90, "addition": 2}
-    inside = run(lens_case(nominal, nominal | {"cylinder": -D(cylinder) - D(tolerance)}, "progressive_spectacles"))
+    inside = run(
+        lens_case(nominal, nominal | {"cylinder": -D(cylinder) - D(tolerance)}, "progressive_spectacles")
+    )
     outside = run(
-        lens_case(nominal, nominal | {"cylinder": -D(cylinder) - D(tolerance) - STEP}, "progressive_spectacles")
+        lens_case(
+            nominal, nominal | {"cylinder": -D(cylinder) - D(tolerance) - STEP}, "progressive_spectacles"
+        )
     )
     assert status(inside, "P-PWR-B.right") == "pass"
     assert status(outside, "P-PWR-B.right") == "fail"
@@ -176,12 +182,21 @@ def test_progressive_cylinder_table_is_its_own(key: str, cylinder: str, toleranc
 
 @pytest.mark.parametrize(
     ("key", "tolerance"),
-    [("6.00", "0.12"), ("6.25", "0.18"), ("9.00", "0.18"), ("12.00", "0.18"), ("12.25", "0.25"), ("20.25", "0.37")],
+    [
+        ("6.00", "0.12"),
+        ("6.25", "0.18"),
+        ("9.00", "0.18"),
+        ("12.00", "0.18"),
+        ("12.25", "0.25"),
+        ("20.25", "0.37"),
+    ],
 )
 def test_progressive_meridian_table_is_looser_than_single_vision(key: str, tolerance: str) -> None:
     nominal = {"sphere": -D(key), "cylinder": 0, "addition": 2}
     inside = run(lens_case(nominal, nominal | {"sphere": -D(key) + D(tolerance)}, "progressive_spectacles"))
-    outside = run(lens_case(nominal, nominal | {"sphere": -D(key) + D(tolerance) + STEP}, "progressive_spectacles"))
+    outside = run(
+        lens_case(nominal, nominal | {"sphere": -D(key) + D(tolerance) + STEP}, "progressive_spectacles")
+    )
     assert status(inside, "P-PWR-A.right.meridian_1") == "pass"
     assert status(outside, "P-PWR-A.right.meridian_1") == "fail"
 
@@ -214,8 +229,16 @@ def test_measured_in_the_other_cylinder_form_is_transposed(
 
 
 def test_nominal_in_plus_form_and_measured_in_minus_form_agree() -> None:
-    minus = run(lens_case({"sphere": -2, "cylinder": -1, "axis": 90}, {"sphere": D("-2.10"), "cylinder": -1, "axis": 90}))
-    plus = run(lens_case({"sphere": -3, "cylinder": 1, "axis": 180}, {"sphere": D("-2.10"), "cylinder": -1, "axis": 90}))
+    minus = run(
+        lens_case(
+            {"sphere": -2, "cylinder": -1, "axis": 90}, {"sphere": D("-2.10"), "cylinder": -1, "axis": 90}
+        )
+    )
+    plus = run(
+        lens_case(
+            {"sphere": -3, "cylinder": 1, "axis": 180}, {"sphere": D("-2.10"), "cylinder": -1, "axis": 90}
+        )
+    )
     assert [item.status for item in minus.items] == [item.status for item in plus.items]
     assert minus.overall == plus.overall
 
@@ -233,20 +256,33 @@ def test_centre_thickness(deviation: str, expected: str) -> None:
 )
 def test_progressive_addition_band_edge(addition: str, deviation: str, expected: str) -> None:
     nominal = {"sphere": 1, "cylinder": 0, "addition": D(addition)}
-    verdict = run(lens_case(nominal, nominal | {"addition": D(addition) + D(deviation)}, "progressive_spectacles"))
+    verdict = run(
+        lens_case(nominal, nominal | {"addition": D(addition) + D(deviation)}, "progressive_spectacles")
+    )
     assert status(verdict, "P-ADD.right") == expected
 
 
 @pytest.mark.parametrize(
     ("cylinder", "tolerance"),
-    [("0.25", "16"), ("0.50", "9"), ("0.75", "6"), ("1.00", "4"), ("1.50", "4"), ("1.75", "3"), ("2.50", "3"), ("2.75", "2")],
+    [
+        ("0.25", "16"),
+        ("0.50", "9"),
+        ("0.75", "6"),
+        ("1.00", "4"),
+        ("1.50", "4"),
+        ("1.75", "3"),
+        ("2.50", "3"),
+        ("2.75", "2"),
+    ],
 )
 def test_progressive_axis_bands(cylinder: str, tolerance: str) -> None:
     nominal = {"sphere": 1, "cylinder": -D(cylinder), "axis": 5, "addition": 2}
     # 5° minus the tolerance crosses 0° and wraps to the top of the circle.
     wrapped = D(185) - D(tolerance) if D(tolerance) > 5 else D(5) - D(tolerance)
     inside = run(lens_case(nominal, nominal | {"axis": wrapped}, "progressive_spectacles"))
-    outside = run(lens_case(nominal, nominal | {"axis": wrapped - 1 if wrapped > 0 else 179}, "progressive_spectacles"))
+    outside = run(
+        lens_case(nominal, nominal | {"axis": wrapped - 1 if wrapped > 0 else 179}, "progressive_spectacles")
+    )
     assert status(inside, "P-AX.right") == "pass"
     assert status(outside, "P-AX.right") == "fail"
 

@@ -98,9 +98,13 @@ def test_plano_lenses_never_fail_centration_by_prentice() -> None:
     [("1.00", "3.0"), ("1.25", "2.0"), ("2.00", "2.0"), ("2.25", "1.5"), ("4.00", "1.5"), ("4.25", "1.0")],
 )
 def test_single_side_is_half_the_oc_tolerance(key: str, tolerance: str) -> None:
-    inside = run(spectacles(key, {"right": {"oc_monocular": 32 + D(tolerance)}, "left": {"oc_monocular": 32}}))
+    inside = run(
+        spectacles(key, {"right": {"oc_monocular": 32 + D(tolerance)}, "left": {"oc_monocular": 32}})
+    )
     outside = run(
-        spectacles(key, {"right": {"oc_monocular": 32 - D(tolerance) - D("0.1")}, "left": {"oc_monocular": 32}})
+        spectacles(
+            key, {"right": {"oc_monocular": 32 - D(tolerance) - D("0.1")}, "left": {"oc_monocular": 32}}
+        )
     )
     assert status(inside, "A-OCS.right") == "pass"
     assert status(outside, "A-OCS.right") == "fail"
@@ -146,7 +150,13 @@ def test_single_side_prism_band_is_indicative_until_confirmed() -> None:
 
 @pytest.mark.parametrize(
     ("key", "limit", "unit"),
-    [("0.75", "3.0", "mm"), ("1.00", "3.0", "mm"), ("1.25", "2.0", "mm"), ("2.50", "2.0", "mm"), ("2.75", "1.0", "mm")],
+    [
+        ("0.75", "3.0", "mm"),
+        ("1.00", "3.0", "mm"),
+        ("1.25", "2.0", "mm"),
+        ("2.50", "2.0", "mm"),
+        ("2.75", "1.0", "mm"),
+    ],
 )
 def test_vertical_difference_band_edges(key: str, limit: str, unit: str) -> None:
     def heights(difference: Decimal) -> dict[str, Any]:
@@ -193,7 +203,9 @@ def test_axis_bands_with_wrap_around(cylinder: str, tolerance: str) -> None:
     inside_axis = (nominal_axis + int(tolerance)) % 180
     outside_axis = (nominal_axis + int(tolerance) + 1) % 180
     inside = run(spectacles("-2", {"right": {"axis": inside_axis}}, cylinder=-D(cylinder), axis=nominal_axis))
-    outside = run(spectacles("-2", {"right": {"axis": outside_axis}}, cylinder=-D(cylinder), axis=nominal_axis))
+    outside = run(
+        spectacles("-2", {"right": {"axis": outside_axis}}, cylinder=-D(cylinder), axis=nominal_axis)
+    )
     assert status(inside, "A-AX.right") == "pass"
     assert result(inside, "A-AX.right").deviation == D(tolerance)
     assert status(outside, "A-AX.right") == "fail"
@@ -230,7 +242,9 @@ def test_multifocal_addition_only_when_prescribed() -> None:
     assert result(verdict, "A-ADD.right").indicative
 
 
-def readers(measured: dict[str, Any], *, marked: int = 62, sphere: str = "2.00", date: str | None = None) -> dict[str, Any]:
+def readers(
+    measured: dict[str, Any], *, marked: int = 62, sphere: str = "2.00", date: str | None = None
+) -> dict[str, Any]:
     lens = {"sphere": D(sphere)}
     case: dict[str, Any] = {
         "product_type": "ready_made_readers",
@@ -247,7 +261,9 @@ def readers(measured: dict[str, Any], *, marked: int = 62, sphere: str = "2.00",
     return case
 
 
-@pytest.mark.parametrize(("oc", "expected"), [("64.0", "pass"), ("60.0", "pass"), ("64.1", "fail"), ("59.9", "fail")])
+@pytest.mark.parametrize(
+    ("oc", "expected"), [("64.0", "pass"), ("60.0", "pass"), ("64.1", "fail"), ("59.9", "fail")]
+)
 def test_readers_oc_distance_against_marked_value(oc: str, expected: str) -> None:
     assert status(run(readers({"oc_distance": D(oc)})), "R-OC") == expected
 

@@ -85,7 +85,11 @@ def test_category_4_needs_the_not_for_driving_marking_and_skips_road_use() -> No
 
 @pytest.mark.parametrize(
     ("field", "rule", "limit"),
-    [("q_red", "S-DRV-3-RED", "0.80"), ("q_yellow", "S-DRV-3-YELLOW", "0.80"), ("q_green", "S-DRV-3-GREEN", "0.60")],
+    [
+        ("q_red", "S-DRV-3-RED", "0.80"),
+        ("q_yellow", "S-DRV-3-YELLOW", "0.80"),
+        ("q_green", "S-DRV-3-GREEN", "0.60"),
+    ],
 )
 def test_traffic_signal_quotients_on_the_limit(field: str, rule: str, limit: str) -> None:
     on_limit = run(sunglasses("20", 2, **(GOOD_ROAD_USE | {field: D(limit)})))
@@ -101,18 +105,24 @@ def test_blue_quotient_is_indicative() -> None:
     assert status(verdict, "S-DRV-3-BLUE") == "fail"
     assert result(verdict, "S-DRV-3-BLUE").indicative
     assert verdict.overall is Overall.PASS
-    confirmed = run(sunglasses("20", 2, **(GOOD_ROAD_USE | {"q_blue": D("0.39")})) | {"confirmed_rules": ["S-DRV-3-BLUE"]})
+    confirmed = run(
+        sunglasses("20", 2, **(GOOD_ROAD_USE | {"q_blue": D("0.39")})) | {"confirmed_rules": ["S-DRV-3-BLUE"]}
+    )
     assert confirmed.overall is Overall.FAIL
 
 
 def test_road_use_items_do_not_apply_when_marked_not_for_driving() -> None:
-    verdict = run(sunglasses("20", 2, **(GOOD_ROAD_USE | {"q_red": D("0.5"), "marked_not_for_driving": True})))
+    verdict = run(
+        sunglasses("20", 2, **(GOOD_ROAD_USE | {"q_red": D("0.5"), "marked_not_for_driving": True}))
+    )
     assert status(verdict, "S-DRV-3-RED") == "not_applicable"
 
 
 @pytest.mark.parametrize(("spectral", "expected"), [("4.00", "pass"), ("3.99", "fail")])
 def test_spectral_transmittance_475_650_at_least_a_fifth_of_tv(spectral: str, expected: str) -> None:
-    verdict = run(sunglasses("20", 2, **(GOOD_ROAD_USE | {"min_spectral_transmittance_475_650": D(spectral)})))
+    verdict = run(
+        sunglasses("20", 2, **(GOOD_ROAD_USE | {"min_spectral_transmittance_475_650": D(spectral)}))
+    )
     assert status(verdict, "S-DRV-2") == expected
 
 
@@ -126,18 +136,34 @@ def test_night_driving_claim_needs_75_percent(tv: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("tv", "category", "uvb_limit", "uva_limit"),
-    [("50", 1, "2.50", "50"), ("30", 2, "1.50", "15"), ("19", 2, "1.0", "9.5"), ("10", 3, "1.0", "5"), ("5", 4, "1.0", "2.5")],
+    [
+        ("50", 1, "2.50", "50"),
+        ("30", 2, "1.50", "15"),
+        ("19", 2, "1.0", "9.5"),
+        ("10", 3, "1.0", "5"),
+        ("5", 4, "1.0", "2.5"),
+    ],
 )
 def test_uv_limits_by_category(tv: str, category: int, uvb_limit: str, uva_limit: str) -> None:
     base = GOOD_ROAD_USE | {"marked_not_for_driving": category == 4}
-    on_limit = run(sunglasses(tv, category, **(base | {"uvb_transmittance": D(uvb_limit), "uva_transmittance": D(uva_limit)})))
+    on_limit = run(
+        sunglasses(
+            tv, category, **(base | {"uvb_transmittance": D(uvb_limit), "uva_transmittance": D(uva_limit)})
+        )
+    )
     assert status(on_limit, "S-UV-B") == "pass"
     assert status(on_limit, "S-UV-A") == "pass"
     above = run(
         sunglasses(
             tv,
             category,
-            **(base | {"uvb_transmittance": D(uvb_limit) + D("0.01"), "uva_transmittance": D(uva_limit) + D("0.01")}),
+            **(
+                base
+                | {
+                    "uvb_transmittance": D(uvb_limit) + D("0.01"),
+                    "uva_transmittance": D(uva_limit) + D("0.01"),
+                }
+            ),
         )
     )
     assert status(above, "S-UV-B") == "fail"
@@ -220,7 +246,9 @@ def goggles(tv: str, **measured: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(("tv", "expected"), [("8", "pass"), ("3.01", "pass"), ("8.01", "fail"), ("3", "fail")])
+@pytest.mark.parametrize(
+    ("tv", "expected"), [("8", "pass"), ("3.01", "pass"), ("8.01", "fail"), ("3", "fail")]
+)
 def test_high_altitude_profile_requires_category_4(tv: str, expected: str) -> None:
     verdict = run(goggles(tv))
     assert status(verdict, "HA-CAT4") == expected
@@ -234,7 +262,12 @@ def test_high_altitude_profile_requires_not_for_driving_marking() -> None:
 
 
 def frame(**measured: Any) -> dict[str, Any]:
-    values = {"nickel_release": D("0.2"), "bridge_permanent_deformation": D("1"), "bridge_intact": True, **measured}
+    values = {
+        "nickel_release": D("0.2"),
+        "bridge_permanent_deformation": D("1"),
+        "bridge_intact": True,
+        **measured,
+    }
     return {
         "product_type": "frame",
         "standard": "GB/T 14214-2019",

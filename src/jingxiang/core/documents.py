@@ -1,0 +1,267 @@
+"""Printable documents: PDFs with correct Chinese text and a QR code that anyone can verify.
+
+Every printed document of the platform (agreements, statements, certificates, test reports, agendas,
+brand authorisations) is built here, so they share one look, one font policy and one verification
+scheme:
+
+* Fonts: a TrueType CJK font is embedded when one is installed (``PDF_CJK_FONT`` or WenQuanYi Zen Hei
+  from Debian's ``fonts-wqy-zenhei``); otherwise reportlab's built-in ``STSong-Light`` CID font is
+  used, which every PDF reader renders without embedding.
+* Verification: each document carries a random, unguessable code. ``/verify/<kind>/<code>/`` is a
+  public page (no login) that shows only what the owning app decides is public.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from xml.sax.saxutils import escape
+
+_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+
+
+@cache
+def cjk_font_name() -> str:
+    """Register and return the name of the font used for Chinese text."""
+    configured = getattr(settings, "PDF_CJK_FONT", "")
+    for candidate in ([configured] if configured else []) + list(_FONT_CANDIDATES):
+        path = Path(candidate)
+        if path.is_file():
+            try:
+                font = TTFont("JXChinese", str(path), subfontIndex=0) if path.suffix == ".ttc" else TTFont(
+                    "JXChinese", str(path)
+                )
+            except Exception:  # noqa: BLE001 - any unreadable font file just means "try the next one"
+                continue
+            pdfmetrics.registerFont(font)
+            return "JXChinese"
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def new_verification_code() -> str:
+    """An unguessable public code (about 72 bits), safe in URLs and easy to read aloud in groups."""
+    return secrets.token_hex(9).upper()
+
+
+def verification_url(kind: str, code: str) -> str:
+    from django.urls import reverse
+
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("core:verify", args=[kind, code])
+
+
+def qr_png(data: str, *, scale: int = 4) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def qr_svg(data: str, *, scale: int = 4) -> str:
+    """Inline SVG for web pages and printable labels (no image files to serve)."""
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True)
+    return buffer.getvalue().decode("utf-8")
+
+
+@dataclass
+class Signature:
+    party: str
+    name: str
+    signed_at: Any = None
+    note: str = ""
+
+
+@dataclass
+class PdfDocument:
+    """A structured document; ``render`` lays it out on A4 with the platform's header and QR code."""
+
+    title: str
+    subtitle: str = ""
+    number: str = ""
+    issuer: str = ""
+    facts: Sequence[tuple[str, Any]] = ()
+    sections: list[tuple[str, Any]] = field(default_factory=list)
+    signatures: Sequence[Signature] = ()
+    verify_kind: str = ""
+    verify_code: str = ""
+    footer_note: str = ""
+
+    def add_paragraphs(self, heading: str, paragraphs: Sequence[str]) -> None:
+        self.sections.append((heading, list(paragraphs)))
+
+    def add_table(self, heading: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self.sections.append((heading, (list(headers), [list(row) for row in rows])))
+
+    def render(self) -> bytes:
+        return render_pdf(self)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    font = cjk_font_name()
+    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, alignment=TA_CENTER, textColor=colors.grey),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=12.5, leading=20, spaceBefore=8, spaceAfter=4),
+        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=12, textColor=colors.grey),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13),
+    }
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "strftime"):
+        if hasattr(value, "tzinfo") and value.tzinfo is not None:
+            value = timezone.localtime(value)
+            return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def render_pdf(document: PdfDocument) -> bytes:
+    styles = _styles()
+    buffer = io.BytesIO()
+    pdf = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=document.title,
+        author=document.issuer or str(settings.SITE_NAME),
+    )
+    story: list[Any] = []
+    header_cells: list[Any] = [Paragraph(escape(document.title), styles["title"])]
+    if document.subtitle:
+        header_cells.append(Paragraph(escape(document.subtitle), styles["subtitle"]))
+    if document.number:
+        header_cells.append(Paragraph(escape(f"编号 No. {document.number}"), styles["subtitle"]))
+    story.extend(header_cells)
+    story.append(Spacer(1, 6 * mm))
+
+    if document.facts:
+        rows = [
+            [Paragraph(escape(str(label)), styles["cell"]), Paragraph(escape(_text(value)), styles["cell"])]
+            for label, value in document.facts
+        ]
+        table = Table(rows, colWidths=[42 * mm, None])
+        table.setStyle(_grid_style(header=False))
+        story.append(table)
+
+    for heading, content in document.sections:
+        story.append(Paragraph(escape(heading), styles["heading"]))
+        if isinstance(content, tuple):
+            headers, rows = content
+            data = [[Paragraph(escape(str(h)), styles["cell"]) for h in headers]]
+            data += [[Paragraph(escape(_text(cell)), styles["cell"]) for cell in row] for row in rows]
+            table = Table(data, repeatRows=1)
+            table.setStyle(_grid_style(header=True))
+            story.append(table)
+        else:
+            for paragraph in content:
+                story.append(Paragraph(escape(str(paragraph)).replace("\n", "<br/>"), styles["base"]))
+
+    if document.signatures:
+        story.append(Paragraph("签署 Signatures", styles["heading"]))
+        rows = [["签署方 Party", "签署人 Signed by", "时间 Time", "备注 Note"]]
+        rows += [[s.party, s.name, _text(s.signed_at), s.note] for s in document.signatures]
+        table = Table([[Paragraph(escape(str(c)), styles["cell"]) for c in row] for row in rows], repeatRows=1)
+        table.setStyle(_grid_style(header=True))
+        story.append(KeepTogether(table))
+
+    if document.verify_kind and document.verify_code:
+        url = verification_url(document.verify_kind, document.verify_code)
+        qr = Image(io.BytesIO(qr_png(url, scale=3)), width=28 * mm, height=28 * mm)
+        note = Paragraph(
+            escape(f"扫码或访问以下地址核验本文件真伪 Scan to verify:\n{url}\n核验码 Code: {document.verify_code}").replace(
+                "\n", "<br/>"
+            ),
+            styles["small"],
+        )
+        block = Table([[qr, note]], colWidths=[32 * mm, None])
+        block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        story.append(Spacer(1, 6 * mm))
+        story.append(KeepTogether(block))
+
+    footer = document.footer_note or f"{settings.SITE_NAME} · 生成于 {timezone.localtime():%Y-%m-%d %H:%M}"
+
+    def draw_footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(cjk_font_name(), 8)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(18 * mm, 10 * mm, str(footer))
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{doc.page}")
+        canvas.restoreState()
+
+    pdf.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
+    return buffer.getvalue()
+
+
+def _grid_style(*, header: bool) -> TableStyle:
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#9aa5b1")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f0fb")))
+    else:
+        commands.append(("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f4f8")))
+    return TableStyle(commands)
+
+
+# Public verification ----------------------------------------------------------------------------
+
+Verifier = Callable[[str], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class VerificationKind:
+    """How one kind of document is looked up for the public page.
+
+    ``lookup(code)`` returns the public context (only what is meant to be public) or None. The page
+    template receives ``status`` (e.g. valid / revoked / superseded / suspended / expired), ``title``,
+    and ``facts`` (label, value pairs) and may use an app template instead of the generic one.
+    """
+
+    kind: str
+    title: str
+    lookup: Verifier
+    template: str = "core/verify.html"
+
+
+_verification_kinds: dict[str, VerificationKind] = {}
+
+
+def register_verification(kind: VerificationKind) -> None:
+    _verification_kinds[kind.kind] = kind
+
+
+def verification_kind(kind: str) -> VerificationKind | None:
+    return _verification_kinds.get(kind)
