@@ -89,7 +89,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-SCREENSHOT_DIR = "var/screenshots"
 
 
 @pytest.fixture(scope="session")
@@ -97,14 +96,18 @@ def browser() -> Any:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
 
 def _new_page(browser: Any, *, phone: bool) -> Any:
     viewport = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
-    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True)
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
+    )
     context.set_default_timeout(15_000)
     return context.new_page()
 
@@ -123,20 +126,3 @@ def phone_page(browser: Any) -> Any:
     page = _new_page(browser, phone=True)
     yield page
     page.context.close()
-
-
-def login(page: Any, base_url: str, username: str, password: str = "correct-horse-9") -> None:
-    """Log in through the real form, as a person would."""
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base_url}/**")
-
-
-def screenshot(page: Any, name: str) -> None:
-    """Keep a picture of the page for people to look at (var/screenshots)."""
-    import pathlib
-
-    pathlib.Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=f"{SCREENSHOT_DIR}/{name}.png", full_page=True)

@@ -15,7 +15,11 @@ class MobileOrUsernameBackend(ModelBackend):
     """Accept either identifier in the one login field, as people here expect to type their phone number."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> Any:
         if not username or password is None:
             return None

@@ -16,11 +16,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from jingxiang.core.search import searchable_text
 from jingxiang.demo_data import generate_cluster
 from jingxiang.demo_data.records import Cluster, PersonaRole
-from jingxiang.core.search import searchable_text
 
-DEMO_PASSWORD = "jingxiang2026"
+# Published in the README: demo logins only exist in a demo database.
+DEMO_PASSWORD = "jingxiang2026"  # noqa: S105
 
 
 @dataclass
@@ -101,7 +102,9 @@ def load_demo(*, seed: int = 20250620, scale: int = 1, password: str = DEMO_PASS
     by_id = {talent.resident_id: talent for talent in Talent.objects.all()}
     context.talents = {record.key: by_id[record.resident_id] for record in cluster.talents}
     links = [
-        TalentSkill(talent=context.talents[record.key], skill=skills[skill.code], level=skill.level, source="demo")
+        TalentSkill(
+            talent=context.talents[record.key], skill=skills[skill.code], level=skill.level, source="demo"
+        )
         for record in cluster.talents
         for skill in record.skills
         if skill.code in skills

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
@@ -33,7 +34,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -50,10 +50,12 @@ def cjk_font_name() -> str:
         path = Path(candidate)
         if path.is_file():
             try:
-                font = TTFont("JXChinese", str(path), subfontIndex=0) if path.suffix == ".ttc" else TTFont(
-                    "JXChinese", str(path)
+                font = (
+                    TTFont("JXChinese", str(path), subfontIndex=0)
+                    if path.suffix == ".ttc"
+                    else TTFont("JXChinese", str(path))
                 )
-            except Exception:  # noqa: BLE001 - any unreadable font file just means "try the next one"
+            except Exception:  # noqa: BLE001, S112 - an unreadable font file only means "try the next one"
                 continue
             pdfmetrics.registerFont(font)
             return "JXChinese"
@@ -123,9 +125,15 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     return {
         "base": base,
-        "title": ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, alignment=TA_CENTER, textColor=colors.grey),
-        "heading": ParagraphStyle("heading", parent=base, fontSize=12.5, leading=20, spaceBefore=8, spaceAfter=4),
+        "title": ParagraphStyle(
+            "title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", parent=base, fontSize=11, alignment=TA_CENTER, textColor=colors.grey
+        ),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontSize=12.5, leading=20, spaceBefore=8, spaceAfter=4
+        ),
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=12, textColor=colors.grey),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13),
     }
@@ -190,7 +198,9 @@ def render_pdf(document: PdfDocument) -> bytes:
         story.append(Paragraph("签署 Signatures", styles["heading"]))
         rows = [["签署方 Party", "签署人 Signed by", "时间 Time", "备注 Note"]]
         rows += [[s.party, s.name, _text(s.signed_at), s.note] for s in document.signatures]
-        table = Table([[Paragraph(escape(str(c)), styles["cell"]) for c in row] for row in rows], repeatRows=1)
+        table = Table(
+            [[Paragraph(escape(str(c)), styles["cell"]) for c in row] for row in rows], repeatRows=1
+        )
         table.setStyle(_grid_style(header=True))
         story.append(KeepTogether(table))
 
@@ -198,9 +208,10 @@ def render_pdf(document: PdfDocument) -> bytes:
         url = verification_url(document.verify_kind, document.verify_code)
         qr = Image(io.BytesIO(qr_png(url, scale=3)), width=28 * mm, height=28 * mm)
         note = Paragraph(
-            escape(f"扫码或访问以下地址核验本文件真伪 Scan to verify:\n{url}\n核验码 Code: {document.verify_code}").replace(
-                "\n", "<br/>"
-            ),
+            escape(
+                f"扫码或访问以下地址核验本文件真伪 Scan to verify:\n{url}\n"
+                f"核验码 Code: {document.verify_code}"
+            ).replace("\n", "<br/>"),
             styles["small"],
         )
         block = Table([[qr, note]], colWidths=[32 * mm, None])

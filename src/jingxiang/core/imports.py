@@ -79,7 +79,7 @@ class ImportSpec(ABC):
     columns: tuple[ImportColumn, ...] = ()
     form_class: type[forms.Form]
 
-    def prepare(self, actor: Any) -> None:
+    def prepare(self, actor: Any) -> None:  # noqa: B027 - optional hook, most specs need no lookups
         """Load lookups once per import run (called before any row is validated)."""
 
     def form_kwargs(self, actor: Any) -> dict[str, Any]:
@@ -159,7 +159,9 @@ def read_rows(spec: ImportSpec, data: bytes) -> tuple[list[tuple[int, dict[str, 
     present = set(positions.values())
     for column in spec.columns:
         if column.required and column.key not in present:
-            errors.append(RowError(1, str(column.header), _("缺少必填列“%(col)s”。") % {"col": column.header}))
+            errors.append(
+                RowError(1, str(column.header), _("缺少必填列“%(col)s”。") % {"col": column.header})
+            )
     if errors:
         return [], errors
     parsed: list[tuple[int, dict[str, str]]] = []
@@ -168,9 +170,11 @@ def read_rows(spec: ImportSpec, data: bytes) -> tuple[list[tuple[int, dict[str, 
             continue
         if len(parsed) >= settings.IMPORT_MAX_ROWS:
             return [], [
-                RowError(row_number, "", _("行数超过上限 %(n)s 行,请拆分文件。") % {"n": settings.IMPORT_MAX_ROWS})
+                RowError(
+                    row_number, "", _("行数超过上限 %(n)s 行,请拆分文件。") % {"n": settings.IMPORT_MAX_ROWS}
+                )
             ]
-        record = {key: "" for key in present}
+        record = dict.fromkeys(present, "")
         for index, key in positions.items():
             if index < len(values):
                 record[key] = _cell_text(values[index])
@@ -205,7 +209,9 @@ def validate(spec: ImportSpec, data: bytes, actor: Any) -> tuple[list[ValidRow],
     return valid, result
 
 
-def run_import(spec: ImportSpec, source: BinaryIO | bytes, actor: Any, progress: ProgressCallback) -> ImportResult:
+def run_import(
+    spec: ImportSpec, source: BinaryIO | bytes, actor: Any, progress: ProgressCallback
+) -> ImportResult:
     """Validate everything, then save everything or nothing."""
     data = source if isinstance(source, bytes) else source.read()
     progress(5, _("正在校验文件…"))

@@ -20,7 +20,9 @@ class ExportColumn:
     value: Callable[[Any], Any]
 
 
-def apply_sort(request: HttpRequest, queryset: QuerySet, allowed: Sequence[str], default: str) -> tuple[QuerySet, str]:
+def apply_sort(
+    request: HttpRequest, queryset: QuerySet, allowed: Sequence[str], default: str
+) -> tuple[QuerySet, str]:
     """Sort by the ``sort`` parameter when it names an allowed column (optionally with '-')."""
     sort = request.GET.get("sort", default)
     if sort.lstrip("-") not in allowed:

@@ -56,7 +56,7 @@ def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = url != "/" and current_path.startswith(url) or current_path == url
+        active = (url != "/" and current_path.startswith(url)) or current_path == url
         sections.setdefault(str(item.section), []).append(
             {"label": item.label, "url": url, "icon": item.icon, "active": active}
         )

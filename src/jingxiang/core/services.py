@@ -22,7 +22,9 @@ def notification_send(
     *, recipient: Any, title: str, body: str = "", url: str = "", kind: str = "", email: bool = True
 ) -> Notification:
     """Store an in-app notification and, after commit, e-mail it when the user has an address."""
-    notification = Notification.objects.create(recipient=recipient, title=title, body=body, url=url, kind=kind)
+    notification = Notification.objects.create(
+        recipient=recipient, title=title, body=body, url=url, kind=kind
+    )
     if email and getattr(recipient, "email", ""):
 
         def deliver() -> None:

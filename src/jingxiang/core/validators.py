@@ -17,9 +17,7 @@ def reject_markup(value: str) -> None:
     instead of silently storing markup that other systems (Excel, PDFs, SMS) might not escape.
     """
     if value and _MARKUP.search(str(value)):
-        raise ValidationError(
-            _("请不要输入 HTML 标签或脚本(如 “<”、“javascript:”)。"), code="markup"
-        )
+        raise ValidationError(_("请不要输入 HTML 标签或脚本(如 “<”、“javascript:”)。"), code="markup")
 
 
 def _identifier_message(error: object) -> str:

@@ -87,7 +87,9 @@ def verify(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     context = entry.lookup(normalised) if entry is not None and normalised.isalnum() else None
     if context is None:
         return render_page(
-            request, "core/verify.html", {"found": False, "code": normalised, "kind_title": entry.title if entry else ""},
+            request,
+            "core/verify.html",
+            {"found": False, "code": normalised, "kind_title": entry.title if entry else ""},
             status=404,
         )
     context = {"found": True, "code": normalised, "kind_title": entry.title, **context}

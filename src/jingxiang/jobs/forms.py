@@ -17,10 +17,13 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError(_("只能上传 .xlsx 格式的 Excel 文件。"), code="file_type")
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("文件太大:最大 %(mb)s MB。") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}, code="file_size"
+                _("文件太大:最大 %(mb)s MB。") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
+                code="file_size",
             )
         head = upload.read(4)
         upload.seek(0)
         if head != b"PK\x03\x04":
-            raise forms.ValidationError(_("文件内容不是 Excel 工作簿,请用模板另存为 .xlsx。"), code="file_type")
+            raise forms.ValidationError(
+                _("文件内容不是 Excel 工作簿,请用模板另存为 .xlsx。"), code="file_type"
+            )
         return upload

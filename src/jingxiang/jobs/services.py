@@ -81,7 +81,9 @@ def _finish(job: Job, status: str, message: str, result: dict[str, Any]) -> None
     if job.created_by_id:
         from django.urls import reverse
 
-        title = (_("任务已完成:%(t)s") if status == JobStatus.SUCCEEDED else _("任务失败:%(t)s")) % {"t": job.title}
+        title = (_("任务已完成:%(t)s") if status == JobStatus.SUCCEEDED else _("任务失败:%(t)s")) % {
+            "t": job.title
+        }
         notification_send(
             recipient=job.created_by,
             title=title,

@@ -32,7 +32,9 @@ def job_output(request: HttpRequest, pk: int) -> HttpResponse:
     job = access_job(request.user, pk)
     if not job.output_file:
         raise Http404
-    return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=job.output_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        job.output_file.open("rb"), as_attachment=True, filename=job.output_file.name.rsplit("/", 1)[-1]
+    )
 
 
 def _spec_or_404(user: object, spec_name: str):  # type: ignore[no-untyped-def]

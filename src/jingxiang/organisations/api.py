@@ -13,9 +13,22 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "name", "short_name", "kind", "uscc", "address", "region", "size", "employee_count",
-            "main_products", "founded_year", "description", "contact_name", "contact_mobile",
-            "is_alliance_member", "status",
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "uscc",
+            "address",
+            "region",
+            "size",
+            "employee_count",
+            "main_products",
+            "founded_year",
+            "description",
+            "contact_name",
+            "contact_mobile",
+            "is_alliance_member",
+            "status",
         ]
 
     def get_contact_mobile(self, obj: Organisation) -> str:

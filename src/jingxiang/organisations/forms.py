@@ -59,7 +59,11 @@ class OrganisationFieldsForm(StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("kind") == OrganisationKind.FIRM and not cleaned.get("uscc") and "uscc" not in self.errors:
+        if (
+            cleaned.get("kind") == OrganisationKind.FIRM
+            and not cleaned.get("uscc")
+            and "uscc" not in self.errors
+        ):
             self.add_error("uscc", _("企业必须填写统一社会信用代码。"))
         return cleaned
 
@@ -99,7 +103,9 @@ class RegistrationForm(OrganisationFieldsForm):
         if first and second and first != second:
             self.add_error("password2", _("两次输入的密码不一致。"))
         elif first:
-            user = get_user_model()(username=cleaned.get("username", ""), display_name=cleaned.get("applicant_name", ""))
+            user = get_user_model()(
+                username=cleaned.get("username", ""), display_name=cleaned.get("applicant_name", "")
+            )
             try:
                 password_validation.validate_password(first, user)
             except forms.ValidationError as error:
@@ -109,7 +115,9 @@ class RegistrationForm(OrganisationFieldsForm):
 
 class ReviewForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label=_("审核结论"), choices=[("approve", _("通过")), ("reject", _("不通过"))], widget=forms.RadioSelect
+        label=_("审核结论"),
+        choices=[("approve", _("通过")), ("reject", _("不通过"))],
+        widget=forms.RadioSelect,
     )
     note = PlainTextField(label=_("审核意见"), max_length=300, required=False)
 
@@ -130,7 +138,10 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     )
     role = forms.ChoiceField(label=_("角色"), choices=[])
     password = forms.CharField(
-        label=_("初始密码"), widget=forms.PasswordInput, strip=False, help_text=_("请线下告知成员,并提醒其登录后修改。")
+        label=_("初始密码"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("请线下告知成员,并提醒其登录后修改。"),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:

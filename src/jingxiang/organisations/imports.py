@@ -37,7 +37,9 @@ def _choice_value(raw: str, choices: list[tuple[str, Any]], what: str) -> str:
         if wanted in {value.lower(), str(label).lower()}:
             return value
     names = "、".join(str(label) for _v, label in choices)
-    raise forms.ValidationError(_("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names})
+    raise forms.ValidationError(
+        _("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names}
+    )
 
 
 class OrganisationImport(ImportSpec):
@@ -78,11 +80,24 @@ class OrganisationImport(ImportSpec):
         for index, row in enumerate(rows, start=1):
             data = row.cleaned
             organisation = Organisation(
-                status=OrganisationStatus.APPROVED, reviewed_by=actor, reviewed_at=now, review_note=_("批量导入")
+                status=OrganisationStatus.APPROVED,
+                reviewed_by=actor,
+                reviewed_at=now,
+                review_note=_("批量导入"),
             )
             for field in (
-                "name", "short_name", "kind", "address", "region", "size", "employee_count",
-                "main_products", "founded_year", "description", "contact_name", "contact_mobile",
+                "name",
+                "short_name",
+                "kind",
+                "address",
+                "region",
+                "size",
+                "employee_count",
+                "main_products",
+                "founded_year",
+                "description",
+                "contact_name",
+                "contact_mobile",
             ):
                 value = data.get(field)
                 setattr(organisation, field, value if value is not None else "")

@@ -116,7 +116,9 @@ def may_reveal_contact(user: Any, organisation: Organisation) -> bool:
 def attention_cards(user: Any) -> list[dict[str, Any]]:
     cards: list[dict[str, Any]] = []
     if is_operator(user):
-        pending = Organisation.objects.filter(status=OrganisationStatus.PENDING, archived_at__isnull=True).count()
+        pending = Organisation.objects.filter(
+            status=OrganisationStatus.PENDING, archived_at__isnull=True
+        ).count()
         cards.append(
             {
                 "title": _("待审核的入驻申请"),

@@ -94,7 +94,9 @@ def operators() -> list[Any]:
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, data: dict[str, Any], status: str = OrganisationStatus.APPROVED) -> Organisation:
+def organisation_create(
+    *, actor: Any, data: dict[str, Any], status: str = OrganisationStatus.APPROVED
+) -> Organisation:
     """Operators add organisations directly (e.g. public institutions); they start approved."""
     if not is_operator(actor):
         raise PermissionDenied
@@ -117,7 +119,9 @@ def organisation_update(*, actor: Any, organisation: Organisation, data: dict[st
 
 
 @transaction.atomic
-def organisation_review(*, actor: Any, organisation: Organisation, approve: bool, note: str = "") -> Organisation:
+def organisation_review(
+    *, actor: Any, organisation: Organisation, approve: bool, note: str = ""
+) -> Organisation:
     """Approve or reject a joining application; a rejection must say why, and the applicant is told."""
     if not is_operator(actor):
         raise PermissionDenied
@@ -131,9 +135,9 @@ def organisation_review(*, actor: Any, organisation: Organisation, approve: bool
     organisation.reviewed_at = timezone.now()
     organisation.review_note = note.strip()
     organisation.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
-    title = (
-        _("入驻申请已通过:%(name)s") if approve else _("入驻申请未通过:%(name)s")
-    ) % {"name": organisation.name}
+    title = (_("入驻申请已通过:%(name)s") if approve else _("入驻申请未通过:%(name)s")) % {
+        "name": organisation.name
+    }
     for membership in organisation.memberships.active().filter(role=Role.ORG_ADMIN).select_related("user"):
         notification_send(
             recipient=membership.user,
@@ -172,7 +176,9 @@ def membership_add(*, actor: Any, organisation: Organisation, data: dict[str, An
     """An organisation admin (or an operator) creates a login for a colleague with one role."""
     if not may_manage_members(actor, organisation):
         raise PermissionDenied
-    user = get_user_model()(username=data["username"], mobile=data["mobile"], display_name=data["display_name"])
+    user = get_user_model()(
+        username=data["username"], mobile=data["mobile"], display_name=data["display_name"]
+    )
     user.set_password(data["password"])
     user.full_clean(exclude=["password"])
     user.save()

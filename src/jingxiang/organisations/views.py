@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jingxiang.core.listing import ExportColumn, apply_sort, export_queryset, paginate, query_without, wants_export
+from jingxiang.core.listing import (
+    ExportColumn,
+    apply_sort,
+    export_queryset,
+    paginate,
+    query_without,
+    wants_export,
+)
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.identifiers import mask_mobile
@@ -71,7 +78,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk)
     can_manage = may_manage_members(request.user, organisation)
     members = (
-        list(organisation.memberships.select_related("user").order_by("-is_active", "role")) if can_manage else []
+        list(organisation.memberships.select_related("user").order_by("-is_active", "role"))
+        if can_manage
+        else []
     )
     return render_page(
         request,
@@ -121,10 +130,14 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if organisation.status == OrganisationStatus.REJECTED:
-                services.organisation_resubmit(actor=request.user, organisation=organisation, data=form.cleaned_data)
+                services.organisation_resubmit(
+                    actor=request.user, organisation=organisation, data=form.cleaned_data
+                )
                 messages.success(request, _("已重新提交审核。"))
             else:
-                services.organisation_update(actor=request.user, organisation=organisation, data=form.cleaned_data)
+                services.organisation_update(
+                    actor=request.user, organisation=organisation, data=form.cleaned_data
+                )
                 messages.success(request, _("已保存。"))
         except ValidationError as error:
             form.add_error(None, error)
@@ -137,9 +150,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
-    pending = Organisation.objects.filter(status=OrganisationStatus.PENDING, archived_at__isnull=True).order_by(
-        "created_at"
-    )
+    pending = Organisation.objects.filter(
+        status=OrganisationStatus.PENDING, archived_at__isnull=True
+    ).order_by("created_at")
     return render_page(request, "organisations/review_queue.html", {"page": paginate(request, pending)})
 
 

@@ -169,8 +169,8 @@ def _item_field_names(document: RuleDocument, item: RuleItem) -> list[tuple[str,
     if item.kind in {"limit_by_category", "category_by_transmittance"}:
         add("measured", "luminous_transmittance")
     add_reference(item.of)
-    for row in item.category_rows:
-        pending = [row.limit]
+    for category_row in item.category_rows:
+        pending = [category_row.limit]
         while pending:
             expression = pending.pop()
             add_reference(expression.of)

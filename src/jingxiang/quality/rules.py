@@ -340,7 +340,7 @@ def _declared_fields(data: dict[str, Any]) -> dict[str, FieldSpec]:
     for name, spec in _as_dict(data.get("fields")).items():
         spec_dict = _as_dict(spec)
         try:
-            quantity = Quantity(spec_dict.get("quantity"))
+            quantity = Quantity(str(spec_dict.get("quantity")))
         except ValueError:
             continue
         plausible = spec_dict.get("plausible")
@@ -544,7 +544,7 @@ def _check_field(
         )
 
 
-NUMERIC_QUANTITIES = {quantity for quantity in Quantity if quantity not in {Quantity.BOOLEAN}}
+NUMERIC_QUANTITIES: set[Quantity] = {quantity for quantity in Quantity if quantity is not Quantity.BOOLEAN}
 
 
 def _check_item(
@@ -599,7 +599,7 @@ def _check_item(
                             "reference",
                         )
                     )
-    numeric = NUMERIC_QUANTITIES - {Quantity.CATEGORY}
+    numeric: set[Quantity] = NUMERIC_QUANTITIES - {Quantity.CATEGORY}
     if kind in {"band_by_value", "max_abs_deviation", "range", "ratio_limit", "limit_by_category"}:
         _check_field(
             f"{path}/measured", item.get("measured"), fields, problems, per_lens=per_lens, allowed=numeric

@@ -32,8 +32,20 @@ class TalentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Talent
         fields = [
-            "id", "name", "kind", "title", "level", "home_organisation", "region", "mobile", "description",
-            "hourly_rate", "monthly_hours", "shares_talent", "think_tank", "skills",
+            "id",
+            "name",
+            "kind",
+            "title",
+            "level",
+            "home_organisation",
+            "region",
+            "mobile",
+            "description",
+            "hourly_rate",
+            "monthly_hours",
+            "shares_talent",
+            "think_tank",
+            "skills",
         ]
 
 

@@ -17,7 +17,9 @@ class TalentsConfig(AppConfig):
         from jingxiang.talents.imports import TalentImport
         from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentSkill
 
-        auditlog.register(Talent, exclude_fields=["search_text", "updated_at"], mask_fields=["mobile", "resident_id"])
+        auditlog.register(
+            Talent, exclude_fields=["search_text", "updated_at"], mask_fields=["mobile", "resident_id"]
+        )
         auditlog.register(TalentSkill)
         auditlog.register(Skill)
         auditlog.register(SkillDomain)
@@ -26,7 +28,9 @@ class TalentsConfig(AppConfig):
             RevealPolicy(Talent, "mobile", permissions.may_reveal_personal, lambda talent: talent.mobile)
         )
         register_reveal_policy(
-            RevealPolicy(Talent, "resident_id", permissions.may_reveal_personal, lambda talent: talent.resident_id)
+            RevealPolicy(
+                Talent, "resident_id", permissions.may_reveal_personal, lambda talent: talent.resident_id
+            )
         )
         navigation.register(
             NavItem(_("人才名录"), "talents:list", _("名录"), order=11, icon="👤"),

@@ -8,13 +8,21 @@ from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentKind
 
 class TalentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
-    kind = django_filters.ChoiceFilter(label=_("人才类别"), choices=TalentKind.choices, empty_label=_("全部类别"))
+    kind = django_filters.ChoiceFilter(
+        label=_("人才类别"), choices=TalentKind.choices, empty_label=_("全部类别")
+    )
     domain = django_filters.ModelChoiceFilter(
-        label=_("技能领域"), queryset=SkillDomain.objects.all(), field_name="skills__domain", distinct=True,
+        label=_("技能领域"),
+        queryset=SkillDomain.objects.all(),
+        field_name="skills__domain",
+        distinct=True,
         empty_label=_("全部领域"),
     )
     skill = django_filters.ModelChoiceFilter(
-        label=_("技能"), queryset=Skill.objects.filter(is_active=True), field_name="skills", distinct=True,
+        label=_("技能"),
+        queryset=Skill.objects.filter(is_active=True),
+        field_name="skills",
+        distinct=True,
         empty_label=_("全部技能"),
     )
     region = django_filters.CharFilter(label=_("区域"), lookup_expr="icontains")

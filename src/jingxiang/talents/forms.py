@@ -6,7 +6,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jingxiang.core.forms import MobileField, PlainTextAreaField, PlainTextField, ResidentIdField, StyledFormMixin
+from jingxiang.core.forms import (
+    MobileField,
+    PlainTextAreaField,
+    PlainTextField,
+    ResidentIdField,
+    StyledFormMixin,
+)
 from jingxiang.organisations.models import Organisation
 from jingxiang.talents.models import Gender, Skill, Talent, TalentKind
 
@@ -16,9 +22,14 @@ class TalentForm(StyledFormMixin, forms.Form):
     gender = forms.ChoiceField(label=_("性别"), choices=[("", "—"), *Gender.choices], required=False)
     kind = forms.ChoiceField(label=_("人才类别"), choices=TalentKind.choices)
     title = PlainTextField(label=_("职称/职务"), max_length=50, required=False)
-    level = PlainTextField(label=_("层级/荣誉"), max_length=50, required=False, help_text=_("如:大国工匠、高级技师、教授"))
+    level = PlainTextField(
+        label=_("层级/荣誉"), max_length=50, required=False, help_text=_("如:大国工匠、高级技师、教授")
+    )
     home_organisation = forms.ModelChoiceField(
-        label=_("所在单位"), queryset=Organisation.objects.none(), required=False, empty_label=_("独立(无单位)")
+        label=_("所在单位"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("独立(无单位)"),
     )
     region = PlainTextField(label=_("区域"), max_length=50, required=False)
     mobile = MobileField(label=_("手机号"), required=False)
@@ -38,9 +49,7 @@ class TalentForm(StyledFormMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
-    def __init__(
-        self, *args: Any, organisations: Any, instance: Talent | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, organisations: Any, instance: Talent | None = None, **kwargs: Any) -> None:
         self.instance = instance
         super().__init__(*args, **kwargs)
         self.fields["home_organisation"].queryset = organisations
@@ -52,7 +61,9 @@ class TalentForm(StyledFormMixin, forms.Form):
             if self.instance is not None:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():
-                raise forms.ValidationError(_("该身份证号已登记在另一份人才档案中。"), code="duplicate_resident_id")
+                raise forms.ValidationError(
+                    _("该身份证号已登记在另一份人才档案中。"), code="duplicate_resident_id"
+                )
         return value
 
     def skill_levels(self) -> dict[Skill, int]:

@@ -23,7 +23,9 @@ def _choice(raw: str, choices: list[tuple[str, Any]], what: str) -> str:
         if wanted in {value.lower(), str(label).lower()}:
             return value
     names = "、".join(str(label) for _v, label in choices)
-    raise forms.ValidationError(_("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names})
+    raise forms.ValidationError(
+        _("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names}
+    )
 
 
 class TalentRowForm(forms.Form):
@@ -42,7 +44,14 @@ class TalentRowForm(forms.Form):
     monthly_hours = forms.IntegerField(min_value=0, max_value=400, required=False)
     description = PlainTextField(max_length=3000, required=False)
 
-    def __init__(self, *args: Any, actor: Any, skills_by_key: dict[str, Skill], orgs_by_name: dict[str, Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        actor: Any,
+        skills_by_key: dict[str, Skill],
+        orgs_by_name: dict[str, Organisation],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.skills_by_key = skills_by_key
@@ -64,7 +73,9 @@ class TalentRowForm(forms.Form):
         organisation = self.orgs_by_name.get(name)
         if organisation is None:
             raise forms.ValidationError(_("平台上没有名为“%(name)s”的已入驻机构。") % {"name": name})
-        if not is_operator(self.actor) and organisation.pk not in approved_organisation_ids(self.actor, Role.ORG_ADMIN):
+        if not is_operator(self.actor) and organisation.pk not in approved_organisation_ids(
+            self.actor, Role.ORG_ADMIN
+        ):
             raise forms.ValidationError(_("您不是“%(name)s”的管理员,不能为其导入人才。") % {"name": name})
         return organisation
 
@@ -82,7 +93,9 @@ class TalentRowForm(forms.Form):
             level = 3
             if level_text.strip():
                 if not level_text.strip().isdigit() or not 1 <= int(level_text) <= 5:
-                    raise forms.ValidationError(_("技能“%(name)s”的熟练程度应为 1–5。") % {"name": name.strip()})
+                    raise forms.ValidationError(
+                        _("技能“%(name)s”的熟练程度应为 1–5。") % {"name": name.strip()}
+                    )
                 level = int(level_text)
             result[skill] = level
         return result
@@ -97,7 +110,9 @@ class TalentImport(ImportSpec):
         ImportColumn("gender", _lazy("性别"), "Gender", example="男"),
         ImportColumn("title", _lazy("职称/职务"), "Title", example="高级技师"),
         ImportColumn("level", _lazy("层级/荣誉"), "Level", example="台州工匠"),
-        ImportColumn("home_organisation", _lazy("所在单位"), "Home organisation", example="临海市康波眼镜有限公司"),
+        ImportColumn(
+            "home_organisation", _lazy("所在单位"), "Home organisation", example="临海市康波眼镜有限公司"
+        ),
         ImportColumn("region", _lazy("区域"), "Region", example="杜桥镇"),
         ImportColumn("mobile", _lazy("手机号"), "Mobile", example="13800000000"),
         ImportColumn("resident_id", _lazy("身份证号"), "ID number"),
@@ -128,9 +143,13 @@ class TalentImport(ImportSpec):
         for row in rows:
             value = row.cleaned.get("resident_id")
             if value and counts[value] > 1:
-                errors.append(RowError(row.row, self.header_for("resident_id"), _("与文件中其他行的身份证号重复。")))
+                errors.append(
+                    RowError(row.row, self.header_for("resident_id"), _("与文件中其他行的身份证号重复。"))
+                )
             if value and value in existing:
-                errors.append(RowError(row.row, self.header_for("resident_id"), _("该身份证号已在平台登记。")))
+                errors.append(
+                    RowError(row.row, self.header_for("resident_id"), _("该身份证号已在平台登记。"))
+                )
         return errors
 
     def save(self, rows: list[ValidRow], actor: Any, progress: ProgressCallback) -> int:
@@ -138,11 +157,19 @@ class TalentImport(ImportSpec):
             data = dict(row.cleaned)
             skills = data.pop("skills", {})
             talent = Talent(
-                name=data["name"], kind=data["kind"], gender=data.get("gender", ""), title=data.get("title", ""),
-                level=data.get("level", ""), home_organisation=data.get("home_organisation"),
-                region=data.get("region", ""), mobile=data.get("mobile", ""), resident_id=data.get("resident_id", ""),
-                email=data.get("email", ""), description=data.get("description", ""),
-                hourly_rate=data.get("hourly_rate") or Decimal("0"), monthly_hours=data.get("monthly_hours") or 0,
+                name=data["name"],
+                kind=data["kind"],
+                gender=data.get("gender", ""),
+                title=data.get("title", ""),
+                level=data.get("level", ""),
+                home_organisation=data.get("home_organisation"),
+                region=data.get("region", ""),
+                mobile=data.get("mobile", ""),
+                resident_id=data.get("resident_id", ""),
+                email=data.get("email", ""),
+                description=data.get("description", ""),
+                hourly_rate=data.get("hourly_rate") or Decimal("0"),
+                monthly_hours=data.get("monthly_hours") or 0,
                 shares_talent=bool(data.get("monthly_hours")),
             )
             talent.refresh_search_text()

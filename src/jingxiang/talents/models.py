@@ -114,7 +114,10 @@ class Talent(TimeStamped, Archivable):
     email = models.EmailField(_("电子邮箱"), blank=True)
     description = models.TextField(_("简介"), blank=True)
     hourly_rate = models.DecimalField(
-        _("服务费率(元/小时)"), max_digits=10, decimal_places=2, default=Decimal("0"),
+        _("服务费率(元/小时)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     monthly_hours = models.PositiveSmallIntegerField(

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingxiang.organisations.permissions import is_operator
-from jingxiang.taxonomy import Taxonomy, load_taxonomy
 from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentSkill
 from jingxiang.talents.permissions import may_create_for, may_edit
+from jingxiang.taxonomy import Taxonomy, load_taxonomy
 
 TALENT_FIELDS = (
     "name",
@@ -57,7 +57,9 @@ def _set_skills(talent: Talent, skill_levels: dict[Skill, int], source: str = ""
 
 
 @transaction.atomic
-def talent_create(*, actor: Any, data: dict[str, Any], skill_levels: dict[Skill, int] | None = None) -> Talent:
+def talent_create(
+    *, actor: Any, data: dict[str, Any], skill_levels: dict[Skill, int] | None = None
+) -> Talent:
     """Add a talent profile: operators for anyone, organisation admins for their own people."""
     organisation = data.get("home_organisation")
     if not may_create_for(actor, organisation.pk if organisation else None):
@@ -126,7 +128,8 @@ def skills_sync(*, taxonomy: Taxonomy | None = None) -> tuple[int, int]:
     domains = skills = 0
     for order, domain in enumerate(taxonomy.domains):
         domain_row, created = SkillDomain.objects.update_or_create(
-            code=domain.code, defaults={"name_zh": domain.name_zh, "name_en": domain.name_en, "sort_order": order}
+            code=domain.code,
+            defaults={"name_zh": domain.name_zh, "name_en": domain.name_en, "sort_order": order},
         )
         domains += int(created)
         for skill in domain.skills:

@@ -9,7 +9,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jingxiang.core.listing import ExportColumn, apply_sort, export_queryset, paginate, query_without, wants_export
+from jingxiang.core.listing import (
+    ExportColumn,
+    apply_sort,
+    export_queryset,
+    paginate,
+    query_without,
+    wants_export,
+)
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.organisations.models import Organisation, Role
@@ -42,8 +49,12 @@ EXPORT_COLUMNS = (
 
 
 def _talent_queryset(user: object):  # type: ignore[no-untyped-def]
-    return Talent.objects.visible_to(user).select_related("home_organisation").prefetch_related(
-        Prefetch("talent_skills", queryset=TalentSkill.objects.select_related("skill").order_by("-level"))
+    return (
+        Talent.objects.visible_to(user)
+        .select_related("home_organisation")
+        .prefetch_related(
+            Prefetch("talent_skills", queryset=TalentSkill.objects.select_related("skill").order_by("-level"))
+        )
     )
 
 
@@ -52,7 +63,9 @@ def talent_list(request: HttpRequest) -> HttpResponse:
     queryset = _talent_queryset(request.user)
     filterset = TalentFilter(request.GET, queryset=queryset)
     queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["name", "created_at", "monthly_hours", "hourly_rate"], "name")
+    queryset, sort = apply_sort(
+        request, queryset, ["name", "created_at", "monthly_hours", "hourly_rate"], "name"
+    )
     if wants_export(request):
         return export_queryset("talents", queryset, EXPORT_COLUMNS)
     return render_page(
@@ -64,7 +77,8 @@ def talent_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "query": query_without(request, "page"),
             "query_nosort": query_without(request, "page", "sort"),
-            "can_create": is_operator(request.user) or bool(approved_organisation_ids(request.user, Role.ORG_ADMIN)),
+            "can_create": is_operator(request.user)
+            or bool(approved_organisation_ids(request.user, Role.ORG_ADMIN)),
         },
         partial="talents/_table.html",
     )
@@ -103,11 +117,15 @@ def talent_create(request: HttpRequest) -> HttpResponse:
     form = TalentForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data.get(field) for field in TALENT_FIELDS}
-        if not may_create_for(request.user, data["home_organisation"].pk if data["home_organisation"] else None):
+        if not may_create_for(
+            request.user, data["home_organisation"].pk if data["home_organisation"] else None
+        ):
             form.add_error("home_organisation", _("只能为您管理的机构添加人才。"))
         else:
             try:
-                talent = services.talent_create(actor=request.user, data=data, skill_levels=form.skill_levels())
+                talent = services.talent_create(
+                    actor=request.user, data=data, skill_levels=form.skill_levels()
+                )
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
             else:
@@ -128,7 +146,9 @@ def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data.get(field) for field in TALENT_FIELDS}
         try:
-            services.talent_update(actor=request.user, talent=talent, data=data, skill_levels=form.skill_levels())
+            services.talent_update(
+                actor=request.user, talent=talent, data=data, skill_levels=form.skill_levels()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -157,4 +177,6 @@ def talent_me(request: HttpRequest) -> HttpResponse:
 @login_required
 def skill_catalogue(request: HttpRequest) -> HttpResponse:
     domains = SkillDomain.objects.prefetch_related("skills")
-    return render_page(request, "talents/skills.html", {"domains": domains, "is_operator": is_operator(request.user)})
+    return render_page(
+        request, "talents/skills.html", {"domains": domains, "is_operator": is_operator(request.user)}
+    )

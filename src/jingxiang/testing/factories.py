@@ -23,7 +23,9 @@ def _uscc(_n: int) -> str:
 def _resident_id(_n: int) -> str:
     import datetime as dt
 
-    return generate_resident_id(_rng, region_code="331082", birth_date=dt.date(1980, 1, 1) + dt.timedelta(days=_n), sex=Sex.MALE)
+    return generate_resident_id(
+        _rng, region_code="331082", birth_date=dt.date(1980, 1, 1) + dt.timedelta(days=_n), sex=Sex.MALE
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -35,6 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
     mobile = factory.Sequence(lambda n: f"139{n:08d}")
+
     @factory.post_generation
     def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
         self.set_password(extracted or "correct-horse-9")

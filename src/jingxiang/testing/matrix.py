@@ -56,6 +56,16 @@ def check_matrix(cast: Any, cases: Iterable[RouteCase]) -> list[str]:
 
 
 ALL_LOGGED_IN = frozenset(
-    {"firm_admin", "talent_officer", "member", "other_firm_admin", "lab_staff", "operator", "union_staff", "expert", "outsider"}
+    {
+        "firm_admin",
+        "talent_officer",
+        "member",
+        "other_firm_admin",
+        "lab_staff",
+        "operator",
+        "union_staff",
+        "expert",
+        "outsider",
+    }
 )
 APPROVED = ALL_LOGGED_IN - {"outsider"}

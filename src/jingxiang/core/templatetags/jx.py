@@ -12,10 +12,27 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 _TONES = {
-    "approved": "ok", "active": "ok", "succeeded": "ok", "pass": "ok", "valid": "ok", "signed": "ok",
-    "published": "ok", "completed": "ok", "closed": "grey", "archived": "grey",
-    "pending": "waiting", "queued": "waiting", "running": "waiting", "screening": "waiting", "draft": "grey",
-    "rejected": "bad", "failed": "bad", "fail": "bad", "revoked": "bad", "suspended": "bad", "disputed": "bad",
+    "approved": "ok",
+    "active": "ok",
+    "succeeded": "ok",
+    "pass": "ok",
+    "valid": "ok",
+    "signed": "ok",
+    "published": "ok",
+    "completed": "ok",
+    "closed": "grey",
+    "archived": "grey",
+    "pending": "waiting",
+    "queued": "waiting",
+    "running": "waiting",
+    "screening": "waiting",
+    "draft": "grey",
+    "rejected": "bad",
+    "failed": "bad",
+    "fail": "bad",
+    "revoked": "bad",
+    "suspended": "bad",
+    "disputed": "bad",
 }
 
 
@@ -78,7 +95,11 @@ def sort_link(context: dict[str, Any], column: str, label: str) -> str:
     prefix = f"{query}&" if query else ""
     return format_html(
         '<a href="?{}sort={}" class="sort" aria-sort="{}">{} {}</a>',
-        prefix, target, "ascending" if current == column else "descending" if arrow else "none", label, arrow,
+        prefix,
+        target,
+        "ascending" if current == column else "descending" if arrow else "none",
+        label,
+        arrow,
     )
 
 

@@ -4,7 +4,13 @@ import subprocess
 
 import pytest
 
-from jingxiang.core.documents import PdfDocument, Signature, VerificationKind, register_verification, render_pdf
+from jingxiang.core.documents import (
+    PdfDocument,
+    Signature,
+    VerificationKind,
+    register_verification,
+    render_pdf,
+)
 
 
 def test_pdf_has_embedded_chinese_text(tmp_path):
@@ -35,9 +41,11 @@ def test_public_verification_page(client):
         VerificationKind(
             "test-doc",
             "测试文件",
-            lambda code: {"status": "valid", "status_label": "有效", "title": "证书", "facts": [("姓名", "王*")]}
-            if code == "GOOD1"
-            else None,
+            lambda code: (
+                {"status": "valid", "status_label": "有效", "title": "证书", "facts": [("姓名", "王*")]}
+                if code == "GOOD1"
+                else None
+            ),
         )
     )
     ok = client.get("/verify/test-doc/good1/")

@@ -21,8 +21,16 @@ CASES = [
     RouteCase("core:health", "/health/", EVERYONE),
     RouteCase("core:search", "/search/?q=kb", ALL_LOGGED_IN),
     RouteCase("core:notifications", "/notifications/", ALL_LOGGED_IN),
-    RouteCase("core:notifications_read", "/notifications/read/", ALL_LOGGED_IN, method="post", ok_status=(302,)),
-    RouteCase("core:reveal", "/reveal/", frozenset({"operator", "other_firm_admin", "expert"}), method="post", data=reveal_data),
+    RouteCase(
+        "core:notifications_read", "/notifications/read/", ALL_LOGGED_IN, method="post", ok_status=(302,)
+    ),
+    RouteCase(
+        "core:reveal",
+        "/reveal/",
+        frozenset({"operator", "other_firm_admin", "expert"}),
+        method="post",
+        data=reveal_data,
+    ),
     RouteCase("accounts:login", "/accounts/login/", EVERYONE, ok_status=(200, 302)),
     RouteCase("accounts:password_change", "/accounts/password/", ALL_LOGGED_IN),
     RouteCase("organisations:list", "/organisations/", ALL_LOGGED_IN),
@@ -30,7 +38,11 @@ CASES = [
     RouteCase("organisations:mine", "/organisations/mine/", ALL_LOGGED_IN, ok_status=(302,)),
     RouteCase("organisations:review_queue", "/organisations/review/", frozenset({"operator"})),
     RouteCase("organisations:detail", lambda c: f"/organisations/{c.firm.pk}/", APPROVED),
-    RouteCase("organisations:edit", lambda c: f"/organisations/{c.firm.pk}/edit/", frozenset({"operator", "firm_admin"})),
+    RouteCase(
+        "organisations:edit",
+        lambda c: f"/organisations/{c.firm.pk}/edit/",
+        frozenset({"operator", "firm_admin"}),
+    ),
     RouteCase(
         "organisations:review",
         lambda c: f"/organisations/{c.firm.pk}/review/",
@@ -50,12 +62,16 @@ CASES = [
     RouteCase("talents:skills", "/talents/skills/", ALL_LOGGED_IN),
     RouteCase("talents:detail", lambda c: f"/talents/{c.expert.pk}/", APPROVED),
     RouteCase(
-        "talents:edit", lambda c: f"/talents/{c.expert.pk}/edit/", frozenset({"operator", "other_firm_admin", "expert"})
+        "talents:edit",
+        lambda c: f"/talents/{c.expert.pk}/edit/",
+        frozenset({"operator", "other_firm_admin", "expert"}),
     ),
     RouteCase("jobs:list", "/jobs/", ALL_LOGGED_IN),
     RouteCase("jobs:import organisations", "/jobs/import/organisations/", frozenset({"operator"})),
     RouteCase(
-        "jobs:import talents", "/jobs/import/talents/", frozenset({"operator", "firm_admin", "other_firm_admin"})
+        "jobs:import talents",
+        "/jobs/import/talents/",
+        frozenset({"operator", "firm_admin", "other_firm_admin"}),
     ),
     RouteCase(
         "jobs:import_template",

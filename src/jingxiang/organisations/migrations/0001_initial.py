@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,60 +15,177 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=30, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('firm', '企业'), ('university', '高校/科研院所'), ('testing_lab', '检测机构'), ('service_agency', '服务机构'), ('government', '政府/园区运营方'), ('union', '工会'), ('association', '行业协会/联盟秘书处')], db_index=True, max_length=20, verbose_name='类型')),
-                ('uscc', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='统一社会信用代码')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('region', models.CharField(blank=True, db_index=True, max_length=50, verbose_name='区域')),
-                ('size', models.CharField(blank=True, choices=[('micro', '微型'), ('small', '小型'), ('medium', '中型'), ('large', '大型')], max_length=10, verbose_name='规模')),
-                ('employee_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='员工人数')),
-                ('main_products', models.CharField(blank=True, max_length=200, verbose_name='主营产品')),
-                ('founded_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='成立年份')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('contact_mobile', models.CharField(blank=True, max_length=11, verbose_name='联系电话')),
-                ('is_alliance_member', models.BooleanField(default=False, verbose_name='创新联盟成员')),
-                ('status', models.CharField(choices=[('pending', '待审核'), ('approved', '已入驻'), ('rejected', '未通过')], db_index=True, default='pending', max_length=10, verbose_name='入驻状态')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('review_note', models.CharField(blank=True, max_length=300, verbose_name='审核意见')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=30, verbose_name="简称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("firm", "企业"),
+                            ("university", "高校/科研院所"),
+                            ("testing_lab", "检测机构"),
+                            ("service_agency", "服务机构"),
+                            ("government", "政府/园区运营方"),
+                            ("union", "工会"),
+                            ("association", "行业协会/联盟秘书处"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(
+                        blank=True, max_length=18, null=True, unique=True, verbose_name="统一社会信用代码"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("region", models.CharField(blank=True, db_index=True, max_length=50, verbose_name="区域")),
+                (
+                    "size",
+                    models.CharField(
+                        blank=True,
+                        choices=[("micro", "微型"), ("small", "小型"), ("medium", "中型"), ("large", "大型")],
+                        max_length=10,
+                        verbose_name="规模",
+                    ),
+                ),
+                (
+                    "employee_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="员工人数"),
+                ),
+                ("main_products", models.CharField(blank=True, max_length=200, verbose_name="主营产品")),
+                (
+                    "founded_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="成立年份"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="联系人")),
+                ("contact_mobile", models.CharField(blank=True, max_length=11, verbose_name="联系电话")),
+                ("is_alliance_member", models.BooleanField(default=False, verbose_name="创新联盟成员")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待审核"), ("approved", "已入驻"), ("rejected", "未通过")],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="入驻状态",
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("review_note", models.CharField(blank=True, max_length=300, verbose_name="审核意见")),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '机构',
-                'verbose_name_plural': '机构',
-                'ordering': ['name'],
+                "verbose_name": "机构",
+                "verbose_name_plural": "机构",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('role', models.CharField(choices=[('org_admin', '机构管理员'), ('member', '成员'), ('talent_officer', '共享人才官'), ('lab_staff', '检测人员'), ('operator', '平台运营'), ('union_staff', '工会工作人员')], max_length=20, verbose_name='角色')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("org_admin", "机构管理员"),
+                            ("member", "成员"),
+                            ("talent_officer", "共享人才官"),
+                            ("lab_staff", "检测人员"),
+                            ("operator", "平台运营"),
+                            ("union_staff", "工会工作人员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '成员身份',
-                'verbose_name_plural': '成员身份',
+                "verbose_name": "成员身份",
+                "verbose_name_plural": "成员身份",
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'firm'), _negated=True), ('uscc__isnull', False), _connector='OR'), name='firm_has_uscc'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "firm"), _negated=True), ("uscc__isnull", False), _connector="OR"
+                ),
+                name="firm_has_uscc",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='unique_membership_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation", "role"), name="unique_membership_role"
+            ),
         ),
     ]

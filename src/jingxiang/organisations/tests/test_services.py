@@ -83,25 +83,37 @@ def test_operator_approves_and_applicant_is_notified(cast):
 
 
 def test_rejection_needs_a_reason_and_only_operators_review(cast):
-    pending = Organisation.objects.create(name="待审企业", kind="firm", uscc=generate_uscc(__import__("random").Random(9)))
+    pending = Organisation.objects.create(
+        name="待审企业", kind="firm", uscc=generate_uscc(__import__("random").Random(9))
+    )
     with pytest.raises(ValidationError):
         services.organisation_review(actor=cast.operator, organisation=pending, approve=False, note=" ")
     for actor in (cast.firm_admin, cast.member, cast.lab_staff, cast.union_staff, cast.outsider):
         with pytest.raises(PermissionDenied):
             services.organisation_review(actor=actor, organisation=pending, approve=True)
-    services.organisation_review(actor=cast.operator, organisation=pending, approve=False, note="营业执照不清晰")
+    services.organisation_review(
+        actor=cast.operator, organisation=pending, approve=False, note="营业执照不清晰"
+    )
     pending.refresh_from_db()
     assert pending.status == OrganisationStatus.REJECTED
     assert pending.review_note == "营业执照不清晰"
 
 
 def test_admin_adds_member_but_other_firm_cannot(cast):
-    data = {"display_name": "陈晓", "mobile": "13800001111", "username": "chenxiao", "role": Role.MEMBER, "password": "Xx-12345678"}
+    data = {
+        "display_name": "陈晓",
+        "mobile": "13800001111",
+        "username": "chenxiao",
+        "role": Role.MEMBER,
+        "password": "Xx-12345678",
+    }
     membership = services.membership_add(actor=cast.firm_admin, organisation=cast.firm, data=data)
     assert membership.organisation == cast.firm
     with pytest.raises(PermissionDenied):
         services.membership_add(
-            actor=cast.other_firm_admin, organisation=cast.firm, data={**data, "username": "x2", "mobile": "13800001112"}
+            actor=cast.other_firm_admin,
+            organisation=cast.firm,
+            data={**data, "username": "x2", "mobile": "13800001112"},
         )
 
 
@@ -115,10 +127,18 @@ def test_changes_are_audited_with_actor(cast, client):
     client.force_login(cast.firm_admin)
     response = client.post(
         f"/organisations/{cast.firm.pk}/edit/",
-        {"name": cast.firm.name, "kind": "firm", "uscc": cast.firm.uscc, "region": "杜桥镇", "main_products": "太阳镜"},
+        {
+            "name": cast.firm.name,
+            "kind": "firm",
+            "uscc": cast.firm.uscc,
+            "region": "杜桥镇",
+            "main_products": "太阳镜",
+        },
     )
     assert response.status_code == 302, response.content
-    entry = LogEntry.objects.get_for_object(cast.firm).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    entry = (
+        LogEntry.objects.get_for_object(cast.firm).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    )
     assert entry.actor == cast.firm_admin
     assert "main_products" in entry.changes_dict
 

@@ -11,7 +11,9 @@ from jingxiang.core.demo import DEMO_PASSWORD, demo_loaded, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo cluster (public organisations, ~300 firms, 40 institutions, 600 talents, demo logins)."
+    help = (
+        "Load the demo cluster (public organisations, ~300 firms, 40 institutions, 600 talents, demo logins)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--seed", type=int, default=20250620)
@@ -33,7 +35,7 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write("")
-        self.stdout.write("演示账号 Demo logins (password / 密码: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"演示账号 Demo logins (password / 密码: {DEMO_PASSWORD})")
         from jingxiang.demo_data import generate_cluster
 
         personas = context.cluster.personas if context else generate_cluster(seed=seed, scale=1).personas

@@ -1,0 +1,23 @@
+"""Helpers for browser tests (Playwright on Debian's Chromium); the fixtures live in the conftest."""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+SCREENSHOT_DIR = pathlib.Path("var/screenshots")
+
+
+def login(page: Any, base_url: str, username: str, password: str = "correct-horse-9") -> None:
+    """Log in through the real form, as a person would."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base_url}/**")
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Keep a picture of the page for people to look at (var/screenshots)."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
