@@ -55,7 +55,7 @@ def cjk_font_name() -> str:
                     if path.suffix == ".ttc"
                     else TTFont("JXChinese", str(path))
                 )
-            except Exception:  # noqa: BLE001, S112 - an unreadable font file only means "try the next one"
+            except Exception:  # noqa: S112 - an unreadable font file only means "try the next one"
                 continue
             pdfmetrics.registerFont(font)
             return "JXChinese"

@@ -157,6 +157,11 @@ def _item_field_names(document: RuleDocument, item: RuleItem) -> list[tuple[str,
             add("measured", name)
     for name in _KEY_FIELDS.get(item.key or "", ()):
         add("nominal", name)
+    if item.kind == "band_by_value" and any(
+        row.per_dioptre is not None for row in document.band_tables[item.table or ""]
+    ):
+        add("nominal", "sphere")
+        add("nominal", "cylinder")
     add("nominal", item.nominal)
     add("measured", item.measured)
     if item.kind == "band_by_value":

@@ -164,6 +164,8 @@ class ItemContext:
             return abs(self.nominal_form().cylinder)
         if key == "nominal_addition":
             return self.number("nominal", "addition")
+        if key == "abs_nominal":
+            return abs(self.number("nominal", self.item.nominal or ""))
         raise ValueError(f"unknown key {key!r}")
 
     def category_of(self, table_name: str) -> tuple[Decimal, CategoryRow | None]:
@@ -507,10 +509,18 @@ def judge_band_by_value(context: ItemContext) -> list[ItemResult]:
     if row.tolerance is not None and nominal_field is not None:
         nominal = context.number("nominal", nominal_field)
         deviation = measured - nominal
+        tolerance = row.tolerance
+        if row.per_dioptre is not None:
+            strongest = context.key_value("strongest_meridian" if item.per_lens else "strongest_meridian_of_pair")
+            tolerance = row.tolerance + row.per_dioptre * strongest
+            notes.append(
+                f"tolerance = {format_decimal(row.tolerance)} + {format_decimal(row.per_dioptre)} × Smax "
+                f"({format_decimal(strongest)} D) = {format_decimal(tolerance)}"
+            )
         return [
             context.judged(
                 deviation,
-                symmetric_tolerance(row.tolerance),
+                symmetric_tolerance(tolerance),
                 measured=measured,
                 nominal=nominal,
                 deviation=deviation,

@@ -268,6 +268,9 @@ class Verdict:
             return Overall.FAIL
         if any(item.status is ItemStatus.NOT_ASSESSED and item.mandatory for item in deciding):
             return Overall.INCOMPLETE
+        if not any(item.status is ItemStatus.PASS for item in deciding):
+            # Nothing that decides was judged (every item not applicable or indicative): no claim.
+            return Overall.INCOMPLETE
         return Overall.PASS
 
     @property

@@ -89,6 +89,8 @@ class PowerTable:
 class BandRow:
     """One band of a ``bands`` table: a symmetric ``tolerance`` or an upper ``limit``.
 
+    ``per_dioptre`` adds ``per_dioptre × Smax`` to the tolerance (Smax = strongest nominal
+    meridian of the lens, or of the pair for whole-product items), the form prism tolerances take.
     ``measured``/``nominal``/``unit`` override the item's fields for this band, because e.g. the
     low-power band of the optical-centre table is judged in prism dioptres, not millimetres.
     """
@@ -97,6 +99,7 @@ class BandRow:
     tolerance: Decimal | None
     limit: Decimal | None
     unit: str | None
+    per_dioptre: Decimal | None
     measured: str | None
     nominal: str | None
     certainty: Certainty | None
@@ -776,6 +779,7 @@ def _build_document(data: dict[str, Any], source: str) -> RuleDocument:
                     tolerance=_decimal_or_none(row.get("tolerance")),
                     limit=_decimal_or_none(row.get("limit")),
                     unit=row.get("unit"),
+                    per_dioptre=_decimal_or_none(row.get("per_dioptre")),
                     measured=row.get("measured"),
                     nominal=row.get("nominal"),
                     certainty=_certainty_or_none(row.get("certainty")),

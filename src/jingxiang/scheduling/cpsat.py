@@ -30,6 +30,7 @@ from jingxiang.scheduling.greedy import first_fit
 from jingxiang.scheduling.problem import Problem, count_idle_gaps, prepare
 from jingxiang.scheduling.reasons import explain_infeasible, explain_unscheduled
 from jingxiang.scheduling.records import Id, Instance, Schedule
+from jingxiang.scheduling.relaxation import lp_guided_slots
 from jingxiang.scheduling.tables import assign_tables, capacity_thresholds
 
 # Shares of the time left when each phase starts. Weight comes first, but on the benchmark phase 1 is
@@ -37,6 +38,7 @@ from jingxiang.scheduling.tables import assign_tables, capacity_thresholds
 PHASE_ONE_SHARE = 0.5
 RESLOT_SHARE = 0.6
 MIN_PHASE_SECONDS = 0.2
+LP_SHARE = 0.2
 MAX_WEIGHT_DECIMALS = 6
 
 
@@ -80,6 +82,7 @@ class _Model:
         self.scaled_weight = {m.id: round(m.weight * scale) for m in problem.instance.meetings}
         self.x: dict[tuple[Id, int], cp_model.IntVar] = {}
         candidates = problem.candidate_slots()
+        self.candidates = {m: slots for m, slots in candidates.items() if slots}
         for meeting_id, slots in candidates.items():
             if required is not None and meeting_id not in required:
                 continue
@@ -270,16 +273,20 @@ def solve(
             conflicts=tuple(problem.conflicts),
             solve_seconds=time.perf_counter() - started,
         )
+
+    def remaining() -> float:
+        return deadline - time.perf_counter()
+
     scale = weight_scale([meeting.weight for meeting in instance.meetings])
     full = _Model(problem, scale)
     greedy = first_fit(problem, sorted(problem.open_meetings(), key=lambda meeting: -meeting.weight))
     best = {m: slot for m, (slot, _table) in greedy.items() if m not in problem.fixed}
     best_weight = full.weight_of(best)
+    rounded = lp_guided_slots(problem, full.candidates, full.scaled_weight, remaining() * LP_SHARE)
+    if rounded is not None and full.weight_of(rounded) > best_weight:
+        best, best_weight = rounded, full.weight_of(rounded)
     bound = sum(full.scaled_weight[m] for m in full.by_meeting)
     weight_proven = False
-
-    def remaining() -> float:
-        return deadline - time.perf_counter()
 
     if full.x and best_weight < bound:
         full.model.maximize(full.weight)
