@@ -22,12 +22,14 @@ DATA = HERE / "data"
 # Fields whose know-how does not depend on the product: an MES consultant for furniture makers is as
 # useful to an eyewear firm as one who has only served eyewear (README, rule 3).
 CROSS_INDUSTRY_DOMAINS = frozenset({"lean", "digital", "ecommerce", "ip", "talent_mgmt", "brand_design"})
-CROSS_INDUSTRY_SKILLS = frozenset({"embedded_firmware", "ai_vision", "wastewater_treatment", "lab_accreditation"})
+CROSS_INDUSTRY_SKILLS = frozenset(
+    {"embedded_firmware", "ai_vision", "wastewater_treatment", "lab_accreditation"}
+)
 
 
-def load_source() -> tuple[list[dict], list[dict]]:
+def load_source(demand_file: str = "demands.yaml") -> tuple[list[dict], list[dict]]:
     suppliers_doc = yaml.safe_load((SOURCE / "suppliers.yaml").read_text(encoding="utf-8"))
-    demands_doc = yaml.safe_load((SOURCE / "demands.yaml").read_text(encoding="utf-8"))
+    demands_doc = yaml.safe_load((SOURCE / demand_file).read_text(encoding="utf-8"))
     suppliers = []
     for row in suppliers_doc["suppliers"]:
         sid, kind, name, org, title, skills, description, region, hours, gold, scope = row
@@ -80,7 +82,8 @@ def grade(supplier: dict, demand: dict, skill_domain: dict[str, str]) -> int:
         return 1  # rule 4: same technique, another industry
     if primary_hit:
         transferable = any(
-            skill_domain[code] in CROSS_INDUSTRY_DOMAINS or code in CROSS_INDUSTRY_SKILLS for code in primary_hit
+            skill_domain[code] in CROSS_INDUSTRY_DOMAINS or code in CROSS_INDUSTRY_SKILLS
+            for code in primary_hit
         )
         value = 3 if supplier["scope"] == "eyewear" or transferable else 2
     else:
@@ -95,9 +98,10 @@ def main() -> None:
 
     skill_domain = {skill.code: skill.domain_code for skill in load_taxonomy().skills()}
     suppliers, demands = load_source()
+    _, history = load_source("history.yaml")
     unknown = {
         code
-        for item in [*suppliers, *demands]
+        for item in [*suppliers, *demands, *history]
         for code in item.get("gold", set()) | item.get("primary", set()) | item.get("related", set())
         if code not in skill_domain
     }
@@ -107,20 +111,29 @@ def main() -> None:
     with (DATA / "suppliers.jsonl").open("w", encoding="utf-8") as handle:
         for supplier in suppliers:
             handle.write(json.dumps(supplier["record"], ensure_ascii=False) + "\n")
-    with (DATA / "demands.jsonl").open("w", encoding="utf-8") as handle:
-        for demand in demands:
-            handle.write(json.dumps(demand["record"], ensure_ascii=False) + "\n")
     counts = [0, 0, 0, 0]
-    with (DATA / "qrels.jsonl").open("w", encoding="utf-8") as handle:
-        for demand in demands:
-            for supplier in suppliers:
-                value = grade(supplier, demand, skill_domain)
-                counts[value] += 1
-                if value:
-                    line = {"demand_id": demand["record"]["id"], "supplier_id": supplier["record"]["id"], "grade": value}
-                    handle.write(json.dumps(line) + "\n")
+    for demand_file, prefix in (("demands.yaml", ""), ("history.yaml", "history-")):
+        _, demand_rows = load_source(demand_file)
+        with (DATA / f"{prefix}demands.jsonl").open("w", encoding="utf-8") as handle:
+            for demand in demand_rows:
+                handle.write(json.dumps(demand["record"], ensure_ascii=False) + "\n")
+        with (DATA / f"{prefix}qrels.jsonl").open("w", encoding="utf-8") as handle:
+            for demand in demand_rows:
+                for supplier in suppliers:
+                    value = grade(supplier, demand, skill_domain)
+                    if not prefix:
+                        counts[value] += 1
+                    if value:
+                        line = {
+                            "demand_id": demand["record"]["id"],
+                            "supplier_id": supplier["record"]["id"],
+                            "grade": value,
+                        }
+                        handle.write(json.dumps(line) + "\n")
     print(f"{len(suppliers)} suppliers, {len(demands)} demands, grades 0/1/2/3: {counts}")
-    without_three = [d["record"]["id"] for d in demands if not any(grade(s, d, skill_domain) == 3 for s in suppliers)]
+    without_three = [
+        d["record"]["id"] for d in demands if not any(grade(s, d, skill_domain) == 3 for s in suppliers)
+    ]
     if without_three:
         print(f"demands without a grade-3 supplier: {without_three}")
 

@@ -32,6 +32,8 @@ SKILL_FIELD_BOOST = 2.0
 SYMPTOM_TERM_WEIGHT = 0.6
 """Expert terms added by a symptom link are inferred, so they weigh less than the owner's own words."""
 SECONDARY_SYMPTOM_SCALE = 0.35
+PRODUCT_CONTEXT_SCALE = 0.4
+"""A product noun next to a recognised symptom says what is made, not which field solves the problem."""
 
 
 @dataclass
@@ -190,6 +192,7 @@ class Analyzer:
             token for token in self.segment(normalised) if token.strip() and token not in knowledge.stopwords
         ]
         resolved_words: dict[str, Sense | None] = {}
+        product_mentions: dict[str, str] = {}
         sentence_list = sentences(normalised)
         for raw in raw_tokens:
             token = raw.strip(" .-/,，、%#+")
@@ -216,9 +219,14 @@ class Analyzer:
                     analysis.synonym_links.append(link)
             for code in knowledge.canonical_skills.get(canonical, ()):
                 reason = f"同义 {token}={canonical}" if canonical != token else f"术语 {token}"
-                analysis.add_concept(code, concept_weight, reason)
+                if canonical in knowledge.product_terms:
+                    product_mentions.setdefault(code, reason)
+                else:
+                    analysis.add_concept(code, concept_weight, reason)
             code = knowledge.skill_terms.get(token) or knowledge.skill_terms.get(canonical)
-            if code is not None and token not in knowledge.generic_terms:
+            if canonical in knowledge.product_terms and code is not None:
+                product_mentions.setdefault(code, f"产品 {token}")
+            elif code is not None and token not in knowledge.generic_terms:
                 analysis.add_concept(code, concept_weight, f"技能词 {token}")
             if token in knowledge.eyewear_markers or canonical in knowledge.eyewear_markers:
                 analysis.eyewear_hits += 1
@@ -226,6 +234,9 @@ class Analyzer:
             if industry is not None:
                 analysis.off_domain[industry] = analysis.off_domain.get(industry, 0) + 1
         self._apply_symptoms(analysis, normalised, sentence_list, concept_weight)
+        product_scale = PRODUCT_CONTEXT_SCALE if analysis.symptom_labels else 1.0
+        for code, reason in product_mentions.items():
+            analysis.add_concept(code, concept_weight * product_scale, reason)
         return analysis
 
     def _resolve_sense(self, word: str, sentence_list: list[str], whole: str) -> Sense | None:

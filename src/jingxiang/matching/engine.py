@@ -54,6 +54,9 @@ FOCUS_PENALTY = 0.04
 REGION_BONUS = 0.08
 REMOTE_REGION_SHARE = 0.3
 MIN_SCORE = 0.02
+COMPETENCE_WEIGHT = 0.5
+"""Learned field competence in [-1, 1] moves a score by up to +-50 %: enough to reorder close
+candidates, not enough to lift an irrelevant supplier over a relevant one."""
 MAX_QUERY_TF = 3.0
 REGION_LEVEL_SHARE = (1.0, 0.75, 0.5, 0.25)
 REGION_DEPTH = len(REGION_LEVEL_SHARE)
@@ -195,6 +198,7 @@ class MatchingIndex:
         self._hours = grow(getattr(self, "_hours", None), (capacity,), np.float32, 0.0)
         self._kind = grow(getattr(self, "_kind", None), (capacity,), np.int8, -1)
         self._prior = grow(getattr(self, "_prior", None), (capacity,), np.float32, 1.0)
+        self._competence = grow(getattr(self, "_competence", None), (capacity, n_skills), np.float32, 0.0)
         self._region = grow(getattr(self, "_region", None), (capacity, REGION_DEPTH), np.int32, -1)
         self._remote = grow(getattr(self, "_remote", None), (capacity,), np.bool_, False)
         self._capacity = capacity
@@ -251,6 +255,10 @@ class MatchingIndex:
         self._hours[slot] = max(0.0, float(supplier.hours_per_month or 0.0))
         self._kind[slot] = self._kinds.get(supplier.kind, -1)
         self._prior[slot] = self.feedback.supplier_factor(supplier.id)
+        self._competence[slot] = 0.0
+        for code, value in self.feedback.competence(supplier.id).items():
+            if code in self._skill_index:
+                self._competence[slot, self._skill_index[code]] = value
         region_ids, remote = self._region_ids(supplier.region)
         self._region[slot, : len(region_ids)] = region_ids
         self._remote[slot] = remote
@@ -295,7 +303,7 @@ class MatchingIndex:
         for name in ("_concepts", "_domains", "_alive", "_lengths", "_context", "_focus", "_hours", "_kind"):
             values = getattr(self, name)
             values[: len(keep)] = values[keep]
-        for name in ("_prior", "_region", "_remote"):
+        for name in ("_prior", "_competence", "_region", "_remote"):
             values = getattr(self, name)
             values[: len(keep)] = values[keep]
         self._alive[len(keep) :] = False
@@ -329,34 +337,54 @@ class MatchingIndex:
 
     # -- feedback -------------------------------------------------------------------------------------
     def apply_feedback(self, outcomes: Iterable[Outcome], demands: Mapping[str, Demand] | None = None) -> int:
-        """Record outcomes and refresh the affected suppliers' priors; returns how many were applied.
+        """Record outcomes and refresh what the ranking reads from them; returns how many were applied.
 
         Demands are looked up in ``demands`` first, then among the indexed demands; without the demand's
-        text only the supplier prior learns (the term -> skill links need the owner's words).
+        text only the supplier prior learns (field competence and term links need the demand's words).
         """
         applied = 0
         touched: set[str] = set()
+        analysed: dict[str, DemandQuery] = {}
         for outcome in outcomes:
             demand = (demands or {}).get(outcome.demand_id)
             if demand is None and outcome.demand_id in self._demands:
                 demand = self._demands[outcome.demand_id].demand
             terms: list[str] = []
+            concepts: dict[str, float] = {}
             if demand is not None:
-                terms = [
-                    t
-                    for t in self.analyzer.analyze_demand(demand).terms
-                    if t not in self.knowledge.generic_terms
-                ]
+                if demand.id not in analysed:
+                    analysed[demand.id] = self.analyze_demand(demand)
+                query = analysed[demand.id]
+                terms = [term for term in query.analysis.terms if term not in self.knowledge.generic_terms]
+                # Only the demand's own evidence, not what earlier feedback inferred, to avoid feeding back
+                # on itself.
+                concepts = dict(query.analysis.concepts)
             listed: Iterable[str] = ()
-            if outcome.supplier_id in self._slot_of:
-                listed = sorted(self._listed[self._slot_of[outcome.supplier_id]])
-            self.feedback.record(outcome, demand_terms=terms, supplier_skills=listed)
+            slot = self._slot_of.get(outcome.supplier_id)
+            if slot is not None:
+                listed = sorted(self._listed[slot])
+                # Credit only the fields the supplier was matched through: praise for a plater on a
+                # "plating and frame testing" demand says nothing about their frame testing.
+                row = self._concepts[slot]
+                concepts = {code: weight for code, weight in concepts.items() if row[self._skill_index[code]] > 0}
+            self.feedback.record(
+                outcome, demand_terms=terms, demand_concepts=concepts, supplier_skills=listed
+            )
             touched.add(outcome.supplier_id)
             applied += 1
-        for supplier_id in touched:
+        # Platform means move with every outcome, so every supplier with history is refreshed.
+        for supplier_id, factor in self.feedback.all_supplier_factors().items():
             slot = self._slot_of.get(supplier_id)
             if slot is not None:
-                self._prior[slot] = self.feedback.supplier_factor(supplier_id)
+                self._prior[slot] = factor
+        for supplier_id in touched:
+            slot = self._slot_of.get(supplier_id)
+            if slot is None:
+                continue
+            self._competence[slot] = 0.0
+            for code, value in self.feedback.competence(supplier_id).items():
+                if code in self._skill_index:
+                    self._competence[slot, self._skill_index[code]] = value
         for query in self._demands.values():
             query.concepts = self._query_concepts(query.demand, query.analysis)
         return applied
@@ -473,6 +501,9 @@ class MatchingIndex:
             agreement = np.ones(n, dtype=np.float32)
             lexical_part = lexical
         relevance = LEXICAL * lexical_part + SKILL * skill
+        competence = (
+            (self._competence[selection] @ dq) / total if total > 0 else np.zeros(n, dtype=np.float32)
+        )
         hours = self._hours[selection]
         needed = float(query.demand.hours_needed or 0.0)
         availability = np.where(hours <= 0, NO_HOURS_FACTOR, 1.0).astype(np.float32)
@@ -490,6 +521,7 @@ class MatchingIndex:
             * availability
             * kind_factor
             * self._prior[selection]
+            * (1.0 + COMPETENCE_WEIGHT * competence)
             * (1.0 + REGION_BONUS * region)
         )
         score = np.where(self._alive[selection] & (relevance >= MIN_SCORE), score, 0.0)
@@ -499,6 +531,7 @@ class MatchingIndex:
             "agreement": agreement,
             "region": region,
             "availability": availability,
+            "competence": competence,
         }
         return score, parts
 
@@ -558,6 +591,10 @@ class MatchingIndex:
         history = self.feedback.summary(supplier.id)
         if history:
             why.append(history)
+        if parts.get("competence", 0.0) >= 0.05:
+            why.append("反馈：在同类需求上评价好（加权）")
+        elif parts.get("competence", 0.0) <= -0.05:
+            why.append("反馈：在同类需求上评价差（降权）")
         return why
 
     # -- reverse mode ----------------------------------------------------------------------------------

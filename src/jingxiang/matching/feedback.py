@@ -1,14 +1,20 @@
 """Learning from what happened after a suggestion.
 
-Two signals, both smoothed so that one outcome cannot swing a ranking:
+Three signals, all smoothed so that one outcome cannot swing a ranking, and all exactly neutral for a
+supplier or a word without history (newcomers are not punished):
 
-* a per-supplier prior: Beta-smoothed acceptance rate of invitations and a Bayesian-average rating
-  (1-5), turned into a multiplier around 1.0 (no history = exactly 1.0, so newcomers are not punished);
-* learned term -> skill links: when a demand worded with an owner's term (say "发乌") ends in an accepted
-  or well-rated engagement with a supplier whose listed skills are X, the term is linked to X; a decline
-  or a poor rating weakens the link.  Once a term has been seen in enough outcomes, demands using it are
-  credited with X even though no table says so, which is how the engine picks up vocabulary the
-  lexicon does not know yet.
+* supplier prior: acceptance rate of invitations and the mean engagement rating, each shrunk towards
+  the platform-wide average (Beta / Bayesian average) and turned into a multiplier close to 1.0.
+  Centring on the platform average, not on a fixed value, keeps the prior from simply rewarding
+  suppliers who are shown often;
+* field competence: an engagement rated on a demand about coating adhesion is evidence about the
+  supplier's competence *in coating adhesion*, not in general.  Each rating is credited to the demand's
+  concepts (skills), so a supplier praised on plating demands rises on the next plating demand, and one
+  rated 2 on titanium welding sinks there, without moving anywhere else;
+* learned term -> skill links: when demands worded with an owner's term (say "阴阳色") repeatedly end in
+  good engagements with suppliers whose listed skills are X, the term is linked to X; poor ratings and
+  declines weaken the link.  Once a term has been seen on enough different demands, new demands using
+  it are credited with X though no table says so: vocabulary the lexicon does not know yet.
 
 The model is plain data (``to_dict``/``from_dict``) so the web application can persist and reload it.
 """
@@ -22,20 +28,28 @@ from typing import Any
 
 from jingxiang.matching.model import Outcome
 
-PRIOR_ACCEPTANCE = 0.5
-PRIOR_ACCEPTANCE_STRENGTH = 4.0
-PRIOR_RATING = 3.5
-PRIOR_RATING_STRENGTH = 3.0
-ACCEPTANCE_SPREAD = 0.5
-"""Multiplier swing for acceptance: a supplier who always declines ends near 0.8, always accepts near 1.2."""
-RATING_SPREAD = 0.3
-"""Multiplier swing for ratings: mean 5 -> about x1.15, mean 1 -> about x0.75 once well evidenced."""
-MIN_TERM_OUTCOMES = 2
-"""A term must appear in at least this many outcomes before its learned links are used."""
+DEFAULT_ACCEPTANCE = 0.6
+DEFAULT_RATING = 3.5
+PRIOR_STRENGTH = 4.0
+"""Outcomes' worth of platform average mixed into every supplier's own figures."""
+ACCEPTANCE_SPREAD = 0.3
+RATING_SPREAD = 0.15
+COMPETENCE_STRENGTH = 1.5
+"""Concept-weighted outcomes' worth of neutral evidence mixed into each supplier x field signal."""
+MIN_TERM_DEMANDS = 2
+"""A term must appear in outcomes of at least this many different demands before its links are used:
+one demand's shortlist says more about that demand than about the word."""
 MIN_LINK_STRENGTH = 0.5
 MAX_LEARNED_WEIGHT = 0.8
-POSITIVE_RATING = 4
-NEGATIVE_RATING = 2
+
+
+def rating_signal(rating: int) -> float:
+    """5 -> +1, 4 -> +0.5, 3 -> 0, 2 -> -0.5, 1 -> -1."""
+    return (rating - 3) / 2.0
+
+
+DECLINE_SIGNAL = -0.3
+"""A decline is weak evidence (the supplier may simply be busy), weaker than a poor rating."""
 
 
 @dataclass
@@ -47,59 +61,86 @@ class SupplierHistory:
 
 
 class FeedbackModel:
-    """Accumulates outcomes; the index reads ``supplier_factor`` and ``learned_concepts``."""
+    """Accumulates outcomes; the index reads ``supplier_factor``, ``competence`` and ``learned_concepts``."""
 
     def __init__(self) -> None:
         self.history: dict[str, SupplierHistory] = defaultdict(SupplierHistory)
+        self.competence_sum: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self.competence_weight: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.term_outcomes: dict[str, float] = defaultdict(float)
+        self.term_demands: dict[str, set[str]] = defaultdict(set)
         self.links: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
 
     def record(
-        self, outcome: Outcome, *, demand_terms: Iterable[str] = (), supplier_skills: Iterable[str] = ()
+        self,
+        outcome: Outcome,
+        *,
+        demand_terms: Iterable[str] = (),
+        demand_concepts: Mapping[str, float] | None = None,
+        supplier_skills: Iterable[str] = (),
     ) -> None:
-        """Add one outcome.  Terms/skills are optional: without them only the supplier prior learns."""
-        if outcome.kind not in ("accepted", "declined", "rated"):
-            raise ValueError(f"unknown outcome kind {outcome.kind!r}")
+        """Add one outcome.  Without the demand's terms and concepts only the supplier prior learns."""
         history = self.history[outcome.supplier_id]
         if outcome.kind == "accepted":
             history.accepted += 1
-            signal = 1.0
-        elif outcome.kind == "declined":
+            return  # acceptance says the supplier is willing, not that the match was good
+        if outcome.kind == "declined":
             history.declined += 1
-            signal = -0.5
-        else:
-            if outcome.rating is None or not 1 <= int(outcome.rating) <= 5:
-                raise ValueError("a rated outcome needs a rating between 1 and 5")
-            history.rating_sum += int(outcome.rating)
+            signal = DECLINE_SIGNAL
+        elif outcome.kind == "rated":
+            if (
+                isinstance(outcome.rating, bool)
+                or not isinstance(outcome.rating, int)
+                or not 1 <= outcome.rating <= 5
+            ):
+                raise ValueError("a rated outcome needs an integer rating between 1 and 5")
+            history.rating_sum += outcome.rating
             history.rating_count += 1
-            signal = (
-                1.0
-                if outcome.rating >= POSITIVE_RATING
-                else -0.5
-                if outcome.rating <= NEGATIVE_RATING
-                else 0.0
-            )
+            signal = rating_signal(outcome.rating)
+        else:
+            raise ValueError(f"unknown outcome kind {outcome.kind!r}")
+        for code, weight in (demand_concepts or {}).items():
+            self.competence_sum[outcome.supplier_id][code] += signal * weight
+            self.competence_weight[outcome.supplier_id][code] += weight
         skills = list(dict.fromkeys(supplier_skills))
         for term in set(demand_terms):
             self.term_outcomes[term] += 1
+            self.term_demands[term].add(outcome.demand_id)
             for code in skills:
                 self.links[term][code] += signal
 
-    def supplier_factor(self, supplier_id: str) -> float:
+    def _platform_means(self) -> tuple[float, float]:
+        accepted = sum(h.accepted for h in self.history.values())
+        declined = sum(h.declined for h in self.history.values())
+        rating_sum = sum(h.rating_sum for h in self.history.values())
+        rating_count = sum(h.rating_count for h in self.history.values())
+        acceptance = (accepted + DEFAULT_ACCEPTANCE * PRIOR_STRENGTH) / (accepted + declined + PRIOR_STRENGTH)
+        rating = (rating_sum + DEFAULT_RATING * PRIOR_STRENGTH) / (rating_count + PRIOR_STRENGTH)
+        return acceptance, rating
+
+    def supplier_factor(self, supplier_id: str, platform: tuple[float, float] | None = None) -> float:
         """Multiplier for the supplier's relevance; exactly 1.0 without history."""
         history = self.history.get(supplier_id)
         if history is None:
             return 1.0
+        mean_acceptance, mean_rating = platform or self._platform_means()
         invitations = history.accepted + history.declined
-        acceptance = (history.accepted + PRIOR_ACCEPTANCE * PRIOR_ACCEPTANCE_STRENGTH) / (
-            invitations + PRIOR_ACCEPTANCE_STRENGTH
+        acceptance = (history.accepted + mean_acceptance * PRIOR_STRENGTH) / (invitations + PRIOR_STRENGTH)
+        rating = (history.rating_sum + mean_rating * PRIOR_STRENGTH) / (history.rating_count + PRIOR_STRENGTH)
+        return (1.0 + ACCEPTANCE_SPREAD * (acceptance - mean_acceptance)) * (
+            1.0 + RATING_SPREAD * (rating - mean_rating) / 2.0
         )
-        rating = (history.rating_sum + PRIOR_RATING * PRIOR_RATING_STRENGTH) / (
-            history.rating_count + PRIOR_RATING_STRENGTH
-        )
-        return (1.0 + ACCEPTANCE_SPREAD * (acceptance - PRIOR_ACCEPTANCE) * 0.8) * (
-            1.0 + RATING_SPREAD * (rating - PRIOR_RATING) / 2.5
-        )
+
+    def all_supplier_factors(self) -> dict[str, float]:
+        """Every supplier's factor at once (the platform means move with every outcome)."""
+        platform = self._platform_means()
+        return {supplier_id: self.supplier_factor(supplier_id, platform) for supplier_id in self.history}
+
+    def competence(self, supplier_id: str) -> dict[str, float]:
+        """Per-field evidence in [-1, 1] from rated engagements and declines on demands of that field."""
+        sums = self.competence_sum.get(supplier_id, {})
+        weights = self.competence_weight.get(supplier_id, {})
+        return {code: sums[code] / (weights[code] + COMPETENCE_STRENGTH) for code in sums if sums[code]}
 
     def summary(self, supplier_id: str) -> str | None:
         """A short human sentence for the ``why`` list, or None without history."""
@@ -120,9 +161,9 @@ class FeedbackModel:
         """Skills a demand's terms point to through learned links: code -> (weight, term that linked)."""
         result: dict[str, tuple[float, str]] = {}
         for term in terms:
-            seen = self.term_outcomes.get(term, 0.0)
-            if seen < MIN_TERM_OUTCOMES:
+            if len(self.term_demands.get(term, ())) < MIN_TERM_DEMANDS:
                 continue
+            seen = self.term_outcomes[term]
             for code, strength in self.links.get(term, {}).items():
                 share = strength / seen
                 if share < MIN_LINK_STRENGTH:
@@ -135,7 +176,10 @@ class FeedbackModel:
     def to_dict(self) -> dict[str, Any]:
         return {
             "history": {key: vars(value) for key, value in self.history.items()},
+            "competence_sum": {key: dict(value) for key, value in self.competence_sum.items()},
+            "competence_weight": {key: dict(value) for key, value in self.competence_weight.items()},
             "term_outcomes": dict(self.term_outcomes),
+            "term_demands": {term: sorted(ids) for term, ids in self.term_demands.items()},
             "links": {term: dict(codes) for term, codes in self.links.items()},
         }
 
@@ -144,7 +188,13 @@ class FeedbackModel:
         model = cls()
         for key, value in (data.get("history") or {}).items():
             model.history[key] = SupplierHistory(**value)
+        for key, value in (data.get("competence_sum") or {}).items():
+            model.competence_sum[key].update(value)
+        for key, value in (data.get("competence_weight") or {}).items():
+            model.competence_weight[key].update(value)
         model.term_outcomes.update(data.get("term_outcomes") or {})
+        for term, ids in (data.get("term_demands") or {}).items():
+            model.term_demands[term].update(ids)
         for term, codes in (data.get("links") or {}).items():
             model.links[term].update(codes)
         return model

@@ -41,6 +41,7 @@ class SynonymGroup:
     canonical: str
     variants: tuple[str, ...]
     skills: tuple[str, ...]
+    product: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class KnowledgeBase:
     groups: tuple[SynonymGroup, ...]
     variant_to_canonical: Mapping[str, str]
     canonical_skills: Mapping[str, tuple[str, ...]]
+    product_terms: frozenset[str]
     symptoms: tuple[Symptom, ...]
     senses: Mapping[str, tuple[Sense, ...]]
     generic_terms: Mapping[str, float]
@@ -211,7 +213,11 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
                 continue
             variant_to_canonical[variant] = canonical
         canonical_skills[canonical] = skills
-        groups.append(SynonymGroup(canonical=canonical, variants=variants, skills=skills))
+        groups.append(
+            SynonymGroup(
+                canonical=canonical, variants=variants, skills=skills, product=bool(raw.get("product"))
+            )
+        )
 
     symptoms: list[Symptom] = []
     seen_ids: set[str] = set()
@@ -295,6 +301,7 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
         groups=tuple(groups),
         variant_to_canonical=variant_to_canonical,
         canonical_skills=canonical_skills,
+        product_terms=frozenset(group.canonical for group in groups if group.product),
         symptoms=tuple(symptoms),
         senses=senses,
         generic_terms=generic_terms,

@@ -102,17 +102,11 @@ class Interval:
             self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive))
         )
 
-    def is_below(self, value: Decimal) -> bool:
-        """Whether the whole interval lies below ``value`` (used to check sorted, disjoint bands)."""
-        if self.high is None:
-            return False
-        return self.high < value
-
     def overlaps(self, other: Interval) -> bool:
         """Whether two intervals share at least one point."""
         return _precedes(self, other) is False and _precedes(other, self) is False
 
-    def touches_or_overlaps_start_of(self, following: Interval) -> bool:
+    def meets(self, following: Interval) -> bool:
         """Whether ``following`` starts exactly where this one ends, with no gap and no overlap."""
         if self.high is None or following.low is None or self.high != following.low:
             return False

@@ -511,7 +511,9 @@ def judge_band_by_value(context: ItemContext) -> list[ItemResult]:
         deviation = measured - nominal
         tolerance = row.tolerance
         if row.per_dioptre is not None:
-            strongest = context.key_value("strongest_meridian" if item.per_lens else "strongest_meridian_of_pair")
+            strongest = context.key_value(
+                "strongest_meridian" if item.per_lens else "strongest_meridian_of_pair"
+            )
             tolerance = row.tolerance + row.per_dioptre * strongest
             notes.append(
                 f"tolerance = {format_decimal(row.tolerance)} + {format_decimal(row.per_dioptre)} × Smax "

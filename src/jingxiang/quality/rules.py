@@ -327,7 +327,7 @@ def _check_bands_sorted(bands: list[tuple[str, Interval]], problems: list[Proble
             problems.append(
                 Problem(path, f"{what} band {current} overlaps {previous} ({previous_path})", "overlap")
             )
-        elif not previous.touches_or_overlaps_start_of(current):
+        elif not previous.meets(current):
             problems.append(
                 Problem(
                     path,

@@ -170,9 +170,21 @@ BUILTIN_FIELDS: dict[str, FieldSpec] = {
             "20",
             per_lens=True,
         ),
-        _field("prism", Quantity.PRISM, "棱镜度", "Prismatic power at the prism reference point", "0", "20", per_lens=True),
-        _field("prism_horizontal", Quantity.PRISM, "水平处方棱镜度", "Horizontal prism", "0", "20", per_lens=True),
-        _field("prism_vertical", Quantity.PRISM, "垂直处方棱镜度", "Vertical prism", "0", "20", per_lens=True),
+        _field(
+            "prism",
+            Quantity.PRISM,
+            "棱镜度",
+            "Prismatic power at the prism reference point",
+            "0",
+            "20",
+            per_lens=True,
+        ),
+        _field(
+            "prism_horizontal", Quantity.PRISM, "水平处方棱镜度", "Horizontal prism", "0", "20", per_lens=True
+        ),
+        _field(
+            "prism_vertical", Quantity.PRISM, "垂直处方棱镜度", "Vertical prism", "0", "20", per_lens=True
+        ),
         # Whole-product values.
         _field("pd", Quantity.LENGTH, "瞳距", "Pupillary distance", "40", "85"),
         _field("oc_distance", Quantity.LENGTH, "光学中心水平距离", "Optical-centre distance", "30", "100"),

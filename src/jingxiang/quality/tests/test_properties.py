@@ -139,3 +139,59 @@ def test_axis_verdict_depends_only_on_the_circular_distance(
     second = judge(case | {"measured": {"right": nominal | {"axis": anticlockwise}}})
     assert result(first, "A-AX.right").status == result(second, "A-AX.right").status
     assert result(first, "A-AX.right").deviation == D(offset)
+
+
+def sunglasses(tv: Decimal, declared: int) -> dict[str, Any]:
+    return {
+        "product_type": "sunglasses",
+        "standard": "GB 39552.1-2020",
+        "nominal": {"declared_category": declared},
+        "measured": {"luminous_transmittance": tv},
+    }
+
+
+CATEGORY_BANDS = [(0, D(80), D(100)), (1, D(43), D(80)), (2, D(18), D(43)), (3, D(8), D(18)), (4, D(3), D(8))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(band=st.sampled_from(CATEGORY_BANDS), fraction=st.integers(min_value=1, max_value=10_000))
+def test_category_holds_across_its_band_and_changes_just_below_it(
+    band: tuple[int, Decimal, Decimal], fraction: int
+) -> None:
+    category, low, high = band
+    inside = low + (high - low) * D(fraction) / 10_000
+    assert result(judge(sunglasses(inside, category)), "S-CAT").status.value == "pass"
+    assert result(judge(sunglasses(low, category)), "S-CAT").status.value == "fail"
+
+
+AXIS_TABLE: list[tuple[Decimal | None, int]] = [
+    (D("0.50"), 9),
+    (D("0.75"), 6),
+    (D("1.50"), 4),
+    (D("2.50"), 3),
+    (None, 2),
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    cylinder_quarters=st.integers(min_value=1, max_value=24),
+    nominal_axis=axes,
+    offset=st.integers(min_value=0, max_value=90),
+)
+def test_axis_passes_up_to_the_tolerance_and_fails_beyond(
+    cylinder_quarters: int, nominal_axis: Decimal, offset: int
+) -> None:
+    cylinder = D(cylinder_quarters) / 4
+    nominal = {"sphere": D(-1), "cylinder": -cylinder, "axis": nominal_axis}
+    case = {
+        "product_type": "assembled_spectacles",
+        "standard": "GB 13511.1-2011",
+        "nominal": {"right": nominal, "left": nominal, "pd": 64},
+        "measured": {"right": nominal | {"axis": (nominal_axis + offset) % 180}},
+    }
+    # GB 13511.1-2011 Table 3, transcribed independently of the rules file.
+    tolerance = next(degrees for upper, degrees in AXIS_TABLE if upper is None or cylinder <= upper)
+    item = result(judge(case), "A-AX.right")
+    assert item.deviation == D(offset)
+    assert item.status.value == ("pass" if offset <= tolerance else "fail")

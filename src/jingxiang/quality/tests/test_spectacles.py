@@ -300,3 +300,42 @@ def test_full_pass_and_report_fields() -> None:
     assert item["clause"] == "表1"
     assert item["certainty"] == "V"
     assert item["tolerance"] == "±3.0"
+
+
+@pytest.mark.parametrize(
+    ("prism", "sphere", "horizontal_tolerance", "vertical_tolerance"),
+    [("1.00", "-4.00", "0.65", "0.45"), ("2.00", "-2.00", "0.45", "0.35"), ("3.00", "-2.00", "0.57", "0.47")],
+)
+def test_prescribed_prism_tolerance_grows_with_power(
+    prism: str, sphere: str, horizontal_tolerance: str, vertical_tolerance: str
+) -> None:
+    def case(horizontal: Decimal, vertical: Decimal) -> dict[str, Any]:
+        built = spectacles(sphere, {"right": {"prism_horizontal": horizontal, "prism_vertical": vertical}})
+        built["nominal"]["right"] |= {"prism_horizontal": D(prism), "prism_vertical": D(prism)}
+        return built
+
+    on_limit = run(case(D(prism) + D(horizontal_tolerance), D(prism) - D(vertical_tolerance)))
+    assert status(on_limit, "A-PRM-H.right") == "pass"
+    assert status(on_limit, "A-PRM-V.right") == "pass"
+    beyond = run(
+        case(D(prism) + D(horizontal_tolerance) + D("0.01"), D(prism) - D(vertical_tolerance) - D("0.01"))
+    )
+    assert status(beyond, "A-PRM-H.right") == "fail"
+    assert status(beyond, "A-PRM-V.right") == "fail"
+    assert result(beyond, "A-PRM-H.right").indicative
+    assert status(beyond, "A-PRM-H.left") == "not_applicable"
+
+
+def test_a_verdict_with_nothing_assessed_is_not_a_pass() -> None:
+    verdict = run({"product_type": "sunglasses", "standard": "GB 10810.3-2006", "measured": {"q_red": 1}})
+    assert {item.status.value for item in verdict.items} == {"not_applicable"}
+    assert verdict.overall is Overall.INCOMPLETE
+
+
+def test_optional_marking_item_is_judged_only_when_entered() -> None:
+    measured = {"right": {"oc_monocular": 32, "oc_height": 20}, "left": {"oc_monocular": 32, "oc_height": 20}}
+    assert status(run(spectacles("-3.00", dict(measured))), "A-MARK") == "not_assessed"
+    assert run(spectacles("-3.00", dict(measured))).overall is Overall.PASS
+    unmarked = run(spectacles("-3.00", dict(measured) | {"marked_standard": False}))
+    assert status(unmarked, "A-MARK") == "fail"
+    assert unmarked.overall is Overall.FAIL

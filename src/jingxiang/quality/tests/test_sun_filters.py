@@ -226,7 +226,8 @@ def test_driving_quotients_of_gb_10810_3_are_indicative() -> None:
     verdict = run(case)
     assert status(verdict, "T-Q-RED") == "fail"
     assert status(verdict, "T-Q-YELLOW") == "pass"
-    assert verdict.overall is Overall.PASS
+    # Every item of this edition is unverified: indicative results alone never make a pass.
+    assert verdict.overall is Overall.INCOMPLETE
     assert run(case | {"confirmed_rules": ["T-Q-RED"]}).overall is Overall.FAIL
 
 
@@ -292,3 +293,10 @@ def test_frame_cracked_bridge_fails_and_unverified_dimensions_do_not_decide() ->
     verdict = run(frame())
     assert status(verdict, "F-DIM-LENS") == "not_assessed"
     assert verdict.overall is Overall.PASS
+
+
+@pytest.mark.parametrize(("tv", "expected"), [("8.01", "pass"), ("8", "fail")])
+def test_a_filter_sold_for_driving_cannot_be_category_4(tv: str, expected: str) -> None:
+    case = sunglasses(tv, 3 if expected == "pass" else 4, **GOOD_ROAD_USE)
+    case["nominal"]["intended_for_driving"] = True
+    assert status(run(case), "S-DRV-0") == expected
