@@ -124,15 +124,16 @@ def test_unknown_fields_are_warned_about_not_silently_used() -> None:
 
 def test_python_floats_from_the_web_app_are_read_as_the_decimals_typed() -> None:
     # 0.12 as a binary float is 0.1199999…; the engine reads the typed "0.12", so it passes on the edge.
-    case = {
+    measured_lens: dict[str, float] = {"sphere": -1.88, "cylinder": -0.09}
+    case: dict[str, Any] = {
         "product_type": "uncut_lens",
         "standard": "GB 10810.1-2005",
         "nominal": {"lens": {"sphere": -2.0, "cylinder": 0.0}},
-        "measured": {"lens": {"sphere": -1.88, "cylinder": -0.09}},
+        "measured": {"lens": measured_lens},
     }
     verdict = judge(case)
     assert result(verdict, "L-PWR-A.lens.meridian_1").deviation == D("0.12")
     assert status(verdict, "L-PWR-A.lens.meridian_1") == "pass"
     assert status(verdict, "L-PWR-B.lens") == "pass"
-    case["measured"]["lens"]["cylinder"] = -0.1
+    measured_lens["cylinder"] = -0.1
     assert status(judge(case), "L-PWR-B.lens") == "fail"
