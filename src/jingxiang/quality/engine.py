@@ -22,6 +22,7 @@ from jingxiang.quality.vocabulary import CANONICAL_UNIT, LENS_SIDES, PRODUCT_TYP
 _KEY_FIELDS = {
     "strongest_meridian": ("sphere", "cylinder"),
     "strongest_meridian_of_pair": ("sphere", "cylinder"),
+    "horizontal_meridian_of_pair": ("sphere", "cylinder", "axis"),
     "abs_cylinder": ("cylinder",),
     "nominal_addition": ("addition",),
 }

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
+from functools import cache
 
 _INTERVAL_PATTERN = re.compile(
     r"^\s*(?P<open>[\[(])\s*(?P<low>-inf|-?\d+(?:\.\d+)?)\s*,\s*(?P<high>inf|-?\d+(?:\.\d+)?)\s*(?P<close>[\])])\s*$"
@@ -136,6 +137,60 @@ def axis_difference(first: Decimal, second: Decimal) -> Decimal:
     """
     raw = abs(first - second) % FULL_CIRCLE_OF_AXES
     return min(raw, FULL_CIRCLE_OF_AXES - raw)
+
+
+# sin² is computed with far more digits than any power has, then rounded here, so that the
+# rational cases (0°, 30°, 45°, 60°, 90° …) come out exact and can sit on a band edge.
+_TRIG_DIGITS = 60
+_TRIG_QUANTUM = Decimal("1E-30")
+
+
+def sin_squared_degrees(angle: Decimal) -> Decimal:
+    """sin²(angle) for an angle in degrees, exact to 30 decimal places.
+
+    Used for the power of a spherocylinder in the horizontal meridian, S + C·sin²(axis).
+    Computed as (1 − cos 2θ) / 2 with a Taylor series in decimal arithmetic.
+    """
+    with localcontext() as context:
+        context.prec = _TRIG_DIGITS
+        pi = +_pi()
+        doubled = (angle % 180) * 2 * pi / 180
+        if doubled > pi:
+            doubled -= 2 * pi
+        term = Decimal(1)
+        cosine = Decimal(1)
+        squared = doubled * doubled
+        index = 0
+        while True:
+            index += 2
+            term = -term * squared / (index * (index - 1))
+            if abs(term) < Decimal(10) ** -(_TRIG_DIGITS - 2):
+                break
+            cosine += term
+        value = ((1 - cosine) / 2).quantize(_TRIG_QUANTUM)
+        return abs(value.normalize())
+
+
+@cache
+def _pi() -> Decimal:
+    """π to the trigonometry precision (Machin's formula), without a float constant."""
+    smallest = Decimal(10) ** -(_TRIG_DIGITS + 2)
+
+    def arctan_inverse(denominator: int) -> Decimal:
+        total = Decimal(0)
+        power = Decimal(1) / denominator
+        squared = denominator * denominator
+        index = 0
+        while power > smallest:
+            term = power / (2 * index + 1)
+            total += -term if index % 2 else term
+            power /= squared
+            index += 1
+        return total
+
+    with localcontext() as context:
+        context.prec = _TRIG_DIGITS + 5
+        return 4 * (4 * arctan_inverse(5) - arctan_inverse(239))
 
 
 def normalise_axis(axis: Decimal) -> Decimal:

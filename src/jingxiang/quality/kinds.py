@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jingxiang.quality.exact import Interval, axis_difference, format_decimal, normalise_axis
+from jingxiang.quality.exact import (
+    Interval,
+    axis_difference,
+    format_decimal,
+    normalise_axis,
+    sin_squared_degrees,
+)
 from jingxiang.quality.model import (
     Acceptance,
     Case,
@@ -160,6 +166,9 @@ class ItemContext:
             # Where right and left differ the larger key is used (reference §2.2, an assumption, U).
             sides = LENS_SIDES[self.case.product_type]
             return max(self.nominal_form(side).strongest_meridian for side in sides)
+        if key == "horizontal_meridian_of_pair":
+            # GB 13511-1992 keys centration on the power in the horizontal meridian, S + C·sin²(axis).
+            return max(self._horizontal_meridian(side) for side in LENS_SIDES[self.case.product_type])
         if key == "abs_cylinder":
             return abs(self.nominal_form().cylinder)
         if key == "nominal_addition":
@@ -167,6 +176,14 @@ class ItemContext:
         if key == "abs_nominal":
             return abs(self.number("nominal", self.item.nominal or ""))
         raise ValueError(f"unknown key {key!r}")
+
+    def _horizontal_meridian(self, side: str) -> Decimal:
+        form = self.nominal_form(side)
+        if form.cylinder == 0:
+            return abs(form.sphere)
+        if form.axis is None:
+            raise MissingValueError(f"nominal.{side}.axis")
+        return abs(form.sphere + form.cylinder * sin_squared_degrees(form.axis))
 
     def category_of(self, table_name: str) -> tuple[Decimal, CategoryRow | None]:
         """Filter category of the measured luminous transmittance (``None`` outside every band)."""
@@ -273,26 +290,34 @@ class ItemContext:
             try:
                 _, row = self.category_of(condition.table)
             except MissingValueError as missing:
-                return condition.if_missing, f"{description} (needs {missing.reference})"
+                return condition.if_missing, _when_missing(
+                    description, missing.reference, condition.if_missing
+                )
             return row is not None and row.category in condition.category_in, description
         reference = condition.field_ref or ""
         role, name = reference.split(".", 1)
         value = self.lookup(role, name)
         if condition.present is not None:
-            return (
-                value is not None
-            ) == condition.present, f"{reference} {'present' if condition.present else 'absent'}"
+            holds = (value is not None) == condition.present
+            return holds, f"{reference} {'present' if condition.present else 'absent'}"
         if condition.equals is not None:
             description = f"{reference} = {str(condition.equals).lower()}"
             if value is None:
-                return condition.if_missing, f"{description} (needs {reference})"
+                return condition.if_missing, _when_missing(description, reference, condition.if_missing)
             return value == condition.equals, description
         if condition.within is not None:
             description = f"{reference} in {condition.within}"
             if value is None or isinstance(value, bool):
-                return condition.if_missing, f"{description} (needs {reference})"
+                return condition.if_missing, _when_missing(description, reference, condition.if_missing)
             return condition.within.contains(value), description
         return True, ""
+
+
+def _when_missing(description: str, reference: str, assumed: bool | None) -> str:
+    """Explain an applicability decision taken on an absent value (or that it could not be taken)."""
+    if assumed is None:
+        return f"{description} (needs {reference})"
+    return f"{description} ({reference} not given, taken as {'met' if assumed else 'not met'})"
 
 
 # ---------------------------------------------------------------------------------------------

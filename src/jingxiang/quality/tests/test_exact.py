@@ -2,7 +2,13 @@ from decimal import Decimal
 
 import pytest
 
-from jingxiang.quality.exact import Interval, NotANumberError, axis_difference, to_decimal
+from jingxiang.quality.exact import (
+    Interval,
+    NotANumberError,
+    axis_difference,
+    sin_squared_degrees,
+    to_decimal,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +58,28 @@ def test_floats_are_read_through_their_shortest_text() -> None:
 def test_non_numbers_are_refused(value: object) -> None:
     with pytest.raises(NotANumberError):
         to_decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("angle", "expected"),
+    [
+        ("0", "0"),
+        ("30", "0.25"),
+        ("45", "0.5"),
+        ("60", "0.75"),
+        ("90", "1"),
+        ("135", "0.5"),
+        ("180", "0"),
+        ("150", "0.25"),
+    ],
+)
+def test_sin_squared_is_exact_where_the_value_is_rational(angle: str, expected: str) -> None:
+    assert sin_squared_degrees(Decimal(angle)) == Decimal(expected)
+
+
+def test_sin_squared_matches_the_float_value_elsewhere() -> None:
+    import math
+
+    for degrees in range(0, 181, 7):
+        exact = sin_squared_degrees(Decimal(degrees))
+        assert abs(float(exact) - math.sin(math.radians(degrees)) ** 2) < 1e-12

@@ -339,3 +339,44 @@ def test_optional_marking_item_is_judged_only_when_entered() -> None:
     unmarked = run(spectacles("-3.00", dict(measured) | {"marked_standard": False}))
     assert status(unmarked, "A-MARK") == "fail"
     assert unmarked.overall is Overall.FAIL
+
+
+def pair_1992(right: dict[str, Any], oc_distance: str) -> dict[str, Any]:
+    return {
+        "product_type": "assembled_spectacles",
+        "standard": "GB 13511-1992",
+        "nominal": {"right": right, "left": {"sphere": D("-0.50")}, "pd": 64},
+        "measured": {"oc_distance": D(oc_distance)},
+    }
+
+
+@pytest.mark.parametrize(
+    ("right", "tolerance"),
+    [
+        # Horizontal-meridian power |S + C·sin²(axis)|: axis 90 puts the whole cylinder horizontal.
+        ({"sphere": D("-0.50"), "cylinder": D("-1.50"), "axis": 90}, "6.0"),  # 2.00 → (1.00, 2.00]
+        ({"sphere": D("-0.50"), "cylinder": D("-1.50"), "axis": 180}, "9.0"),  # 0.50 → [0.25, 1.00]
+        ({"sphere": D("-1.00"), "cylinder": -2, "axis": 45}, "6.0"),  # exactly 2.00 at sin²45° = 0.5
+        ({"sphere": D("-1.00"), "cylinder": -2, "axis": 30}, "6.0"),  # 1.50
+        ({"sphere": D("-1.00"), "cylinder": -2, "axis": 60}, "4.0"),  # 2.50
+        ({"sphere": D("-4.25")}, "3.0"),
+        ({"sphere": D("6.25")}, "2.0"),
+    ],
+)
+def test_1992_edition_keys_on_the_horizontal_meridian(right: dict[str, Any], tolerance: str) -> None:
+    on_limit = run(pair_1992(right, str(64 + D(tolerance))))
+    beyond = run(pair_1992(right, str(64 - D(tolerance) - D("0.1"))))
+    assert on_limit.standard.designation == "GB 13511-1992"
+    assert status(on_limit, "A92-OCH") == "pass"
+    assert status(beyond, "A92-OCH") == "fail"
+
+
+@pytest.mark.parametrize(
+    ("cylinder", "tolerance"), [("0.50", 6), ("0.75", 4), ("1.50", 4), ("1.75", 3), ("2.75", 2)]
+)
+def test_1992_axis_bands(cylinder: str, tolerance: int) -> None:
+    right = {"sphere": D("-1.00"), "cylinder": -D(cylinder), "axis": 90}
+    inside = pair_1992(right, "64") | {"measured": {"right": right | {"axis": 90 + tolerance}}}
+    outside = pair_1992(right, "64") | {"measured": {"right": right | {"axis": 90 - tolerance - 1}}}
+    assert status(run(inside), "A92-AX.right") == "pass"
+    assert status(run(outside), "A92-AX.right") == "fail"
