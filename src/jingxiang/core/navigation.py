@@ -74,5 +74,5 @@ def register_core_items() -> None:
     register(
         NavItem(_("工作台"), "core:home", _("常用"), order=0, icon="⌂"),
         NavItem(_("通知"), "core:notifications", _("常用"), order=1, icon="✉"),
-        NavItem(_("后台任务"), "jobs:list", _("常用"), order=90, icon="⏱"),
+        NavItem(_("后台任务"), "jobs:list", _("常用"), order=90, icon="◔"),
     )

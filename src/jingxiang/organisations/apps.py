@@ -26,7 +26,7 @@ class OrganisationsConfig(AppConfig):
             )
         )
         navigation.register(
-            NavItem(_("机构名录"), "organisations:list", _("名录"), order=10, icon="🏭"),
+            NavItem(_("机构名录"), "organisations:list", _("名录"), order=10, icon="▣"),
             NavItem(
                 _("入驻审核"),
                 "organisations:review_queue",

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.filters import YesNoFilter
 from jingxiang.organisations.models import (
     Organisation,
     OrganisationKind,
@@ -23,7 +24,7 @@ class OrganisationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=OrganisationStatus.choices, empty_label=_("全部状态")
     )
-    is_alliance_member = django_filters.BooleanFilter(label=_("联盟成员"))
+    is_alliance_member = YesNoFilter(label=_("联盟成员"))
 
     class Meta:
         model = Organisation

@@ -33,7 +33,7 @@ class TalentsConfig(AppConfig):
             )
         )
         navigation.register(
-            NavItem(_("人才名录"), "talents:list", _("名录"), order=11, icon="👤"),
+            NavItem(_("人才名录"), "talents:list", _("名录"), order=11, icon="●"),
             NavItem(_("技能目录"), "talents:skills", _("名录"), order=12, icon="☰"),
             NavItem(
                 _("我的人才档案"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.filters import YesNoFilter
 from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentKind
 
 
@@ -26,8 +27,8 @@ class TalentFilter(django_filters.FilterSet):
         empty_label=_("全部技能"),
     )
     region = django_filters.CharFilter(label=_("区域"), lookup_expr="icontains")
-    shares_talent = django_filters.BooleanFilter(label=_("参与互聘共享"))
-    available = django_filters.BooleanFilter(label=_("有空余时间"), method="filter_available")
+    shares_talent = YesNoFilter(label=_("参与互聘共享"))
+    available = YesNoFilter(label=_("有空余时间"), method="filter_available")
 
     class Meta:
         model = Talent
