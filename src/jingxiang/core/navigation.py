@@ -29,6 +29,7 @@ class NavItem:
 
 _items: list[NavItem] = []
 _attention_providers: list[Callable[[Any], list[dict[str, Any]]]] = []
+_overview_providers: list[Callable[[Any], list[dict[str, Any]]]] = []
 
 
 def register(*items: NavItem) -> None:
@@ -45,6 +46,19 @@ def register_attention(provider: Callable[[Any], list[dict[str, Any]]]) -> None:
     """
     if provider not in _attention_providers:
         _attention_providers.append(provider)
+
+
+def register_overview(provider: Callable[[Any], list[dict[str, Any]]]) -> None:
+    """Add key figures for the home page (``title``, ``value``, ``url``); fixed number of queries."""
+    if provider not in _overview_providers:
+        _overview_providers.append(provider)
+
+
+def overview_for(user: Any) -> list[dict[str, Any]]:
+    figures: list[dict[str, Any]] = []
+    for provider in _overview_providers:
+        figures.extend(provider(user))
+    return figures
 
 
 def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:

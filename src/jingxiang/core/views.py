@@ -17,7 +17,11 @@ from jingxiang.core.services import notifications_mark_read, personal_data_revea
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render_page(request, "core/landing.html")
-    return render_page(request, "core/home.html", {"cards": navigation.attention_for(request.user)})
+    return render_page(
+        request,
+        "core/home.html",
+        {"cards": navigation.attention_for(request.user), "figures": navigation.overview_for(request.user)},
+    )
 
 
 @login_required

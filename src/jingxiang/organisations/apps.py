@@ -45,3 +45,4 @@ class OrganisationsConfig(AppConfig):
             ),
         )
         navigation.register_attention(permissions.attention_cards)
+        navigation.register_overview(permissions.overview_figures)

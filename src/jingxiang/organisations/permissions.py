@@ -147,3 +147,48 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
                 }
             )
     return cards
+
+
+def overview_figures(user: Any) -> list[dict[str, Any]]:
+    """Cluster figures for operators, one aggregate query; own-organisation figures for members."""
+    from django.db.models import Count, Q
+
+    if is_operator(user):
+        totals = Organisation.objects.filter(archived_at__isnull=True).aggregate(
+            firms=Count("pk", filter=Q(kind=OrganisationKind.FIRM, status=OrganisationStatus.APPROVED)),
+            institutions=Count(
+                "pk", filter=~Q(kind=OrganisationKind.FIRM) & Q(status=OrganisationStatus.APPROVED)
+            ),
+            alliance=Count("pk", filter=Q(is_alliance_member=True)),
+        )
+        url = reverse("organisations:list")
+        return [
+            {"title": _("入驻企业"), "value": totals["firms"], "url": f"{url}?kind=firm&status=approved"},
+            {
+                "title": _("高校、检测与服务机构"),
+                "value": totals["institutions"],
+                "url": f"{url}?status=approved",
+            },
+            {
+                "title": _("创新联盟成员"),
+                "value": totals["alliance"],
+                "url": f"{url}?is_alliance_member=true",
+            },
+        ]
+    ids = approved_organisation_ids(user)
+    if not ids:
+        return []
+    counts = (
+        Organisation.objects.filter(pk__in=ids)
+        .annotate(people=Count("talents", filter=Q(talents__archived_at__isnull=True), distinct=True))
+        .order_by("name")
+        .values("pk", "name", "people")
+    )
+    return [
+        {
+            "title": _("%(name)s 的人才档案") % {"name": row["name"]},
+            "value": row["people"],
+            "url": reverse("talents:list") + f"?q=&org={row['pk']}",
+        }
+        for row in counts
+    ]

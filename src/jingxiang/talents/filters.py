@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.filters import YesNoFilter
@@ -26,13 +27,16 @@ class TalentFilter(django_filters.FilterSet):
         distinct=True,
         empty_label=_("全部技能"),
     )
+    org = django_filters.NumberFilter(
+        label=_("所在单位编号"), field_name="home_organisation_id", widget=HiddenInput
+    )
     region = django_filters.CharFilter(label=_("区域"), lookup_expr="icontains")
     shares_talent = YesNoFilter(label=_("参与互聘共享"))
     available = YesNoFilter(label=_("有空余时间"), method="filter_available")
 
     class Meta:
         model = Talent
-        fields = ["q", "kind", "domain", "skill", "region", "shares_talent"]
+        fields = ["q", "kind", "domain", "skill", "org", "region", "shares_talent"]
 
     def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.search(value)
