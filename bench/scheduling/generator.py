@@ -111,14 +111,27 @@ def generate(size: Size, seed: int) -> dict[str, Any]:
         base = 3 if rng.random() < MUST_SHARE else 1
         score = round(rng.random(), 2)
         meetings.append(
-            {"id": f"M{len(meetings) + 1:05d}", "participants": members, "weight": base + score, "locked": None}
+            {
+                "id": f"M{len(meetings) + 1:05d}",
+                "participants": members,
+                "weight": base + score,
+                "locked": None,
+            }
         )
     _lock_some(rng, meetings, participants, tables)
-    return {"slots": [{"id": s} for s in slot_ids], "tables": tables, "participants": participants, "meetings": meetings}
+    return {
+        "slots": [{"id": s} for s in slot_ids],
+        "tables": tables,
+        "participants": participants,
+        "meetings": meetings,
+    }
 
 
 def _lock_some(
-    rng: random.Random, meetings: list[dict[str, Any]], participants: list[dict[str, Any]], tables: list[dict[str, Any]]
+    rng: random.Random,
+    meetings: list[dict[str, Any]],
+    participants: list[dict[str, Any]],
+    tables: list[dict[str, Any]],
 ) -> None:
     """Lock about 1 % of meetings (VIP talks the operator fixed by hand), always consistently."""
     present = {p["id"]: set(p["available_slots"]) for p in participants}
@@ -136,7 +149,8 @@ def _lock_some(
             if any((p, slot) in busy for p in members):
                 continue
             table = next(
-                (t["id"] for t in tables if t["capacity"] >= len(members) and (slot, t["id"]) not in taken), None
+                (t["id"] for t in tables if t["capacity"] >= len(members) and (slot, t["id"]) not in taken),
+                None,
             )
             if table is None:
                 continue

@@ -5,3 +5,99 @@ from django.utils.translation import gettext_lazy as _
 class AcademyConfig(AppConfig):
     name = "jingxiang.academy"
     verbose_name = _("工匠学院")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from jingxiang.academy import models, permissions
+        from jingxiang.academy.verification import certificate_lookup
+        from jingxiang.core import navigation
+        from jingxiang.core.documents import VerificationKind, register_verification
+        from jingxiang.core.navigation import NavItem
+
+        for model in (
+            models.Occupation,
+            models.OccupationLevel,
+            models.SubsidyRule,
+            models.Course,
+            models.Cohort,
+            models.Session,
+            models.Enrolment,
+            models.Attendance,
+            models.Assessment,
+            models.Certificate,
+            models.TrainingOrder,
+            models.OrderParticipant,
+            models.Feedback,
+        ):
+            auditlog.register(model, exclude_fields=["updated_at"])
+        register_verification(
+            VerificationKind(
+                "certificate",
+                _("职业技能等级证书"),
+                certificate_lookup,
+                template="academy/verify_certificate.html",
+            )
+        )
+        section = _("工匠学院")
+        navigation.register(
+            NavItem(
+                _("课程目录"),
+                "academy:course_list",
+                section,
+                order=40,
+                visible=permissions.may_browse,
+                icon="🎓",
+            ),
+            NavItem(
+                _("开班与报名"),
+                "academy:cohort_list",
+                section,
+                order=41,
+                visible=permissions.may_browse,
+                icon="📅",
+            ),
+            NavItem(
+                _("学员与报名"),
+                "academy:enrolment_list",
+                section,
+                order=42,
+                visible=lambda user: (
+                    permissions.is_academy_staff(user)
+                    or permissions.may_enrol_for_firm(user)
+                    or permissions.own_talent(user) is not None
+                ),
+                icon="👥",
+            ),
+            NavItem(
+                _("证书"),
+                "academy:certificate_list",
+                section,
+                order=43,
+                visible=lambda user: (
+                    permissions.is_academy_staff(user)
+                    or permissions.may_enrol_for_firm(user)
+                    or permissions.own_talent(user) is not None
+                ),
+                icon="📜",
+            ),
+            NavItem(
+                _("订单培养"),
+                "academy:order_list",
+                section,
+                order=44,
+                visible=lambda user: (
+                    permissions.is_academy_staff(user) or permissions.may_enrol_for_firm(user)
+                ),
+                icon="🤝",
+            ),
+            NavItem(
+                _("培训统计"),
+                "academy:reports",
+                section,
+                order=45,
+                visible=permissions.may_view_reports,
+                icon="📊",
+            ),
+        )
+        navigation.register_attention(permissions.attention_cards)

@@ -1,4 +1,50 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jingxiang.academy import views
 
 app_name = "academy"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("courses/", views.course_list, name="course_list"),
+    path("courses/new/", views.course_create, name="course_create"),
+    path("courses/<int:pk>/", views.course_detail, name="course_detail"),
+    path("courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
+    path("courses/<int:pk>/archive/", views.course_archive, name="course_archive"),
+    path("courses/<int:pk>/cohorts/new/", views.cohort_create, name="cohort_create"),
+    path("cohorts/", views.cohort_list, name="cohort_list"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
+    path("cohorts/<int:pk>/status/", views.cohort_status, name="cohort_status"),
+    path("cohorts/<int:pk>/sessions/new/", views.session_add, name="session_add"),
+    path("cohorts/<int:pk>/enrol/", views.cohort_enrol, name="cohort_enrol"),
+    path("cohorts/<int:pk>/feedback/", views.cohort_feedback, name="cohort_feedback"),
+    path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path("checkin/<str:code>/", views.checkin, name="checkin"),
+    path("enrolments/", views.enrolment_list, name="enrolment_list"),
+    path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment_detail"),
+    path("enrolments/<int:pk>/decide/", views.enrolment_decide, name="enrolment_decide"),
+    path("enrolments/<int:pk>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
+    path("enrolments/<int:pk>/assess/", views.enrolment_assess, name="enrolment_assess"),
+    path("enrolments/<int:pk>/certify/", views.enrolment_certify, name="enrolment_certify"),
+    path("enrolments/<int:pk>/graduate/", views.enrolment_graduate, name="enrolment_graduate"),
+    path("enrolments/<int:pk>/offer/", views.enrolment_offer, name="enrolment_offer"),
+    path("enrolments/<int:pk>/hire/", views.enrolment_hire, name="enrolment_hire"),
+    path("enrolments/<int:pk>/retention/", views.enrolment_retention, name="enrolment_retention"),
+    path("certificates/", views.certificate_list, name="certificate_list"),
+    path("certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
+    path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("verify/", views.certificate_check, name="certificate_check"),
+    path("orders/", views.order_list, name="order_list"),
+    path("orders/new/", views.order_create, name="order_create"),
+    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    path("orders/<int:pk>/join/", views.order_join, name="order_join"),
+    path("orders/<int:pk>/accept/", views.order_accept, name="order_accept"),
+    path("orders/<int:pk>/close/", views.order_close, name="order_close"),
+    path("trainers/<int:pk>/", views.trainer_record, name="trainer_record"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/levels/<int:pk>/", views.level_edit, name="level_edit"),
+    path("reports/", views.report_dashboard, name="reports"),
+    path("reports/people/", views.report_people, name="report_people"),
+]

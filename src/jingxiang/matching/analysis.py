@@ -32,6 +32,7 @@ SKILL_FIELD_BOOST = 2.0
 SYMPTOM_TERM_WEIGHT = 0.6
 """Expert terms added by a symptom link are inferred, so they weigh less than the owner's own words."""
 SECONDARY_SYMPTOM_SCALE = 0.35
+SKILL_CACHE_SIZE = 50_000
 PRODUCT_CONTEXT_SCALE = 0.4
 """A product noun next to a recognised symptom says what is made, not which field solves the problem."""
 
@@ -142,6 +143,8 @@ class Analyzer:
             for trigger in symptom.triggers:
                 self._triggers_by_part[trigger[0]].append((index, trigger))
         self._whole_terms = knowledge.segmenter_words()
+        self._skill_cache: dict[str, tuple[tuple[str, ...], TextAnalysis]] = {}
+        self._region_cache: dict[str, list[str]] = {}
         self._dictionary = self.tokenizer.FREQ
         self._off_domain_by_marker: dict[str, str] = {
             marker: name for name, markers in knowledge.off_domain.items() for marker in markers
@@ -181,8 +184,13 @@ class Analyzer:
             result.append(knowledge.variant_to_canonical.get(token, token))
         return result
 
-    def analyze_text(self, text: str, *, concept_weight: float = 1.0) -> TextAnalysis:
-        """Extract terms, concepts (with reasons) and domain context from one free text."""
+    def analyze_text(self, text: str, *, concept_weight: float = 1.0, clauses: bool = False) -> TextAnalysis:
+        """Extract terms, concepts (with reasons) and domain context from one free text.
+
+        ``clauses=True`` narrows the co-occurrence window of symptom triggers and senses to one
+        comma-separated clause: profiles list competences separated by commas ("钛架焊接，焊接发黑处理"),
+        while owners run one complaint over several commas.
+        """
         knowledge = self.knowledge
         analysis = TextAnalysis()
         normalised = normalise(text, knowledge.traditional)
@@ -193,7 +201,7 @@ class Analyzer:
         ]
         resolved_words: dict[str, Sense | None] = {}
         product_mentions: dict[str, str] = {}
-        sentence_list = sentences(normalised)
+        sentence_list = sentences(normalised, clauses=clauses)
         for raw in raw_tokens:
             token = raw.strip(" .-/,，、%#+")
             if not token or token in knowledge.stopwords or token.isdigit():
@@ -294,26 +302,40 @@ class Analyzer:
             return knowledge.canonical_skills[canonical]
         return ()
 
+    def analyze_skill(self, skill: str) -> tuple[tuple[str, ...], TextAnalysis]:
+        """Evidence of one listed skill, cached: the same few thousand skill strings recur across
+        100,000 profiles, and re-segmenting them dominated the build time."""
+        cached = self._skill_cache.get(skill)
+        if cached is not None:
+            return cached
+        knowledge = self.knowledge
+        codes = self.resolve_skill(skill)
+        analysis = TextAnalysis()
+        for code in codes:
+            analysis.add_concept(code, 1.0, f"技能 {knowledge.skill_label.get(code, code)}")
+        if skill in knowledge.skill_domain:
+            # A bare code carries no words of its own; its taxonomy name stands in for them.
+            label = normalise_term(knowledge.skill_label.get(skill, skill))
+            for token in self.tokens(label):
+                analysis.add_term(token, SKILL_FIELD_BOOST)
+        elif codes:
+            for token in self.tokens(normalise(skill, knowledge.traditional)):
+                analysis.add_term(token, SKILL_FIELD_BOOST)
+        else:
+            analysis.merge(self.analyze_text(skill, concept_weight=0.9), term_scale=SKILL_FIELD_BOOST)
+        if len(self._skill_cache) > SKILL_CACHE_SIZE:
+            self._skill_cache.clear()
+        self._skill_cache[skill] = (codes, analysis)
+        return codes, analysis
+
     def analyze_supplier(self, supplier: Supplier) -> TextAnalysis:
         """Profile evidence: listed skills count fully, prose and symptoms a little less."""
-        knowledge = self.knowledge
         analysis = TextAnalysis()
         for skill in supplier.skills:
-            codes = self.resolve_skill(skill)
-            for code in codes:
-                analysis.add_concept(code, 1.0, f"技能 {knowledge.skill_label.get(code, code)}")
-            if skill in knowledge.skill_domain:
-                # A bare code carries no words of its own; its taxonomy name stands in for them.
-                label = normalise_term(knowledge.skill_label.get(skill, skill))
-                for token in self.tokens(label):
-                    analysis.add_term(token, SKILL_FIELD_BOOST)
-            elif not codes:
-                analysis.merge(self.analyze_text(skill, concept_weight=0.9), term_scale=SKILL_FIELD_BOOST)
-            if codes and skill not in knowledge.skill_domain:
-                for token in self.tokens(normalise(skill, knowledge.traditional)):
-                    analysis.add_term(token, SKILL_FIELD_BOOST)
+            _codes, skill_analysis = self.analyze_skill(skill)
+            analysis.merge(skill_analysis)
         prose = "。".join(part for part in (supplier.title, supplier.org, supplier.description) if part)
-        analysis.merge(self.analyze_text(prose, concept_weight=SUPPLIER_TEXT_WEIGHT))
+        analysis.merge(self.analyze_text(prose, concept_weight=SUPPLIER_TEXT_WEIGHT, clauses=True))
         return analysis
 
     def analyze_demand(self, demand: Demand) -> TextAnalysis:
@@ -327,6 +349,14 @@ class Analyzer:
 
     def region_path(self, region: str) -> list[str]:
         """The region and its ancestors, most specific first ("杜桥" -> 杜桥, 临海, 台州, 浙江)."""
+        cached = self._region_cache.get(region)
+        if cached is None:
+            cached = self._region_path(region)
+            if len(self._region_cache) < SKILL_CACHE_SIZE:
+                self._region_cache[region] = cached
+        return list(cached)
+
+    def _region_path(self, region: str) -> list[str]:
         regions = self.knowledge.regions
         place = normalise_term(region or "", self.knowledge.traditional)
         # Profiles write "浙江临海", "临海市杜桥镇": take the most specific known place named in the text.

@@ -54,6 +54,7 @@ FOCUS_PENALTY = 0.04
 REGION_BONUS = 0.08
 REMOTE_REGION_SHARE = 0.3
 MIN_SCORE = 0.02
+STRONG_CONCEPT = 0.5
 COMPETENCE_WEIGHT = 0.5
 """Learned field competence in [-1, 1] moves a score by up to +-50 %: enough to reorder close
 candidates, not enough to lift an irrelevant supplier over a relevant one."""
@@ -87,6 +88,7 @@ class DemandQuery:
 
 
 _worker_analyzer: Analyzer | None = None
+_worker_index: MatchingIndex | None = None
 
 
 def _analyze_supplier_in_worker(supplier: Supplier) -> SupplierEvidence:
@@ -96,7 +98,7 @@ def _analyze_supplier_in_worker(supplier: Supplier) -> SupplierEvidence:
 
 def evidence_from_analysis(analyzer: Analyzer, supplier: Supplier) -> SupplierEvidence:
     analysis = analyzer.analyze_supplier(supplier)
-    listed = frozenset(code for skill in supplier.skills for code in analyzer.resolve_skill(skill))
+    listed = frozenset(code for skill in supplier.skills for code in analyzer.analyze_skill(skill)[0])
     return SupplierEvidence(
         terms=analysis.terms,
         concepts=dict(analysis.concepts),
@@ -137,6 +139,11 @@ class MatchingIndex:
         self._postings_slots: list[array] = []
         self._postings_tfs: list[array] = []
         self._df: list[int] = []
+        # Per skill: the slots that have it and with what weight, so a demand's skill overlap touches
+        # only the suppliers that share a skill instead of a 100,000-row matrix product.
+        self._concept_slots: list[array] = [array("i") for _ in self.skill_codes]
+        self._concept_weights: list[array] = [array("f") for _ in self.skill_codes]
+        self._platform = self.feedback.platform_means()
         self._total_length = 0.0
         self._alive_count = 0
         self._regions: dict[str, int] = {}
@@ -232,38 +239,52 @@ class MatchingIndex:
         self._suppliers.append(supplier)
         self._slot_of[supplier.id] = slot
         self._listed.append(evidence.listed)
-        term_ids = np.fromiter(
-            (self._term_id(t) for t in evidence.terms), dtype=np.int32, count=len(evidence.terms)
-        )
-        tfs = np.fromiter(evidence.terms.values(), dtype=np.float32, count=len(evidence.terms))
-        self._row_terms.append(term_ids)
-        self._row_tfs.append(tfs)
-        for term_id, tf in zip(term_ids.tolist(), tfs.tolist(), strict=True):
-            self._postings_slots[term_id].append(slot)
-            self._postings_tfs[term_id].append(tf)
-            self._df[term_id] += 1
-        length = float(tfs.sum())
+        vocabulary = self._vocabulary
+        term_ids = [
+            vocabulary[term] if term in vocabulary else self._term_id(term) for term in evidence.terms
+        ]
+        tfs = list(evidence.terms.values())
+        self._row_terms.append(np.array(term_ids, dtype=np.int32))
+        self._row_tfs.append(np.array(tfs, dtype=np.float32))
+        postings_slots, postings_tfs, df = self._postings_slots, self._postings_tfs, self._df
+        for term_id, tf in zip(term_ids, tfs, strict=True):
+            postings_slots[term_id].append(slot)
+            postings_tfs[term_id].append(tf)
+            df[term_id] += 1
+        length = float(np.float32(sum(tfs)))
         self._lengths[slot] = length
         self._total_length += length
         row = self._concepts[slot]
+        domains = self._domains[slot]
+        strong = 0
         for code, weight in evidence.concepts.items():
-            row[self._skill_index[code]] = weight
-        np.maximum.at(self._domains[slot], self._skill_domain_index, row)
-        strong = int((row >= 0.5).sum())
+            column = self._skill_index[code]
+            row[column] = weight
+            domain = self._skill_domain_index[column]
+            domains[domain] = max(domains[domain], weight)
+            self._concept_slots[column].append(slot)
+            self._concept_weights[column].append(weight)
+            strong += weight >= STRONG_CONCEPT
         self._focus[slot] = 1.0 / (1.0 + FOCUS_PENALTY * max(0, strong - FOCUS_FREE_SKILLS))
         self._context[slot] = context_factor(evidence.eyewear_hits, sum(evidence.off_domain.values()))
         self._hours[slot] = max(0.0, float(supplier.hours_per_month or 0.0))
         self._kind[slot] = self._kinds.get(supplier.kind, -1)
-        self._prior[slot] = self.feedback.supplier_factor(supplier.id)
-        self._competence[slot] = 0.0
-        for code, value in self.feedback.competence(supplier.id).items():
-            if code in self._skill_index:
-                self._competence[slot, self._skill_index[code]] = value
+        self._refresh_feedback(slot, supplier.id)
         region_ids, remote = self._region_ids(supplier.region)
         self._region[slot, : len(region_ids)] = region_ids
         self._remote[slot] = remote
         self._alive[slot] = True
         self._alive_count += 1
+
+    def _refresh_feedback(self, slot: int, supplier_id: str) -> None:
+        self._competence[slot] = 0.0
+        if supplier_id not in self.feedback.history:
+            self._prior[slot] = 1.0
+            return
+        self._prior[slot] = self.feedback.supplier_factor(supplier_id, self._platform)
+        for code, value in self.feedback.competence(supplier_id, self._platform).items():
+            if code in self._skill_index:
+                self._competence[slot, self._skill_index[code]] = value
 
     # -- incremental updates --------------------------------------------------------------------------
     def upsert(self, supplier: Supplier) -> None:
@@ -320,6 +341,13 @@ class MatchingIndex:
             for term_id, tf in zip(term_ids.tolist(), tfs.tolist(), strict=True):
                 self._postings_slots[term_id].append(slot)
                 self._postings_tfs[term_id].append(tf)
+        self._concept_slots = [array("i") for _ in self.skill_codes]
+        self._concept_weights = [array("f") for _ in self.skill_codes]
+        for slot in range(self._size):
+            row = self._concepts[slot]
+            for column in np.flatnonzero(row).tolist():
+                self._concept_slots[column].append(slot)
+                self._concept_weights[column].append(float(row[column]))
 
     def __len__(self) -> int:
         return self._alive_count
@@ -343,7 +371,6 @@ class MatchingIndex:
         text only the supplier prior learns (field competence and term links need the demand's words).
         """
         applied = 0
-        touched: set[str] = set()
         analysed: dict[str, DemandQuery] = {}
         for outcome in outcomes:
             demand = (demands or {}).get(outcome.demand_id)
@@ -366,25 +393,25 @@ class MatchingIndex:
                 # Credit only the fields the supplier was matched through: praise for a plater on a
                 # "plating and frame testing" demand says nothing about their frame testing.
                 row = self._concepts[slot]
-                concepts = {code: weight for code, weight in concepts.items() if row[self._skill_index[code]] > 0}
+                if outcome.kind == "declined":
+                    # A decline is about the demand's field ("not my field" or "no time for this").
+                    concepts = {code: weight for code, weight in concepts.items() if weight >= STRONG_CONCEPT}
+                else:
+                    concepts = {
+                        code: weight * float(row[self._skill_index[code]])
+                        for code, weight in concepts.items()
+                        if weight >= STRONG_CONCEPT and row[self._skill_index[code]] >= STRONG_CONCEPT
+                    }
             self.feedback.record(
                 outcome, demand_terms=terms, demand_concepts=concepts, supplier_skills=listed
             )
-            touched.add(outcome.supplier_id)
             applied += 1
         # Platform means move with every outcome, so every supplier with history is refreshed.
-        for supplier_id, factor in self.feedback.all_supplier_factors().items():
+        self._platform = self.feedback.platform_means()
+        for supplier_id in self.feedback.history:
             slot = self._slot_of.get(supplier_id)
             if slot is not None:
-                self._prior[slot] = factor
-        for supplier_id in touched:
-            slot = self._slot_of.get(supplier_id)
-            if slot is None:
-                continue
-            self._competence[slot] = 0.0
-            for code, value in self.feedback.competence(supplier_id).items():
-                if code in self._skill_index:
-                    self._competence[slot, self._skill_index[code]] = value
+                self._refresh_feedback(slot, supplier_id)
         for query in self._demands.values():
             query.concepts = self._query_concepts(query.demand, query.analysis)
         return applied
@@ -423,15 +450,32 @@ class MatchingIndex:
     def rank(self, demand: Demand | DemandQuery, top: int = 20) -> Ranking:
         """Best suppliers for ``demand``, best first, each with its evidence."""
         query = demand if isinstance(demand, DemandQuery) else self.analyze_demand(demand)
-        scores, parts = self._score_all(query)
-        order = _top(scores, top, [supplier.id if supplier else "" for supplier in self._suppliers])
+        slots, scores, parts = self._score_all(query)
         matches = []
-        for slot in order:
+        for position in _top(scores, top, slots, self._suppliers):
+            slot = int(slots[position])
             supplier = self._suppliers[slot]
             assert supplier is not None
-            why = self._explain(query, slot, {name: float(value[slot]) for name, value in parts.items()})
-            matches.append(Match(id=supplier.id, score=round(float(scores[slot]), 6), why=tuple(why)))
+            why = self._explain(query, slot, {name: float(value[position]) for name, value in parts.items()})
+            matches.append(Match(id=supplier.id, score=round(float(scores[position]), 6), why=tuple(why)))
         return Ranking(query_id=query.demand.id, matches=tuple(matches), notes=tuple(query.notes))
+
+    def rank_many(self, demands: Sequence[Demand], top: int = 20, *, workers: int = 1) -> list[Ranking]:
+        """Rank many demands (e.g. every open demand after profiles changed), in order.
+
+        ``workers > 1`` forks processes that share the index copy-on-write; the index is only read.
+        """
+        usable = min(workers, os.cpu_count() or 1, max(1, len(demands) // 50))
+        if usable <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return [self.rank(demand, top) for demand in demands]
+        global _worker_index
+        _worker_index = self
+        try:
+            with multiprocessing.get_context("fork").Pool(usable) as pool:
+                chunk = max(1, len(demands) // (usable * 8))
+                return pool.starmap(_rank_in_worker, ((demand, top) for demand in demands), chunksize=chunk)
+        finally:
+            _worker_index = None
 
     def _query_vectors(self, query: DemandQuery) -> tuple[np.ndarray, np.ndarray, float]:
         dq = np.zeros(len(self.skill_codes), dtype=np.float32)
@@ -485,25 +529,53 @@ class MatchingIndex:
             return scores
         return np.minimum(1.0, scores * (LEXICAL_SCALE / best))
 
+    def _skill_overlap(self, dq: np.ndarray) -> np.ndarray:
+        """Sum over the demand's skills of demand weight x supplier weight, for every slot, from postings."""
+        slot_parts, weight_parts = [], []
+        for column in np.flatnonzero(dq).tolist():
+            slots = np.frombuffer(self._concept_slots[column], dtype=np.int32)
+            if slots.size:
+                slot_parts.append(slots)
+                weight_parts.append(
+                    np.frombuffer(self._concept_weights[column], dtype=np.float32) * dq[column]
+                )
+        if not slot_parts:
+            return np.zeros(self._size, dtype=np.float32)
+        return np.bincount(
+            np.concatenate(slot_parts), weights=np.concatenate(weight_parts), minlength=self._size
+        ).astype(np.float32)
+
     def _score_all(
         self, query: DemandQuery, slots: np.ndarray | None = None
-    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        selection: slice | np.ndarray = slice(0, self._size) if slots is None else slots
-        n = self._size if slots is None else len(slots)
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Scores of the candidate slots (any shared term or skill), or of ``slots`` when given.
+
+        Returns (slots scored, scores, named components for the explanation).
+        """
         dq, distribution, total = self._query_vectors(query)
-        lexical = self._lexical(query, slots)
+        if slots is None:
+            lexical_all = self._lexical(query)
+            overlap_all = self._skill_overlap(dq) if total > 0 else np.zeros(self._size, dtype=np.float32)
+            candidates = np.flatnonzero((lexical_all > 0) | (overlap_all > 0))
+            selection = candidates[self._alive[candidates]]
+            lexical = lexical_all[selection]
+            overlap = overlap_all[selection]
+        else:
+            selection = slots
+            lexical = self._lexical(query, slots)
+            overlap = self._concepts[selection] @ dq
+        n = len(selection)
         if total > 0:
-            skill = (self._concepts[selection] @ dq) / total * self._focus[selection]
+            skill = overlap / total * self._focus[selection]
             agreement = self._domains[selection] @ distribution
             lexical_part = lexical * (AGREEMENT_FLOOR + (1.0 - AGREEMENT_FLOOR) * agreement)
+            competence = (self._competence[selection] @ dq) / total
         else:
             skill = np.zeros(n, dtype=np.float32)
             agreement = np.ones(n, dtype=np.float32)
             lexical_part = lexical
+            competence = np.zeros(n, dtype=np.float32)
         relevance = LEXICAL * lexical_part + SKILL * skill
-        competence = (
-            (self._competence[selection] @ dq) / total if total > 0 else np.zeros(n, dtype=np.float32)
-        )
         hours = self._hours[selection]
         needed = float(query.demand.hours_needed or 0.0)
         availability = np.where(hours <= 0, NO_HOURS_FACTOR, 1.0).astype(np.float32)
@@ -533,7 +605,7 @@ class MatchingIndex:
             "availability": availability,
             "competence": competence,
         }
-        return score, parts
+        return np.asarray(selection), score, parts
 
     def _region_share(self, path: list[str], selection: slice | np.ndarray) -> np.ndarray:
         share = np.where(self._remote[selection], REMOTE_REGION_SHARE, 0.0).astype(np.float32)
@@ -630,7 +702,7 @@ class MatchingIndex:
             slot = np.array([self._slot_of[supplier.id]], dtype=np.int64)
             scored = []
             for query in queries:
-                scores, parts = self._score_all(query, slot)
+                _slots, scores, parts = self._score_all(query, slot)
                 if scores[0] > 0:
                     scored.append(
                         (float(scores[0]), query, {name: float(value[0]) for name, value in parts.items()})
@@ -661,16 +733,25 @@ def context_factor(eyewear_hits: int, off_domain_hits: int) -> float:
     return OFF_DOMAIN_FLOOR + (1.0 - OFF_DOMAIN_FLOOR) * share
 
 
-def _top(scores: np.ndarray, top: int, ids: list[str]) -> list[int]:
-    """Indices of the ``top`` best positive scores; ties broken by id so results never depend on slots."""
+def _top(scores: np.ndarray, top: int, slots: np.ndarray, suppliers: list[Supplier | None]) -> list[int]:
+    """Positions of the ``top`` best positive scores; ties broken by supplier id, never by slot order."""
     positive = np.flatnonzero(scores > 0)
     if positive.size == 0 or top <= 0:
         return []
     if positive.size > top * 4:
         keep = np.argpartition(-scores[positive], top * 4 - 1)[: top * 4]
         positive = positive[keep]
-    ranked = sorted(positive.tolist(), key=lambda slot: (-round(float(scores[slot]), 6), ids[slot]))
-    return ranked[:top]
+
+    def key(position: int) -> tuple[float, str]:
+        supplier = suppliers[int(slots[position])]
+        return (-round(float(scores[position]), 6), supplier.id if supplier else "")
+
+    return sorted(positive.tolist(), key=key)[:top]
+
+
+def _rank_in_worker(demand: Demand, top: int) -> Ranking:
+    assert _worker_index is not None
+    return _worker_index.rank(demand, top)
 
 
 def _duplicates(ids: Iterable[str]) -> set[str]:

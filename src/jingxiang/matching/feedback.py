@@ -32,7 +32,7 @@ DEFAULT_ACCEPTANCE = 0.6
 DEFAULT_RATING = 3.5
 PRIOR_STRENGTH = 4.0
 """Outcomes' worth of platform average mixed into every supplier's own figures."""
-ACCEPTANCE_SPREAD = 0.3
+ACCEPTANCE_SPREAD = 0.6
 RATING_SPREAD = 0.15
 COMPETENCE_STRENGTH = 1.5
 """Concept-weighted outcomes' worth of neutral evidence mixed into each supplier x field signal."""
@@ -48,8 +48,8 @@ def rating_signal(rating: int) -> float:
     return (rating - 3) / 2.0
 
 
-DECLINE_SIGNAL = -0.3
-"""A decline is weak evidence (the supplier may simply be busy), weaker than a poor rating."""
+DECLINE_SIGNAL = -0.6
+"""A decline counts like a rating of about 2: suppliers mostly decline work outside their field."""
 
 
 @dataclass
@@ -65,8 +65,10 @@ class FeedbackModel:
 
     def __init__(self) -> None:
         self.history: dict[str, SupplierHistory] = defaultdict(SupplierHistory)
+        # supplier -> field -> concept-weighted sum of ratings / of weights / of declines
         self.competence_sum: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.competence_weight: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self.competence_declines: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.term_outcomes: dict[str, float] = defaultdict(float)
         self.term_demands: dict[str, set[str]] = defaultdict(set)
         self.links: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -84,9 +86,12 @@ class FeedbackModel:
         if outcome.kind == "accepted":
             history.accepted += 1
             return  # acceptance says the supplier is willing, not that the match was good
+        concepts = demand_concepts or {}
         if outcome.kind == "declined":
             history.declined += 1
             signal = DECLINE_SIGNAL
+            for code, weight in concepts.items():
+                self.competence_declines[outcome.supplier_id][code] += weight
         elif outcome.kind == "rated":
             if (
                 isinstance(outcome.rating, bool)
@@ -97,11 +102,11 @@ class FeedbackModel:
             history.rating_sum += outcome.rating
             history.rating_count += 1
             signal = rating_signal(outcome.rating)
+            for code, weight in concepts.items():
+                self.competence_sum[outcome.supplier_id][code] += outcome.rating * weight
+                self.competence_weight[outcome.supplier_id][code] += weight
         else:
             raise ValueError(f"unknown outcome kind {outcome.kind!r}")
-        for code, weight in (demand_concepts or {}).items():
-            self.competence_sum[outcome.supplier_id][code] += signal * weight
-            self.competence_weight[outcome.supplier_id][code] += weight
         skills = list(dict.fromkeys(supplier_skills))
         for term in set(demand_terms):
             self.term_outcomes[term] += 1
@@ -109,7 +114,8 @@ class FeedbackModel:
             for code in skills:
                 self.links[term][code] += signal
 
-    def _platform_means(self) -> tuple[float, float]:
+    def platform_means(self) -> tuple[float, float]:
+        """Platform-wide (acceptance rate, mean rating), shrunk towards defaults while evidence is thin."""
         accepted = sum(h.accepted for h in self.history.values())
         declined = sum(h.declined for h in self.history.values())
         rating_sum = sum(h.rating_sum for h in self.history.values())
@@ -123,7 +129,7 @@ class FeedbackModel:
         history = self.history.get(supplier_id)
         if history is None:
             return 1.0
-        mean_acceptance, mean_rating = platform or self._platform_means()
+        mean_acceptance, mean_rating = platform or self.platform_means()
         invitations = history.accepted + history.declined
         acceptance = (history.accepted + mean_acceptance * PRIOR_STRENGTH) / (invitations + PRIOR_STRENGTH)
         rating = (history.rating_sum + mean_rating * PRIOR_STRENGTH) / (history.rating_count + PRIOR_STRENGTH)
@@ -133,14 +139,28 @@ class FeedbackModel:
 
     def all_supplier_factors(self) -> dict[str, float]:
         """Every supplier's factor at once (the platform means move with every outcome)."""
-        platform = self._platform_means()
+        platform = self.platform_means()
         return {supplier_id: self.supplier_factor(supplier_id, platform) for supplier_id in self.history}
 
-    def competence(self, supplier_id: str) -> dict[str, float]:
-        """Per-field evidence in [-1, 1] from rated engagements and declines on demands of that field."""
+    def competence(self, supplier_id: str, platform: tuple[float, float] | None = None) -> dict[str, float]:
+        """Per-field evidence in [-1, 1]: ratings relative to the platform's mean rating, and declines.
+
+        Relative, because an engine that already ranks well collects mostly good ratings; only ratings
+        better or worse than usual say something about this supplier in this field.
+        """
+        _acceptance, mean_rating = platform or self.platform_means()
         sums = self.competence_sum.get(supplier_id, {})
         weights = self.competence_weight.get(supplier_id, {})
-        return {code: sums[code] / (weights[code] + COMPETENCE_STRENGTH) for code in sums if sums[code]}
+        declines = self.competence_declines.get(supplier_id, {})
+        result = {}
+        for code in set(weights) | set(declines):
+            rated = weights.get(code, 0.0)
+            declined = declines.get(code, 0.0)
+            evidence = (sums.get(code, 0.0) - mean_rating * rated) / 2.0 + DECLINE_SIGNAL * declined
+            value = max(-1.0, min(1.0, evidence / (rated + declined + COMPETENCE_STRENGTH)))
+            if value:
+                result[code] = value
+        return result
 
     def summary(self, supplier_id: str) -> str | None:
         """A short human sentence for the ``why`` list, or None without history."""
@@ -178,6 +198,7 @@ class FeedbackModel:
             "history": {key: vars(value) for key, value in self.history.items()},
             "competence_sum": {key: dict(value) for key, value in self.competence_sum.items()},
             "competence_weight": {key: dict(value) for key, value in self.competence_weight.items()},
+            "competence_declines": {key: dict(value) for key, value in self.competence_declines.items()},
             "term_outcomes": dict(self.term_outcomes),
             "term_demands": {term: sorted(ids) for term, ids in self.term_demands.items()},
             "links": {term: dict(codes) for term, codes in self.links.items()},
@@ -192,6 +213,8 @@ class FeedbackModel:
             model.competence_sum[key].update(value)
         for key, value in (data.get("competence_weight") or {}).items():
             model.competence_weight[key].update(value)
+        for key, value in (data.get("competence_declines") or {}).items():
+            model.competence_declines[key].update(value)
         model.term_outcomes.update(data.get("term_outcomes") or {})
         for term, ids in (data.get("term_demands") or {}).items():
             model.term_demands[term].update(ids)

@@ -22,6 +22,7 @@ _TAG = re.compile(r"<[^>]{0,500}>")
 # drops emoji and decorative symbols but keeps sentence punctuation (used to split sentences).
 _NOISE = re.compile(r"[^\u4e00-\u9fff0-9a-z+\-.#%/。！？；;!?,，、\n ]+")
 _SENTENCE_SPLIT = re.compile(r"[。！？；;!?\n]+")
+_CLAUSE_SPLIT = re.compile(r"[。！？；;!?\n,，、]+")
 # "AR 膜", "TR 90", "ISO 12312": a space between a Latin word and a number or a Chinese word it
 # qualifies is not meaningful; between two English words it is, so that one is kept.
 _INNER_SPACE = re.compile(r"(?<=[a-z])\s+(?=[0-9])|(?<=[0-9a-z])\s+(?=[\u4e00-\u9fff])")
@@ -61,6 +62,8 @@ def normalise_term(term: str, traditional: Mapping[int, str] | None = None) -> s
     return normalise(term, traditional).replace(" ", "")
 
 
-def sentences(normalised_text: str) -> list[str]:
-    """Split normalised text into sentences: symptom triggers must co-occur within one of them."""
-    return [part for part in _SENTENCE_SPLIT.split(normalised_text) if part.strip()]
+def sentences(normalised_text: str, *, clauses: bool = False) -> list[str]:
+    """Split normalised text into sentences (or comma-separated clauses): the window in which the parts
+    of a symptom trigger must co-occur."""
+    splitter = _CLAUSE_SPLIT if clauses else _SENTENCE_SPLIT
+    return [part for part in splitter.split(normalised_text) if part.strip()]

@@ -206,7 +206,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         phase: int,
         scale: int,
         on_progress: ProgressCallback,
-        bound: int | None = None,
+        bound: int,
         gaps: cp_model.LinearExprT | None = None,
     ) -> None:
         super().__init__()
@@ -215,7 +215,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         weight = self.value(self.built.weight) + self.built.fixed_weight
-        bound = self.bound if self.bound is not None else math.floor(self.best_objective_bound + 1e-6)
+        bound = self.bound
+        if self.phase == 1:
+            bound = min(bound, math.floor(self.best_objective_bound + 1e-6))
         self.on_progress(
             Progress(
                 phase=self.phase,
@@ -243,6 +245,7 @@ def solve(
     workers: int = 2,
     seed: int = 0,
     relative_gap_limit: float = 0.0,
+    idle_gap_seconds: float | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> Schedule:
     """Schedule ``instance`` optimally: greatest total weight first, then fewest idle gaps.
@@ -256,7 +259,8 @@ def solve(
         maximising ``(max gaps + 1) * weight - gaps`` - this is what proves lexicographic optimality.
 
     ``relative_gap_limit`` lets phase 1 stop once the weight is provably within that fraction of the
-    optimum (e.g. ``0.01``). ``status`` is ``"optimal"`` only when weight and gaps are both proven.
+    optimum (e.g. ``0.01``); ``idle_gap_seconds`` caps the time of phases 2a and 2b together (by
+    default they use whatever is left). ``status`` is ``"optimal"`` only when weight and gaps are both proven.
     """
     started = time.perf_counter()
     deadline = started + time_limit_seconds
@@ -282,18 +286,23 @@ def solve(
     greedy = first_fit(problem, sorted(problem.open_meetings(), key=lambda meeting: -meeting.weight))
     best = {m: slot for m, (slot, _table) in greedy.items() if m not in problem.fixed}
     best_weight = full.weight_of(best)
-    rounded = lp_guided_slots(problem, full.candidates, full.scaled_weight, remaining() * LP_SHARE)
-    if rounded is not None and full.weight_of(rounded) > best_weight:
-        best, best_weight = rounded, full.weight_of(rounded)
     bound = sum(full.scaled_weight[m] for m in full.by_meeting)
+    relaxation = lp_guided_slots(problem, full.candidates, full.scaled_weight, remaining() * LP_SHARE)
+    if relaxation is not None:
+        bound = min(bound, relaxation.bound)
+        if full.weight_of(relaxation.slots) > best_weight:
+            best, best_weight = relaxation.slots, full.weight_of(relaxation.slots)
     weight_proven = False
 
-    if full.x and best_weight < bound:
+    within_requested_gap = best_weight >= (1.0 - relative_gap_limit) * bound if relative_gap_limit else False
+    if full.x and best_weight < bound and not within_requested_gap:
         full.model.maximize(full.weight)
         full.hint(best)
         solver = _solver(remaining() * PHASE_ONE_SHARE, workers, seed, relative_gap_limit)
-        status = solver.solve(full.model, _Reporter(full, 1, scale, on_progress) if on_progress else None)
-        if math.isfinite(solver.best_objective_bound):
+        status = solver.solve(
+            full.model, _Reporter(full, 1, scale, on_progress, bound) if on_progress else None
+        )
+        if status != cp_model.INFEASIBLE and math.isfinite(solver.best_objective_bound):
             bound = min(bound, math.floor(solver.best_objective_bound + 1e-6))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = full.chosen(solver)
@@ -303,6 +312,8 @@ def solve(
     if best_weight >= bound:
         weight_proven, bound = True, best_weight
 
+    if idle_gap_seconds is not None:
+        deadline = min(deadline, time.perf_counter() + idle_gap_seconds)
     gaps_proven = False
     gaps_expression, gaps_maximum = full.add_idle_gaps()
     if not full.x or gaps_maximum == 0:

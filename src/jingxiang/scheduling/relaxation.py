@@ -9,7 +9,9 @@ its search only has to close the last fraction.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,13 +26,21 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
+@dataclass(frozen=True)
+class Relaxation:
+    """Rounded slots for the open meetings and a proven bound on their scaled weight."""
+
+    slots: dict[Id, int]
+    bound: int
+
+
 def lp_guided_slots(
     problem: Problem, candidates: dict[Id, list[int]], scaled_weight: dict[Id, int], seconds: float
-) -> dict[Id, int] | None:
-    """Slots for open meetings obtained by rounding the LP optimum, or ``None`` if HiGHS gives up."""
+) -> Relaxation | None:
+    """Round the LP optimum into slots and bound the optimum by LP duality; ``None`` if HiGHS gives up."""
     columns = [(meeting_id, slot) for meeting_id, slots in candidates.items() for slot in slots]
     if not columns:
-        return {}
+        return Relaxation({}, 0)
     rows: list[list[int]] = []
     limits: list[float] = []
 
@@ -78,7 +88,22 @@ def lp_guided_slots(
     if result.x is None:
         return None
     order = sorted(range(len(columns)), key=lambda i: (-round(result.x[i], 6), cost[i], i))
-    return _round(problem, columns, order, thresholds, fixed_count)
+    slots = _round(problem, columns, order, thresholds, fixed_count)
+    duals = np.maximum(-np.asarray(result.ineqlin.marginals, dtype=float), 0.0)
+    return Relaxation(slots, _dual_bound(matrix, np.array(limits), -cost, duals))
+
+
+def _dual_bound(matrix: csr_matrix, limits: np.ndarray, weights: np.ndarray, duals: np.ndarray) -> int:
+    """An upper bound on the weight of every integer solution, valid for *any* non-negative duals.
+
+    For ``x`` in ``[0, 1]`` with ``A x <= b``: ``w x <= y b + (w - y A) x <= y b + sum(max(0, w - y A))``.
+    Recomputing it here, instead of trusting the LP's reported optimum, keeps the bound valid whatever
+    HiGHS's tolerances did. Weights are integers, so the floor is still a bound; the small allowance
+    covers floating-point rounding in the sums (it can only make the bound weaker, never invalid).
+    """
+    reduced = weights - matrix.T @ duals
+    value = float(limits @ duals + np.maximum(reduced, 0.0).sum())
+    return math.floor(value + 1e-3)
 
 
 def _round(

@@ -1,4 +1,44 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jingxiang.sharing import views
 
 app_name = "sharing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.pool_list, name="pool"),
+    path("pool/<int:pk>/", views.profile_detail, name="profile"),
+    path("pool/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/invite/", views.invite, name="invite"),
+    path("requests/<int:pk>/close/", views.request_close, name="request_close"),
+    path("me/", views.me, name="me"),
+    path("invitations/<int:pk>/respond/", views.invitation_respond, name="invitation_respond"),
+    path("invitations/<int:pk>/agreement/", views.agreement_create, name="agreement_create"),
+    path("agreements/", views.agreement_list, name="agreements"),
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/sign/", views.agreement_sign, name="agreement_sign"),
+    path("agreements/<int:pk>/amend/", views.agreement_amend, name="agreement_amend"),
+    path("agreements/<int:pk>/end/", views.agreement_end, name="agreement_end"),
+    path("agreements/<int:pk>/pdf/", views.agreement_pdf, name="agreement_pdf"),
+    path("agreements/<int:pk>/book/", views.booking_create, name="booking_create"),
+    path("agreements/<int:pk>/outcome/", views.outcome_create, name="outcome_create"),
+    path("bookings/", views.booking_list, name="bookings"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:pk>/log/", views.timesheet_create, name="timesheet_create"),
+    path("timesheets/", views.timesheet_list, name="timesheets"),
+    path("timesheets/<int:pk>/review/", views.timesheet_review, name="timesheet_review"),
+    path("timesheets/<int:pk>/resolve/", views.timesheet_resolve, name="timesheet_resolve"),
+    path("statements/", views.statement_list, name="statements"),
+    path("statements/generate/", views.statements_generate, name="statements_generate"),
+    path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
+    path("statements/<int:pk>/issue/", views.statement_issue, name="statement_issue"),
+    path("statements/<int:pk>/adjust/", views.statement_adjust, name="statement_adjust"),
+    path("statements/<int:pk>/pdf/", views.statement_pdf, name="statement_pdf"),
+    path("subsidies/", views.subsidy_list, name="subsidies"),
+    path("subsidies/new/", views.subsidy_edit, name="subsidy_create"),
+    path("subsidies/<int:pk>/edit/", views.subsidy_edit, name="subsidy_edit"),
+    path("outcomes/", views.outcome_list, name="outcomes"),
+    path("outcomes/<int:pk>/evidence/", views.outcome_evidence, name="outcome_evidence"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

@@ -24,7 +24,7 @@ def instance_json(
         "meetings": [
             {
                 "id": meeting_id,
-                "participants": members,
+                "participants": list(members),
                 "weight": weight,
                 "locked": None
                 if meeting_id not in locked

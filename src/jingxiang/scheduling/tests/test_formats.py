@@ -29,7 +29,10 @@ def test_integer_ids_are_kept_as_integers() -> None:
     data = {
         "slots": [{"id": 1}],
         "tables": [{"id": 7, "capacity": 2}],
-        "participants": [{"id": 10, "available_slots": [1], "max_meetings": 1}, {"id": 11, "available_slots": [1], "max_meetings": 1}],
+        "participants": [
+            {"id": 10, "available_slots": [1], "max_meetings": 1},
+            {"id": 11, "available_slots": [1], "max_meetings": 1},
+        ],
         "meetings": [{"id": 100, "participants": [10, 11], "weight": 2, "locked": None}],
     }
     instance = instance_from_json(data)

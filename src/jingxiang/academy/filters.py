@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jingxiang.academy.models import (
+    Certificate,
+    CertificateStatus,
+    Cohort,
+    CohortStatus,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Occupation,
+    OccupationLevel,
+    OrderStatus,
+    TrainingOrder,
+)
+from jingxiang.organisations.models import Organisation, OrganisationKind
+from jingxiang.talents.models import Skill
+
+
+def _search(queryset, fields, value):  # type: ignore[no-untyped-def]
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(condition)
+
+
+class CourseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
+    skill = django_filters.ModelChoiceFilter(
+        label=_("技能"), queryset=Skill.objects.filter(is_active=True), empty_label=_("全部技能")
+    )
+    occupation = django_filters.ModelChoiceFilter(
+        label=_("职业"),
+        queryset=Occupation.objects.all(),
+        field_name="occupation_level__occupation",
+        empty_label=_("全部职业"),
+    )
+    provider = django_filters.ModelChoiceFilter(
+        label=_("承办机构"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.UNIVERSITY),
+        empty_label=_("全部机构"),
+    )
+
+    class Meta:
+        model = Course
+        fields = ["q", "skill", "occupation", "provider"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return _search(queryset, ["code", "title", "description"], value)
+
+
+class CohortFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=CohortStatus.choices, empty_label=_("全部状态")
+    )
+    course = django_filters.ModelChoiceFilter(
+        label=_("课程"), queryset=Course.objects.active(), empty_label=_("全部课程")
+    )
+    is_order = django_filters.BooleanFilter(
+        label=_("订单班"), field_name="order", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["q", "status", "course", "is_order"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return _search(queryset, ["name", "venue", "course__title"], value)
+
+
+class EnrolmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("学员姓名"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=EnrolmentStatus.choices, empty_label=_("全部状态")
+    )
+    cohort = django_filters.ModelChoiceFilter(
+        label=_("班级"), queryset=Cohort.objects.all(), empty_label=_("全部班级")
+    )
+    firm = django_filters.ModelChoiceFilter(
+        label=_("企业"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.FIRM),
+        field_name="talent__home_organisation",
+        empty_label=_("全部企业"),
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = ["q", "status", "cohort", "firm"]
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        visible_cohorts = kwargs.pop("cohorts", None)
+        super().__init__(*args, **kwargs)
+        if visible_cohorts is not None:
+            self.filters["cohort"].queryset = visible_cohorts
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return _search(queryset, ["talent__name"], value)
+
+
+class CertificateFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("编号或姓名"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=CertificateStatus.choices, empty_label=_("全部状态")
+    )
+    occupation_level = django_filters.ModelChoiceFilter(
+        label=_("职业等级"),
+        queryset=OccupationLevel.objects.select_related("occupation"),
+        empty_label=_("全部等级"),
+    )
+    year = django_filters.NumberFilter(label=_("年份"))
+
+    class Meta:
+        model = Certificate
+        fields = ["q", "status", "occupation_level", "year"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return _search(queryset, ["number", "holder_name"], value)
+
+
+class OrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=OrderStatus.choices, empty_label=_("全部状态")
+    )
+    school = django_filters.ModelChoiceFilter(
+        label=_("承接学校"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.UNIVERSITY),
+        empty_label=_("全部学校"),
+    )
+
+    class Meta:
+        model = TrainingOrder
+        fields = ["q", "status", "school"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return _search(queryset, ["title", "requirements"], value)

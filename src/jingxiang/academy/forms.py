@@ -1,0 +1,384 @@
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jingxiang.academy.models import (
+    Course,
+    Education,
+    OccupationLevel,
+    SessionKind,
+    SubsidyRule,
+)
+from jingxiang.academy.permissions import academy_org_ids
+from jingxiang.core.forms import (
+    MobileField,
+    PlainTextAreaField,
+    PlainTextField,
+    ResidentIdField,
+    StyledFormMixin,
+)
+from jingxiang.organisations.models import Organisation, OrganisationKind
+from jingxiang.organisations.permissions import is_operator
+from jingxiang.talents.models import Skill, Talent, TalentKind
+
+
+class TalentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Talent) -> str:
+        return f"{obj.name}({obj.get_kind_display()})"
+
+
+class CourseForm(StyledFormMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("课程编号"),
+        regex=r"^[A-Za-z0-9-]{2,30}$",
+        error_messages={"invalid": _("课程编号只能包含字母、数字和横线,2–30 位。")},
+    )
+    title = PlainTextField(label=_("课程名称"), max_length=100)
+    provider = forms.ModelChoiceField(label=_("承办机构"), queryset=Organisation.objects.none())
+    occupation_level = forms.ModelChoiceField(
+        label=_("职业等级"),
+        queryset=OccupationLevel.objects.select_related("occupation"),
+        required=False,
+        help_text=_("对应国家职业技能等级时选择;选择后技能与熟练程度按等级自动确定"),
+    )
+    skill = forms.ModelChoiceField(
+        label=_("技能"), queryset=Skill.objects.filter(is_active=True), required=False
+    )
+    skill_level = forms.IntegerField(
+        label=_("培养目标熟练程度(1–5)"), min_value=1, max_value=5, initial=2, required=False
+    )
+    theory_hours = forms.IntegerField(label=_("理论学时"), min_value=0, max_value=2000, initial=16)
+    practice_hours = forms.IntegerField(label=_("实操学时"), min_value=0, max_value=2000, initial=16)
+    prerequisites = forms.ModelMultipleChoiceField(
+        label=_("先修课程"), queryset=Course.objects.active(), required=False
+    )
+    trainers = TalentChoiceField(
+        label=_("授课师资"),
+        queryset=Talent.objects.active().filter(kind__in=[TalentKind.CRAFTSMAN, TalentKind.EXPERT]),
+        required=False,
+        help_text=_("从人才库中选择工匠或专家"),
+    )
+    fee = forms.DecimalField(
+        label=_("培训费(元/人)"), min_value=Decimal("0"), max_digits=10, decimal_places=2
+    )
+    subsidy_rule = forms.ModelChoiceField(
+        label=_("适用补贴"), queryset=SubsidyRule.objects.all(), required=False
+    )
+    needs_approval = forms.BooleanField(label=_("报名需学院审核"), required=False)
+    min_attendance = forms.DecimalField(
+        label=_("考核所需出勤率(%)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        initial=Decimal("80"),
+        decimal_places=1,
+    )
+    description = PlainTextAreaField(label=_("课程简介"), max_length=2000, required=False)
+
+    def __init__(self, *args: Any, user: Any, instance: Course | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        providers = Organisation.objects.approved().filter(kind=OrganisationKind.UNIVERSITY)
+        if not is_operator(user):
+            providers = providers.filter(pk__in=academy_org_ids(user))
+        self.fields["provider"].queryset = providers
+        if instance is not None:
+            self.fields["prerequisites"].queryset = Course.objects.active().exclude(pk=instance.pk)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].upper()
+        clash = Course.objects.filter(code=code)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("课程编号已被使用。"), code="duplicate_code")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("occupation_level") and not cleaned.get("skill") and "skill" not in self.errors:
+            self.add_error("skill", _("不对应职业等级时,必须选择技能。"))
+        if not cleaned.get("occupation_level") and not cleaned.get("skill_level"):
+            cleaned["skill_level"] = 2
+        if cleaned.get("min_attendance") is not None:
+            cleaned["min_attendance"] = (cleaned["min_attendance"] / Decimal(100)).quantize(Decimal("0.01"))
+        if cleaned.get("theory_hours", 0) == 0 and cleaned.get("practice_hours", 0) == 0:
+            self.add_error("practice_hours", _("课程总学时必须大于 0。"))
+        return cleaned
+
+
+class CohortForm(StyledFormMixin, forms.Form):
+    name = PlainTextField(label=_("班级名称"), max_length=100)
+    venue = PlainTextField(label=_("上课地点"), max_length=200)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=500)
+    starts_on = forms.DateField(label=_("开班日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("结业日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    lead_trainer = forms.ModelChoiceField(label=_("主讲师资"), queryset=Talent.objects.none(), required=False)
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_trainer"].queryset = course.trainers.all()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
+            self.add_error("ends_on", _("结业日期不能早于开班日期。"))
+        return cleaned
+
+
+class SessionForm(StyledFormMixin, forms.Form):
+    topic = PlainTextField(label=_("内容"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=SessionKind.choices)
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
+        return cleaned
+
+
+class FirmEnrolForm(StyledFormMixin, forms.Form):
+    """A firm enrols its own workers (picked from its talent records)."""
+
+    firm = forms.ModelChoiceField(label=_("报名企业"), queryset=Organisation.objects.none())
+    talents = TalentChoiceField(
+        label=_("选择本企业员工"), queryset=Talent.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    years_experience = forms.DecimalField(
+        label=_("从业年限(年)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("60"),
+        decimal_places=1,
+        initial=1,
+        help_text=_("用于核对等级申报条件"),
+    )
+
+    def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+        if len(firm_ids) == 1:
+            self.fields["firm"].initial = next(iter(firm_ids))
+        self.fields["talents"].queryset = Talent.objects.active().filter(home_organisation_id__in=firm_ids)
+        self.fields["talents"].widget.attrs.pop("class", None)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        firm = cleaned.get("firm")
+        for talent in cleaned.get("talents") or []:
+            if firm is not None and talent.home_organisation_id != firm.pk:
+                self.add_error(
+                    "talents", _("企业只能为本企业员工报名:%(name)s 不是本企业员工。") % {"name": talent.name}
+                )
+                break
+        return cleaned
+
+
+class WorkerAddForm(StyledFormMixin, forms.Form):
+    """A firm adds a worker who has no profile yet and enrols them."""
+
+    firm = forms.ModelChoiceField(label=_("报名企业"), queryset=Organisation.objects.none())
+    name = PlainTextField(label=_("员工姓名"), max_length=50)
+    mobile = MobileField(label=_("手机号"), required=False)
+    resident_id = ResidentIdField(label=_("身份证号"), required=False)
+    years_experience = forms.DecimalField(
+        label=_("从业年限(年)"), min_value=Decimal("0"), max_value=Decimal("60"), decimal_places=1, initial=1
+    )
+
+    def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+        if len(firm_ids) == 1:
+            self.fields["firm"].initial = next(iter(firm_ids))
+
+    def clean_resident_id(self) -> str:
+        value = self.cleaned_data.get("resident_id") or ""
+        if value and Talent.objects.filter(resident_id=value).exists():
+            raise forms.ValidationError(_("该身份证号已有人才档案,请从员工列表中选择。"), code="duplicate")
+        return value
+
+
+class AcademyEnrolForm(StyledFormMixin, forms.Form):
+    """The academy enrols anyone from the talent pool (e.g. students of an order cohort)."""
+
+    talents = TalentChoiceField(label=_("学员"), queryset=Talent.objects.active())
+    years_experience = forms.DecimalField(
+        label=_("从业年限(年)"), min_value=Decimal("0"), max_value=Decimal("60"), decimal_places=1, initial=0
+    )
+    education = forms.ChoiceField(label=_("学历"), choices=[("", "—"), *Education.choices], required=False)
+
+
+class SelfEnrolForm(StyledFormMixin, forms.Form):
+    years_experience = forms.DecimalField(
+        label=_("本职业从业年限(年)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("60"),
+        decimal_places=1,
+        initial=0,
+    )
+    education = forms.ChoiceField(label=_("学历"), choices=[("", "—"), *Education.choices], required=False)
+
+
+class DecisionForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[("approve", _("通过")), ("reject", _("不通过"))],
+        widget=forms.RadioSelect,
+    )
+    note = PlainTextField(label=_("审核意见"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("note"):
+            self.add_error("note", _("不通过时必须写明原因。"))
+        return cleaned
+
+
+class AssessmentForm(StyledFormMixin, forms.Form):
+    theory_score = forms.DecimalField(
+        label=_("理论成绩"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=1
+    )
+    practical_score = forms.DecimalField(
+        label=_("实操成绩"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=1
+    )
+
+
+class RevokeForm(StyledFormMixin, forms.Form):
+    reason = PlainTextField(label=_("撤销原因"), max_length=300)
+
+
+class CertificateCheckForm(StyledFormMixin, forms.Form):
+    number = forms.RegexField(
+        label=_("证书编号"),
+        regex=r"^\s*[A-Za-z]{2}-[A-Za-z]{2}-\d{4}-\d{6}\s*$",
+        error_messages={"invalid": _("证书编号格式应为 JX-GJ-2026-000123。")},
+    )
+    name = PlainTextField(label=_("持证人姓名"), max_length=50)
+
+
+class OrderForm(StyledFormMixin, forms.Form):
+    firm = forms.ModelChoiceField(label=_("下单企业"), queryset=Organisation.objects.none())
+    title = PlainTextField(label=_("订单名称"), max_length=100)
+    headcount = forms.IntegerField(label=_("培养人数"), min_value=1, max_value=500)
+    skills = forms.ModelMultipleChoiceField(
+        label=_("所需技能"), queryset=Skill.objects.filter(is_active=True)
+    )
+    due_on = forms.DateField(label=_("期望完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    hires_committed = forms.IntegerField(label=_("本企业承诺录用人数"), min_value=1, max_value=500)
+    requirements = PlainTextAreaField(label=_("培养要求"), max_length=2000, required=False)
+
+    def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+        if len(firm_ids) == 1:
+            self.fields["firm"].initial = next(iter(firm_ids))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("due_on") and cleaned["due_on"] <= timezone.localdate():
+            self.add_error("due_on", _("期望完成日期必须晚于今天。"))
+        if (
+            cleaned.get("hires_committed")
+            and cleaned.get("headcount")
+            and cleaned["hires_committed"] > cleaned["headcount"]
+        ):
+            self.add_error("hires_committed", _("承诺录用人数不能超过培养人数。"))
+        return cleaned
+
+
+class OrderJoinForm(StyledFormMixin, forms.Form):
+    firm = forms.ModelChoiceField(label=_("加入企业"), queryset=Organisation.objects.none())
+    hires_committed = forms.IntegerField(label=_("承诺录用人数"), min_value=1, max_value=500)
+
+    def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+
+
+class OrderAcceptForm(StyledFormMixin, forms.Form):
+    school = forms.ModelChoiceField(label=_("承接学校"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        schools = Organisation.objects.approved().filter(kind=OrganisationKind.UNIVERSITY)
+        if not is_operator(user):
+            schools = schools.filter(pk__in=academy_org_ids(user))
+        self.fields["school"].queryset = schools
+
+
+class FirmChoiceForm(StyledFormMixin, forms.Form):
+    firm = forms.ModelChoiceField(label=_("企业"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, firms: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = firms
+
+
+class HireForm(FirmChoiceForm):
+    hired_on = forms.DateField(label=_("入职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RetentionForm(StyledFormMixin, forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("跟踪节点"), choices=[(6, _("入职 6 个月")), (12, _("入职 12 个月"))], coerce=int
+    )
+    employed = forms.TypedChoiceField(
+        label=_("是否在岗"),
+        choices=[("yes", _("在岗")), ("no", _("已离职"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class FeedbackForm(StyledFormMixin, forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("评分"), choices=[(n, f"{n} ★") for n in range(5, 0, -1)], coerce=int
+    )
+    comment = PlainTextAreaField(label=_("意见与建议"), max_length=1000, required=False)
+
+
+class LevelForm(StyledFormMixin, forms.Form):
+    theory_pass = forms.DecimalField(
+        label=_("理论合格线"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=1
+    )
+    practical_pass = forms.DecimalField(
+        label=_("实操合格线"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=1
+    )
+    eligibility = forms.CharField(
+        label=_("申报条件(JSON)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_('可选路径列表,例如 [{"min_years": 1}, {"previous_level": true, "min_years": 4}]'),
+    )
+
+    _KEYS = {"min_years", "previous_level", "min_training_hours"}
+
+    def clean_eligibility(self) -> list[dict[str, Any]]:
+        try:
+            paths = json.loads(self.cleaned_data["eligibility"])
+        except ValueError as error:
+            raise forms.ValidationError(_("不是有效的 JSON。")) from error
+        if not isinstance(paths, list) or not all(isinstance(p, dict) for p in paths):
+            raise forms.ValidationError(_("必须是由条件对象组成的列表。"))
+        for path in paths:
+            unknown = set(path) - self._KEYS
+            if unknown:
+                raise forms.ValidationError(
+                    _("未知条件:%(keys)s。可用条件:min_years、previous_level、min_training_hours。")
+                    % {"keys": "、".join(sorted(unknown))}
+                )
+            for key in ("min_years", "min_training_hours"):
+                if key in path and (not isinstance(path[key], int | float) or path[key] < 0):
+                    raise forms.ValidationError(_("%(key)s 必须是非负数字。") % {"key": key})
+        return paths

@@ -1,0 +1,217 @@
+"""Who is the academy, and who may see and change what in it.
+
+The academy ("工匠学院") is run by:
+
+* platform operators (the town's service centre and the alliance secretariat) for every course, and
+* the staff (org_admin or member) of approved organisations of kind ``university`` — universities,
+  vocational schools and the 工匠学院 itself — for the courses their organisation provides and for the
+  订单培养 orders their organisation accepts.
+
+Firms act through their org_admin and 共享人才官: they enrol their own workers (Talent records whose
+home organisation is the firm) and see only those workers' enrolments, attendance and certificates.
+A person with a login (``Talent.user``) enrols themself and sees their own records. Everything else is
+denied; "not found" and "forbidden" both raise Http404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jingxiang.organisations.models import Organisation, OrganisationKind, Role
+from jingxiang.organisations.permissions import (
+    approved_organisation_ids,
+    firm_ids,
+    is_approved_member,
+    is_operator,
+)
+
+_ACADEMY_ATTR = "_jingxiang_academy_orgs"
+_TALENT_ATTR = "_jingxiang_academy_talent"
+ACADEMY_ROLES = (Role.ORG_ADMIN, Role.MEMBER)
+FIRM_MANAGER_ROLES = (Role.ORG_ADMIN, Role.TALENT_OFFICER)
+
+
+def academy_org_ids(user: Any) -> set[int]:
+    """Approved university-kind organisations the user runs courses for (cached per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, _ACADEMY_ATTR, None)
+    if cached is None:
+        candidates = approved_organisation_ids(user, *ACADEMY_ROLES)
+        cached = (
+            set(
+                Organisation.objects.filter(
+                    pk__in=candidates, kind=OrganisationKind.UNIVERSITY, archived_at__isnull=True
+                ).values_list("pk", flat=True)
+            )
+            if candidates
+            else set()
+        )
+        setattr(user, _ACADEMY_ATTR, cached)
+    return set(cached)
+
+
+def school_ids(user: Any) -> set[int]:
+    """Schools that may accept 订单培养 orders are the same university-kind organisations."""
+    return academy_org_ids(user)
+
+
+def own_talent(user: Any) -> Any:
+    """The user's own Talent profile, or None (cached per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, _TALENT_ATTR):
+        from jingxiang.talents.models import Talent
+
+        setattr(user, _TALENT_ATTR, Talent.objects.filter(user=user, archived_at__isnull=True).first())
+    return getattr(user, _TALENT_ATTR)
+
+
+def is_academy_staff(user: Any) -> bool:
+    return is_operator(user) or bool(academy_org_ids(user))
+
+
+def may_manage_provider(user: Any, provider_id: int | None) -> bool:
+    """Courses, cohorts, attendance, assessments and certificates of one provider."""
+    return is_operator(user) or (provider_id is not None and provider_id in academy_org_ids(user))
+
+
+def firm_manager_ids(user: Any) -> set[int]:
+    """Approved firms for which the user enrols workers and places orders."""
+    return firm_ids(user, *FIRM_MANAGER_ROLES)
+
+
+def may_browse(user: Any) -> bool:
+    """The catalogue and schedules: anyone acting for an approved organisation, or a talent with a login."""
+    return is_approved_member(user) or own_talent(user) is not None
+
+
+def may_enrol_for_firm(user: Any) -> bool:
+    return bool(firm_manager_ids(user))
+
+
+def may_view_reports(user: Any) -> bool:
+    """Academy staff and the union (技能链 of 三链融合) see all figures; firms see their own workers."""
+    from jingxiang.organisations.permissions import is_union_staff
+
+    return is_academy_staff(user) or is_union_staff(user) or bool(firm_manager_ids(user))
+
+
+def sees_all_people(user: Any) -> bool:
+    """Report drill-downs show every trainee (names masked for the union); firms only their own."""
+    from jingxiang.organisations.permissions import is_union_staff
+
+    return is_academy_staff(user) or is_union_staff(user)
+
+
+def may_see_names(user: Any) -> bool:
+    return is_academy_staff(user) or bool(firm_manager_ids(user))
+
+
+def access_course(user: Any, pk: int, *, write: bool = False) -> Any:
+    """The course if the user may see it (or manage it, with ``write``); Http404 otherwise."""
+    from jingxiang.academy.models import Course
+
+    course = Course.objects.visible_to(user).select_related("provider", "skill").filter(pk=pk).first()
+    if course is None or (write and not may_manage_provider(user, course.provider_id)):
+        raise Http404
+    return course
+
+
+def access_cohort(user: Any, pk: int, *, write: bool = False) -> Any:
+    """The cohort if the user may see it (or run it, with ``write``); Http404 otherwise."""
+    from jingxiang.academy.models import Cohort
+
+    cohort = (
+        Cohort.objects.visible_to(user)
+        .select_related("course__provider", "course__skill", "course__occupation_level__occupation", "order")
+        .filter(pk=pk)
+        .first()
+    )
+    if cohort is None or (write and not may_manage_provider(user, cohort.course.provider_id)):
+        raise Http404
+    return cohort
+
+
+def access_enrolment(user: Any, pk: int, *, write: bool = False) -> Any:
+    """An enrolment the user may see (its academy, the worker's firm, the person); ``write`` is for the
+    academy that runs the cohort."""
+    from jingxiang.academy.models import Enrolment
+
+    enrolment = (
+        Enrolment.objects.visible_to(user)
+        .select_related("cohort__course__provider", "talent__home_organisation", "sponsor")
+        .filter(pk=pk)
+        .first()
+    )
+    if enrolment is None or (write and not may_manage_provider(user, enrolment.cohort.course.provider_id)):
+        raise Http404
+    return enrolment
+
+
+def access_certificate(user: Any, pk: int, *, write: bool = False) -> Any:
+    """A certificate the user may see; ``write`` (revocation) is for the issuing academy."""
+    from jingxiang.academy.models import Certificate
+
+    certificate = (
+        Certificate.objects.visible_to(user)
+        .select_related(
+            "enrolment__cohort__course__provider", "talent", "skill", "occupation_level__occupation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if certificate is None or (
+        write and not may_manage_provider(user, certificate.enrolment.cohort.course.provider_id)
+    ):
+        raise Http404
+    return certificate
+
+
+def may_run_order(user: Any, order: Any) -> bool:
+    """The school that accepted the order (or an operator) opens its cohorts and records the pipeline."""
+    return is_operator(user) or (order.school_id is not None and order.school_id in academy_org_ids(user))
+
+
+def access_order(user: Any, pk: int, *, write: bool = False) -> Any:
+    """A 订单培养 order the user may see; ``write`` is for the accepting school and operators."""
+    from jingxiang.academy.models import TrainingOrder
+
+    order = TrainingOrder.objects.visible_to(user).filter(pk=pk).first()
+    if order is None or (write and not may_run_order(user, order)):
+        raise Http404
+    return order
+
+
+def attention_cards(user: Any) -> list[dict[str, Any]]:
+    """Home-page cards: applications to approve (academy), open orders (schools), fixed queries."""
+    from jingxiang.academy.models import Enrolment, EnrolmentStatus, OrderStatus, TrainingOrder
+
+    cards: list[dict[str, Any]] = []
+    if is_academy_staff(user):
+        pending = Enrolment.objects.visible_to(user).filter(status=EnrolmentStatus.PENDING)
+        if not is_operator(user):
+            pending = pending.filter(cohort__course__provider_id__in=academy_org_ids(user))
+        count = pending.count()
+        cards.append(
+            {
+                "title": _("待审核的培训报名"),
+                "count": count,
+                "url": reverse("academy:enrolment_list") + "?status=pending",
+                "tone": "waiting" if count else "ok",
+            }
+        )
+        open_orders = TrainingOrder.objects.filter(status=OrderStatus.OPEN, archived_at__isnull=True).count()
+        cards.append(
+            {
+                "title": _("待接单的订单培养需求"),
+                "count": open_orders,
+                "url": reverse("academy:order_list") + "?status=open",
+                "tone": "waiting" if open_orders else "ok",
+            }
+        )
+    return cards

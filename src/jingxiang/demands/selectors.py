@@ -1,0 +1,109 @@
+"""Reads that are more than one queryset filter: suggestions for a demand, demands for a supplier,
+the operators' board and the weighted challenge scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+
+from jingxiang.demands.models import (
+    OPEN_STATUSES,
+    Challenge,
+    Demand,
+    DemandStatus,
+    Invitation,
+    Proposal,
+)
+from jingxiang.demands.suggestions import Suggestion, rank_demands_for, suggest_suppliers
+
+
+def demand_suggestions(demand: Demand, *, top: int = 10) -> list[Suggestion]:
+    """Suppliers for this demand, never the firm's own staff."""
+    from jingxiang.talents.models import Talent
+
+    own_staff = set(
+        Talent.objects.filter(home_organisation_id=demand.organisation_id).values_list("pk", flat=True)
+    )
+    return suggest_suppliers(
+        title=demand.title,
+        description=demand.description,
+        category=demand.category,
+        region=demand.region,
+        hours_needed=demand.hours_needed,
+        exclude_talent_ids=own_staff,
+        exclude_organisation_ids={demand.organisation_id},
+        top=top,
+    )
+
+
+def demands_for_supplier(user: Any, *, supplier_key: str, top: int = 20) -> list[dict[str, Any]]:
+    """ "Needs you could help with": open demands the user may see, ranked by the engine for this supplier."""
+    visible = Demand.objects.visible_to(user).open()
+    from jingxiang.demands.warm import parse_key
+
+    kind, pk = parse_key(supplier_key)
+    # The supplier's own firm (for a talent: their home organisation) never appears as a need to answer.
+    if kind == "organisation":
+        visible = visible.exclude(organisation_id=pk)
+    ranked = rank_demands_for(
+        supplier_key=supplier_key, demand_ids=visible.values_list("pk", flat=True), top=top
+    )
+    demands = Demand.objects.select_related("organisation").in_bulk([pk for pk, _s, _w in ranked])
+    return [{"demand": demands[pk], "score": score, "why": why} for pk, score, why in ranked if pk in demands]
+
+
+def board_counts() -> dict[str, int]:
+    rows = Demand.objects.filter(archived_at__isnull=True).values("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(DemandStatus.values, 0)
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def demand_activity(demand: Demand) -> dict[str, Any]:
+    """Invitations and proposals on a demand, with who must act next."""
+    invitations = list(
+        Invitation.objects.filter(demand=demand)
+        .select_related("talent", "organisation")
+        .order_by("-created_at")
+    )
+    proposals = list(
+        Proposal.objects.filter(demand=demand)
+        .select_related("talent", "organisation", "submitted_by")
+        .order_by("-created_at")
+    )
+    return {"invitations": invitations, "proposals": proposals}
+
+
+def weighted_scores(challenge: Challenge) -> list[dict[str, Any]]:
+    """Each application's weighted score (0–10): per reviewer Σ weight × score / Σ weight, averaged over
+    reviewers who scored it; best first, unscored last."""
+    criteria = {c.pk: c.weight for c in challenge.criteria.all()}
+    total_weight = sum(criteria.values()) or 1
+    applications = list(
+        challenge.applications.select_related("talent", "organisation").annotate(
+            reviewers_scored=Count("scores__reviewer", distinct=True)
+        )
+    )
+    per_reviewer: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for application_id, reviewer_id, criterion_id, score in challenge.applications.filter(
+        scores__isnull=False
+    ).values_list("pk", "scores__reviewer_id", "scores__criterion_id", "scores__score"):
+        per_reviewer[(application_id, reviewer_id)] += Decimal(criteria.get(criterion_id, 0) * score)
+    by_application: dict[int, list[Decimal]] = defaultdict(list)
+    for (application_id, _reviewer), weighted in per_reviewer.items():
+        by_application[application_id].append(weighted / total_weight)
+    rows = []
+    for application in applications:
+        values = by_application.get(application.pk, [])
+        score = (sum(values, Decimal("0")) / len(values)).quantize(Decimal("0.01")) if values else None
+        rows.append({"application": application, "score": score, "reviewers": len(values)})
+    rows.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0), row["application"].pk))
+    return rows
+
+
+def open_demand_filter() -> Q:
+    return Q(status__in=OPEN_STATUSES, archived_at__isnull=True)

@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.events.models import (
+    Event,
+    EventStatus,
+    EventTable,
+    FollowUpKind,
+    Meeting,
+    Participant,
+    ParticipantKind,
+    RequestPriority,
+    RequestStatus,
+    TimeSlot,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class EventForm(StyledFormMixin, forms.Form):
+    title = PlainTextField(label=_("名称"), max_length=100)
+    event_date = forms.DateField(label=_("日期"), widget=DATE)
+    venue = PlainTextField(label=_("地点"), max_length=200, required=False)
+    description = PlainTextAreaField(label=_("简介"), max_length=2000, required=False)
+    allow_firms = forms.BooleanField(label=_("企业可报名"), required=False, initial=True)
+    allow_experts = forms.BooleanField(label=_("专家可报名"), required=False, initial=True)
+    allow_institutions = forms.BooleanField(label=_("高校/机构可报名"), required=False, initial=True)
+    max_meetings_cap = forms.IntegerField(label=_("每位参会者洽谈上限"), min_value=1, max_value=48, initial=8)
+    request_cap_firm = forms.IntegerField(
+        label=_("企业可发起的预约数上限"), min_value=0, max_value=200, initial=10
+    )
+    request_cap_expert = forms.IntegerField(
+        label=_("专家可发起的预约数上限"), min_value=0, max_value=200, initial=10
+    )
+    request_cap_institution = forms.IntegerField(
+        label=_("机构可发起的预约数上限"), min_value=0, max_value=200, initial=10
+    )
+    requests_expire_at = forms.DateTimeField(
+        label=_("未答复预约失效时间"), widget=DATETIME, help_text=_("过了这个时间仍未答复的预约自动失效")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not any(cleaned.get(k) for k in ("allow_firms", "allow_experts", "allow_institutions")):
+            self.add_error("allow_firms", _("至少允许一类参会者报名。"))
+        return cleaned
+
+
+class SessionForm(StyledFormMixin, forms.Form):
+    name = PlainTextField(label=_("场次名称"), max_length=50, help_text=_("如:上午场"))
+    starts = forms.TimeField(label=_("开始时间"), widget=TIME)
+    ends = forms.TimeField(label=_("结束时间"), widget=TIME)
+    slot_minutes = forms.IntegerField(label=_("每个时段(分钟)"), min_value=5, max_value=240, initial=20)
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def moment(self, value: dt.time) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.event.event_date, value))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("starts") and cleaned.get("ends") and cleaned["ends"] <= cleaned["starts"]:
+            self.add_error("ends", _("结束时间必须晚于开始时间。"))
+        return cleaned
+
+
+class TablesForm(StyledFormMixin, forms.Form):
+    count = forms.IntegerField(label=_("增加桌数"), min_value=1, max_value=200, initial=10)
+    capacity = forms.IntegerField(label=_("每桌座位"), min_value=2, max_value=20, initial=2)
+    prefix = PlainTextField(label=_("桌号前缀"), max_length=20, required=False, help_text=_("默认为“洽谈桌”"))
+
+
+class SlotChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: TimeSlot) -> str:
+        return f"{obj.session.name} {obj}"
+
+
+class RegistrationForm(StyledFormMixin, forms.Form):
+    profile = forms.ChoiceField(label=_("以谁的身份报名"))
+    contact_name = PlainTextField(label=_("到场人姓名"), max_length=50, required=False)
+    needs = PlainTextAreaField(
+        label=_("洽谈需求/可提供的服务"),
+        max_length=1000,
+        required=False,
+        help_text=_("写清楚想解决的问题或能提供的服务,系统据此推荐洽谈对象"),
+    )
+    demand = forms.ChoiceField(label=_("关联已发布的需求"), required=False)
+    slots = SlotChoiceField(
+        label=_("在场时段"), queryset=TimeSlot.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    max_meetings = forms.IntegerField(label=_("最多洽谈场数"), min_value=1)
+
+    def __init__(
+        self,
+        *args: Any,
+        event: Event,
+        profiles: list[tuple[str, Any]],
+        demands: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.profiles = {f"{kind}:{p.pk}": (kind, p) for kind, p in profiles}
+        self.fields["profile"].choices = [
+            (key, f"{ParticipantKind(kind).label} · {p.name}") for key, (kind, p) in self.profiles.items()
+        ]
+        self.demands = {str(d.pk): d for d in demands or []}
+        if self.demands:
+            self.fields["demand"].choices = [("", "—")] + [(k, str(d)) for k, d in self.demands.items()]
+        else:
+            del self.fields["demand"]
+        self.fields["slots"].queryset = event.slots.select_related("session")
+        self.fields["max_meetings"].help_text = _("本场上限 %(n)s 场") % {"n": event.max_meetings_cap}
+        self.fields["max_meetings"].widget.attrs["max"] = event.max_meetings_cap
+
+    def clean_profile(self) -> tuple[str, Any]:
+        return self.profiles[self.cleaned_data["profile"]]
+
+    def clean_demand(self) -> Any:
+        return self.demands.get(self.cleaned_data.get("demand") or "")
+
+
+class PresenceForm(StyledFormMixin, forms.Form):
+    needs = PlainTextAreaField(label=_("洽谈需求/可提供的服务"), max_length=1000, required=False)
+    slots = SlotChoiceField(
+        label=_("在场时段"), queryset=TimeSlot.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    max_meetings = forms.IntegerField(label=_("最多洽谈场数"), min_value=1)
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].queryset = event.slots.select_related("session")
+        self.fields["max_meetings"].help_text = _("本场上限 %(n)s 场") % {"n": event.max_meetings_cap}
+
+
+class MeetingRequestForm(StyledFormMixin, forms.Form):
+    recipient = forms.IntegerField(widget=forms.HiddenInput)
+    priority = forms.ChoiceField(
+        label=_("优先级"),
+        choices=RequestPriority.choices,
+        initial=RequestPriority.NICE,
+        widget=forms.RadioSelect,
+    )
+    message = PlainTextField(label=_("留言"), max_length=300, required=False)
+
+
+class RespondForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("答复"), choices=[("accept", _("接受")), ("decline", _("婉拒"))], widget=forms.RadioSelect
+    )
+    reason = PlainTextField(label=_("婉拒原因"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("reason"):
+            self.add_error("reason", _("婉拒时请写明原因,对方会看到。"))
+        return cleaned
+
+
+class RunForm(StyledFormMixin, forms.Form):
+    time_limit = forms.IntegerField(
+        label=_("计算时限(秒)"), min_value=1, max_value=300, initial=20, help_text=_("时间越长,越接近最优")
+    )
+
+
+class PlaceForm(StyledFormMixin, forms.Form):
+    slot = forms.ModelChoiceField(label=_("时段"), queryset=TimeSlot.objects.none())
+    table = forms.ModelChoiceField(label=_("洽谈桌"), queryset=EventTable.objects.none())
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = event.slots.all()
+        self.fields["table"].queryset = event.tables.all()
+
+
+class AttendanceForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("到场情况"), choices=[], widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            ("held", _("已洽谈")),
+            (f"no_show:{meeting.requester_id}", _("缺席:%(n)s") % {"n": meeting.requester.name}),
+            (f"no_show:{meeting.recipient_id}", _("缺席:%(n)s") % {"n": meeting.recipient.name}),
+        ]
+
+
+class FeedbackForm(StyledFormMixin, forms.Form):
+    wants_cooperation = forms.ChoiceField(
+        label=_("这次洽谈是否应当促成合作?"),
+        choices=[("yes", _("是,希望继续合作")), ("no", _("否"))],
+        widget=forms.RadioSelect,
+    )
+    follow_up_kind = forms.ChoiceField(
+        label=_("跟进方式"), choices=[("", "—"), *FollowUpKind.choices], required=False
+    )
+    note = PlainTextField(label=_("备注"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("wants_cooperation") == "yes" and not cleaned.get("follow_up_kind"):
+            self.add_error("follow_up_kind", _("希望继续合作时,请选择跟进方式。"))
+        return cleaned
+
+
+class EventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), field_name="title", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=EventStatus.choices, empty_label=_("全部状态")
+    )
+
+    class Meta:
+        model = Event
+        fields = ["q", "status"]
+
+
+class ParticipantFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    kind = django_filters.ChoiceFilter(
+        label=_("类别"), choices=ParticipantKind.choices, empty_label=_("全部类别")
+    )
+    checked_in = django_filters.BooleanFilter(
+        label=_("已签到"), field_name="checked_in_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["q", "kind", "checked_in"]
+
+    def filter_q(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(name__icontains=value) | Q(needs__icontains=value) | Q(contact_name__icontains=value)
+        )
+
+
+class MeetingFilter(django_filters.FilterSet):
+    box = django_filters.ChoiceFilter(
+        label=_("方向"),
+        choices=[("incoming", _("收到的")), ("outgoing", _("发出的"))],
+        method="filter_box",
+        empty_label=_("全部"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=RequestStatus.choices, empty_label=_("全部状态")
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("优先级"), choices=RequestPriority.choices, empty_label=_("全部优先级")
+    )
+    event = django_filters.ModelChoiceFilter(
+        label=_("对接会"), queryset=Event.objects.none(), empty_label=_("全部对接会")
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["box", "status", "priority", "event"]
+
+    def __init__(self, *args: Any, mine: Any = None, events: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mine = mine
+        if events is not None:
+            self.filters["event"].queryset = events
+
+    def filter_box(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        if self.mine is None:
+            return queryset
+        if value == "incoming":
+            return queryset.filter(recipient__in=self.mine)
+        if value == "outgoing":
+            return queryset.filter(requester__in=self.mine)
+        return queryset

@@ -1,0 +1,139 @@
+"""Who may see and do what around matchmaking events.
+
+Operators run events (create, schedule, check in, mark attendance). A firm registers through its org
+admin or talent officer, an institution through its org admin, an expert through their own login.
+A registration's requests, agenda and feedback are seen only by those acting for it and by operators;
+"not found" and "forbidden" both raise Http404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jingxiang.events.models import (
+    Event,
+    EventStatus,
+    Meeting,
+    Participant,
+    ParticipantKind,
+    RequestStatus,
+)
+from jingxiang.organisations.models import OrganisationKind, Role
+from jingxiang.organisations.permissions import (
+    approved_organisation_ids,
+    firm_ids,
+    is_operator,
+)
+
+
+def registrable_profiles(user: Any) -> list[tuple[str, Any]]:
+    """(kind, profile) pairs the user may register for an event: firms, institutions, own talent."""
+    from jingxiang.organisations.models import Organisation
+    from jingxiang.talents.models import Talent
+
+    profiles: list[tuple[str, Any]] = []
+    if not getattr(user, "is_authenticated", False):
+        return profiles
+    firms = firm_ids(user, Role.ORG_ADMIN, Role.TALENT_OFFICER)
+    institutions = approved_organisation_ids(user, Role.ORG_ADMIN) - firm_ids(user)
+    for organisation in Organisation.objects.filter(pk__in=firms | institutions).order_by("name"):
+        if organisation.kind == OrganisationKind.FIRM:
+            profiles.append((ParticipantKind.FIRM, organisation))
+        elif organisation.kind in {
+            OrganisationKind.UNIVERSITY,
+            OrganisationKind.TESTING_LAB,
+            OrganisationKind.SERVICE_AGENCY,
+            OrganisationKind.ASSOCIATION,
+        }:
+            profiles.append((ParticipantKind.INSTITUTION, organisation))
+    talent = Talent.objects.filter(user=user, archived_at__isnull=True).first()
+    if talent is not None:
+        profiles.append((ParticipantKind.EXPERT, talent))
+    return profiles
+
+
+def may_register(user: Any) -> bool:
+    return bool(registrable_profiles(user))
+
+
+def access_event(user: Any, pk: int, *, write: bool = False) -> Event:
+    """The event if the user may see it (operators: also change it with ``write``); 404 otherwise."""
+    event = Event.objects.visible_to(user).filter(pk=pk).first()
+    if event is None or (write and not is_operator(user)):
+        raise Http404
+    return event
+
+
+def my_participants(user: Any, event: Event) -> list[Participant]:
+    return list(Participant.objects.acting_for(user).filter(event=event, archived_at__isnull=True))
+
+
+def access_participant(user: Any, pk: int, *, write: bool = False) -> Participant:
+    """A registration: operators and those acting for it; with ``write`` the same (presence, caps)."""
+    participant = Participant.objects.select_related("event").filter(pk=pk, archived_at__isnull=True).first()
+    if participant is None:
+        raise Http404
+    if is_operator(user):
+        return participant
+    if not Participant.objects.acting_for(user).filter(pk=participant.pk).exists():
+        raise Http404
+    return participant
+
+
+def may_browse_participants(user: Any, event: Event) -> bool:
+    """The participant directory of an event is for operators and the event's own registrations."""
+    return is_operator(user) or bool(my_participants(user, event))
+
+
+def access_meeting(user: Any, pk: int, *, write: bool = False) -> Meeting:
+    """A meeting request: operators and the two parties. Writing (answering, feedback) is the same set;
+    the services check which side may do what."""
+    meeting = (
+        Meeting.objects.visible_to(user)
+        .select_related("event", "requester", "recipient", "slot", "table")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def attention_cards(user: Any) -> list[dict[str, Any]]:
+    """Requests waiting for the user's answer; for operators, events whose registration is open."""
+    cards: list[dict[str, Any]] = []
+    if not getattr(user, "is_authenticated", False):
+        return cards
+    if is_operator(user):
+        counts = Event.objects.filter(archived_at__isnull=True).aggregate(
+            open=Count("pk", filter=Q(status=EventStatus.OPEN))
+        )
+        if counts["open"]:
+            cards.append(
+                {
+                    "title": _("报名中的对接会"),
+                    "count": counts["open"],
+                    "url": reverse("events:list") + "?status=open",
+                    "tone": "waiting",
+                }
+            )
+        return cards
+    mine = Participant.objects.acting_for(user).filter(archived_at__isnull=True).values("pk")
+    waiting = Meeting.objects.filter(
+        recipient__in=mine, status=RequestStatus.PENDING, event__archived_at__isnull=True
+    ).count()
+    if waiting:
+        cards.append(
+            {
+                "title": _("等待您答复的洽谈预约"),
+                "count": waiting,
+                "url": reverse("events:requests") + "?box=incoming&status=pending",
+                "tone": "waiting",
+            }
+        )
+    return cards

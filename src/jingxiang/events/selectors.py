@@ -1,0 +1,237 @@
+"""Reads for events: the scheduler instance, suggestions, reasons in Chinese, agendas and the report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from jingxiang.events.models import (
+    Attendance,
+    Event,
+    FollowUpKind,
+    Meeting,
+    Participant,
+    ParticipantKind,
+    RequestStatus,
+)
+from jingxiang.organisations.models import Role
+
+
+def users_acting_for(participant: Participant) -> list[Any]:
+    """Logins that act for a registration (who gets its notifications)."""
+    users = get_user_model().objects.filter(is_active=True)
+    if participant.kind == ParticipantKind.EXPERT:
+        return list(users.filter(talent__pk=participant.talent_id))
+    roles = (
+        [Role.ORG_ADMIN, Role.TALENT_OFFICER]
+        if participant.kind == ParticipantKind.FIRM
+        else [Role.ORG_ADMIN]
+    )
+    return list(
+        users.filter(
+            memberships__organisation_id=participant.organisation_id,
+            memberships__role__in=roles,
+            memberships__is_active=True,
+        ).distinct()
+    )
+
+
+def published_demands(organisation: Any) -> list[Any]:
+    """The firm's published demands, offered when it registers (empty while the demands app is absent)."""
+    try:
+        demand_model = apps.get_model("demands", "Demand")
+    except LookupError:
+        return []
+    if organisation is None:
+        return []
+    return list(demand_model.objects.open().filter(organisation=organisation).order_by("-pk")[:20])
+
+
+# Suggestions -----------------------------------------------------------------------------------------
+
+
+def suggestions_for(participant: Participant, top: int = 10) -> list[tuple[Participant, Decimal, str]]:
+    """Registrations of the same event that the matching engine suggests for ``participant``'s demand
+    (or stated needs): (participant, score in [0, 1], why). Empty when the engine is not available or
+    the participant has nothing to match on."""
+    try:
+        from jingxiang.demands.suggestions import suggest_suppliers
+    except ImportError:
+        return []
+    demand = participant.demand if participant.demand_object_id else None
+    title = getattr(demand, "title", "") or participant.needs[:60]
+    if not title:
+        return []
+    category = ""
+    if demand is not None:
+        from jingxiang.demands.models import ENGINE_CATEGORY
+
+        category = ENGINE_CATEGORY.get(demand.category, "")
+    others = list(
+        Participant.objects.filter(event_id=participant.event_id, archived_at__isnull=True).exclude(
+            pk=participant.pk
+        )
+    )
+    by_talent = {p.talent_id: p for p in others if p.talent_id}
+    by_organisation = {p.organisation_id: p for p in others if p.organisation_id}
+    suggestions = suggest_suppliers(
+        title=title,
+        description=getattr(demand, "description", "") or participant.needs,
+        category=category,
+        region=getattr(demand, "region", "") or "",
+        hours_needed=getattr(demand, "hours_needed", 0) or 0,
+        kinds=None,
+        exclude_talent_ids=[],
+        exclude_organisation_ids=[participant.organisation_id] if participant.organisation_id else [],
+        top=max(top * 5, 50),
+    )
+    found: list[tuple[Participant, Decimal, str]] = []
+    for suggestion in suggestions:
+        table = by_talent if suggestion.kind == "talent" else by_organisation
+        match = table.get(suggestion.object_id)
+        if match is not None and all(match.pk != f.pk for f, _s, _w in found):
+            score = min(Decimal("1"), max(Decimal("0"), Decimal(str(round(float(suggestion.score), 4)))))
+            found.append((match, score, str(suggestion.why)))
+        if len(found) >= top:
+            break
+    return found
+
+
+def suggestion_score(requester: Participant, recipient: Participant) -> Decimal:
+    """The engine's fit between the two (either side's demand), added to the meeting's weight."""
+    for source, target in ((requester, recipient), (recipient, requester)):
+        for participant, score, _why in suggestions_for(source, top=50):
+            if participant.pk == target.pk:
+                return score
+    return Decimal("0")
+
+
+# Scheduling -------------------------------------------------------------------------------------------
+
+
+def schedule_instance(event: Event) -> dict[str, Any]:
+    """The scheduler's instance JSON for the event's accepted requests.
+
+    Weights: must = 3, nice = 1, plus the suggestion score. Operator locks become ``locked``; meetings
+    already on published agendas become ``announced`` so a re-run keeps them where they are.
+    """
+    meetings = list(
+        event.meetings.filter(
+            status=RequestStatus.ACCEPTED,
+            requester__archived_at__isnull=True,
+            recipient__archived_at__isnull=True,
+        ).order_by("pk")
+    )
+    involved = {m.requester_id for m in meetings} | {m.recipient_id for m in meetings}
+    presence: dict[int, list[int]] = defaultdict(list)
+    slot_order = list(event.slots.order_by("starts_at", "pk").values_list("pk", flat=True))
+    position = {pk: i for i, pk in enumerate(slot_order)}
+    through = Participant.slots.through.objects.filter(participant_id__in=involved)
+    for participant_id, slot_id in through.values_list("participant_id", "timeslot_id"):
+        presence[participant_id].append(slot_id)
+    participants = (
+        Participant.objects.filter(pk__in=involved).order_by("pk").values_list("pk", "max_meetings")
+    )
+    data: dict[str, Any] = {
+        "slots": [{"id": pk} for pk in slot_order],
+        "tables": [{"id": pk, "capacity": cap} for pk, cap in event.tables.values_list("pk", "capacity")],
+        "participants": [
+            {"id": pk, "available_slots": sorted(presence[pk], key=position.__getitem__), "max_meetings": cap}
+            for pk, cap in participants
+        ],
+        "meetings": [
+            {
+                "id": m.pk,
+                "participants": [m.requester_id, m.recipient_id],
+                "weight": float(m.weight),
+                "locked": {"slot": m.slot_id, "table": m.table_id} if m.locked and m.slot_id else None,
+            }
+            for m in meetings
+        ],
+    }
+    announced = [
+        {"meeting_id": m.pk, "slot": m.slot_id, "table": m.table_id}
+        for m in meetings
+        if m.announced and not m.locked and m.slot_id and m.table_id
+    ]
+    if announced:
+        data["announced"] = announced
+    return data
+
+
+_REASONS = (
+    ("table capacity too small", _lazy("洽谈桌座位不足")),
+    ("participant(s)", _lazy("有一方不接受洽谈(洽谈上限为 0)")),
+    ("no common available slot", _lazy("双方没有共同的在场时段")),
+    ("no table seating", _lazy("共同在场的时段里没有足够大的洽谈桌")),
+    ("participant ", _lazy("有一方已达洽谈上限,已排入优先级更高的洽谈")),
+    ("displaced by higher-weight", _lazy("共同在场时段被优先级更高的洽谈占用")),
+    ("displaced by locked or announced", _lazy("共同在场时段被锁定或已公布的洽谈占用")),
+    ("every slot where all participants", _lazy("共同在场时段均已排满")),
+    ("weight 0", _lazy("权重为 0,排入不增加价值")),
+    ("not placed before the time limit", _lazy("计算时限内未排入,可延长计算时限或手动安排")),
+    ("left out although", _lazy("有空位,但排入后总价值不变")),
+    ("this locked meeting breaks", _lazy("该锁定洽谈违反排程规则,请先调整")),
+    ("not scheduled: the locked", _lazy("锁定的洽谈互相冲突,请先调整锁定")),
+    ("the meeting is no longer", _lazy("预约已撤回或被婉拒")),
+    ("the operator locked", _lazy("运营人员已将其锁定到新位置")),
+)
+
+
+def reason_label(reason: str) -> str:
+    """A short Chinese explanation of the scheduler's reason (the engine's text stays as the detail)."""
+    if not reason:
+        return ""
+    for prefix, label in _REASONS:
+        if reason.startswith(prefix):
+            return str(label)
+    if "no longer present" in reason or "now has a cap" in reason or "no longer exists" in reason:
+        return _("报名信息变更后,原公布的位置无法保留")
+    if "is taken in that slot" in reason or " is in " in reason:
+        return _("原公布的位置与锁定或更重要的洽谈冲突")
+    return _("未能排入")
+
+
+# Agendas and the report ----------------------------------------------------------------------------
+
+
+def agenda(participant: Participant) -> list[Meeting]:
+    """The participant's scheduled meetings, in time order."""
+    return list(
+        Meeting.objects.filter(
+            Q(requester=participant) | Q(recipient=participant),
+            status=RequestStatus.ACCEPTED,
+            slot__isnull=False,
+        )
+        .select_related("slot", "table", "requester", "recipient")
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+def event_report(event: Event) -> dict[str, Any]:
+    """Figures for the event report: registrations, requests, meetings held, no-shows, follow-ups."""
+    participants = event.participants.filter(archived_at__isnull=True).aggregate(
+        total=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False))
+    )
+    meetings = event.meetings.aggregate(
+        requests=Count("pk"),
+        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED)),
+        declined=Count("pk", filter=Q(status=RequestStatus.DECLINED)),
+        expired=Count("pk", filter=Q(status=RequestStatus.EXPIRED)),
+        pending=Count("pk", filter=Q(status=RequestStatus.PENDING)),
+        scheduled=Count("pk", filter=Q(status=RequestStatus.ACCEPTED, slot__isnull=False)),
+        held=Count("pk", filter=Q(attendance=Attendance.HELD)),
+        no_shows=Count("pk", filter=Q(attendance=Attendance.NO_SHOW)),
+    )
+    follow_ups = event.follow_ups.filter(archived_at__isnull=True).aggregate(
+        total=Count("pk"),
+        **{kind: Count("pk", filter=Q(kind=kind)) for kind in FollowUpKind.values},
+    )
+    return {"participants": participants, "meetings": meetings, "follow_ups": follow_ups}

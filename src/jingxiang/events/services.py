@@ -1,0 +1,695 @@
+"""Writes for matchmaking events. Each validates, authorises and runs in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingxiang.core.services import notification_send
+from jingxiang.events import selectors
+from jingxiang.events.models import (
+    Attendance,
+    Event,
+    EventStatus,
+    EventTable,
+    Feedback,
+    FollowUp,
+    FollowUpKind,
+    Meeting,
+    Participant,
+    ParticipantKind,
+    RequestPriority,
+    RequestStatus,
+    RunStatus,
+    ScheduleRun,
+    Session,
+    TimeSlot,
+)
+from jingxiang.events.permissions import registrable_profiles
+from jingxiang.organisations.permissions import is_operator
+
+EVENT_FIELDS = (
+    "title",
+    "venue",
+    "description",
+    "event_date",
+    "allow_firms",
+    "allow_experts",
+    "allow_institutions",
+    "max_meetings_cap",
+    "request_cap_firm",
+    "request_cap_expert",
+    "request_cap_institution",
+    "requests_expire_at",
+)
+MAX_SLOTS_PER_SESSION = 48
+MAX_TABLES = 500
+SCHEDULE_JOB_KIND = "events_schedule"
+
+
+def _require_operator(actor: Any) -> None:
+    if not is_operator(actor):
+        raise PermissionDenied(_("只有平台运营人员可以管理对接会。"))
+
+
+def _check_event_rules(event: Event) -> None:
+    if not (event.allow_firms or event.allow_experts or event.allow_institutions):
+        raise ValidationError(_("至少允许一类参会者报名(企业、专家或高校/机构)。"), code="no_kinds")
+    if event.max_meetings_cap < 1:
+        raise ValidationError(_("每位参会者的洽谈上限至少为 1 场。"), code="cap")
+
+
+@transaction.atomic
+def event_create(*, actor: Any, data: dict[str, Any]) -> Event:
+    """An operator sets up an event (in preparation until registration is opened)."""
+    _require_operator(actor)
+    event = Event(created_by=actor, status=EventStatus.DRAFT)
+    for field in EVENT_FIELDS:
+        if field in data:
+            setattr(event, field, data[field])
+    _check_event_rules(event)
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor: Any, event: Event, data: dict[str, Any]) -> Event:
+    """Change an event's details and registration rules (not once it has ended)."""
+    _require_operator(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.CLOSED:
+        raise ValidationError(_("对接会已结束,不能再修改。"), code="closed")
+    for field in EVENT_FIELDS:
+        if field in data:
+            setattr(event, field, data[field])
+    _check_event_rules(event)
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def session_add(
+    *,
+    actor: Any,
+    event: Event,
+    name: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    slot_minutes: int,
+) -> Session:
+    """Add a session and cut it into time slots of ``slot_minutes`` (a trailing remainder is dropped)."""
+    _require_operator(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.CLOSED:
+        raise ValidationError(_("对接会已结束,不能再增加场次。"), code="closed")
+    if ends_at <= starts_at:
+        raise ValidationError(_("场次的结束时间必须晚于开始时间。"), code="order")
+    if not 5 <= slot_minutes <= 240:
+        raise ValidationError(_("每个时段的长度须在 5 到 240 分钟之间。"), code="slot_length")
+    count = int((ends_at - starts_at).total_seconds() // (slot_minutes * 60))
+    if count < 1:
+        raise ValidationError(_("场次时长不足一个时段。"), code="too_short")
+    if count > MAX_SLOTS_PER_SESSION:
+        raise ValidationError(
+            _("一个场次最多 %(n)s 个时段,请加长每个时段或拆分场次。") % {"n": MAX_SLOTS_PER_SESSION},
+            code="too_many_slots",
+        )
+    if Session.objects.filter(event=event, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise ValidationError(_("与已有场次的时间重叠。"), code="overlap")
+    session = Session.objects.create(event=event, name=name, starts_at=starts_at, ends_at=ends_at)
+    step = dt.timedelta(minutes=slot_minutes)
+    TimeSlot.objects.bulk_create(
+        TimeSlot(
+            event=event, session=session, starts_at=starts_at + i * step, ends_at=starts_at + (i + 1) * step
+        )
+        for i in range(count)
+    )
+    return session
+
+
+@transaction.atomic
+def tables_add(*, actor: Any, event: Event, count: int, capacity: int, prefix: str = "") -> list[EventTable]:
+    """Add ``count`` tables (or rooms) seating ``capacity`` each, numbered after the existing ones."""
+    _require_operator(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.CLOSED:
+        raise ValidationError(_("对接会已结束,不能再增加洽谈桌。"), code="closed")
+    if count < 1 or capacity < 2:
+        raise ValidationError(_("至少增加 1 张桌,每张桌至少 2 个座位。"), code="bad_tables")
+    existing = EventTable.objects.filter(event=event).count()
+    if existing + count > MAX_TABLES:
+        raise ValidationError(_("一场对接会最多 %(n)s 张洽谈桌。") % {"n": MAX_TABLES}, code="too_many")
+    label = prefix or _("洽谈桌")
+    tables = [
+        EventTable(event=event, name=f"{label} {existing + i + 1}", capacity=capacity) for i in range(count)
+    ]
+    if EventTable.objects.filter(event=event, name__in=[t.name for t in tables]).exists():
+        raise ValidationError(_("桌号与已有洽谈桌重名,请换一个前缀。"), code="duplicate_name")
+    return EventTable.objects.bulk_create(tables)
+
+
+@transaction.atomic
+def event_open(*, actor: Any, event: Event) -> Event:
+    """Open registration: the event needs time slots and tables first."""
+    _require_operator(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != EventStatus.DRAFT:
+        raise ValidationError(_("只有筹备中的对接会可以开放报名。"), code="not_draft")
+    if not event.slots.exists():
+        raise ValidationError(_("请先添加场次和时段,再开放报名。"), code="no_slots")
+    if not event.tables.exists():
+        raise ValidationError(_("请先添加洽谈桌,再开放报名。"), code="no_tables")
+    event.status = EventStatus.OPEN
+    event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def event_close(*, actor: Any, event: Event) -> Event:
+    """End the event; the report stays available."""
+    _require_operator(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.CLOSED:
+        raise ValidationError(_("对接会已经结束。"), code="closed")
+    event.status = EventStatus.CLOSED
+    event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+# Registrations -----------------------------------------------------------------------------------
+
+
+def _slots_of(event: Event, slot_ids: Iterable[int]) -> list[TimeSlot]:
+    wanted = {int(pk) for pk in slot_ids}
+    if not wanted:
+        raise ValidationError(_("请至少选择一个在场时段。"), code="no_slots")
+    slots = list(TimeSlot.objects.filter(event=event, pk__in=wanted))
+    if len(slots) != len(wanted):
+        raise ValidationError(_("所选时段不属于本场对接会。"), code="foreign_slot")
+    return slots
+
+
+def _check_cap(event: Event, max_meetings: int) -> None:
+    if not 1 <= max_meetings <= event.max_meetings_cap:
+        raise ValidationError(
+            _("洽谈上限须在 1 到 %(n)s 场之间(本场对接会的规定)。") % {"n": event.max_meetings_cap},
+            code="cap",
+        )
+
+
+@transaction.atomic
+def participant_register(
+    *,
+    actor: Any,
+    event: Event,
+    kind: str,
+    profile_id: int,
+    slot_ids: Iterable[int],
+    max_meetings: int,
+    needs: str = "",
+    contact_name: str = "",
+    demand: Any = None,
+) -> Participant:
+    """Register a firm (by its org admin or talent officer), an institution (by its admin) or an expert
+    (by themselves) for an open event, with the slots they are present for and a cap on meetings."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    profile = next((p for k, p in registrable_profiles(actor) if k == kind and p.pk == int(profile_id)), None)
+    if profile is None:
+        raise PermissionDenied(_("您不能代表该机构或人才报名。"))
+    if event.status != EventStatus.OPEN:
+        raise ValidationError(_("本场对接会当前不接受报名。"), code="not_open")
+    if not event.allows(kind):
+        raise ValidationError(
+            _("本场对接会不接受%(kind)s报名。") % {"kind": ParticipantKind(kind).label},
+            code="kind_not_allowed",
+        )
+    _check_cap(event, max_meetings)
+    slots = _slots_of(event, slot_ids)
+    registered = Participant.objects.filter(event=event, archived_at__isnull=True)
+    is_talent = kind == ParticipantKind.EXPERT
+    if registered.filter(**({"talent": profile} if is_talent else {"organisation": profile})).exists():
+        raise ValidationError(_("已经报名过本场对接会,可在“我的报名”中修改。"), code="duplicate")
+    participant = Participant(
+        event=event,
+        kind=kind,
+        organisation=None if is_talent else profile,
+        talent=profile if is_talent else None,
+        name=profile.name,
+        contact_name=contact_name or str(actor),
+        needs=needs,
+        max_meetings=max_meetings,
+        registered_by=actor,
+    )
+    if demand is not None:
+        participant.demand_content_type = ContentType.objects.get_for_model(demand)
+        participant.demand_object_id = demand.pk
+    participant.save()
+    participant.slots.set(slots)
+    return participant
+
+
+@transaction.atomic
+def participant_update(
+    *, actor: Any, participant: Participant, slot_ids: Iterable[int], max_meetings: int, needs: str
+) -> Participant:
+    """Change presence, cap or needs. After publication this is a late change: the operator re-schedules
+    and meetings that no longer fit are released with a reason."""
+    participant = Participant.objects.select_for_update().select_related("event").get(pk=participant.pk)
+    if not (is_operator(actor) or Participant.objects.acting_for(actor).filter(pk=participant.pk).exists()):
+        raise PermissionDenied(_("您不能修改这份报名。"))
+    if participant.event.status == EventStatus.CLOSED:
+        raise ValidationError(_("对接会已结束,不能再修改报名。"), code="closed")
+    _check_cap(participant.event, max_meetings)
+    slots = _slots_of(participant.event, slot_ids)
+    participant.max_meetings = max_meetings
+    participant.needs = needs
+    participant.save(update_fields=["max_meetings", "needs", "updated_at"])
+    participant.slots.set(slots)
+    return participant
+
+
+def _notify(participant: Participant, title: str, url: str, kind: str = "events") -> None:
+    for user in selectors.users_acting_for(participant):
+        notification_send(recipient=user, title=title, url=url, kind=kind)
+
+
+# Meeting requests ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_request_create(
+    *,
+    actor: Any,
+    requester: Participant,
+    recipient_id: int,
+    priority: str,
+    message: str = "",
+) -> Meeting:
+    """Ask another registration of the same event for a one-to-one meeting.
+
+    Refused with a reason: unknown or unregistered recipients, oneself, duplicates (in either direction),
+    no common presence slot, the per-role cap on requests, and requests after the answer deadline.
+    """
+    requester = Participant.objects.select_for_update().select_related("event").get(pk=requester.pk)
+    event = requester.event
+    if not Participant.objects.acting_for(actor).filter(pk=requester.pk).exists():
+        raise PermissionDenied(_("您不能代表该参会者发起预约。"))
+    if requester.archived_at is not None:
+        raise ValidationError(_("该报名已取消。"), code="withdrawn")
+    if event.status not in {EventStatus.OPEN, EventStatus.PUBLISHED}:
+        raise ValidationError(_("本场对接会当前不接受洽谈预约。"), code="not_open")
+    if timezone.now() >= event.requests_expire_at:
+        raise ValidationError(_("预约答复截止时间已过,不能再发起新的预约。"), code="deadline")
+    if priority not in RequestPriority.values:
+        raise ValidationError(_("请选择优先级:必须见或希望见。"), code="priority")
+    recipient = Participant.objects.filter(pk=recipient_id, event=event, archived_at__isnull=True).first()
+    if recipient is None:
+        raise ValidationError(_("对方没有报名本场对接会。"), code="unknown_recipient")
+    if recipient.pk == requester.pk:
+        raise ValidationError(_("不能向自己发起预约。"), code="self")
+    open_statuses = [RequestStatus.PENDING, RequestStatus.ACCEPTED]
+    if Meeting.objects.filter(
+        Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester),
+        status__in=open_statuses,
+    ).exists():
+        raise ValidationError(_("你们之间已有待答复或已接受的预约,不能重复预约。"), code="duplicate")
+    if not requester.slots.filter(pk__in=recipient.slots.values("pk")).exists():
+        raise ValidationError(
+            _("双方没有共同的在场时段,无法安排洽谈。请先调整在场时段。"), code="no_common_slot"
+        )
+    cap = event.request_cap(requester.kind)
+    sent = Meeting.objects.filter(requester=requester).exclude(status=RequestStatus.WITHDRAWN).count()
+    if sent >= cap:
+        raise ValidationError(
+            _("%(kind)s在本场对接会最多发起 %(n)s 个预约,已达上限。")
+            % {"kind": ParticipantKind(requester.kind).label, "n": cap},
+            code="request_cap",
+        )
+    meeting = Meeting.objects.create(
+        event=event,
+        requester=requester,
+        recipient=recipient,
+        priority=priority,
+        message=message,
+        suggestion_score=selectors.suggestion_score(requester, recipient),
+    )
+    _notify(
+        recipient,
+        _("%(name)s 想在「%(event)s」与您洽谈") % {"name": requester.name, "event": event.title},
+        reverse("events:meeting", args=[meeting.pk]),
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_request_respond(*, actor: Any, meeting: Meeting, accept: bool, reason: str = "") -> Meeting:
+    """The recipient accepts or declines (with a reason) a pending request before the deadline."""
+    meeting = Meeting.objects.select_for_update().select_related("event", "recipient").get(pk=meeting.pk)
+    if not Participant.objects.acting_for(actor).filter(pk=meeting.recipient_id).exists():
+        raise PermissionDenied(_("只有被邀请方可以答复预约。"))
+    if meeting.status != RequestStatus.PENDING:
+        raise ValidationError(
+            _("该预约已是“%(status)s”状态,不能再答复。") % {"status": meeting.get_status_display()},
+            code="not_pending",
+        )
+    if timezone.now() >= meeting.event.requests_expire_at:
+        raise ValidationError(_("预约答复截止时间已过,该预约已失效。"), code="deadline")
+    if not accept and not reason.strip():
+        raise ValidationError(_("婉拒时请写明原因,对方会看到。"), code="reason_required")
+    meeting.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    meeting.decline_reason = "" if accept else reason.strip()
+    meeting.responded_at = timezone.now()
+    meeting.responded_by = actor
+    meeting.save(update_fields=["status", "decline_reason", "responded_at", "responded_by", "updated_at"])
+    title = (_("%(name)s 接受了您的洽谈预约") if accept else _("%(name)s 婉拒了您的洽谈预约")) % {
+        "name": meeting.recipient.name
+    }
+    _notify(meeting.requester, title, reverse("events:meeting", args=[meeting.pk]))
+    return meeting
+
+
+@transaction.atomic
+def meeting_request_withdraw(*, actor: Any, meeting: Meeting) -> Meeting:
+    """The requester withdraws a pending or accepted request that has not been announced on agendas."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not Participant.objects.acting_for(actor).filter(pk=meeting.requester_id).exists():
+        raise PermissionDenied(_("只有发起方可以撤回预约。"))
+    if meeting.status not in {RequestStatus.PENDING, RequestStatus.ACCEPTED}:
+        raise ValidationError(_("该预约已结束,不能撤回。"), code="not_open")
+    if meeting.announced:
+        raise ValidationError(_("该洽谈已公布在日程中,请联系平台运营人员调整。"), code="announced")
+    meeting.status = RequestStatus.WITHDRAWN
+    meeting.save(update_fields=["status", "updated_at"])
+    return meeting
+
+
+def requests_expire(now: dt.datetime | None = None) -> int:
+    """Mark every pending request whose event's answer deadline has passed as expired; returns the count.
+
+    Run by the scheduler job before it builds an instance and by ``manage.py expire_meeting_requests``.
+    """
+    moment = now or timezone.now()
+    with transaction.atomic():
+        return Meeting.objects.filter(
+            status=RequestStatus.PENDING, event__requests_expire_at__lte=moment
+        ).update(status=RequestStatus.EXPIRED, updated_at=moment)
+
+
+# Scheduling ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_start(*, actor: Any, event: Event, time_limit: int = 20) -> ScheduleRun:
+    """Queue a scheduler run as a background job (one at a time per event)."""
+    from jingxiang.jobs.services import job_enqueue
+
+    _require_operator(actor)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status not in {EventStatus.OPEN, EventStatus.PUBLISHED}:
+        raise ValidationError(_("只有报名中或已发布日程的对接会可以排程。"), code="not_open")
+    if not 1 <= time_limit <= 300:
+        raise ValidationError(_("计算时限须在 1 到 300 秒之间。"), code="time_limit")
+    if event.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        raise ValidationError(_("已有排程任务在进行,请等待完成。"), code="running")
+    if not event.meetings.filter(status=RequestStatus.ACCEPTED).exists():
+        raise ValidationError(_("还没有已接受的洽谈预约,无需排程。"), code="nothing")
+    run = ScheduleRun.objects.create(event=event, created_by=actor, time_limit=time_limit)
+    job = job_enqueue(
+        kind=SCHEDULE_JOB_KIND,
+        title=_("排程:%(event)s") % {"event": event.title},
+        created_by=actor,
+        params={"run_id": run.pk},
+    )
+    run.job = job
+    run.save(update_fields=["job", "updated_at"])
+    return run
+
+
+def schedule_compute(*, run_id: int, progress: Callable[[int, str], None]) -> ScheduleRun:
+    """Build the instance from accepted requests, solve it, and check the result with the independent
+    validator. Only a clean, feasible result becomes publishable (status "ready")."""
+    from jingxiang.scheduling import InstanceError, instance_from_json, schedule_to_json, solve, validate
+
+    run = ScheduleRun.objects.select_related("event").get(pk=run_id)
+    expired = requests_expire()
+    progress(5, _("已处理过期预约 %(n)s 个,正在整理排程数据。") % {"n": expired})
+    instance_data = selectors.schedule_instance(run.event)
+    ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, instance=instance_data)
+    try:
+        instance = instance_from_json(instance_data)
+    except InstanceError as error:
+        ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, violations=error.errors)
+        raise
+    progress(10, _("正在求解:%(m)s 场洽谈。") % {"m": len(instance.meetings)})
+
+    def on_progress(report: Any) -> None:
+        share = min(1.0, report.elapsed_seconds / max(1, run.time_limit))
+        progress(
+            10 + int(80 * share),
+            _("第 %(phase)s 阶段:已排入权重 %(w)s,上界 %(b)s")
+            % {
+                "phase": report.phase,
+                "w": round(report.scheduled_weight, 2),
+                "b": round(report.upper_bound, 2),
+            },
+        )
+
+    schedule = solve(instance, time_limit_seconds=run.time_limit, on_progress=on_progress)
+    result = schedule_to_json(schedule)
+    progress(92, _("正在用独立校验器检查排程。"))
+    violations = [{"kind": v.kind, "message": v.message} for v in validate(instance_data, result)]
+    if schedule.status == "infeasible":
+        status = RunStatus.INFEASIBLE
+    elif violations:
+        status = RunStatus.INVALID
+    else:
+        status = RunStatus.READY
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=status,
+        solver_status=schedule.status,
+        result=result,
+        violations=violations,
+        scheduled_weight=Decimal(str(round(schedule.scheduled_weight, 4))),
+        upper_bound=None if schedule.upper_bound is None else Decimal(str(round(schedule.upper_bound, 4))),
+        idle_gaps=schedule.idle_gaps,
+        scheduled_count=len(schedule.assignments),
+        unscheduled_count=len(schedule.unscheduled),
+        updated_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def schedule_publish(*, actor: Any, run: ScheduleRun) -> ScheduleRun:
+    """Publish a validated run: placements go onto agendas and are announced (kept on re-scheduling).
+
+    Refused when the validator found problems, when the run is not the latest, or when registrations or
+    requests changed after the run (the schedule would no longer match reality).
+    """
+    from jingxiang.scheduling import validate
+
+    _require_operator(actor)
+    run = ScheduleRun.objects.select_for_update().select_related("event").get(pk=run.pk)
+    event = Event.objects.select_for_update().get(pk=run.event_id)
+    if run.status != RunStatus.READY:
+        raise ValidationError(
+            _("只有校验通过、待发布的排程可以发布(当前:%(s)s)。") % {"s": run.get_status_display()},
+            code="not_ready",
+        )
+    if event.runs.exclude(pk=run.pk).filter(created_at__gt=run.created_at).exists():
+        raise ValidationError(_("已有更新的排程,请发布最新的一次。"), code="stale_run")
+    if validate(run.instance, run.result):
+        raise ValidationError(_("独立校验未通过,不能发布。"), code="invalid")
+    if selectors.schedule_instance(event) != run.instance:
+        raise ValidationError(_("排程之后报名或预约有变化,请重新排程后再发布。"), code="changed")
+    placements = {a["meeting_id"]: (a["slot"], a["table"]) for a in run.result.get("assignments", [])}
+    reasons = {u["meeting_id"]: u["reason"] for u in run.result.get("unscheduled", [])}
+    reasons.update({r["meeting_id"]: r["reason"] for r in run.result.get("released", [])})
+    meetings = list(event.meetings.select_for_update().filter(status=RequestStatus.ACCEPTED))
+    for meeting in meetings:
+        if meeting.pk in placements:
+            meeting.slot_id, meeting.table_id = placements[meeting.pk]
+            meeting.announced = True
+            meeting.unscheduled_reason = ""
+        else:
+            meeting.slot_id = meeting.table_id = None
+            meeting.announced = False
+            meeting.unscheduled_reason = reasons.get(meeting.pk, "")[:500]
+    Meeting.objects.bulk_update(meetings, ["slot", "table", "announced", "unscheduled_reason", "updated_at"])
+    event.runs.filter(status=RunStatus.PUBLISHED).update(status=RunStatus.SUPERSEDED)
+    run.status = RunStatus.PUBLISHED
+    run.published_at = timezone.now()
+    run.save(update_fields=["status", "published_at", "updated_at"])
+    event.status = EventStatus.PUBLISHED
+    event.published_at = run.published_at
+    event.save(update_fields=["status", "published_at", "updated_at"])
+    for participant in event.participants.filter(archived_at__isnull=True):
+        _notify(
+            participant,
+            _("「%(event)s」洽谈日程已发布") % {"event": event.title},
+            reverse("events:agenda", args=[participant.pk]),
+        )
+    return run
+
+
+@transaction.atomic
+def meeting_place(*, actor: Any, meeting: Meeting, slot: TimeSlot, table: EventTable) -> Meeting:
+    """An operator locks an accepted meeting to a slot and table; re-scheduling keeps it there.
+
+    Conflicts are refused with the rule they break: presence, double booking, a taken or small table.
+    """
+    _require_operator(actor)
+    meeting = Meeting.objects.select_for_update().select_related("requester", "recipient").get(pk=meeting.pk)
+    if meeting.status != RequestStatus.ACCEPTED:
+        raise ValidationError(_("只有已接受的预约可以安排位置。"), code="not_accepted")
+    if slot.event_id != meeting.event_id or table.event_id != meeting.event_id:
+        raise ValidationError(_("时段或洽谈桌不属于本场对接会。"), code="foreign")
+    parties = (meeting.requester, meeting.recipient)
+    for party in parties:
+        if not party.slots.filter(pk=slot.pk).exists():
+            raise ValidationError(_("%(name)s 在该时段不在场。") % {"name": party.name}, code="not_present")
+    if table.capacity < len(parties):
+        raise ValidationError(_("该洽谈桌座位不足。"), code="capacity")
+    others = Meeting.objects.filter(
+        event_id=meeting.event_id, slot=slot, status=RequestStatus.ACCEPTED
+    ).exclude(pk=meeting.pk)
+    if others.filter(table=table).exists():
+        raise ValidationError(_("该洽谈桌在这个时段已被占用。"), code="table_taken")
+    for party in parties:
+        if others.filter(Q(requester=party) | Q(recipient=party)).exists():
+            raise ValidationError(
+                _("%(name)s 在该时段已有其他洽谈。") % {"name": party.name}, code="double_booked"
+            )
+    meeting.slot, meeting.table, meeting.locked = slot, table, True
+    meeting.unscheduled_reason = ""
+    meeting.save(update_fields=["slot", "table", "locked", "unscheduled_reason", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_unlock(*, actor: Any, meeting: Meeting) -> Meeting:
+    """Release an operator's lock; the next run may move the meeting (unless it was announced)."""
+    _require_operator(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.locked = False
+    meeting.save(update_fields=["locked", "updated_at"])
+    return meeting
+
+
+# On the day -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_check_in(*, actor: Any, participant: Participant) -> Participant:
+    """Staff at the door check a participant in (scanned personal QR code or search by name)."""
+    _require_operator(actor)
+    participant = Participant.objects.select_for_update().select_related("event").get(pk=participant.pk)
+    if participant.archived_at is not None:
+        raise ValidationError(_("该报名已取消,不能签到。"), code="withdrawn")
+    if participant.event.status not in {EventStatus.OPEN, EventStatus.PUBLISHED}:
+        raise ValidationError(_("本场对接会当前不在签到阶段。"), code="not_open")
+    if participant.checked_in_at is not None:
+        raise ValidationError(
+            _("%(name)s 已于 %(time)s 签到,无需重复签到。")
+            % {
+                "name": participant.name,
+                "time": timezone.localtime(participant.checked_in_at).strftime("%H:%M"),
+            },
+            code="already",
+        )
+    participant.checked_in_at = timezone.now()
+    participant.checked_in_by = actor
+    participant.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def meeting_attendance_mark(
+    *, actor: Any, meeting: Meeting, held: bool, no_show: Participant | None = None
+) -> Meeting:
+    """Record whether a scheduled meeting took place; a no-show names the side that did not come."""
+    _require_operator(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.slot_id is None or meeting.status != RequestStatus.ACCEPTED:
+        raise ValidationError(_("只有已排入日程的洽谈可以登记到场情况。"), code="not_scheduled")
+    if not held and (no_show is None or no_show.pk not in {meeting.requester_id, meeting.recipient_id}):
+        raise ValidationError(_("请选择缺席的一方。"), code="no_show_party")
+    meeting.attendance = Attendance.HELD if held else Attendance.NO_SHOW
+    meeting.no_show_participant = None if held else no_show
+    meeting.save(update_fields=["attendance", "no_show_participant", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_feedback_record(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    participant: Participant,
+    wants_cooperation: bool,
+    follow_up_kind: str = "",
+    note: str = "",
+) -> Feedback:
+    """One side says whether the meeting should lead to cooperation; a "yes" creates a follow-up linked
+    to the demand (when the firm registered one), a sharing request or a challenge."""
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("slot", "requester", "recipient")
+        .get(pk=meeting.pk)
+    )
+    if participant.pk not in {meeting.requester_id, meeting.recipient_id}:
+        raise ValidationError(_("只有洽谈双方可以登记结果。"), code="not_party")
+    if not (is_operator(actor) or Participant.objects.acting_for(actor).filter(pk=participant.pk).exists()):
+        raise PermissionDenied(_("您不能代表该参会者登记结果。"))
+    if meeting.slot_id is None or meeting.status != RequestStatus.ACCEPTED:
+        raise ValidationError(_("该洽谈未排入日程,无法登记结果。"), code="not_scheduled")
+    if meeting.attendance == Attendance.NO_SHOW:
+        raise ValidationError(_("该洽谈登记为缺席,无法登记合作意向。"), code="no_show")
+    if meeting.attendance != Attendance.HELD and meeting.slot.starts_at > timezone.now():
+        raise ValidationError(_("洽谈开始后才能登记结果。"), code="too_early")
+    if Feedback.objects.filter(meeting=meeting, participant=participant).exists():
+        raise ValidationError(_("您已登记过本场洽谈的结果。"), code="duplicate")
+    if wants_cooperation and follow_up_kind not in FollowUpKind.values:
+        raise ValidationError(_("希望继续合作时,请选择跟进方式(对接需求、人才共享或技术攻关)。"), code="kind")
+    feedback = Feedback.objects.create(
+        meeting=meeting,
+        participant=participant,
+        wants_cooperation=wants_cooperation,
+        note=note,
+        recorded_by=actor,
+    )
+    if meeting.attendance == Attendance.PLANNED:
+        meeting.attendance = Attendance.HELD
+        meeting.save(update_fields=["attendance", "updated_at"])
+    if wants_cooperation and not meeting.follow_ups.filter(kind=follow_up_kind).exists():
+        follow_up = FollowUp(
+            event_id=meeting.event_id, meeting=meeting, kind=follow_up_kind, note=note, created_by=actor
+        )
+        if follow_up_kind == FollowUpKind.DEMAND:
+            holder = next(
+                (p for p in (meeting.requester, meeting.recipient) if p.demand_object_id is not None), None
+            )
+            if holder is not None:
+                follow_up.target_content_type_id = holder.demand_content_type_id
+                follow_up.target_object_id = holder.demand_object_id
+        follow_up.save()
+        other = meeting.other_party(participant)
+        _notify(
+            other,
+            _("%(name)s 希望在洽谈后继续合作") % {"name": participant.name},
+            reverse("events:meeting", args=[meeting.pk]),
+        )
+    return feedback

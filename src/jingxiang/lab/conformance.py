@@ -1,0 +1,230 @@
+"""The lab's side of the conformance engine: which editions exist, what to enter, how to judge.
+
+Everything standard-specific comes from ``jingxiang.quality`` (built-in rules files plus the
+editions operators uploaded, stored as ``RulesFile`` rows); this module only turns it into form
+fields, case mappings and Chinese messages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from jingxiang.quality import (
+    CaseRejectedError,
+    Problem,
+    RuleRegistry,
+    RulesInvalidError,
+    item_catalogue,
+    judge,
+)
+
+SERIES_PREFIX = "series:"
+SIDE_LABELS = {"right": "右眼", "left": "左眼", "lens": "镜片", "": ""}
+BOOLEAN_CHOICES = [("", "未检"), ("yes", "是"), ("no", "否")]
+
+
+def registry() -> RuleRegistry:
+    """Built-in editions plus every active uploaded edition."""
+    from jingxiang.lab.models import RulesFile
+
+    uploads = list(RulesFile.objects.active().values_list("filename", "text"))
+    base = RuleRegistry.builtin()
+    if not uploads:
+        return base
+    try:
+        return base.with_documents(uploads)
+    except RulesInvalidError:
+        # Uploads are validated as a set before they are stored; if a later engine release makes an
+        # old upload invalid, judge with the built-in editions rather than fail every page.
+        return base
+
+
+def standard_choices(product_type: str, reg: RuleRegistry | None = None) -> list[tuple[str, str]]:
+    """Series ("edition in force on the test date") first, then each edition by name."""
+    reg = reg or registry()
+    documents = [d for d in reg.documents if product_type in {p.value for p in d.product_types}]
+    series = sorted({d.series for d in documents})
+    choices = [(f"{SERIES_PREFIX}{s}", _("%(s)s(检测日现行有效版本)") % {"s": s}) for s in series]
+    for document in sorted(documents, key=lambda d: d.designation):
+        period = document.period_text()
+        choices.append((document.designation, f"{document.designation} {document.title_zh} [{period}]"))
+    return choices
+
+
+def resolve_designation(
+    product_type: str, standard: str, on: datetime.date, reg: RuleRegistry | None = None
+) -> str:
+    """The edition a sample is judged against; ValidationError (zh) when none applies."""
+    reg = reg or registry()
+    if standard.startswith(SERIES_PREFIX):
+        series = standard[len(SERIES_PREFIX) :]
+        in_force = [d for d in reg.documents if d.series == series and d.in_force_on(on)]
+        covering = [d for d in in_force if product_type in {p.value for p in d.product_types}]
+        if not covering:
+            raise ValidationError(
+                _(
+                    "%(series)s 在 %(date)s 没有现行有效的版本覆盖该产品类型;请指定具体的标准版本,或由平台运营上传新版本规则文件。"
+                )
+                % {"series": series, "date": on.isoformat()},
+                code="no_edition_in_force",
+            )
+        return covering[0].designation
+    document = reg.find(standard)
+    if document is None:
+        raise ValidationError(_("未知的标准版本:%(s)s。") % {"s": standard}, code="unknown_standard")
+    if product_type not in {p.value for p in document.product_types}:
+        raise ValidationError(
+            _("标准 %(s)s 不适用于该产品类型,请选择适用的标准。") % {"s": document.designation},
+            code="wrong_standard_for_product",
+        )
+    return document.designation
+
+
+@dataclass(frozen=True)
+class EntryField:
+    """One value on the result-entry form."""
+
+    key: str
+    role: str
+    side: str
+    name: str
+    label: str
+    unit: str
+    quantity: str
+
+    @property
+    def is_boolean(self) -> bool:
+        return self.quantity == "boolean"
+
+
+@dataclass(frozen=True)
+class EntryItem:
+    rule_id: str
+    label: str
+    clause: str
+    mandatory: bool
+    certainty: str
+    conditions: tuple[str, ...]
+
+
+def catalogue(
+    product_type: str, designation: str, items: list[str] | None = None, reg: RuleRegistry | None = None
+) -> tuple[list[EntryItem], list[EntryField]]:
+    """Items of the edition (restricted to the requested ones) and the fields they need."""
+    reg = reg or registry()
+    document = reg.find(designation)
+    entries = item_catalogue(product_type, designation, registry=reg)
+    if items:
+        entries = [entry for entry in entries if entry.rule_id in items]
+    shown: list[EntryItem] = []
+    fields: dict[str, EntryField] = {}
+    # Whole-product items may still read per-lens values (e.g. the R/L difference): use the
+    # product's lens entries for those.
+    lens_sides: list[str] = []
+    for entry in item_catalogue(product_type, designation, registry=reg):
+        lens_sides.extend(side for side in entry.sides if side not in lens_sides)
+    for entry in entries:
+        shown.append(
+            EntryItem(
+                entry.rule_id,
+                entry.label_zh,
+                entry.clause,
+                entry.mandatory,
+                entry.certainty,
+                entry.conditions,
+            )
+        )
+        for field in entry.fields:
+            sides = (list(entry.sides) or lens_sides or ["right", "left"]) if field.per_lens else [""]
+            for side in sides:
+                key = f"{field.role}__{side or 'all'}__{field.name}"
+                if key in fields:
+                    continue
+                spec = document.field_spec(field.name) if document else None
+                quantity = spec.quantity.value if spec is not None else "quotient"
+                fields[key] = EntryField(
+                    key, field.role, side, field.name, field.label_zh, field.unit, quantity
+                )
+    ordered = sorted(fields.values(), key=lambda f: (f.role != "nominal", f.side != "", f.side, f.key))
+    return shown, ordered
+
+
+def split_values(fields: list[EntryField], cleaned: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Form values → the engine's ``nominal`` / ``measured`` mappings (blank values left out)."""
+    parts: dict[str, dict[str, Any]] = {"nominal": {}, "measured": {}}
+    for field in fields:
+        value = cleaned.get(field.key)
+        if value in (None, ""):
+            continue
+        if field.is_boolean:
+            value = value == "yes"
+        target = parts[field.role]
+        if field.side:
+            target = target.setdefault(field.side, {})
+        target[field.name] = value
+    return parts["nominal"], parts["measured"]
+
+
+def flatten_values(
+    fields: list[EntryField], nominal: dict[str, Any], measured: dict[str, Any]
+) -> dict[str, Any]:
+    """The reverse of ``split_values``: stored mappings → form initial data."""
+    initial: dict[str, Any] = {}
+    parts = {"nominal": nominal or {}, "measured": measured or {}}
+    for field in fields:
+        source = parts[field.role]
+        if field.side:
+            source = source.get(field.side) or {}
+        if field.name not in source:
+            continue
+        value = source[field.name]
+        if field.is_boolean:
+            value = "yes" if value else "no"
+        initial[field.key] = value
+    return initial
+
+
+def _field_label(path: str) -> str:
+    parts = [part for part in path.split("/") if part]
+    role = {"nominal": _("标称"), "measured": _("实测")}.get(parts[0], "") if parts else ""
+    rest = [SIDE_LABELS.get(part, part) for part in parts[1:]]
+    return " ".join([role, *rest]).strip()
+
+
+def problem_message(problem: Problem) -> str:
+    """A Chinese sentence for one engine refusal, naming the field and the rule broken."""
+    where = _field_label(problem.path)
+    templates = {
+        "implausible": _("“%(where)s”的数值超出物理上可能的范围,请核对数值和单位。"),
+        "type": _("“%(where)s”格式不正确:应填写数字(或 是/否)。"),
+        "unit": _("“%(where)s”的单位不被接受,请使用表单注明的单位。"),
+        "unit_mismatch": _("“%(where)s”疑似单位混淆(如把厘米当作毫米、把比值当作百分数),请核对。"),
+        "ambiguous_unit": _("“%(where)s”疑似单位混淆(如把比值当作百分数),请核对或注明单位。"),
+        "wrong_standard_for_product": _("所选标准不适用于该产品类型。"),
+        "lens_side": _("“%(where)s”镜片位置不适用于该产品类型。"),
+        "lens_field": _("“%(where)s”应按左右眼分别填写。"),
+        "date": _("检测日期格式不正确。"),
+    }
+    template = templates.get(problem.code, _("“%(where)s”:输入有误。"))
+    return f"{template % {'where': where or _('检测数据')}}({problem.message})"
+
+
+def run_judge(case: dict[str, Any], reg: RuleRegistry | None = None) -> dict[str, Any]:
+    """Judge a case mapping; refusals become one ValidationError listing every problem in Chinese."""
+    try:
+        verdict = judge(case, registry=reg or registry())
+    except CaseRejectedError as rejected:
+        raise ValidationError(
+            [problem_message(problem) for problem in rejected.problems], code="rejected"
+        ) from None
+    return verdict.to_dict()
+
+
+def failing_indicative(verdict: dict[str, Any]) -> list[str]:
+    """U-rule ids that fail in this verdict but do not decide it (candidates for confirmation)."""
+    return sorted(set(verdict.get("indicative_findings") or []))

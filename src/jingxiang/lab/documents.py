@@ -1,0 +1,157 @@
+"""The printed test report and the public verification pages for reports and brand authorisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingxiang.core.documents import PdfDocument, Signature, verification_url
+from jingxiang.lab.models import BrandAuthorisation, Report, ReportStatus
+
+STATUS_ZH = {"pass": "合格", "fail": "不合格", "not_assessed": "未判定", "not_applicable": "不适用"}
+SIDE_ZH = {"right": "右眼", "left": "左眼", "lens": "镜片", "": ""}
+
+
+def _value(value: str, unit: str) -> str:
+    return f"{value} {unit}".strip() if value else "—"
+
+
+def report_pdf(report: Report) -> bytes:
+    """A4 report in Chinese: lab details, product, every item with clause and verdict, signatures, QR."""
+    lab = report.lab
+    profile = getattr(lab, "lab_profile", None)
+    facts: list[tuple[str, Any]] = [
+        (_("检测机构"), lab.name),
+        (_("机构地址"), lab.address or "—"),
+    ]
+    if profile is not None:
+        facts += [(_("资质编号"), profile.accreditation or "—"), (_("联系电话"), profile.phone or "—")]
+    facts += [
+        (_("委托单位"), report.firm.name),
+        (_("产品线"), report.product_line.name),
+        (_("产品名称/型号"), report.product_name),
+        (_("产品类型"), report.product_type_label),
+        (_("样品编号"), report.sample.code),
+        (_("检测依据"), report.designation),
+        (_("检测日期"), report.test_date),
+        (_("所用仪器"), report.instrument_label or "—"),
+        (_("检测结论"), report.get_overall_display()),
+        (_("报告版本"), _("第 %(v)s 版") % {"v": report.version}),
+    ]
+    if report.correction_reason:
+        facts.append((_("更正说明"), report.correction_reason))
+    document = PdfDocument(
+        title=_("检验检测报告"),
+        subtitle=lab.name,
+        number=report.display_number,
+        issuer=lab.name,
+        facts=facts,
+        verify_kind="report",
+        verify_code=report.verify_code,
+    )
+    rows = []
+    for item in report.items.all():
+        label = item.label + (f"({SIDE_ZH.get(item.side, item.side)})" if item.side else "")
+        if item.indicative:
+            label += _("[参考性]")
+        rows.append(
+            [
+                item.rule_id,
+                label,
+                item.clause,
+                _value(item.nominal, item.unit),
+                _value(item.measured, item.unit),
+                item.deviation or "—",
+                item.tolerance or "—",
+                STATUS_ZH.get(item.status, item.status),
+            ]
+        )
+    document.add_table(
+        _("检测项目与结果"),
+        [_("规则"), _("项目"), _("条款"), _("标称值"), _("实测值"), _("偏差"), _("允差/限值"), _("判定")],
+        rows,
+    )
+    notes = [
+        _("结论按 %(d)s 逐项判定;“未判定”项目缺少所需数据,不视为合格。") % {"d": report.designation},
+        _("标注“参考性”的项目依据尚未与标准原文核对的数值,仅供参考,不单独决定结论。"),
+    ]
+    if report.confirmed_rules:
+        notes.append(
+            _("经审核人对照标准原文确认并计入结论的规则:%(r)s。") % {"r": "、".join(report.confirmed_rules)}
+        )
+    document.add_paragraphs(_("说明"), notes)
+    document.signatures = [
+        Signature(_("检测"), str(report.entered_by), report.sample.entered_at),
+        Signature(_("审核/批准"), str(report.approved_by), report.issued_at),
+    ]
+    return document.render()
+
+
+def report_lookup(code: str) -> dict[str, Any] | None:
+    """Public facts of one report version. The firm's name appears: it is the firm's own report."""
+    report = (
+        Report.objects.select_related("lab", "firm", "superseded_by", "product_line")
+        .filter(verify_code=code)
+        .first()
+    )
+    if report is None:
+        return None
+    superseded = report.status == ReportStatus.SUPERSEDED
+    context: dict[str, Any] = {
+        "status": "superseded" if superseded else "valid",
+        "status_label": _("已被新版本取代") if superseded else _("有效"),
+        "title": _("检验检测报告 %(n)s") % {"n": report.display_number},
+        "facts": [
+            (_("报告编号"), report.display_number),
+            (_("版本"), _("第 %(v)s 版") % {"v": report.version}),
+            (_("检测机构"), report.lab.name),
+            (_("委托单位"), report.firm.name),
+            (_("产品"), f"{report.product_line.name} · {report.product_name}"),
+            (_("产品类型"), report.product_type_label),
+            (_("检测依据"), report.designation),
+            (_("检测日期"), report.test_date.isoformat()),
+            (_("签发日期"), timezone.localtime(report.issued_at).date().isoformat()),
+            (_("检测结论"), report.get_overall_display()),
+        ],
+        "overall": report.overall,
+        "note": _("本页由平台根据报告上的核验码生成,内容与实验室签发记录一致。"),
+    }
+    if superseded and report.superseded_by is not None:
+        context["newer_url"] = reverse("core:verify", args=["report", report.superseded_by.verify_code])
+        context["newer_number"] = report.superseded_by.display_number
+        context["note"] = _("该版本已被更正后的新版本取代,请以新版本为准。")
+    return context
+
+
+def brand_lookup(code: str) -> dict[str, Any] | None:
+    brand = BrandAuthorisation.objects.select_related("firm", "product_line").filter(verify_code=code).first()
+    if brand is None:
+        return None
+    status = brand.public_status
+    labels = {
+        "active": _("有效"),
+        "suspended": _("已暂停"),
+        "expired": _("已过期"),
+        "rejected": _("无效"),
+        "pending": _("无效"),
+    }
+    return {
+        "status": "valid" if status == "active" else status,
+        "status_label": labels.get(status, status),
+        "title": _("“杜桥眼镜”区域公共品牌使用授权 %(n)s") % {"n": brand.number},
+        "facts": [
+            (_("授权编号"), brand.number),
+            (_("企业"), brand.firm.name),
+            (_("产品线"), brand.product_line.name),
+            (_("有效期至"), brand.valid_until.isoformat() if brand.valid_until else "—"),
+            (_("状态"), labels.get(status, status)),
+        ],
+        "note": _("该产品线的区域品牌授权因检测不合格已暂停使用。") if status == "suspended" else "",
+    }
+
+
+def report_verification_url(report: Report) -> str:
+    return verification_url("report", report.verify_code)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jingxiang.lab.models import (
+    PRODUCT_TYPE_CHOICES,
+    BrandAuthorisation,
+    BrandStatus,
+    Instrument,
+    Overall,
+    ProductLine,
+    Report,
+    ReportStatus,
+    RequestStatus,
+    Sample,
+    SampleStatus,
+    TestRequest,
+)
+
+
+class RequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=RequestStatus.choices, empty_label=_("全部状态")
+    )
+    product_type = django_filters.ChoiceFilter(
+        label=_("产品类型"), choices=PRODUCT_TYPE_CHOICES, empty_label=_("全部类型")
+    )
+
+    class Meta:
+        model = TestRequest
+        fields = ["q", "status", "product_type"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(product_name__icontains=value)
+            | Q(product_line__name__icontains=value)
+        )
+
+
+class SampleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("样品编号"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=SampleStatus.choices, empty_label=_("全部状态")
+    )
+    mine = django_filters.BooleanFilter(label=_("只看分配给我的"), method="filter_mine")
+
+    class Meta:
+        model = Sample
+        fields = ["q", "status", "mine"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(Q(code__icontains=value) | Q(request__number__icontains=value))
+
+    def filter_mine(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(technician=self.request.user) if value else queryset
+
+
+class ReportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("报告编号/产品"), method="filter_search")
+    overall = django_filters.ChoiceFilter(label=_("结论"), choices=Overall.choices, empty_label=_("全部结论"))
+    status = django_filters.ChoiceFilter(
+        label=_("版本状态"), choices=ReportStatus.choices, empty_label=_("全部")
+    )
+    product_type = django_filters.ChoiceFilter(
+        label=_("产品类型"), choices=PRODUCT_TYPE_CHOICES, empty_label=_("全部类型")
+    )
+
+    class Meta:
+        model = Report
+        fields = ["q", "overall", "status", "product_type"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(product_name__icontains=value)
+            | Q(product_line__name__icontains=value)
+        )
+
+
+class InstrumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称/编号"), method="filter_search")
+    due = django_filters.ChoiceFilter(
+        label=_("校准"),
+        choices=[("valid", _("有效")), ("expired", _("已过期"))],
+        method="filter_due",
+        empty_label=_("全部"),
+    )
+
+    class Meta:
+        model = Instrument
+        fields = ["q", "due"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(Q(name__icontains=value) | Q(serial__icontains=value))
+
+    def filter_due(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        return (
+            queryset.filter(calibration_due__gte=today)
+            if value == "valid"
+            else queryset.filter(calibration_due__lt=today)
+        )
+
+
+class BrandFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=BrandStatus.choices, empty_label=_("全部状态")
+    )
+    q = django_filters.CharFilter(label=_("产品线/编号"), method="filter_search")
+
+    class Meta:
+        model = BrandAuthorisation
+        fields = ["q", "status"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(Q(number__icontains=value) | Q(product_line__name__icontains=value))
+
+
+class ProductLineFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("产品线"), field_name="name", lookup_expr="icontains")
+    product_type = django_filters.ChoiceFilter(
+        label=_("产品类型"), choices=PRODUCT_TYPE_CHOICES, empty_label=_("全部类型")
+    )
+
+    class Meta:
+        model = ProductLine
+        fields = ["q", "product_type"]

@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.lab import conformance
+from jingxiang.lab.models import PRODUCT_TYPE_CHOICES, CustodyKind, Instrument
+from jingxiang.organisations.models import Membership, Organisation, OrganisationKind, Role
+
+
+def _labs() -> Any:
+    return Organisation.objects.approved().filter(kind=OrganisationKind.TESTING_LAB)
+
+
+class RequestStartForm(StyledFormMixin, forms.Form):
+    """Step 1: what is tested and against which standard (the items depend on both)."""
+
+    product_type = forms.ChoiceField(label=_("产品类型"), choices=[("", "—"), *PRODUCT_TYPE_CHOICES])
+
+
+class RequestForm(StyledFormMixin, forms.Form):
+    """Step 2: the request itself, with the items of the chosen standard."""
+
+    product_type = forms.ChoiceField(
+        label=_("产品类型"), choices=PRODUCT_TYPE_CHOICES, widget=forms.HiddenInput
+    )
+    lab = forms.ModelChoiceField(label=_("检测机构"), queryset=Organisation.objects.none(), empty_label="—")
+    firm = forms.ModelChoiceField(label=_("委托企业"), queryset=Organisation.objects.none(), empty_label=None)
+    product_line_name = PlainTextField(
+        label=_("产品线"), max_length=100, help_text=_("如:高原护目镜 GX 系列;同名产品线的报告会归在一起")
+    )
+    product_name = PlainTextField(label=_("产品名称/型号"), max_length=100, required=False)
+    standard = forms.ChoiceField(label=_("检测依据"))
+    items = forms.MultipleChoiceField(
+        label=_("检测项目"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不勾选则检测该标准适用的全部项目"),
+    )
+    quantity = forms.IntegerField(label=_("样品数量"), min_value=1, max_value=50, initial=1)
+    nominal_note = PlainTextField(
+        label=_("标称值说明"),
+        max_length=300,
+        required=False,
+        help_text=_("如:标称 4 类,处方、瞳距、标注内容"),
+    )
+    note = PlainTextAreaField(label=_("备注"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, product_type: str, firms: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product_type"].initial = product_type
+        self.fields["lab"].queryset = _labs()
+        self.fields["firm"].queryset = firms
+        reg = conformance.registry()
+        self.fields["standard"].choices = conformance.standard_choices(product_type, reg)
+        item_choices: dict[str, str] = {}
+        for value, _label in self.fields["standard"].choices:
+            if value.startswith(conformance.SERIES_PREFIX):
+                continue
+            entries, _fields = conformance.catalogue(product_type, value, reg=reg)
+            for entry in entries:
+                mark = "" if entry.certainty != "U" else "(参考性)"
+                item_choices.setdefault(entry.rule_id, f"{entry.rule_id} {entry.label}{mark}")
+        self.fields["items"].choices = sorted(item_choices.items())
+
+
+class SampleRegisterForm(StyledFormMixin, forms.Form):
+    description = PlainTextField(label=_("样品描述"), max_length=200, required=False)
+    location = PlainTextField(label=_("存放位置"), max_length=100, required=False)
+
+
+class CustodyForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("流转环节"), choices=CustodyKind.choices)
+    location = PlainTextField(label=_("位置"), max_length=100, required=False)
+    note = PlainTextField(label=_("说明"), max_length=200, required=False)
+
+
+class AssignForm(StyledFormMixin, forms.Form):
+    technician = forms.ModelChoiceField(label=_("检测人员"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args: Any, lab_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_ids = (
+            Membership.objects.active().filter(organisation_id=lab_id, role=Role.LAB_STAFF).values("user_id")
+        )
+        self.fields["technician"].queryset = get_user_model().objects.filter(pk__in=user_ids)
+
+
+class InstrumentForm(StyledFormMixin, forms.Form):
+    name = PlainTextField(label=_("仪器名称"), max_length=100)
+    model_number = PlainTextField(label=_("型号"), max_length=60, required=False)
+    serial = PlainTextField(label=_("出厂编号"), max_length=60)
+    calibration_due = forms.DateField(label=_("校准有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RecalibrateForm(StyledFormMixin, forms.Form):
+    calibration_due = forms.DateField(
+        label=_("新的校准有效期至"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ResultsForm(StyledFormMixin, forms.Form):
+    """Built from the engine's item catalogue: one field per value the items need."""
+
+    test_date = forms.DateField(label=_("检测日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    instrument = forms.ModelChoiceField(
+        label=_("所用仪器"),
+        queryset=Instrument.objects.none(),
+        required=False,
+        help_text=_("只列出校准有效的仪器"),
+    )
+    length_unit = forms.ChoiceField(
+        label=_("长度单位"), choices=[("mm", "毫米 mm"), ("cm", "厘米 cm")], initial="mm"
+    )
+    transmittance_unit = forms.ChoiceField(
+        label=_("透射比单位"), choices=[("percent", "百分数 %"), ("fraction", "比值 0–1")], initial="percent"
+    )
+
+    def __init__(
+        self, *args: Any, lab_id: int, entry_fields: list[conformance.EntryField], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.entry_fields = entry_fields
+        self.fields["instrument"].queryset = Instrument.objects.filter(lab_id=lab_id).usable_on(
+            timezone.localdate()
+        )
+        self.fields["test_date"].initial = timezone.localdate()
+        for field in entry_fields:
+            side = conformance.SIDE_LABELS.get(field.side, "")
+            role = _("标称") if field.role == "nominal" else _("实测")
+            label = f"{role}{' ' + side if side else ''} {field.label}"
+            if field.is_boolean:
+                self.fields[field.key] = forms.ChoiceField(
+                    label=label, choices=conformance.BOOLEAN_CHOICES, required=False
+                )
+            else:
+                unit = field.unit
+                self.fields[field.key] = forms.CharField(
+                    label=f"{label}{f' ({unit})' if unit else ''}",
+                    required=False,
+                    max_length=20,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                )
+            self.fields[field.key].widget.attrs["class"] = "input" if not field.is_boolean else "select"
+
+    def clean_test_date(self) -> datetime.date:
+        day = self.cleaned_data["test_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("检测日期不能晚于今天。"))
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for field in self.entry_fields:
+            value = cleaned.get(field.key)
+            if isinstance(value, str):
+                cleaned[field.key] = value.strip().replace(",", ".").replace("，", ".")
+        return cleaned
+
+    def value_fields(self) -> list[Any]:
+        return [self[field.key] for field in self.entry_fields]
+
+    def units(self) -> dict[str, str]:
+        return {
+            "length": self.cleaned_data["length_unit"],
+            "transmittance": self.cleaned_data["transmittance_unit"],
+        }
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[("approve", _("批准签发报告")), ("return", _("退回重测"))],
+        widget=forms.RadioSelect,
+    )
+    confirmed_rules = forms.MultipleChoiceField(
+        label=_("已对照标准原文确认的参考性规则"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选后,该参考性规则的不合格结果将计入报告结论"),
+    )
+    note = PlainTextField(label=_("审核意见"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, indicative: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed_rules"].choices = [(rule, rule) for rule in indicative]
+        if not indicative:
+            del self.fields["confirmed_rules"]
+
+
+class CorrectionForm(StyledFormMixin, forms.Form):
+    reason = PlainTextField(label=_("更正原因"), max_length=300)
+
+
+class RulesUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("规则文件(YAML 或 JSON)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 512 * 1024:
+            raise forms.ValidationError(_("规则文件不能超过 512 KB。"))
+        if not upload.name.lower().endswith((".yaml", ".yml", ".json")):
+            raise forms.ValidationError(_("请上传 .yaml、.yml 或 .json 文件。"))
+        try:
+            upload.text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("文件须为 UTF-8 编码的文本。")) from None
+        return upload
+
+
+class BatchUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("结果文件(Excel .xlsx 或仪器导出的 .csv)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件。"))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过 5 MB。"))
+        return upload
+
+
+class BrandApplyForm(StyledFormMixin, forms.Form):
+    product_line = forms.ModelChoiceField(label=_("产品线"), queryset=None, empty_label="—")  # type: ignore[arg-type]
+    note = PlainTextAreaField(label=_("申请说明"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, lines: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product_line"].queryset = lines
+
+
+class BrandReviewForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批结论"),
+        choices=[("approve", _("批准授权")), ("reject", _("不予批准"))],
+        widget=forms.RadioSelect,
+    )
+    note = PlainTextField(label=_("审批意见"), max_length=300, required=False)
+
+
+class FieldTestForm(StyledFormMixin, forms.Form):
+    site = PlainTextField(label=_("测试地点"), max_length=100, initial="拉萨 · 高原护目镜实践检测基地")
+    altitude_m = forms.IntegerField(label=_("海拔(米)"), min_value=0, max_value=9000, initial=3650)
+    test_date = forms.DateField(label=_("测试日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    conditions = PlainTextField(label=_("环境条件"), max_length=300, help_text=_("天气、气温、积雪、风力等"))
+    uv_index = forms.DecimalField(
+        label=_("紫外线指数"), min_value=0, max_value=20, decimal_places=1, required=False
+    )
+    wearers = forms.IntegerField(label=_("佩戴人数"), min_value=1, max_value=1000)
+    rating = forms.IntegerField(label=_("综合评分(1–5)"), min_value=1, max_value=5)
+    feedback = PlainTextAreaField(label=_("佩戴反馈"), max_length=2000)

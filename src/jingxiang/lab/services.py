@@ -1,0 +1,804 @@
+"""Writes of the lab service. Each function validates, authorises and runs in one transaction.
+
+Messages name the rule that was broken, in Chinese (the English catalogue is added later).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingxiang.core.documents import new_verification_code
+from jingxiang.core.services import notification_send
+from jingxiang.lab import conformance
+from jingxiang.lab.models import (
+    PRODUCT_TYPE_LABELS,
+    BrandAuthorisation,
+    BrandStatus,
+    Counter,
+    CustodyEvent,
+    CustodyKind,
+    FieldTest,
+    Instrument,
+    LabProfile,
+    Overall,
+    ProductLine,
+    Report,
+    ReportItem,
+    ReportStatus,
+    RequestStatus,
+    RulesFile,
+    Sample,
+    SampleStatus,
+    TestRequest,
+)
+from jingxiang.lab.permissions import FIRM_ROLES, lab_ids
+from jingxiang.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+)
+from jingxiang.organisations.permissions import firm_ids, is_operator
+from jingxiang.quality import RulesInvalidError, load_rules_document, validate_rules_text
+
+MAX_QUANTITY = 50
+
+# Custody moves a sample may make; returned and disposed are final.
+CUSTODY_NEXT = {
+    CustodyKind.RECEIVED: {
+        CustodyKind.STORED,
+        CustodyKind.IN_TEST,
+        CustodyKind.RETURNED,
+        CustodyKind.DISPOSED,
+    },
+    CustodyKind.STORED: {CustodyKind.IN_TEST, CustodyKind.RETURNED, CustodyKind.DISPOSED},
+    CustodyKind.IN_TEST: {CustodyKind.STORED, CustodyKind.RETURNED, CustodyKind.DISPOSED},
+    CustodyKind.RETURNED: set(),
+    CustodyKind.DISPOSED: set(),
+}
+
+
+def brand_evidence_months() -> int:
+    return int(getattr(settings, "LAB_BRAND_EVIDENCE_MONTHS", 12))
+
+
+def brand_valid_months() -> int:
+    return int(getattr(settings, "LAB_BRAND_VALID_MONTHS", 12))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _next_number(scope: str, year: int) -> int:
+    """Take the next value of a yearly sequence under a row lock (two registrations never share one)."""
+    counter = Counter.objects.select_for_update().filter(scope=scope, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                Counter.objects.create(scope=scope, year=year, value=0)
+        except IntegrityError:
+            pass  # created concurrently; the locked read below serialises us behind it
+        counter = Counter.objects.select_for_update().get(scope=scope, year=year)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return counter.value
+
+
+def lab_prefix(lab: Organisation) -> str:
+    profile = LabProfile.objects.filter(lab=lab).first()
+    return profile.code_prefix if profile else f"L{lab.pk:02d}"
+
+
+def _firm_recipients(firm_id: int, *extra: Any) -> list[Any]:
+    users = {
+        membership.user.pk: membership.user
+        for membership in Membership.objects.active()
+        .filter(organisation_id=firm_id, role=Role.ORG_ADMIN)
+        .select_related("user")
+    }
+    for user in extra:
+        if user is not None:
+            users[user.pk] = user
+    return list(users.values())
+
+
+# Requests ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    actor: Any,
+    firm: Organisation,
+    lab: Organisation,
+    product_type: str,
+    product_line_name: str,
+    product_name: str,
+    standard: str,
+    items: list[str],
+    quantity: int,
+    nominal_note: str = "",
+    note: str = "",
+) -> TestRequest:
+    """A firm asks a lab to test a product against a standard (or the edition in force)."""
+    if firm.pk not in firm_ids(actor, *FIRM_ROLES):
+        raise PermissionDenied(_("只有已入驻企业的管理员、共享人才官或成员可以为本企业提交检测委托。"))
+    if (
+        lab.kind != OrganisationKind.TESTING_LAB
+        or lab.status != OrganisationStatus.APPROVED
+        or lab.is_archived
+    ):
+        raise ValidationError(_("请选择平台上已入驻的检测机构。"), code="not_a_lab")
+    if product_type not in PRODUCT_TYPE_LABELS:
+        raise ValidationError(_("未知的产品类型。"), code="product_type")
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError(_("样品数量须在 1 到 %(n)s 之间。") % {"n": MAX_QUANTITY}, code="quantity")
+    reg = conformance.registry()
+    valid_standards = {value for value, _label in conformance.standard_choices(product_type, reg)}
+    if standard not in valid_standards:
+        raise ValidationError(
+            _("所选检测依据不适用于“%(type)s”,请重新选择标准。")
+            % {"type": PRODUCT_TYPE_LABELS[product_type]},
+            code="wrong_standard_for_product",
+        )
+    if items:
+        known: set[str] = set()
+        if standard.startswith(conformance.SERIES_PREFIX):
+            series = standard[len(conformance.SERIES_PREFIX) :]
+            designations = [d.designation for d in reg.documents if d.series == series]
+        else:
+            designations = [standard]
+        for designation in designations:
+            entries, _fields = conformance.catalogue(product_type, designation, reg=reg)
+            known.update(entry.rule_id for entry in entries)
+        unknown = sorted(set(items) - known)
+        if unknown:
+            raise ValidationError(
+                _("以下检测项目不属于所选标准:%(items)s。") % {"items": "、".join(unknown)}, code="items"
+            )
+    line_name = product_line_name.strip()
+    if not line_name:
+        raise ValidationError(_("请填写产品线名称。"), code="product_line")
+    line = ProductLine.objects.filter(firm=firm, name=line_name).first()
+    if line is None:
+        line = ProductLine.objects.create(firm=firm, name=line_name, product_type=product_type)
+    elif line.product_type != product_type:
+        raise ValidationError(
+            _("产品线“%(line)s”登记的产品类型是“%(type)s”,与本次委托不一致;请换一个产品线名称。")
+            % {"line": line_name, "type": PRODUCT_TYPE_LABELS.get(line.product_type, line.product_type)},
+            code="product_line_type",
+        )
+    year = timezone.localdate().year
+    number = f"{lab_prefix(lab)}-W{year}-{_next_number(f'lab{lab.pk}-request', year):04d}"
+    request = TestRequest.objects.create(
+        number=number,
+        firm=firm,
+        lab=lab,
+        product_line=line,
+        product_type=product_type,
+        product_name=product_name.strip() or line_name,
+        standard=standard,
+        items=sorted(set(items)),
+        quantity=quantity,
+        nominal_note=nominal_note,
+        note=note,
+        requested_by=actor,
+    )
+    for membership in (
+        Membership.objects.active().filter(organisation=lab, role=Role.LAB_STAFF).select_related("user")
+    ):
+        notification_send(
+            recipient=membership.user,
+            title=_("新的检测委托:%(n)s") % {"n": number},
+            body=_("%(firm)s 委托检测 %(product)s,样品 %(q)s 件。")
+            % {"firm": firm.name, "product": request.product_name, "q": quantity},
+            url=reverse("lab:request_detail", args=[request.pk]),
+            kind="lab",
+            email=False,
+        )
+    return request
+
+
+@transaction.atomic
+def request_cancel(*, actor: Any, request: TestRequest) -> TestRequest:
+    """The firm withdraws a request before the lab has received any sample."""
+    request = TestRequest.objects.select_for_update().get(pk=request.pk)
+    if request.firm_id not in firm_ids(actor, *FIRM_ROLES):
+        raise PermissionDenied(_("只有委托企业可以撤回委托。"))
+    if request.status != RequestStatus.SUBMITTED or request.samples.exists():
+        raise ValidationError(_("实验室已收样,委托不能再撤回;请联系实验室。"), code="already_received")
+    request.status = RequestStatus.CANCELLED
+    request.save(update_fields=["status", "updated_at"])
+    return request
+
+
+# Samples and custody ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sample_register(*, actor: Any, request: TestRequest, description: str = "", location: str = "") -> Sample:
+    """Lab staff receive a sample: unique code (prefix-year-sequence, allocated under a lock)."""
+    request = TestRequest.objects.select_for_update().select_related("lab").get(pk=request.pk)
+    if request.lab_id not in lab_ids(actor):
+        raise PermissionDenied(_("只有受托实验室的检测人员可以登记样品。"))
+    if request.status in {RequestStatus.CANCELLED, RequestStatus.COMPLETED}:
+        raise ValidationError(
+            _("委托已%(s)s,不能再登记样品。") % {"s": request.get_status_display()}, code="closed"
+        )
+    if request.samples.count() >= request.quantity:
+        raise ValidationError(
+            _("委托约定的样品数量为 %(n)s 件,已全部登记。") % {"n": request.quantity}, code="quantity"
+        )
+    year = timezone.localdate().year
+    code = f"{lab_prefix(request.lab)}-{year}-{_next_number(f'lab{request.lab_id}-sample', year):05d}"
+    sample = Sample.objects.create(request=request, code=code, description=description, registered_by=actor)
+    CustodyEvent.objects.create(sample=sample, kind=CustodyKind.RECEIVED, actor=actor, location=location)
+    if request.status == RequestStatus.SUBMITTED:
+        request.status = RequestStatus.IN_PROGRESS
+        request.save(update_fields=["status", "updated_at"])
+    return sample
+
+
+@transaction.atomic
+def custody_record(
+    *, actor: Any, sample: Sample, kind: str, location: str = "", note: str = ""
+) -> CustodyEvent:
+    """Append one chain-of-custody event (never edited or deleted)."""
+    sample = Sample.objects.select_for_update().select_related("request").get(pk=sample.pk)
+    if sample.request.lab_id not in lab_ids(actor):
+        raise PermissionDenied(_("只有受托实验室的检测人员可以记录样品流转。"))
+    if kind not in CustodyKind.values:
+        raise ValidationError(_("未知的流转环节。"), code="kind")
+    current = CustodyKind(sample.custody_state)
+    if kind not in CUSTODY_NEXT[current]:
+        raise ValidationError(
+            _("样品当前为“%(now)s”,不能记录为“%(next)s”。已退还或已处置的样品不再流转。")
+            % {"now": current.label, "next": CustodyKind(kind).label},
+            code="custody_order",
+        )
+    if kind in {CustodyKind.RETURNED, CustodyKind.DISPOSED} and sample.status != SampleStatus.APPROVED:
+        raise ValidationError(_("报告签发前样品须留存,不能退还或处置。"), code="custody_before_report")
+    event = CustodyEvent.objects.create(sample=sample, kind=kind, actor=actor, location=location, note=note)
+    sample.custody_state = kind
+    sample.save(update_fields=["custody_state", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def sample_assign(*, actor: Any, sample: Sample, technician: Any) -> Sample:
+    """Give a sample to a technician (lab staff of the same lab)."""
+    sample = Sample.objects.select_for_update().select_related("request").get(pk=sample.pk)
+    if sample.request.lab_id not in lab_ids(actor):
+        raise PermissionDenied(_("只有受托实验室的检测人员可以分派任务。"))
+    if (
+        not Membership.objects.active()
+        .filter(user=technician, organisation_id=sample.request.lab_id, role=Role.LAB_STAFF)
+        .exists()
+    ):
+        raise ValidationError(_("只能分派给本实验室的检测人员。"), code="technician")
+    if sample.status == SampleStatus.APPROVED:
+        raise ValidationError(_("报告已签发,无需再分派。"), code="approved")
+    sample.technician = technician
+    sample.save(update_fields=["technician", "updated_at"])
+    if technician.pk != actor.pk:
+        notification_send(
+            recipient=technician,
+            title=_("新的检测任务:%(c)s") % {"c": sample.code},
+            url=reverse("lab:sample_detail", args=[sample.pk]),
+            kind="lab",
+            email=False,
+        )
+    return sample
+
+
+# Instruments ------------------------------------------------------------------------------------
+
+
+def _check_instrument(
+    actor: Any, lab: Organisation, name: str, serial: str, calibration_due: datetime.date
+) -> None:
+    if lab.pk not in lab_ids(actor):
+        raise PermissionDenied(_("只有本实验室的检测人员可以维护仪器台账。"))
+    if not name.strip() or not serial.strip():
+        raise ValidationError(_("请填写仪器名称和出厂编号。"), code="required")
+    if calibration_due.year < 2000:
+        raise ValidationError(_("校准有效期不正确。"), code="calibration_due")
+
+
+@transaction.atomic
+def instrument_register(
+    *,
+    actor: Any,
+    lab: Organisation,
+    name: str,
+    serial: str,
+    calibration_due: datetime.date,
+    model_number: str = "",
+) -> Instrument:
+    """Add an instrument to the lab's register (serial numbers are unique within a lab)."""
+    _check_instrument(actor, lab, name, serial, calibration_due)
+    if Instrument.objects.filter(lab=lab, serial=serial.strip()).exists():
+        raise ValidationError(_("本实验室已登记出厂编号为 %(s)s 的仪器。") % {"s": serial}, code="duplicate")
+    return Instrument.objects.create(
+        lab=lab,
+        name=name.strip(),
+        serial=serial.strip(),
+        calibration_due=calibration_due,
+        model_number=model_number,
+    )
+
+
+@transaction.atomic
+def instrument_recalibrate(
+    *, actor: Any, instrument: Instrument, calibration_due: datetime.date
+) -> Instrument:
+    """Record a new calibration certificate's due date."""
+    instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    _check_instrument(actor, instrument.lab, instrument.name, instrument.serial, calibration_due)
+    instrument.calibration_due = calibration_due
+    instrument.save(update_fields=["calibration_due", "updated_at"])
+    return instrument
+
+
+# Results ----------------------------------------------------------------------------------------
+
+
+def sample_designation(sample: Sample, test_date: datetime.date, reg: Any = None) -> str:
+    return conformance.resolve_designation(
+        sample.request.product_type, sample.request.standard, test_date, reg
+    )
+
+
+@transaction.atomic
+def results_enter(
+    *,
+    actor: Any,
+    sample: Sample,
+    test_date: datetime.date,
+    instrument: Instrument | None,
+    nominal: dict[str, Any],
+    measured: dict[str, Any],
+    units: dict[str, str] | None = None,
+    submit: bool = False,
+) -> Sample:
+    """Store the values for a sample and the engine's automatic verdict.
+
+    ``submit`` sends the results for review by a second person; it needs an instrument in
+    calibration and every mandatory item assessed.
+    """
+    sample = Sample.objects.select_for_update().select_related("request").get(pk=sample.pk)
+    if sample.request.lab_id not in lab_ids(actor):
+        raise PermissionDenied(_("只有受托实验室的检测人员可以录入结果。"))
+    if sample.status not in {SampleStatus.REGISTERED, SampleStatus.IN_TEST, SampleStatus.CORRECTION}:
+        raise ValidationError(
+            _("样品当前为“%(s)s”,不能修改结果。") % {"s": sample.get_status_display()}, code="status"
+        )
+    if test_date > timezone.localdate():
+        raise ValidationError(_("检测日期不能晚于今天。"), code="test_date")
+    if instrument is not None:
+        if instrument.lab_id != sample.request.lab_id:
+            raise ValidationError(_("只能使用本实验室登记的仪器。"), code="instrument")
+        if not instrument.calibrated_on(test_date):
+            raise ValidationError(
+                _("仪器 %(i)s 的校准已于 %(d)s 到期,不能用于检测;请先校准并更新台账。")
+                % {"i": instrument, "d": instrument.calibration_due.isoformat()},
+                code="instrument_calibration",
+            )
+    elif submit:
+        raise ValidationError(_("提交审核前请选择所用仪器。"), code="instrument_required")
+    reg = conformance.registry()
+    designation = sample_designation(sample, test_date, reg)
+    case = {
+        "case_id": sample.code,
+        "product_type": sample.request.product_type,
+        "standard": designation,
+        "test_date": test_date.isoformat(),
+        "units": units or {},
+        "nominal": nominal,
+        "measured": measured,
+    }
+    verdict = conformance.run_judge(case, reg)
+    if sample.request.items:
+        verdict = _restrict(verdict, sample.request.items)
+    if submit and verdict.get("not_assessed_mandatory"):
+        raise ValidationError(
+            _("以下必检项目缺少数据,不能提交审核:%(items)s。请补全后再提交,或先保存草稿。")
+            % {"items": "、".join(verdict["not_assessed_mandatory"])},
+            code="missing_items",
+        )
+    sample.test_date = test_date
+    sample.instrument = instrument
+    sample.nominal, sample.measured, sample.units = nominal, measured, units or {}
+    sample.designation = designation
+    sample.verdict = verdict
+    sample.overall = verdict["overall"]
+    sample.entered_by = actor
+    sample.entered_at = timezone.now()
+    sample.status = (
+        SampleStatus.AWAITING_REVIEW
+        if submit
+        else (SampleStatus.CORRECTION if sample.status == SampleStatus.CORRECTION else SampleStatus.IN_TEST)
+    )
+    if sample.technician_id is None:
+        sample.technician = actor
+    sample.save()
+    if sample.custody_state in {CustodyKind.RECEIVED, CustodyKind.STORED}:
+        CustodyEvent.objects.create(sample=sample, kind=CustodyKind.IN_TEST, actor=actor, note=_("开始检测"))
+        Sample.objects.filter(pk=sample.pk).update(custody_state=CustodyKind.IN_TEST)
+        sample.custody_state = CustodyKind.IN_TEST
+    return sample
+
+
+def _restrict(verdict: dict[str, Any], rule_ids: list[str]) -> dict[str, Any]:
+    """Keep only the requested items and recompute the overall verdict the engine's way."""
+    wanted = set(rule_ids)
+    items = [item for item in verdict["items"] if item["rule_id"] in wanted]
+    deciding = [item for item in items if not item.get("indicative")]
+    failed = sorted({item["rule_id"] for item in deciding if item["status"] == "fail"})
+    missing = sorted({i["rule_id"] for i in deciding if i["status"] == "not_assessed" and i.get("mandatory")})
+    passed = any(item["status"] == "pass" for item in deciding)
+    overall = "fail" if failed else ("incomplete" if missing or not passed else "pass")
+    counts = {
+        status: sum(1 for i in items if i["status"] == status)
+        for status in ("pass", "fail", "not_assessed", "not_applicable")
+    }
+    return {
+        **verdict,
+        "items": items,
+        "overall": overall,
+        "failed": failed,
+        "not_assessed_mandatory": missing,
+        "counts": counts,
+        "indicative_findings": sorted(set(verdict.get("indicative_findings") or []) & wanted),
+    }
+
+
+@transaction.atomic
+def result_review(
+    *, actor: Any, sample: Sample, approve: bool, note: str = "", confirmed_rules: list[str] | None = None
+) -> Report | None:
+    """Second-person review. Approval issues the report (a new version if one exists).
+
+    Four eyes: the reviewer must not be whoever entered the results. Indicative (U) findings only
+    decide the verdict when the reviewer confirms them against the standard text. A failing report
+    suspends the product line's brand authorisations.
+    """
+    sample = (
+        Sample.objects.select_for_update()
+        .select_related("request", "request__lab", "instrument")
+        .get(pk=sample.pk)
+    )
+    if sample.request.lab_id not in lab_ids(actor):
+        raise PermissionDenied(_("只有受托实验室的检测人员可以审核结果。"))
+    if sample.status != SampleStatus.AWAITING_REVIEW:
+        raise ValidationError(_("该样品没有待审核的结果。"), code="status")
+    if sample.entered_by_id == actor.pk:
+        raise PermissionDenied(_("四眼原则:审核人不能是录入结果的人,请由另一位检测人员审核。"))
+    if not approve:
+        if not note.strip():
+            raise ValidationError(_("退回时请写明原因。"), code="note_required")
+        sample.status = SampleStatus.IN_TEST
+        sample.review_note = note
+        sample.save(update_fields=["status", "review_note", "updated_at"])
+        notification_send(
+            recipient=sample.entered_by,
+            title=_("检测结果被退回:%(c)s") % {"c": sample.code},
+            body=note,
+            url=reverse("lab:sample_detail", args=[sample.pk]),
+            kind="lab",
+            email=False,
+        )
+        return None
+    confirmed = sorted(set(confirmed_rules or []))
+    candidates = set(conformance.failing_indicative(sample.verdict))
+    if set(confirmed) - candidates:
+        raise ValidationError(_("只能确认本次结果中未通过的参考性规则。"), code="confirmed_rules")
+    verdict = sample.verdict
+    if confirmed:
+        reg = conformance.registry()
+        case = {
+            "case_id": sample.code,
+            "product_type": sample.request.product_type,
+            "standard": sample.designation,
+            "test_date": sample.test_date.isoformat(),
+            "units": sample.units,
+            "nominal": sample.nominal,
+            "measured": sample.measured,
+            "confirmed_rules": confirmed,
+        }
+        verdict = conformance.run_judge(case, reg)
+        if sample.request.items:
+            verdict = _restrict(verdict, sample.request.items)
+    if verdict["overall"] == Overall.INCOMPLETE and verdict.get("not_assessed_mandatory"):
+        raise ValidationError(_("有必检项目未判定,不能签发报告;请退回补测。"), code="incomplete")
+    report = _issue_report(actor=actor, sample=sample, verdict=verdict, confirmed=confirmed)
+    sample.status = SampleStatus.APPROVED
+    sample.review_note = note
+    sample.verdict = verdict
+    sample.overall = verdict["overall"]
+    sample.save(update_fields=["status", "review_note", "verdict", "overall", "updated_at"])
+    request = sample.request
+    if (
+        not request.samples.exclude(status=SampleStatus.APPROVED).exists()
+        and request.samples.count() >= request.quantity
+    ):
+        request.status = RequestStatus.COMPLETED
+        request.save(update_fields=["status", "updated_at"])
+    for recipient in _firm_recipients(request.firm_id, request.requested_by):
+        notification_send(
+            recipient=recipient,
+            title=_("检测报告已签发:%(n)s(%(o)s)")
+            % {"n": report.display_number, "o": report.get_overall_display()},
+            url=reverse("lab:report_detail", args=[report.pk]),
+            kind="lab",
+        )
+    if report.overall == Overall.FAIL:
+        _suspend_brand_for(report)
+    return report
+
+
+def _issue_report(*, actor: Any, sample: Sample, verdict: dict[str, Any], confirmed: list[str]) -> Report:
+    previous = Report.objects.select_for_update().filter(sample=sample, status=ReportStatus.VALID).first()
+    request = sample.request
+    if previous is None:
+        year = timezone.localdate().year
+        number = f"{lab_prefix(request.lab)}-R{year}-{_next_number(f'lab{request.lab_id}-report', year):04d}"
+        version = 1
+    else:
+        number, version = previous.number, previous.version + 1
+    report = Report.objects.create(
+        sample=sample,
+        number=number,
+        version=version,
+        verify_code=new_verification_code(),
+        firm_id=request.firm_id,
+        lab_id=request.lab_id,
+        product_line_id=request.product_line_id,
+        product_type=request.product_type,
+        product_name=request.product_name,
+        designation=sample.designation,
+        test_date=sample.test_date,
+        overall=verdict["overall"],
+        verdict=verdict,
+        instrument_label=str(sample.instrument) if sample.instrument else "",
+        confirmed_rules=confirmed,
+        entered_by=sample.entered_by,
+        approved_by=actor,
+        correction_reason=sample.correction_reason if previous else "",
+    )
+    ReportItem.objects.bulk_create(
+        [
+            ReportItem(
+                report=report,
+                result_id=item["result_id"],
+                rule_id=item["rule_id"],
+                label=item.get("label_zh") or item["rule_id"],
+                side=item.get("side") or "",
+                status=item["status"],
+                measured=_text(item.get("measured")),
+                nominal=_text(item.get("nominal")),
+                deviation=_text(item.get("deviation")),
+                tolerance=_text(item.get("tolerance")),
+                unit=item.get("unit") or "",
+                clause=(item.get("clause") or "")[:100],
+                certainty=item.get("certainty") or "",
+                mandatory=bool(item.get("mandatory")),
+                indicative=bool(item.get("indicative")),
+            )
+            for item in verdict["items"]
+        ]
+    )
+    if previous is not None:
+        previous.status = ReportStatus.SUPERSEDED
+        previous.superseded_by = report
+        previous.save(update_fields=["status", "superseded_by", "updated_at"])
+    return report
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)[:40]
+
+
+@transaction.atomic
+def report_correct(*, actor: Any, report: Report, reason: str) -> Sample:
+    """Open a correction: results are re-entered and re-approved, then a new version supersedes this one."""
+    report = Report.objects.select_for_update().select_related("sample").get(pk=report.pk)
+    if report.lab_id not in lab_ids(actor):
+        raise PermissionDenied(_("只有出具报告的实验室可以更正报告。"))
+    if report.status != ReportStatus.VALID:
+        raise ValidationError(_("该报告已被新版本取代,请更正最新版本。"), code="superseded")
+    if not reason.strip():
+        raise ValidationError(_("请写明更正原因,它会印在新版本报告上。"), code="reason_required")
+    sample = Sample.objects.select_for_update().get(pk=report.sample_id)
+    if sample.status != SampleStatus.APPROVED:
+        raise ValidationError(_("该报告已在更正中。"), code="already_correcting")
+    sample.status = SampleStatus.CORRECTION
+    sample.correction_reason = reason.strip()
+    sample.save(update_fields=["status", "correction_reason", "updated_at"])
+    return sample
+
+
+# Standard editions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rules_upload(*, actor: Any, filename: str, text: str) -> RulesFile:
+    """Operators add a standard edition as data; the engine validates the file and the whole set."""
+    if not is_operator(actor):
+        raise PermissionDenied(_("只有平台运营人员可以上传标准规则文件。"))
+    problems = validate_rules_text(text, source=filename)
+    if problems:
+        raise ValidationError([f"{p.path or '/'}:{p.message}" for p in problems], code="rules_invalid")
+    document = load_rules_document(text, source=filename)
+    existing = list(RulesFile.objects.active().values_list("filename", "text"))
+    try:
+        from jingxiang.quality import RuleRegistry
+
+        RuleRegistry.builtin().with_documents([*existing, (filename, text)])
+    except RulesInvalidError as invalid:
+        raise ValidationError(
+            [f"{p.path or '/'}:{p.message}" for p in invalid.problems], code="rules_conflict"
+        ) from None
+    if RulesFile.objects.filter(designation=document.designation).exists():
+        raise ValidationError(
+            _("标准 %(d)s 已上传过;如需替换,请先停用旧文件。") % {"d": document.designation}, code="duplicate"
+        )
+    return RulesFile.objects.create(
+        designation=document.designation,
+        series=document.series,
+        title=document.title_zh[:200],
+        filename=filename[:120],
+        text=text,
+        uploaded_by=actor,
+    )
+
+
+@transaction.atomic
+def rules_archive(*, actor: Any, rules_file: RulesFile) -> RulesFile:
+    """Stop using an uploaded edition (kept for the record; issued reports keep their verdicts)."""
+    if not is_operator(actor):
+        raise PermissionDenied(_("只有平台运营人员可以停用标准规则文件。"))
+    rules_file.archived_at = timezone.now()
+    rules_file.designation = f"{rules_file.designation}#{rules_file.pk}"[:60]
+    rules_file.save(update_fields=["archived_at", "designation", "updated_at"])
+    return rules_file
+
+
+# Regional brand 杜桥眼镜 -------------------------------------------------------------------------
+
+
+def brand_evidence(line: ProductLine) -> tuple[list[Report], str | None]:
+    """Passing current reports of the line within the evidence period, or why there are none."""
+    since = timezone.now() - datetime.timedelta(days=round(brand_evidence_months() * 30.44))
+    reports = list(
+        Report.objects.current().filter(product_line=line, issued_at__gte=since).order_by("-issued_at", "-pk")
+    )
+    months = brand_evidence_months()
+    if not reports:
+        return [], _("申请区域品牌需要该产品线近 %(m)s 个月内的合格检测报告,目前没有。") % {"m": months}
+    if reports[0].overall != Overall.PASS:
+        return [], _(
+            "该产品线最近一份检测报告(%(n)s)结论为“%(o)s”,须有合格报告后才能申请或保持区域品牌授权。"
+        ) % {
+            "n": reports[0].display_number,
+            "o": reports[0].get_overall_display(),
+        }
+    return [report for report in reports if report.overall == Overall.PASS], None
+
+
+@transaction.atomic
+def brand_apply(*, actor: Any, product_line: ProductLine, note: str = "") -> BrandAuthorisation:
+    """A firm applies to use 杜桥眼镜 on a product line; conforming reports are required."""
+    line = ProductLine.objects.select_for_update().get(pk=product_line.pk)
+    if line.firm_id not in firm_ids(actor, *FIRM_ROLES):
+        raise PermissionDenied(_("只有产品线所属企业可以申请区域品牌。"))
+    if BrandAuthorisation.objects.filter(
+        product_line=line, status__in=[BrandStatus.PENDING, BrandStatus.ACTIVE]
+    ).exists():
+        raise ValidationError(_("该产品线已有待审批或有效的区域品牌授权。"), code="duplicate")
+    evidence, problem = brand_evidence(line)
+    if problem:
+        raise ValidationError(problem, code="no_conforming_report")
+    brand = BrandAuthorisation.objects.create(
+        firm_id=line.firm_id, product_line=line, note=note, applied_by=actor
+    )
+    brand.evidence.set(evidence)
+    return brand
+
+
+@transaction.atomic
+def brand_review(
+    *, actor: Any, brand: BrandAuthorisation, approve: bool, note: str = ""
+) -> BrandAuthorisation:
+    """An operator decides; approval gives the authorisation a number, a public code and a term."""
+    brand = BrandAuthorisation.objects.select_for_update().select_related("product_line").get(pk=brand.pk)
+    if not is_operator(actor):
+        raise PermissionDenied(_("只有平台运营人员可以审批区域品牌申请。"))
+    if brand.status != BrandStatus.PENDING:
+        raise ValidationError(_("该申请已处理。"), code="status")
+    if approve:
+        evidence, problem = brand_evidence(brand.product_line)
+        if problem:
+            raise ValidationError(problem, code="no_conforming_report")
+        year = timezone.localdate().year
+        brand.number = f"DQ-{year}-{_next_number('brand', year):04d}"
+        brand.verify_code = new_verification_code()
+        brand.valid_until = add_months(timezone.localdate(), brand_valid_months())
+        brand.status = BrandStatus.ACTIVE
+        brand.evidence.set(evidence)
+    else:
+        if not note.strip():
+            raise ValidationError(_("不予批准时请写明原因。"), code="note_required")
+        brand.status = BrandStatus.REJECTED
+    brand.reviewed_by, brand.reviewed_at, brand.review_note = actor, timezone.now(), note
+    brand.save()
+    for recipient in _firm_recipients(brand.firm_id, brand.applied_by):
+        notification_send(
+            recipient=recipient,
+            title=(_("区域品牌“杜桥眼镜”授权已批准:%(l)s") if approve else _("区域品牌申请未通过:%(l)s"))
+            % {"l": brand.product_line.name},
+            body=note,
+            url=reverse("lab:brand_detail", args=[brand.pk]),
+            kind="lab",
+        )
+    return brand
+
+
+def _suspend_brand_for(report: Report) -> None:
+    """A failing report suspends the line's active authorisations and tells the firm (same transaction)."""
+    brands = BrandAuthorisation.objects.select_for_update().filter(
+        product_line_id=report.product_line_id, status=BrandStatus.ACTIVE
+    )
+    for brand in brands:
+        brand.status = BrandStatus.SUSPENDED
+        brand.suspended_at = timezone.now()
+        brand.suspended_by_report = report
+        brand.suspension_reason = _("检测报告 %(n)s 结论为不合格(%(items)s)。") % {
+            "n": report.display_number,
+            "items": "、".join(report.verdict.get("failed") or []) or "—",
+        }
+        brand.save(
+            update_fields=["status", "suspended_at", "suspended_by_report", "suspension_reason", "updated_at"]
+        )
+        for recipient in _firm_recipients(brand.firm_id, brand.applied_by):
+            notification_send(
+                recipient=recipient,
+                title=_("区域品牌授权 %(n)s 已自动暂停") % {"n": brand.number},
+                body=brand.suspension_reason,
+                url=reverse("lab:brand_detail", args=[brand.pk]),
+                kind="lab",
+            )
+
+
+# High-altitude field tests ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def field_test_record(*, actor: Any, product_line: ProductLine, data: dict[str, Any]) -> FieldTest:
+    """Record a plateau field test (site, altitude, conditions, wearer feedback) on a goggle line."""
+    from jingxiang.lab.permissions import may_record_field_test
+
+    if not product_line.is_high_altitude:
+        raise ValidationError(_("实地测试只适用于“高原用太阳镜/护目镜”产品线。"), code="not_high_altitude")
+    if not may_record_field_test(actor, product_line):
+        raise PermissionDenied(_("只有检测基地人员(平台运营或检测过该产品线的实验室)可以记录实地测试。"))
+    if not 1000 <= data["altitude_m"] <= 8849:
+        raise ValidationError(_("海拔应在 1000 到 8849 米之间(高原测试)。"), code="altitude")
+    if data["test_date"] > timezone.localdate():
+        raise ValidationError(_("测试日期不能晚于今天。"), code="test_date")
+    if not 1 <= data["rating"] <= 5:
+        raise ValidationError(_("综合评分为 1 到 5 分。"), code="rating")
+    return FieldTest.objects.create(product_line=product_line, recorded_by=actor, **data)

@@ -1,0 +1,60 @@
+"""Status badges for the lab's own states (colour and word together), on top of the house tones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+_TONES = {
+    "pass": "ok",
+    "valid": "ok",
+    "active": "ok",
+    "approved": "ok",
+    "completed": "ok",
+    "fail": "bad",
+    "suspended": "bad",
+    "rejected": "bad",
+    "incomplete": "waiting",
+    "not_assessed": "waiting",
+    "submitted": "waiting",
+    "pending": "waiting",
+    "in_progress": "waiting",
+    "registered": "waiting",
+    "in_test": "waiting",
+    "awaiting_review": "waiting",
+    "correction": "waiting",
+    "superseded": "grey",
+    "cancelled": "grey",
+    "not_applicable": "grey",
+    "expired": "grey",
+}
+
+_ITEM_LABELS = {
+    "pass": _("合格"),
+    "fail": _("不合格"),
+    "not_assessed": _("未判定"),
+    "not_applicable": _("不适用"),
+}
+
+
+@register.simple_tag
+def lab_badge(status: Any, label: Any = "") -> str:
+    return format_html(
+        '<span class="badge badge-{}">{}</span>', _TONES.get(str(status), "grey"), label or status
+    )
+
+
+@register.simple_tag
+def item_badge(status: Any) -> str:
+    """An engine item status (pass / fail / not_assessed / not_applicable) in Chinese."""
+    return lab_badge(status, _ITEM_LABELS.get(str(status), status))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,316 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.organisations.models import Organisation, OrganisationSize
+from jingxiang.sharing.models import ServiceMode, SharingProfile, Weekday
+from jingxiang.talents.models import Skill
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+WEEKDAY_NAMES = {str(label): value for value, label in Weekday.choices}
+WINDOW_LINE = re.compile(r"^(周[一二三四五六日])\s+(\d{1,2}:\d{2})\s*[-–~至]\s*(\d{1,2}:\d{2})$")
+EXCEPTION_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(.*)$")
+
+
+def windows_as_text(profile: SharingProfile) -> str:
+    return "\n".join(
+        f"{w.get_weekday_display()} {w.start_time:%H:%M}-{w.end_time:%H:%M}" for w in profile.windows.all()
+    )
+
+
+def exceptions_as_text(profile: SharingProfile) -> str:
+    return "\n".join(f"{e.date:%Y-%m-%d} {e.note}".strip() for e in profile.exceptions.all())
+
+
+class SharingProfileForm(StyledFormMixin, forms.Form):
+    offers_onsite = forms.BooleanField(label=_("可驻厂服务"), required=False)
+    offers_remote = forms.BooleanField(label=_("可远程服务"), required=False)
+    offers_consultation = forms.BooleanField(label=_("可智库咨询"), required=False)
+    labour_contract_end = forms.DateField(
+        label=_("劳动合同到期日"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("有原用人单位时填写;共享期限不得超过劳动合同剩余期限"),
+    )
+    conflict_firms = forms.ModelMultipleChoiceField(
+        label=_("回避企业(利益冲突/竞业限制)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    windows = PlainTextAreaField(
+        label=_("每周可用时段"),
+        required=False,
+        help_text=_("每行一个时段,如:周一 09:00-17:00"),
+    )
+    exceptions = PlainTextAreaField(
+        label=_("不可用日期"),
+        required=False,
+        help_text=_("每行一个日期,可加原因,如:2026-12-01 出差"),
+    )
+    note = PlainTextField(label=_("说明"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["conflict_firms"].queryset = Organisation.objects.approved().firms()
+
+    def clean_windows(self) -> list[tuple[int, dt.time, dt.time]]:
+        parsed = []
+        for number, raw in enumerate(self.cleaned_data["windows"].splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            match = WINDOW_LINE.match(line)
+            try:
+                if match is None:
+                    raise ValueError
+                start = dt.time.fromisoformat(match.group(2).zfill(5))
+                end = dt.time.fromisoformat(match.group(3).zfill(5))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("第 %(n)s 行格式不对,应为“周一 09:00-17:00”。") % {"n": number}
+                ) from None
+            if end <= start:
+                raise forms.ValidationError(_("第 %(n)s 行:结束时间必须晚于开始时间。") % {"n": number})
+            parsed.append((WEEKDAY_NAMES[match.group(1)], start, end))
+        return parsed
+
+    def clean_exceptions(self) -> list[tuple[dt.date, str]]:
+        parsed = []
+        for number, raw in enumerate(self.cleaned_data["exceptions"].splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            match = EXCEPTION_LINE.match(line)
+            try:
+                if match is None:
+                    raise ValueError
+                day = dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("第 %(n)s 行格式不对,应为“2026-12-01 原因”。") % {"n": number}
+                ) from None
+            parsed.append((day, match.group(2).strip()[:100]))
+        return parsed
+
+
+class RequestForm(StyledFormMixin, forms.Form):
+    firm = forms.ModelChoiceField(label=_("需求企业"), queryset=Organisation.objects.none(), empty_label=None)
+    title = PlainTextField(label=_("需求标题"), max_length=100)
+    problem = PlainTextAreaField(label=_("问题描述"), max_length=3000)
+    skills = forms.ModelMultipleChoiceField(
+        label=_("所需技能"),
+        queryset=Skill.objects.filter(is_active=True).select_related("domain"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    hours_needed = forms.IntegerField(label=_("每月需要小时"), min_value=1, max_value=400)
+    period_start = forms.DateField(label=_("开始日期"), widget=DateInput())
+    period_end = forms.DateField(label=_("结束日期"), widget=DateInput())
+    mode = forms.ChoiceField(label=_("服务方式"), choices=ServiceMode.choices)
+    budget = forms.DecimalField(label=_("预算(元)"), min_value=Decimal("0"), max_digits=12, decimal_places=2)
+
+    def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("结束日期不能早于开始日期。"))
+        return cleaned
+
+
+class InviteForm(forms.Form):
+    talents = forms.ModelMultipleChoiceField(
+        label=_("邀请人才"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一位人才。")},
+    )
+
+    def __init__(self, *args: Any, queryset: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["talents"].queryset = queryset
+
+
+class RespondForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("回复"), choices=[("accept", _("接受")), ("decline", _("婉拒"))], widget=forms.RadioSelect
+    )
+    reason = PlainTextField(label=_("说明(婉拒时必填)"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("reason"):
+            self.add_error("reason", _("婉拒邀请时请写明原因,便于驿站重新匹配。"))
+        return cleaned
+
+
+class AgreementForm(StyledFormMixin, forms.Form):
+    period_start = forms.DateField(label=_("开始日期"), widget=DateInput())
+    period_end = forms.DateField(label=_("结束日期"), widget=DateInput())
+    monthly_hour_cap = forms.IntegerField(label=_("每月工时上限"), min_value=1, max_value=400)
+    mode = forms.ChoiceField(label=_("服务方式"), choices=ServiceMode.choices)
+    hourly_rate = forms.DecimalField(
+        label=_("服务费率(元/小时)"), min_value=Decimal("0"), max_digits=10, decimal_places=2
+    )
+    tasks = PlainTextAreaField(label=_("工作内容"), max_length=3000)
+    confidentiality = PlainTextAreaField(
+        label=_("保密与知识产权条款"), max_length=3000, required=False, help_text=_("留空则使用平台标准条款")
+    )
+    supplementary_insurance = PlainTextField(
+        label=_("补充商业保险(可选)"), max_length=200, required=False, help_text=_("如:某保险公司雇主责任险")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("结束日期不能早于开始日期。"))
+        return cleaned
+
+
+class SignForm(forms.Form):
+    party = forms.CharField(widget=forms.HiddenInput)
+    consent = forms.BooleanField(label=_("本人知情并同意参加共享用工"), required=False)
+
+
+class BookingForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    start_time = forms.TimeField(label=_("开始时间"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("结束时间"), widget=TimeInput())
+    note = PlainTextField(label=_("安排说明"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day and start and end:
+            tz = timezone.get_current_timezone()
+            cleaned["starts_at"] = dt.datetime.combine(day, start, tzinfo=tz)
+            cleaned["ends_at"] = dt.datetime.combine(day, end, tzinfo=tz)
+            if end <= start:
+                self.add_error("end_time", _("结束时间必须晚于开始时间。"))
+        return cleaned
+
+
+class TimesheetForm(StyledFormMixin, forms.Form):
+    hours = forms.DecimalField(
+        label=_("工时(小时)"), min_value=Decimal("0.25"), max_digits=6, decimal_places=2
+    )
+    description = PlainTextAreaField(label=_("工作内容"), max_length=2000)
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核"),
+        choices=[("approve", _("确认")), ("dispute", _("提出异议"))],
+        widget=forms.RadioSelect,
+    )
+    reason = PlainTextField(label=_("异议理由"), max_length=300, required=False)
+
+
+class ResolveForm(StyledFormMixin, forms.Form):
+    approved_hours = forms.DecimalField(
+        label=_("裁定工时"), min_value=Decimal("0"), max_digits=6, decimal_places=2
+    )
+    note = PlainTextField(label=_("裁定意见"), max_length=300)
+
+
+class GenerateForm(StyledFormMixin, forms.Form):
+    month = forms.RegexField(
+        label=_("结算月份"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        widget=forms.TextInput(attrs={"type": "month"}),
+        error_messages={"invalid": _("请按“2026-06”的格式填写月份。")},
+    )
+
+    def clean_month(self) -> dt.date:
+        year, month = self.cleaned_data["month"].split("-")
+        return dt.date(int(year), int(month), 1)
+
+
+class AdjustForm(StyledFormMixin, forms.Form):
+    hours = forms.DecimalField(label=_("调整工时(可为负)"), max_digits=8, decimal_places=2, initial=0)
+    amount = forms.DecimalField(label=_("调整金额(元,可为负)"), max_digits=12, decimal_places=2)
+    reason = PlainTextField(label=_("调整原因"), max_length=300)
+
+
+class SubsidyPolicyForm(StyledFormMixin, forms.Form):
+    name = PlainTextField(label=_("政策名称"), max_length=100)
+    percentage = forms.DecimalField(
+        label=_("补贴比例(%)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+    )
+    eligible_sizes = forms.MultipleChoiceField(
+        label=_("适用企业规模"), choices=OrganisationSize.choices, widget=forms.CheckboxSelectMultiple
+    )
+    cap_per_firm_year = forms.DecimalField(
+        label=_("每家企业每年上限(元)"), min_value=Decimal("0"), max_digits=12, decimal_places=2
+    )
+    annual_budget = forms.DecimalField(
+        label=_("年度预算(元)"), min_value=Decimal("0"), max_digits=14, decimal_places=2
+    )
+    valid_from = forms.DateField(label=_("生效日期"), widget=DateInput())
+    valid_to = forms.DateField(label=_("失效日期"), widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("失效日期不能早于生效日期。"))
+        return cleaned
+
+
+class OutcomeForm(StyledFormMixin, forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("评分"), coerce=int, choices=[(n, f"{n} ★") for n in range(5, 0, -1)]
+    )
+    problem_solved = forms.BooleanField(label=_("问题已解决"), required=False)
+    patent_number = PlainTextField(
+        label=_("专利申请号"), max_length=40, required=False, help_text=_("如:CN202510123456.7")
+    )
+    cost_saved = forms.DecimalField(
+        label=_("节约成本(元)"), min_value=Decimal("0"), max_digits=12, decimal_places=2, required=False
+    )
+    products_improved = PlainTextField(label=_("改进的产品"), max_length=200, required=False)
+    note = PlainTextAreaField(label=_("说明"), max_length=2000, required=False)
+    evidence = forms.FileField(
+        label=_("佐证材料"),
+        required=False,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "docx", "xlsx"])],
+        help_text=_("PDF、图片、Word 或 Excel,不超过 10 MB"),
+    )
+
+    def clean_evidence(self) -> Any:
+        evidence = self.cleaned_data.get("evidence")
+        if evidence is not None and evidence.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过 10 MB。"))
+        return evidence

@@ -1,0 +1,34 @@
+"""Map sharing statuses onto the house colours (green = done/active, amber = waiting, red = problem, grey)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+_TONE_KEYS = {
+    "open": "pending",
+    "invited": "pending",
+    "matched": "active",
+    "closed": "closed",
+    "accepted": "active",
+    "declined": "rejected",
+    "superseded": "archived",
+    "ended": "closed",
+    "booked": "active",
+    "cancelled": "archived",
+    "submitted": "pending",
+    "approved": "approved",
+    "disputed": "disputed",
+    "resolved": "completed",
+    "draft": "pending",
+    "issued": "valid",
+}
+
+
+@register.filter
+def tone_key(status: Any) -> str:
+    """The core badge key for one of our statuses (e.g. a draft statement is waiting: amber)."""
+    return _TONE_KEYS.get(str(status), str(status))
