@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -36,7 +37,8 @@ def safe_cell(value: Any) -> Any:
         return value.replace(tzinfo=None)
     if isinstance(value, dt.date):
         return value
-    text = str(value)
+    # Control characters are not allowed in .xlsx and would abort the whole export.
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     if text.startswith(_FORMULA_TRIGGERS):
         return "'" + text
     return text

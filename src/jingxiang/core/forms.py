@@ -66,3 +66,23 @@ class StyledFormMixin:
             field.widget.attrs.setdefault("class", css)
             if field.required:
                 field.widget.attrs.setdefault("aria-required", "true")
+
+
+def add_service_error(form: forms.Form, error: Exception) -> None:
+    """Show a service's refusal on the form: on its field when the form has it, otherwise on top.
+
+    Services validate again inside their transaction (another request may have taken the username in
+    between), and their field names need not match the form's.
+    """
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(error, ValidationError):
+        form.add_error(None, str(error))
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item.messages)
+        return
+    form.add_error(None, error.messages)

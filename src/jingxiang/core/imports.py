@@ -8,9 +8,10 @@ transaction. Every bad row is reported with its Excel row number, column header 
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -20,11 +21,13 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from jingxiang.core.excel import build_workbook
 
+logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, str], None]
+_MAX_COLUMNS = 100
+_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -131,21 +134,32 @@ def _cell_text(value: Any) -> str:
 
 def read_rows(spec: ImportSpec, data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     """Parse the workbook into (row number, values by column key), or say why the file is unusable."""
-    errors: list[RowError] = []
     if len(data) > settings.IMPORT_MAX_BYTES:
         limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
         return [], [RowError(0, "", _("文件太大:最大 %(mb)s MB。") % {"mb": limit})]
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return [], [RowError(0, "", _("不是 Excel 文件(.xlsx)。请用模板另存为 .xlsx 后再上传。"))]
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = None
+    if unpacked is None or unpacked > _MAX_UNPACKED_BYTES:
+        # A small file that unpacks to hundreds of megabytes is a zip bomb, not a spreadsheet.
         return [], [RowError(0, "", _("文件已损坏或不是 Excel 工作簿,无法读取。"))]
+    try:
+        return _parse_rows(spec, data)
+    except Exception:
+        logger.info("unreadable workbook uploaded for %s", spec.name, exc_info=True)
+        return [], [RowError(0, "", _("文件已损坏或不是 Excel 工作簿,无法读取。"))]
+
+
+def _parse_rows(spec: ImportSpec, data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    errors: list[RowError] = []
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
-    iterator: Iterable[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
-    rows_iter = iter(iterator)
-    header_row = next(rows_iter, None)
-    if not header_row:
+    header_row = next(sheet.iter_rows(min_row=1, max_row=1, max_col=_MAX_COLUMNS, values_only=True), None)
+    if not header_row or all(_cell_text(v) == "" for v in header_row):
         return [], [RowError(1, "", _("第 1 行应为表头,但文件是空的。"))]
     by_header: dict[str, str] = {}
     for column in spec.columns:
@@ -154,8 +168,11 @@ def read_rows(spec: ImportSpec, data: bytes) -> tuple[list[tuple[int, dict[str, 
     positions: dict[int, str] = {}
     for index, header in enumerate(header_row):
         key = by_header.get(_normalise_header(header))
-        if key:
-            positions[index] = key
+        if key is None:
+            continue
+        if key in positions.values():
+            errors.append(RowError(1, str(header), _("表头“%(col)s”出现了不止一次。") % {"col": header}))
+        positions[index] = key
     present = set(positions.values())
     for column in spec.columns:
         if column.required and column.key not in present:
@@ -165,15 +182,15 @@ def read_rows(spec: ImportSpec, data: bytes) -> tuple[list[tuple[int, dict[str, 
     if errors:
         return [], errors
     parsed: list[tuple[int, dict[str, str]]] = []
-    for row_number, values in enumerate(rows_iter, start=2):
+    width = min(len(header_row), _MAX_COLUMNS)
+    limit = settings.IMPORT_MAX_ROWS
+    # Bounded reading: a sheet that declares a million empty rows is read no further than the limit.
+    rows = sheet.iter_rows(min_row=2, max_row=limit + 2, max_col=width, values_only=True)
+    for row_number, values in enumerate(rows, start=2):
+        if row_number > limit + 1:
+            return [], [RowError(row_number, "", _("行数超过上限 %(n)s 行,请拆分文件。") % {"n": limit})]
         if values is None or all(_cell_text(v) == "" for v in values):
             continue
-        if len(parsed) >= settings.IMPORT_MAX_ROWS:
-            return [], [
-                RowError(
-                    row_number, "", _("行数超过上限 %(n)s 行,请拆分文件。") % {"n": settings.IMPORT_MAX_ROWS}
-                )
-            ]
         record = dict.fromkeys(present, "")
         for index, key in positions.items():
             if index < len(values):

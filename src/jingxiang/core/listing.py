@@ -25,7 +25,7 @@ def apply_sort(
 ) -> tuple[QuerySet, str]:
     """Sort by the ``sort`` parameter when it names an allowed column (optionally with '-')."""
     sort = request.GET.get("sort", default)
-    if sort.lstrip("-") not in allowed:
+    if sort.removeprefix("-") not in allowed:
         sort = default
     return queryset.order_by(sort, "pk"), sort
 

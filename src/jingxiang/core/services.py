@@ -75,7 +75,7 @@ def personal_data_reveal(
     response does not reveal which records exist.
     """
     policy = reveal_policy(model_label, field_name)
-    if policy is None or not user.is_authenticated:
+    if policy is None or not user.is_authenticated or not str(object_id).isdigit():
         raise PermissionDenied
     instance = policy.model._default_manager.filter(pk=object_id).first()
     if instance is None or not policy.may_reveal(user, instance):

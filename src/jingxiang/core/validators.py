@@ -7,7 +7,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_MARKUP = re.compile(r"<\s*[a-zA-Z!/?]|javascript:|on\w+\s*=", re.IGNORECASE)
+# Tags (<b>, </script>, <!--, <?xml), script URLs and inline event handlers; "a<b" or "Condition=good" pass.
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/?][^>]*>|<\s*script|javascript:|\bon[a-z]+\s*=", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def reject_markup(value: str) -> None:
@@ -17,7 +19,7 @@ def reject_markup(value: str) -> None:
     instead of silently storing markup that other systems (Excel, PDFs, SMS) might not escape.
     """
     if value and _MARKUP.search(str(value)):
-        raise ValidationError(_("请不要输入 HTML 标签或脚本(如 “<”、“javascript:”)。"), code="markup")
+        raise ValidationError(_("请不要输入 HTML 标签或脚本(如 <script>、javascript:)。"), code="markup")
 
 
 def _identifier_message(error: object) -> str:

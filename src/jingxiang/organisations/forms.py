@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import MobileField, PlainTextAreaField, PlainTextField, StyledFormMixin, USCCField
 from jingxiang.organisations.models import Organisation, OrganisationKind, OrganisationSize, Role
+from jingxiang.organisations.permissions import grantable_roles
 
 SELF_REGISTER_KINDS = [
     (value, label)
     for value, label in OrganisationKind.choices
-    if value in {"firm", "university", "testing_lab", "service_agency", "association"}
+    # Government, union and association (secretariat) accounts carry platform powers: operators create them.
+    if value in {"firm", "university", "testing_lab", "service_agency"}
 ]
 
 
@@ -144,18 +146,10 @@ class MemberAddForm(StyledFormMixin, forms.Form):
         help_text=_("请线下告知成员,并提醒其登录后修改。"),
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        allowed = {Role.ORG_ADMIN, Role.MEMBER}
-        if organisation.kind == OrganisationKind.FIRM:
-            allowed.add(Role.TALENT_OFFICER)
-        if organisation.kind == OrganisationKind.TESTING_LAB:
-            allowed.add(Role.LAB_STAFF)
-        if organisation.kind in {OrganisationKind.GOVERNMENT, OrganisationKind.ASSOCIATION}:
-            allowed.add(Role.OPERATOR)
-        if organisation.kind == OrganisationKind.UNION:
-            allowed.add(Role.UNION_STAFF)
+        allowed = set(grantable_roles(actor, organisation))
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
 
     def clean_username(self) -> str:

@@ -48,15 +48,29 @@ def _approved(user: Any) -> set[tuple[int, str]]:
     return {(org, role) for org, role, _kind, status in _roles(user) if status == OrganisationStatus.APPROVED}
 
 
+_OPERATOR_KINDS = {OrganisationKind.GOVERNMENT, OrganisationKind.ASSOCIATION}
+
+
 def is_operator(user: Any) -> bool:
-    """Platform operators (town service centre, alliance secretariat) and superusers."""
+    """Platform operators (town service centre, alliance secretariat) and superusers.
+
+    The role only counts in an approved government or association organisation, so a role granted
+    anywhere else by mistake carries no platform powers.
+    """
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
-    return any(role == Role.OPERATOR for _org, role in _approved(user))
+    return any(
+        role == Role.OPERATOR and kind in _OPERATOR_KINDS and status == OrganisationStatus.APPROVED
+        for _org, role, kind, status in _roles(user)
+    )
 
 
 def is_union_staff(user: Any) -> bool:
-    return any(role == Role.UNION_STAFF for _org, role in _approved(user))
+    """Staff of an approved union organisation (wage norms, workers' interests)."""
+    return any(
+        role == Role.UNION_STAFF and kind == OrganisationKind.UNION and status == OrganisationStatus.APPROVED
+        for _org, role, kind, status in _roles(user)
+    )
 
 
 def has_any_membership(user: Any) -> bool:
@@ -107,6 +121,27 @@ def access_organisation(user: Any, pk: int, *, write: bool = False) -> Organisat
 
 def may_manage_members(user: Any, organisation: Organisation) -> bool:
     return is_operator(user) or is_org_admin(user, organisation.pk)
+
+
+def grantable_roles(actor: Any, organisation: Organisation) -> list[str]:
+    """Roles ``actor`` may give in ``organisation``.
+
+    Platform-wide powers (operator, union staff) are granted by operators only, and only in the kind of
+    organisation they belong to; an organisation admin may give the ordinary roles of its own kind.
+    """
+    if not may_manage_members(actor, organisation):
+        return []
+    roles = [Role.ORG_ADMIN, Role.MEMBER]
+    if organisation.kind == OrganisationKind.FIRM:
+        roles.append(Role.TALENT_OFFICER)
+    if organisation.kind == OrganisationKind.TESTING_LAB:
+        roles.append(Role.LAB_STAFF)
+    if is_operator(actor):
+        if organisation.kind in {OrganisationKind.GOVERNMENT, OrganisationKind.ASSOCIATION}:
+            roles.append(Role.OPERATOR)
+        if organisation.kind == OrganisationKind.UNION:
+            roles.append(Role.UNION_STAFF)
+    return [str(role) for role in roles]
 
 
 def may_reveal_contact(user: Any, organisation: Organisation) -> bool:

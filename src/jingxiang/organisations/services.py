@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from jingxiang.organisations.models import (
     OrganisationStatus,
     Role,
 )
-from jingxiang.organisations.permissions import forget_roles, is_operator, may_manage_members
+from jingxiang.organisations.permissions import forget_roles, grantable_roles, is_operator, may_manage_members
 
 ORGANISATION_FIELDS = (
     "name",
@@ -55,9 +55,26 @@ def _apply(organisation: Organisation, data: dict[str, Any]) -> None:
     organisation.refresh_search_text()
 
 
-@transaction.atomic
+def _duplicate_error() -> ValidationError:
+    return ValidationError(
+        _("刚刚有人用相同的名称、统一社会信用代码、登录名或手机号完成了登记,请核对后重试。"), code="duplicate"
+    )
+
+
 def organisation_register(*, data: dict[str, Any]) -> tuple[Any, Organisation]:
-    """Self-registration: a pending organisation and its first administrator, to be reviewed by operators."""
+    """Self-registration: a pending organisation and its first administrator, to be reviewed by operators.
+
+    Two people may register the same firm at once: the unique constraints decide, and the loser gets
+    a clear message instead of an error page.
+    """
+    try:
+        return _organisation_register(data)
+    except IntegrityError as error:
+        raise _duplicate_error() from error
+
+
+@transaction.atomic
+def _organisation_register(data: dict[str, Any]) -> tuple[Any, Organisation]:
     user_model = get_user_model()
     user = user_model(
         username=data["username"], mobile=data["applicant_mobile"], display_name=data["applicant_name"]
@@ -171,9 +188,16 @@ def organisation_archive(*, actor: Any, organisation: Organisation) -> Organisat
     return organisation
 
 
-@transaction.atomic
 def membership_add(*, actor: Any, organisation: Organisation, data: dict[str, Any]) -> Membership:
     """An organisation admin (or an operator) creates a login for a colleague with one role."""
+    try:
+        return _membership_add(actor, organisation, data)
+    except IntegrityError as error:
+        raise _duplicate_error() from error
+
+
+@transaction.atomic
+def _membership_add(actor: Any, organisation: Organisation, data: dict[str, Any]) -> Membership:
     if not may_manage_members(actor, organisation):
         raise PermissionDenied
     user = get_user_model()(
@@ -190,7 +214,7 @@ def membership_add(*, actor: Any, organisation: Organisation, data: dict[str, An
 @transaction.atomic
 def membership_grant(*, actor: Any, organisation: Organisation, user: Any, role: str) -> Membership:
     """Give an existing login a role in the organisation (re-activating it if it was ended)."""
-    if not may_manage_members(actor, organisation):
+    if role not in grantable_roles(actor, organisation):
         raise PermissionDenied
     membership, _created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     if not membership.is_active:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingxiang.core.forms import add_service_error
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -112,7 +113,7 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
         try:
             user, organisation = services.organisation_register(data=form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             login(request, user, backend="jingxiang.accounts.backends.MobileOrUsernameBackend")
             messages.success(request, _("申请已提交,平台运营人员审核后会通知您。"))
@@ -140,7 +141,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("已保存。"))
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             return redirect("organisations:detail", pk=organisation.pk)
     return render_page(request, "organisations/edit.html", {"form": form, "organisation": organisation})
@@ -197,12 +198,14 @@ def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk, write=True)
-    form = MemberAddForm(request.POST or None, organisation=organisation)
+    form = MemberAddForm(request.POST or None, organisation=organisation, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_add(actor=request.user, organisation=organisation, data=form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
+            add_service_error(
+                form, error if isinstance(error, ValidationError) else ValidationError(_("没有权限。"))
+            )
         else:
             messages.success(request, _("已添加成员。"))
             return redirect("organisations:detail", pk=organisation.pk)

@@ -92,11 +92,11 @@ class TalentRowForm(forms.Form):
                 raise forms.ValidationError(_("技能目录中没有“%(name)s”。") % {"name": name.strip()})
             level = 3
             if level_text.strip():
-                if not level_text.strip().isdigit() or not 1 <= int(level_text) <= 5:
+                if level_text.strip() not in {"1", "2", "3", "4", "5"}:
                     raise forms.ValidationError(
                         _("技能“%(name)s”的熟练程度应为 1–5。") % {"name": name.strip()}
                     )
-                level = int(level_text)
+                level = int(level_text.strip())
             result[skill] = level
         return result
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingxiang.core.forms import add_service_error
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -127,7 +128,9 @@ def talent_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, data=data, skill_levels=form.skill_levels()
                 )
             except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
+                add_service_error(
+                    form, error if isinstance(error, ValidationError) else ValidationError(_("没有权限。"))
+                )
             else:
                 messages.success(request, _("已添加人才档案。"))
                 return redirect("talents:detail", pk=talent.pk)
@@ -150,7 +153,7 @@ def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, talent=talent, data=data, skill_levels=form.skill_levels()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("talents:detail", pk=talent.pk)
