@@ -38,7 +38,7 @@ check: install
 	JINGXIANG_ENV=test $(BIN)/python manage.py check
 	JINGXIANG_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 	JINGXIANG_ENV=production SECRET_KEY=check-deploy-$$(date +%s)-$$(head -c 24 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
-	  ALLOWED_HOSTS=jingxiang.example DATABASE_URL=sqlite:///:memory: \
+	  ALLOWED_HOSTS=jingxiang.example PUBLIC_BASE_URL=https://jingxiang.example DATABASE_URL=sqlite:///:memory: \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install

@@ -11,6 +11,29 @@ from django.http import HttpRequest
 from jingxiang.identifiers import IdentifierError, validate_mobile
 
 
+def _find_user(identifier: str) -> Any:
+    """A mobile number is tried first, so a username cannot shadow someone's phone number."""
+    user_model = get_user_model()
+    try:
+        mobile = validate_mobile(identifier)
+    except IdentifierError:
+        mobile = None
+    if mobile:
+        user = user_model._default_manager.filter(mobile=mobile).first()
+        if user is not None:
+            return user
+    return user_model._default_manager.filter(username=identifier.strip()).first()
+
+
+def lockout_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
+    """One lockout counter per account, however its mobile number or username is spelled (django-axes)."""
+    identifier = str((credentials or {}).get("username") or "").strip()
+    if not identifier:
+        return None
+    user = _find_user(identifier)
+    return user.username if user is not None else identifier.lower()
+
+
 class MobileOrUsernameBackend(ModelBackend):
     """Accept either identifier in the one login field, as people here expect to type their phone number."""
 
@@ -23,18 +46,10 @@ class MobileOrUsernameBackend(ModelBackend):
     ) -> Any:
         if not username or password is None:
             return None
-        user_model = get_user_model()
-        user = user_model._default_manager.filter(username=username.strip()).first()
-        if user is None:
-            try:
-                mobile = validate_mobile(username)
-            except IdentifierError:
-                mobile = None
-            if mobile:
-                user = user_model._default_manager.filter(mobile=mobile).first()
+        user = _find_user(username)
         if user is None:
             # Run the hasher anyway so timing does not reveal whether the account exists.
-            user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

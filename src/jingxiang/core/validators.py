@@ -20,6 +20,8 @@ def reject_markup(value: str) -> None:
     """
     if value and _MARKUP.search(str(value)):
         raise ValidationError(_("请不要输入 HTML 标签或脚本(如 <script>、javascript:)。"), code="markup")
+    if value and _CONTROL.search(str(value)):
+        raise ValidationError(_("文本中含有不可见的控制字符,请删除后重试。"), code="control_characters")
 
 
 def _identifier_message(error: object) -> str:

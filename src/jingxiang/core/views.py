@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -12,6 +13,11 @@ from jingxiang.core import navigation
 from jingxiang.core.listing import paginate
 from jingxiang.core.rendering import render_page
 from jingxiang.core.services import notifications_mark_read, personal_data_reveal
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The client's address, honouring the trusted proxies configured for django-axes."""
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -51,7 +57,7 @@ def reveal(request: HttpRequest) -> HttpResponse:
             model_label=request.POST.get("model", ""),
             object_id=request.POST.get("pk", ""),
             field_name=request.POST.get("field", ""),
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip_address(request),
             reason=request.POST.get("reason", ""),
         )
     except PermissionDenied:

@@ -78,6 +78,10 @@ def _finish(job: Job, status: str, message: str, result: dict[str, Any]) -> None
     Job.objects.filter(pk=job.pk).update(
         status=status, progress=100, message=str(message)[:300], result=result, finished_at=timezone.now()
     )
+    if job.input_file:
+        # Uploads carry personal data (ID and mobile numbers); keep them no longer than the work needs.
+        job.input_file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(input_file="")
     if job.created_by_id:
         from django.urls import reverse
 

@@ -14,7 +14,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "status", "is_alliance_member", "archived_at"]
     list_filter = ["kind", "status", "is_alliance_member", "region"]
     search_fields = ["name", "uscc", "search_text"]
-    readonly_fields = ["search_text", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["search_text", "reviewed_by", "reviewed_at", "masked_contact_mobile"]
+    exclude = ["contact_mobile"]
     inlines = [MembershipInline]
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -17,7 +17,9 @@ class OrganisationsConfig(AppConfig):
         from jingxiang.organisations.imports import OrganisationImport
         from jingxiang.organisations.models import Membership, Organisation
 
-        auditlog.register(Organisation, exclude_fields=["search_text", "updated_at"])
+        auditlog.register(
+            Organisation, exclude_fields=["search_text", "updated_at"], mask_fields=["contact_mobile"]
+        )
         auditlog.register(Membership)
         register_spec(OrganisationImport())
         register_reveal_policy(

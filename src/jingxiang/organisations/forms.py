@@ -77,8 +77,10 @@ class RegistrationForm(OrganisationFieldsForm):
     applicant_mobile = MobileField(label=_("申请人手机号"))
     username = forms.RegexField(
         label=_("登录名"),
-        regex=r"^[A-Za-z0-9_.-]{3,30}$",
-        error_messages={"invalid": _("登录名只能包含字母、数字、下划线、点和横线,3–30 位。")},
+        regex=r"^(?=.*[A-Za-z])[A-Za-z0-9_.-]{3,30}$",
+        error_messages={
+            "invalid": _("登录名须含至少一个字母,只能包含字母、数字、下划线、点和横线,3–30 位。")
+        },
     )
     password1 = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput, strip=False)
@@ -135,8 +137,10 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     mobile = MobileField(label=_("手机号"))
     username = forms.RegexField(
         label=_("登录名"),
-        regex=r"^[A-Za-z0-9_.-]{3,30}$",
-        error_messages={"invalid": _("登录名只能包含字母、数字、下划线、点和横线,3–30 位。")},
+        regex=r"^(?=.*[A-Za-z])[A-Za-z0-9_.-]{3,30}$",
+        error_messages={
+            "invalid": _("登录名须含至少一个字母,只能包含字母、数字、下划线、点和横线,3–30 位。")
+        },
     )
     role = forms.ChoiceField(label=_("角色"), choices=[])
     password = forms.CharField(

@@ -48,7 +48,9 @@ def _has_talent_profile(user: object) -> bool:
     """Experts with a login but no organisation role still use the directories."""
     cached = getattr(user, "_jingxiang_has_talent", None)
     if cached is None:
-        cached = apps.get_model("talents", "Talent").objects.filter(user=user).exists()
+        cached = (
+            apps.get_model("talents", "Talent").objects.filter(user=user, archived_at__isnull=True).exists()
+        )
         user._jingxiang_has_talent = cached  # type: ignore[attr-defined]
     return bool(cached)
 

@@ -39,6 +39,8 @@ ORGANISATION_FIELDS = (
 
 
 _NULLABLE = {"uscc", "employee_count", "founded_year"}
+# What operators checked when approving; changing it would bypass the review.
+IDENTITY_FIELDS = ("name", "kind", "uscc")
 
 
 def _apply(organisation: Organisation, data: dict[str, Any]) -> None:
@@ -126,9 +128,20 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    """Change an organisation's details (its admins or operators); reviewed identity stays with operators."""
     if not may_manage_members(actor, organisation):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.status == OrganisationStatus.APPROVED and not is_operator(actor):
+        changed = [
+            f
+            for f in IDENTITY_FIELDS
+            if f in data and (data[f] or None) != (getattr(organisation, f) or None)
+        ]
+        if changed:
+            raise ValidationError(
+                _("已审核的名称、类型和统一社会信用代码只能由平台运营人员修改。"), code="identity_locked"
+            )
     _apply(organisation, data)
     organisation.full_clean(exclude=["search_text"])
     organisation.save()
@@ -198,7 +211,7 @@ def membership_add(*, actor: Any, organisation: Organisation, data: dict[str, An
 
 @transaction.atomic
 def _membership_add(actor: Any, organisation: Organisation, data: dict[str, Any]) -> Membership:
-    if not may_manage_members(actor, organisation):
+    if data.get("role") not in grantable_roles(actor, organisation):
         raise PermissionDenied
     user = get_user_model()(
         username=data["username"], mobile=data["mobile"], display_name=data["display_name"]

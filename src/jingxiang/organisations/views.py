@@ -124,11 +124,20 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk, write=True)
-    initial = {field: getattr(organisation, field) for field in ORGANISATION_FIELDS}
+    initial = {
+        field: getattr(organisation, field) for field in ORGANISATION_FIELDS if field != "contact_mobile"
+    }
     form = OrganisationFieldsForm(request.POST or None, initial=initial, instance=organisation)
-    if not is_operator(request.user):
-        form.fields["kind"].disabled = True
+    form.fields["contact_mobile"].widget.attrs["placeholder"] = organisation.masked_contact_mobile
+    form.fields["contact_mobile"].help_text = _("留空则保持不变。")
+    if not is_operator(request.user) and organisation.status == OrganisationStatus.APPROVED:
+        # Identity of an approved organisation is what operators reviewed: only they change it.
+        for field in ("name", "kind", "uscc"):
+            form.fields[field].disabled = True
+            form.fields[field].help_text = _("已审核的信息,如需变更请联系平台运营人员。")
     if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data.get("contact_mobile"):
+            form.cleaned_data.pop("contact_mobile", None)
         try:
             if organisation.status == OrganisationStatus.REJECTED:
                 services.organisation_resubmit(

@@ -32,8 +32,9 @@ class TalentAdmin(admin.ModelAdmin):
     list_filter = ["kind", "shares_talent", "think_tank"]
     search_fields = ["name", "search_text"]
     raw_id_fields = ["user", "home_organisation"]
-    exclude = ["resident_id"]
-    readonly_fields = ["search_text"]
+    # Personal numbers are revealed only through the logged reveal on the platform's pages.
+    exclude = ["resident_id", "mobile"]
+    readonly_fields = ["search_text", "masked_mobile", "masked_resident_id"]
     inlines = [TalentSkillInline]
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

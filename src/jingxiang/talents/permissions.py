@@ -12,7 +12,10 @@ from jingxiang.talents.models import Talent
 
 
 def has_talent_profile(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and Talent.objects.filter(user=user).exists()
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and Talent.objects.filter(user=user, archived_at__isnull=True).exists()
+    )
 
 
 def may_edit(user: Any, talent: Talent) -> bool:

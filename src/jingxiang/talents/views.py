@@ -29,6 +29,8 @@ from jingxiang.talents.models import SkillDomain, Talent, TalentSkill
 from jingxiang.talents.permissions import access_talent, may_create_for, may_edit, may_reveal_personal
 from jingxiang.talents.services import TALENT_FIELDS
 
+PERSONAL_FIELDS = ("mobile", "resident_id")
+
 
 def _skills_text(talent: Talent) -> str:
     return "; ".join(f"{link.skill.name}:{link.level}" for link in talent.talent_skills.all())
@@ -143,11 +145,21 @@ def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = _organisations_for(request.user)
     if talent.home_organisation_id:
         organisations = organisations | Organisation.objects.filter(pk=talent.home_organisation_id)
-    initial = {field: getattr(talent, field) for field in TALENT_FIELDS}
+    # Full personal numbers are never sent to the browser in a form: the fields start empty with the
+    # masked value as a hint, and an empty field keeps what is stored.
+    initial = {field: getattr(talent, field) for field in TALENT_FIELDS if field not in PERSONAL_FIELDS}
     initial["skills"] = list(talent.skills.all())
     form = TalentForm(request.POST or None, organisations=organisations, initial=initial, instance=talent)
+    form.fields["mobile"].widget.attrs["placeholder"] = talent.masked_mobile
+    form.fields["resident_id"].widget.attrs["placeholder"] = talent.masked_resident_id
+    for field in PERSONAL_FIELDS:
+        form.fields[field].help_text = _("留空则保持不变。")
     if request.method == "POST" and form.is_valid():
-        data = {field: form.cleaned_data.get(field) for field in TALENT_FIELDS}
+        data = {
+            field: form.cleaned_data.get(field)
+            for field in TALENT_FIELDS
+            if field not in PERSONAL_FIELDS or form.cleaned_data.get(field)
+        }
         try:
             services.talent_update(
                 actor=request.user, talent=talent, data=data, skill_levels=form.skill_levels()

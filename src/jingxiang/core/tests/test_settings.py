@@ -19,6 +19,7 @@ def test_production_profile_passes_check_deploy():
         "JINGXIANG_ENV": "production",
         "SECRET_KEY": "x" * 20 + "production-secret-for-the-check-only-0123456789",
         "ALLOWED_HOSTS": "jingxiang.example",
+        "PUBLIC_BASE_URL": "https://jingxiang.example",
         "DATABASE_URL": "sqlite:///:memory:",
     }
     env.pop("PYTEST_VERSION", None)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from openpyxl import Workbook
 
-from jingxiang.jobs.models import Job, JobStatus
+from jingxiang.jobs.models import JobStatus
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.organisations.models import Organisation
 
