@@ -1,6 +1,8 @@
 # 镜享 Jingxiang — the two commands: `make demo` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The first Python 3.11+ on the PATH (override with `make PYTHON=/path/to/python3 …`).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -11,7 +13,7 @@ export JINGXIANG_ENV ?= development
 .PHONY: install demo serve test lint check test-sqlite test-postgres test-browser bench-web bench-matching bench-scheduling clean
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11+ ($(PYTHON) not found)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.11+ / Python 3.11 or newer is required"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -22,7 +24,6 @@ install: $(STAMP)
 # Set up a SQLite database with the demo cluster, run a task worker beside the server, print logins.
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v 0
-	$(BIN)/python manage.py compilemessages -v 0 2>/dev/null || true
 	$(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "镜享已启动 / Jingxiang is running: http://127.0.0.1:8000  (Ctrl+C 停止 / to stop)"
@@ -45,7 +46,7 @@ test-sqlite: install
 	JINGXIANG_ENV=test $(BIN)/pytest -m "not browser" -n 2 -q
 
 test-postgres: install
-	@rc=0; bash scripts/require-service postgres || rc=$$?; \
+	@rc=0; PYTHON_BIN=$(BIN)/python bash scripts/require-service postgres || rc=$$?; \
 	  if [ $$rc -eq 1 ]; then exit 0; elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
 	  JINGXIANG_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -n 2 -q $(addprefix --ignore=,$(ENGINES))
 

@@ -107,6 +107,18 @@ class ImportSpec(ABC):
         return build_workbook(headers, [[column.example for column in self.columns]], sheet_title=self.name)
 
 
+def choice_value(raw: str, choices: list[tuple[str, Any]], what: str) -> str:
+    """Accept a choice written as its code, its Chinese label or its English label (case-insensitive)."""
+    wanted = raw.strip().lower()
+    for value, label in choices:
+        if wanted in {str(value).lower(), str(label).lower()}:
+            return str(value)
+    names = "、".join(str(label) for _value, label in choices)
+    raise forms.ValidationError(
+        _("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names}
+    )
+
+
 _specs: dict[str, ImportSpec] = {}
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jingxiang.core.services import notification_send
@@ -30,7 +33,10 @@ def job_enqueue(
     Queuing after commit means a worker never picks up a job whose row (or input) is not visible yet.
     """
     handler_for(kind)  # fail fast on an unknown kind
-    job = Job(kind=kind, title=title, created_by=created_by, params=params or {})
+    # Messages produced by the worker (row errors, notifications) use the language of whoever started it.
+    job = Job(
+        kind=kind, title=title, created_by=created_by, params={"language": get_language(), **(params or {})}
+    )
     if input_file is not None:
         job.input_file.save(input_file.name, input_file, save=False)
     job.save()
@@ -50,13 +56,19 @@ def job_report(job_id: int, progress: int, message: str) -> None:
 
 
 def job_run(*, job_id: int) -> Job:
+    """Claim and carry out a queued job; a job another worker already claimed is left alone."""
     job = Job.objects.get(pk=job_id)
-    if job.is_finished:
-        return job
-    Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1
+    claimed = Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
+    if not claimed:
+        return job
     job.refresh_from_db()
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        return _run_claimed(job)
+
+
+def _run_claimed(job: Job) -> Job:
 
     def progress(percent: int, message: str) -> None:
         job_report(job.pk, percent, message)

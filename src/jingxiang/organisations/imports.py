@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow
+from jingxiang.core.imports import (
+    ImportColumn,
+    ImportSpec,
+    ProgressCallback,
+    RowError,
+    ValidRow,
+    choice_value,
+)
 from jingxiang.organisations.forms import OrganisationFieldsForm
 from jingxiang.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 
@@ -22,24 +29,13 @@ class OrganisationRowForm(OrganisationFieldsForm):
     size = forms.CharField(label=_lazy("规模"), required=False)
 
     def clean_kind(self) -> str:
-        return _choice_value(self.cleaned_data["kind"], OrganisationKind.choices, _("机构类型"))
+        return choice_value(self.cleaned_data["kind"], OrganisationKind.choices, _("机构类型"))
 
     def clean_size(self) -> str:
         from jingxiang.organisations.models import OrganisationSize
 
         value = self.cleaned_data.get("size", "")
-        return _choice_value(value, OrganisationSize.choices, _("规模")) if value else ""
-
-
-def _choice_value(raw: str, choices: list[tuple[str, Any]], what: str) -> str:
-    wanted = raw.strip().lower()
-    for value, label in choices:
-        if wanted in {value.lower(), str(label).lower()}:
-            return value
-    names = "、".join(str(label) for _v, label in choices)
-    raise forms.ValidationError(
-        _("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names}
-    )
+        return choice_value(value, OrganisationSize.choices, _("规模")) if value else ""
 
 
 class OrganisationImport(ImportSpec):

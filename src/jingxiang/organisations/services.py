@@ -243,7 +243,12 @@ def membership_end(*, actor: Any, membership: Membership) -> Membership:
     if not may_manage_members(actor, membership.organisation):
         raise PermissionDenied
     if membership.role == Role.ORG_ADMIN:
-        admins = membership.organisation.memberships.active().filter(role=Role.ORG_ADMIN).count()
+        # Lock the organisation's admin rows so two admins cannot remove each other at once.
+        admins = len(
+            Membership.objects.select_for_update()
+            .filter(organisation=membership.organisation, role=Role.ORG_ADMIN, is_active=True)
+            .values_list("pk", flat=True)
+        )
         if admins <= 1:
             raise ValidationError(_("机构至少要保留一名管理员。"), code="last_admin")
     membership.is_active = False

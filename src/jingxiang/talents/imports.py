@@ -11,21 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from jingxiang.core.forms import MobileField, PlainTextField, ResidentIdField
-from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow
+from jingxiang.core.imports import (
+    ImportColumn,
+    ImportSpec,
+    ProgressCallback,
+    RowError,
+    ValidRow,
+    choice_value,
+)
 from jingxiang.organisations.models import Organisation, Role
 from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
 from jingxiang.talents.models import Gender, Skill, Talent, TalentKind, TalentSkill
-
-
-def _choice(raw: str, choices: list[tuple[str, Any]], what: str) -> str:
-    wanted = raw.strip().lower()
-    for value, label in choices:
-        if wanted in {value.lower(), str(label).lower()}:
-            return value
-    names = "、".join(str(label) for _v, label in choices)
-    raise forms.ValidationError(
-        _("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names}
-    )
 
 
 class TalentRowForm(forms.Form):
@@ -58,11 +54,11 @@ class TalentRowForm(forms.Form):
         self.orgs_by_name = orgs_by_name
 
     def clean_kind(self) -> str:
-        return _choice(self.cleaned_data["kind"], TalentKind.choices, _("人才类别"))
+        return choice_value(self.cleaned_data["kind"], TalentKind.choices, _("人才类别"))
 
     def clean_gender(self) -> str:
         value = self.cleaned_data.get("gender", "")
-        return _choice(value, Gender.choices, _("性别")) if value else ""
+        return choice_value(value, Gender.choices, _("性别")) if value else ""
 
     def clean_home_organisation(self) -> Organisation | None:
         name = self.cleaned_data.get("home_organisation", "").strip()

@@ -44,7 +44,7 @@ def _apply(talent: Talent, data: dict[str, Any]) -> None:
 
 
 def _set_skills(talent: Talent, skill_levels: dict[Skill, int], source: str = "") -> None:
-    current = {link.skill_id: link for link in talent.talent_skills.all()}
+    current = {link.skill_id: link for link in talent.talent_skills.select_related("skill")}
     for skill, level in skill_levels.items():
         link = current.pop(skill.pk, None)
         if link is None:
@@ -53,7 +53,9 @@ def _set_skills(talent: Talent, skill_levels: dict[Skill, int], source: str = ""
             link.level = level
             link.save(update_fields=["level"])
     for link in current.values():
-        link.delete()
+        # The form only offers active skills and cannot show certified levels: keep those links.
+        if link.skill.is_active and link.source in {"", _("录入"), _("导入"), "demo"}:
+            link.delete()
 
 
 @transaction.atomic
@@ -118,36 +120,45 @@ def talent_skill_raise(*, talent: Talent, skill: Skill, level: int, source: str)
 
 
 @transaction.atomic
-def skills_sync(*, taxonomy: Taxonomy | None = None) -> tuple[int, int]:
-    """Seed or refresh the editable database taxonomy from the repository file.
+def skills_sync(*, taxonomy: Taxonomy | None = None, overwrite: bool = False) -> tuple[int, int]:
+    """Add the domains and skills of the repository file that the database does not have yet.
 
-    Existing rows keep operator edits to names and aliases only where the file is unchanged; new
-    domains and skills are added; nothing is deleted (retired skills are switched off).
+    Rows that exist are left as operators edited them unless ``overwrite`` is given; nothing is ever
+    deleted (a skill retired in the file is switched off only when overwriting). Returns how many
+    domains and skills were created.
     """
     taxonomy = taxonomy or load_taxonomy()
     domains = skills = 0
     for order, domain in enumerate(taxonomy.domains):
-        domain_row, created = SkillDomain.objects.update_or_create(
-            code=domain.code,
-            defaults={"name_zh": domain.name_zh, "name_en": domain.name_en, "sort_order": order},
-        )
+        domain_defaults = {"name_zh": domain.name_zh, "name_en": domain.name_en, "sort_order": order}
+        if overwrite:
+            domain_row, created = SkillDomain.objects.update_or_create(
+                code=domain.code, defaults=domain_defaults
+            )
+        else:
+            domain_row, created = SkillDomain.objects.get_or_create(
+                code=domain.code, defaults=domain_defaults
+            )
         domains += int(created)
         for skill in domain.skills:
-            _row, created = Skill.objects.update_or_create(
-                code=skill.code,
-                defaults={
-                    "domain": domain_row,
-                    "name_zh": skill.name_zh,
-                    "name_en": skill.name_en,
-                    "aliases": list(skill.aliases),
-                    "is_active": not skill.retired,
-                },
-            )
+            skill_defaults = {
+                "domain": domain_row,
+                "name_zh": skill.name_zh,
+                "name_en": skill.name_en,
+                "aliases": list(skill.aliases),
+                "is_active": not skill.retired,
+            }
+            if overwrite:
+                _row, created = Skill.objects.update_or_create(code=skill.code, defaults=skill_defaults)
+            else:
+                _row, created = Skill.objects.get_or_create(code=skill.code, defaults=skill_defaults)
             skills += int(created)
     return domains, skills
 
 
+@transaction.atomic
 def skill_update(*, actor: Any, skill: Skill, data: dict[str, Any]) -> Skill:
+    """Operators rename a skill, edit its aliases or switch it off (skills are never deleted)."""
     if not is_operator(actor):
         raise PermissionDenied
     for field in ("name_zh", "name_en", "aliases", "is_active"):
