@@ -39,6 +39,7 @@ def notification_send(
 
 
 def notifications_mark_read(*, user: Any, notification_ids: list[int] | None = None) -> int:
+    """Mark some (or all) of the user's unread notifications as read."""
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
@@ -59,10 +60,12 @@ _policies: dict[tuple[str, str], RevealPolicy] = {}
 
 
 def register_reveal_policy(policy: RevealPolicy) -> None:
+    """Declare who may reveal one personal field of a model (called from AppConfig.ready)."""
     _policies[(policy.model._meta.label_lower, policy.field_name)] = policy
 
 
 def reveal_policy(model_label: str, field_name: str) -> RevealPolicy | None:
+    """The reveal policy for a model label and field, or None when the field may not be revealed."""
     return _policies.get((model_label, field_name))
 
 

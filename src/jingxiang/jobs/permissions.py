@@ -12,6 +12,7 @@ from jingxiang.organisations.permissions import approved_organisation_ids, is_op
 
 
 def access_job(user: Any, pk: int) -> Job:
+    """The job if the user may see it (their own, or any for operators); 404 otherwise."""
     job = Job.objects.visible_to(user).filter(pk=pk).first()
     if job is None:
         raise Http404

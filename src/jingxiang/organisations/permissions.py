@@ -74,6 +74,7 @@ def is_union_staff(user: Any) -> bool:
 
 
 def has_any_membership(user: Any) -> bool:
+    """Whether the user acts for any organisation (approved or not)."""
     return bool(_roles(user))
 
 
@@ -83,6 +84,7 @@ def organisation_ids(user: Any, *roles: str) -> set[int]:
 
 
 def approved_organisation_ids(user: Any, *roles: str) -> set[int]:
+    """Approved organisations where the user has one of ``roles`` (any role when none given)."""
     return {org for org, role in _approved(user) if not roles or role in roles}
 
 
@@ -98,6 +100,7 @@ def firm_ids(user: Any, *roles: str) -> set[int]:
 
 
 def is_org_admin(user: Any, organisation_id: int) -> bool:
+    """Whether the user administers the organisation (approved or still under review)."""
     return (organisation_id, Role.ORG_ADMIN) in {(o, r) for o, r, _k, _s in _roles(user)}
 
 
@@ -120,6 +123,7 @@ def access_organisation(user: Any, pk: int, *, write: bool = False) -> Organisat
 
 
 def may_manage_members(user: Any, organisation: Organisation) -> bool:
+    """Operators and the organisation's own admins manage its members and details."""
     return is_operator(user) or is_org_admin(user, organisation.pk)
 
 
@@ -145,10 +149,12 @@ def grantable_roles(actor: Any, organisation: Organisation) -> list[str]:
 
 
 def may_reveal_contact(user: Any, organisation: Organisation) -> bool:
+    """Operators and the organisation's own people may reveal its contact mobile."""
     return is_operator(user) or organisation.pk in organisation_ids(user)
 
 
 def attention_cards(user: Any) -> list[dict[str, Any]]:
+    """Home-page cards: applications waiting for operators, and the user's own application status."""
     cards: list[dict[str, Any]] = []
     if is_operator(user):
         pending = Organisation.objects.filter(

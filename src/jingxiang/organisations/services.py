@@ -100,6 +100,7 @@ def _organisation_register(data: dict[str, Any]) -> tuple[Any, Organisation]:
 
 
 def operators() -> list[Any]:
+    """Active platform operators, who receive joining applications."""
     return list(
         get_user_model()
         .objects.filter(
@@ -194,6 +195,7 @@ def organisation_resubmit(*, actor: Any, organisation: Organisation, data: dict[
 
 @transaction.atomic
 def organisation_archive(*, actor: Any, organisation: Organisation) -> Organisation:
+    """Archive an organisation (operators only); it leaves the directory, its history stays."""
     if not is_operator(actor):
         raise PermissionDenied
     organisation.archived_at = timezone.now()

@@ -12,6 +12,7 @@ from jingxiang.talents.models import Talent
 
 
 def has_talent_profile(user: Any) -> bool:
+    """Whether the user is linked to an active talent profile (experts who log in)."""
     return (
         bool(getattr(user, "is_authenticated", False))
         and Talent.objects.filter(user=user, archived_at__isnull=True).exists()
@@ -28,6 +29,7 @@ def may_edit(user: Any, talent: Talent) -> bool:
 
 
 def may_create_for(user: Any, organisation_id: int | None) -> bool:
+    """Operators create talents anywhere; organisation admins only for their own organisation."""
     if is_operator(user):
         return True
     return organisation_id is not None and organisation_id in approved_organisation_ids(user, Role.ORG_ADMIN)
@@ -39,6 +41,7 @@ def may_reveal_personal(user: Any, talent: Talent) -> bool:
 
 
 def access_talent(user: Any, pk: int, *, write: bool = False) -> Talent:
+    """The talent if the user may see it (or change it, with ``write``); 404 otherwise."""
     talent = Talent.objects.visible_to(user).select_related("home_organisation", "user").filter(pk=pk).first()
     if talent is None or (write and not may_edit(user, talent)):
         raise Http404

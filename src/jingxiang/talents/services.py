@@ -78,6 +78,7 @@ def talent_create(
 def talent_update(
     *, actor: Any, talent: Talent, data: dict[str, Any], skill_levels: dict[Skill, int] | None = None
 ) -> Talent:
+    """Change a talent profile (operators, the talent, or their home organisation's admins)."""
     if not may_edit(actor, talent):
         raise PermissionDenied
     talent = Talent.objects.select_for_update().get(pk=talent.pk)
@@ -96,6 +97,7 @@ def talent_update(
 
 @transaction.atomic
 def talent_archive(*, actor: Any, talent: Talent) -> Talent:
+    """Archive a talent profile; it leaves the directory and its history stays."""
     if not may_edit(actor, talent):
         raise PermissionDenied
     talent.archived_at = timezone.now()
