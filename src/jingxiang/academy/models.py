@@ -312,7 +312,8 @@ MASTERS_OR_HIGHER = (Education.MASTER, Education.DOCTOR)
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user: object) -> EnrolmentQuerySet:
         """Academy staff see the enrolments of their cohorts; a firm's admins and 共享人才官 see only
-        their own workers (home organisation or sponsor); a person sees their own."""
+        their own workers (home organisation or sponsor) and the trainees of orders they placed; a
+        person sees their own."""
         from jingxiang.academy.permissions import academy_org_ids, firm_manager_ids
         from jingxiang.organisations.permissions import is_operator
 
@@ -321,10 +322,13 @@ class EnrolmentQuerySet(models.QuerySet):
         if is_operator(user):
             return self
         firms = firm_manager_ids(user)
+        # Firms that placed an order see the trainees of its cohorts (they offer and hire from them).
+        ordering_firms = OrderParticipant.objects.filter(firm_id__in=firms).values("order_id")
         return self.filter(
             models.Q(cohort__course__provider_id__in=academy_org_ids(user))
             | models.Q(talent__home_organisation_id__in=firms)
             | models.Q(sponsor_id__in=firms)
+            | models.Q(cohort__order_id__in=ordering_firms)
             | models.Q(talent__user=user)
         )
 
@@ -550,14 +554,14 @@ class TrainingOrderQuerySet(ArchivableQuerySet):
     def visible_to(self, user: object) -> TrainingOrderQuerySet:
         """Orders hold no personal data: open ones are shown to firms (to join) and schools (to accept);
         accepted ones only to the firms in them and the school that took them."""
-        from jingxiang.academy.permissions import academy_org_ids, school_ids
-        from jingxiang.organisations.permissions import firm_ids, is_operator
+        from jingxiang.academy.permissions import academy_org_ids, firm_manager_ids, school_ids
+        from jingxiang.organisations.permissions import is_operator
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if is_operator(user):
             return self
-        firms = firm_ids(user)
+        firms = firm_manager_ids(user)
         schools = school_ids(user) | academy_org_ids(user)
         own = models.Q(participants__firm_id__in=firms) | models.Q(school_id__in=schools)
         if firms or schools:

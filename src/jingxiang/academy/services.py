@@ -117,7 +117,7 @@ def rules_sync(*, actor: Any = None, path: Path = RULES_FILE) -> tuple[int, int,
                 "name": entry["name"],
                 "rate": Decimal(str(entry["rate"])),
                 "cap": Decimal(str(entry["cap"])),
-                "earned_on": entry["on"],
+                "earned_on": entry["earned_on"],
             },
         )
         subsidies += 1
@@ -979,6 +979,7 @@ def feedback_role(user: Any, cohort: Cohort) -> str | None:
 @transaction.atomic
 def feedback_give(*, actor: Any, cohort: Cohort, rating: int, comment: str = "") -> Feedback:
     """Feedback after the cohort ends: only attendees and its trainers, once each."""
+    cohort = Cohort.objects.select_related("course").get(pk=cohort.pk)
     role = feedback_role(actor, cohort)
     if role is None:
         raise ValidationError(_("只有参加过本班课程的学员和本班师资可以评价。"), code="not_attendee")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -1085,6 +1087,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cohorts": order.cohorts.select_related("course"),
             "trainees": trainees,
             "fulfilment": fulfilment,
+            "fulfilment_rows": [fulfilment],
             "can_run": can_run,
             "courses": Course.objects.active().filter(provider=order.school)
             if can_run and order.school_id
@@ -1273,6 +1276,14 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "—" if value in (None, "") else value
+
+
 @login_required
 def report_people(request: HttpRequest) -> HttpResponse:
     """The people behind one figure of the dashboard, with the same Excel export as every list."""
@@ -1311,7 +1322,7 @@ def report_people(request: HttpRequest) -> HttpResponse:
             "measure_label": reports.MEASURES[measure],
             "dimension_label": reports.DIMENSIONS.get(dimension, ""),
             "show_names": show_names,
-            "rows": [[column.value(obj) for column in columns] for obj in page],
+            "rows": [[(column.header, _cell(column.value(obj))) for column in columns] for obj in page],
             "headers": [column.header for column in columns],
         },
     )

@@ -47,17 +47,69 @@ class DemandsConfig(AppConfig):
         post_delete.connect(_talent_skill_changed, sender=TalentSkill, dispatch_uid="demands_skill_index_del")
         post_save.connect(_organisation_changed, sender=Organisation, dispatch_uid="demands_org_index")
 
-        auditlog.register(models.Demand, exclude_fields=["updated_at", "ranking", "ranked_at"])
-        auditlog.register(models.DemandAttachment)
-        auditlog.register(models.Invitation)
-        auditlog.register(models.Proposal)
-        auditlog.register(models.KnowledgeVersion, exclude_fields=["content"])
-        auditlog.register(models.Challenge)
-        auditlog.register(models.ChallengeCriterion)
-        auditlog.register(models.ChallengeApplication)
-        auditlog.register(models.ChallengeReviewer)
-        auditlog.register(models.ChallengeScore)
-        auditlog.register(models.ChallengeMilestone)
+        # Only the fields people decide on: the timeline reads as the story of the workflow.
+        auditlog.register(
+            models.Demand,
+            include_fields=[
+                "status",
+                "title",
+                "category",
+                "description",
+                "budget",
+                "deadline",
+                "hours_needed",
+                "region",
+                "visibility",
+                "return_reason",
+                "duplicate_of",
+                "merged_into",
+                "matched_proposal",
+                "solved",
+                "outcome_notes",
+                "rating",
+            ],
+        )
+        auditlog.register(models.DemandAttachment, include_fields=["name", "size"])
+        auditlog.register(
+            models.Invitation, include_fields=["demand", "talent", "organisation", "status", "decline_reason"]
+        )
+        auditlog.register(
+            models.Proposal,
+            include_fields=["demand", "talent", "organisation", "status", "price", "decision_reason"],
+        )
+        auditlog.register(models.KnowledgeVersion, include_fields=["document", "version", "note", "status"])
+        auditlog.register(
+            models.Challenge,
+            include_fields=[
+                "title",
+                "award_amount",
+                "deadline",
+                "ip_terms",
+                "deliverables",
+                "status",
+                "winner",
+                "winner_reason",
+                "outcome_notes",
+            ],
+        )
+        auditlog.register(models.ChallengeCriterion, include_fields=["name", "weight"])
+        auditlog.register(
+            models.ChallengeApplication, include_fields=["challenge", "talent", "organisation", "status"]
+        )
+        auditlog.register(models.ChallengeReviewer, include_fields=["challenge", "user"])
+        auditlog.register(models.ChallengeScore, include_fields=["application", "criterion", "score"])
+        auditlog.register(
+            models.ChallengeMilestone,
+            include_fields=[
+                "title",
+                "due_date",
+                "payment",
+                "status",
+                "acceptance_note",
+                "paid_at",
+                "payment_reference",
+            ],
+        )
 
         register_verification(
             VerificationKind("challenge", _("揭榜挂帅中榜通知书"), permissions.challenge_verification)

@@ -28,7 +28,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(validation.ATTACHMENT_TYPES)}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ",".join(validation.ATTACHMENT_TYPES)})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -45,7 +47,9 @@ class MultipleFileField(forms.FileField):
 
 
 class DemandForm(StyledFormMixin, forms.Form):
-    title = PlainTextField(label=_("标题"), max_length=validation.TITLE_MAX, help_text=_("一句话说清问题,如:板材架抛光后有白雾"))
+    title = PlainTextField(
+        label=_("标题"), max_length=validation.TITLE_MAX, help_text=_("一句话说清问题,如:板材架抛光后有白雾")
+    )
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
     description = PlainTextAreaField(
         label=_("需求描述"),
@@ -53,10 +57,19 @@ class DemandForm(StyledFormMixin, forms.Form):
         help_text=_("用您自己的话描述现象、影响和期望,平台会据此推荐专家和机构。"),
     )
     budget = forms.DecimalField(
-        label=_("预算(元)"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2, help_text=_("不填表示面议")
+        label=_("预算(元)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("不填表示面议"),
     )
-    deadline = forms.DateField(label=_("期望完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    hours_needed = forms.IntegerField(label=_("预计工时(小时)"), required=False, min_value=0, max_value=10_000)
+    deadline = forms.DateField(
+        label=_("期望完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    hours_needed = forms.IntegerField(
+        label=_("预计工时(小时)"), required=False, min_value=0, max_value=10_000
+    )
     region = PlainTextField(label=_("区域"), max_length=50, required=False, help_text=_("如:杜桥镇"))
     visibility = forms.ChoiceField(label=_("可见范围"), choices=Visibility.choices, initial=Visibility.PUBLIC)
     attachments = MultipleFileField(
@@ -115,8 +128,12 @@ class InviteForm(StyledFormMixin, forms.Form):
 
 class ProposalForm(StyledFormMixin, forms.Form):
     supplier = forms.ChoiceField(label=_("以谁的名义"), choices=[])
-    summary = PlainTextAreaField(label=_("方案简述"), max_length=1000, help_text=_("怎么解决、需要企业配合什么,10–1000 字"))
-    price = forms.DecimalField(label=_("报价(元)"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2)
+    summary = PlainTextAreaField(
+        label=_("方案简述"), max_length=1000, help_text=_("怎么解决、需要企业配合什么,10–1000 字")
+    )
+    price = forms.DecimalField(
+        label=_("报价(元)"), required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2
+    )
     hours = forms.IntegerField(label=_("预计工时(小时)"), required=False, min_value=0, max_value=10_000)
 
     def __init__(self, *args: Any, supplier_choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -131,7 +148,9 @@ class DeclineForm(StyledFormMixin, forms.Form):
 
 
 class DecideForm(StyledFormMixin, forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("采纳")), ("decline", _("不采纳"))], widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("accept", _("采纳")), ("decline", _("不采纳"))], widget=forms.HiddenInput
+    )
     reason = PlainTextField(label=_("说明"), max_length=300, required=False)
 
 
@@ -155,14 +174,17 @@ class CloseForm(StyledFormMixin, forms.Form):
 
 class KnowledgeForm(StyledFormMixin, forms.Form):
     content = forms.CharField(
-        label=_("内容(YAML)"), widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "input code"})
+        label=_("内容(YAML)"),
+        widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "input code"}),
     )
     note = PlainTextField(label=_("修改说明"), max_length=200)
 
 
 class ChallengeForm(StyledFormMixin, forms.Form):
     title = PlainTextField(label=_("榜单名称"), max_length=80)
-    award_amount = forms.DecimalField(label=_("榜额(元)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    award_amount = forms.DecimalField(
+        label=_("榜额(元)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
     deadline = forms.DateField(label=_("揭榜截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
     ip_terms = PlainTextAreaField(label=_("知识产权约定"), max_length=3000)
     deliverables = PlainTextAreaField(label=_("交付成果要求"), max_length=3000)
@@ -213,7 +235,9 @@ class PlanForm(StyledFormMixin, forms.Form):
     plan = PlainTextAreaField(
         label=_("里程碑与付款计划"),
         max_length=3000,
-        help_text=_("每行一个里程碑,格式“名称,计划完成日期,付款金额”,如:方案验证,2026-08-01,30000;金额合计须等于榜额"),
+        help_text=_(
+            "每行一个里程碑,格式“名称,计划完成日期,付款金额”,如:方案验证,2026-08-01,30000;金额合计须等于榜额"
+        ),
     )
 
     def clean_plan(self) -> list[tuple[str, dt.date, Decimal]]:
@@ -250,10 +274,16 @@ class ChallengeCloseForm(StyledFormMixin, forms.Form):
 
 class DemandFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
-    category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices, empty_label=_("全部类别"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=DemandStatus.choices, empty_label=_("全部状态"))
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=Category.choices, empty_label=_("全部类别")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=DemandStatus.choices, empty_label=_("全部状态")
+    )
     region = django_filters.CharFilter(label=_("区域"), lookup_expr="icontains")
-    mine = django_filters.BooleanFilter(label=_("只看本企业"), method="filter_mine", widget=forms.CheckboxInput)
+    mine = django_filters.BooleanFilter(
+        label=_("只看本企业"), method="filter_mine", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Demand
@@ -272,15 +302,23 @@ class DemandFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value) | Q(organisation__name__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(organisation__name__icontains=value)
+        )
 
     def filter_mine(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(organisation_id__in=self.organisation_ids) if value else queryset
 
 
 class BoardFilter(DemandFilter):
-    visibility = django_filters.ChoiceFilter(label=_("可见范围"), choices=Visibility.choices, empty_label=_("全部"))
-    flagged = django_filters.BooleanFilter(label=_("疑似重复"), method="filter_flagged", widget=forms.CheckboxInput)
+    visibility = django_filters.ChoiceFilter(
+        label=_("可见范围"), choices=Visibility.choices, empty_label=_("全部")
+    )
+    flagged = django_filters.BooleanFilter(
+        label=_("疑似重复"), method="filter_flagged", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Demand
@@ -291,7 +329,9 @@ class BoardFilter(DemandFilter):
 
 
 class ChallengeFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=ChallengeStatus.choices, empty_label=_("全部状态"))
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=ChallengeStatus.choices, empty_label=_("全部状态")
+    )
     category = django_filters.ChoiceFilter(
         label=_("类别"), field_name="demand__category", choices=Category.choices, empty_label=_("全部类别")
     )

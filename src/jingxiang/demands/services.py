@@ -257,7 +257,7 @@ def demand_update(
     return demand
 
 
-def _duplicate_candidate(demand: Demand) -> tuple[Demand | None, float]:
+def _duplicate_candidate(demand: Demand) -> tuple[Demand | None, float | None]:
     """The most similar open or waiting demand of the same firm and category, if similar enough."""
     candidates = Demand.objects.filter(
         organisation_id=demand.organisation_id,
@@ -273,7 +273,7 @@ def _duplicate_candidate(demand: Demand) -> tuple[Demand | None, float]:
             best, best_score = other, score
     if best is not None and best_score >= DUPLICATE_THRESHOLD:
         return best, round(best_score, 3)
-    return None, 0.0
+    return None, None
 
 
 @transaction.atomic
@@ -822,9 +822,12 @@ def challenge_create(
         title = validation.clean_text(title, label=_("榜单名称"), minimum=2, maximum=80)
     except ValidationError as error:
         errors["title"] = error.messages
-    for field, value in (("ip_terms", ip_terms), ("deliverables", deliverables)):
+    for field, label, value in (
+        ("ip_terms", _("知识产权约定"), ip_terms),
+        ("deliverables", _("交付成果要求"), deliverables),
+    ):
         try:
-            validation.clean_text(value, label=_("该项"), minimum=4, maximum=3000)
+            validation.clean_text(value, label=label, minimum=2, maximum=3000)
         except ValidationError as error:
             errors[field] = error.messages
     if award_amount is None or award_amount <= 0:

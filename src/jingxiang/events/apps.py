@@ -28,17 +28,22 @@ class EventsConfig(AppConfig):
         )
         from jingxiang.events.verification import lookup_agenda
 
-        auditlog.register(Event)
-        auditlog.register(Session)
-        auditlog.register(EventTable)
-        auditlog.register(Participant, exclude_fields=["checkin_code", "agenda_code", "updated_at"])
-        auditlog.register(Meeting, exclude_fields=["updated_at"])
-        auditlog.register(ScheduleRun, exclude_fields=["instance", "result", "violations", "updated_at"])
-        auditlog.register(Feedback)
-        auditlog.register(FollowUp)
+        def register(model: type, *extra: str) -> None:
+            # Reverse relations are not changes of the record; leaving them in fills the timeline with noise.
+            reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+            auditlog.register(model, exclude_fields=[*reverse, "updated_at", *extra])
+
+        register(Event)
+        register(Session)
+        register(EventTable)
+        register(Participant, "checkin_code", "agenda_code")
+        register(Meeting)
+        register(ScheduleRun, "instance", "result", "violations")
+        register(Feedback)
+        register(FollowUp)
         register_verification(VerificationKind("event-agenda", str(_("对接会日程")), lookup_agenda))
         navigation.register(
-            NavItem(_("需求对接会"), "events:list", _("对接"), order=30, icon="🤝"),
+            NavItem(_("需求对接会"), "events:list", _("对接"), order=30, icon="◆"),
             NavItem(
                 _("我的洽谈预约"),
                 "events:requests",

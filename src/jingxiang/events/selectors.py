@@ -61,6 +61,8 @@ def suggestions_for(participant: Participant, top: int = 10) -> list[tuple[Parti
     """Registrations of the same event that the matching engine suggests for ``participant``'s demand
     (or stated needs): (participant, score in [0, 1], why). Empty when the engine is not available or
     the participant has nothing to match on."""
+    if participant.kind != ParticipantKind.FIRM:
+        return []  # suggestions answer a firm's demand; experts and institutions are the supply side
     try:
         from jingxiang.demands.suggestions import suggest_suppliers
     except ImportError:
@@ -69,11 +71,6 @@ def suggestions_for(participant: Participant, top: int = 10) -> list[tuple[Parti
     title = getattr(demand, "title", "") or participant.needs[:60]
     if not title:
         return []
-    category = ""
-    if demand is not None:
-        from jingxiang.demands.models import ENGINE_CATEGORY
-
-        category = ENGINE_CATEGORY.get(demand.category, "")
     others = list(
         Participant.objects.filter(event_id=participant.event_id, archived_at__isnull=True).exclude(
             pk=participant.pk
@@ -84,13 +81,13 @@ def suggestions_for(participant: Participant, top: int = 10) -> list[tuple[Parti
     suggestions = suggest_suppliers(
         title=title,
         description=getattr(demand, "description", "") or participant.needs,
-        category=category,
+        category=getattr(demand, "category", "") or "",
         region=getattr(demand, "region", "") or "",
         hours_needed=getattr(demand, "hours_needed", 0) or 0,
         kinds=None,
         exclude_talent_ids=[],
         exclude_organisation_ids=[participant.organisation_id] if participant.organisation_id else [],
-        top=max(top * 5, 50),
+        top=200,
     )
     found: list[tuple[Participant, Decimal, str]] = []
     for suggestion in suggestions:
@@ -98,7 +95,8 @@ def suggestions_for(participant: Participant, top: int = 10) -> list[tuple[Parti
         match = table.get(suggestion.object_id)
         if match is not None and all(match.pk != f.pk for f, _s, _w in found):
             score = min(Decimal("1"), max(Decimal("0"), Decimal(str(round(float(suggestion.score), 4)))))
-            found.append((match, score, str(suggestion.why)))
+            why = suggestion.why if isinstance(suggestion.why, str) else ";".join(suggestion.why)
+            found.append((match, score, why))
         if len(found) >= top:
             break
     return found

@@ -55,6 +55,12 @@ def _errors(error: ValidationError | PermissionDenied) -> str:
     return str(error) or _("没有权限。")
 
 
+def _int_or_none(value: Any) -> int | None:
+    """Ids from forms and query strings; anything that is not a whole number means "none"."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
 def _operator_or_404(user: Any) -> None:
     if not is_operator(user):
         raise Http404
@@ -67,13 +73,15 @@ EVENT_EXPORT = (
     ExportColumn(_("日期"), lambda e: e.event_date),
     ExportColumn(_("地点"), lambda e: e.venue),
     ExportColumn(_("状态"), lambda e: e.get_status_display()),
-    ExportColumn(_("报名数"), lambda e: e.participants.filter(archived_at__isnull=True).count()),
+    ExportColumn(_("报名数"), lambda e: e.registered),
 )
 
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    queryset = Event.objects.visible_to(request.user)
+    queryset = Event.objects.visible_to(request.user).annotate(
+        registered=Count("participants", filter=Q(participants__archived_at__isnull=True))
+    )
     filterset = forms.EventFilter(request.GET, queryset=queryset)
     queryset = filterset.qs if filterset.is_valid() else queryset.none()
     queryset, sort = apply_sort(request, queryset, ["event_date", "title"], "-event_date")
@@ -588,7 +596,7 @@ def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk, write=True)
     form = forms.FeedbackForm(request.POST)
     participant = Participant.objects.filter(
-        pk=request.POST.get("participant"), pk__in=[meeting.requester_id, meeting.recipient_id]
+        pk=_int_or_none(request.POST.get("participant")), pk__in=[meeting.requester_id, meeting.recipient_id]
     ).first()
     if participant is None or not form.is_valid():
         for errors in form.errors.values():
@@ -777,7 +785,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff page at the door: scan (or type) the personal code, or search by name, then check in."""
     event = access_event(request.user, pk, write=True)
     if request.method == "POST":
-        participant = event.participants.filter(pk=request.POST.get("participant")).first()
+        participant = event.participants.filter(pk=_int_or_none(request.POST.get("participant"))).first()
         if participant is None:
             messages.error(request, _("没有找到该参会者。"))
         else:
@@ -838,8 +846,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     current = next((s for s in slots if s.starts_at <= now < s.ends_at), None)
     upcoming = [s for s in slots if s.starts_at > now]
     following = upcoming[0] if upcoming else None
-    if current is None and following is None and slots:
-        current = slots[-1]
+    finished = bool(slots) and current is None and following is None
     wanted = [s.pk for s in (current, following) if s is not None]
     meetings = Meeting.objects.filter(
         event=event, status=RequestStatus.ACCEPTED, slot_id__in=wanted
@@ -864,6 +871,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "current": current,
             "following": following,
+            "finished": finished,
             "counts": counts,
             "now": now,
         },

@@ -25,12 +25,19 @@ class LabConfig(AppConfig):
             TestRequest,
         )
 
-        auditlog.register(TestRequest, exclude_fields=["updated_at"])
-        auditlog.register(Sample, exclude_fields=["updated_at", "verdict", "nominal", "measured"])
-        auditlog.register(Report, exclude_fields=["updated_at", "verdict"])
+        # Reverse relations are left out: the timeline shows the record's own changes.
+        auditlog.register(TestRequest, exclude_fields=["updated_at", "samples"])
+        auditlog.register(
+            Sample,
+            exclude_fields=["updated_at", "verdict", "nominal", "measured", "custody_events", "reports"],
+        )
+        auditlog.register(Report, exclude_fields=["updated_at", "verdict", "result_items", "supersedes"])
         auditlog.register(Instrument, exclude_fields=["updated_at"])
         auditlog.register(RulesFile, exclude_fields=["updated_at", "text"])
-        auditlog.register(ProductLine, exclude_fields=["updated_at"])
+        auditlog.register(
+            ProductLine,
+            exclude_fields=["updated_at", "test_requests", "reports", "brand_authorisations", "field_tests"],
+        )
         auditlog.register(BrandAuthorisation, exclude_fields=["updated_at"])
         auditlog.register(FieldTest, exclude_fields=["updated_at"])
         auditlog.register(LabProfile, exclude_fields=["updated_at"])

@@ -189,16 +189,29 @@ def flatten_values(
     return initial
 
 
-def _field_label(path: str) -> str:
-    parts = [part for part in path.split("/") if part]
+def _field_label(path: str, labels: dict[str, str]) -> str:
+    parts = [part for part in path.split("/") if part and part != "value"]
     role = {"nominal": _("标称"), "measured": _("实测")}.get(parts[0], "") if parts else ""
-    rest = [SIDE_LABELS.get(part, part) for part in parts[1:]]
+    rest = [SIDE_LABELS.get(part) or labels.get(part, part) for part in parts[1:]]
     return " ".join([role, *rest]).strip()
 
 
-def problem_message(problem: Problem) -> str:
+def field_labels(designation: str, reg: RuleRegistry | None = None) -> dict[str, str]:
+    """Chinese labels of every field the edition's items read (for messages)."""
+    document = (reg or registry()).find(designation)
+    if document is None:
+        return {}
+    labels: dict[str, str] = {}
+    for product_type in document.product_types:
+        for entry in item_catalogue(product_type, document.designation, registry=reg):
+            for field in entry.fields:
+                labels[field.name] = field.label_zh
+    return labels
+
+
+def problem_message(problem: Problem, labels: dict[str, str] | None = None) -> str:
     """A Chinese sentence for one engine refusal, naming the field and the rule broken."""
-    where = _field_label(problem.path)
+    where = _field_label(problem.path, labels or {})
     templates = {
         "implausible": _("“%(where)s”的数值超出物理上可能的范围,请核对数值和单位。"),
         "type": _("“%(where)s”格式不正确:应填写数字(或 是/否)。"),
@@ -216,11 +229,16 @@ def problem_message(problem: Problem) -> str:
 
 def run_judge(case: dict[str, Any], reg: RuleRegistry | None = None) -> dict[str, Any]:
     """Judge a case mapping; refusals become one ValidationError listing every problem in Chinese."""
+    reg = reg or registry()
     try:
-        verdict = judge(case, registry=reg or registry())
+        verdict = judge(case, registry=reg)
     except CaseRejectedError as rejected:
+        labels = field_labels(str(case.get("standard") or ""), reg)
         raise ValidationError(
-            [problem_message(problem) for problem in rejected.problems], code="rejected"
+            [
+                ValidationError(problem_message(problem, labels), code="rejected")
+                for problem in rejected.problems
+            ]
         ) from None
     return verdict.to_dict()
 

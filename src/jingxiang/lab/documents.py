@@ -53,7 +53,7 @@ def report_pdf(report: Report) -> bytes:
         verify_code=report.verify_code,
     )
     rows = []
-    for item in report.items.all():
+    for item in report.result_items.all():
         label = item.label + (f"({SIDE_ZH.get(item.side, item.side)})" if item.side else "")
         if item.indicative:
             label += _("[参考性]")

@@ -23,6 +23,7 @@ from jingxiang.jobs.registry import JobFailed, register_handler
 from jingxiang.lab import conformance
 from jingxiang.lab.models import Instrument, Sample, SampleStatus
 from jingxiang.lab.permissions import lab_ids
+from jingxiang.quality import CaseRejectedError, judge
 
 TRUE_WORDS = {"是", "yes", "true", "y", "1", "有"}
 FALSE_WORDS = {"否", "no", "false", "n", "0", "无"}
@@ -179,20 +180,15 @@ class ResultBatchImport(ImportSpec):
             "nominal": nominal,
             "measured": measured,
         }
-        from jingxiang.quality import CaseRejectedError, judge
-
+        reg = conformance.registry()
         try:
-            judge(case, registry=conformance.registry())
+            judge(case, registry=reg)
         except CaseRejectedError as rejected:
+            labels = conformance.field_labels(designation, reg)
             for problem in rejected.problems:
                 path = problem.path.split("/value")[0]
-                errors.append(
-                    RowError(
-                        row_of_path.get(path, first.row),
-                        self.header_for("value"),
-                        conformance.problem_message(problem),
-                    )
-                )
+                message = conformance.problem_message(problem, labels)
+                errors.append(RowError(row_of_path.get(path, first.row), self.header_for("value"), message))
             return errors
         self.prepared[sample.code] = {
             "test_date": test_date,

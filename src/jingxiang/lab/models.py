@@ -194,7 +194,7 @@ class TestRequest(TimeStamped, Archivable):
     product_name = models.CharField(_("产品名称/型号"), max_length=100)
     # A designation ("GB 39552.1-2020") or a series ("GB 39552.1") = the edition in force on the test date.
     standard = models.CharField(_("检测依据"), max_length=60)
-    items = models.JSONField(_("检测项目"), default=list, blank=True)
+    item_ids = models.JSONField(_("检测项目"), default=list, blank=True)
     quantity = models.PositiveSmallIntegerField(_("样品数量"))
     nominal_note = models.CharField(_("标称值说明"), max_length=300, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
@@ -385,7 +385,7 @@ class Report(TimeStamped):
 class ReportItem(models.Model):
     """One judged item of a report, kept as rows so the quality picture can aggregate failures."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="items")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="result_items")
     result_id = models.CharField(max_length=80)
     rule_id = models.CharField(_("规则"), max_length=40, db_index=True)
     label = models.CharField(_("项目"), max_length=200)

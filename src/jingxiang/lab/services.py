@@ -191,7 +191,7 @@ def request_submit(
         product_type=product_type,
         product_name=product_name.strip() or line_name,
         standard=standard,
-        items=sorted(set(items)),
+        item_ids=sorted(set(items)),
         quantity=quantity,
         nominal_note=nominal_note,
         note=note,
@@ -411,8 +411,8 @@ def results_enter(
         "measured": measured,
     }
     verdict = conformance.run_judge(case, reg)
-    if sample.request.items:
-        verdict = _restrict(verdict, sample.request.items)
+    if sample.request.item_ids:
+        verdict = _restrict(verdict, sample.request.item_ids)
     if submit and verdict.get("not_assessed_mandatory"):
         raise ValidationError(
             _("以下必检项目缺少数据,不能提交审核:%(items)s。请补全后再提交,或先保存草稿。")
@@ -520,8 +520,8 @@ def result_review(
             "confirmed_rules": confirmed,
         }
         verdict = conformance.run_judge(case, reg)
-        if sample.request.items:
-            verdict = _restrict(verdict, sample.request.items)
+        if sample.request.item_ids:
+            verdict = _restrict(verdict, sample.request.item_ids)
     if verdict["overall"] == Overall.INCOMPLETE and verdict.get("not_assessed_mandatory"):
         raise ValidationError(_("有必检项目未判定,不能签发报告;请退回补测。"), code="incomplete")
     report = _issue_report(actor=actor, sample=sample, verdict=verdict, confirmed=confirmed)
@@ -634,6 +634,10 @@ def report_correct(*, actor: Any, report: Report, reason: str) -> Sample:
 # Standard editions ------------------------------------------------------------------------------
 
 
+def _problem_text(problem: Any) -> str:
+    return _("位置 %(path)s:%(message)s") % {"path": problem.path or "/", "message": problem.message}
+
+
 @transaction.atomic
 def rules_upload(*, actor: Any, filename: str, text: str) -> RulesFile:
     """Operators add a standard edition as data; the engine validates the file and the whole set."""
@@ -641,7 +645,7 @@ def rules_upload(*, actor: Any, filename: str, text: str) -> RulesFile:
         raise PermissionDenied(_("只有平台运营人员可以上传标准规则文件。"))
     problems = validate_rules_text(text, source=filename)
     if problems:
-        raise ValidationError([f"{p.path or '/'}:{p.message}" for p in problems], code="rules_invalid")
+        raise ValidationError([ValidationError(_problem_text(p), code="rules_invalid") for p in problems])
     document = load_rules_document(text, source=filename)
     existing = list(RulesFile.objects.active().values_list("filename", "text"))
     try:
@@ -650,7 +654,7 @@ def rules_upload(*, actor: Any, filename: str, text: str) -> RulesFile:
         RuleRegistry.builtin().with_documents([*existing, (filename, text)])
     except RulesInvalidError as invalid:
         raise ValidationError(
-            [f"{p.path or '/'}:{p.message}" for p in invalid.problems], code="rules_conflict"
+            [ValidationError(_problem_text(p), code="rules_conflict") for p in invalid.problems]
         ) from None
     if RulesFile.objects.filter(designation=document.designation).exists():
         raise ValidationError(

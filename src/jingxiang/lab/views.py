@@ -373,7 +373,7 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
             {"sample": sample, "req": sample.request, "blocked": error.messages},
         )
     items, entry_fields = conformance.catalogue(
-        sample.request.product_type, designation, sample.request.items
+        sample.request.product_type, designation, sample.request.item_ids
     )
     initial = conformance.flatten_values(entry_fields, sample.nominal, sample.measured)
     initial.update(
@@ -491,7 +491,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lab/report_detail.html",
         {
             "report": report,
-            "items": report.items.all(),
+            "items": report.result_items.all(),
             "versions": Report.objects.filter(sample=report.sample).order_by("-version"),
             "can_correct": is_lab
             and report.status == ReportStatus.VALID

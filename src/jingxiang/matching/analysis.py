@@ -33,6 +33,24 @@ SYMPTOM_TERM_WEIGHT = 0.6
 """Expert terms added by a symptom link are inferred, so they weigh less than the owner's own words."""
 SECONDARY_SYMPTOM_SCALE = 0.35
 SKILL_CACHE_SIZE = 50_000
+TOKEN_CACHE_SIZE = 500_000
+_UNSEEN = object()
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What one token means to the matcher (see ``Analyzer._describe_token``)."""
+
+    token: str
+    canonical: str
+    sense_word: str | None
+    link: tuple[str, str] | None
+    skills: tuple[tuple[str, str], ...]
+    product_skills: tuple[tuple[str, str], ...]
+    eyewear: bool
+    industry: str | None
+
+
 PRODUCT_CONTEXT_SCALE = 0.4
 """A product noun next to a recognised symptom says what is made, not which field solves the problem."""
 
@@ -144,6 +162,7 @@ class Analyzer:
                 self._triggers_by_part[trigger[0]].append((index, trigger))
         self._whole_terms = knowledge.segmenter_words()
         self._skill_cache: dict[str, tuple[tuple[str, ...], TextAnalysis]] = {}
+        self._token_info: dict[str, TokenInfo | object | None] = {}
         self._region_cache: dict[str, list[str]] = {}
         self._dictionary = self.tokenizer.FREQ
         self._off_domain_by_marker: dict[str, str] = {
@@ -196,56 +215,84 @@ class Analyzer:
         normalised = normalise(text, knowledge.traditional)
         if not normalised:
             return analysis
-        raw_tokens = [
-            token for token in self.segment(normalised) if token.strip() and token not in knowledge.stopwords
-        ]
         resolved_words: dict[str, Sense | None] = {}
         product_mentions: dict[str, str] = {}
         sentence_list = sentences(normalised, clauses=clauses)
-        for raw in raw_tokens:
-            token = raw.strip(" .-/,，、%#+")
-            if not token or token in knowledge.stopwords or token.isdigit():
+        token_info = self._token_info
+        for raw in self.segment(normalised):
+            info = token_info.get(raw, _UNSEEN)
+            if info is _UNSEEN:
+                info = self._describe_token(raw)
+                if len(token_info) > TOKEN_CACHE_SIZE:
+                    token_info.clear()
+                token_info[raw] = info
+            if info is None:
                 continue
-            if len(token) == 1 and token not in knowledge.single_char_terms:
-                continue
-            canonical = knowledge.variant_to_canonical.get(token, token)
-            if token in knowledge.senses or canonical in knowledge.senses:
-                word = token if token in knowledge.senses else canonical
+            assert isinstance(info, TokenInfo)
+            if info.sense_word is not None:
+                word = info.sense_word
                 if word not in resolved_words:
                     resolved_words[word] = self._resolve_sense(word, sentence_list, normalised)
                 sense = resolved_words[word]
                 if sense is not None:
-                    analysis.add_term(sense.term or canonical)
-                    reason = f"歧义词 {token} 按上下文理解" + (f"（{sense.note}）" if sense.note else "")
+                    analysis.add_term(sense.term or info.canonical)
+                    reason = f"歧义词 {info.token} 按上下文理解" + (f"（{sense.note}）" if sense.note else "")
                     for code, weight in sense.skills.items():
                         analysis.add_concept(code, weight * concept_weight, reason)
                     continue
-            analysis.add_term(canonical)
-            if canonical != token:
-                link = (token, canonical)
-                if link not in analysis.synonym_links:
-                    analysis.synonym_links.append(link)
-            for code in knowledge.canonical_skills.get(canonical, ()):
-                reason = f"同义 {token}={canonical}" if canonical != token else f"术语 {token}"
-                if canonical in knowledge.product_terms:
-                    product_mentions.setdefault(code, reason)
-                else:
-                    analysis.add_concept(code, concept_weight, reason)
-            code = knowledge.skill_terms.get(token) or knowledge.skill_terms.get(canonical)
-            if canonical in knowledge.product_terms and code is not None:
-                product_mentions.setdefault(code, f"产品 {token}")
-            elif code is not None and token not in knowledge.generic_terms:
-                analysis.add_concept(code, concept_weight, f"技能词 {token}")
-            if token in knowledge.eyewear_markers or canonical in knowledge.eyewear_markers:
+            analysis.add_term(info.canonical)
+            if info.link is not None and info.link not in analysis.synonym_links:
+                analysis.synonym_links.append(info.link)
+            for code, reason in info.skills:
+                analysis.add_concept(code, concept_weight, reason)
+            for code, reason in info.product_skills:
+                product_mentions.setdefault(code, reason)
+            if info.eyewear:
                 analysis.eyewear_hits += 1
-            industry = self._off_domain_by_marker.get(token)
-            if industry is not None:
-                analysis.off_domain[industry] = analysis.off_domain.get(industry, 0) + 1
+            if info.industry is not None:
+                analysis.off_domain[info.industry] = analysis.off_domain.get(info.industry, 0) + 1
         self._apply_symptoms(analysis, normalised, sentence_list, concept_weight)
         product_scale = PRODUCT_CONTEXT_SCALE if analysis.symptom_labels else 1.0
         for code, reason in product_mentions.items():
             analysis.add_concept(code, concept_weight * product_scale, reason)
         return analysis
+
+    def _describe_token(self, raw: str) -> TokenInfo | None:
+        """Everything the tables say about one segmenter token (None: carries no meaning).
+
+        Computed once per distinct token and cached: a profile's words are mostly words seen before.
+        """
+        knowledge = self.knowledge
+        token = raw.strip(" .-/,，、%#+")
+        if not token or token in knowledge.stopwords or token.isdigit():
+            return None
+        if len(token) == 1 and token not in knowledge.single_char_terms:
+            return None
+        canonical = knowledge.variant_to_canonical.get(token, token)
+        sense_word = (
+            token if token in knowledge.senses else canonical if canonical in knowledge.senses else None
+        )
+        skills: list[tuple[str, str]] = []
+        product_skills: list[tuple[str, str]] = []
+        is_product = canonical in knowledge.product_terms
+        for code in knowledge.canonical_skills.get(canonical, ()):
+            reason = f"同义 {token}={canonical}" if canonical != token else f"术语 {token}"
+            (product_skills if is_product else skills).append((code, reason))
+        code = knowledge.skill_terms.get(token) or knowledge.skill_terms.get(canonical)
+        if code is not None and is_product:
+            product_skills.append((code, f"产品 {token}"))
+        elif code is not None and token not in knowledge.generic_terms:
+            skills.append((code, f"技能词 {token}"))
+        return TokenInfo(
+            token=token,
+            canonical=canonical,
+            sense_word=sense_word,
+            link=(token, canonical) if canonical != token else None,
+            skills=tuple(skills),
+            product_skills=tuple(product_skills),
+            eyewear=token in knowledge.eyewear_markers or canonical in knowledge.eyewear_markers,
+            industry=self._off_domain_by_marker.get(token),
+        )
 
     def _resolve_sense(self, word: str, sentence_list: list[str], whole: str) -> Sense | None:
         """Pick the sense whose cues occur in the word's own sentence, else anywhere in the text."""

@@ -59,6 +59,7 @@ COMPETENCE_WEIGHT = 0.5
 """Learned field competence in [-1, 1] moves a score by up to +-50 %: enough to reorder close
 candidates, not enough to lift an irrelevant supplier over a relevant one."""
 MAX_QUERY_TF = 3.0
+MIN_STATED_HOURS = 0.5
 REGION_LEVEL_SHARE = (1.0, 0.75, 0.5, 0.25)
 REGION_DEPTH = len(REGION_LEVEL_SHARE)
 
@@ -567,9 +568,14 @@ class MatchingIndex:
         n = len(selection)
         if total > 0:
             skill = overlap / total * self._focus[selection]
-            agreement = self._domains[selection] @ distribution
+            # Products over the contiguous rows, then a gather: copying candidate rows of a 100,000-row
+            # matrix costs more than multiplying all of them.
+            agreement = (self._domains[: self._size] @ distribution)[selection]
             lexical_part = lexical * (AGREEMENT_FLOOR + (1.0 - AGREEMENT_FLOOR) * agreement)
-            competence = (self._competence[selection] @ dq) / total
+            if self.feedback.history:
+                competence = ((self._competence[: self._size] @ dq) / total)[selection]
+            else:
+                competence = np.zeros(n, dtype=np.float32)
         else:
             skill = np.zeros(n, dtype=np.float32)
             agreement = np.ones(n, dtype=np.float32)
@@ -577,7 +583,9 @@ class MatchingIndex:
             competence = np.zeros(n, dtype=np.float32)
         relevance = LEXICAL * lexical_part + SKILL * skill
         hours = self._hours[selection]
+        # Fractions of an hour are noise (and would underflow float32); treat them as "not stated".
         needed = float(query.demand.hours_needed or 0.0)
+        needed = needed if needed >= MIN_STATED_HOURS else 0.0
         availability = np.where(hours <= 0, NO_HOURS_FACTOR, 1.0).astype(np.float32)
         if needed > 0:
             short = (hours > 0) & (hours < needed)
@@ -608,15 +616,17 @@ class MatchingIndex:
         return np.asarray(selection), score, parts
 
     def _region_share(self, path: list[str], selection: slice | np.ndarray) -> np.ndarray:
-        share = np.where(self._remote[selection], REMOTE_REGION_SHARE, 0.0).astype(np.float32)
-        regions = self._region[selection]
+        """Share of the region bonus per slot: 1.0 same town, 0.75 same city ... via a lookup table."""
+        table = np.zeros(len(self._regions) + 1, dtype=np.float32)  # last entry: "no region" (-1)
         for level, place in enumerate(path[:REGION_DEPTH]):
             place_id = self._regions.get(place)
-            if place_id is None or place == "remote":
-                continue
-            hit = (regions == place_id).any(axis=1)
-            share = np.where(hit & (share < REGION_LEVEL_SHARE[level]), REGION_LEVEL_SHARE[level], share)
-        return share
+            if place_id is not None and place != "remote" and table[place_id] < REGION_LEVEL_SHARE[level]:
+                table[place_id] = REGION_LEVEL_SHARE[level]
+        remote = np.where(self._remote[selection], REMOTE_REGION_SHARE, 0.0).astype(np.float32)
+        if not table.any():
+            return remote
+        regions = self._region[selection]
+        return np.maximum(table[regions].max(axis=1), remote)
 
     def _explain(self, query: DemandQuery, slot: int, parts: Mapping[str, float]) -> list[str]:
         supplier = self._suppliers[slot]
@@ -651,6 +661,7 @@ class MatchingIndex:
             why.append("简介偏向其他行业（已降权）")
         hours = float(self._hours[slot])
         needed = float(query.demand.hours_needed or 0.0)
+        needed = needed if needed >= MIN_STATED_HOURS else 0.0
         if hours <= 0:
             why.append("无空闲工时（已排后）")
         elif needed > 0 and hours < needed:

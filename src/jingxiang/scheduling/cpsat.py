@@ -39,6 +39,7 @@ PHASE_ONE_SHARE = 0.5
 RESLOT_SHARE = 0.6
 MIN_PHASE_SECONDS = 0.2
 LP_SHARE = 0.2
+MAX_OBJECTIVE = 2**62  # CP-SAT objectives are 64-bit integers; beyond this phase 2b is skipped
 MAX_WEIGHT_DECIMALS = 6
 
 
@@ -320,8 +321,8 @@ def solve(
         gaps_proven = True
     else:
         best = _reslot(problem, scale, best, remaining() * RESLOT_SHARE, workers, seed)
-        if remaining() > MIN_PHASE_SECONDS:
-            big = gaps_maximum + 1
+        big = gaps_maximum + 1
+        if remaining() > MIN_PHASE_SECONDS and big * bound < MAX_OBJECTIVE:
             full.model.add(full.weight >= best_weight)
             full.model.add(full.weight <= bound)
             full.model.maximize(big * full.weight - gaps_expression)
@@ -339,12 +340,24 @@ def solve(
 
     assignments = assign_tables(problem, best)
     placed = {m: slot for m, (slot, _table) in problem.fixed.items()} | best
+    scheduled_weight = math.fsum(problem.meetings[m].weight for m in placed)
+    # Weights with more than six decimals were rounded; widen the bound by the most rounding can hide.
+    rounding_slack = math.fsum(
+        max(0.0, meeting.weight - full.scaled_weight[meeting.id] / scale)
+        for meeting in problem.open_meetings()
+    )
+    exact = rounding_slack == 0.0
+    upper_bound = (
+        math.fsum(problem.meetings[m].weight for m in problem.fixed) + bound / scale + rounding_slack
+    )
+    if weight_proven and exact:
+        upper_bound = scheduled_weight
     return Schedule(
-        status="optimal" if weight_proven and gaps_proven else "feasible",
+        status="optimal" if weight_proven and gaps_proven and exact else "feasible",
         assignments=tuple(assignments),
         unscheduled=tuple(explain_unscheduled(problem, assignments, proven_optimal=weight_proven)),
-        scheduled_weight=(best_weight + full.fixed_weight) / scale,
-        upper_bound=(bound + full.fixed_weight) / scale,
+        scheduled_weight=scheduled_weight,
+        upper_bound=max(upper_bound, scheduled_weight),
         idle_gaps=count_idle_gaps(problem, placed.items()),
         released=tuple(problem.released),
         solve_seconds=time.perf_counter() - started,

@@ -24,6 +24,10 @@ from jingxiang.scheduling.records import (
     Table,
 )
 
+# Priorities are 1 or 3 plus a score below 1; the limit keeps the solver's integer objective far from
+# overflow even with six decimals and tens of thousands of meetings.
+MAX_WEIGHT = 1_000_000
+
 
 def _is_id(value: object) -> bool:
     """Ids are non-empty strings or integers; booleans are rejected although Python counts them as ints."""
@@ -159,9 +163,9 @@ def _meeting(
         isinstance(weight, bool)
         or not isinstance(weight, int | float)
         or not math.isfinite(weight)
-        or weight < 0
+        or not 0 <= weight <= MAX_WEIGHT
     ):
-        errors.append(f"{where}: 'weight' must be a finite number >= 0, got {weight!r}")
+        errors.append(f"{where}: 'weight' must be a number from 0 to {MAX_WEIGHT:,}, got {weight!r}")
     locked_value = record.get("locked")
     locked: Placement | None = None
     if locked_value is not None:

@@ -7,6 +7,7 @@ later, more valuable one, which is exactly the weakness the benchmark measures.
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,32 +21,40 @@ GreedyOrder = Literal["input", "weight"]
 
 
 def first_fit(problem: Problem, order: Sequence[Meeting]) -> dict[Id, tuple[int, Id]]:
-    """Place open meetings in ``order`` at the first slot and table that fit; fixed meetings stay put."""
+    """Place open meetings in ``order`` at the first slot and table that fit; fixed meetings stay put.
+
+    "First table" means first in the instance's table order among those seating the meeting. Free
+    tables are kept per slot and capacity in heaps of table positions, so finding it costs a few heap
+    looks instead of a scan over every table (the 5-minute benchmark has 2,000 tables).
+    """
     placed: dict[Id, tuple[int, Id]] = dict(problem.fixed)
     busy = problem.fixed_busy()
     used: dict[Id, int] = defaultdict(int, problem.fixed_count())
-    tables_taken: set[tuple[int, Id]] = {(slot, table) for slot, table in problem.fixed.values()}
+    tables = problem.instance.tables
+    capacities = sorted({table.capacity for table in tables})
+    free: dict[tuple[int, int], list[int]] = {}
+    for slot in range(problem.slot_count):
+        free_ids = {table.id for table in problem.free_tables(slot)}
+        for capacity in capacities:
+            free[(slot, capacity)] = [
+                i for i, t in enumerate(tables) if t.capacity == capacity and t.id in free_ids
+            ]
     for meeting in order:
         if meeting.id in placed:
             continue
         members = meeting.participants
         if any(used[p] >= problem.participants[p].max_meetings for p in members):
             continue
+        fitting = [capacity for capacity in capacities if capacity >= len(members)]
         for slot in range(problem.slot_count):
             if any(slot not in problem.available[p] or (p, slot) in busy for p in members):
                 continue
-            table = next(
-                (
-                    t.id
-                    for t in problem.instance.tables
-                    if t.capacity >= len(members) and (slot, t.id) not in tables_taken
-                ),
-                None,
-            )
-            if table is None:
+            heads = [free[(slot, capacity)][0] for capacity in fitting if free[(slot, capacity)]]
+            if not heads:
                 continue
-            placed[meeting.id] = (slot, table)
-            tables_taken.add((slot, table))
+            position = min(heads)
+            heapq.heappop(free[(slot, tables[position].capacity)])
+            placed[meeting.id] = (slot, tables[position].id)
             for p in members:
                 busy.add((p, slot))
                 used[p] += 1

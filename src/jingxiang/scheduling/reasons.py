@@ -39,11 +39,18 @@ class _ScheduleView:
                 self.meeting_in[(participant, slot)] = assignment.meeting_id
                 self.meetings_of[participant].append(assignment.meeting_id)
 
+        self.largest_table = max((t.capacity for t in problem.instance.tables), default=0)
+        # the largest free table per slot, computed once: scanning all tables per question is quadratic
+        self.largest_free = [
+            max(
+                (t.capacity for t in problem.instance.tables if t.id not in self.tables_used[slot]),
+                default=0,
+            )
+            for slot in range(problem.slot_count)
+        ]
+
     def free_table_for(self, slot: int, size: int) -> bool:
-        return any(
-            table.capacity >= size and table.id not in self.tables_used[slot]
-            for table in self.problem.instance.tables
-        )
+        return self.largest_free[slot] >= size
 
 
 def explain_unscheduled(
@@ -62,7 +69,7 @@ def explain_unscheduled(
 def _reason(problem: Problem, view: _ScheduleView, meeting: Meeting, proven_optimal: bool) -> str:
     members = meeting.participants
     size = len(members)
-    largest = max((table.capacity for table in problem.instance.tables), default=0)
+    largest = view.largest_table
     if size > largest:
         return f"table capacity too small: {size} participants, the largest table seats {largest}"
     no_meetings = [p for p in members if problem.participants[p].max_meetings == 0]
@@ -75,10 +82,6 @@ def _reason(problem: Problem, view: _ScheduleView, meeting: Meeting, proven_opti
             for p in members
         )
         return f"no common available slot ({presence})"
-    seating = [slot for slot in common if any(t.capacity >= size for t in problem.instance.tables)]
-    if not seating:
-        return f"no table seating {size} people in the slots where all participants are present"
-
     full = [p for p in members if len(view.meetings_of[p]) >= problem.participants[p].max_meetings]
     if full:
         return "; ".join(_cap_reason(problem, view, p, meeting) for p in full)
@@ -122,7 +125,8 @@ def _cap_reason(problem: Problem, view: _ScheduleView, participant: Id, meeting:
         quality = "higher- or equal-weight meetings"
     else:
         quality = "meetings that together give more total weight"
-    return f"participant {participant!r} reached their cap of {cap} meetings with {quality} ({_ids(others)})"
+    noun = "meeting" if cap == 1 else "meetings"
+    return f"participant {participant!r} reached their cap of {cap} {noun} with {quality} ({_ids(others)})"
 
 
 def explain_infeasible(problem: Problem) -> list[Unscheduled]:

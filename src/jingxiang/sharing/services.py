@@ -158,7 +158,7 @@ def sharing_profile_update(
         if end <= start:
             raise ValidationError(_("可用时段的结束时间必须晚于开始时间。"), code="window_order")
     profile = sharing_profile_for(talent)
-    profile = SharingProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = SharingProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
     for field in ("offers_onsite", "offers_remote", "offers_consultation", "labour_contract_end", "note"):
         if field in data:
             setattr(
@@ -219,7 +219,7 @@ def request_file(
 def request_close(*, actor: Any, request: SharingRequest) -> SharingRequest:
     if not may_manage_request(actor, request):
         raise PermissionDenied(_("只有需求企业或共享驿站可以关闭需求。"))
-    request = SharingRequest.objects.select_for_update().get(pk=request.pk)
+    request = SharingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status == RequestStatus.CLOSED:
         raise ValidationError(_("该需求已关闭。"), code="already_closed")
     request.status = RequestStatus.CLOSED
@@ -232,7 +232,7 @@ def invitation_send(*, actor: Any, request: SharingRequest, talents: Iterable[Ta
     """Invite one or more pool talents to a request; each talent is checked against the pool rules."""
     if not may_manage_request(actor, request):
         raise PermissionDenied(_("只有共享驿站或需求企业的共享人才官可以发出邀请。"))
-    request = SharingRequest.objects.select_for_update().get(pk=request.pk)
+    request = SharingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status not in (RequestStatus.OPEN, RequestStatus.INVITED):
         raise ValidationError(_("需求已签约或已关闭,不能再发出邀请。"), code="request_closed")
     talents = list(talents)
@@ -282,7 +282,9 @@ def invitation_respond(*, actor: Any, invitation: Invitation, accept: bool, reas
     if invitation.talent.user_id is None or invitation.talent.user_id != actor.pk:
         raise PermissionDenied(_("只有被邀请的人才本人可以回复邀请。"))
     invitation = (
-        Invitation.objects.select_for_update().select_related("request__firm", "talent").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("request__firm", "talent")
+        .get(pk=invitation.pk)
     )
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(_("该邀请已回复过,不能重复回复。"), code="already_answered")
@@ -391,7 +393,7 @@ def agreement_create(*, actor: Any, invitation: Invitation, data: dict[str, Any]
     request = invitation.request
     if not may_manage_request(actor, request):
         raise PermissionDenied(_("只有共享驿站或用工企业的共享人才官可以起草共享协议。"))
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     if invitation.status != InvitationStatus.ACCEPTED:
         raise ValidationError(_("人才接受邀请后才能起草协议。"), code="not_accepted")
     if Agreement.objects.filter(invitation=invitation).exists():
@@ -417,7 +419,7 @@ def agreement_amend(*, actor: Any, agreement: Agreement, data: dict[str, Any]) -
     if agreement.host_id not in officer_firm_ids(actor) and not is_operator(actor):
         raise PermissionDenied(_("只有用工企业的共享人才官或共享驿站可以发起协议修订。"))
     agreement = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("talent__user", "host", "home")
         .get(pk=agreement.pk)
     )
@@ -483,7 +485,7 @@ def agreement_sign(
     The agreement becomes active only when all parties have signed.
     """
     agreement = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("talent__user", "host", "home")
         .get(pk=agreement.pk)
     )
@@ -544,7 +546,7 @@ def agreement_end(*, actor: Any, agreement: Agreement) -> Agreement:
     """End an active agreement early (the talent returns to the home employer)."""
     if agreement.host_id not in officer_firm_ids(actor) and not is_operator(actor):
         raise PermissionDenied(_("只有用工企业或共享驿站可以终止协议。"))
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     if agreement.status != AgreementStatus.ACTIVE:
         raise ValidationError(_("只有生效中的协议可以终止。"), code="not_active")
     agreement.status = AgreementStatus.ENDED
@@ -603,7 +605,7 @@ def booking_create(
     """
     if agreement.host_id not in officer_firm_ids(actor):
         raise PermissionDenied(_("只有用工企业的共享人才官或管理员可以预约共享人才的时间。"))
-    talent = Talent.objects.select_for_update().get(pk=agreement.talent_id)
+    talent = Talent.objects.select_for_update(of=("self",)).get(pk=agreement.talent_id)
     agreement = Agreement.objects.select_related("host").get(pk=agreement.pk)
     if agreement.status != AgreementStatus.ACTIVE:
         raise ValidationError(_("协议尚未生效(须各方签署)或已失效,不能预约。"), code="agreement_not_active")
@@ -638,7 +640,7 @@ def booking_create(
     if used + hours > agreement.monthly_hour_cap:
         raise ValidationError(
             _("超出协议每月工时上限:本月已预约 %(used)s 小时,上限 %(cap)s 小时,本次 %(hours)s 小时。")
-            % {"used": used, "cap": agreement.monthly_hour_cap, "hours": hours},
+            % {"used": _money(used), "cap": agreement.monthly_hour_cap, "hours": hours},
             code="over_cap",
         )
     if talent.monthly_hours:
@@ -646,7 +648,7 @@ def booking_create(
         if total + hours > talent.monthly_hours:
             raise ValidationError(
                 _("超出该人才每月可共享的 %(cap)s 小时(各企业合计本月已预约 %(used)s 小时)。")
-                % {"cap": talent.monthly_hours, "used": total},
+                % {"cap": talent.monthly_hours, "used": _money(total)},
                 code="over_talent_cap",
             )
     booking = Booking(
@@ -674,7 +676,7 @@ def booking_create(
 def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     if booking.agreement.host_id not in officer_firm_ids(actor):
         raise PermissionDenied(_("只有用工企业可以取消预约。"))
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
     if booking.status != BookingStatus.BOOKED:
         raise ValidationError(_("该预约已取消。"), code="already_cancelled")
     if booking.timesheets.exists():
@@ -692,7 +694,7 @@ def timesheet_log(*, actor: Any, booking: Booking, hours: Decimal, description: 
     """The talent logs work against one of their bookings; unbooked time cannot be logged."""
     if booking.talent.user_id is None or booking.talent.user_id != actor.pk:
         raise PermissionDenied(_("只有共享人才本人可以登记工时。"))
-    booking = Booking.objects.select_for_update().select_related("agreement").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=booking.pk)
     if booking.status != BookingStatus.BOOKED:
         raise ValidationError(_("不能为未预约或已取消的时间登记工时。"), code="unbooked")
     if booking.starts_at > timezone.now():
@@ -710,7 +712,7 @@ def timesheet_log(*, actor: Any, booking: Booking, hours: Decimal, description: 
     if logged + hours > booking.hours:
         raise ValidationError(
             _("登记工时超出预约时长:该预约 %(booked)s 小时,已登记 %(logged)s 小时。未预约的时间不能登记。")
-            % {"booked": booking.hours, "logged": logged},
+            % {"booked": booking.hours, "logged": _money(logged)},
             code="beyond_booking",
         )
     timesheet = Timesheet.objects.create(
@@ -732,7 +734,9 @@ def timesheet_review(*, actor: Any, timesheet: Timesheet, approve: bool, reason:
     if timesheet.booking.agreement.host_id not in officer_firm_ids(actor):
         raise PermissionDenied(_("只有用工企业的共享人才官或管理员可以确认工时。"))
     timesheet = (
-        Timesheet.objects.select_for_update().select_related("booking__talent__user").get(pk=timesheet.pk)
+        Timesheet.objects.select_for_update(of=("self",))
+        .select_related("booking__talent__user")
+        .get(pk=timesheet.pk)
     )
     if timesheet.status != TimesheetStatus.SUBMITTED:
         raise ValidationError(_("该工时已处理过。"), code="already_reviewed")
@@ -772,7 +776,7 @@ def timesheet_resolve(*, actor: Any, timesheet: Timesheet, approved_hours: Decim
     if not is_operator(actor):
         raise PermissionDenied(_("工时异议由共享驿站(平台运营人员)裁定。"))
     timesheet = (
-        Timesheet.objects.select_for_update()
+        Timesheet.objects.select_for_update(of=("self",))
         .select_related("booking__talent__user", "booking__agreement")
         .get(pk=timesheet.pk)
     )
@@ -838,7 +842,7 @@ def _rebuild(statement: Statement, *, lock_policy: bool) -> Statement:
         Timesheet.objects.billable()
         .filter(booking__agreement=agreement, booking__starts_at__lt=end)
         .exclude(pk__in=billed)
-        .select_related("booking")
+        .select_related("booking__talent")
         .order_by("booking__starts_at", "pk")
     )
     lines = [
@@ -873,7 +877,7 @@ def _rebuild(statement: Statement, *, lock_policy: bool) -> Statement:
     policy = policy_for(size=statement.host.size, month=statement.month)
     if policy is not None and lock_policy:
         # Issuing statements against one budget is serialised on the policy row.
-        policy = SubsidyPolicy.objects.select_for_update().get(pk=policy.pk)
+        policy = SubsidyPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     statement.policy = policy
     statement.subsidy = _subsidy(statement=statement, gross=statement.gross, policy=policy)
     statement.host_pays = statement.gross - statement.subsidy
@@ -889,7 +893,9 @@ def statement_generate(*, actor: Any, agreement: Agreement, month: dt.date) -> S
         raise PermissionDenied(_("月度结算单由共享驿站生成。"))
     month = month_start(month)
     agreement = Agreement.objects.select_related("host", "home", "talent").get(pk=agreement.pk)
-    existing = Statement.objects.select_for_update().filter(agreement=agreement, month=month).first()
+    existing = (
+        Statement.objects.select_for_update(of=("self",)).filter(agreement=agreement, month=month).first()
+    )
     if existing is not None and existing.is_issued:
         raise ValidationError(
             _("%(month)s 的结算单 %(number)s 已出具,不可修改;更正请在结算单上添加调整项,计入下期结算。")
@@ -954,7 +960,7 @@ def statement_issue(*, actor: Any, statement: Statement) -> Statement:
     if not is_operator(actor):
         raise PermissionDenied(_("结算单由共享驿站出具。"))
     statement = (
-        Statement.objects.select_for_update()
+        Statement.objects.select_for_update(of=("self",))
         .select_related("agreement__home", "agreement__talent__user", "host")
         .get(pk=statement.pk)
     )
@@ -1020,7 +1026,9 @@ def subsidy_policy_save(
         raise ValidationError(_("失效日期不能早于生效日期。"), code="validity_order")
     if not data.get("eligible_sizes"):
         raise ValidationError(_("请至少选择一种适用的企业规模。"), code="no_sizes")
-    policy = SubsidyPolicy.objects.select_for_update().get(pk=policy.pk) if policy else SubsidyPolicy()
+    policy = (
+        SubsidyPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk) if policy else SubsidyPolicy()
+    )
     for field in (
         "name",
         "percentage",

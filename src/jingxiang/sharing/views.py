@@ -144,7 +144,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Booking.objects.visible_to(request.user)
         .live()
         .filter(talent=talent, starts_at__date__gte=today)
-        .select_related("agreement__host")
+        .select_related("agreement__host", "talent")
         .order_by("starts_at")[:20]
     )
     return render_page(
@@ -373,7 +373,7 @@ def me(request: HttpRequest) -> HttpResponse:
         agreement.i_signed = any(s.party == Party.TALENT for s in agreement.signatures.all())
     bookings = list(
         Booking.objects.filter(talent=talent, status=BookingStatus.BOOKED)
-        .select_related("agreement__host")
+        .select_related("agreement__host", "talent")
         .annotate(logged=Sum("timesheets__hours"))
         .order_by("-starts_at")[:30]
     )
@@ -533,7 +533,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_book": may_book(request.user, agreement),
             "is_host": agreement.host_id in officer_firm_ids(request.user),
             "versions": versions,
-            "bookings": list(agreement.bookings.order_by("-starts_at")[:20]),
+            "bookings": list(agreement.bookings.select_related("talent").order_by("-starts_at")[:20]),
             "statements": list(agreement.statements.all()[:12]),
             "outcomes": list(agreement.outcomes.all()),
             "timeline": audit_timeline(agreement),

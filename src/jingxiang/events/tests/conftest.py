@@ -52,7 +52,9 @@ def make_event(operator: Any, **overrides: Any) -> Event:
     return services.event_open(actor=operator, event=event)
 
 
-def register(actor: Any, event: Event, kind: str, profile: Any, *, slots: list[int] | None = None, cap: int = 4):
+def register(
+    actor: Any, event: Event, kind: str, profile: Any, *, slots: list[int] | None = None, cap: int = 4
+):
     return services.participant_register(
         actor=actor,
         event=event,

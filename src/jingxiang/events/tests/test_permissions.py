@@ -113,11 +113,15 @@ def test_draft_events_are_hidden_from_participants(cast, client):
 
     draft = services.event_create(
         actor=cast.operator,
-        data={"title": "筹备中", "event_date": timezone.localdate(), "requests_expire_at": timezone.now() + dt.timedelta(days=1)},
+        data={
+            "title": "尚未公开的秘密对接会",
+            "event_date": timezone.localdate(),
+            "requests_expire_at": timezone.now() + dt.timedelta(days=1),
+        },
     )
     client.force_login(cast.firm_admin)
     assert client.get(f"/events/{draft.pk}/").status_code == 404
-    assert "筹备中" not in client.get("/events/").content.decode()
+    assert "尚未公开的秘密对接会" not in client.get("/events/").content.decode()
     client.force_login(cast.operator)
     assert client.get(f"/events/{draft.pk}/").status_code == 200
 

@@ -445,7 +445,9 @@ def test_report_counts(cast, setup):
     from jingxiang.events.selectors import event_report
 
     meeting = accepted(cast, setup)
-    Meeting.objects.filter(pk=meeting.pk).update(slot=setup.event.slots.first(), table=setup.event.tables.first())
+    Meeting.objects.filter(pk=meeting.pk).update(
+        slot=setup.event.slots.first(), table=setup.event.tables.first()
+    )
     services.meeting_attendance_mark(actor=cast.operator, meeting=meeting, held=False, no_show=setup.firm)
     request(cast, setup, recipient=setup.lab)
     report = event_report(setup.event)

@@ -190,3 +190,54 @@ def test_operators_edited_tables_are_used_and_validated(knowledge):
     with pytest.raises(KnowledgeError) as error:
         load_knowledge(overrides={"synonyms": broken})
     assert len(error.value.problems) == 2
+
+
+def test_field_competence_moves_a_supplier_only_in_that_field(knowledge):
+    suppliers = [
+        make_supplier("plater-a", skills=["镜架电镀"], description="镜架电镀"),
+        make_supplier("plater-b", skills=["镜架电镀"], description="镜架电镀"),
+        make_supplier("welder", skills=["钛焊接"], description="钛架焊接"),
+    ]
+    index = MatchingIndex.build(suppliers, knowledge=knowledge)
+    plating = Demand(id="p", description="镜架电镀起泡掉色")
+    welding = Demand(id="w", description="钛架焊点断了")
+    history = {f"h{i}": Demand(id=f"h{i}", description=f"第{i}批镜架电镀层脱皮") for i in range(3)}
+    outcomes = [Outcome(d, "plater-a", "rated", 5) for d in history]
+    outcomes += [Outcome(d, "plater-b", "rated", 2) for d in history]
+    index.apply_feedback(outcomes, history)
+    ranked = index.rank(plating, 3).matches
+    assert [m.id for m in ranked[:2]] == ["plater-a", "plater-b"]
+    assert ranked[0].score > ranked[1].score
+    assert any("同类需求上评价好" in reason for reason in ranked[0].why)
+    # Nothing was learned about welding: the welder's score there is untouched.
+    fresh = MatchingIndex.build(suppliers, knowledge=knowledge)
+    assert index.rank(welding, 1).matches[0].score == fresh.rank(welding, 1).matches[0].score
+
+
+def test_declines_push_a_supplier_down_in_the_declined_field(knowledge):
+    twins = [
+        make_supplier("keen", skills=["镜架电镀"], description="镜架电镀"),
+        make_supplier("reluctant", skills=["镜架电镀"], description="镜架电镀"),
+    ]
+    index = MatchingIndex.build(twins, knowledge=knowledge)
+    history = {f"h{i}": Demand(id=f"h{i}", description=f"第{i}批镜架电镀起泡") for i in range(4)}
+    index.apply_feedback([Outcome(d, "reluctant", "declined") for d in history], history)
+    ranked = index.rank(Demand(id="n", description="镜腿电镀掉色"), 2).matches
+    assert [m.id for m in ranked] == ["keen", "reluctant"]
+
+
+def test_rank_many_equals_one_by_one(knowledge):
+    index = MatchingIndex.build(SUPPLIERS, knowledge=knowledge)
+    demands = [
+        Demand(id=f"d{i}", description=text)
+        for i, text in enumerate(["镜片膜层脱落", "镜架电镀起泡", "网店没流量"] * 40)
+    ]
+    assert index.rank_many(demands, 5, workers=2) == [index.rank(demand, 5) for demand in demands]
+
+
+def test_profile_clauses_keep_competences_apart(analyzer):
+    # "镜架" and "发黑" sit in different clauses of a welder's profile: no plating symptom.
+    profile = analyzer.analyze_supplier(
+        make_supplier("w", skills=["钛焊接"], description="纯钛镜架激光焊接，焊点强度和焊接发黑处理")
+    )
+    assert "frame_plating" not in profile.concepts

@@ -86,9 +86,11 @@ def test_participant_listed_twice_in_a_meeting() -> None:
 @pytest.mark.parametrize(
     ("path", "value", "fragment"),
     [
-        (("meetings", "weight"), -1, "'weight' must be a finite number >= 0"),
-        (("meetings", "weight"), "3", "'weight' must be a finite number >= 0"),
-        (("meetings", "weight"), True, "'weight' must be a finite number >= 0"),
+        (("meetings", "weight"), -1, "'weight' must be a number from 0 to 1,000,000"),
+        (("meetings", "weight"), "3", "'weight' must be a number from 0 to 1,000,000"),
+        (("meetings", "weight"), True, "'weight' must be a number from 0 to 1,000,000"),
+        (("meetings", "weight"), float("inf"), "'weight' must be a number from 0 to 1,000,000"),
+        (("meetings", "weight"), 1e7, "'weight' must be a number from 0 to 1,000,000"),
         (("tables", "capacity"), 0, "'capacity' must be a positive integer"),
         (("tables", "capacity"), 2.5, "'capacity' must be a positive integer"),
         (("participants", "max_meetings"), -1, "'max_meetings' must be a non-negative integer"),

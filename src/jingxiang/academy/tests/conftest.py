@@ -1,0 +1,111 @@
+"""Academy fixtures: the rules loaded from YAML, a school with its staff, a certifying course and cohort."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from jingxiang.organisations.models import OrganisationKind, Role
+from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, TalentFactory, UserFactory
+
+
+@dataclass
+class Academy:
+    school: Any
+    school_staff: Any
+    other_school: Any
+    other_school_staff: Any
+    course: Any
+    cohort: Any
+    sessions: list[Any]
+    level5: Any
+    level4: Any
+
+
+@pytest.fixture
+def rules(db: Any) -> None:
+    from jingxiang.academy.services import rules_sync
+    from jingxiang.talents.services import skills_sync
+
+    skills_sync()
+    rules_sync()
+
+
+def make_sessions(cohort: Any, count: int = 5, *, start: dt.datetime | None = None) -> list[Any]:
+    from jingxiang.academy.models import Session
+
+    start = start or timezone.make_aware(dt.datetime.combine(cohort.starts_on, dt.time(9, 0)))
+    return [
+        Session.objects.create(
+            cohort=cohort,
+            topic=f"第{i + 1}讲",
+            starts_at=start + dt.timedelta(hours=3 * i),
+            ends_at=start + dt.timedelta(hours=3 * i + 2),
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def academy(cast: Any, rules: None) -> Academy:
+    from jingxiang.academy.models import Cohort, Course, OccupationLevel, SubsidyRule
+
+    school = OrganisationFactory(
+        name="台州市眼镜产业链“工匠学院”", kind=OrganisationKind.UNIVERSITY, uscc=None
+    )
+    other_school = OrganisationFactory(name="台州职业技术学院", kind=OrganisationKind.UNIVERSITY, uscc=None)
+    school_staff = UserFactory(username="school_staff")
+    MembershipFactory(user=school_staff, organisation=school, role=Role.ORG_ADMIN)
+    other_school_staff = UserFactory(username="other_school_staff")
+    MembershipFactory(user=other_school_staff, organisation=other_school, role=Role.MEMBER)
+    level5 = OccupationLevel.objects.get(occupation__code="4-14-03-04", rank=5)
+    level4 = OccupationLevel.objects.get(occupation__code="4-14-03-04", rank=4)
+    course = Course.objects.create(
+        code="DP-5",
+        title="眼镜定配工(五级)",
+        provider=school,
+        skill=level5.occupation.skill,
+        occupation_level=level5,
+        skill_level=level5.skill_level,
+        theory_hours=16,
+        practice_hours=24,
+        fee=Decimal("1200.00"),
+        subsidy_rule=SubsidyRule.objects.get(code="skill_cert"),
+    )
+    today = timezone.localdate()
+    cohort = Cohort.objects.create(
+        course=course,
+        name="定配工五级 2026 春季班",
+        venue="杜桥镇人才共享驿站 2 楼",
+        capacity=2,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=10),
+    )
+    return Academy(
+        school=school,
+        school_staff=school_staff,
+        other_school=other_school,
+        other_school_staff=other_school_staff,
+        course=course,
+        cohort=cohort,
+        sessions=make_sessions(cohort),
+        level5=level5,
+        level4=level4,
+    )
+
+
+@pytest.fixture
+def workers(cast: Any) -> list[Any]:
+    """Three craftsmen of the firm (康波), the first with a login of their own."""
+    from jingxiang.talents.models import TalentKind
+
+    first_user = UserFactory(username="worker1")
+    return [
+        TalentFactory(name=name, kind=TalentKind.CRAFTSMAN, home_organisation=cast.firm, user=user)
+        for name, user in (("陈立新", first_user), ("王美玲", None), ("张建国", None))
+    ]

@@ -1,0 +1,241 @@
+"""Pages through the HTTP client: forms keep what was typed, visibility everywhere, fixed query counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from jingxiang.demands.models import Demand, DemandStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    return client
+
+
+def test_create_page_posts_and_submits(cast: Any, suppliers: Any) -> None:
+    client = client_for(cast.talent_officer)
+    response = client.post(
+        "/demands/new/",
+        {
+            "title": "镜片膜层起皱脱落",
+            "category": "testing",
+            "description": "我们的树脂镜片戴一段时间膜层起皱脱落,客户投诉多。",
+            "visibility": "public",
+            "submit_now": "1",
+        },
+    )
+    demand = Demand.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/demands/{demand.pk}/"
+    assert demand.status == DemandStatus.SCREENING
+    page = client.get(f"/demands/{demand.pk}/")
+    assert "等待 平台运营 审核发布" in page.content.decode()
+
+
+# -- forms keep what was typed --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("description", "<script>alert(1)</script>", "HTML"),
+        ("description", "", "必填"),
+        ("description", "膜" * 5001, "5000"),
+        ("category", "算命", "有效"),
+        ("budget", "-5", "0"),
+        ("deadline", "2001-01-01", "不能早于今天"),
+    ],
+)
+def test_bad_input_keeps_what_was_typed(cast: Any, field: str, value: str, fragment: str) -> None:
+    post = {
+        "title": "板材架抛光后有白雾",
+        "category": "research",
+        "description": "板材架抛光后表面发白起雾,返工率高。",
+        "visibility": "public",
+        "submit_now": "1",
+    }
+    post[field] = value
+    response = client_for(cast.firm_admin).post("/demands/new/", post)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert fragment in text
+    assert "板材架抛光后有白雾" in text
+    assert not Demand.objects.exists()
+
+
+def test_attachment_errors_are_shown_and_nothing_saved(cast: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(cast.firm_admin).post(
+        "/demands/new/",
+        {
+            "title": "板材架抛光后有白雾",
+            "category": "research",
+            "description": "板材架抛光后表面发白起雾,返工率高。",
+            "visibility": "public",
+            "attachments": [SimpleUploadedFile("run.exe", b"MZ")],
+        },
+    )
+    assert response.status_code == 200 and "类型不支持" in response.content.decode()
+    assert not Demand.objects.exists()
+
+
+def test_attachment_download_checks_access(cast: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingxiang.demands import services
+
+    settings.MEDIA_ROOT = tmp_path
+    demand = make_demand(cast, status=DemandStatus.DRAFT)
+    services._save_attachments(
+        demand=demand, actor=cast.firm_admin, files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")]
+    )
+    url = f"/demands/{demand.pk}/attachments/{demand.attachments.get().pk}/"
+    assert b"".join(client_for(cast.member).get(url).streaming_content).startswith(b"%PDF")
+    assert client_for(cast.other_firm_admin).get(url).status_code == 404
+
+
+# -- visibility everywhere ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spread(cast: Any, suppliers: Any) -> dict[str, Demand]:
+    cast.lab.is_alliance_member = True
+    cast.lab.save()
+    return {
+        "public": make_demand(cast, title="公开需求膜层脱落"),
+        "alliance": make_demand(cast, title="联盟需求膜层脱落", visibility="alliance"),
+        "operators": make_demand(cast, title="运营可见膜层脱落", visibility="operators"),
+        "draft": make_demand(cast, title="草稿需求膜层脱落", status=DemandStatus.DRAFT),
+        "screening": make_demand(cast, title="待审需求膜层脱落", status=DemandStatus.SCREENING),
+        "foreign_draft": make_demand(
+            cast, organisation=cast.other_firm, title="别家草稿膜层脱落", status=DemandStatus.DRAFT
+        ),
+    }
+
+
+SEES = {
+    "firm_admin": {"public", "alliance", "operators", "draft", "screening"},
+    "member": {"public", "alliance", "operators", "draft", "screening"},
+    "other_firm_admin": {"public", "foreign_draft"},
+    "lab_staff": {"public", "alliance"},
+    "expert": {"public"},
+    "operator": {"public", "alliance", "operators", "draft", "screening", "foreign_draft"},
+    "outsider": set(),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_visibility_in_detail_and_list(cast: Any, spread: dict[str, Demand], persona: str) -> None:
+    user = cast.by_role()[persona]
+    client = client_for(user)
+    for name, demand in spread.items():
+        status = client.get(f"/demands/{demand.pk}/").status_code
+        assert (status == 200) == (name in SEES[persona]), (persona, name, status)
+    listed = client.get("/demands/?status=&mine=&q=膜层").content.decode()
+    searched = client.get("/demands/?q=膜层").content.decode()
+    for name, demand in spread.items():
+        if name not in SEES[persona]:
+            assert demand.title not in listed and demand.title not in searched, (persona, name)
+
+
+def test_invited_supplier_sees_an_operators_only_demand(
+    cast: Any, suppliers: Any, spread: dict[str, Demand]
+) -> None:
+    hidden = spread["operators"]
+    client = client_for(suppliers.coating_user)
+    assert client.get(f"/demands/{hidden.pk}/").status_code == 404
+    Invitation.objects.create(demand=hidden, talent=suppliers.coating, invited_by=cast.firm_admin)
+    assert client.get(f"/demands/{hidden.pk}/").status_code == 200
+
+
+def test_needs_you_could_help_with_respects_visibility(
+    cast: Any, suppliers: Any, spread: dict[str, Demand]
+) -> None:
+    expert_page = client_for(suppliers.coating_user).get("/demands/for-me/").content.decode()
+    assert spread["public"].title in expert_page
+    for name in ("alliance", "operators", "draft", "screening", "foreign_draft"):
+        assert spread[name].title not in expert_page, name
+    lab_page = client_for(cast.lab_staff).get("/demands/for-me/").content.decode()
+    assert spread["alliance"].title in lab_page and spread["operators"].title not in lab_page
+
+
+def test_only_the_posting_firm_sees_suggestions(cast: Any, suppliers: Any, spread: dict[str, Demand]) -> None:
+    url = f"/demands/{spread['public'].pk}/"
+    assert "平台推荐的专家和机构" in client_for(cast.firm_admin).get(url).content.decode()
+    for user in (cast.member, cast.other_firm_admin, suppliers.coating_user):
+        assert "平台推荐的专家和机构" not in client_for(user).get(url).content.decode()
+
+
+def test_export_is_exactly_what_is_filtered(cast: Any, spread: dict[str, Demand]) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(cast.operator).get("/demands/board/?export=xlsx&status=draft")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    titles = sorted(row[1] for row in rows[1:])
+    assert titles == sorted([spread["draft"].title, spread["foreign_draft"].title])
+
+
+def test_board_flags_duplicates_and_counts_states(cast: Any, spread: dict[str, Demand]) -> None:
+    Demand.objects.filter(pk=spread["screening"].pk).update(duplicate_of=spread["public"])
+    text = client_for(cast.operator).get("/demands/board/?flagged=on").content.decode()
+    assert "疑似重复" in text and spread["screening"].title in text and spread["draft"].title not in text
+
+
+# -- query counts ---------------------------------------------------------------------------------------
+
+
+def grow(cast: Any, n: int) -> None:
+    for index in range(n):
+        make_demand(
+            cast, title=f"需求{index}膜层问题", organisation=cast.firm if index % 2 else cast.other_firm
+        )
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("firm_admin", "/demands/"),
+        ("operator", "/demands/board/"),
+        ("lab_staff", "/demands/for-me/"),
+        ("expert", "/demands/challenges/"),
+    ],
+)
+def test_list_pages_have_fixed_query_counts(
+    cast: Any, suppliers: Any, django_assert_max_num_queries: Any, persona: str, url: str
+) -> None:
+    client = client_for(cast.by_role()[persona])
+    grow(cast, 3)
+    client.get(url)  # warm the index and the per-process caches
+    with django_assert_max_num_queries(40) as small:
+        client.get(url)
+    grow(cast, 25)
+    client.get(url)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_detail_with_suggestions_has_fixed_query_count(
+    cast: Any, suppliers: Any, django_assert_max_num_queries: Any
+) -> None:
+    from jingxiang.demands import services
+
+    demand = make_demand(cast)
+    client = client_for(cast.firm_admin)
+    client.get(f"/demands/{demand.pk}/")
+    with django_assert_max_num_queries(60) as small:
+        client.get(f"/demands/{demand.pk}/")
+    for talent in (suppliers.plater,):
+        services.invitation_create(actor=cast.firm_admin, demand=demand, supplier_key=f"T-{talent.pk}")
+    services.invitation_create(actor=cast.firm_admin, demand=demand, supplier_key=f"O-{cast.lab.pk}")
+    client.get(f"/demands/{demand.pk}/")
+    with django_assert_max_num_queries(len(small.captured_queries) + 2):
+        client.get(f"/demands/{demand.pk}/")

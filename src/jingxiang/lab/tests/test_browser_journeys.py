@@ -1,0 +1,206 @@
+"""The issue's "Done when" in a real browser.
+
+1. A firm requests a test → the lab registers the sample → results are entered → automatic verdicts →
+   a second person reviews and approves → the PDF report is verified on the public page.
+2. A brand authorisation (杜桥眼镜) is approved and then suspended by a later failing report.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from jingxiang.lab import services
+from jingxiang.lab.models import BrandAuthorisation, Instrument, Report, Sample
+from jingxiang.lab.tests.conftest import BAD_GOGGLES
+from jingxiang.organisations.models import Role
+from jingxiang.testing.browser import login, screenshot
+from jingxiang.testing.factories import MembershipFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _lab_people(cast):  # type: ignore[no-untyped-def]
+    reviewer = UserFactory(username="lab_reviewer", display_name="沈若兰")
+    MembershipFactory(user=reviewer, organisation=cast.lab, role=Role.LAB_STAFF)
+    today = timezone.localdate()
+    Instrument.objects.create(
+        lab=cast.lab, name="分光光度计", serial="SP-1", calibration_due=today + datetime.timedelta(days=90)
+    )
+    Instrument.objects.create(
+        lab=cast.lab, name="焦度计", serial="LM-1", calibration_due=today - datetime.timedelta(days=3)
+    )
+    return reviewer
+
+
+def _switch(page, base, username):  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    login(page, base, username)
+
+
+def test_request_sample_results_review_report_and_public_verification(cast, page, phone_page, live_server):
+    _lab_people(cast)
+    base = live_server.url
+
+    # The firm submits a test request for plateau goggles.
+    login(page, base, "firm_admin")
+    page.goto(f"{base}/lab/")
+    page.click("text=提交检测委托")
+    page.select_option("#id_product_type", "high_altitude_goggles")
+    page.click("main form button[type=submit]")
+    page.select_option("#id_lab", label="东华大学检测实验室")
+    page.fill("#id_product_line_name", "雪域 GX 高原护目镜")
+    page.fill("#id_product_name", "GX-7 冬季款")
+    page.select_option("#id_standard", "JX-HA-2026")
+    page.fill("#id_quantity", "1")
+    page.fill("#id_nominal_note", "标称 4 类")
+    screenshot(page, "lab-request-form")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=委托已提交")
+    page.wait_for_selector("text=等待 东华大学检测实验室 收样登记")
+    screenshot(page, "lab-request-detail")
+
+    # The lab registers the sample and prints its label.
+    _switch(page, base, "lab_staff")
+    page.goto(f"{base}/lab/?status=submitted")
+    page.click("table.list td a")
+    page.fill("#id_location", "样品柜 A3")
+    page.click("text=登记样品并生成编号")
+    page.wait_for_selector("text=样品已登记")
+    sample = Sample.objects.get()
+    assert sample.code.endswith("-00001")
+    page.click("a:has-text('打印样品标签')")
+    page.wait_for_selector(f"[data-testid=sample-code]:has-text('{sample.code}')")
+    assert page.locator(".sample-label svg").count() == 1
+    screenshot(page, "lab-sample-label")
+
+    # Results are entered; an expired instrument is not offered; a typo is caught and kept.
+    page.goto(f"{base}/lab/samples/{sample.pk}/results/")
+    options = page.locator("#id_instrument option").all_inner_texts()
+    assert any("SP-1" in option for option in options)
+    assert not any("LM-1" in option for option in options)
+    page.select_option("#id_instrument", label="分光光度计 (SP-1)")
+    page.fill("#id_nominal__all__declared_category", "4")
+    page.fill("#id_measured__all__luminous_transmittance", "-5.2")
+    page.fill("#id_measured__all__uvb_transmittance", "0.4")
+    page.fill("#id_measured__all__uva_transmittance", "1.5")
+    page.select_option("#id_measured__all__marked_not_for_driving", "yes")
+    page.click("button[value=submit]")
+    page.wait_for_selector("text=超出物理上可能的范围")
+    assert page.input_value("#id_measured__all__uva_transmittance") == "1.5"
+    page.fill("#id_measured__all__luminous_transmittance", "5.2")
+    screenshot(page, "lab-results-form")
+    page.click("button[value=submit]")
+    page.wait_for_selector("text=已提交审核")
+    page.wait_for_selector("text=自动判定")
+    assert page.locator("text=四眼原则").count() == 1
+    screenshot(page, "lab-sample-awaiting-review")
+
+    # A second person reviews and approves; the report is issued.
+    _switch(page, base, "lab_reviewer")
+    page.goto(f"{base}/lab/samples/?status=awaiting_review")
+    page.click(f"text={sample.code}")
+    page.check("input[name=decision][value=approve]")
+    page.fill("#id_note", "数据复核无误")
+    page.click("text=提交审核结论")
+    page.wait_for_selector("text=报告已签发")
+    report = Report.objects.get()
+    assert report.overall == "pass" and report.approved_by.username == "lab_reviewer"
+    screenshot(page, "lab-report-detail")
+    pdf = page.request.get(f"{base}/lab/reports/{report.pk}/pdf/")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+
+    # The firm sees its report; anyone scanning the QR code sees the public verification page.
+    _switch(page, base, "firm_admin")
+    page.goto(f"{base}/lab/reports/")
+    page.click(f"text={report.number}")
+    page.wait_for_selector("text=合格")
+    verify_href = page.get_attribute("[data-testid=verify-link]", "href")
+    assert report.verify_code in verify_href
+    phone_page.goto(f"{base}/verify/report/{report.verify_code}/")
+    phone_page.wait_for_selector("text=有效")
+    assert phone_page.locator("text=东华大学检测实验室").count() >= 1
+    assert phone_page.locator("dd:has-text('合格')").count() == 1
+    screenshot(phone_page, "lab-report-verify-phone")
+    phone_page.goto(f"{base}/verify/report/{report.verify_code[:-2]}00/")
+    phone_page.wait_for_selector("text=未找到")
+
+
+def test_brand_authorisation_is_suspended_by_a_later_failing_report(cast, page, phone_page, live_server):
+    reviewer = _lab_people(cast)
+    instrument = Instrument.objects.get(serial="SP-1")
+    base = live_server.url
+
+    def report(values):  # type: ignore[no-untyped-def]
+        request = services.request_submit(
+            actor=cast.firm_admin,
+            firm=cast.firm,
+            lab=cast.lab,
+            product_type="high_altitude_goggles",
+            product_line_name="雪域 GX 高原护目镜",
+            product_name="GX-7",
+            standard="JX-HA-2026",
+            items=[],
+            quantity=1,
+        )
+        sample = services.sample_register(actor=cast.lab_staff, request=request)
+        return services.results_enter(
+            actor=cast.lab_staff,
+            sample=sample,
+            test_date=timezone.localdate(),
+            instrument=instrument,
+            nominal=values["nominal"],
+            measured=values["measured"],
+            submit=True,
+        )
+
+    from jingxiang.lab.tests.conftest import GOOD_GOGGLES
+
+    services.result_review(actor=reviewer, sample=report(GOOD_GOGGLES), approve=True)
+
+    # The firm applies for the regional brand on its product line.
+    login(page, base, "talent_officer")
+    page.goto(f"{base}/lab/brand/")
+    page.click("text=申请品牌授权")
+    page.select_option("#id_product_line", label="雪域 GX 高原护目镜")
+    page.fill("#id_note", "用于雪域 GX 系列包装")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=等待 平台运营人员 审批")
+    screenshot(page, "lab-brand-pending")
+
+    # The operator approves: the authorisation gets a number and a QR code.
+    _switch(page, base, "operator")
+    page.goto(f"{base}/lab/brand/?status=pending")
+    page.click("table.list td a")
+    page.check("input[name=decision][value=approve]")
+    page.click("text=提交审批结论")
+    page.wait_for_selector("text=审批结果已保存")
+    brand = BrandAuthorisation.objects.get()
+    assert brand.status == "active" and brand.number.startswith("DQ-")
+    screenshot(page, "lab-brand-active")
+    phone_page.goto(f"{base}/verify/brand/{brand.verify_code}/")
+    phone_page.wait_for_selector(".verify-result >> text=有效")
+    screenshot(phone_page, "lab-brand-verify-active-phone")
+
+    # A later failing report (no "not for driving" marking) is approved by the second person ...
+    failing = report(BAD_GOGGLES)
+    _switch(page, base, "lab_reviewer")
+    page.goto(f"{base}/lab/samples/{failing.pk}/")
+    page.wait_for_selector("text=不合格")
+    page.check("input[name=decision][value=approve]")
+    page.click("text=提交审核结论")
+    page.wait_for_selector("text=报告已签发")
+
+    # ... which suspends the authorisation, tells the firm, and shows on the public page.
+    _switch(page, base, "firm_admin")
+    page.goto(f"{base}/notifications/")
+    page.wait_for_selector(f"text=区域品牌授权 {brand.number} 已自动暂停")
+    page.goto(f"{base}/lab/brand/{brand.pk}/")
+    page.wait_for_selector("[data-testid=suspension]")
+    assert "HA-NODRIVE" in page.inner_text("[data-testid=suspension]")
+    screenshot(page, "lab-brand-suspended")
+    phone_page.goto(f"{base}/verify/brand/{brand.verify_code}/")
+    phone_page.wait_for_selector(".verify-result >> text=已暂停")
+    screenshot(phone_page, "lab-brand-verify-suspended-phone")
