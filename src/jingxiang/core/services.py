@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -29,7 +30,8 @@ def notification_send(
 
         def deliver() -> None:
             try:
-                send_mail(title, f"{body}\n\n{url}".strip(), None, [recipient.email], fail_silently=False)
+                link = settings.PUBLIC_BASE_URL.rstrip("/") + url if url.startswith("/") else url
+                send_mail(title, f"{body}\n\n{link}".strip(), None, [recipient.email], fail_silently=False)
             except OSError:
                 # The in-app notification is the record; a mail server outage must not fail the action.
                 logger.warning("could not e-mail notification %s", notification.pk, exc_info=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from jingxiang.core.demo import DEMO_PASSWORD, demo_loaded, load_demo
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, seed: int, scale: int, reset: bool, **options: Any) -> None:
         if reset:
             call_command("flush", interactive=False, verbosity=0)
+        # The demo's invitations and approvals would otherwise e-mail every persona on the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._load(seed=seed, scale=scale)
+
+    def _load(self, *, seed: int, scale: int) -> None:
         if demo_loaded():
             self.stdout.write("演示数据已存在,跳过加载 (demo data already loaded; use --reset to reload).")
             context = None
