@@ -62,7 +62,9 @@ def overview_for(user: Any) -> list[dict[str, Any]]:
 
 
 def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
+    """The menu for this user, grouped by section; the entry with the longest matching URL is current."""
     sections: dict[str, list[dict[str, Any]]] = {}
+    entries: list[dict[str, Any]] = []
     for item in sorted(_items, key=lambda it: it.order):
         if not item.visible(user):
             continue
@@ -70,11 +72,17 @@ def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = (url != "/" and current_path.startswith(url)) or current_path == url
-        sections.setdefault(str(item.section), []).append(
-            {"label": item.label, "url": url, "icon": item.icon, "active": active}
-        )
-    return [{"title": title, "items": entries} for title, entries in sections.items()]
+        entry = {"label": item.label, "url": url, "icon": item.icon, "active": False}
+        entries.append(entry)
+        sections.setdefault(str(item.section), []).append(entry)
+    matching = [
+        entry
+        for entry in entries
+        if current_path == entry["url"] or (entry["url"] != "/" and current_path.startswith(entry["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
+    return [{"title": title, "items": items} for title, items in sections.items()]
 
 
 def attention_for(user: Any) -> list[dict[str, Any]]:
