@@ -149,5 +149,6 @@ def test_users_cannot_hard_delete_organisations_in_admin(cast, client):
     cast.operator.is_superuser = True
     cast.operator.save()
     response = client.get(f"/admin/organisations/organisation/{cast.firm.pk}/delete/")
-    assert response.status_code == 403
+    assert response.status_code in (403, 404)  # refusals look like "not found"
+    client.post(f"/admin/organisations/organisation/{cast.firm.pk}/delete/", {"post": "yes"})
     assert Organisation.objects.filter(pk=cast.firm.pk).exists()
