@@ -218,8 +218,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ]
     body = f"""## Quality (labelled set)
 
-Data: `{args.data.relative_to(HERE.parent.parent) if args.data.is_relative_to(HERE.parent.parent) else args.data}`
-— {len(suppliers)} suppliers, {len(demands)} demands, {sum(len(g) for g in qrels.values())} graded pairs
+Data: `{args.data.relative_to(HERE.parent.parent) if args.data.is_relative_to(HERE.parent.parent) else args.data}`: {len(suppliers)} suppliers, {len(demands)} demands, {sum(len(g) for g in qrels.values())} graded pairs
 (grade ≥ 1; the rest are 0). Grades follow `bench/matching/README.md`. nDCG@10 uses gain 2^grade − 1;
 recall@20 counts suppliers of grade ≥ 2. Reproduce: `.venv/bin/python bench/matching/quality.py`.
 

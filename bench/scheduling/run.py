@@ -72,7 +72,7 @@ def _timed(run: Callable[..., Schedule], instance: Instance, **options: Any) -> 
     return schedule, time.process_time() - cpu_before
 
 
-def _checked(data: dict, timed: tuple[Schedule, float], label: str, seed: int) -> Row:
+def _checked(data: dict[str, Any], timed: tuple[Schedule, float], label: str, seed: int) -> Row:
     schedule, cpu_seconds = timed
     violations = validate(data, schedule_to_json(schedule))
     if violations:

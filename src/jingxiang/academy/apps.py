@@ -9,7 +9,7 @@ class AcademyConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from jingxiang.academy import models, permissions
+        from jingxiang.academy import handlers, models, permissions  # noqa: F401 - handlers register jobs
         from jingxiang.academy.verification import certificate_lookup
         from jingxiang.core import navigation
         from jingxiang.core.documents import VerificationKind, register_verification
@@ -30,7 +30,9 @@ class AcademyConfig(AppConfig):
             models.OrderParticipant,
             models.Feedback,
         ):
-            auditlog.register(model, exclude_fields=["updated_at"])
+            # Concrete fields only: reverse relations are not part of a record's history.
+            fields = [f.name for f in model._meta.concrete_fields if f.name != "updated_at"]
+            auditlog.register(model, include_fields=fields)
         register_verification(
             VerificationKind(
                 "certificate",

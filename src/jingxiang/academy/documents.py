@@ -24,22 +24,41 @@ def certificate_pdf(certificate: Any) -> bytes:
     if certificate.occupation_level is not None:
         level = certificate.occupation_level
         facts += [
-            (_("职业(工种)"), f"{level.occupation.name}({level.occupation.code})"),
-            (_("职业技能等级"), f"{level.name}({level.get_ladder_display()})"),
+            (
+                _("职业(工种)"),
+                _("%(name)s(%(code)s)") % {"name": level.occupation.name, "code": level.occupation.code},
+            ),
+            (
+                _("职业技能等级"),
+                _("%(name)s(%(ladder)s)") % {"name": level.name, "ladder": level.get_ladder_display()},
+            ),
         ]
     facts += [
-        (_("技能"), f"{certificate.skill.name_zh} · {certificate.skill_level} 级"),
-        (_("培训课程"), f"{course.title}({course.theory_hours + course.practice_hours} 学时)"),
+        (
+            _("技能"),
+            _("%(skill)s · %(level)s 级")
+            % {"skill": certificate.skill.name, "level": certificate.skill_level},
+        ),
+        (
+            _("培训课程"),
+            _("%(title)s(%(hours)s 学时)") % {"title": course.title, "hours": course.total_hours},
+        ),
         (_("培训班级"), enrolment.cohort.name),
     ]
     if assessment is not None:
-        facts.append((_("考核成绩"), f"理论 {assessment.theory_score} / 实操 {assessment.practical_score}"))
+        facts.append(
+            (
+                _("考核成绩"),
+                _("理论 %(theory)s / 实操 %(practice)s")
+                % {"theory": assessment.theory_score, "practice": assessment.practical_score},
+            )
+        )
     facts.append((_("发证日期"), timezone.localtime(certificate.issued_at).date()))
     if certificate.status == "revoked":
         facts.append((_("状态"), _("已撤销:%(r)s") % {"r": certificate.revoke_reason}))
     document = PdfDocument(
         title=_("职业技能等级证书"),
-        subtitle=_("台州市眼镜产业链“工匠学院”"),
+        subtitle=course.provider.name,
         number=certificate.number,
         issuer=course.provider.name,
         facts=facts,

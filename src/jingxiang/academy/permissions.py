@@ -214,4 +214,25 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
                 "tone": "waiting" if open_orders else "ok",
             }
         )
+    firms = firm_manager_ids(user)
+    if firms:
+        to_hire = (
+            Enrolment.objects.filter(
+                status=EnrolmentStatus.GRADUATED,
+                hired_by__isnull=True,
+                cohort__order__participants__firm_id__in=firms,
+                cohort__order__status=OrderStatus.ACCEPTED,
+            )
+            .distinct()
+            .count()
+        )
+        if to_hire:
+            cards.append(
+                {
+                    "title": _("订单班已结业、待录用的学员"),
+                    "count": to_hire,
+                    "url": reverse("academy:enrolment_list") + "?status=graduated",
+                    "tone": "waiting",
+                }
+            )
     return cards

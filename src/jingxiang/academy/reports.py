@@ -66,13 +66,18 @@ def enrolment_base(user: Any) -> QuerySet:
     return Enrolment.objects.all() if sees_all_people(user) else Enrolment.objects.visible_to(user)
 
 
-def measure_queryset(user: Any, measure: str) -> QuerySet:
+def measure_queryset(user: Any, measure: str, year: int | None = None) -> QuerySet:
+    """The records a measure counts, optionally for one year (by graduation, issue or hire date)."""
     base = enrolment_base(user)
     if measure == "certificates":
-        return Certificate.objects.filter(enrolment__in=base.values("pk"), status=CertificateStatus.VALID)
-    if measure == "masters_hires":
-        return base.filter(hired_by__isnull=False, education__in=MASTERS_OR_HIGHER)
-    return base.filter(status=EnrolmentStatus.GRADUATED)
+        queryset = Certificate.objects.filter(enrolment__in=base.values("pk"), status=CertificateStatus.VALID)
+    elif measure == "masters_hires":
+        queryset = base.filter(hired_by__isnull=False, education__in=MASTERS_OR_HIGHER)
+    else:
+        queryset = base.filter(status=EnrolmentStatus.GRADUATED)
+    if year is not None:
+        queryset = queryset.filter(**{f"{_month_field(measure)}__year": year})
+    return queryset
 
 
 def _model(measure: str) -> str:
@@ -98,9 +103,9 @@ class Row:
     value: int
 
 
-def breakdown(user: Any, measure: str, dimension: str) -> list[Row]:
+def breakdown(user: Any, measure: str, dimension: str, year: int | None = None) -> list[Row]:
     """One query: the measure grouped by the dimension, with the key used to drill down."""
-    queryset = measure_queryset(user, measure)
+    queryset = measure_queryset(user, measure, year)
     if dimension == "month":
         grouped = (
             queryset.annotate(month=TruncMonth(_month_field(measure)))
@@ -135,9 +140,9 @@ def breakdown(user: Any, measure: str, dimension: str) -> list[Row]:
     ]
 
 
-def drill(user: Any, measure: str, dimension: str, key: str) -> QuerySet:
+def drill(user: Any, measure: str, dimension: str, key: str, year: int | None = None) -> QuerySet:
     """The records behind one figure of ``breakdown`` (same filters, so the counts agree)."""
-    queryset = measure_queryset(user, measure)
+    queryset = measure_queryset(user, measure, year)
     if not dimension:
         return queryset
     if dimension == "month":
@@ -172,6 +177,13 @@ class Headline:
     hires: int
     fees: Decimal
     subsidies: Decimal
+
+
+def parse_year(value: str | None) -> int | None:
+    """A year from the URL (2000–2100), or None for all years; anything else is ignored."""
+    if value and value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return None
 
 
 def headline(user: Any) -> Headline:

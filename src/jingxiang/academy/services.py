@@ -249,7 +249,7 @@ def cohort_update(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Cohort
     """Change a cohort; raising the capacity moves people up from the waitlist."""
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
-    cohort = Cohort.objects.select_for_update().select_related("course").get(pk=cohort.pk)
+    cohort = Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
     occupied = cohort.enrolments.occupying().count()
     for name in COHORT_FIELDS:
         if name in data:
@@ -396,7 +396,7 @@ def enrolment_create(
         mine = own_talent(actor)
         if mine is None or [t.pk for t in talents] != [mine.pk]:
             raise PermissionDenied
-    cohort = Cohort.objects.select_for_update().select_related("course").get(pk=cohort.pk)
+    cohort = Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
     if cohort.status != CohortStatus.OPEN or cohort.is_archived:
         raise ValidationError(_("该班级当前不在报名期,不能报名。"), code="not_open")
     live = set(
@@ -476,7 +476,9 @@ def enrolment_decide(*, actor: Any, enrolment: Enrolment, approve: bool, note: s
     """The academy approves or rejects an application; a rejection says why and frees the place."""
     if not may_manage_provider(actor, enrolment.cohort.course.provider_id):
         raise PermissionDenied
-    cohort = Cohort.objects.select_for_update().select_related("course").get(pk=enrolment.cohort_id)
+    cohort = (
+        Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.cohort_id)
+    )
     enrolment = Enrolment.objects.select_related("talent__user", "enrolled_by").get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.PENDING:
         raise ValidationError(_("该报名不在待审核状态。"), code="not_pending")
@@ -511,7 +513,9 @@ def enrolment_withdraw(*, actor: Any, enrolment: Enrolment) -> Enrolment:
     """Withdraw from a cohort; the freed place goes automatically to the next person on the waitlist."""
     if not may_withdraw(actor, enrolment):
         raise PermissionDenied
-    cohort = Cohort.objects.select_for_update().select_related("course").get(pk=enrolment.cohort_id)
+    cohort = (
+        Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.cohort_id)
+    )
     enrolment = Enrolment.objects.select_related("talent__user", "enrolled_by").get(pk=enrolment.pk)
     if enrolment.status not in (
         EnrolmentStatus.PENDING,
@@ -587,7 +591,11 @@ def attendance_mark(
         )
         changed += int(created)
     if absent:
-        removed, _detail = Attendance.objects.filter(session=session, enrolment__in=absent).delete()
+        # Only hand-made marks are undone: a QR check-in is the trainee's own evidence, and a register
+        # page opened before people scanned must not erase their check-ins.
+        removed, _detail = Attendance.objects.filter(
+            session=session, enrolment__in=absent, method=AttendanceMethod.MANUAL
+        ).delete()
         changed += removed
     return changed
 
@@ -607,7 +615,7 @@ def assessment_record(
     if not may_manage_provider(actor, enrolment.cohort.course.provider_id):
         raise PermissionDenied
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("cohort__course__occupation_level")
         .get(pk=enrolment.pk)
     )
@@ -675,7 +683,7 @@ def certificate_issue(*, actor: Any, enrolment: Enrolment) -> Certificate:
     if not may_manage_provider(actor, enrolment.cohort.course.provider_id):
         raise PermissionDenied
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related(
             "cohort__course__occupation_level__occupation",
             "cohort__course__skill",
@@ -730,12 +738,34 @@ def certificate_issue(*, actor: Any, enrolment: Enrolment) -> Certificate:
 
 
 @transaction.atomic
+def cohort_certify_start(*, actor: Any, cohort: Cohort) -> Any:
+    """Queue the issuing of all passed trainees' certificates as a background job (with progress)."""
+    from jingxiang.academy.handlers import CERTIFY_COHORT
+    from jingxiang.jobs.services import job_enqueue
+
+    if not may_manage_provider(actor, cohort.course.provider_id):
+        raise PermissionDenied
+    if not cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED, assessment__passed=True).exists():
+        raise ValidationError(_("本班没有考核通过、待发证的学员。"), code="nothing_to_certify")
+    return job_enqueue(
+        kind=CERTIFY_COHORT,
+        title=_("批量发证:%(c)s") % {"c": cohort.name},
+        created_by=actor,
+        params={"cohort_id": cohort.pk},
+    )
+
+
+@transaction.atomic
 def enrolment_graduate(*, actor: Any, enrolment: Enrolment) -> Enrolment:
     """Graduate a trainee without a certificate (courses that do not certify, or a failed exam):
     the attendance rule still applies."""
     if not may_manage_provider(actor, enrolment.cohort.course.provider_id):
         raise PermissionDenied
-    enrolment = Enrolment.objects.select_for_update().select_related("cohort__course").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("cohort__course")
+        .get(pk=enrolment.pk)
+    )
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise ValidationError(_("只有已录取、尚未结业的学员可以结业。"), code="not_enrolled")
     total = enrolment.cohort.sessions.count()
@@ -885,7 +915,9 @@ def enrolment_offer(*, actor: Any, enrolment: Enrolment, firm: Organisation) -> 
     """A firm of the order makes an offer to an order-cohort trainee."""
     if not _may_record_pipeline(actor, enrolment, firm):
         raise PermissionDenied
-    enrolment = Enrolment.objects.select_for_update().select_related("cohort__order").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("cohort__order").get(pk=enrolment.pk)
+    )
     _order_firm(enrolment, firm)
     if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED):
         raise ValidationError(_("只能向在读或已结业的学员发出录用意向。"), code="not_trainee")
@@ -902,7 +934,9 @@ def enrolment_hire(*, actor: Any, enrolment: Enrolment, firm: Organisation, hire
     """Record that a graduate joined a firm of the order (counts toward the order's fulfilment)."""
     if not _may_record_pipeline(actor, enrolment, firm):
         raise PermissionDenied
-    enrolment = Enrolment.objects.select_for_update().select_related("cohort__order").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("cohort__order").get(pk=enrolment.pk)
+    )
     _order_firm(enrolment, firm)
     if enrolment.status != EnrolmentStatus.GRADUATED:
         raise ValidationError(_("学员结业后才能登记入职。"), code="not_graduated")
@@ -927,7 +961,9 @@ def enrolment_retention(
     if months not in (6, 12):
         raise ValidationError(_("只跟踪入职后 6 个月和 12 个月。"), code="months")
     enrolment = (
-        Enrolment.objects.select_for_update().select_related("cohort__order", "hired_by").get(pk=enrolment.pk)
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("cohort__order", "hired_by")
+        .get(pk=enrolment.pk)
     )
     if enrolment.hired_by is None or enrolment.hired_on is None:
         raise ValidationError(_("学员尚未入职。"), code="not_hired")

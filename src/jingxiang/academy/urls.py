@@ -15,6 +15,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path("cohorts/<int:pk>/status/", views.cohort_status, name="cohort_status"),
+    path("cohorts/<int:pk>/certify/", views.cohort_certify, name="cohort_certify"),
     path("cohorts/<int:pk>/sessions/new/", views.session_add, name="session_add"),
     path("cohorts/<int:pk>/enrol/", views.cohort_enrol, name="cohort_enrol"),
     path("cohorts/<int:pk>/feedback/", views.cohort_feedback, name="cohort_feedback"),

@@ -73,9 +73,10 @@ from jingxiang.core.listing import (
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.identifiers import mask_mobile, mask_name
-from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import is_operator
+from jingxiang.organisations.models import Organisation, Role
+from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
 from jingxiang.talents.models import Talent
+from jingxiang.talents.permissions import may_reveal_personal
 
 
 def _errors_to_messages(request: HttpRequest, form: Any) -> None:
@@ -349,6 +350,15 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if cohort.status in services._COHORT_MOVES.get(value, set())
             ],
             "show_names": may_see_names(request.user),
+            "passed_waiting": sum(
+                1
+                for r in rows
+                if r.status == EnrolmentStatus.ENROLLED
+                and getattr(r, "assessment", None)
+                and r.assessment.passed
+            )
+            if can_manage
+            else 0,
             "timeline": audit_timeline(cohort) if can_manage else [],
         },
     )
@@ -392,6 +402,19 @@ def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def cohort_certify(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = access_cohort(request.user, pk, write=True)
+    try:
+        job = services.cohort_certify_start(actor=request.user, cohort=cohort)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("academy:cohort_detail", pk=cohort.pk)
+    messages.success(request, _("批量发证已在后台进行,可离开本页,完成后会在任务页显示结果。"))
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@login_required
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
     form = forms.SessionForm(request.POST or None)
@@ -421,14 +444,19 @@ def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     if not (firms or talent is not None or can_manage):
         raise Http404
     mode = request.POST.get("mode", "")
-    firm_form = (
-        forms.FirmEnrolForm(request.POST if mode == "firm" else None, firm_ids=firms) if firms else None
-    )
+
+    def bound(name: str) -> Any:
+        return request.POST if mode == name else None
+
+    # Prefixes keep the four forms' field ids apart on one page.
+    firm_form = forms.FirmEnrolForm(bound("firm"), firm_ids=firms, prefix="pick") if firms else None
+    # New worker profiles are created by the firm's admin (talents' rule); 共享人才官 pick existing ones.
+    admin_firms = firms & approved_organisation_ids(request.user, Role.ORG_ADMIN)
     worker_form = (
-        forms.WorkerAddForm(request.POST if mode == "worker" else None, firm_ids=firms) if firms else None
+        forms.WorkerAddForm(bound("worker"), firm_ids=admin_firms, prefix="new") if admin_firms else None
     )
-    self_form = forms.SelfEnrolForm(request.POST if mode == "self" else None) if talent is not None else None
-    academy_form = forms.AcademyEnrolForm(request.POST if mode == "academy" else None) if can_manage else None
+    self_form = forms.SelfEnrolForm(bound("self"), prefix="self") if talent is not None else None
+    academy_form = forms.AcademyEnrolForm(bound("academy"), prefix="acad") if can_manage else None
     if request.method == "POST":
         form = {"firm": firm_form, "worker": worker_form, "self": self_form, "academy": academy_form}.get(
             mode
@@ -731,6 +759,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 or (order is not None and may_run_order(user, order))
             ),
             "show_name": may_see_names(user) or enrolment.talent.user_id == user.pk,
+            "can_reveal": may_reveal_personal(user, enrolment.talent),
             "next_step": _enrolment_next(enrolment),
             "timeline": audit_timeline(enrolment) if can_manage else [],
         },
@@ -1251,6 +1280,7 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
     if not may_view_reports(request.user):
         raise Http404
     user = request.user
+    year = reports.parse_year(request.GET.get("year"))
     tables = [
         {
             "measure": m,
@@ -1269,9 +1299,12 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "headline": reports.headline(user),
             "tables": tables,
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
             "costs": reports.cost_by_course(user),
             "orders": order_fulfilment(orders),
             "schools": school_fulfilment(orders),
+            "no_order_links": not (is_academy_staff(user) or firm_manager_ids(user)),
         },
     )
 
@@ -1297,7 +1330,8 @@ def report_people(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("key", "")
     if dimension and dimension not in reports.DIMENSIONS:
         raise Http404
-    queryset = reports.drill(user, measure, dimension, key)
+    year = reports.parse_year(request.GET.get("year"))
+    queryset = reports.drill(user, measure, dimension, key, year)
     show_names = may_see_names(user)
     if measure == "certificates":
         queryset = queryset.select_related(
@@ -1321,6 +1355,7 @@ def report_people(request: HttpRequest) -> HttpResponse:
             "measure": measure,
             "measure_label": reports.MEASURES[measure],
             "dimension_label": reports.DIMENSIONS.get(dimension, ""),
+            "year": year,
             "show_names": show_names,
             "rows": [[(column.header, _cell(column.value(obj))) for column in columns] for obj in page],
             "headers": [column.header for column in columns],

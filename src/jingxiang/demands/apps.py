@@ -52,6 +52,7 @@ class DemandsConfig(AppConfig):
             models.Demand,
             include_fields=[
                 "status",
+                "archived_at",
                 "title",
                 "category",
                 "description",

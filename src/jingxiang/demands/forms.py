@@ -316,13 +316,28 @@ class BoardFilter(DemandFilter):
     visibility = django_filters.ChoiceFilter(
         label=_("可见范围"), choices=Visibility.choices, empty_label=_("全部")
     )
+    age = django_filters.ChoiceFilter(
+        label=_("等待时长"),
+        choices=[("3", _("3 天以上")), ("7", _("7 天以上")), ("30", _("30 天以上"))],
+        empty_label=_("不限"),
+        method="filter_age",
+    )
     flagged = django_filters.BooleanFilter(
         label=_("疑似重复"), method="filter_flagged", widget=forms.CheckboxInput
     )
 
     class Meta:
         model = Demand
-        fields = ["q", "category", "status", "visibility", "region", "flagged"]
+        fields = ["q", "category", "status", "visibility", "region", "age", "flagged"]
+
+    def filter_age(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        from django.db.models import Q
+        from django.utils import timezone
+
+        cutoff = timezone.now() - dt.timedelta(days=int(value))
+        return queryset.filter(
+            Q(submitted_at__lte=cutoff) | Q(submitted_at__isnull=True, created_at__lte=cutoff)
+        )
 
     def filter_flagged(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(duplicate_of__isnull=False) if value else queryset

@@ -56,10 +56,20 @@ def demands_for_supplier(user: Any, *, supplier_key: str, top: int = 20) -> list
 
 
 def board_counts() -> dict[str, int]:
+    """Demands per state, plus how many have waited for screening more than three days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     rows = Demand.objects.filter(archived_at__isnull=True).values("status").annotate(n=Count("pk"))
     counts = dict.fromkeys(DemandStatus.values, 0)
     for row in rows:
         counts[row["status"]] = row["n"]
+    counts["stale"] = Demand.objects.filter(
+        archived_at__isnull=True,
+        status=DemandStatus.SCREENING,
+        submitted_at__lte=timezone.now() - timedelta(days=3),
+    ).count()
     return counts
 
 

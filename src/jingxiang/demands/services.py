@@ -373,6 +373,33 @@ def demand_merge(*, actor: Any, demand: Demand, into: Demand) -> Demand:
     return demand
 
 
+@transaction.atomic
+def demand_archive(*, actor: Any, demand: Demand, reason: str) -> Demand:
+    """Operators take a demand off the platform (spam, a firm that left); it is kept, never deleted."""
+    if not is_operator(actor):
+        raise PermissionDenied(_("只有平台运营人员可以归档需求。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("归档时请写明原因,企业会收到通知。"), code="reason_required")
+    validation.reject_markup(reason)
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    if demand.archived_at is not None:
+        raise ValidationError(_("该需求已归档。"), code="archived")
+    if Challenge.objects.filter(
+        demand=demand, status__in=[ChallengeStatus.REVIEWING, ChallengeStatus.AWARDED]
+    ).exists():
+        raise ValidationError(_("该需求的揭榜挂帅正在评审或实施中,不能归档。"), code="challenge_running")
+    demand.archived_at = timezone.now()
+    demand.save()
+    _notify(
+        _firm_managers(demand.organisation_id),
+        title=_("需求已被平台归档:%(title)s") % {"title": demand.title},
+        body=reason[:300],
+        url=_demand_url(demand),
+    )
+    return demand
+
+
 def _supplier_from_key(key: str) -> tuple[Any, Any]:
     """(talent, organisation) for a key "T-3" / "O-7", only if it is a current supplier."""
     try:
@@ -424,6 +451,12 @@ def invitation_create(
     talent, organisation = _supplier_from_key(supplier_key)
     if talent is not None and talent.home_organisation_id == demand.organisation_id:
         raise ValidationError(_("不能邀请本企业自己的人员。"), code="own_staff")
+    if talent is not None and (talent.user_id is None or not talent.user.is_active):
+        raise ValidationError(
+            _("%(name)s 尚未开通平台账号,无法在线回复邀请;请通过其所在单位或人才共享驿站联系。")
+            % {"name": talent.name},
+            code="no_login",
+        )
     duplicate = Invitation.objects.filter(demand=demand, talent=talent, organisation=organisation).exists()
     if duplicate:
         raise ValidationError(
@@ -754,12 +787,17 @@ def knowledge_version_activate(*, version_id: int, progress: Any = None) -> dict
     from jingxiang.matching import KnowledgeError
 
     version = KnowledgeVersion.objects.get(pk=version_id)
-    key, overrides = active_overrides()
+    _key, overrides = active_overrides()
     overrides[version.document] = yaml.safe_load(version.content) or {}
+    # The key the web processes will compute once this version is active, so they reuse the loaded tables.
+    others = KnowledgeVersion.objects.filter(status=KnowledgeVersionStatus.ACTIVE).exclude(
+        document=version.document
+    )
+    key = tuple(sorted([*others.values_list("pk", flat=True), version.pk]))
     if progress:
         progress(10, _("正在加载知识表"))
     try:
-        knowledge = knowledge_for((*key, version.pk), overrides)
+        knowledge = knowledge_for(key, overrides)
     except KnowledgeError as error:
         KnowledgeVersion.objects.filter(pk=version.pk).update(status=KnowledgeVersionStatus.FAILED)
         return {"ok": False, "problems": error.problems}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/invite/", views.demand_invite, name="invite"),
     path("<int:pk>/propose/", views.demand_propose, name="propose"),
     path("<int:pk>/close/", views.demand_close, name="close"),
+    path("<int:pk>/archive/", views.demand_archive, name="archive"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/challenge/new/", views.challenge_create, name="challenge_create"),
     path("invitations/<int:pk>/decline/", views.invitation_decline, name="invitation_decline"),

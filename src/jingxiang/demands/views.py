@@ -246,9 +246,22 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     suggestions: list[Any] = []
     if can_manage and demand.is_open:
         invited = {i.supplier_key for i in invitations}
-        for suggestion in selectors.demand_suggestions(demand, top=10):
+        ranked = selectors.demand_suggestions(demand, top=10)
+        from jingxiang.talents.models import Talent
+
+        with_login = set(
+            Talent.objects.filter(
+                pk__in=[s.object_id for s in ranked if s.kind == "talent"],
+                user__isnull=False,
+                user__is_active=True,
+            ).values_list("pk", flat=True)
+        )
+        for suggestion in ranked:
             key = f"{'T' if suggestion.kind == 'talent' else 'O'}-{suggestion.object_id}"
-            suggestions.append({"s": suggestion, "key": key, "invited": key in invited})
+            reachable = suggestion.kind == "organisation" or suggestion.object_id in with_login
+            suggestions.append(
+                {"s": suggestion, "key": key, "invited": key in invited, "reachable": reachable}
+            )
     screen_form = None
     if operator and demand.status == DemandStatus.SCREENING:
         candidates = list(
@@ -353,6 +366,21 @@ def demand_screen(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors_to_messages(request, error)
         return redirect("demands:detail", pk=pk)
     return redirect(reverse("demands:board") + "?status=screening")
+
+
+@login_required
+@require_POST
+def demand_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_operator(request.user):
+        raise Http404
+    demand = access_demand(request.user, pk)
+    try:
+        services.demand_archive(actor=request.user, demand=demand, reason=request.POST.get("reason", ""))
+    except (ValidationError, PermissionDenied) as error:
+        _form_errors_to_messages(request, error)
+        return redirect("demands:detail", pk=pk)
+    messages.success(request, _("需求已归档,企业已收到通知。"))
+    return redirect("demands:board")
 
 
 @login_required
@@ -509,6 +537,23 @@ def for_me(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")
     )
     ranked = selectors.demands_for_supplier(request.user, supplier_key=key, top=20)
+    if wants_export(request):
+        from jingxiang.core.excel import export_response
+
+        return export_response(
+            "needs-for-me",
+            [_("需求"), _("企业"), _("类别"), _("匹配度"), _("理由")],
+            (
+                (
+                    row["demand"].title,
+                    row["demand"].organisation.name,
+                    row["demand"].get_category_display(),
+                    round(row["score"], 3),
+                    ";".join(row["why"]),
+                )
+                for row in ranked
+            ),
+        )
     return render_page(
         request,
         "demands/for_me.html",

@@ -18,6 +18,7 @@ commit, so a change is visible at once in the process that made it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,14 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from jingxiang.matching import Demand as EngineDemand
-from jingxiang.matching import FeedbackModel, KnowledgeBase, MatchingIndex, Outcome, load_knowledge
+from jingxiang.matching import (
+    FeedbackModel,
+    KnowledgeBase,
+    KnowledgeError,
+    MatchingIndex,
+    Outcome,
+    load_knowledge,
+)
 from jingxiang.matching import Supplier as EngineSupplier
 
 SUPPLIER_ORG_KINDS = {
@@ -37,6 +45,8 @@ SUPPLIER_ORG_KINDS = {
     "service_agency": "service_agency",
 }
 TALENT_KINDS = {"expert": "expert", "craftsman": "craftsman", "technician": "craftsman"}
+logger = logging.getLogger(__name__)
+
 ORGANISATION_HOURS = 160.0
 """Institutions have no personal hour limit; a nominal full-time month keeps them ranked as available."""
 
@@ -163,7 +173,7 @@ def _fingerprint() -> tuple[Any, ...]:
         n=Count("pk", filter=Q(status__in=["published", "in_talks"], archived_at__isnull=True)),
         last=Max("updated_at"),
     )
-    feedback = MatchFeedback.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    feedback = MatchFeedback.objects.aggregate(n=Count("pk"), top=Max("pk"), last=Max("created_at"))
     knowledge = tuple(
         KnowledgeVersion.objects.filter(status=KnowledgeVersionStatus.ACTIVE)
         .order_by("pk")
@@ -172,7 +182,7 @@ def _fingerprint() -> tuple[Any, ...]:
     return (
         tuple(talents.values()) + tuple(skills.values()) + tuple(organisations.values()),
         tuple(demands.values()),
-        (feedback["n"], feedback["top"]),
+        (feedback["n"], feedback["top"], feedback["last"]),
         knowledge,
     )
 
@@ -190,6 +200,30 @@ def knowledge_for(key: tuple[int, ...], overrides: dict[str, Any]) -> KnowledgeB
             _knowledge_cache.clear()
             _knowledge_cache[key] = cached
         return cached
+
+
+def _feedback_rows(*, after: int) -> list[Any]:
+    from jingxiang.demands.models import MatchFeedback
+
+    return list(
+        MatchFeedback.objects.filter(pk__gt=after).select_related("demand__organisation").order_by("pk")
+    )
+
+
+def _apply_feedback(index: MatchingIndex, rows: list[Any]) -> None:
+    if not rows:
+        return
+    demands = {row.demand.engine_id: demand_record(row.demand) for row in rows}
+    outcomes = [
+        Outcome(
+            demand_id=row.demand.engine_id,
+            supplier_id=row.supplier_key,
+            kind=row.kind,  # type: ignore[arg-type]
+            rating=row.rating,
+        )
+        for row in rows
+    ]
+    index.apply_feedback(outcomes, demands)
 
 
 class WarmIndex:
@@ -225,7 +259,7 @@ class WarmIndex:
         index = MatchingIndex.build(suppliers.values(), knowledge=knowledge, feedback=FeedbackModel())
         if progress:
             progress(70, _("索引已建立,正在载入反馈和开放需求"))
-        self._apply_feedback(index, after=0)
+        _apply_feedback(index, _feedback_rows(after=0))
         for demand in load_open_demands().values():
             index.upsert_demand(demand)
         return index
@@ -235,23 +269,33 @@ class WarmIndex:
         if fingerprint == self._fingerprint and self.index is not None:
             return
         suppliers_fp, demands_fp, feedback_fp, knowledge_fp = fingerprint
-        if (
-            self.index is None
-            or knowledge_fp != self._knowledge_key
-            or (self._fingerprint is not None and feedback_fp[0] < self._fingerprint[2][0])
-        ):
+        previous = self._fingerprint
+        new_feedback: list[Any] = []
+        history_rewritten = False
+        if self.index is not None and previous is not None and feedback_fp != previous[2]:
+            new_feedback = _feedback_rows(after=self._feedback_seen)
+            # Feedback only ever grows; anything else (rows removed, a rolled-back test database) means
+            # what the engine learned no longer matches the records, so it relearns from scratch.
+            history_rewritten = not new_feedback or previous[2][0] + len(new_feedback) != feedback_fp[0]
+        if self.index is None or knowledge_fp != self._knowledge_key or history_rewritten:
             key, overrides = active_overrides()
-            self.index = self.build(knowledge_for(key, overrides))
+            try:
+                knowledge = knowledge_for(key, overrides)
+            except (KnowledgeError, yaml.YAMLError, TypeError, ValueError):
+                # An active table that no longer loads (e.g. the taxonomy retired a skill it names) must not
+                # take matching down: fall back to the shipped tables and say so in the log.
+                logger.exception("active matching knowledge %s does not load; using the shipped tables", key)
+                knowledge = knowledge_for((), {})
+            self.index = self.build(knowledge)
             self._knowledge_key = key
             self._demands = load_open_demands()
             self._feedback_seen = feedback_fp[1] or 0
             self._fingerprint = fingerprint
             return
-        previous = self._fingerprint
         if previous is None or suppliers_fp != previous[0]:
             self._sync_suppliers()
-        if previous is None or feedback_fp != previous[2]:
-            self._apply_feedback(self.index, after=self._feedback_seen)
+        if new_feedback:
+            _apply_feedback(self.index, new_feedback)
             self._feedback_seen = feedback_fp[1] or 0
         if previous is None or demands_fp != previous[1]:
             self._sync_demands()
@@ -275,24 +319,6 @@ class WarmIndex:
             if self._demands.get(demand_id) != record:
                 self.index.upsert_demand(record)
         self._demands = current
-
-    def _apply_feedback(self, index: MatchingIndex, *, after: int) -> None:
-        from jingxiang.demands.models import MatchFeedback
-
-        rows = list(MatchFeedback.objects.filter(pk__gt=after).select_related("demand__organisation"))
-        if not rows:
-            return
-        demands = {row.demand.engine_id: demand_record(row.demand) for row in rows}
-        outcomes = [
-            Outcome(
-                demand_id=row.demand.engine_id,
-                supplier_id=row.supplier_key,
-                kind=row.kind,  # type: ignore[arg-type]
-                rating=row.rating,
-            )
-            for row in rows
-        ]
-        index.apply_feedback(outcomes, demands)
 
     def upsert_supplier(self, record: EngineSupplier | None, key: str) -> None:
         """Called after commit when a profile changed in this process (``None``: no longer a supplier)."""

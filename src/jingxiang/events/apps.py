@@ -41,7 +41,7 @@ class EventsConfig(AppConfig):
         register(ScheduleRun, "instance", "result", "violations")
         register(Feedback)
         register(FollowUp)
-        register_verification(VerificationKind("event-agenda", str(_("对接会日程")), lookup_agenda))
+        register_verification(VerificationKind("event-agenda", _("对接会日程"), lookup_agenda))
         navigation.register(
             NavItem(_("需求对接会"), "events:list", _("对接"), order=30, icon="◆"),
             NavItem(

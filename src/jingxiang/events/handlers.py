@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jingxiang.events.models import RunStatus
+from jingxiang.events.models import RunStatus, ScheduleRun
 from jingxiang.jobs.models import Job
 from jingxiang.jobs.registry import JobFailed, ProgressCallback, register_handler
 from jingxiang.scheduling import InstanceError
@@ -23,6 +23,10 @@ def run_scheduler(job: Any, progress: ProgressCallback) -> dict[str, Any]:
         run = schedule_compute(run_id=run_id, progress=progress)
     except InstanceError as error:
         raise JobFailed(_("排程数据有误,未能计算:%(e)s") % {"e": "; ".join(error.errors[:5])}) from error
+    except Exception:
+        # Leave no run "running" forever: that would block every later run of the event.
+        ScheduleRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED)
+        raise
     outcome = {
         "run_id": run.pk,
         "status": run.solver_status,

@@ -60,7 +60,9 @@ class Event(TimeStamped, Archivable):
     request_cap_expert = models.PositiveSmallIntegerField(_("专家可发起的预约数上限"), default=10)
     request_cap_institution = models.PositiveSmallIntegerField(_("机构可发起的预约数上限"), default=10)
     requests_expire_at = models.DateTimeField(_("未答复预约失效时间"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
     published_at = models.DateTimeField(_("日程发布时间"), null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
@@ -98,7 +100,9 @@ class Event(TimeStamped, Archivable):
 
 
 class Session(TimeStamped):
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="sessions")
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("对接会")
+    )
     name = models.CharField(_("场次"), max_length=50)
     starts_at = models.DateTimeField(_("开始"))
     ends_at = models.DateTimeField(_("结束"))
@@ -113,8 +117,10 @@ class Session(TimeStamped):
 
 
 class TimeSlot(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="slots")
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="slots")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="slots", verbose_name=_("对接会"))
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="slots", verbose_name=_("场次")
+    )
     starts_at = models.DateTimeField(_("开始"))
     ends_at = models.DateTimeField(_("结束"))
 
@@ -129,7 +135,9 @@ class TimeSlot(models.Model):
 
 
 class EventTable(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="tables")
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="tables", verbose_name=_("对接会")
+    )
     name = models.CharField(_("桌号/房间"), max_length=30)
     capacity = models.PositiveSmallIntegerField(_("座位数"), default=2)
 
@@ -162,30 +170,58 @@ class ParticipantQuerySet(ArchivableQuerySet):
 
 
 class Participant(TimeStamped, Archivable):
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="participants")
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="participants", verbose_name=_("对接会")
+    )
     kind = models.CharField(_("类别"), max_length=12, choices=ParticipantKind.choices, db_index=True)
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("机构"),
     )
     talent = models.ForeignKey(
-        "talents.Talent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "talents.Talent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("人才"),
     )
     name = models.CharField(_("名称"), max_length=100)
     contact_name = models.CharField(_("参会人"), max_length=50, blank=True)
     needs = models.TextField(_("洽谈需求/可提供的服务"), blank=True)
     demand_content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("关联需求类型"),
     )
-    demand_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    demand_object_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("关联需求编号"))
     demand = GenericForeignKey("demand_content_type", "demand_object_id")
     max_meetings = models.PositiveSmallIntegerField(_("洽谈上限"), default=6)
     slots = models.ManyToManyField(TimeSlot, related_name="participants", verbose_name=_("在场时段"))
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    checkin_code = models.CharField(max_length=32, unique=True, default=new_verification_code, editable=False)
-    agenda_code = models.CharField(max_length=32, unique=True, default=new_verification_code, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报名人")
+    )
+    checkin_code = models.CharField(
+        max_length=32, unique=True, default=new_verification_code, editable=False, verbose_name=_("签到码")
+    )
+    agenda_code = models.CharField(
+        max_length=32, unique=True, default=new_verification_code, editable=False, verbose_name=_("日程编号")
+    )
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("签到经办人"),
     )
 
     objects = ParticipantQuerySet.as_manager()
@@ -249,9 +285,15 @@ class MeetingQuerySet(models.QuerySet):
 class Meeting(TimeStamped):
     """A meeting request between two registrations and, once accepted and scheduled, the meeting."""
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="meetings")
-    requester = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="requests_sent")
-    recipient = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="requests_received")
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("对接会")
+    )
+    requester = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="requests_sent", verbose_name=_("发起方")
+    )
+    recipient = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="requests_received", verbose_name=_("被邀请方")
+    )
     priority = models.CharField(_("优先级"), max_length=4, choices=RequestPriority.choices)
     message = models.CharField(_("留言"), max_length=300, blank=True)
     suggestion_score = models.DecimalField(_("匹配度"), max_digits=6, decimal_places=4, default=Decimal("0"))
@@ -261,13 +303,28 @@ class Meeting(TimeStamped):
     decline_reason = models.CharField(_("婉拒原因"), max_length=300, blank=True)
     responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("答复人"),
     )
     slot = models.ForeignKey(
-        TimeSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+        TimeSlot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("时段"),
     )
     table = models.ForeignKey(
-        EventTable, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+        EventTable,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("洽谈桌"),
     )
     locked = models.BooleanField(_("锁定位置"), default=False)
     announced = models.BooleanField(_("已公布"), default=False)
@@ -276,7 +333,12 @@ class Meeting(TimeStamped):
         _("洽谈情况"), max_length=10, choices=Attendance.choices, default=Attendance.PLANNED
     )
     no_show_participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("缺席方"),
     )
 
     objects = MeetingQuerySet.as_manager()
@@ -334,22 +396,31 @@ class ScheduleRun(TimeStamped):
     """One run of the scheduler for an event: the instance it saw, what it returned and what the
     independent validator said about it."""
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="runs")
-    job = models.ForeignKey("jobs.Job", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="runs", verbose_name=_("对接会"))
+    job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("后台任务"),
+    )
     status = models.CharField(
         _("状态"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
     )
     time_limit = models.PositiveSmallIntegerField(_("计算时限(秒)"), default=20)
     solver_status = models.CharField(_("求解状态"), max_length=12, blank=True)
-    instance = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    violations = models.JSONField(default=list, blank=True)
+    instance = models.JSONField(default=dict, blank=True, verbose_name=_("排程数据"))
+    result = models.JSONField(default=dict, blank=True, verbose_name=_("排程结果"))
+    violations = models.JSONField(default=list, blank=True, verbose_name=_("校验问题"))
     scheduled_weight = models.DecimalField(_("排入权重"), max_digits=12, decimal_places=4, default=0)
     upper_bound = models.DecimalField(_("理论上界"), max_digits=12, decimal_places=4, null=True, blank=True)
     idle_gaps = models.PositiveIntegerField(_("空档数"), default=0)
     scheduled_count = models.PositiveIntegerField(_("排入场数"), default=0)
     unscheduled_count = models.PositiveIntegerField(_("未排入场数"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     class Meta:
@@ -380,11 +451,17 @@ class ScheduleRun(TimeStamped):
 class Feedback(TimeStamped):
     """One side's view after a meeting: should it lead to cooperation?"""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="feedback")
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("洽谈")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="+", verbose_name=_("参会者")
+    )
     wants_cooperation = models.BooleanField(_("希望继续合作"))
     note = models.CharField(_("备注"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -412,19 +489,30 @@ class FollowUp(TimeStamped, Archivable):
     The target lives in apps that evolve separately, so it is a generic link plus ``kind``.
     """
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="follow_ups")
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="follow_ups")
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("对接会")
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("洽谈")
+    )
     kind = models.CharField(_("跟进类型"), max_length=10, choices=FollowUpKind.choices)
     target_content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("跟进对象类型"),
     )
-    target_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_object_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("跟进对象编号"))
     target = GenericForeignKey("target_content_type", "target_object_id")
     note = models.CharField(_("说明"), max_length=300, blank=True)
     status = models.CharField(
         _("状态"), max_length=6, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from jingxiang.events.models import (
     Attendance,
@@ -165,21 +165,21 @@ def schedule_instance(event: Event) -> dict[str, Any]:
 
 
 _REASONS = (
-    ("table capacity too small", _lazy("洽谈桌座位不足")),
-    ("participant(s)", _lazy("有一方不接受洽谈(洽谈上限为 0)")),
-    ("no common available slot", _lazy("双方没有共同的在场时段")),
-    ("no table seating", _lazy("共同在场的时段里没有足够大的洽谈桌")),
-    ("participant ", _lazy("有一方已达洽谈上限,已排入优先级更高的洽谈")),
-    ("displaced by higher-weight", _lazy("共同在场时段被优先级更高的洽谈占用")),
-    ("displaced by locked or announced", _lazy("共同在场时段被锁定或已公布的洽谈占用")),
-    ("every slot where all participants", _lazy("共同在场时段均已排满")),
-    ("weight 0", _lazy("权重为 0,排入不增加价值")),
-    ("not placed before the time limit", _lazy("计算时限内未排入,可延长计算时限或手动安排")),
-    ("left out although", _lazy("有空位,但排入后总价值不变")),
-    ("this locked meeting breaks", _lazy("该锁定洽谈违反排程规则,请先调整")),
-    ("not scheduled: the locked", _lazy("锁定的洽谈互相冲突,请先调整锁定")),
-    ("the meeting is no longer", _lazy("预约已撤回或被婉拒")),
-    ("the operator locked", _lazy("运营人员已将其锁定到新位置")),
+    ("table capacity too small", gettext_lazy("洽谈桌座位不足")),
+    ("participant(s)", gettext_lazy("有一方不接受洽谈(洽谈上限为 0)")),
+    ("no common available slot", gettext_lazy("双方没有共同的在场时段")),
+    ("no table seating", gettext_lazy("共同在场的时段里没有足够大的洽谈桌")),
+    ("participant ", gettext_lazy("有一方已达洽谈上限,已排入优先级更高的洽谈")),
+    ("displaced by higher-weight", gettext_lazy("共同在场时段被优先级更高的洽谈占用")),
+    ("displaced by locked or announced", gettext_lazy("共同在场时段被锁定或已公布的洽谈占用")),
+    ("every slot where all participants", gettext_lazy("共同在场时段均已排满")),
+    ("weight 0", gettext_lazy("权重为 0,排入不增加价值")),
+    ("not placed before the time limit", gettext_lazy("计算时限内未排入,可延长计算时限或手动安排")),
+    ("left out although", gettext_lazy("有空位,但排入后总价值不变")),
+    ("this locked meeting breaks", gettext_lazy("该锁定洽谈违反排程规则,请先调整")),
+    ("not scheduled: the locked", gettext_lazy("锁定的洽谈互相冲突,请先调整锁定")),
+    ("the meeting is no longer", gettext_lazy("预约已撤回或被婉拒")),
+    ("the operator locked", gettext_lazy("运营人员已将其锁定到新位置")),
 )
 
 

@@ -280,6 +280,50 @@ def participant_update(
     return participant
 
 
+@transaction.atomic
+def participant_withdraw(*, actor: Any, participant: Participant) -> Participant:
+    """Cancel a registration (archived, never deleted). Its open requests are withdrawn and taken off
+    the agendas; the other parties are told, and the operator re-schedules if a schedule was published."""
+    participant = Participant.objects.select_for_update().select_related("event").get(pk=participant.pk)
+    if not (is_operator(actor) or Participant.objects.acting_for(actor).filter(pk=participant.pk).exists()):
+        raise PermissionDenied(_("您不能取消这份报名。"))
+    if participant.archived_at is not None:
+        raise ValidationError(_("该报名已取消。"), code="withdrawn")
+    if participant.event.status == EventStatus.CLOSED:
+        raise ValidationError(_("对接会已结束,不能取消报名。"), code="closed")
+    participant.archived_at = timezone.now()
+    participant.save(update_fields=["archived_at", "updated_at"])
+    open_meetings = list(
+        Meeting.objects.select_for_update()
+        .filter(Q(requester=participant) | Q(recipient=participant))
+        .filter(status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED])
+        .select_related("requester", "recipient")
+    )
+    for meeting in open_meetings:
+        meeting.status = RequestStatus.WITHDRAWN
+        meeting.slot = meeting.table = None
+        meeting.announced = meeting.locked = False
+        meeting.unscheduled_reason = ""
+        meeting.save(
+            update_fields=[
+                "status",
+                "slot",
+                "table",
+                "announced",
+                "locked",
+                "unscheduled_reason",
+                "updated_at",
+            ]
+        )
+        _notify(
+            meeting.other_party(participant),
+            _("%(name)s 已取消参加「%(event)s」,你们的洽谈取消")
+            % {"name": participant.name, "event": participant.event.title},
+            reverse("events:meeting", args=[meeting.pk]),
+        )
+    return participant
+
+
 def _notify(participant: Participant, title: str, url: str, kind: str = "events") -> None:
     for user in selectors.users_acting_for(participant):
         notification_send(recipient=user, title=title, url=url, kind=kind)
@@ -421,7 +465,9 @@ def schedule_start(*, actor: Any, event: Event, time_limit: int = 20) -> Schedul
         raise ValidationError(_("只有报名中或已发布日程的对接会可以排程。"), code="not_open")
     if not 1 <= time_limit <= 300:
         raise ValidationError(_("计算时限须在 1 到 300 秒之间。"), code="time_limit")
-    if event.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+    # A run lost with its worker (a killed process) must not block the event forever.
+    recent = timezone.now() - dt.timedelta(minutes=15)
+    if event.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__gt=recent).exists():
         raise ValidationError(_("已有排程任务在进行,请等待完成。"), code="running")
     if not event.meetings.filter(status=RequestStatus.ACCEPTED).exists():
         raise ValidationError(_("还没有已接受的洽谈预约,无需排程。"), code="nothing")

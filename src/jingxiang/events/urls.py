@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/board/", views.board, name="board"),
     path("<int:pk>/report/", views.report, name="report"),
     path("participants/<int:pk>/edit/", views.participant_edit, name="participant_edit"),
+    path("participants/<int:pk>/withdraw/", views.participant_withdraw, name="participant_withdraw"),
     path("participants/<int:pk>/request/", views.request_create, name="request_create"),
     path("participants/<int:pk>/agenda/", views.agenda, name="agenda"),
     path("participants/<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import PdfDocument, qr_svg
@@ -69,11 +70,11 @@ def _operator_or_404(user: Any) -> None:
 # Events -----------------------------------------------------------------------------------------------
 
 EVENT_EXPORT = (
-    ExportColumn(_("名称"), lambda e: e.title),
-    ExportColumn(_("日期"), lambda e: e.event_date),
-    ExportColumn(_("地点"), lambda e: e.venue),
-    ExportColumn(_("状态"), lambda e: e.get_status_display()),
-    ExportColumn(_("报名数"), lambda e: e.registered),
+    ExportColumn(gettext_lazy("名称"), lambda e: e.title),
+    ExportColumn(gettext_lazy("日期"), lambda e: e.event_date),
+    ExportColumn(gettext_lazy("地点"), lambda e: e.venue),
+    ExportColumn(gettext_lazy("状态"), lambda e: e.get_status_display()),
+    ExportColumn(gettext_lazy("报名数"), lambda e: e.registered),
 )
 
 
@@ -315,13 +316,28 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = access_participant(request.user, pk, write=True)
+    try:
+        services.participant_withdraw(actor=request.user, participant=participant)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("已取消报名,相关洽谈已通知对方。"))
+    return redirect("events:detail", pk=participant.event_id)
+
+
 PARTICIPANT_EXPORT = (
-    ExportColumn(_("名称"), lambda p: p.name),
-    ExportColumn(_("类别"), lambda p: p.get_kind_display()),
-    ExportColumn(_("参会人"), lambda p: p.contact_name),
-    ExportColumn(_("洽谈需求/可提供的服务"), lambda p: p.needs),
-    ExportColumn(_("洽谈上限"), lambda p: p.max_meetings),
-    ExportColumn(_("签到时间"), lambda p: timezone.localtime(p.checked_in_at) if p.checked_in_at else ""),
+    ExportColumn(gettext_lazy("名称"), lambda p: p.name),
+    ExportColumn(gettext_lazy("类别"), lambda p: p.get_kind_display()),
+    ExportColumn(gettext_lazy("参会人"), lambda p: p.contact_name),
+    ExportColumn(gettext_lazy("洽谈需求/可提供的服务"), lambda p: p.needs),
+    ExportColumn(gettext_lazy("洽谈上限"), lambda p: p.max_meetings),
+    ExportColumn(
+        gettext_lazy("签到时间"), lambda p: timezone.localtime(p.checked_in_at) if p.checked_in_at else ""
+    ),
 )
 
 
@@ -397,16 +413,16 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 MEETING_EXPORT = (
-    ExportColumn(_("对接会"), lambda m: m.event.title),
-    ExportColumn(_("发起方"), lambda m: m.requester.name),
-    ExportColumn(_("被邀请方"), lambda m: m.recipient.name),
-    ExportColumn(_("优先级"), lambda m: m.get_priority_display()),
-    ExportColumn(_("状态"), lambda m: m.get_status_display()),
-    ExportColumn(_("婉拒原因"), lambda m: m.decline_reason),
-    ExportColumn(_("时段"), lambda m: str(m.slot) if m.slot_id else ""),
-    ExportColumn(_("洽谈桌"), lambda m: m.table.name if m.table_id else ""),
-    ExportColumn(_("洽谈情况"), lambda m: m.get_attendance_display()),
-    ExportColumn(_("未排入原因"), lambda m: selectors.reason_label(m.unscheduled_reason)),
+    ExportColumn(gettext_lazy("对接会"), lambda m: m.event.title),
+    ExportColumn(gettext_lazy("发起方"), lambda m: m.requester.name),
+    ExportColumn(gettext_lazy("被邀请方"), lambda m: m.recipient.name),
+    ExportColumn(gettext_lazy("优先级"), lambda m: m.get_priority_display()),
+    ExportColumn(gettext_lazy("状态"), lambda m: m.get_status_display()),
+    ExportColumn(gettext_lazy("婉拒原因"), lambda m: m.decline_reason),
+    ExportColumn(gettext_lazy("时段"), lambda m: str(m.slot) if m.slot_id else ""),
+    ExportColumn(gettext_lazy("洽谈桌"), lambda m: m.table.name if m.table_id else ""),
+    ExportColumn(gettext_lazy("洽谈情况"), lambda m: m.get_attendance_display()),
+    ExportColumn(gettext_lazy("未排入原因"), lambda m: selectors.reason_label(m.unscheduled_reason)),
 )
 
 
@@ -454,7 +470,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         waiting_for = _("等待洽谈进行,之后双方登记合作意向")
     elif scheduled and len(given) < 2 and meeting.attendance == Attendance.HELD:
         missing = [p.name for p in (meeting.requester, meeting.recipient) if p.pk not in given]
-        waiting_for = _("等待 %(n)s 登记合作意向") % {"n": "、".join(missing)}
+        # Translators: separator between the names of the parties still to record their intention.
+        separator = _("、")
+        waiting_for = _("等待 %(n)s 登记合作意向") % {"n": separator.join(missing)}
     else:
         waiting_for = ""
     feedback_sides = [
@@ -880,11 +898,11 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 FOLLOW_UP_EXPORT = (
-    ExportColumn(_("跟进类型"), lambda f: f.get_kind_display()),
-    ExportColumn(_("洽谈"), lambda f: str(f.meeting)),
-    ExportColumn(_("说明"), lambda f: f.note),
-    ExportColumn(_("状态"), lambda f: f.get_status_display()),
-    ExportColumn(_("创建时间"), lambda f: timezone.localtime(f.created_at)),
+    ExportColumn(gettext_lazy("跟进类型"), lambda f: f.get_kind_display()),
+    ExportColumn(gettext_lazy("洽谈"), lambda f: str(f.meeting)),
+    ExportColumn(gettext_lazy("说明"), lambda f: f.note),
+    ExportColumn(gettext_lazy("状态"), lambda f: f.get_status_display()),
+    ExportColumn(gettext_lazy("创建时间"), lambda f: timezone.localtime(f.created_at)),
 )
 
 

@@ -8,6 +8,7 @@ from jingxiang.lab.models import (
     LabProfile,
     ProductLine,
     Report,
+    RuleConfirmation,
     RulesFile,
     Sample,
     TestRequest,
@@ -94,3 +95,9 @@ class BrandAuthorisationAdmin(NoDeleteAdmin):
 class FieldTestAdmin(NoDeleteAdmin):
     list_display = ["product_line", "site", "altitude_m", "test_date", "rating"]
     raw_id_fields = ["product_line", "recorded_by"]
+
+
+@admin.register(RuleConfirmation)
+class RuleConfirmationAdmin(NoDeleteAdmin):
+    list_display = ["designation", "rule_id", "confirmed_by", "created_at", "archived_at"]
+    readonly_fields = ["designation", "rule_id", "confirmed_by"]

@@ -20,6 +20,7 @@ class LabConfig(AppConfig):
             LabProfile,
             ProductLine,
             Report,
+            RuleConfirmation,
             RulesFile,
             Sample,
             TestRequest,
@@ -41,6 +42,7 @@ class LabConfig(AppConfig):
         auditlog.register(BrandAuthorisation, exclude_fields=["updated_at"])
         auditlog.register(FieldTest, exclude_fields=["updated_at"])
         auditlog.register(LabProfile, exclude_fields=["updated_at"])
+        auditlog.register(RuleConfirmation, exclude_fields=["updated_at"])
 
         register_verification(
             VerificationKind(

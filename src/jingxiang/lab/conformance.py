@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,7 +33,12 @@ def registry() -> RuleRegistry:
     """Built-in editions plus every active uploaded edition."""
     from jingxiang.lab.models import RulesFile
 
-    uploads = list(RulesFile.objects.active().values_list("filename", "text"))
+    return _registry_with(tuple(RulesFile.objects.active().order_by("pk").values_list("filename", "text")))
+
+
+@lru_cache(maxsize=8)
+def _registry_with(uploads: tuple[tuple[str, str], ...]) -> RuleRegistry:
+    # Parsing YAML is the slow part; the same set of uploads always gives the same registry.
     base = RuleRegistry.builtin()
     if not uploads:
         return base
@@ -44,6 +50,22 @@ def registry() -> RuleRegistry:
         return base
 
 
+def confirmed_rules(designation: str) -> list[str]:
+    """U rules of an edition that operators confirmed against the standard text."""
+    from jingxiang.lab.models import RuleConfirmation
+
+    return sorted(
+        RuleConfirmation.objects.active().filter(designation=designation).values_list("rule_id", flat=True)
+    )
+
+
+def period_zh(document: Any) -> str:
+    """An edition's period in force, in Chinese ("2012-02-01 至 2026-02-28")."""
+    start = document.effective_from.isoformat() if document.effective_from else _("起始日期未记录")
+    end = document.effective_until.isoformat() if document.effective_until else _("至今")
+    return f"{start} — {end}"
+
+
 def standard_choices(product_type: str, reg: RuleRegistry | None = None) -> list[tuple[str, str]]:
     """Series ("edition in force on the test date") first, then each edition by name."""
     reg = reg or registry()
@@ -51,8 +73,9 @@ def standard_choices(product_type: str, reg: RuleRegistry | None = None) -> list
     series = sorted({d.series for d in documents})
     choices = [(f"{SERIES_PREFIX}{s}", _("%(s)s(检测日现行有效版本)") % {"s": s}) for s in series]
     for document in sorted(documents, key=lambda d: d.designation):
-        period = document.period_text()
-        choices.append((document.designation, f"{document.designation} {document.title_zh} [{period}]"))
+        choices.append(
+            (document.designation, f"{document.designation} {document.title_zh}({period_zh(document)})")
+        )
     return choices
 
 

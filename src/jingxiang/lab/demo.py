@@ -117,7 +117,7 @@ def load(context: Any) -> None:
     number = 0
     for firm in firms:
         for line in lines[firm.pk]:
-            for month in months_back[:: rng.choice([2, 3])]:
+            for month in months_back[rng.randint(0, 1) :: 4]:
                 number += 1
                 test_date = min(
                     today,
@@ -154,6 +154,47 @@ def load(context: Any) -> None:
                     submit=True,
                 )
                 services.result_review(actor=reviewer, sample=sample, approve=True, note="数据复核无误")
+
+    # 大光明 makes reading glasses: three reports while GB 13511.1-2011 was in force, one failing the
+    # optical-centre distance the way national spot checks keep finding.
+    readers_firm = context.organisations["daguangming"]
+    readers = ProductLine.objects.create(
+        firm=readers_firm, name="大光明老花镜 R 系列", product_type="ready_made_readers"
+    )
+    for index, (day, right_oc) in enumerate(
+        [
+            (datetime.date(2025, 12, 10), "31.2"),
+            (datetime.date(2026, 1, 14), "33.5"),
+            (datetime.date(2026, 2, 11), "31.0"),
+        ]
+    ):
+        if day > today:
+            continue
+        request = TestRequest.objects.create(
+            number=f"DHU-W{day.year}-R{index + 1:03d}",
+            firm=readers_firm,
+            lab=lab,
+            product_line=readers,
+            product_type="ready_made_readers",
+            product_name=f"R-{200 + index * 50} +2.00D",
+            standard="series:GB 13511.1",
+            quantity=1,
+            requested_by=technician,
+        )
+        sample = services.sample_register(actor=technician, request=request, description="成镜 2 副")
+        services.results_enter(
+            actor=technician,
+            sample=sample,
+            test_date=day,
+            instrument=photometer,
+            nominal={"marked_oc_distance": "62", "right": {"sphere": "2.00"}, "left": {"sphere": "2.00"}},
+            measured={
+                "right": {"sphere": "2.04", "cylinder": "0", "oc_monocular": right_oc, "oc_height": "20.0"},
+                "left": {"sphere": "1.97", "cylinder": "0", "oc_monocular": "31.0", "oc_height": "20.2"},
+            },
+            submit=True,
+        )
+        services.result_review(actor=reviewer, sample=sample, approve=True, note="复核无误")
 
     goggles = lines[kangbo.pk][0]
     if goggles.brand_authorisations.count() == 0 and services.brand_evidence(goggles)[1] is None:

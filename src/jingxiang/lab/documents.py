@@ -16,6 +16,8 @@ SIDE_ZH = {"right": "右眼", "left": "左眼", "lens": "镜片", "": ""}
 
 
 def _value(value: str, unit: str) -> str:
+    if value in {"True", "False"}:
+        return "是" if value == "True" else "否"
     return f"{value} {unit}".strip() if value else "—"
 
 

@@ -68,6 +68,7 @@ class RequestForm(StyledFormMixin, forms.Form):
                 mark = "" if entry.certainty != "U" else "(参考性)"
                 item_choices.setdefault(entry.rule_id, f"{entry.rule_id} {entry.label}{mark}")
         self.fields["items"].choices = sorted(item_choices.items())
+        self.fields["items"].widget.attrs["class"] = "checkbox"
 
 
 class SampleRegisterForm(StyledFormMixin, forms.Form):
@@ -189,13 +190,20 @@ class ReviewForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, indicative: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = "checkbox"
         self.fields["confirmed_rules"].choices = [(rule, rule) for rule in indicative]
+        self.fields["confirmed_rules"].widget.attrs["class"] = "checkbox"
         if not indicative:
             del self.fields["confirmed_rules"]
 
 
 class CorrectionForm(StyledFormMixin, forms.Form):
     reason = PlainTextField(label=_("更正原因"), max_length=300)
+
+
+class RuleConfirmForm(StyledFormMixin, forms.Form):
+    rule_id = forms.RegexField(label=_("规则"), regex=r"^[A-Za-z0-9_.-]{1,40}$")
+    note = PlainTextField(label=_("核对依据"), max_length=300, help_text=_("标准文本的条款、页码"))
 
 
 class RulesUploadForm(StyledFormMixin, forms.Form):

@@ -112,7 +112,9 @@ class RulesFile(TimeStamped, Archivable):
     title = models.CharField(_("标准名称"), max_length=200, blank=True)
     filename = models.CharField(_("文件名"), max_length=120)
     text = models.TextField(_("规则文件内容"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
 
     objects = ArchivableQuerySet.as_manager()
 
@@ -123,6 +125,38 @@ class RulesFile(TimeStamped, Archivable):
 
     def __str__(self) -> str:
         return self.designation
+
+
+class RuleConfirmation(TimeStamped, Archivable):
+    """An operator checked a U (unverified) rule against the purchased standard text.
+
+    Confirmed rules decide verdicts like V/S rules (the engine's ``confirmed_rules``) for every
+    later judgement against that edition; withdrawing a confirmation archives the row.
+    """
+
+    designation = models.CharField(_("标准版本"), max_length=60)
+    rule_id = models.CharField(_("规则"), max_length=40)
+    note = models.CharField(_("核对依据"), max_length=300)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("确认人")
+    )
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["designation", "rule_id"]
+        verbose_name = _("参考性规则确认")
+        verbose_name_plural = _("参考性规则确认")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["designation", "rule_id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="lab_rule_confirmation_active_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.designation} {self.rule_id}"
 
 
 class ProductLineQuerySet(ArchivableQuerySet):
@@ -189,7 +223,9 @@ class TestRequest(TimeStamped, Archivable):
     lab = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="lab_requests"
     )
-    product_line = models.ForeignKey(ProductLine, on_delete=models.PROTECT, related_name="test_requests")
+    product_line = models.ForeignKey(
+        ProductLine, on_delete=models.PROTECT, related_name="test_requests", verbose_name=_("产品线")
+    )
     product_type = models.CharField(_("产品类型"), max_length=40, choices=PRODUCT_TYPE_CHOICES, db_index=True)
     product_name = models.CharField(_("产品名称/型号"), max_length=100)
     # A designation ("GB 39552.1-2020") or a series ("GB 39552.1") = the edition in force on the test date.
@@ -205,7 +241,9 @@ class TestRequest(TimeStamped, Archivable):
         default=RequestStatus.SUBMITTED,
         db_index=True,
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
+    )
 
     objects = TestRequestQuerySet.as_manager()
 
@@ -245,7 +283,9 @@ class SampleQuerySet(ArchivableQuerySet):
 
 
 class Sample(TimeStamped, Archivable):
-    request = models.ForeignKey(TestRequest, on_delete=models.PROTECT, related_name="samples")
+    request = models.ForeignKey(
+        TestRequest, on_delete=models.PROTECT, related_name="samples", verbose_name=_("委托")
+    )
     code = models.CharField(_("样品编号"), max_length=30, unique=True)
     description = models.CharField(_("样品描述"), max_length=200, blank=True)
     status = models.CharField(
@@ -254,23 +294,35 @@ class Sample(TimeStamped, Archivable):
     custody_state = models.CharField(
         _("流转状态"), max_length=20, choices=CustodyKind.choices, default=CustodyKind.RECEIVED
     )
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
     technician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("检测人员"),
     )
     # Results as entered (the engine's case mapping parts) and the verdict the engine returned.
     test_date = models.DateField(_("检测日期"), null=True, blank=True)
-    nominal = models.JSONField(default=dict, blank=True)
-    measured = models.JSONField(default=dict, blank=True)
-    units = models.JSONField(default=dict, blank=True)
+    nominal = models.JSONField(_("标称值"), default=dict, blank=True)
+    measured = models.JSONField(_("实测值"), default=dict, blank=True)
+    units = models.JSONField(_("单位"), default=dict, blank=True)
     instrument = models.ForeignKey(
-        Instrument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Instrument, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("仪器")
     )
     designation = models.CharField(_("标准版本"), max_length=60, blank=True)
     verdict = models.JSONField(default=dict, blank=True)
     overall = models.CharField(_("结论"), max_length=20, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
     )
     entered_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
     review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
@@ -286,17 +338,17 @@ class Sample(TimeStamped, Archivable):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def current_report(self) -> Report | None:
-        return self.reports.filter(status=ReportStatus.VALID).first()
-
 
 class CustodyEvent(models.Model):
     """Chain of custody: append-only, written only by ``custody_record`` and sample registration."""
 
-    sample = models.ForeignKey(Sample, on_delete=models.PROTECT, related_name="custody_events")
+    sample = models.ForeignKey(
+        Sample, on_delete=models.PROTECT, related_name="custody_events", verbose_name=_("样品")
+    )
     kind = models.CharField(_("环节"), max_length=20, choices=CustodyKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     location = models.CharField(_("位置"), max_length=100, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
@@ -333,20 +385,33 @@ class ReportQuerySet(models.QuerySet):
 class Report(TimeStamped):
     """An issued test report version. Corrections add a version; old versions stay verifiable."""
 
-    sample = models.ForeignKey(Sample, on_delete=models.PROTECT, related_name="reports")
+    sample = models.ForeignKey(
+        Sample, on_delete=models.PROTECT, related_name="reports", verbose_name=_("样品")
+    )
     number = models.CharField(_("报告编号"), max_length=30, db_index=True)
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
-    verify_code = models.CharField(max_length=32, unique=True)
+    verify_code = models.CharField(_("核验码"), max_length=32, unique=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.VALID, db_index=True
     )
     superseded_by = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("取代它的版本"),
     )
     # Denormalised for the quality picture (aggregate queries without joins through the workflow).
-    firm = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    lab = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    product_line = models.ForeignKey(ProductLine, on_delete=models.PROTECT, related_name="reports")
+    firm = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("委托企业")
+    )
+    lab = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("检测机构")
+    )
+    product_line = models.ForeignKey(
+        ProductLine, on_delete=models.PROTECT, related_name="reports", verbose_name=_("产品线")
+    )
     product_type = models.CharField(_("产品类型"), max_length=40, choices=PRODUCT_TYPE_CHOICES, db_index=True)
     product_name = models.CharField(_("产品名称/型号"), max_length=100)
     designation = models.CharField(_("标准版本"), max_length=60)
@@ -354,9 +419,13 @@ class Report(TimeStamped):
     overall = models.CharField(_("结论"), max_length=20, choices=Overall.choices, db_index=True)
     verdict = models.JSONField(default=dict)
     instrument_label = models.CharField(_("仪器"), max_length=200, blank=True)
-    confirmed_rules = models.JSONField(default=list, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_rules = models.JSONField(_("确认计入的参考性规则"), default=list, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("检测人")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人")
+    )
     issued_at = models.DateTimeField(_("签发时间"), default=timezone.now, db_index=True)
     correction_reason = models.CharField(_("更正原因"), max_length=300, blank=True)
 
@@ -385,7 +454,9 @@ class Report(TimeStamped):
 class ReportItem(models.Model):
     """One judged item of a report, kept as rows so the quality picture can aggregate failures."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="result_items")
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="result_items", verbose_name=_("报告")
+    )
     result_id = models.CharField(max_length=80)
     rule_id = models.CharField(_("规则"), max_length=40, db_index=True)
     label = models.CharField(_("项目"), max_length=200)
@@ -428,8 +499,10 @@ class BrandAuthorisation(TimeStamped, Archivable):
     """Use of the regional public brand 杜桥眼镜 on one product line."""
 
     number = models.CharField(_("授权编号"), max_length=30, unique=True, null=True, blank=True)
-    verify_code = models.CharField(max_length=32, unique=True, null=True, blank=True)
-    firm = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    verify_code = models.CharField(_("核验码"), max_length=32, unique=True, null=True, blank=True)
+    firm = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
     product_line = models.ForeignKey(
         ProductLine, on_delete=models.PROTECT, related_name="brand_authorisations"
     )
@@ -438,16 +511,28 @@ class BrandAuthorisation(TimeStamped, Archivable):
     )
     note = models.CharField(_("申请说明"), max_length=300, blank=True)
     evidence = models.ManyToManyField(Report, related_name="+", blank=True, verbose_name=_("合格报告"))
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审批人"),
     )
     reviewed_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     review_note = models.CharField(_("审批意见"), max_length=300, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
     suspended_by_report = models.ForeignKey(
-        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Report,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("导致暂停的报告"),
     )
     suspension_reason = models.CharField(_("暂停原因"), max_length=300, blank=True)
 
@@ -476,7 +561,9 @@ class FieldTestQuerySet(ArchivableQuerySet):
 class FieldTest(TimeStamped, Archivable):
     """A plateau field test of a high-altitude product line (e.g. at the Lhasa base)."""
 
-    product_line = models.ForeignKey(ProductLine, on_delete=models.PROTECT, related_name="field_tests")
+    product_line = models.ForeignKey(
+        ProductLine, on_delete=models.PROTECT, related_name="field_tests", verbose_name=_("产品线")
+    )
     site = models.CharField(_("测试地点"), max_length=100)
     altitude_m = models.PositiveIntegerField(_("海拔(米)"))
     test_date = models.DateField(_("测试日期"))
@@ -485,7 +572,9 @@ class FieldTest(TimeStamped, Archivable):
     wearers = models.PositiveSmallIntegerField(_("佩戴人数"))
     rating = models.PositiveSmallIntegerField(_("综合评分(1–5)"))
     feedback = models.TextField(_("佩戴反馈"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
+    )
 
     objects = FieldTestQuerySet.as_manager()
 

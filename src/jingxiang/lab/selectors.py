@@ -20,7 +20,7 @@ SPOT_CHECK_GROUPS: tuple[tuple[str, str], ...] = (
     ("power", r"(PWR|SPH|R-DIF|ADD)"),
     ("transmittance", r"(CAT|DECL|CLASS|TV)"),
     ("uva", r"UV-?A"),
-    ("labelling", r"(NODRIVE|DRV-5|MARK|LABEL)"),
+    ("labelling", r"(NODRIVE|DRV-1|DRV-5|MARK|LABEL)"),
 )
 
 
@@ -66,7 +66,7 @@ def quality_picture(
 ) -> QualityPicture:
     """Pass rates by product type, month and item over current report versions.
 
-    Four aggregate queries (five with the per-firm table), whatever the amount of data.
+    Three aggregate queries (four with the per-firm table), whatever the amount of data.
     """
     reports = reports.filter(status="valid")
     if product_type:

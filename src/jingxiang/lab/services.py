@@ -35,6 +35,7 @@ from jingxiang.lab.models import (
     ReportItem,
     ReportStatus,
     RequestStatus,
+    RuleConfirmation,
     RulesFile,
     Sample,
     SampleStatus,
@@ -231,7 +232,7 @@ def request_cancel(*, actor: Any, request: TestRequest) -> TestRequest:
 @transaction.atomic
 def sample_register(*, actor: Any, request: TestRequest, description: str = "", location: str = "") -> Sample:
     """Lab staff receive a sample: unique code (prefix-year-sequence, allocated under a lock)."""
-    request = TestRequest.objects.select_for_update().select_related("lab").get(pk=request.pk)
+    request = TestRequest.objects.select_for_update(of=("self",)).select_related("lab").get(pk=request.pk)
     if request.lab_id not in lab_ids(actor):
         raise PermissionDenied(_("只有受托实验室的检测人员可以登记样品。"))
     if request.status in {RequestStatus.CANCELLED, RequestStatus.COMPLETED}:
@@ -257,7 +258,7 @@ def custody_record(
     *, actor: Any, sample: Sample, kind: str, location: str = "", note: str = ""
 ) -> CustodyEvent:
     """Append one chain-of-custody event (never edited or deleted)."""
-    sample = Sample.objects.select_for_update().select_related("request").get(pk=sample.pk)
+    sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
     if sample.request.lab_id not in lab_ids(actor):
         raise PermissionDenied(_("只有受托实验室的检测人员可以记录样品流转。"))
     if kind not in CustodyKind.values:
@@ -280,7 +281,7 @@ def custody_record(
 @transaction.atomic
 def sample_assign(*, actor: Any, sample: Sample, technician: Any) -> Sample:
     """Give a sample to a technician (lab staff of the same lab)."""
-    sample = Sample.objects.select_for_update().select_related("request").get(pk=sample.pk)
+    sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
     if sample.request.lab_id not in lab_ids(actor):
         raise PermissionDenied(_("只有受托实验室的检测人员可以分派任务。"))
     if (
@@ -379,7 +380,7 @@ def results_enter(
     ``submit`` sends the results for review by a second person; it needs an instrument in
     calibration and every mandatory item assessed.
     """
-    sample = Sample.objects.select_for_update().select_related("request").get(pk=sample.pk)
+    sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
     if sample.request.lab_id not in lab_ids(actor):
         raise PermissionDenied(_("只有受托实验室的检测人员可以录入结果。"))
     if sample.status not in {SampleStatus.REGISTERED, SampleStatus.IN_TEST, SampleStatus.CORRECTION}:
@@ -409,6 +410,7 @@ def results_enter(
         "units": units or {},
         "nominal": nominal,
         "measured": measured,
+        "confirmed_rules": conformance.confirmed_rules(designation),
     }
     verdict = conformance.run_judge(case, reg)
     if sample.request.item_ids:
@@ -477,7 +479,7 @@ def result_review(
     suspends the product line's brand authorisations.
     """
     sample = (
-        Sample.objects.select_for_update()
+        Sample.objects.select_for_update(of=("self",))
         .select_related("request", "request__lab", "instrument")
         .get(pk=sample.pk)
     )
@@ -506,22 +508,21 @@ def result_review(
     candidates = set(conformance.failing_indicative(sample.verdict))
     if set(confirmed) - candidates:
         raise ValidationError(_("只能确认本次结果中未通过的参考性规则。"), code="confirmed_rules")
-    verdict = sample.verdict
-    if confirmed:
-        reg = conformance.registry()
-        case = {
-            "case_id": sample.code,
-            "product_type": sample.request.product_type,
-            "standard": sample.designation,
-            "test_date": sample.test_date.isoformat(),
-            "units": sample.units,
-            "nominal": sample.nominal,
-            "measured": sample.measured,
-            "confirmed_rules": confirmed,
-        }
-        verdict = conformance.run_judge(case, reg)
-        if sample.request.item_ids:
-            verdict = _restrict(verdict, sample.request.item_ids)
+    # Judge again at approval: the reviewer's confirmations and any an operator made since entry count.
+    confirmed = sorted({*confirmed, *conformance.confirmed_rules(sample.designation)})
+    case = {
+        "case_id": sample.code,
+        "product_type": sample.request.product_type,
+        "standard": sample.designation,
+        "test_date": sample.test_date.isoformat(),
+        "units": sample.units,
+        "nominal": sample.nominal,
+        "measured": sample.measured,
+        "confirmed_rules": confirmed,
+    }
+    verdict = conformance.run_judge(case)
+    if sample.request.item_ids:
+        verdict = _restrict(verdict, sample.request.item_ids)
     if verdict["overall"] == Overall.INCOMPLETE and verdict.get("not_assessed_mandatory"):
         raise ValidationError(_("有必检项目未判定,不能签发报告;请退回补测。"), code="incomplete")
     report = _issue_report(actor=actor, sample=sample, verdict=verdict, confirmed=confirmed)
@@ -615,7 +616,7 @@ def _text(value: Any) -> str:
 @transaction.atomic
 def report_correct(*, actor: Any, report: Report, reason: str) -> Sample:
     """Open a correction: results are re-entered and re-approved, then a new version supersedes this one."""
-    report = Report.objects.select_for_update().select_related("sample").get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).select_related("sample").get(pk=report.pk)
     if report.lab_id not in lab_ids(actor):
         raise PermissionDenied(_("只有出具报告的实验室可以更正报告。"))
     if report.status != ReportStatus.VALID:
@@ -681,6 +682,40 @@ def rules_archive(*, actor: Any, rules_file: RulesFile) -> RulesFile:
     return rules_file
 
 
+@transaction.atomic
+def rule_confirm(*, actor: Any, designation: str, rule_id: str, note: str) -> RuleConfirmation:
+    """An operator confirms a U rule after checking the standard text; it then decides verdicts."""
+    if not is_operator(actor):
+        raise PermissionDenied(_("只有平台运营人员可以确认参考性规则。"))
+    document = conformance.registry().find(designation)
+    item = next((item for item in document.items if item.id == rule_id), None) if document else None
+    if item is None:
+        raise ValidationError(
+            _("标准 %(d)s 中没有规则 %(r)s。") % {"d": designation, "r": rule_id}, code="unknown_rule"
+        )
+    if item.certainty.value != "U":
+        raise ValidationError(
+            _("规则 %(r)s 的数值已核实(V/S),无需确认。") % {"r": rule_id}, code="not_indicative"
+        )
+    if not note.strip():
+        raise ValidationError(_("请写明核对依据(标准文本的条款或页码)。"), code="note_required")
+    if RuleConfirmation.objects.active().filter(designation=document.designation, rule_id=rule_id).exists():
+        raise ValidationError(_("该规则已确认。"), code="duplicate")
+    return RuleConfirmation.objects.create(
+        designation=document.designation, rule_id=rule_id, note=note.strip(), confirmed_by=actor
+    )
+
+
+@transaction.atomic
+def rule_unconfirm(*, actor: Any, confirmation: RuleConfirmation) -> RuleConfirmation:
+    """Withdraw a confirmation: the rule is indicative again for later judgements."""
+    if not is_operator(actor):
+        raise PermissionDenied(_("只有平台运营人员可以撤销确认。"))
+    confirmation.archived_at = timezone.now()
+    confirmation.save(update_fields=["archived_at", "updated_at"])
+    return confirmation
+
+
 # Regional brand 杜桥眼镜 -------------------------------------------------------------------------
 
 
@@ -728,7 +763,11 @@ def brand_review(
     *, actor: Any, brand: BrandAuthorisation, approve: bool, note: str = ""
 ) -> BrandAuthorisation:
     """An operator decides; approval gives the authorisation a number, a public code and a term."""
-    brand = BrandAuthorisation.objects.select_for_update().select_related("product_line").get(pk=brand.pk)
+    brand = (
+        BrandAuthorisation.objects.select_for_update(of=("self",))
+        .select_related("product_line")
+        .get(pk=brand.pk)
+    )
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以审批区域品牌申请。"))
     if brand.status != BrandStatus.PENDING:

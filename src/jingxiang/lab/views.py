@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,7 @@ from jingxiang.lab.models import (
     ProductLine,
     Report,
     ReportStatus,
+    RuleConfirmation,
     RulesFile,
     Sample,
     SampleStatus,
@@ -608,7 +610,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
         {
             "designation": d.designation,
             "title": d.title_zh,
-            "period": d.period_text(),
+            "period": conformance.period_zh(d),
             "in_force": d.in_force_on(today),
             "mandatory": d.mandatory,
             "types": [PRODUCT_TYPE_LABELS.get(p.value, p.value) for p in sorted(d.product_types)],
@@ -646,6 +648,77 @@ def standard_archive(request: HttpRequest, pk: int) -> HttpResponse:
     services.rules_archive(actor=request.user, rules_file=rules_file)
     messages.success(request, _("已停用该规则文件。"))
     return redirect("lab:standard_list")
+
+
+@login_required
+def standard_detail(request: HttpRequest) -> HttpResponse:
+    """One edition's items (with how sure each value is) and the operators' confirmations of U rules."""
+    _require(uses_lab(request.user))
+    document = conformance.registry().find(request.GET.get("designation", "")[:60])
+    _require(document is not None)
+    confirmations = {
+        c.rule_id: c
+        for c in RuleConfirmation.objects.active()
+        .filter(designation=document.designation)
+        .select_related("confirmed_by")
+    }
+    operator = is_operator(request.user)
+    form = forms.RuleConfirmForm(request.POST or None) if operator else None
+    if request.method == "POST":
+        _require(operator)
+        assert form is not None
+        if form.is_valid():
+            try:
+                services.rule_confirm(
+                    actor=request.user, designation=document.designation, **form.cleaned_data
+                )
+            except (ValidationError, PermissionDenied) as error:
+                _flash(request, error)
+            else:
+                messages.success(request, _("已确认:该规则今后计入判定结论。"))
+            return redirect(_edition_url(document.designation))
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    items = [
+        {
+            "id": item.id,
+            "label": item.label_zh,
+            "clause": item.clause,
+            "certainty": item.certainty.value,
+            "mandatory": item.mandatory,
+            "types": [PRODUCT_TYPE_LABELS.get(p.value, p.value) for p in sorted(item.product_types)],
+            "confirmation": confirmations.get(item.id),
+            "note": item.note,
+        }
+        for item in document.items
+    ]
+    return render_page(
+        request,
+        "lab/standard_detail.html",
+        {
+            "document": document,
+            "period": conformance.period_zh(document),
+            "items": items,
+            "is_operator": operator,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def rule_unconfirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(is_operator(request.user))
+    confirmation = RuleConfirmation.objects.active().filter(pk=pk).first()
+    _require(confirmation is not None)
+    services.rule_unconfirm(actor=request.user, confirmation=confirmation)
+    messages.success(request, _("已撤销确认:该规则恢复为参考性。"))
+    return redirect(_edition_url(confirmation.designation))
+
+
+def _edition_url(designation: str) -> str:
+    return f"{reverse('lab:standard_detail')}?{urlencode({'designation': designation})}"
 
 
 # Batch entry ------------------------------------------------------------------------------------

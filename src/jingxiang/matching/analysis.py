@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import jieba
 
-from jingxiang.matching.knowledge import KnowledgeBase, Sense
+from jingxiang.matching.knowledge import KnowledgeBase, Sense, place_name
 from jingxiang.matching.model import Demand, Supplier
 from jingxiang.matching.textnorm import normalise, normalise_term, sentences
 
@@ -27,6 +27,8 @@ jieba.setLogLevel(60)
 
 SUPPLIER_TEXT_WEIGHT = 0.7
 """Skills a profile merely mentions in prose count for less than skills it lists explicitly."""
+SUPPLIER_SYMPTOM_SCALE = 0.6
+"""A problem a profile mentions is weaker evidence of competence than a field it names."""
 SKILL_FIELD_BOOST = 2.0
 """Listed skills are repeated in the lexical document: they are the profile's own summary of itself."""
 SYMPTOM_TERM_WEIGHT = 0.6
@@ -176,9 +178,17 @@ class Analyzer:
         Like jieba's search mode, except that lexicon terms stay whole: "减反射膜" must not also
         produce "反射", or a profile writing "AR膜" would share fewer terms with one writing "减反射膜".
         """
-        words = []
+        words: list[str] = []
         dictionary = self._dictionary
+        previous_ascii = False
         for word in self.tokenizer.cut(normalised_text, HMM=False):
+            is_ascii = word.isascii() and word.isalnum()
+            if is_ascii and previous_ascii:
+                # jieba matches dictionary words inside Latin runs ("frames" -> "fra" + "mes"); an
+                # English word is one token, so glue the pieces back together.
+                words[-1] += word
+                continue
+            previous_ascii = is_ascii
             words.append(word)
             if len(word) > 2 and word not in self._whole_terms:
                 for size in (2, 3):
@@ -203,12 +213,16 @@ class Analyzer:
             result.append(knowledge.variant_to_canonical.get(token, token))
         return result
 
-    def analyze_text(self, text: str, *, concept_weight: float = 1.0, clauses: bool = False) -> TextAnalysis:
+    def analyze_text(
+        self, text: str, *, concept_weight: float = 1.0, clauses: bool = False, symptom_scale: float = 1.0
+    ) -> TextAnalysis:
         """Extract terms, concepts (with reasons) and domain context from one free text.
 
         ``clauses=True`` narrows the co-occurrence window of symptom triggers and senses to one
         comma-separated clause: profiles list competences separated by commas ("钛架焊接，焊接发黑处理"),
-        while owners run one complaint over several commas.
+        while owners run one complaint over several commas.  ``symptom_scale`` weighs what symptoms
+        imply: fully for a demand, less for a profile ("盐雾测试" on a lab's profile is a test it runs,
+        not a plating skill).
         """
         knowledge = self.knowledge
         analysis = TextAnalysis()
@@ -251,7 +265,7 @@ class Analyzer:
                 analysis.eyewear_hits += 1
             if info.industry is not None:
                 analysis.off_domain[info.industry] = analysis.off_domain.get(info.industry, 0) + 1
-        self._apply_symptoms(analysis, normalised, sentence_list, concept_weight)
+        self._apply_symptoms(analysis, normalised, sentence_list, concept_weight * symptom_scale)
         product_scale = PRODUCT_CONTEXT_SCALE if analysis.symptom_labels else 1.0
         for code, reason in product_mentions.items():
             analysis.add_concept(code, concept_weight * product_scale, reason)
@@ -382,7 +396,11 @@ class Analyzer:
             _codes, skill_analysis = self.analyze_skill(skill)
             analysis.merge(skill_analysis)
         prose = "。".join(part for part in (supplier.title, supplier.org, supplier.description) if part)
-        analysis.merge(self.analyze_text(prose, concept_weight=SUPPLIER_TEXT_WEIGHT, clauses=True))
+        analysis.merge(
+            self.analyze_text(
+                prose, concept_weight=SUPPLIER_TEXT_WEIGHT, clauses=True, symptom_scale=SUPPLIER_SYMPTOM_SCALE
+            )
+        )
         return analysis
 
     def analyze_demand(self, demand: Demand) -> TextAnalysis:
@@ -407,6 +425,7 @@ class Analyzer:
         regions = self.knowledge.regions
         place = normalise_term(region or "", self.knowledge.traditional)
         # Profiles write "浙江临海", "临海市杜桥镇": take the most specific known place named in the text.
+        place = place_name(place)
         if place not in regions:
             named = [known for known in regions if known in place]
             depth = {known: len(self._ancestors(known)) for known in named}

@@ -113,6 +113,17 @@ class KnowledgeBase:
         return {word for word in words if len(word) > 1 and " " not in word}
 
 
+ADMINISTRATIVE_SUFFIXES = ("省", "市", "县", "区", "镇")
+
+
+def place_name(name: str) -> str:
+    """ "临海市" and "临海" are one place: drop a trailing administrative suffix from names longer than two."""
+    for suffix in ADMINISTRATIVE_SUFFIXES:
+        if len(name) > 2 and name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         document = yaml.safe_load(handle) or {}
@@ -280,7 +291,10 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
             skills=_weights(raw.get("skills"), f"domains.categories.{name}", known, problems), kinds=kinds
         )
 
-    regions = {norm(child): norm(parent) for child, parent in (domains.get("regions") or {}).items()}
+    regions = {
+        place_name(norm(child)): place_name(norm(parent))
+        for child, parent in (domains.get("regions") or {}).items()
+    }
     off_domain = {
         str(name): frozenset(norm(marker) for marker in markers or [])
         for name, markers in (domains.get("off_domain") or {}).items()

@@ -98,15 +98,20 @@ def _reason(problem: Problem, view: _ScheduleView, meeting: Meeting, proven_opti
             blockers.append(f"{slot_name!r}: every table seating {size} is taken")
     if len(blockers) == len(common):
         shown = "; ".join(blockers[:_LISTED]) + ("; …" if len(blockers) > _LISTED else "")
-        if blocking_meetings and all(problem.meetings[m].weight >= meeting.weight for m in blocking_meetings):
+        blocking_weights = [problem.meetings[m].weight for m in blocking_meetings]
+        if blocking_meetings and all(w > meeting.weight for w in blocking_weights):
             lead = "displaced by higher-weight meetings competing for the same participants and slots"
+        elif blocking_meetings and all(w >= meeting.weight for w in blocking_weights):
+            lead = "displaced by meetings of equal or higher weight competing for the same participants and slots"
         elif blocking_meetings and all(m in problem.fixed for m in blocking_meetings):
             lead = "displaced by locked or announced meetings"
-        else:
+        elif proven_optimal:
             lead = (
                 "every slot where all participants are present is taken (the meetings there fit the rest of "
                 "the schedule better, giving more total weight)"
             )
+        else:
+            lead = "every slot where all participants are present is taken"
         return f"{lead}: {shown}"
     if meeting.weight == 0:
         return "weight 0: placing it would not add to the schedule's value"

@@ -111,7 +111,7 @@ class Schedule:
 
     ``upper_bound`` is a proven bound on the scheduled weight of any schedule that obeys the hard rules,
     so ``(upper_bound - scheduled_weight) / upper_bound`` bounds how far from optimal this schedule is.
-    It is ``None`` for the greedy baseline, which proves nothing. ``conflicts`` lists the reasons when
+    It is ``None`` for the greedy baseline, which proves nothing, and for infeasible results. ``conflicts`` lists the reasons when
     ``status`` is ``"infeasible"`` (the locked meetings themselves cannot be satisfied).
     """
 

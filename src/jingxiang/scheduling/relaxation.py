@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Relaxation:
-    """Rounded slots for the open meetings and a proven bound on their scaled weight."""
+    """Rounded slots for the open meetings, a proven bound on their scaled weight, and the LP values."""
 
     slots: dict[Id, int]
     bound: int
+    values: dict[tuple[Id, int], float]
 
 
 def lp_guided_slots(
@@ -40,7 +41,7 @@ def lp_guided_slots(
     """Round the LP optimum into slots and bound the optimum by LP duality; ``None`` if HiGHS gives up."""
     columns = [(meeting_id, slot) for meeting_id, slots in candidates.items() for slot in slots]
     if not columns:
-        return Relaxation({}, 0)
+        return Relaxation({}, 0, {})
     rows: list[list[int]] = []
     limits: list[float] = []
 
@@ -90,7 +91,8 @@ def lp_guided_slots(
     order = sorted(range(len(columns)), key=lambda i: (-round(result.x[i], 6), cost[i], i))
     slots = _round(problem, columns, order, thresholds, fixed_count)
     duals = np.maximum(-np.asarray(result.ineqlin.marginals, dtype=float), 0.0)
-    return Relaxation(slots, _dual_bound(matrix, np.array(limits), -cost, duals))
+    values = {column: float(value) for column, value in zip(columns, result.x, strict=True)}
+    return Relaxation(slots, _dual_bound(matrix, np.array(limits), -cost, duals), values)
 
 
 def _dual_bound(matrix: csr_matrix, limits: np.ndarray, weights: np.ndarray, duals: np.ndarray) -> int:

@@ -101,7 +101,7 @@ def _read_assignments(
             violations.append(Violation("malformed", f"assignments[{position}] is not an object"))
             continue
         meeting, slot, table = _key(item.get("meeting_id")), _key(item.get("slot")), _key(item.get("table"))
-        problems = []
+        problems: list[Violation] = []
         if meeting not in instance.members:
             problems.append(
                 Violation("unknown_meeting", f"assignments[{position}]: unknown meeting {meeting!r}")

@@ -31,7 +31,12 @@ class SharingConfig(AppConfig):
             models.StatementAdjustment,
             models.Outcome,
         ):
-            auditlog.register(model, exclude_fields=["updated_at"])
+            # Reverse relations are not fields of the record; the text and its hash never change after creation
+            # and are shown (and verified) on the agreement itself.
+            reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+            auditlog.register(
+                model, exclude_fields=["updated_at", "text", "text_sha256", "verification_code", *reverse]
+            )
         register_verification(VerificationKind("agreement", _("共享用工协议"), documents.agreement_lookup))
         register_verification(VerificationKind("statement", _("共享用工结算单"), documents.statement_lookup))
         navigation.register(

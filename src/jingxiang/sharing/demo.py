@@ -19,7 +19,9 @@ from jingxiang.sharing.models import AvailabilityWindow, SharingProfile, Subsidy
 
 def _slot(day: dt.date, start: int, end: int) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
-    return dt.datetime.combine(day, dt.time(start), tzinfo=tz), dt.datetime.combine(day, dt.time(end), tzinfo=tz)
+    return dt.datetime.combine(day, dt.time(start), tzinfo=tz), dt.datetime.combine(
+        day, dt.time(end), tzinfo=tz
+    )
 
 
 def _weekdays(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -40,7 +42,9 @@ def _profiles(context: Any) -> None:
             offers_onsite=True,
             offers_remote=t.kind != "craftsman",
             offers_consultation=t.think_tank,
-            labour_contract_end=(dt.date(timezone.localdate().year + 2, 12, 31) if t.home_organisation_id else None),
+            labour_contract_end=(
+                dt.date(timezone.localdate().year + 2, 12, 31) if t.home_organisation_id else None
+            ),
         )
         for t in talents
     )
@@ -117,7 +121,12 @@ def load(context: Any) -> None:
             actor=expert_user,
             booking=booking,
             hours=booking.hours,
-            description=["现场诊断前处理清洗线", "调整膜系参数并试镀", "培训镀膜车间技术员", "复测高温高湿结果"][index % 4],
+            description=[
+                "现场诊断前处理清洗线",
+                "调整膜系参数并试镀",
+                "培训镀膜车间技术员",
+                "复测高温高湿结果",
+            ][index % 4],
         )
         if day < this_month:
             services.timesheet_review(actor=officer, timesheet=timesheet, approve=True)
@@ -125,7 +134,9 @@ def load(context: Any) -> None:
     for day in upcoming:
         starts, ends = _slot(day, 14, 16)
         if agreement.covers(day):
-            services.booking_create(actor=officer, agreement=agreement, starts_at=starts, ends_at=ends, note="复测")
+            services.booking_create(
+                actor=officer, agreement=agreement, starts_at=starts, ends_at=ends, note="复测"
+            )
 
     statement = services.statement_generate(actor=operator, agreement=agreement, month=last_month)
     if statement is not None:

@@ -22,6 +22,13 @@ _VERIFY_STATUS = {
 }
 
 
+def _period(agreement: Agreement) -> str:
+    return _("%(start)s 至 %(end)s") % {
+        "start": f"{agreement.period_start:%Y-%m-%d}",
+        "end": f"{agreement.period_end:%Y-%m-%d}",
+    }
+
+
 def _party_name(agreement: Agreement, party: str) -> str:
     if party == Party.HOME:
         return agreement.home.name if agreement.home else ""
@@ -42,8 +49,8 @@ def agreement_pdf(agreement: Agreement) -> bytes:
             (_("原用人单位"), agreement.home.name if agreement.home else _("无(独立专家)")),
             (_("用工单位"), agreement.host.name),
             (_("共享人才"), agreement.talent.name),
-            (_("期限"), f"{agreement.period_start:%Y-%m-%d} 至 {agreement.period_end:%Y-%m-%d}"),
-            (_("每月工时上限"), f"{agreement.monthly_hour_cap} 小时"),
+            (_("期限"), _period(agreement)),
+            (_("每月工时上限"), _("%(n)s 小时") % {"n": agreement.monthly_hour_cap}),
             (_("文本摘要 SHA-256"), agreement.text_sha256),
         ],
         signatures=[
@@ -81,7 +88,7 @@ def agreement_lookup(code: str) -> dict[str, Any] | None:
             (_("原用人单位"), agreement.home.name if agreement.home else _("无(独立专家)")),
             (_("用工单位"), agreement.host.name),
             (_("共享人才"), agreement.talent.name),
-            (_("期限"), f"{agreement.period_start:%Y-%m-%d} 至 {agreement.period_end:%Y-%m-%d}"),
+            (_("期限"), _period(agreement)),
             (_("版本"), agreement.version),
             (_("签署"), f"{signed} / {len(agreement.parties)}"),
             (_("文本摘要 SHA-256"), agreement.text_sha256),
@@ -102,8 +109,8 @@ def statement_pdf(statement: Statement) -> bytes:
             (_("用工单位(付款方)"), statement.host.name),
             (_("收款方"), statement.payee),
             (_("共享人才"), statement.talent.name),
-            (_("服务费率"), f"¥{agreement.hourly_rate:,.2f} / 小时"),
-            (_("确认工时"), f"{statement.hours} 小时"),
+            (_("服务费率"), _("¥%(rate)s / 小时") % {"rate": f"{agreement.hourly_rate:,.2f}"}),
+            (_("确认工时"), _("%(n)s 小时") % {"n": statement.hours}),
             (_("应结金额"), f"¥{statement.gross:,.2f}"),
             (
                 _("补贴"),

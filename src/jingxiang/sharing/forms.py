@@ -8,11 +8,12 @@ from typing import Any
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
 from jingxiang.organisations.models import Organisation, OrganisationSize
-from jingxiang.sharing.models import ServiceMode, SharingProfile, Weekday
+from jingxiang.sharing.models import ServiceMode, SharingProfile
 from jingxiang.talents.models import Skill
 
 
@@ -30,14 +31,26 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-WEEKDAY_NAMES = {str(label): value for value, label in Weekday.choices}
-WINDOW_LINE = re.compile(r"^(周[一二三四五六日])\s+(\d{1,2}:\d{2})\s*[-–~至]\s*(\d{1,2}:\d{2})$")
+# Calendar lines are typed as "周一 09:00-17:00" (or "Mon 09:00-17:00" in the English interface).
+ZH_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = {
+    token.lower(): index for tokens in (ZH_WEEKDAYS, EN_WEEKDAYS) for index, token in enumerate(tokens)
+}
+WINDOW_LINE = re.compile(r"^(\S+)\s+(\d{1,2}:\d{2})\s*[-–~至]\s*(\d{1,2}:\d{2})$")
+
+
+def weekday_tokens() -> tuple[str, ...]:
+    return EN_WEEKDAYS if (get_language() or "").startswith("en") else ZH_WEEKDAYS
+
+
 EXCEPTION_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(.*)$")
 
 
 def windows_as_text(profile: SharingProfile) -> str:
+    tokens = weekday_tokens()
     return "\n".join(
-        f"{w.get_weekday_display()} {w.start_time:%H:%M}-{w.end_time:%H:%M}" for w in profile.windows.all()
+        f"{tokens[w.weekday]} {w.start_time:%H:%M}-{w.end_time:%H:%M}" for w in profile.windows.all()
     )
 
 
@@ -85,7 +98,7 @@ class SharingProfileForm(StyledFormMixin, forms.Form):
                 continue
             match = WINDOW_LINE.match(line)
             try:
-                if match is None:
+                if match is None or match.group(1).lower() not in WEEKDAY_NAMES:
                     raise ValueError
                 start = dt.time.fromisoformat(match.group(2).zfill(5))
                 end = dt.time.fromisoformat(match.group(3).zfill(5))
@@ -95,7 +108,7 @@ class SharingProfileForm(StyledFormMixin, forms.Form):
                 ) from None
             if end <= start:
                 raise forms.ValidationError(_("第 %(n)s 行:结束时间必须晚于开始时间。") % {"n": number})
-            parsed.append((WEEKDAY_NAMES[match.group(1)], start, end))
+            parsed.append((WEEKDAY_NAMES[match.group(1).lower()], start, end))
         return parsed
 
     def clean_exceptions(self) -> list[tuple[dt.date, str]]:

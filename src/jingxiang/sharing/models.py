@@ -104,7 +104,9 @@ class Weekday(models.IntegerChoices):
 class AvailabilityWindow(models.Model):
     """A weekly window in which the talent can be booked (local time, Asia/Shanghai)."""
 
-    profile = models.ForeignKey(SharingProfile, on_delete=models.CASCADE, related_name="windows")
+    profile = models.ForeignKey(
+        SharingProfile, on_delete=models.CASCADE, related_name="windows", verbose_name=_("共享档案")
+    )
     weekday = models.PositiveSmallIntegerField(_("星期"), choices=Weekday.choices)
     start_time = models.TimeField(_("开始"))
     end_time = models.TimeField(_("结束"))
@@ -124,7 +126,9 @@ class AvailabilityWindow(models.Model):
 class AvailabilityException(models.Model):
     """A date on which the talent is not available, whatever the weekly windows say."""
 
-    profile = models.ForeignKey(SharingProfile, on_delete=models.CASCADE, related_name="exceptions")
+    profile = models.ForeignKey(
+        SharingProfile, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("共享档案")
+    )
     date = models.DateField(_("日期"))
     note = models.CharField(_("原因"), max_length=100, blank=True)
 
@@ -172,7 +176,9 @@ class SharingRequest(TimeStamped, Archivable):
         related_name="sharing_requests",
         verbose_name=_("需求企业"),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
     title = models.CharField(_("需求标题"), max_length=100)
     problem = models.TextField(_("问题描述"))
     skills = models.ManyToManyField("talents.Skill", blank=True, related_name="+", verbose_name=_("所需技能"))
@@ -211,9 +217,15 @@ class InvitationStatus(models.TextChoices):
 
 
 class Invitation(TimeStamped):
-    request = models.ForeignKey(SharingRequest, on_delete=models.PROTECT, related_name="invitations")
-    talent = models.ForeignKey("talents.Talent", on_delete=models.PROTECT, related_name="sharing_invitations")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(
+        SharingRequest, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("共享需求")
+    )
+    talent = models.ForeignKey(
+        "talents.Talent", on_delete=models.PROTECT, related_name="sharing_invitations", verbose_name=_("人才")
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("邀请人")
+    )
     status = models.CharField(
         _("状态"),
         max_length=10,
@@ -286,10 +298,20 @@ class Agreement(TimeStamped, Archivable):
         verbose_name=_("上一版本"),
     )
     request = models.ForeignKey(
-        SharingRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements"
+        SharingRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("共享需求"),
     )
     invitation = models.ForeignKey(
-        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements"
+        Invitation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("邀请"),
     )
     talent = models.ForeignKey(
         "talents.Talent",
@@ -336,7 +358,9 @@ class Agreement(TimeStamped, Archivable):
     )
     activated_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
     verification_code = models.CharField(max_length=32, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
 
     objects = AgreementQuerySet.as_manager()
 
@@ -375,12 +399,21 @@ class Agreement(TimeStamped, Archivable):
 class AgreementSignature(models.Model):
     """One party's signature: who signed, for which party, when, and the hash of the exact text."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("协议")
+    )
     party = models.CharField(_("签署方"), max_length=10, choices=Party.choices)
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("签署单位"),
     )
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签署人")
+    )
     signed_at = models.DateTimeField(_("签署时间"), default=timezone.now)
     text_sha256 = models.CharField(_("签署文本哈希"), max_length=64)
     consent = models.BooleanField(_("本人明确同意"), default=False)
@@ -414,8 +447,12 @@ class BookingQuerySet(models.QuerySet):
 class Booking(TimeStamped):
     """A block of the talent's time for one host, under one agreement."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="bookings")
-    talent = models.ForeignKey("talents.Talent", on_delete=models.PROTECT, related_name="sharing_bookings")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("协议")
+    )
+    talent = models.ForeignKey(
+        "talents.Talent", on_delete=models.PROTECT, related_name="sharing_bookings", verbose_name=_("人才")
+    )
     starts_at = models.DateTimeField(_("开始时间"), db_index=True)
     ends_at = models.DateTimeField(_("结束时间"))
     hours = models.DecimalField(_("小时"), max_digits=6, decimal_places=2)
@@ -423,7 +460,9 @@ class Booking(TimeStamped):
         _("状态"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED, db_index=True
     )
     note = models.CharField(_("安排说明"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
 
     objects = BookingQuerySet.as_manager()
 
@@ -462,7 +501,9 @@ class TimesheetQuerySet(models.QuerySet):
 class Timesheet(TimeStamped):
     """Work the talent logged against a booking; the host approves or disputes it."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="timesheets")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, related_name="timesheets", verbose_name=_("预约")
+    )
     hours = models.DecimalField(_("工时"), max_digits=6, decimal_places=2)
     description = models.TextField(_("工作内容"))
     status = models.CharField(
@@ -472,14 +513,26 @@ class Timesheet(TimeStamped):
         default=TimesheetStatus.SUBMITTED,
         db_index=True,
     )
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     dispute_reason = models.CharField(_("异议理由"), max_length=300, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("裁定人"),
     )
     resolved_at = models.DateTimeField(_("裁定时间"), null=True, blank=True)
     resolution_note = models.CharField(_("裁定意见"), max_length=300, blank=True)
@@ -563,9 +616,15 @@ class StatementQuerySet(models.QuerySet):
 class Statement(TimeStamped):
     """The monthly statement of one agreement: approved hours × rate, split between host and subsidy."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="statements")
-    host = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
-    talent = models.ForeignKey("talents.Talent", on_delete=models.PROTECT, related_name="+")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="statements", verbose_name=_("协议")
+    )
+    host = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("用工单位")
+    )
+    talent = models.ForeignKey(
+        "talents.Talent", on_delete=models.PROTECT, related_name="+", verbose_name=_("人才")
+    )
     month = models.DateField(_("月份"), db_index=True)
     number = models.CharField(_("结算单号"), max_length=30, unique=True)
     status = models.CharField(
@@ -580,12 +639,22 @@ class Statement(TimeStamped):
     subsidy = models.DecimalField(_("补贴金额"), max_digits=12, decimal_places=2, default=ZERO)
     host_pays = models.DecimalField(_("企业应付"), max_digits=12, decimal_places=2, default=ZERO)
     policy = models.ForeignKey(
-        SubsidyPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+        SubsidyPolicy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("补贴政策"),
     )
     payee = models.CharField(_("收款方"), max_length=100)
     issued_at = models.DateTimeField(_("出具时间"), null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("出具人"),
     )
     verification_code = models.CharField(max_length=32, unique=True)
 
@@ -606,15 +675,27 @@ class Statement(TimeStamped):
 
 
 class StatementLine(models.Model):
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="lines")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="lines", verbose_name=_("结算单")
+    )
     description = models.CharField(_("摘要"), max_length=200)
     hours = models.DecimalField(_("工时"), max_digits=8, decimal_places=2, default=ZERO)
     amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2)
     timesheet = models.ForeignKey(
-        Timesheet, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Timesheet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("工时记录"),
     )
     adjustment = models.ForeignKey(
-        "StatementAdjustment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "StatementAdjustment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("调整项"),
     )
 
     class Meta:
@@ -629,16 +710,25 @@ class StatementLine(models.Model):
 class StatementAdjustment(TimeStamped):
     """A correction to an issued statement, carried as a line on the agreement's next statement."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="adjustments")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("协议")
+    )
     corrects = models.ForeignKey(
         Statement, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("更正的结算单")
     )
     hours = models.DecimalField(_("调整工时"), max_digits=8, decimal_places=2, default=ZERO)
     amount = models.DecimalField(_("调整金额"), max_digits=12, decimal_places=2)
     reason = models.CharField(_("调整原因"), max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
     applied_to = models.ForeignKey(
-        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="applied_adjustments"
+        Statement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applied_adjustments",
+        verbose_name=_("计入结算单"),
     )
 
     class Meta:
@@ -661,7 +751,9 @@ class OutcomeQuerySet(models.QuerySet):
 class Outcome(TimeStamped):
     """What an engagement achieved, as recorded by the host: the source of the cluster's KPIs."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="outcomes")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="outcomes", verbose_name=_("协议")
+    )
     rating = models.PositiveSmallIntegerField(
         _("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -673,7 +765,9 @@ class Outcome(TimeStamped):
     products_improved = models.CharField(_("改进的产品"), max_length=200, blank=True)
     note = models.TextField(_("说明"), blank=True)
     evidence = models.FileField(_("佐证材料"), upload_to="sharing/evidence/%Y/%m/", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
 
     objects = OutcomeQuerySet.as_manager()
 

@@ -266,6 +266,7 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
         unsigned = (
             Agreement.objects.filter(status=AgreementStatus.PENDING)
             .filter(Q(host_id__in=signer_orgs) | Q(home_id__in=signer_orgs) | Q(talent__user=user))
+            .exclude(signatures__signed_by=user)
             .count()
         )
         if unsigned:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jingxiang.sharing.models import (
     ZERO,
@@ -134,7 +135,7 @@ def suggestions_for(request: SharingRequest, *, top: int = 10) -> list[Candidate
 
 # Station dashboard --------------------------------------------------------------------------------
 
-AGE_BUCKETS = ((0, 7, "≤7 天"), (8, 30, "8–30 天"), (31, 10_000, ">30 天"))
+AGE_BUCKETS = ((0, 7, _("≤7 天")), (8, 30, _("8–30 天")), (31, 10_000, _(">30 天")))
 
 
 def dashboard(*, today: dt.date | None = None) -> dict[str, Any]:

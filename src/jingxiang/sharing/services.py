@@ -67,6 +67,7 @@ from jingxiang.talents.permissions import may_edit
 
 CENT = Decimal("0.01")
 PATENT_NUMBER = re.compile(r"^(CN|ZL)?\d{12}\.[\dX]$")
+# Part of the zh-hans contract text (agreements are always generated in Chinese), hence no gettext.
 DEFAULT_CONFIDENTIALITY = (
     "共享人才对在用工单位工作期间知悉的技术信息和经营信息负有保密义务,保密期限至协议终止后两年。"
     "为完成本协议约定任务而产生的职务技术成果(含专利申请权),归用工单位所有,共享人才享有署名权;"
@@ -703,12 +704,7 @@ def timesheet_log(*, actor: Any, booking: Booking, hours: Decimal, description: 
         raise ValidationError(_("工时必须大于 0。"), code="hours_positive")
     if not description.strip():
         raise ValidationError(_("请填写工作内容。"), code="description_required")
-    logged = (
-        booking.timesheets.exclude(status=TimesheetStatus.RESOLVED, approved_hours=ZERO).aggregate(
-            total=Sum("hours")
-        )["total"]
-        or ZERO
-    )
+    logged = booking.timesheets.aggregate(total=Sum("hours"))["total"] or ZERO
     if logged + hours > booking.hours:
         raise ValidationError(
             _("登记工时超出预约时长:该预约 %(booked)s 小时,已登记 %(logged)s 小时。未预约的时间不能登记。")

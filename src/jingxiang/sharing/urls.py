@@ -4,7 +4,8 @@ from jingxiang.sharing import views
 
 app_name = "sharing"
 urlpatterns = [
-    path("", views.pool_list, name="pool"),
+    path("", views.sharing_home, name="home"),
+    path("pool/", views.pool_list, name="pool"),
     path("pool/<int:pk>/", views.profile_detail, name="profile"),
     path("pool/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
     path("requests/", views.request_list, name="requests"),

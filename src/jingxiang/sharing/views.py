@@ -94,6 +94,18 @@ def _filtered(filterset: Any) -> Any:
     return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
+@login_required
+def sharing_home(request: HttpRequest) -> HttpResponse:
+    """/sharing/ takes each person to where their sharing work starts."""
+    if is_operator(request.user):
+        return redirect("sharing:dashboard")
+    if is_talent(request.user):
+        return redirect("sharing:me")
+    if officer_firm_ids(request.user):
+        return redirect("sharing:requests")
+    return redirect("sharing:pool")
+
+
 # Pool ---------------------------------------------------------------------------------------------
 
 POOL_EXPORT = (
@@ -101,7 +113,8 @@ POOL_EXPORT = (
     ExportColumn(gettext_lazy("类别"), lambda t: t.get_kind_display()),
     ExportColumn(gettext_lazy("层级/荣誉"), lambda t: t.level),
     ExportColumn(
-        gettext_lazy("原用人单位"), lambda t: t.home_organisation.name if t.home_organisation else "独立专家"
+        gettext_lazy("原用人单位"),
+        lambda t: t.home_organisation.name if t.home_organisation else _("独立专家"),
     ),
     ExportColumn(gettext_lazy("区域"), lambda t: t.region),
     ExportColumn(gettext_lazy("每月可共享小时"), lambda t: t.monthly_hours),
@@ -988,7 +1001,7 @@ OUTCOME_EXPORT = (
     ExportColumn(gettext_lazy("共享人才"), lambda o: o.agreement.talent.name),
     ExportColumn(gettext_lazy("协议编号"), lambda o: o.agreement.number),
     ExportColumn(gettext_lazy("评分"), lambda o: o.rating),
-    ExportColumn(gettext_lazy("问题已解决"), lambda o: "是" if o.problem_solved else "否"),
+    ExportColumn(gettext_lazy("问题已解决"), lambda o: _("是") if o.problem_solved else _("否")),
     ExportColumn(gettext_lazy("专利申请号"), lambda o: o.patent_number),
     ExportColumn(gettext_lazy("节约成本(元)"), lambda o: o.cost_saved),
     ExportColumn(gettext_lazy("改进的产品"), lambda o: o.products_improved),
@@ -1051,6 +1064,8 @@ def outcome_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = outcome_queryset(request.user).filter(pk=pk).first()
     if outcome is None or not outcome.evidence:
         raise Http404
-    return FileResponse(
-        outcome.evidence.open("rb"), as_attachment=True, filename=outcome.evidence.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle = outcome.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=outcome.evidence.name.rsplit("/", 1)[-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,9 @@ def test_demo_loads_quickly_and_tells_a_consistent_story(monkeypatch):
     # The foundation only: other apps' demo content is theirs to test.
     monkeypatch.setattr(demo.apps, "get_app_configs", lambda: [])
     context = demo.load_demo()
+    # Resolving URLs the first time builds every app's URL patterns; in `load_demo` the apps loaded
+    # before this one have paid for that already.
+    reverse("academy:home")
     started = time.monotonic()
     load(context)
     assert time.monotonic() - started < 5

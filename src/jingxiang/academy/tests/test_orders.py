@@ -287,3 +287,23 @@ def test_figures_come_from_the_records_and_drill_down_agrees(cast, academy, work
     assert (own.trained, own.certificates) == (1, 1)
     assert [r.label for r in reports.breakdown(cast.firm_admin, "trained", "firm")] == [cast.firm.name]
     assert reports.drill(cast.firm_admin, "trained", "month", "bad-key").count() == 0
+    # A year in the URL narrows the breakdowns and their drill-downs alike.
+    this_year = timezone.localdate().year
+    assert sum(r.value for r in reports.breakdown(cast.operator, "trained", "level", this_year)) == 2
+    assert reports.breakdown(cast.operator, "trained", "level", 2001) == []
+    assert reports.drill(cast.operator, "certificates", "", "", 2001).count() == 0
+    assert (
+        reports.parse_year("2026") == 2026
+        and reports.parse_year("1900") is None
+        and reports.parse_year("x") is None
+    )
+
+
+def test_firm_home_card_counts_graduates_waiting_for_hire(cast, academy, order):
+    from jingxiang.academy.permissions import attention_cards
+
+    cohort = open_order_cohort(academy, order)
+    graduate(academy, cohort, students(2))
+    cards = {card["title"]: card for card in attention_cards(cast.talent_officer)}
+    assert cards["订单班已结业、待录用的学员"]["count"] == 2
+    assert not [c for c in attention_cards(cast.other_firm_admin) if "待录用" in c["title"]]

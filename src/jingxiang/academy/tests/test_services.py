@@ -363,6 +363,16 @@ def test_manual_marking_by_the_academy(cast, academy, workers):
         == 1
     )
     assert list(session.attendances.values_list("enrolment_id", flat=True)) == [first.pk]
+    scanned = Attendance.objects.create(
+        session=academy.sessions[1],
+        enrolment=second,
+        method="qr",
+        marked_by=workers[1].user or cast.firm_admin,
+    )
+    services.attendance_mark(
+        actor=academy.school_staff, session=academy.sessions[1], present=[], absent=[second]
+    )
+    assert Attendance.objects.filter(pk=scanned.pk).exists()  # a stale register keeps QR check-ins
     with pytest.raises(ValidationError):
         services.attendance_mark(actor=academy.school_staff, session=session, present=[waiting], absent=[])
     with pytest.raises(PermissionDenied):

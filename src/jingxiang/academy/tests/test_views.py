@@ -122,6 +122,7 @@ def cases(w: World) -> list[RouteCase]:
             data={"status": "x"},
             **post302,
         ),
+        RouteCase("academy:cohort_certify", f"/academy/cohorts/{cohort}/certify/", ACADEMY, **post302),
         RouteCase("academy:session_add", f"/academy/cohorts/{cohort}/sessions/new/", ACADEMY),
         RouteCase("academy:cohort_enrol", f"/academy/cohorts/{cohort}/enrol/", ACADEMY | FIRMS | {"expert"}),
         RouteCase("academy:cohort_feedback", f"/academy/cohorts/{cohort}/feedback/", frozenset({"expert"})),
@@ -237,7 +238,12 @@ def test_firm_enrolment_page_lists_only_own_workers(client, world, workers):
     assert "王美玲" in body and stranger.name not in body
     response = client.post(
         f"/academy/cohorts/{world.academy.cohort.pk}/enrol/",
-        {"mode": "firm", "firm": world.cast.firm.pk, "talents": [stranger.pk], "years_experience": "1"},
+        {
+            "mode": "firm",
+            "pick-firm": world.cast.firm.pk,
+            "pick-talents": [stranger.pk],
+            "pick-years_experience": "1",
+        },
     )
     assert response.status_code == 200 and Enrolment.objects.filter(talent=stranger).count() == 0
 
@@ -248,9 +254,9 @@ def test_enrolment_over_capacity_via_http_goes_to_waitlist(client, world, worker
         f"/academy/cohorts/{world.academy.cohort.pk}/enrol/",
         {
             "mode": "firm",
-            "firm": world.cast.firm.pk,
-            "talents": [workers[1].pk, workers[2].pk],
-            "years_experience": "1",
+            "pick-firm": world.cast.firm.pk,
+            "pick-talents": [workers[1].pk, workers[2].pk],
+            "pick-years_experience": "1",
         },
         follow=True,
     )

@@ -69,6 +69,7 @@ def suppliers(cast: Any, skills: dict[str, Skill]) -> Any:
     s.plater = add_skills(
         TalentFactory(
             name="王建国",
+            user=UserFactory(username="plater"),
             home_organisation=cast.other_firm,
             kind=TalentKind.CRAFTSMAN,
             title="电镀技师",

@@ -49,6 +49,11 @@ def test_demand_from_posting_to_outcome(
     page.wait_for_selector("text=等待 平台运营 审核发布")
     demand = Demand.objects.get(title="镜片膜层起皱脱落")
     assert demand.status == DemandStatus.SCREENING
+    login(phone_page, base, "firm_admin")
+    phone_page.goto(f"{base}/demands/?mine=on")
+    phone_page.wait_for_selector("text=镜片膜层起皱脱落")
+    screenshot(phone_page, "demands-list-phone")
+    phone_page.context.clear_cookies()
 
     # The operator publishes it from the board.
     switch(page, base, "operator")
@@ -126,6 +131,9 @@ def test_challenge_from_publication_to_winner(
     phone_page.goto(f"{base}/demands/challenges/")
     phone_page.wait_for_selector("text=镜片膜层附着力攻关")
     screenshot(phone_page, "challenge-public-list-phone")
+    phone_page.click("text=镜片膜层附着力攻关")
+    phone_page.wait_for_selector("text=登录后揭榜")
+    screenshot(phone_page, "challenge-public-detail-phone")
 
     # A lab and an expert apply.
     for username, team in (("lab_staff", "东华大学检测实验室三人团队"), ("coating_expert", "周敏华及助手")):
@@ -150,7 +158,7 @@ def test_challenge_from_publication_to_winner(
 
     # The reviewer scores both applications on the weighted scorecard.
     switch(page, base, "union_staff")
-    for index, value in ((0, "9"), (0, "6")):
+    for index, value in ((0, "9"), (1, "6")):
         page.goto(f"{base}/demands/challenges/{challenge.pk}/")
         page.locator("#applications a:has-text('评分')").nth(index).click()
         for field in page.locator("input[type=number]").all():
@@ -163,7 +171,8 @@ def test_challenge_from_publication_to_winner(
     switch(page, base, "operator")
     page.goto(f"{base}/demands/challenges/{challenge.pk}/")
     top = page.locator("[data-testid=ranking-row]").first
-    assert "最高分" in top.inner_text()
+    assert "最高分" in top.inner_text() and "9.00" in top.inner_text()
+    assert "6.00" in page.locator("[data-testid=ranking-row]").nth(1).inner_text()
     screenshot(page, "challenge-ranking-desktop")
     top.locator("button:has-text('选定为揭榜方')").click()
     page.wait_for_selector("text=已选定揭榜方")

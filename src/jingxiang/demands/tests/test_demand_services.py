@@ -316,6 +316,14 @@ def test_invite_rules(cast: Any, suppliers: Any) -> None:
     )
 
 
+def test_talents_without_a_login_cannot_be_invited_online(cast: Any, suppliers: Any) -> None:
+    from jingxiang.testing.factories import TalentFactory
+
+    offline = TalentFactory(name="离线专家", home_organisation=None)
+    with pytest.raises(ValidationError, match="尚未开通平台账号"):
+        services.invitation_create(actor=cast.firm_admin, demand=make_demand(cast), supplier_key=key(offline))
+
+
 def test_own_staff_are_not_invited(cast: Any, suppliers: Any) -> None:
     from jingxiang.testing.factories import TalentFactory
 
@@ -500,3 +508,22 @@ def test_every_service_is_audited(cast: Any) -> None:
     demand = services.demand_create(actor=cast.firm_admin, organisation=cast.firm, data=data())
     services.demand_submit(actor=cast.firm_admin, demand=demand)
     assert LogEntry.objects.get_for_object(demand).count() >= 2
+
+
+def test_operators_archive_with_a_reason(cast: Any) -> None:
+    demand = make_demand(cast)
+    with pytest.raises(PermissionDenied):
+        services.demand_archive(actor=cast.firm_admin, demand=demand, reason="重复")
+    with pytest.raises(ValidationError, match="原因"):
+        services.demand_archive(actor=cast.operator, demand=demand, reason="")
+    services.demand_archive(actor=cast.operator, demand=demand, reason="企业已注销")
+    demand.refresh_from_db()
+    assert demand.archived_at is not None
+    assert not Demand.objects.visible_to(cast.other_firm_admin).filter(pk=demand.pk).exists()
+    assert Demand.objects.visible_to(cast.firm_admin).filter(pk=demand.pk).exists(), (
+        "the firm keeps its record"
+    )
+    assert not Demand.objects.open().filter(pk=demand.pk).exists(), "archived demands leave the ranking"
+    assert Notification.objects.filter(recipient=cast.firm_admin, body="企业已注销").exists()
+    with pytest.raises(ValidationError, match="已归档"):
+        services.demand_archive(actor=cast.operator, demand=demand, reason="再次")

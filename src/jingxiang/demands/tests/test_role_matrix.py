@@ -94,6 +94,7 @@ CASES = [
     RouteCase("demands:list export", "/demands/?export=xlsx", ALL_LOGGED_IN),
     RouteCase("demands:create", "/demands/new/", FIRM | {"other_firm_admin"}),
     RouteCase("demands:for_me", "/demands/for-me/", SUPPLIERS),
+    RouteCase("demands:for_me export", "/demands/for-me/?export=xlsx", SUPPLIERS),
     RouteCase("demands:board", "/demands/board/", OPERATOR),
     RouteCase("demands:board_rerank", "/demands/board/rerank/", OPERATOR, method="post", ok_status=(302,)),
     RouteCase("demands:knowledge", "/demands/knowledge/", OPERATOR),
@@ -138,6 +139,14 @@ CASES = [
         FIRM,
         method="post",
         data={"notes": "已解决"},
+        ok_status=(302,),
+    ),
+    RouteCase(
+        "demands:archive",
+        lambda c: f"/demands/{c.talks.pk}/archive/",
+        OPERATOR,
+        method="post",
+        data={"reason": "重复发布"},
         ok_status=(302,),
     ),
     RouteCase(

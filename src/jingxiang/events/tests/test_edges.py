@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
@@ -157,3 +158,54 @@ def test_expired_deadline_blocks_scheduling_of_pending_requests(
     pending.refresh_from_db()
     assert pending.status == "expired"
     assert [m["id"] for m in run.instance["meetings"]] == [accepted.pk]
+
+
+def test_a_crashed_run_is_marked_failed_and_a_running_one_blocks_a_second(
+    cast, setup, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jingxiang.events import services as event_services
+    from jingxiang.events.models import ScheduleRun
+
+    meeting = services.meeting_request_create(
+        actor=cast.talent_officer, requester=setup.firm, recipient_id=setup.expert.pk, priority="must"
+    )
+    services.meeting_request_respond(actor=cast.expert_user, meeting=meeting, accept=True)
+
+    def explode(**_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("solver process died")
+
+    monkeypatch.setattr(event_services, "schedule_compute", explode)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.schedule_start(actor=cast.operator, event=setup.event, time_limit=2)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert Job.objects.get(pk=run.job_id).status == JobStatus.FAILED
+    ScheduleRun.objects.create(event=setup.event, created_by=cast.operator, status=RunStatus.RUNNING)
+    with pytest.raises(ValidationError) as error:
+        services.schedule_start(actor=cast.operator, event=setup.event, time_limit=2)
+    assert error.value.error_list[0].code == "running"
+
+
+def test_withdrawing_a_registration_cancels_its_meetings_and_tells_the_other_side(cast, setup):
+    from jingxiang.core.models import Notification
+    from jingxiang.events.models import Meeting
+
+    meeting = services.meeting_request_create(
+        actor=cast.talent_officer, requester=setup.firm, recipient_id=setup.expert.pk, priority="must"
+    )
+    services.meeting_request_respond(actor=cast.expert_user, meeting=meeting, accept=True)
+    services.meeting_place(
+        actor=cast.operator, meeting=meeting, slot=setup.event.slots.first(), table=setup.event.tables.first()
+    )
+    with pytest.raises(PermissionDenied):
+        services.participant_withdraw(actor=cast.firm_admin, participant=setup.expert)
+    services.participant_withdraw(actor=cast.expert_user, participant=setup.expert)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    assert meeting.status == "withdrawn" and meeting.slot_id is None and not meeting.locked
+    assert Notification.objects.filter(recipient=cast.talent_officer, title__contains="已取消参加").exists()
+    with pytest.raises(ValidationError):
+        services.participant_withdraw(actor=cast.expert_user, participant=setup.expert)
+    # the expert may register again later
+    from jingxiang.events.tests.conftest import register
+
+    assert register(cast.expert_user, setup.event, "expert", cast.expert).pk != setup.expert.pk

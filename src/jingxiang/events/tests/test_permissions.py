@@ -68,6 +68,12 @@ def cases() -> list[RouteCase]:
             **post,
         ),
         RouteCase("events:agenda", firm("agenda/"), FIRM_SIDE),
+        RouteCase(
+            "events:participant_withdraw",
+            lambda c: f"/events/participants/{c.setup.lab.pk}/withdraw/",
+            OPERATOR,
+            **post,
+        ),
         RouteCase("events:agenda_pdf", firm("agenda.pdf"), FIRM_SIDE, ok_status=(302,)),
         RouteCase("events:checkin_code", lambda c: f"/events/checkin/{c.setup.firm.checkin_code}/", OPERATOR),
         RouteCase("events:meeting", meeting(""), PARTIES),

@@ -58,3 +58,15 @@ def item_badge(status: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def shown(value: Any) -> Any:
+    """Verdict values as people read them: booleans as 是/否, missing as —."""
+    if value in (None, ""):
+        return "—"
+    if str(value) in {"True", "true"}:
+        return _("是")
+    if str(value) in {"False", "false"}:
+        return _("否")
+    return value

@@ -104,6 +104,7 @@ def test_request_sample_results_review_report_and_public_verification(cast, page
     page.click(f"text={sample.code}")
     page.check("input[name=decision][value=approve]")
     page.fill("#id_note", "数据复核无误")
+    screenshot(page, "lab-review-form")
     page.click("text=提交审核结论")
     page.wait_for_selector("text=报告已签发")
     report = Report.objects.get()
@@ -126,6 +127,15 @@ def test_request_sample_results_review_report_and_public_verification(cast, page
     screenshot(phone_page, "lab-report-verify-phone")
     phone_page.goto(f"{base}/verify/report/{report.verify_code[:-2]}00/")
     phone_page.wait_for_selector("text=未找到")
+
+    # The firm's quality picture and report on a phone.
+    login(phone_page, base, "firm_admin")
+    phone_page.goto(f"{base}/lab/quality/")
+    phone_page.wait_for_selector("[data-testid=report-total]:has-text('1')")
+    screenshot(phone_page, "lab-quality-firm-phone")
+    phone_page.goto(f"{base}/lab/reports/{report.pk}/")
+    phone_page.wait_for_selector("text=检测项目与结果")
+    screenshot(phone_page, "lab-report-detail-phone")
 
 
 def test_brand_authorisation_is_suspended_by_a_later_failing_report(cast, page, phone_page, live_server):
@@ -204,3 +214,62 @@ def test_brand_authorisation_is_suspended_by_a_later_failing_report(cast, page, 
     phone_page.goto(f"{base}/verify/brand/{brand.verify_code}/")
     phone_page.wait_for_selector(".verify-result >> text=已暂停")
     screenshot(phone_page, "lab-brand-verify-suspended-phone")
+
+
+def test_operator_uploads_a_standard_edition_and_lab_batch_entry_reports_bad_rows(
+    cast, page, live_server, tmp_path
+):
+    from jingxiang.lab.tests.test_imports import HEADER, goggle_rows
+    from jingxiang.lab.tests.test_services import _new_edition_text
+
+    _lab_people(cast)
+    base = live_server.url
+
+    # A broken rules file: every problem is listed, nothing is stored; then the good file is accepted.
+    login(page, base, "operator")
+    page.goto(f"{base}/lab/standards/")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        _new_edition_text()
+        .replace("kind: range", "kind: no_such_kind")
+        .replace('band: "(43, 80]"', 'band: "(40, 80]"'),
+        encoding="utf-8",
+    )
+    page.set_input_files("#id_file", str(broken))
+    page.click("text=校验并上传")
+    page.wait_for_selector("[data-testid=rules-errors]")
+    assert page.locator("[data-testid=rules-errors] li").count() >= 2
+    screenshot(page, "lab-rules-upload-errors")
+    good = tmp_path / "jx-hax-2027.yaml"
+    good.write_text(_new_edition_text(), encoding="utf-8")
+    page.set_input_files("#id_file", str(good))
+    page.click("text=校验并上传")
+    page.wait_for_selector("text=JX-HAX-2027 已上传并生效")
+
+    # Batch entry: one bad row stops the whole file, with its row number and reason.
+    request = services.request_submit(
+        actor=cast.firm_admin,
+        firm=cast.firm,
+        lab=cast.lab,
+        product_type="high_altitude_goggles",
+        product_line_name="雪域 GX",
+        product_name="GX-7",
+        standard="JX-HAX-2027",
+        items=[],
+        quantity=1,
+    )
+    sample = services.sample_register(actor=cast.lab_staff, request=request)
+    rows = goggle_rows(sample.code)
+    rows[1][2] = "150"
+    csv_path = tmp_path / "instrument-export.csv"
+    csv_path.write_text("\n".join(",".join(r) for r in [HEADER, *rows]), encoding="utf-8")
+    page.context.clear_cookies()
+    login(page, base, "lab_staff")
+    page.goto(f"{base}/lab/batch/")
+    page.set_input_files("#id_file", str(csv_path))
+    page.click("text=上传并校验")
+    page.wait_for_selector("[data-testid=import-errors]")
+    assert "第 3 行" in page.inner_text("[data-testid=import-errors]")
+    screenshot(page, "lab-batch-errors")
+    sample.refresh_from_db()
+    assert sample.measured == {}

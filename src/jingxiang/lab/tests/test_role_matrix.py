@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jingxiang.lab import services
-from jingxiang.lab.models import RulesFile
+from jingxiang.lab.models import RuleConfirmation, RulesFile
 from jingxiang.lab.tests.conftest import GOOD_GOGGLES
 from jingxiang.lab.tests.test_services import _new_edition_text
 from jingxiang.testing.matrix import ALL_LOGGED_IN, ANONYMOUS, RouteCase, check_matrix
@@ -36,6 +36,9 @@ def world(lab_setup):
     pending_report = lab_setup.report(line="待审批线")
     brand_pending = services.brand_apply(actor=cast.firm_admin, product_line=pending_report.product_line)
     rules = services.rules_upload(actor=cast.operator, filename="jx-hax-2027.yaml", text=_new_edition_text())
+    confirmation = services.rule_confirm(
+        actor=cast.operator, designation="JX-HA-2026", rule_id="HA-UV-B", note="原文核对"
+    )
     brand_active.refresh_from_db()
     return {
         "request": request,
@@ -45,6 +48,7 @@ def world(lab_setup):
         "brand": brand_active,
         "pending": brand_pending,
         "rules": rules,
+        "confirmation": confirmation,
         "line": request.product_line,
         "instrument": lab_setup.instrument,
     }
@@ -105,6 +109,16 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
         RouteCase("lab:instrument_list", "/lab/instruments/", LAB | OPERATOR),
         RouteCase("lab:instrument_edit", f"/lab/instruments/{w['instrument'].pk}/", LAB),
         RouteCase("lab:standard_list", "/lab/standards/", USES_LAB),
+        RouteCase("lab:standard_detail", "/lab/standards/edition/?designation=JX-HA-2026", USES_LAB),
+        RouteCase(
+            "lab:standard_detail confirm",
+            "/lab/standards/edition/?designation=JX-HA-2026",
+            OPERATOR,
+            method="post",
+            data={"rule_id": "HA-UV-A", "note": "原文核对"},
+            ok_status=(302,),
+            denied_status=(404,),
+        ),
         RouteCase("lab:batch_upload", "/lab/batch/", LAB),
         RouteCase("lab:batch_template", "/lab/batch/template/", LAB),
         RouteCase("lab:quality", "/lab/quality/", USES_LAB),
@@ -148,6 +162,13 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
             ok_status=(302,),
         ),
         RouteCase(
+            "lab:rule_unconfirm",
+            f"/lab/standards/confirmations/{w['confirmation'].pk}/withdraw/",
+            OPERATOR,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase(
             "lab:standard_archive",
             f"/lab/standards/{w['rules'].pk}/archive/",
             OPERATOR,
@@ -165,6 +186,7 @@ def test_every_lab_route_for_every_persona(world, lab_setup):
     assert world["pending"].status == "rejected"
     assert world["pending"].reviewed_by == lab_setup.cast.operator
     assert RulesFile.objects.active().count() == 0
+    assert RuleConfirmation.objects.active().get().rule_id == "HA-UV-A"
 
 
 def test_every_lab_route_is_in_the_matrix(world):

@@ -324,7 +324,7 @@ def test_approval_issues_a_verifiable_report_and_tells_the_firm(lab_setup):
     report = lab_setup.report()
     assert report.version == 1 and report.status == ReportStatus.VALID
     assert report.overall == "pass" and report.number.startswith("DHU-R")
-    assert report.items.count() == len(report.verdict["items"]) > 0
+    assert report.result_items.count() == len(report.verdict["items"]) > 0
     assert report.sample.request.status == RequestStatus.COMPLETED
     assert Notification.objects.filter(
         recipient=lab_setup.cast.firm_admin, title__contains=report.number
@@ -582,3 +582,63 @@ def test_visible_to_keeps_firms_apart(lab_setup):
     assert Report.objects.visible_to(cast.lab_staff).get() == report
     assert not Report.objects.visible_to(cast.union_staff).exists()
     assert Organisation.objects.filter(pk=cast.lab.pk).exists()
+
+
+# Operators' confirmation of U rules ------------------------------------------------------------
+
+WEAK_UVA = {
+    "nominal": {"declared_category": 4},
+    "measured": {**GOOD_GOGGLES["measured"], "uva_transmittance": "3.0"},
+}
+
+
+def test_operator_confirmation_makes_a_u_rule_decide_and_withdrawal_undoes_it(lab_setup):
+    operator = lab_setup.cast.operator
+    confirmation = services.rule_confirm(
+        actor=operator, designation="JX-HA-2026", rule_id="HA-UV-A", note="GB 39552.1-2020 表1 第 4 类"
+    )
+    sample = lab_setup.register(lab_setup.submit())
+    assert lab_setup.enter(sample, WEAK_UVA).overall == "fail"
+    services.rule_unconfirm(actor=operator, confirmation=confirmation)
+    report = lab_setup.approve(sample)
+    assert report.overall == "pass"
+
+
+def test_confirmation_made_after_entry_counts_at_approval(lab_setup):
+    sample = lab_setup.register(lab_setup.submit())
+    assert lab_setup.enter(sample, WEAK_UVA).overall == "pass"
+    services.rule_confirm(
+        actor=lab_setup.cast.operator, designation="JX-HA-2026", rule_id="HA-UV-A", note="原文核对"
+    )
+    report = lab_setup.approve(sample)
+    assert report.overall == "fail" and report.confirmed_rules == ["HA-UV-A"]
+
+
+@pytest.mark.parametrize(
+    ("designation", "rule_id", "note", "code"),
+    [
+        ("JX-HA-2026", "NOPE", "x", "unknown_rule"),
+        ("GB 99999-2030", "HA-UV-A", "x", "unknown_rule"),
+        ("JX-HA-2026", "HA-CAT4", "x", "not_indicative"),
+        ("JX-HA-2026", "HA-UV-A", "  ", "note_required"),
+    ],
+)
+def test_rule_confirmation_bad_input(lab_setup, designation, rule_id, note, code):
+    with pytest.raises(ValidationError) as error:
+        services.rule_confirm(
+            actor=lab_setup.cast.operator, designation=designation, rule_id=rule_id, note=note
+        )
+    assert codes(error.value) == {code}
+
+
+def test_only_operators_confirm_rules_and_only_once(lab_setup):
+    with pytest.raises(PermissionDenied):
+        services.rule_confirm(actor=lab_setup.reviewer, designation="JX-HA-2026", rule_id="HA-UV-A", note="x")
+    services.rule_confirm(
+        actor=lab_setup.cast.operator, designation="JX-HA-2026", rule_id="HA-UV-A", note="x"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.rule_confirm(
+            actor=lab_setup.cast.operator, designation="JX-HA-2026", rule_id="HA-UV-A", note="y"
+        )
+    assert codes(error.value) == {"duplicate"}

@@ -94,5 +94,6 @@ def test_mixed_chinese_english(analyzer: Analyzer):
 
 
 def test_region_path(analyzer: Analyzer):
-    assert analyzer.region_path("浙江临海杜桥镇")[:3] == ["杜桥镇", "临海", "台州"]
+    assert analyzer.region_path("浙江临海杜桥镇")[:3] == ["杜桥", "临海", "台州"]
+    assert analyzer.region_path("浙江省台州市临海市") == analyzer.region_path("临海")
     assert analyzer.region_path("") == []

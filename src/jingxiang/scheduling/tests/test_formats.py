@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from jingxiang.scheduling import InstanceError, instance_from_json
@@ -14,7 +16,7 @@ def _errors(data: object) -> list[str]:
     return caught.value.errors
 
 
-def _base() -> dict:
+def _base() -> dict[str, Any]:
     return instance_json(2, [2], {"a": ([0, 1], 2), "b": ([0, 1], 2)}, [("m1", ["a", "b"], 1)])
 
 

@@ -33,7 +33,7 @@ def instances(
         }
         for person in people
     ]
-    meetings = []
+    meetings: list[dict[str, Any]] = []
     for number in range(draw(st.integers(2, max_meetings))):
         members = draw(st.lists(st.sampled_from(people), min_size=2, max_size=3, unique=True))
         locked = None

@@ -7,6 +7,7 @@ from typing import Any
 from jingxiang.scheduling import (
     Assignment,
     Instance,
+    Progress,
     Schedule,
     greedy_schedule,
     instance_from_json,
@@ -232,11 +233,16 @@ def test_decimal_weights_are_exact() -> None:
 def test_progress_is_reported() -> None:
     people = {n: ([0, 1], 2) for n in "abcd"}
     meetings = [("ab", ["a", "b"], 2), ("cd", ["c", "d"], 1), ("ac", ["a", "c"], 1), ("bd", ["b", "d"], 3)]
-    seen = []
+    seen: list[Progress] = []
     instance = instance_from_json(instance_json(2, [2], people, meetings))
     schedule = solve(instance, time_limit_seconds=5, workers=1, on_progress=seen.append)
     assert schedule.scheduled_weight == 5
+    assert seen[0].phase == 0
+    assert seen[-1].phase == 3
+    assert (seen[-1].scheduled_weight, seen[-1].idle_gaps) == (5, schedule.idle_gaps)
     assert all(update.upper_bound >= update.scheduled_weight for update in seen)
+    elapsed = [update.elapsed_seconds for update in seen]
+    assert elapsed == sorted(elapsed)
 
 
 def test_table_assignment_matches_slots_for_every_meeting() -> None:

@@ -188,11 +188,15 @@ def test_phone_pages(cast, phone_page, live_server):
     make_agreement(cast)
     base = live_server.url
     as_user(phone_page, base, "expert")
-    for path, name in [("/sharing/me/", "me"), ("/sharing/", "pool"), ("/sharing/agreements/", "agreements")]:
+    for path, name in [
+        ("/sharing/me/", "me"),
+        ("/sharing/pool/", "pool"),
+        ("/sharing/agreements/", "agreements"),
+    ]:
         phone_page.goto(base + path)
         phone_page.wait_for_load_state()
         assert phone_page.locator("h1").count() == 1
         screenshot(phone_page, f"sharing-{name}-phone")
-    phone_page.click("table.list a >> nth=0")
+    phone_page.click("table.list tbody a >> nth=0")
     phone_page.wait_for_selector("text=签署")
     screenshot(phone_page, "sharing-agreement-phone")

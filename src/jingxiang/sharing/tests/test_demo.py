@@ -31,6 +31,17 @@ def test_demo_loads_the_sharing_journey(monkeypatch):
         timings["sharing"] = time.perf_counter() - started
 
     monkeypatch.setattr(demo, "load", timed)
+
+    class OnlySharing:
+        """Load the foundation and this app's demo only, so another app's demo cannot break this test."""
+
+        @staticmethod
+        def get_app_configs():
+            from django.apps import apps
+
+            return [config for config in apps.get_app_configs() if config.name == "jingxiang.sharing"]
+
+    monkeypatch.setattr(core_demo, "apps", OnlySharing)
     context = core_demo.load_demo()
     assert timings["sharing"] < 5
     agreement = Agreement.objects.get(talent=context.users["expert"].talent)

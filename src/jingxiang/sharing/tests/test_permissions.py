@@ -71,7 +71,8 @@ def a(c):
 
 
 CASES = [
-    RouteCase("sharing:pool", "/sharing/", ALL_LOGGED_IN),
+    RouteCase("sharing:home", "/sharing/", ALL_LOGGED_IN, ok_status=(302,)),
+    RouteCase("sharing:pool", "/sharing/pool/", ALL_LOGGED_IN),
     RouteCase("sharing:profile", lambda c: f"/sharing/pool/{c.expert.pk}/", APPROVED),
     RouteCase(
         "sharing:profile_edit",

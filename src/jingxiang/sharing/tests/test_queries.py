@@ -17,7 +17,7 @@ from jingxiang.testing.factories import TalentFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    ("operator", "/sharing/"),
+    ("operator", "/sharing/pool/"),
     ("operator", "/sharing/requests/"),
     ("operator", "/sharing/agreements/"),
     ("operator", "/sharing/bookings/"),

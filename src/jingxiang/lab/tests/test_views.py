@@ -1,0 +1,133 @@
+"""Through HTTP: bad input keeps what was typed, lists filter/export exactly, public pages stay anonymous."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from jingxiang.lab.models import Sample, TestRequest
+from jingxiang.lab.tests.conftest import BAD_GOGGLES, GOOD_GOGGLES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_request_with_a_standard_not_offered_for_the_product_is_refused_and_kept(lab_setup, client):
+    client.force_login(lab_setup.cast.firm_admin)
+    response = client.post(
+        "/lab/requests/new/",
+        {
+            "product_type": "high_altitude_goggles",
+            "lab": lab_setup.cast.lab.pk,
+            "firm": lab_setup.cast.firm.pk,
+            "product_line_name": "雪域 GX",
+            "standard": "GB 13511.1-2011",
+            "quantity": "2",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="雪域 GX"' in body
+    assert 'class="error"' in body
+    assert TestRequest.objects.count() == 0
+
+
+def test_results_form_rejects_text_and_keeps_every_value(lab_setup, client):
+    sample = lab_setup.register(lab_setup.submit())
+    client.force_login(lab_setup.cast.lab_staff)
+    response = client.post(
+        f"/lab/samples/{sample.pk}/results/",
+        {
+            "test_date": "2026-11-01",
+            "instrument": lab_setup.instrument.pk,
+            "length_unit": "mm",
+            "transmittance_unit": "percent",
+            "nominal__all__declared_category": "4",
+            "measured__all__luminous_transmittance": "五点二",
+            "measured__all__uva_transmittance": "1.5",
+            "action": "submit",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "格式不正确" in body and "光透射比" in body
+    assert 'value="1.5"' in body and 'value="五点二"' in body
+    sample.refresh_from_db()
+    assert sample.status == "registered" and sample.measured == {}
+
+
+def test_results_form_offers_only_calibrated_instruments(lab_setup, client):
+    sample = lab_setup.register(lab_setup.submit())
+    client.force_login(lab_setup.cast.lab_staff)
+    response = client.post(
+        f"/lab/samples/{sample.pk}/results/",
+        {
+            "test_date": "2026-11-01",
+            "instrument": lab_setup.expired.pk,
+            "length_unit": "mm",
+            "transmittance_unit": "percent",
+        },
+    )
+    assert (
+        "选择一个有效的选项" in response.content.decode()
+        or "Select a valid choice" in response.content.decode()
+    )
+    assert Sample.objects.get().instrument is None
+
+
+def test_filters_are_kept_in_the_url_and_the_export_is_exactly_what_is_filtered(lab_setup, client):
+    lab_setup.report(GOOD_GOGGLES)
+    failing = lab_setup.report(BAD_GOGGLES, line="另一条线")
+    client.force_login(lab_setup.cast.firm_admin)
+    page = client.get("/lab/reports/?overall=fail")
+    body = page.content.decode()
+    assert failing.number in body and "共 1 条" in body
+    partial = client.get("/lab/reports/?overall=fail", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    assert "<html" not in partial.content.decode() and failing.number in partial.content.decode()
+    export = client.get("/lab/reports/?overall=fail&export=xlsx")
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == failing.display_number
+
+
+def test_public_quality_picture_names_no_firm(lab_setup, client):
+    lab_setup.report(BAD_GOGGLES)
+    response = client.get("/lab/quality/public/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert lab_setup.cast.firm.name not in body
+    assert "标志/标注" in body
+    operator = client
+    operator.force_login(lab_setup.cast.operator)
+    assert lab_setup.cast.firm.name in operator.get("/lab/quality/").content.decode()
+
+
+def test_a_firm_sees_only_its_own_history(lab_setup, client):
+    lab_setup.report(BAD_GOGGLES)
+    client.force_login(lab_setup.cast.other_firm_admin)
+    body = client.get("/lab/quality/").content.decode()
+    assert 'data-testid="report-total">0<' in body
+
+
+def test_tampered_verification_codes_show_not_found(lab_setup, client):
+    report = lab_setup.report()
+    for code in (
+        report.verify_code[:-1] + ("0" if report.verify_code[-1] != "0" else "1"),
+        "<script>",
+        "A" * 80,
+    ):
+        response = client.get(f"/verify/report/{code}/")
+        assert response.status_code == 404
+        assert "未找到" in response.content.decode()
+
+
+def test_superseded_report_page_links_to_the_new_version(lab_setup, client):
+    from jingxiang.lab import services
+
+    first = lab_setup.report()
+    sample = services.report_correct(actor=lab_setup.cast.lab_staff, report=first, reason="更正单位")
+    lab_setup.enter(sample, GOOD_GOGGLES)
+    second = lab_setup.approve(sample)
+    body = client.get(f"/verify/report/{first.verify_code}/").content.decode()
+    assert "已被新版本取代" in body and f"/verify/report/{second.verify_code}/" in body
+    assert "有效" in client.get(f"/verify/report/{second.verify_code}/").content.decode()
