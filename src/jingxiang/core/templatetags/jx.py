@@ -33,6 +33,21 @@ _TONES = {
     "revoked": "bad",
     "suspended": "bad",
     "disputed": "bad",
+    "declined": "bad",
+    "in_talks": "waiting",
+    "reviewing": "waiting",
+    "returned": "waiting",
+    "incomplete": "waiting",
+    "not_assessed": "waiting",
+    "matched": "ok",
+    "awarded": "ok",
+    "accepted": "ok",
+    "issued": "ok",
+    "open": "ok",
+    "merged": "grey",
+    "superseded": "grey",
+    "expired": "grey",
+    "withdrawn": "grey",
 }
 
 
