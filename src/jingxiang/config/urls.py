@@ -6,12 +6,16 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from jingxiang.organisations.api import OrganisationViewSet
+from jingxiang.sharing.api import AgreementViewSet, BookingViewSet, StatementViewSet
 from jingxiang.talents.api import SkillViewSet, TalentViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("talents", TalentViewSet, basename="talent")
 router.register("skills", SkillViewSet, basename="skill")
+router.register("sharing/agreements", AgreementViewSet, basename="sharing-agreement")
+router.register("sharing/bookings", BookingViewSet, basename="sharing-booking")
+router.register("sharing/statements", StatementViewSet, basename="sharing-statement")
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME

@@ -135,7 +135,7 @@ def _clean_demand_data(data: dict[str, Any]) -> dict[str, Any]:
         if value not in Category.values:
             raise ValidationError(
                 _("未知的需求类别“%(value)s”,请从:%(choices)s 中选择。")
-                % {"value": value, "choices": "、".join(str(label) for label in Category.labels)},
+                % {"value": value, "choices": _("、").join(str(label) for label in Category.labels)},
                 code="unknown_category",
             )
         return value
@@ -497,7 +497,7 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str) -> In
             _("婉拒时请简单说明原因(如:时间排不开、不在擅长领域)。"), code="reason_required"
         )
     validation.reject_markup(reason)
-    invitation = Invitation.objects.select_for_update().select_related("demand").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("demand").get(pk=invitation.pk)
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(_("该邀请已经回复过了。"), code="already_answered")
     invitation.status = InvitationStatus.DECLINED
@@ -911,7 +911,7 @@ def challenge_apply(
         organisation_id=organisation.pk if organisation else None,
     ):
         raise PermissionDenied(_("只能以本人或本机构的名义揭榜。"))
-    challenge = Challenge.objects.select_for_update().select_related("demand").get(pk=challenge.pk)
+    challenge = Challenge.objects.select_for_update(of=("self",)).select_related("demand").get(pk=challenge.pk)
     if challenge.status != ChallengeStatus.OPEN or challenge.archived_at is not None:
         raise ValidationError(_("该榜单已停止揭榜。"), code="not_open")
     if challenge.deadline < timezone.localdate():
@@ -989,7 +989,7 @@ def challenge_reviewer_invite(*, actor: Any, challenge: Challenge, user: Any) ->
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以邀请评审专家。"))
     challenge = (
-        Challenge.objects.select_for_update().select_related("demand__organisation").get(pk=challenge.pk)
+        Challenge.objects.select_for_update(of=("self",)).select_related("demand__organisation").get(pk=challenge.pk)
     )
     if challenge.status not in {ChallengeStatus.OPEN, ChallengeStatus.REVIEWING}:
         raise ValidationError(_("已选定揭榜方,不能再邀请评审专家。"), code="closed")
@@ -1048,10 +1048,10 @@ def challenge_score(
     criteria = list(challenge.criteria.all())
     missing = [c.name for c in criteria if c.pk not in scores]
     if missing:
-        raise ValidationError(_("请为每个评分项打分,缺少:%(names)s。") % {"names": "、".join(missing)})
+        raise ValidationError(_("请为每个评分项打分,缺少:%(names)s。") % {"names": _("、").join(missing)})
     bad = [c.name for c in criteria if not 0 <= int(scores[c.pk]) <= 10]
     if bad:
-        raise ValidationError(_("分数必须是 0–10 的整数:%(names)s。") % {"names": "、".join(bad)})
+        raise ValidationError(_("分数必须是 0–10 的整数:%(names)s。") % {"names": _("、").join(bad)})
     saved = []
     for criterion in criteria:
         score, _created = ChallengeScore.objects.update_or_create(
@@ -1215,7 +1215,7 @@ def challenge_close(*, actor: Any, challenge: Challenge, notes: str, solved: boo
         raise ValidationError(_("请先制定里程碑与付款计划。"), code="no_plan")
     open_items = [m.title for m in milestones if m.status != MilestoneStatus.ACCEPTED or m.paid_at is None]
     if open_items:
-        raise ValidationError(_("以下里程碑尚未验收或付款:%(items)s。") % {"items": "、".join(open_items)})
+        raise ValidationError(_("以下里程碑尚未验收或付款:%(items)s。") % {"items": _("、").join(open_items)})
     notes = validation.clean_text(notes, label=_("结项说明"), minimum=4, maximum=3000)
     now = timezone.now()
     challenge.status = ChallengeStatus.CLOSED
