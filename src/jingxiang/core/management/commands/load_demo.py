@@ -42,8 +42,13 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write(f"演示账号 Demo logins (password / 密码: {DEMO_PASSWORD})")
+        if context is not None:
+            # Apps may add logins of their own (e.g. the lab's second reviewer for four-eyes approval).
+            for username, role, who in context.logins:
+                self.stdout.write(f"  {username:<16} {role:<15} {who}")
+            return
         from jingxiang.demo_data import generate_cluster
 
-        personas = context.cluster.personas if context else generate_cluster(seed=seed, scale=1).personas
-        for persona in personas:
+        for persona in generate_cluster(seed=seed, scale=1).personas:
             self.stdout.write(f"  {persona.username:<16} {persona.role!s:<15} {persona.name}")
+        self.stdout.write("  (and app logins such as lab_reviewer: see README)")
