@@ -57,7 +57,11 @@ CASES = [
         frozenset({"operator", "firm_admin"}),
     ),
     RouteCase("talents:list", "/talents/", ALL_LOGGED_IN),
-    RouteCase("talents:create", "/talents/new/", frozenset({"operator", "firm_admin", "other_firm_admin"})),
+    RouteCase(
+        "talents:create",
+        "/talents/new/",
+        frozenset({"operator", "firm_admin", "talent_officer", "other_firm_admin"}),
+    ),
     RouteCase("talents:me", "/talents/me/", frozenset({"expert"}), ok_status=(302,)),
     RouteCase("talents:skills", "/talents/skills/", ALL_LOGGED_IN),
     RouteCase("talents:detail", lambda c: f"/talents/{c.expert.pk}/", APPROVED),
@@ -71,12 +75,12 @@ CASES = [
     RouteCase(
         "jobs:import talents",
         "/jobs/import/talents/",
-        frozenset({"operator", "firm_admin", "other_firm_admin"}),
+        frozenset({"operator", "firm_admin", "talent_officer", "other_firm_admin"}),
     ),
     RouteCase(
         "jobs:import_template",
         "/jobs/import/talents/template/",
-        frozenset({"operator", "firm_admin", "other_firm_admin"}),
+        frozenset({"operator", "firm_admin", "talent_officer", "other_firm_admin"}),
     ),
     RouteCase("api organisations", "/api/v1/organisations/", ALL_LOGGED_IN, anonymous_status=(401, 403)),
     RouteCase("api talents", "/api/v1/talents/", ALL_LOGGED_IN, anonymous_status=(401, 403)),
