@@ -204,10 +204,10 @@ def load(context: Any) -> None:
         lead_trainer=trainers[0],
     )
     enrolled = services.enrolment_create(
-        actor=firm_admin, cohort=spring, talents=workers[:6], sponsor=kangbo, years_experience=Decimal("2")
+        actor=firm_admin, cohort=spring, talents=workers[:5], sponsor=kangbo, years_experience=Decimal("2")
     )
     enrolled += services.enrolment_create(
-        actor=operator, cohort=spring, talents=craftsmen[3:11], years_experience=Decimal("3")
+        actor=operator, cohort=spring, talents=craftsmen[3:8], years_experience=Decimal("3")
     )
     services.cohort_set_status(actor=operator, cohort=spring, status=CohortStatus.RUNNING)
     _attend_all(operator, spring, enrolled, missing=2)
@@ -216,7 +216,7 @@ def load(context: Any) -> None:
         spring,
         enrolled,
         _at(today - dt.timedelta(days=110), 16),
-        [78, 85, 66, 91, 72, 58, 80, 74, 69, 88, 63, 90, 77, 70],
+        [78, 85, 66, 58, 72, 80, 74, 69, 88, 63],
     )
 
     # Finished: the shared expert's coating class (feedback from the trainer).
@@ -224,11 +224,11 @@ def load(context: Any) -> None:
         operator, coating, "镀膜工艺提升班 第 1 期", today - dt.timedelta(days=60), 2, 15, lead_trainer=expert
     )
     coated = services.enrolment_create(
-        actor=operator, cohort=autumn, talents=craftsmen[11:17], years_experience=Decimal("4")
+        actor=operator, cohort=autumn, talents=craftsmen[8:12], years_experience=Decimal("4")
     )
     services.cohort_set_status(actor=operator, cohort=autumn, status=CohortStatus.RUNNING)
     _attend_all(operator, autumn, coated)
-    _finish(operator, autumn, coated, _at(today - dt.timedelta(days=55), 16), [82, 76, 88, 71, 93, 67])
+    _finish(operator, autumn, coated, _at(today - dt.timedelta(days=55), 16), [82, 76, 88, 71])
     services.feedback_give(actor=expert.user, cohort=autumn, rating=5, comment="学员基础扎实,实操设备充足。")
 
     # Open: the next 定配工 cohort; 康波 enrols five for four places, one waits.

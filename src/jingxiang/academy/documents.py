@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jingxiang.core.documents import PdfDocument, Signature
 
 
 def certificate_pdf(certificate: Any) -> bytes:
+    """The certificate is an official document: it is always printed in Chinese, whatever the UI language."""
+    with translation.override("zh-hans"):
+        return _certificate_pdf(certificate)
+
+
+def _certificate_pdf(certificate: Any) -> bytes:
     enrolment = certificate.enrolment
     course = enrolment.cohort.course
     assessment = getattr(enrolment, "assessment", None)

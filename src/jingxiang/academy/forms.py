@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.academy.models import (
     Course,
@@ -234,7 +235,10 @@ class SelfEnrolForm(StyledFormMixin, forms.Form):
 class DecisionForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("审核结论"),
-        choices=[("approve", _("通过")), ("reject", _("不通过"))],
+        choices=[
+            ("approve", pgettext_lazy("审核结论", "通过")),
+            ("reject", pgettext_lazy("审核结论", "不通过")),
+        ],
         widget=forms.RadioSelect,
     )
     note = PlainTextField(label=_("审核意见"), max_length=200, required=False)

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
 
@@ -49,7 +50,9 @@ class Occupation(TimeStamped):
 class OccupationLevel(TimeStamped):
     """One national level of an occupation with its pass and eligibility rules (data, not code)."""
 
-    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="levels")
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.PROTECT, related_name="levels", verbose_name=_("职业")
+    )
     rank = models.PositiveSmallIntegerField(
         _("等级"), validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=_("5 为五级/初级工")
     )
@@ -259,12 +262,16 @@ def new_checkin_code() -> str:
 
 
 class Session(TimeStamped):
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="sessions")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("班级")
+    )
     topic = models.CharField(_("内容"), max_length=100)
     kind = models.CharField(_("类型"), max_length=10, choices=SessionKind.choices, default=SessionKind.THEORY)
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
-    checkin_code = models.CharField(max_length=32, unique=True, default=new_checkin_code, editable=False)
+    checkin_code = models.CharField(
+        _("签到码"), max_length=32, unique=True, default=new_checkin_code, editable=False
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -290,7 +297,7 @@ class EnrolmentStatus(models.TextChoices):
     ENROLLED = "enrolled", _("已录取")
     WAITLISTED = "waitlisted", _("候补")
     WITHDRAWN = "withdrawn", _("已退出")
-    REJECTED = "rejected", _("未通过")
+    REJECTED = "rejected", pgettext_lazy("报名状态", "未通过")
     GRADUATED = "graduated", _("已结业")
 
 
@@ -351,14 +358,21 @@ class Enrolment(TimeStamped):
         related_name="sponsored_enrolments",
         verbose_name=_("报名企业"),
     )
-    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报名人")
+    )
     status = models.CharField(_("状态"), max_length=20, choices=EnrolmentStatus.choices, db_index=True)
     years_experience = models.DecimalField(
         _("从业年限"), max_digits=4, decimal_places=1, default=ZERO, validators=[MinValueValidator(ZERO)]
     )
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
     )
     decision_note = models.CharField(_("审核意见"), max_length=200, blank=True)
     graduated_at = models.DateTimeField(_("结业时间"), null=True, blank=True)
@@ -435,10 +449,16 @@ class AttendanceMethod(models.TextChoices):
 
 
 class Attendance(TimeStamped):
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendances")
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="attendances")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("课次")
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("报名")
+    )
     method = models.CharField(_("方式"), max_length=10, choices=AttendanceMethod.choices)
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
 
     class Meta:
         ordering = ["session__starts_at", "pk"]
@@ -451,7 +471,9 @@ class Attendance(TimeStamped):
 
 
 class Assessment(TimeStamped):
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="assessment")
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="assessment", verbose_name=_("报名")
+    )
     theory_score = models.DecimalField(
         _("理论成绩"),
         max_digits=5,
@@ -466,7 +488,9 @@ class Assessment(TimeStamped):
     )
     passed = models.BooleanField(_("考核通过"))
     attendance_rate = models.DecimalField(_("出勤率"), max_digits=4, decimal_places=3)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("考核人")
+    )
 
     class Meta:
         verbose_name = _("考核")
@@ -484,8 +508,8 @@ class CertificateStatus(models.TextChoices):
 class CertificateSequence(models.Model):
     """The last serial handed out per year; locked while a number is allocated so none is reused."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_serial = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
+    last_serial = models.PositiveIntegerField(_("最后序号"), default=0)
 
     class Meta:
         verbose_name = _("证书编号序列")
@@ -504,25 +528,44 @@ class Certificate(TimeStamped):
     number = models.CharField(_("证书编号"), max_length=30, unique=True)
     year = models.PositiveSmallIntegerField(_("年份"))
     serial = models.PositiveIntegerField(_("序号"))
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="certificate")
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("报名")
+    )
     talent = models.ForeignKey(
-        "talents.Talent", on_delete=models.PROTECT, related_name="academy_certificates"
+        "talents.Talent",
+        on_delete=models.PROTECT,
+        related_name="academy_certificates",
+        verbose_name=_("人才"),
     )
     holder_name = models.CharField(_("持证人"), max_length=50)
     occupation_level = models.ForeignKey(
-        OccupationLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+        OccupationLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("职业等级"),
     )
-    skill = models.ForeignKey("talents.Skill", on_delete=models.PROTECT, related_name="+")
+    skill = models.ForeignKey(
+        "talents.Skill", on_delete=models.PROTECT, related_name="+", verbose_name=_("技能")
+    )
     skill_level = models.PositiveSmallIntegerField(_("技能熟练程度"))
     issued_at = models.DateTimeField(_("发证时间"), default=timezone.now)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    verify_code = models.CharField(max_length=32, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发证人")
+    )
+    verify_code = models.CharField(_("核验码"), max_length=32, unique=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
     )
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤销人"),
     )
     revoke_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
 
@@ -577,7 +620,9 @@ class TrainingOrder(TimeStamped, Archivable):
     )
     due_on = models.DateField(_("期望完成日期"))
     requirements = models.TextField(_("培养要求"), blank=True)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("下单人")
+    )
     school = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
@@ -587,7 +632,12 @@ class TrainingOrder(TimeStamped, Archivable):
         verbose_name=_("承接学校"),
     )
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接单人"),
     )
     accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
     status = models.CharField(
@@ -616,8 +666,12 @@ class TrainingOrder(TimeStamped, Archivable):
 class OrderParticipant(TimeStamped):
     """A firm in an order and how many trainees it commits to hire."""
 
-    order = models.ForeignKey(TrainingOrder, on_delete=models.PROTECT, related_name="participants")
-    firm = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        TrainingOrder, on_delete=models.PROTECT, related_name="participants", verbose_name=_("订单")
+    )
+    firm = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
     hires_committed = models.PositiveSmallIntegerField(_("承诺录用人数"), validators=[MinValueValidator(1)])
 
     class Meta:
@@ -636,8 +690,12 @@ class FeedbackRole(models.TextChoices):
 
 
 class Feedback(TimeStamped):
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="feedback")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("班级")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("评价人")
+    )
     role = models.CharField(_("身份"), max_length=10, choices=FeedbackRole.choices)
     rating = models.PositiveSmallIntegerField(
         _("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=_("1–5 分")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jingxiang.academy.models import (
     Certificate,
@@ -95,7 +96,7 @@ def eligibility(enrolment: Enrolment) -> Eligibility:
             unmet.append(_("本班培训满 %(need)s 学时(现 %(have)s 学时)") % {"need": min_hours, "have": hours})
         if not unmet:
             return Eligibility(True)
-        reasons.append("、".join(unmet))
+        reasons.append(pgettext("并列条件之间的分隔符", "、").join(unmet))
     return Eligibility(False, reasons)
 
 

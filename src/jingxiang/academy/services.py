@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jingxiang.academy.models import (
     Assessment,
@@ -705,7 +706,7 @@ def certificate_issue(*, actor: Any, enrolment: Enrolment) -> Certificate:
     if not check.eligible:
         raise ValidationError(
             _("不符合该等级的申报条件,需满足以下任一条件:%(paths)s。")
-            % {"paths": ";或 ".join(check.reasons)},
+            % {"paths": pgettext("可选路径之间的分隔符", ";或 ").join(check.reasons)},
             code="not_eligible",
         )
     course = enrolment.cohort.course

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.academy import documents, forms, reports, services
@@ -111,15 +112,15 @@ def _browse_or_404(user: Any) -> None:
 # Catalogue --------------------------------------------------------------------------------------
 
 COURSE_EXPORT = (
-    ExportColumn(_("课程编号"), lambda c: c.code),
-    ExportColumn(_("课程名称"), lambda c: c.title),
-    ExportColumn(_("承办机构"), lambda c: c.provider.name),
-    ExportColumn(_("技能"), lambda c: c.skill.name_zh),
-    ExportColumn(_("职业等级"), lambda c: str(c.occupation_level) if c.occupation_level else ""),
-    ExportColumn(_("理论学时"), lambda c: c.theory_hours),
-    ExportColumn(_("实操学时"), lambda c: c.practice_hours),
-    ExportColumn(_("培训费"), lambda c: c.fee),
-    ExportColumn(_("补贴"), lambda c: c.subsidy_amount),
+    ExportColumn(gettext_lazy("课程编号"), lambda c: c.code),
+    ExportColumn(gettext_lazy("课程名称"), lambda c: c.title),
+    ExportColumn(gettext_lazy("承办机构"), lambda c: c.provider.name),
+    ExportColumn(gettext_lazy("技能"), lambda c: c.skill.name_zh),
+    ExportColumn(gettext_lazy("职业等级"), lambda c: str(c.occupation_level) if c.occupation_level else ""),
+    ExportColumn(gettext_lazy("理论学时"), lambda c: c.theory_hours),
+    ExportColumn(gettext_lazy("实操学时"), lambda c: c.practice_hours),
+    ExportColumn(gettext_lazy("培训费"), lambda c: c.fee),
+    ExportColumn(gettext_lazy("补贴"), lambda c: c.subsidy_amount),
 )
 
 
@@ -233,15 +234,15 @@ def course_archive(request: HttpRequest, pk: int) -> HttpResponse:
 # Cohorts ----------------------------------------------------------------------------------------
 
 COHORT_EXPORT = (
-    ExportColumn(_("班级"), lambda c: c.name),
-    ExportColumn(_("课程"), lambda c: c.course.title),
-    ExportColumn(_("地点"), lambda c: c.venue),
-    ExportColumn(_("开班日期"), lambda c: c.starts_on),
-    ExportColumn(_("结业日期"), lambda c: c.ends_on),
-    ExportColumn(_("名额"), lambda c: c.capacity),
-    ExportColumn(_("已占用"), lambda c: c.taken),
-    ExportColumn(_("候补"), lambda c: c.waiting),
-    ExportColumn(_("状态"), lambda c: c.get_status_display()),
+    ExportColumn(gettext_lazy("班级"), lambda c: c.name),
+    ExportColumn(gettext_lazy("课程"), lambda c: c.course.title),
+    ExportColumn(gettext_lazy("地点"), lambda c: c.venue),
+    ExportColumn(gettext_lazy("开班日期"), lambda c: c.starts_on),
+    ExportColumn(gettext_lazy("结业日期"), lambda c: c.ends_on),
+    ExportColumn(gettext_lazy("名额"), lambda c: c.capacity),
+    ExportColumn(gettext_lazy("已占用"), lambda c: c.taken),
+    ExportColumn(gettext_lazy("候补"), lambda c: c.waiting),
+    ExportColumn(gettext_lazy("状态"), lambda c: c.get_status_display()),
 )
 
 
@@ -651,18 +652,18 @@ def _enrolment_export(show_names: bool) -> tuple[ExportColumn, ...]:
         return e.talent.name if show_names else mask_name(e.talent.name)
 
     return (
-        ExportColumn(_("学员"), name),
-        ExportColumn(_("手机号"), lambda e: mask_mobile(e.talent.mobile)),
+        ExportColumn(gettext_lazy("学员"), name),
+        ExportColumn(gettext_lazy("手机号"), lambda e: mask_mobile(e.talent.mobile)),
         ExportColumn(
             _("企业"), lambda e: e.talent.home_organisation.name if e.talent.home_organisation else ""
         ),
-        ExportColumn(_("班级"), lambda e: e.cohort.name),
-        ExportColumn(_("课程"), lambda e: e.cohort.course.title),
-        ExportColumn(_("状态"), lambda e: e.get_status_display()),
-        ExportColumn(_("报名时间"), lambda e: e.created_at),
-        ExportColumn(_("结业时间"), lambda e: e.graduated_at),
-        ExportColumn(_("补贴"), lambda e: e.subsidy_amount),
-        ExportColumn(_("录用企业"), lambda e: e.hired_by.name if e.hired_by else ""),
+        ExportColumn(gettext_lazy("班级"), lambda e: e.cohort.name),
+        ExportColumn(gettext_lazy("课程"), lambda e: e.cohort.course.title),
+        ExportColumn(gettext_lazy("状态"), lambda e: e.get_status_display()),
+        ExportColumn(gettext_lazy("报名时间"), lambda e: e.created_at),
+        ExportColumn(gettext_lazy("结业时间"), lambda e: e.graduated_at),
+        ExportColumn(gettext_lazy("补贴"), lambda e: e.subsidy_amount),
+        ExportColumn(gettext_lazy("录用企业"), lambda e: e.hired_by.name if e.hired_by else ""),
     )
 
 
@@ -921,14 +922,16 @@ def enrolment_retention(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _certificate_export(show_names: bool) -> tuple[ExportColumn, ...]:
     return (
-        ExportColumn(_("证书编号"), lambda c: c.number),
-        ExportColumn(_("持证人"), lambda c: c.holder_name if show_names else mask_name(c.holder_name)),
+        ExportColumn(gettext_lazy("证书编号"), lambda c: c.number),
+        ExportColumn(
+            gettext_lazy("持证人"), lambda c: c.holder_name if show_names else mask_name(c.holder_name)
+        ),
         ExportColumn(
             _("企业"), lambda c: c.talent.home_organisation.name if c.talent.home_organisation else ""
         ),
-        ExportColumn(_("职业/技能"), lambda c: c.level_label),
-        ExportColumn(_("发证日期"), lambda c: c.issued_at),
-        ExportColumn(_("状态"), lambda c: c.get_status_display()),
+        ExportColumn(gettext_lazy("职业/技能"), lambda c: c.level_label),
+        ExportColumn(gettext_lazy("发证日期"), lambda c: c.issued_at),
+        ExportColumn(gettext_lazy("状态"), lambda c: c.get_status_display()),
     )
 
 
@@ -1014,11 +1017,11 @@ def certificate_check(request: HttpRequest) -> HttpResponse:
 # 订单培养 ----------------------------------------------------------------------------------------
 
 ORDER_EXPORT = (
-    ExportColumn(_("订单"), lambda o: o.title),
-    ExportColumn(_("培养人数"), lambda o: o.headcount),
-    ExportColumn(_("期望完成"), lambda o: o.due_on),
-    ExportColumn(_("承接学校"), lambda o: o.school.name if o.school else ""),
-    ExportColumn(_("状态"), lambda o: o.get_status_display()),
+    ExportColumn(gettext_lazy("订单"), lambda o: o.title),
+    ExportColumn(gettext_lazy("培养人数"), lambda o: o.headcount),
+    ExportColumn(gettext_lazy("期望完成"), lambda o: o.due_on),
+    ExportColumn(gettext_lazy("承接学校"), lambda o: o.school.name if o.school else ""),
+    ExportColumn(gettext_lazy("状态"), lambda o: o.get_status_display()),
 )
 
 

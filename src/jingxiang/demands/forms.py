@@ -192,7 +192,7 @@ class ChallengeForm(StyledFormMixin, forms.Form):
         label=_("评分项与权重"),
         max_length=1000,
         help_text=_("每行一项,格式“名称:权重”,权重合计 100"),
-        initial="技术方案可行性:40\n团队能力与业绩:25\n进度计划:20\n费用合理性:15",
+        initial=_("技术方案可行性:40\n团队能力与业绩:25\n进度计划:20\n费用合理性:15"),
     )
 
     def clean_criteria(self) -> list[tuple[str, int]]:

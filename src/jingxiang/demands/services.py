@@ -497,7 +497,9 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str) -> In
             _("婉拒时请简单说明原因(如:时间排不开、不在擅长领域)。"), code="reason_required"
         )
     validation.reject_markup(reason)
-    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("demand").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("demand").get(pk=invitation.pk)
+    )
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(_("该邀请已经回复过了。"), code="already_answered")
     invitation.status = InvitationStatus.DECLINED
@@ -911,7 +913,9 @@ def challenge_apply(
         organisation_id=organisation.pk if organisation else None,
     ):
         raise PermissionDenied(_("只能以本人或本机构的名义揭榜。"))
-    challenge = Challenge.objects.select_for_update(of=("self",)).select_related("demand").get(pk=challenge.pk)
+    challenge = (
+        Challenge.objects.select_for_update(of=("self",)).select_related("demand").get(pk=challenge.pk)
+    )
     if challenge.status != ChallengeStatus.OPEN or challenge.archived_at is not None:
         raise ValidationError(_("该榜单已停止揭榜。"), code="not_open")
     if challenge.deadline < timezone.localdate():
@@ -989,7 +993,9 @@ def challenge_reviewer_invite(*, actor: Any, challenge: Challenge, user: Any) ->
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以邀请评审专家。"))
     challenge = (
-        Challenge.objects.select_for_update(of=("self",)).select_related("demand__organisation").get(pk=challenge.pk)
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("demand__organisation")
+        .get(pk=challenge.pk)
     )
     if challenge.status not in {ChallengeStatus.OPEN, ChallengeStatus.REVIEWING}:
         raise ValidationError(_("已选定揭榜方,不能再邀请评审专家。"), code="closed")

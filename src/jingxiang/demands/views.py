@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.listing import (
@@ -77,32 +78,35 @@ from jingxiang.organisations.models import Organisation
 from jingxiang.organisations.permissions import firm_ids, organisation_ids
 
 DEMAND_EXPORT = (
-    ExportColumn(_("编号"), lambda d: d.number),
-    ExportColumn(_("标题"), lambda d: d.title),
-    ExportColumn(_("企业"), lambda d: d.organisation.name),
-    ExportColumn(_("类别"), lambda d: d.get_category_display()),
-    ExportColumn(_("状态"), lambda d: d.get_status_display()),
-    ExportColumn(_("可见范围"), lambda d: d.get_visibility_display()),
-    ExportColumn(_("预算(元)"), lambda d: d.budget),
-    ExportColumn(_("期望完成日期"), lambda d: d.deadline),
-    ExportColumn(_("预计工时"), lambda d: d.hours_needed),
-    ExportColumn(_("区域"), lambda d: d.region),
-    ExportColumn(_("发布时间"), lambda d: d.published_at.strftime("%Y-%m-%d") if d.published_at else ""),
+    ExportColumn(gettext_lazy("编号"), lambda d: d.number),
+    ExportColumn(gettext_lazy("标题"), lambda d: d.title),
+    ExportColumn(gettext_lazy("企业"), lambda d: d.organisation.name),
+    ExportColumn(gettext_lazy("类别"), lambda d: d.get_category_display()),
+    ExportColumn(gettext_lazy("状态"), lambda d: d.get_status_display()),
+    ExportColumn(gettext_lazy("可见范围"), lambda d: d.get_visibility_display()),
+    ExportColumn(gettext_lazy("预算(元)"), lambda d: d.budget),
+    ExportColumn(gettext_lazy("期望完成日期"), lambda d: d.deadline),
+    ExportColumn(gettext_lazy("预计工时"), lambda d: d.hours_needed),
+    ExportColumn(gettext_lazy("区域"), lambda d: d.region),
+    ExportColumn(
+        gettext_lazy("发布时间"), lambda d: d.published_at.strftime("%Y-%m-%d") if d.published_at else ""
+    ),
 )
 BOARD_EXPORT = (
     *DEMAND_EXPORT,
     ExportColumn(
-        _("提交审核时间"), lambda d: d.submitted_at.strftime("%Y-%m-%d %H:%M") if d.submitted_at else ""
+        gettext_lazy("提交审核时间"),
+        lambda d: d.submitted_at.strftime("%Y-%m-%d %H:%M") if d.submitted_at else "",
     ),
-    ExportColumn(_("已等待(天)"), lambda d: d.age_days),
-    ExportColumn(_("疑似重复"), lambda d: d.duplicate_of.number if d.duplicate_of else ""),
+    ExportColumn(gettext_lazy("已等待(天)"), lambda d: d.age_days),
+    ExportColumn(gettext_lazy("疑似重复"), lambda d: d.duplicate_of.number if d.duplicate_of else ""),
 )
 CHALLENGE_EXPORT = (
-    ExportColumn(_("榜单名称"), lambda c: c.title),
-    ExportColumn(_("发榜企业"), lambda c: c.demand.organisation.name),
-    ExportColumn(_("榜额(元)"), lambda c: c.award_amount),
-    ExportColumn(_("揭榜截止日期"), lambda c: c.deadline),
-    ExportColumn(_("状态"), lambda c: c.get_status_display()),
+    ExportColumn(gettext_lazy("榜单名称"), lambda c: c.title),
+    ExportColumn(gettext_lazy("发榜企业"), lambda c: c.demand.organisation.name),
+    ExportColumn(gettext_lazy("榜额(元)"), lambda c: c.award_amount),
+    ExportColumn(gettext_lazy("揭榜截止日期"), lambda c: c.deadline),
+    ExportColumn(gettext_lazy("状态"), lambda c: c.get_status_display()),
 )
 
 
@@ -219,7 +223,7 @@ def _next_step(demand: Demand, proposals: list[Any], invitations: list[Any]) -> 
             return _("等待 %(firm)s 决定是否采纳方案") % {"firm": firm}
         pending = [i.supplier_name for i in invitations if i.status == InvitationStatus.PENDING]
         if pending:
-            return _("等待 %(names)s 回复邀请") % {"names": "、".join(pending[:3])}
+            return _("等待 %(names)s 回复邀请") % {"names": _("、").join(pending[:3])}
         return _("等待 %(firm)s 邀请专家或机构,或等待供给方提交方案") % {"firm": firm}
     if demand.status == DemandStatus.MATCHED:
         if hasattr(demand, "challenge"):

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from jingxiang.quality import (
@@ -25,8 +26,13 @@ from jingxiang.quality import (
 )
 
 SERIES_PREFIX = "series:"
-SIDE_LABELS = {"right": "右眼", "left": "左眼", "lens": "镜片", "": ""}
-BOOLEAN_CHOICES = [("", "未检"), ("yes", "是"), ("no", "否")]
+SIDE_LABELS = {
+    "right": gettext_lazy("右眼"),
+    "left": gettext_lazy("左眼"),
+    "lens": gettext_lazy("镜片"),
+    "": "",
+}
+BOOLEAN_CHOICES = [("", gettext_lazy("未检")), ("yes", gettext_lazy("是")), ("no", gettext_lazy("否"))]
 
 
 def registry() -> RuleRegistry:
@@ -66,6 +72,12 @@ def period_zh(document: Any) -> str:
     return f"{start} — {end}"
 
 
+def document_title(document: Any) -> str:
+    """An edition's title in the active language; the Chinese title when no English one is known."""
+    title_en = getattr(document, "title_en", "") or ""
+    return title_en if title_en and (get_language() or "").startswith("en") else document.title_zh
+
+
 def standard_choices(product_type: str, reg: RuleRegistry | None = None) -> list[tuple[str, str]]:
     """Series ("edition in force on the test date") first, then each edition by name."""
     reg = reg or registry()
@@ -74,7 +86,10 @@ def standard_choices(product_type: str, reg: RuleRegistry | None = None) -> list
     choices = [(f"{SERIES_PREFIX}{s}", _("%(s)s(检测日现行有效版本)") % {"s": s}) for s in series]
     for document in sorted(documents, key=lambda d: d.designation):
         choices.append(
-            (document.designation, f"{document.designation} {document.title_zh}({period_zh(document)})")
+            (
+                document.designation,
+                f"{document.designation} {document_title(document)}({period_zh(document)})",
+            )
         )
     return choices
 
@@ -215,7 +230,7 @@ def flatten_values(
 def _field_label(path: str, labels: dict[str, str]) -> str:
     parts = [part for part in path.split("/") if part and part != "value"]
     role = {"nominal": _("标称"), "measured": _("实测")}.get(parts[0], "") if parts else ""
-    rest = [SIDE_LABELS.get(part) or labels.get(part, part) for part in parts[1:]]
+    rest = [str(SIDE_LABELS.get(part) or labels.get(part, part)) for part in parts[1:]]
     return " ".join([role, *rest]).strip()
 
 

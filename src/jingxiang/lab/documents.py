@@ -4,25 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jingxiang.core.documents import PdfDocument, Signature, verification_url
 from jingxiang.lab.models import BrandAuthorisation, Report, ReportStatus
 
-STATUS_ZH = {"pass": "合格", "fail": "不合格", "not_assessed": "未判定", "not_applicable": "不适用"}
-SIDE_ZH = {"right": "右眼", "left": "左眼", "lens": "镜片", "": ""}
+STATUS_ZH = {
+    "pass": gettext_lazy("合格"),
+    "fail": gettext_lazy("不合格"),
+    "not_assessed": gettext_lazy("未判定"),
+    "not_applicable": gettext_lazy("不适用"),
+}
+SIDE_ZH = {"right": gettext_lazy("右眼"), "left": gettext_lazy("左眼"), "lens": gettext_lazy("镜片"), "": ""}
 
 
 def _value(value: str, unit: str) -> str:
     if value in {"True", "False"}:
-        return "是" if value == "True" else "否"
+        return str(_("是") if value == "True" else _("否"))
     return f"{value} {unit}".strip() if value else "—"
 
 
 def report_pdf(report: Report) -> bytes:
-    """A4 report in Chinese: lab details, product, every item with clause and verdict, signatures, QR."""
+    """A4 report in Chinese: lab details, product, every item with clause and verdict, signatures, QR.
+
+    The report is the official document, so it is printed in Chinese whatever the reader's UI language.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _report_pdf(report)
+
+
+def _report_pdf(report: Report) -> bytes:
     lab = report.lab
     profile = getattr(lab, "lab_profile", None)
     facts: list[tuple[str, Any]] = [
@@ -68,7 +83,7 @@ def report_pdf(report: Report) -> bytes:
                 _value(item.measured, item.unit),
                 item.deviation or "—",
                 item.tolerance or "—",
-                STATUS_ZH.get(item.status, item.status),
+                str(STATUS_ZH.get(item.status, item.status)),
             ]
         )
     document.add_table(

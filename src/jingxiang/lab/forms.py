@@ -65,7 +65,7 @@ class RequestForm(StyledFormMixin, forms.Form):
                 continue
             entries, _fields = conformance.catalogue(product_type, value, reg=reg)
             for entry in entries:
-                mark = "" if entry.certainty != "U" else "(参考性)"
+                mark = "" if entry.certainty != "U" else str(_("(参考性)"))
                 item_choices.setdefault(entry.rule_id, f"{entry.rule_id} {entry.label}{mark}")
         self.fields["items"].choices = sorted(item_choices.items())
         self.fields["items"].widget.attrs["class"] = "checkbox"
@@ -117,10 +117,12 @@ class ResultsForm(StyledFormMixin, forms.Form):
         help_text=_("只列出校准有效的仪器"),
     )
     length_unit = forms.ChoiceField(
-        label=_("长度单位"), choices=[("mm", "毫米 mm"), ("cm", "厘米 cm")], initial="mm"
+        label=_("长度单位"), choices=[("mm", _("毫米 mm")), ("cm", _("厘米 cm"))], initial="mm"
     )
     transmittance_unit = forms.ChoiceField(
-        label=_("透射比单位"), choices=[("percent", "百分数 %"), ("fraction", "比值 0–1")], initial="percent"
+        label=_("透射比单位"),
+        choices=[("percent", _("百分数 %")), ("fraction", _("比值 0–1"))],
+        initial="percent",
     )
 
     def __init__(
@@ -253,7 +255,7 @@ class BrandReviewForm(StyledFormMixin, forms.Form):
 
 
 class FieldTestForm(StyledFormMixin, forms.Form):
-    site = PlainTextField(label=_("测试地点"), max_length=100, initial="拉萨 · 高原护目镜实践检测基地")
+    site = PlainTextField(label=_("测试地点"), max_length=100, initial=_("拉萨 · 高原护目镜实践检测基地"))
     altitude_m = forms.IntegerField(label=_("海拔(米)"), min_value=0, max_value=9000, initial=3650)
     test_date = forms.DateField(label=_("测试日期"), widget=forms.DateInput(attrs={"type": "date"}))
     conditions = PlainTextField(label=_("环境条件"), max_length=300, help_text=_("天气、气温、积雪、风力等"))

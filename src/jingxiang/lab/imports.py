@@ -14,8 +14,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow, run_import
@@ -31,16 +32,18 @@ FIELD_HELP = "measured.luminous_transmittance / measured.right.sphere / nominal.
 
 
 class ResultRowForm(forms.Form):
-    sample = forms.CharField(label=_lazy("样品编号"), max_length=30)
+    sample = forms.CharField(label=gettext_lazy("样品编号"), max_length=30)
     field = forms.RegexField(
-        label=_lazy("字段"),
+        label=gettext_lazy("字段"),
         regex=r"^(nominal|measured)\.((right|left|lens)\.)?[a-z_0-9]+$",
-        error_messages={"invalid": _lazy("字段写法应为 %(example)s 这样的形式。") % {"example": FIELD_HELP}},
+        error_messages={
+            "invalid": gettext_lazy("字段写法应为 %(example)s 这样的形式。") % {"example": FIELD_HELP}
+        },
     )
-    value = forms.CharField(label=_lazy("数值"), max_length=30)
-    unit = forms.CharField(label=_lazy("单位"), max_length=20, required=False)
-    instrument = forms.CharField(label=_lazy("仪器编号"), max_length=60)
-    test_date = forms.DateField(label=_lazy("检测日期"), input_formats=["%Y-%m-%d", "%Y/%m/%d"])
+    value = forms.CharField(label=gettext_lazy("数值"), max_length=30)
+    unit = forms.CharField(label=gettext_lazy("单位"), max_length=20, required=False)
+    instrument = forms.CharField(label=gettext_lazy("仪器编号"), max_length=60)
+    test_date = forms.DateField(label=gettext_lazy("检测日期"), input_formats=["%Y-%m-%d", "%Y/%m/%d"])
 
     def clean_sample(self) -> str:
         return self.cleaned_data["sample"].strip().upper()
@@ -48,16 +51,18 @@ class ResultRowForm(forms.Form):
 
 class ResultBatchImport(ImportSpec):
     name = "lab_results"
-    title = _lazy("检测结果")
+    title = gettext_lazy("检测结果")
     columns = (
-        ImportColumn("sample", _lazy("样品编号"), "Sample", required=True, example="DHU-2026-00001"),
+        ImportColumn("sample", gettext_lazy("样品编号"), "Sample", required=True, example="DHU-2026-00001"),
         ImportColumn(
-            "field", _lazy("字段"), "Field", required=True, example="measured.luminous_transmittance"
+            "field", gettext_lazy("字段"), "Field", required=True, example="measured.luminous_transmittance"
         ),
-        ImportColumn("value", _lazy("数值"), "Value", required=True, example="5.2"),
-        ImportColumn("unit", _lazy("单位"), "Unit", example="%"),
-        ImportColumn("instrument", _lazy("仪器编号"), "Instrument", required=True, example="TM-2024-017"),
-        ImportColumn("test_date", _lazy("检测日期"), "Test date", required=True, example="2026-11-20"),
+        ImportColumn("value", gettext_lazy("数值"), "Value", required=True, example="5.2"),
+        ImportColumn("unit", gettext_lazy("单位"), "Unit", example="%"),
+        ImportColumn(
+            "instrument", gettext_lazy("仪器编号"), "Instrument", required=True, example="TM-2024-017"
+        ),
+        ImportColumn("test_date", gettext_lazy("检测日期"), "Test date", required=True, example="2026-11-20"),
     )
     form_class = ResultRowForm
 
@@ -267,6 +272,10 @@ def results_batch(job: Any, progress: ProgressCallback) -> dict[str, Any]:
             _("文件中有 %(n)s 处错误,未保存任何结果。请修改后重新上传。") % {"n": len(result.errors)},
             result.as_dict(),
         )
+    job.result_url = reverse("lab:sample_list") + (
+        "?status=awaiting_review" if job.params.get("submit") else ""
+    )
+    job.save(update_fields=["result_url"])
     outcome = result.as_dict()
     outcome["message"] = _("已录入 %(n)s 个样品的结果。") % {"n": result.created}
     return outcome

@@ -12,12 +12,24 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
 from jingxiang.quality import product_types as engine_product_types
 
-PRODUCT_TYPE_CHOICES = [(entry["id"], entry["label_zh"]) for entry in engine_product_types()]
+
+def _product_type_label(label_zh: str, label_en: str) -> str:
+    """The engine's label of a product type in the active language (Chinese unless English is active)."""
+    return label_en if (get_language() or "").startswith("en") else label_zh
+
+
+_localised_product_type = lazy(_product_type_label, str)
+PRODUCT_TYPE_CHOICES = [
+    (entry["id"], _localised_product_type(entry["label_zh"], entry["label_en"]))
+    for entry in engine_product_types()
+]
 PRODUCT_TYPE_LABELS = dict(PRODUCT_TYPE_CHOICES)
 HIGH_ALTITUDE = "high_altitude_goggles"
 
@@ -38,7 +50,10 @@ class LabProfile(TimeStamped):
     """What a testing lab prints on labels and reports."""
 
     lab = models.OneToOneField(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="lab_profile"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="lab_profile",
+        verbose_name=_("实验室"),
     )
     code_prefix = models.CharField(_("编号前缀"), max_length=8)
     accreditation = models.CharField(_("资质(CMA/CNAS)编号"), max_length=60, blank=True)
@@ -81,7 +96,10 @@ class InstrumentQuerySet(ArchivableQuerySet):
 
 class Instrument(TimeStamped, Archivable):
     lab = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="instruments"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="instruments",
+        verbose_name=_("实验室"),
     )
     name = models.CharField(_("仪器名称"), max_length=100)
     model_number = models.CharField(_("型号"), max_length=60, blank=True)
@@ -218,10 +236,16 @@ class TestRequest(TimeStamped, Archivable):
 
     number = models.CharField(_("委托编号"), max_length=30, unique=True)
     firm = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="test_requests"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="test_requests",
+        verbose_name=_("委托企业"),
     )
     lab = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="lab_requests"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="lab_requests",
+        verbose_name=_("检测机构"),
     )
     product_line = models.ForeignKey(
         ProductLine, on_delete=models.PROTECT, related_name="test_requests", verbose_name=_("产品线")
@@ -504,7 +528,7 @@ class BrandAuthorisation(TimeStamped, Archivable):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
     )
     product_line = models.ForeignKey(
-        ProductLine, on_delete=models.PROTECT, related_name="brand_authorisations"
+        ProductLine, on_delete=models.PROTECT, related_name="brand_authorisations", verbose_name=_("产品线")
     )
     status = models.CharField(
         _("状态"), max_length=20, choices=BrandStatus.choices, default=BrandStatus.PENDING, db_index=True

@@ -168,7 +168,7 @@ def request_submit(
         unknown = sorted(set(items) - known)
         if unknown:
             raise ValidationError(
-                _("以下检测项目不属于所选标准:%(items)s。") % {"items": "、".join(unknown)}, code="items"
+                _("以下检测项目不属于所选标准:%(items)s。") % {"items": _("、").join(unknown)}, code="items"
             )
     line_name = product_line_name.strip()
     if not line_name:
@@ -418,7 +418,7 @@ def results_enter(
     if submit and verdict.get("not_assessed_mandatory"):
         raise ValidationError(
             _("以下必检项目缺少数据,不能提交审核:%(items)s。请补全后再提交,或先保存草稿。")
-            % {"items": "、".join(verdict["not_assessed_mandatory"])},
+            % {"items": _("、").join(verdict["not_assessed_mandatory"])},
             code="missing_items",
         )
     sample.test_date = test_date
@@ -811,7 +811,7 @@ def _suspend_brand_for(report: Report) -> None:
         brand.suspended_by_report = report
         brand.suspension_reason = _("检测报告 %(n)s 结论为不合格(%(items)s)。") % {
             "n": report.display_number,
-            "items": "、".join(report.verdict.get("failed") or []) or "—",
+            "items": _("、").join(report.verdict.get("failed") or []) or "—",
         }
         brand.save(
             update_fields=["status", "suspended_at", "suspended_by_report", "suspension_reason", "updated_at"]

@@ -360,10 +360,12 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_enter_results(request.user, sample):
         messages.error(request, _("样品当前为“%(s)s”,不能录入结果。") % {"s": sample.get_status_display()})
         return redirect("lab:sample_detail", pk=pk)
+    # The test date decides the edition in force, so it can come from the form or the query string.
     day = sample.test_date or timezone.localdate()
-    if request.method == "POST":
+    chosen = request.POST.get("test_date") if request.method == "POST" else request.GET.get("test_date")
+    if chosen:
         try:
-            day = datetime.date.fromisoformat(request.POST.get("test_date", ""))
+            day = min(datetime.date.fromisoformat(chosen), timezone.localdate())
         except ValueError:
             day = timezone.localdate()
     try:
@@ -609,7 +611,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     editions = [
         {
             "designation": d.designation,
-            "title": d.title_zh,
+            "title": conformance.document_title(d),
             "period": conformance.period_zh(d),
             "in_force": d.in_force_on(today),
             "mandatory": d.mandatory,
@@ -813,7 +815,7 @@ def quality_public(request: HttpRequest) -> HttpResponse:
 LINE_EXPORT = (
     ExportColumn(_("产品线"), lambda p: p.name),
     ExportColumn(_("企业"), lambda p: p.firm.name),
-    ExportColumn(_("产品类型"), lambda p: PRODUCT_TYPE_LABELS.get(p.product_type, p.product_type)),
+    ExportColumn(_("产品类型"), lambda p: str(PRODUCT_TYPE_LABELS.get(p.product_type, p.product_type))),
     ExportColumn(_("创建时间"), lambda p: p.created_at),
 )
 

@@ -193,15 +193,20 @@ class MatchingIndex:
             return
         old = self._capacity
 
-        def grow(array_: np.ndarray | None, shape: tuple[int, ...], dtype: type, fill: float) -> np.ndarray:
+        def grow(
+            array_: np.ndarray | None, shape: tuple[int, ...], dtype: type, fill: float, axis: int = 0
+        ) -> np.ndarray:
             new = np.full(shape, fill, dtype=dtype)
             if array_ is not None and old:
-                new[:old] = array_[:old]
+                kept = (slice(None),) * axis + (slice(0, old),)
+                new[kept] = array_[kept]
             return new
 
         n_skills, n_domains = len(self.skill_codes), len(self.domain_codes)
         self._concepts = grow(getattr(self, "_concepts", None), (capacity, n_skills), np.float32, 0.0)
-        self._domains = grow(getattr(self, "_domains", None), (capacity, n_domains), np.float32, 0.0)
+        # Domain, region and competence columns are stored field-major (one contiguous row per field):
+        # a query reads a few of them for its candidates, never whole supplier rows.
+        self._domains = grow(getattr(self, "_domains", None), (n_domains, capacity), np.float32, 0.0, axis=1)
         self._alive = grow(getattr(self, "_alive", None), (capacity,), np.bool_, False)
         self._lengths = grow(getattr(self, "_lengths", None), (capacity,), np.float32, 0.0)
         self._context = grow(getattr(self, "_context", None), (capacity,), np.float32, 1.0)
@@ -209,8 +214,10 @@ class MatchingIndex:
         self._hours = grow(getattr(self, "_hours", None), (capacity,), np.float32, 0.0)
         self._kind = grow(getattr(self, "_kind", None), (capacity,), np.int8, -1)
         self._prior = grow(getattr(self, "_prior", None), (capacity,), np.float32, 1.0)
-        self._competence = grow(getattr(self, "_competence", None), (capacity, n_skills), np.float32, 0.0)
-        self._region = grow(getattr(self, "_region", None), (capacity, REGION_DEPTH), np.int32, -1)
+        self._competence = grow(
+            getattr(self, "_competence", None), (n_skills, capacity), np.float32, 0.0, axis=1
+        )
+        self._region = grow(getattr(self, "_region", None), (REGION_DEPTH, capacity), np.int32, -1, axis=1)
         self._remote = grow(getattr(self, "_remote", None), (capacity,), np.bool_, False)
         self._capacity = capacity
 
@@ -259,7 +266,7 @@ class MatchingIndex:
         self._lengths[slot] = length
         self._total_length += length
         row = self._concepts[slot]
-        domains = self._domains[slot]
+        domains = self._domains[:, slot]
         strong = 0
         for code, weight in evidence.concepts.items():
             column = self._skill_index[code]
@@ -275,20 +282,20 @@ class MatchingIndex:
         self._kind[slot] = self._kinds.get(supplier.kind, -1)
         self._refresh_feedback(slot, supplier.id)
         region_ids, remote = self._region_ids(supplier.region)
-        self._region[slot, : len(region_ids)] = region_ids
+        self._region[: len(region_ids), slot] = region_ids
         self._remote[slot] = remote
         self._alive[slot] = True
         self._alive_count += 1
 
     def _refresh_feedback(self, slot: int, supplier_id: str) -> None:
-        self._competence[slot] = 0.0
+        self._competence[:, slot] = 0.0
         if supplier_id not in self.feedback.history:
             self._prior[slot] = 1.0
             return
         self._prior[slot] = self.feedback.supplier_factor(supplier_id, self._platform)
         for code, value in self.feedback.competence(supplier_id, self._platform).items():
             if code in self._skill_index:
-                self._competence[slot, self._skill_index[code]] = value
+                self._competence[self._skill_index[code], slot] = value
 
     # -- incremental updates --------------------------------------------------------------------------
     def upsert(self, supplier: Supplier) -> None:
@@ -325,12 +332,13 @@ class MatchingIndex:
         if dead < 1000 or dead < self._size // 4:
             return
         keep = np.flatnonzero(self._alive[: self._size])
-        for name in ("_concepts", "_domains", "_alive", "_lengths", "_context", "_focus", "_hours", "_kind"):
+        for name in ("_concepts", "_alive", "_lengths", "_context", "_focus", "_hours", "_kind", "_prior"):
             values = getattr(self, name)
             values[: len(keep)] = values[keep]
-        for name in ("_prior", "_competence", "_region", "_remote"):
+        self._remote[: len(keep)] = self._remote[keep]
+        for name in ("_domains", "_region", "_competence"):
             values = getattr(self, name)
-            values[: len(keep)] = values[keep]
+            values[:, : len(keep)] = values[:, keep]
         self._alive[len(keep) :] = False
         kept = keep.tolist()
         self._suppliers = [self._suppliers[slot] for slot in kept]
@@ -573,12 +581,14 @@ class MatchingIndex:
         n = len(selection)
         if total > 0:
             skill = overlap / total * self._focus[selection]
-            # Products over the contiguous rows, then a gather: copying candidate rows of a 100,000-row
-            # matrix costs more than multiplying all of them.
-            agreement = (self._domains[: self._size] @ distribution)[selection]
+            agreement = np.zeros(n, dtype=np.float32)
+            for domain in np.flatnonzero(distribution).tolist():
+                agreement += self._domains[domain][selection] * distribution[domain]
             lexical_part = lexical * (AGREEMENT_FLOOR + (1.0 - AGREEMENT_FLOOR) * agreement)
             if self.feedback.history:
-                competence = ((self._competence[: self._size] @ dq) / total)[selection]
+                competence = np.zeros(n, dtype=np.float32)
+                for column in np.flatnonzero(dq).tolist():
+                    competence += self._competence[column][selection] * (dq[column] / total)
             else:
                 competence = np.zeros(n, dtype=np.float32)
         else:
@@ -630,8 +640,10 @@ class MatchingIndex:
         remote = np.where(self._remote[selection], REMOTE_REGION_SHARE, 0.0).astype(np.float32)
         if not table.any():
             return remote
-        regions = self._region[selection]
-        return np.maximum(table[regions].max(axis=1), remote)
+        share = np.maximum(table[self._region[0][selection]], remote)
+        for level in range(1, REGION_DEPTH):
+            np.maximum(share, table[self._region[level][selection]], out=share)
+        return share
 
     def _explain(self, query: DemandQuery, slot: int, parts: Mapping[str, float]) -> list[str]:
         supplier = self._suppliers[slot]

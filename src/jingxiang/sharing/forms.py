@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
@@ -215,8 +215,8 @@ class SignForm(forms.Form):
 
 class BookingForm(StyledFormMixin, forms.Form):
     date = forms.DateField(label=_("日期"), widget=DateInput())
-    start_time = forms.TimeField(label=_("开始时间"), widget=TimeInput())
-    end_time = forms.TimeField(label=_("结束时间"), widget=TimeInput())
+    start_time = forms.TimeField(label=pgettext_lazy("booking form", "开始时间"), widget=TimeInput())
+    end_time = forms.TimeField(label=pgettext_lazy("booking form", "结束时间"), widget=TimeInput())
     note = PlainTextField(label=_("安排说明"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.services import notification_send
@@ -588,7 +589,7 @@ def _check_availability(profile: SharingProfile, starts: dt.datetime, ends: dt.d
         weekday=day.weekday(), start_time__lte=starts.time(), end_time__gte=ends.time()
     ).exists()
     if not fits:
-        windows = "、".join(str(w) for w in profile.windows.all()) or _("未设置")
+        windows = pgettext("list separator", "、").join(str(w) for w in profile.windows.all()) or _("未设置")
         raise ValidationError(
             _("所选时段不在该人才的可用时间内(可用时间:%(windows)s)。") % {"windows": windows},
             code="outside_availability",

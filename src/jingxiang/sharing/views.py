@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.listing import (
@@ -195,9 +195,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "offers_onsite": True,
             "offers_remote": True,
             "offers_consultation": talent.think_tank,
-            "windows": "\n".join(
-                f"{label} 09:00-17:00" for label in ["周一", "周二", "周三", "周四", "周五"]
-            ),
+            "windows": "\n".join(f"{label} 09:00-17:00" for label in forms.weekday_tokens()[:5]),
         }
     form = forms.SharingProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -296,7 +294,9 @@ def _request_next_step(sharing_request: SharingRequest, invitations: list[Invita
             return _("等待 各方 签署共享协议")
         return _("等待 %(firm)s 共享人才官 起草共享协议") % {"firm": sharing_request.firm.name}
     if any(i.status == InvitationStatus.PENDING for i in invitations):
-        names = "、".join(i.talent.name for i in invitations if i.status == InvitationStatus.PENDING)
+        names = pgettext("list separator", "、").join(
+            i.talent.name for i in invitations if i.status == InvitationStatus.PENDING
+        )
         return _("等待 %(names)s 回复邀请") % {"names": names}
     return _("等待 人才共享驿站 推荐并邀请人才")
 
@@ -346,7 +346,15 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _problem(error))
     else:
-        messages.success(request, _("已发出 %(n)s 份邀请,人才回复后会通知您。") % {"n": len(sent)})
+        messages.success(
+            request,
+            ngettext(
+                "已发出 %(n)s 份邀请,人才回复后会通知您。",
+                "已发出 %(n)s 份邀请,人才回复后会通知您。",
+                len(sent),
+            )
+            % {"n": len(sent)},
+        )
     return redirect("sharing:request_detail", pk=pk)
 
 
@@ -541,7 +549,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agreement": agreement,
             "parties": parties,
-            "waiting": "、".join(waiting) if agreement.status == AgreementStatus.PENDING else "",
+            "waiting": pgettext("list separator", "、").join(waiting)
+            if agreement.status == AgreementStatus.PENDING
+            else "",
             "manage": manage,
             "can_book": may_book(request.user, agreement),
             "is_host": agreement.host_id in officer_firm_ids(request.user),
@@ -682,7 +692,11 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已预约,已通知共享人才。"))
             return redirect("sharing:agreement_detail", pk=pk)
     profile = SharingProfile.objects.filter(talent_id=agreement.talent_id).prefetch_related("windows").first()
-    windows = "、".join(str(w) for w in profile.windows.all()) if profile else _("工作日 09:00–17:00")
+    windows = (
+        pgettext("list separator", "、").join(str(w) for w in profile.windows.all())
+        if profile
+        else _("工作日 09:00–17:00")
+    )
     return _form_page(
         request,
         form,

@@ -162,6 +162,7 @@ def test_the_upload_runs_as_a_background_job(
     job.refresh_from_db()
     assert job.status == "succeeded", job.message
     assert job.progress == 100
+    assert job.result_url == "/lab/samples/?status=awaiting_review"
     two_samples[0].refresh_from_db()
     assert two_samples[0].status == SampleStatus.AWAITING_REVIEW
 

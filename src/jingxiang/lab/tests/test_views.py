@@ -131,3 +131,18 @@ def test_superseded_report_page_links_to_the_new_version(lab_setup, client):
     body = client.get(f"/verify/report/{first.verify_code}/").content.decode()
     assert "已被新版本取代" in body and f"/verify/report/{second.verify_code}/" in body
     assert "有效" in client.get(f"/verify/report/{second.verify_code}/").content.decode()
+
+
+def test_results_page_picks_the_edition_in_force_on_a_chosen_test_date(lab_setup, client):
+    from jingxiang.lab import conformance
+
+    request = lab_setup.submit(
+        line="老花镜", product_type="ready_made_readers", standard=f"{conformance.SERIES_PREFIX}GB 13511.1"
+    )
+    sample = lab_setup.register(request)
+    client.force_login(lab_setup.cast.lab_staff)
+    body = client.get(f"/lab/samples/{sample.pk}/results/?test_date=2026-01-20").content.decode()
+    assert "检测依据:GB 13511.1-2011" in body
+    assert 'name="nominal__right__sphere"' in body
+    # A garbled date falls back to today instead of failing.
+    assert client.get(f"/lab/samples/{sample.pk}/results/?test_date=not-a-date").status_code == 200
