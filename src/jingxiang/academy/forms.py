@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from jingxiang.academy.models import (
     Course,
@@ -380,7 +380,7 @@ class LevelForm(StyledFormMixin, forms.Form):
             if unknown:
                 raise forms.ValidationError(
                     _("未知条件:%(keys)s。可用条件:min_years、previous_level、min_training_hours。")
-                    % {"keys": "、".join(sorted(unknown))}
+                    % {"keys": pgettext("列表分隔符", "、").join(sorted(unknown))}
                 )
             for key in ("min_years", "min_training_hours"):
                 if key in path and (not isinstance(path[key], int | float) or path[key] < 0):

@@ -573,7 +573,7 @@ class Certificate(TimeStamped):
 
     class Meta:
         ordering = ["-issued_at", "pk"]
-        verbose_name = _("证书")
+        verbose_name = pgettext_lazy("模型名称", "证书")
         verbose_name_plural = _("证书")
         constraints = [models.UniqueConstraint(fields=["year", "serial"], name="unique_certificate_serial")]
 

@@ -96,7 +96,7 @@ def eligibility(enrolment: Enrolment) -> Eligibility:
             unmet.append(_("本班培训满 %(need)s 学时(现 %(have)s 学时)") % {"need": min_hours, "have": hours})
         if not unmet:
             return Eligibility(True)
-        reasons.append(pgettext("并列条件之间的分隔符", "、").join(unmet))
+        reasons.append(pgettext("列表分隔符", "、").join(unmet))
     return Eligibility(False, reasons)
 
 

@@ -362,7 +362,7 @@ def _check_prerequisites(course: Course, talent: Talent) -> None:
     if missing:
         raise ValidationError(
             _("%(name)s 尚未结业先修课程:%(courses)s。")
-            % {"name": talent.name, "courses": "、".join(missing)},
+            % {"name": talent.name, "courses": pgettext("列表分隔符", "、").join(missing)},
             code="prerequisite",
         )
 
@@ -390,7 +390,8 @@ def enrolment_create(
         strangers = [t.name for t in talents if t.home_organisation_id != sponsor.pk]
         if strangers:
             raise ValidationError(
-                _("企业只能为本企业员工报名:%(names)s 不是本企业员工。") % {"names": "、".join(strangers)},
+                _("企业只能为本企业员工报名:%(names)s 不是本企业员工。")
+                % {"names": pgettext("列表分隔符", "、").join(strangers)},
                 code="not_own_worker",
             )
     elif not may_manage_provider(actor, cohort.course.provider_id):
@@ -408,7 +409,9 @@ def enrolment_create(
     duplicates = [t.name for t in talents if t.pk in live]
     if duplicates:
         raise ValidationError(
-            _("%(names)s 已报名该班级,不能重复报名。") % {"names": "、".join(duplicates)}, code="duplicate"
+            _("%(names)s 已报名该班级,不能重复报名。")
+            % {"names": pgettext("列表分隔符", "、").join(duplicates)},
+            code="duplicate",
         )
     if len({t.pk for t in talents}) != len(talents):
         raise ValidationError(_("同一名学员不能选择两次。"), code="duplicate")

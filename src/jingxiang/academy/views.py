@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from jingxiang.academy import documents, forms, reports, services
@@ -505,12 +505,15 @@ def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
                 waiting = [e.talent.name for e in created if e.status == EnrolmentStatus.WAITLISTED]
                 placed = [e.talent.name for e in created if e.status != EnrolmentStatus.WAITLISTED]
                 if placed:
-                    messages.success(request, _("已报名:%(names)s。") % {"names": "、".join(placed)})
+                    messages.success(
+                        request,
+                        _("已报名:%(names)s。") % {"names": pgettext("列表分隔符", "、").join(placed)},
+                    )
                 if waiting:
                     messages.warning(
                         request,
                         _("名额已满,%(names)s 已进入候补名单;有人退出时将按顺序自动递补并通知。")
-                        % {"names": "、".join(waiting)},
+                        % {"names": pgettext("列表分隔符", "、").join(waiting)},
                     )
                 return redirect("academy:cohort_detail", pk=cohort.pk)
     occupied = cohort.enrolments.occupying().count()

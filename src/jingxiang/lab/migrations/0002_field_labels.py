@@ -5,36 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lab', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("lab", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='brandauthorisation',
-            name='product_line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='brand_authorisations', to='lab.productline', verbose_name='产品线'),
+            model_name="brandauthorisation",
+            name="product_line",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="brand_authorisations",
+                to="lab.productline",
+                verbose_name="产品线",
+            ),
         ),
         migrations.AlterField(
-            model_name='instrument',
-            name='lab',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instruments', to='organisations.organisation', verbose_name='实验室'),
+            model_name="instrument",
+            name="lab",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="instruments",
+                to="organisations.organisation",
+                verbose_name="实验室",
+            ),
         ),
         migrations.AlterField(
-            model_name='labprofile',
-            name='lab',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='lab_profile', to='organisations.organisation', verbose_name='实验室'),
+            model_name="labprofile",
+            name="lab",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lab_profile",
+                to="organisations.organisation",
+                verbose_name="实验室",
+            ),
         ),
         migrations.AlterField(
-            model_name='testrequest',
-            name='firm',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='test_requests', to='organisations.organisation', verbose_name='委托企业'),
+            model_name="testrequest",
+            name="firm",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="test_requests",
+                to="organisations.organisation",
+                verbose_name="委托企业",
+            ),
         ),
         migrations.AlterField(
-            model_name='testrequest',
-            name='lab',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lab_requests', to='organisations.organisation', verbose_name='检测机构'),
+            model_name="testrequest",
+            name="lab",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lab_requests",
+                to="organisations.organisation",
+                verbose_name="检测机构",
+            ),
         ),
     ]
