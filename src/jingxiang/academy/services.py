@@ -130,7 +130,7 @@ def level_update(*, actor: Any, level: OccupationLevel, data: dict[str, Any]) ->
     """Operators adjust a level's pass marks and eligibility paths."""
     if not is_operator(actor):
         raise PermissionDenied
-    level = OccupationLevel.objects.select_for_update().get(pk=level.pk)
+    level = OccupationLevel.objects.select_for_update(of=("self",)).get(pk=level.pk)
     for name in ("theory_pass", "practical_pass", "eligibility"):
         if name in data:
             setattr(level, name, data[name])
@@ -199,7 +199,7 @@ def course_create(*, actor: Any, data: dict[str, Any]) -> Course:
 def course_update(*, actor: Any, course: Course, data: dict[str, Any]) -> Course:
     if not may_manage_provider(actor, course.provider_id):
         raise PermissionDenied
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    course = Course.objects.select_for_update(of=("self",)).get(pk=course.pk)
     _apply_course(course, actor, data)
     course.save()
     _set_course_links(course, data)
@@ -280,7 +280,7 @@ def cohort_set_status(*, actor: Any, cohort: Cohort, status: str) -> Cohort:
     """Start (报名截止、开课), complete (结业) or cancel a cohort."""
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
-    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    cohort = Cohort.objects.select_for_update(of=("self",)).get(pk=cohort.pk)
     if cohort.status not in _COHORT_MOVES.get(status, set()):
         raise ValidationError(
             _("班级当前状态为“%(now)s”,不能改为“%(to)s”。")
@@ -463,7 +463,7 @@ def worker_add_and_enrol(
         )
     except PermissionDenied as error:
         raise ValidationError(
-            _("新增员工档案需要本企业机构管理员操作;共享人才官可从已有员工中选择。"),
+            _("只有本企业的机构管理员或共享人才官可以新增员工档案。"),
             code="talent_create_denied",
         ) from error
     return enrolment_create(
@@ -662,7 +662,7 @@ def assessment_record(
 def _next_number(year: int) -> tuple[int, str]:
     """Allocate the next serial of the year under a row lock; serials are never handed out twice."""
     CertificateSequence.objects.get_or_create(year=year)
-    sequence = CertificateSequence.objects.select_for_update().get(year=year)
+    sequence = CertificateSequence.objects.select_for_update(of=("self",)).get(year=year)
     sequence.last_serial += 1
     sequence.save(update_fields=["last_serial"])
     return sequence.last_serial, f"{CERTIFICATE_PREFIX}-{year}-{sequence.last_serial:06d}"
@@ -789,7 +789,7 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
     """Revoke a certificate with a reason. The number stays taken; the public page shows "已撤销"."""
     if not may_manage_provider(actor, certificate.enrolment.cohort.course.provider_id):
         raise PermissionDenied
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
     if certificate.status == CertificateStatus.REVOKED:
         raise ValidationError(_("该证书已撤销。"), code="already_revoked")
     if not reason.strip():
@@ -845,7 +845,7 @@ def order_join(
     """Another firm joins an open order with its own commitment to hire (orders placed together)."""
     if firm.pk not in firm_manager_ids(actor):
         raise PermissionDenied
-    order = TrainingOrder.objects.select_for_update().get(pk=order.pk)
+    order = TrainingOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if order.status != OrderStatus.OPEN:
         raise ValidationError(_("只有待接单的订单可以加入。"), code="not_open")
     if order.participants.filter(firm=firm).exists():
@@ -868,7 +868,7 @@ def order_accept(*, actor: Any, order: TrainingOrder, school: Organisation) -> T
         raise PermissionDenied
     if school.kind != OrganisationKind.UNIVERSITY:
         raise ValidationError(_("只有高校或职业院校可以承接订单培养。"), code="not_school")
-    order = TrainingOrder.objects.select_for_update().get(pk=order.pk)
+    order = TrainingOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if order.status != OrderStatus.OPEN:
         raise ValidationError(_("该订单已被接单或已结束。"), code="not_open")
     order.school = school
@@ -889,7 +889,7 @@ def order_accept(*, actor: Any, order: TrainingOrder, school: Organisation) -> T
 def order_close(*, actor: Any, order: TrainingOrder) -> TrainingOrder:
     if not may_run_order(actor, order):
         raise PermissionDenied
-    order = TrainingOrder.objects.select_for_update().get(pk=order.pk)
+    order = TrainingOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if order.status != OrderStatus.ACCEPTED:
         raise ValidationError(_("只有培养中的订单可以结束。"), code="not_accepted")
     order.status = OrderStatus.CLOSED

@@ -245,7 +245,7 @@ def demand_update(
     """Edit a draft (or a demand returned for edits). Published demands are frozen: suppliers answered them."""
     if not may_manage_demand(actor, demand):
         raise PermissionDenied(_("只有发布企业的管理员或共享人才官可以修改需求。"))
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
     if demand.status != DemandStatus.DRAFT:
         raise ValidationError(
             _("只有草稿状态的需求可以修改;已提交或已发布的需求请联系平台运营。"), code="not_draft"
@@ -281,7 +281,7 @@ def demand_submit(*, actor: Any, demand: Demand) -> Demand:
     """Send a draft to the operators for screening; a likely duplicate is flagged for them."""
     if not may_manage_demand(actor, demand):
         raise PermissionDenied(_("只有发布企业的管理员或共享人才官可以提交需求。"))
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
     if demand.status != DemandStatus.DRAFT:
         raise ValidationError(_("只有草稿可以提交审核。"), code="not_draft")
     demand.duplicate_of, demand.duplicate_score = _duplicate_candidate(demand)
@@ -304,7 +304,7 @@ def demand_submit(*, actor: Any, demand: Demand) -> Demand:
 def _screenable(actor: Any, demand: Demand) -> Demand:
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以审核需求。"))
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
     if demand.status != DemandStatus.SCREENING:
         raise ValidationError(_("该需求不在待审核状态,可能已被其他运营人员处理。"), code="not_screening")
     return demand
@@ -352,7 +352,7 @@ def demand_return(*, actor: Any, demand: Demand, reason: str) -> Demand:
 def demand_merge(*, actor: Any, demand: Demand, into: Demand) -> Demand:
     """A near-duplicate is merged into the firm's existing demand instead of being published twice."""
     demand = _screenable(actor, demand)
-    into = Demand.objects.select_for_update().get(pk=into.pk)
+    into = Demand.objects.select_for_update(of=("self",)).get(pk=into.pk)
     if into.pk == demand.pk:
         raise ValidationError(_("不能合并到自身。"), code="merge_self")
     if into.organisation_id != demand.organisation_id:
@@ -382,7 +382,7 @@ def demand_archive(*, actor: Any, demand: Demand, reason: str) -> Demand:
     if not reason:
         raise ValidationError(_("归档时请写明原因,企业会收到通知。"), code="reason_required")
     validation.reject_markup(reason)
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
     if demand.archived_at is not None:
         raise ValidationError(_("该需求已归档。"), code="archived")
     if Challenge.objects.filter(
@@ -442,7 +442,7 @@ def invitation_create(
     """The firm invites a suggested (or any) supplier to answer its published demand."""
     if not may_manage_demand(actor, demand):
         raise PermissionDenied(_("只有发布企业的管理员或共享人才官可以邀请对接。"))
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
     if demand.status not in OPEN_STATUSES:
         raise ValidationError(_("需求发布后、对接达成前才能邀请专家或机构。"), code="not_open")
     message = (message or "").strip()
@@ -547,7 +547,7 @@ def proposal_submit(
         raise ValidationError({"hours": [_("工时应在 0 到 10000 小时之间。")]})
     if not Demand.objects.visible_to(actor).filter(pk=demand.pk).exists():
         raise PermissionDenied
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
     if demand.status not in OPEN_STATUSES:
         raise ValidationError(_("该需求已不再接受方案(已对接或已关闭)。"), code="not_open")
     if (talent and talent.home_organisation_id == demand.organisation_id) or (
@@ -559,7 +559,7 @@ def proposal_submit(
     ).exists():
         raise ValidationError(_("您已提交过方案,请等待企业决定。"), code="already_proposed")
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .filter(demand=demand, talent=talent, organisation=organisation)
         .first()
     )
@@ -608,8 +608,8 @@ def proposal_decide(*, actor: Any, proposal: Proposal, accept: bool, reason: str
         raise ValidationError(_("不采纳时请写明原因,对方会看到。"), code="reason_required")
     if reason:
         validation.reject_markup(reason)
-    demand = Demand.objects.select_for_update().get(pk=proposal.demand_id)
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=proposal.demand_id)
+    proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     if proposal.status != ProposalStatus.SUBMITTED:
         raise ValidationError(_("该方案已经决定过了。"), code="already_decided")
     if demand.status not in OPEN_STATUSES:
@@ -624,7 +624,7 @@ def proposal_decide(*, actor: Any, proposal: Proposal, accept: bool, reason: str
         demand.matched_proposal = proposal
         demand.matched_at = now
         demand.save()
-        for other in Proposal.objects.select_for_update().filter(
+        for other in Proposal.objects.select_for_update(of=("self",)).filter(
             demand=demand, status=ProposalStatus.SUBMITTED
         ):
             other.status = ProposalStatus.DECLINED
@@ -658,7 +658,7 @@ def demand_close(
     notes = (notes or "").strip()
     if notes:
         validation.reject_markup(notes)
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
     if demand.status in {DemandStatus.CLOSED, DemandStatus.MERGED}:
         raise ValidationError(_("该需求已经关闭。"), code="closed")
     if hasattr(demand, "challenge") and demand.challenge.status != ChallengeStatus.CLOSED:
@@ -765,7 +765,7 @@ def knowledge_version_save(*, actor: Any, document: str, content: str, note: str
     problems = knowledge_problems(document, content)
     if problems:
         raise ValidationError({"content": problems})
-    last = KnowledgeVersion.objects.select_for_update().filter(document=document).order_by("-version").first()
+    last = KnowledgeVersion.objects.select_for_update(of=("self",)).filter(document=document).order_by("-version").first()
     version = KnowledgeVersion.objects.create(
         document=document,
         version=(last.version + 1) if last else 1,
@@ -848,7 +848,7 @@ def challenge_create(
     """An operator promotes a published public demand to a 揭榜挂帅 challenge with a weighted scorecard."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以发布揭榜挂帅榜单。"))
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
     if demand.status not in OPEN_STATUSES:
         raise ValidationError(_("只有已发布且未对接的需求可以设为揭榜挂帅。"), code="not_open")
     if demand.visibility != Visibility.PUBLIC:
@@ -1021,7 +1021,7 @@ def challenge_start_review(*, actor: Any, challenge: Challenge) -> Challenge:
     """Close applications and open scoring."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以开始评审。"))
-    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    challenge = Challenge.objects.select_for_update(of=("self",)).get(pk=challenge.pk)
     if challenge.status != ChallengeStatus.OPEN:
         raise ValidationError(_("榜单不在揭榜中。"), code="not_open")
     if not challenge.applications.exists():
@@ -1039,7 +1039,7 @@ def challenge_score(
 ) -> list[ChallengeScore]:
     """A reviewer scores one application on every criterion (0–10); conflicted reviewers are refused."""
     challenge = (
-        Challenge.objects.select_for_update()
+        Challenge.objects.select_for_update(of=("self",))
         .select_related("demand__organisation")
         .get(pk=application.challenge_id)
     )
@@ -1079,7 +1079,7 @@ def challenge_select_winner(
 
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以选定揭榜方。"))
-    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    challenge = Challenge.objects.select_for_update(of=("self",)).get(pk=challenge.pk)
     if challenge.status != ChallengeStatus.REVIEWING:
         raise ValidationError(_("只有评审中的榜单可以选定揭榜方。"), code="not_reviewing")
     if application.challenge_id != challenge.pk:
@@ -1130,7 +1130,7 @@ def challenge_plan_set(
     """Milestones with the instalment paid on each acceptance; instalments must add up to the award."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以制定里程碑与付款计划。"))
-    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    challenge = Challenge.objects.select_for_update(of=("self",)).get(pk=challenge.pk)
     if challenge.status != ChallengeStatus.AWARDED:
         raise ValidationError(_("选定揭榜方后、结项前才能制定里程碑。"), code="not_awarded")
     if challenge.milestones.exists():
@@ -1167,7 +1167,7 @@ def _may_accept(actor: Any, challenge: Challenge) -> bool:
 def milestone_accept(*, actor: Any, milestone: ChallengeMilestone, note: str = "") -> ChallengeMilestone:
     """The firm (or an operator) accepts a delivered milestone, which makes its instalment payable."""
     milestone = (
-        ChallengeMilestone.objects.select_for_update()
+        ChallengeMilestone.objects.select_for_update(of=("self",))
         .select_related("challenge__demand")
         .get(pk=milestone.pk)
     )
@@ -1193,7 +1193,7 @@ def milestone_pay(*, actor: Any, milestone: ChallengeMilestone, reference: str) 
     """Record the payment of an accepted milestone's instalment."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以登记付款。"))
-    milestone = ChallengeMilestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = ChallengeMilestone.objects.select_for_update(of=("self",)).get(pk=milestone.pk)
     if milestone.status != MilestoneStatus.ACCEPTED:
         raise ValidationError(_("里程碑验收通过后才能付款。"), code="not_accepted")
     if milestone.paid_at is not None:
@@ -1213,7 +1213,7 @@ def challenge_close(*, actor: Any, challenge: Challenge, notes: str, solved: boo
     """Close the challenge when every milestone is accepted and paid; the demand closes with the outcome."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以结项。"))
-    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    challenge = Challenge.objects.select_for_update(of=("self",)).get(pk=challenge.pk)
     if challenge.status != ChallengeStatus.AWARDED:
         raise ValidationError(_("只有已选定揭榜方的榜单可以结项。"), code="not_awarded")
     milestones = list(challenge.milestones.all())

@@ -87,7 +87,7 @@ def event_create(*, actor: Any, data: dict[str, Any]) -> Event:
 def event_update(*, actor: Any, event: Event, data: dict[str, Any]) -> Event:
     """Change an event's details and registration rules (not once it has ended)."""
     _require_operator(actor)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == EventStatus.CLOSED:
         raise ValidationError(_("对接会已结束,不能再修改。"), code="closed")
     for field in EVENT_FIELDS:
@@ -111,7 +111,7 @@ def session_add(
 ) -> Session:
     """Add a session and cut it into time slots of ``slot_minutes`` (a trailing remainder is dropped)."""
     _require_operator(actor)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == EventStatus.CLOSED:
         raise ValidationError(_("对接会已结束,不能再增加场次。"), code="closed")
     if ends_at <= starts_at:
@@ -143,7 +143,7 @@ def session_add(
 def tables_add(*, actor: Any, event: Event, count: int, capacity: int, prefix: str = "") -> list[EventTable]:
     """Add ``count`` tables (or rooms) seating ``capacity`` each, numbered after the existing ones."""
     _require_operator(actor)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == EventStatus.CLOSED:
         raise ValidationError(_("对接会已结束,不能再增加洽谈桌。"), code="closed")
     if count < 1 or capacity < 2:
@@ -164,7 +164,7 @@ def tables_add(*, actor: Any, event: Event, count: int, capacity: int, prefix: s
 def event_open(*, actor: Any, event: Event) -> Event:
     """Open registration: the event needs time slots and tables first."""
     _require_operator(actor)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status != EventStatus.DRAFT:
         raise ValidationError(_("只有筹备中的对接会可以开放报名。"), code="not_draft")
     if not event.slots.exists():
@@ -180,7 +180,7 @@ def event_open(*, actor: Any, event: Event) -> Event:
 def event_close(*, actor: Any, event: Event) -> Event:
     """End the event; the report stays available."""
     _require_operator(actor)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == EventStatus.CLOSED:
         raise ValidationError(_("对接会已经结束。"), code="closed")
     event.status = EventStatus.CLOSED
@@ -224,7 +224,7 @@ def participant_register(
 ) -> Participant:
     """Register a firm (by its org admin or talent officer), an institution (by its admin) or an expert
     (by themselves) for an open event, with the slots they are present for and a cap on meetings."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     profile = next((p for k, p in registrable_profiles(actor) if k == kind and p.pk == int(profile_id)), None)
     if profile is None:
         raise PermissionDenied(_("您不能代表该机构或人才报名。"))
@@ -427,7 +427,7 @@ def meeting_request_respond(*, actor: Any, meeting: Meeting, accept: bool, reaso
 @transaction.atomic
 def meeting_request_withdraw(*, actor: Any, meeting: Meeting) -> Meeting:
     """The requester withdraws a pending or accepted request that has not been announced on agendas."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     if not Participant.objects.acting_for(actor).filter(pk=meeting.requester_id).exists():
         raise PermissionDenied(_("只有发起方可以撤回预约。"))
     if meeting.status not in {RequestStatus.PENDING, RequestStatus.ACCEPTED}:
@@ -460,7 +460,7 @@ def schedule_start(*, actor: Any, event: Event, time_limit: int = 20) -> Schedul
     from jingxiang.jobs.services import job_enqueue
 
     _require_operator(actor)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status not in {EventStatus.OPEN, EventStatus.PUBLISHED}:
         raise ValidationError(_("只有报名中或已发布日程的对接会可以排程。"), code="not_open")
     if not 1 <= time_limit <= 300:
@@ -549,7 +549,7 @@ def schedule_publish(*, actor: Any, run: ScheduleRun) -> ScheduleRun:
 
     _require_operator(actor)
     run = ScheduleRun.objects.select_for_update(of=("self",)).select_related("event").get(pk=run.pk)
-    event = Event.objects.select_for_update().get(pk=run.event_id)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=run.event_id)
     if run.status != RunStatus.READY:
         raise ValidationError(
             _("只有校验通过、待发布的排程可以发布(当前:%(s)s)。") % {"s": run.get_status_display()},
@@ -564,7 +564,7 @@ def schedule_publish(*, actor: Any, run: ScheduleRun) -> ScheduleRun:
     placements = {a["meeting_id"]: (a["slot"], a["table"]) for a in run.result.get("assignments", [])}
     reasons = {u["meeting_id"]: u["reason"] for u in run.result.get("unscheduled", [])}
     reasons.update({r["meeting_id"]: r["reason"] for r in run.result.get("released", [])})
-    meetings = list(event.meetings.select_for_update().filter(status=RequestStatus.ACCEPTED))
+    meetings = list(event.meetings.select_for_update(of=("self",)).filter(status=RequestStatus.ACCEPTED))
     for meeting in meetings:
         if meeting.pk in placements:
             meeting.slot_id, meeting.table_id = placements[meeting.pk]
@@ -629,7 +629,7 @@ def meeting_place(*, actor: Any, meeting: Meeting, slot: TimeSlot, table: EventT
 def meeting_unlock(*, actor: Any, meeting: Meeting) -> Meeting:
     """Release an operator's lock; the next run may move the meeting (unless it was announced)."""
     _require_operator(actor)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     meeting.locked = False
     meeting.save(update_fields=["locked", "updated_at"])
     return meeting
@@ -668,7 +668,7 @@ def meeting_attendance_mark(
 ) -> Meeting:
     """Record whether a scheduled meeting took place; a no-show names the side that did not come."""
     _require_operator(actor)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     if meeting.slot_id is None or meeting.status != RequestStatus.ACCEPTED:
         raise ValidationError(_("只有已排入日程的洽谈可以登记到场情况。"), code="not_scheduled")
     if not held and (no_show is None or no_show.pk not in {meeting.requester_id, meeting.recipient_id}):
@@ -692,7 +692,7 @@ def meeting_feedback_record(
     """One side says whether the meeting should lead to cooperation; a "yes" creates a follow-up linked
     to the demand (when the firm registered one), a sharing request or a challenge."""
     meeting = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("slot", "requester", "recipient")
         .get(pk=meeting.pk)
     )

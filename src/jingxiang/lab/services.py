@@ -85,14 +85,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def _next_number(scope: str, year: int) -> int:
     """Take the next value of a yearly sequence under a row lock (two registrations never share one)."""
-    counter = Counter.objects.select_for_update().filter(scope=scope, year=year).first()
+    counter = Counter.objects.select_for_update(of=("self",)).filter(scope=scope, year=year).first()
     if counter is None:
         try:
             with transaction.atomic():
                 Counter.objects.create(scope=scope, year=year, value=0)
         except IntegrityError:
             pass  # created concurrently; the locked read below serialises us behind it
-        counter = Counter.objects.select_for_update().get(scope=scope, year=year)
+        counter = Counter.objects.select_for_update(of=("self",)).get(scope=scope, year=year)
     counter.value += 1
     counter.save(update_fields=["value"])
     return counter.value
@@ -216,7 +216,7 @@ def request_submit(
 @transaction.atomic
 def request_cancel(*, actor: Any, request: TestRequest) -> TestRequest:
     """The firm withdraws a request before the lab has received any sample."""
-    request = TestRequest.objects.select_for_update().get(pk=request.pk)
+    request = TestRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.firm_id not in firm_ids(actor, *FIRM_ROLES):
         raise PermissionDenied(_("只有委托企业可以撤回委托。"))
     if request.status != RequestStatus.SUBMITTED or request.samples.exists():
@@ -347,7 +347,7 @@ def instrument_recalibrate(
     *, actor: Any, instrument: Instrument, calibration_due: datetime.date
 ) -> Instrument:
     """Record a new calibration certificate's due date."""
-    instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    instrument = Instrument.objects.select_for_update(of=("self",)).get(pk=instrument.pk)
     _check_instrument(actor, instrument.lab, instrument.name, instrument.serial, calibration_due)
     instrument.calibration_due = calibration_due
     instrument.save(update_fields=["calibration_due", "updated_at"])
@@ -552,7 +552,7 @@ def result_review(
 
 
 def _issue_report(*, actor: Any, sample: Sample, verdict: dict[str, Any], confirmed: list[str]) -> Report:
-    previous = Report.objects.select_for_update().filter(sample=sample, status=ReportStatus.VALID).first()
+    previous = Report.objects.select_for_update(of=("self",)).filter(sample=sample, status=ReportStatus.VALID).first()
     request = sample.request
     if previous is None:
         year = timezone.localdate().year
@@ -623,7 +623,7 @@ def report_correct(*, actor: Any, report: Report, reason: str) -> Sample:
         raise ValidationError(_("该报告已被新版本取代,请更正最新版本。"), code="superseded")
     if not reason.strip():
         raise ValidationError(_("请写明更正原因,它会印在新版本报告上。"), code="reason_required")
-    sample = Sample.objects.select_for_update().get(pk=report.sample_id)
+    sample = Sample.objects.select_for_update(of=("self",)).get(pk=report.sample_id)
     if sample.status != SampleStatus.APPROVED:
         raise ValidationError(_("该报告已在更正中。"), code="already_correcting")
     sample.status = SampleStatus.CORRECTION
@@ -741,7 +741,7 @@ def brand_evidence(line: ProductLine) -> tuple[list[Report], str | None]:
 @transaction.atomic
 def brand_apply(*, actor: Any, product_line: ProductLine, note: str = "") -> BrandAuthorisation:
     """A firm applies to use 杜桥眼镜 on a product line; conforming reports are required."""
-    line = ProductLine.objects.select_for_update().get(pk=product_line.pk)
+    line = ProductLine.objects.select_for_update(of=("self",)).get(pk=product_line.pk)
     if line.firm_id not in firm_ids(actor, *FIRM_ROLES):
         raise PermissionDenied(_("只有产品线所属企业可以申请区域品牌。"))
     if BrandAuthorisation.objects.filter(
@@ -802,7 +802,7 @@ def brand_review(
 
 def _suspend_brand_for(report: Report) -> None:
     """A failing report suspends the line's active authorisations and tells the firm (same transaction)."""
-    brands = BrandAuthorisation.objects.select_for_update().filter(
+    brands = BrandAuthorisation.objects.select_for_update(of=("self",)).filter(
         product_line_id=report.product_line_id, status=BrandStatus.ACTIVE
     )
     for brand in brands:

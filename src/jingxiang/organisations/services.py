@@ -132,7 +132,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, data: dict[st
     """Change an organisation's details (its admins or operators); reviewed identity stays with operators."""
     if not may_manage_members(actor, organisation):
         raise PermissionDenied
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     if organisation.status == OrganisationStatus.APPROVED and not is_operator(actor):
         changed = [
             f
@@ -156,7 +156,7 @@ def organisation_review(
     """Approve or reject a joining application; a rejection must say why, and the applicant is told."""
     if not is_operator(actor):
         raise PermissionDenied
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     if organisation.status != OrganisationStatus.PENDING:
         raise ValidationError(_("该申请已审核过,不能重复审核。"), code="already_reviewed")
     if not approve and not note.strip():
@@ -247,7 +247,7 @@ def membership_end(*, actor: Any, membership: Membership) -> Membership:
     if membership.role == Role.ORG_ADMIN:
         # Lock the organisation's admin rows so two admins cannot remove each other at once.
         admins = len(
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .filter(organisation=membership.organisation, role=Role.ORG_ADMIN, is_active=True)
             .values_list("pk", flat=True)
         )

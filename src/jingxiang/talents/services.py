@@ -81,7 +81,7 @@ def talent_update(
     """Change a talent profile (operators, the talent, or their home organisation's admins)."""
     if not may_edit(actor, talent):
         raise PermissionDenied
-    talent = Talent.objects.select_for_update().get(pk=talent.pk)
+    talent = Talent.objects.select_for_update(of=("self",)).get(pk=talent.pk)
     new_home = data.get("home_organisation", talent.home_organisation)
     if (new_home.pk if new_home else None) != talent.home_organisation_id and not may_create_for(
         actor, new_home.pk if new_home else None
@@ -111,7 +111,7 @@ def talent_skill_raise(*, talent: Talent, skill: Skill, level: int, source: str)
 
     Called by other services (the academy's certification) after their own authorisation.
     """
-    link, created = TalentSkill.objects.select_for_update().get_or_create(
+    link, created = TalentSkill.objects.select_for_update(of=("self",)).get_or_create(
         talent=talent, skill=skill, defaults={"level": level, "source": source}
     )
     if not created and link.level < level:

@@ -297,7 +297,7 @@ def test_approval_where_the_course_needs_it(cast, academy, workers):
         services.enrolment_decide(actor=academy.school_staff, enrolment=first, approve=True)
 
 
-def test_worker_added_by_the_firm_admin_but_not_by_the_talent_officer(cast, academy):
+def test_worker_added_by_the_firm_admin_or_officer_but_not_by_a_member(cast, academy):
     enrolment = services.worker_add_and_enrol(
         actor=cast.firm_admin,
         cohort=academy.cohort,
@@ -305,11 +305,12 @@ def test_worker_added_by_the_firm_admin_but_not_by_the_talent_officer(cast, acad
         data={"name": "新员工", "years_experience": 1},
     )
     assert enrolment.talent.home_organisation == cast.firm
-    with pytest.raises(ValidationError) as error:
-        services.worker_add_and_enrol(
-            actor=cast.talent_officer, cohort=academy.cohort, firm=cast.firm, data={"name": "另一员工"}
-        )
-    assert "talent_create_denied" in codes(error.value)
+    by_officer = services.worker_add_and_enrol(
+        actor=cast.talent_officer, cohort=academy.cohort, firm=cast.firm, data={"name": "另一员工"}
+    )
+    assert by_officer.talent.home_organisation == cast.firm
+    with pytest.raises((ValidationError, PermissionDenied)):
+        services.worker_add_and_enrol(actor=cast.member, cohort=academy.cohort, firm=cast.firm, data={"name": "第三员工"})
 
 
 # Attendance -------------------------------------------------------------------------------------
