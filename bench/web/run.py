@@ -130,21 +130,26 @@ def main() -> None:
     try:
         wait_for_server()
         sessions = {name: Session(name) for name in ("operator", "firm_admin")}
-        ids = subprocess.run(
-            [
-                PYTHON,
-                "manage.py",
-                "shell",
-                "-c",
-                "from jingxiang.talents.models import Talent; from jingxiang.organisations.models import Organisation;"
-                "print(Talent.objects.order_by('pk')[3000].pk, Organisation.objects.order_by('pk')[1500].pk)",
-            ],
-            cwd=ROOT,
-            env=env(),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
+        ids = (
+            subprocess.run(
+                [
+                    PYTHON,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    "from jingxiang.talents.models import Talent; from jingxiang.organisations.models import Organisation;"
+                    "print(Talent.objects.order_by('pk')[3000].pk, Organisation.objects.order_by('pk')[1500].pk)",
+                ],
+                cwd=ROOT,
+                env=env(),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+            .split()
+        )  # the shell may print a banner first
         rows = []
         for label, (persona, template) in PAGES.items():
             path = template.format(talent=ids[0], organisation=ids[1])

@@ -132,6 +132,8 @@ class Talent(TimeStamped, Archivable):
 
     class Meta:
         ordering = ["name", "pk"]
+        # The directory's default order: lets a page be read from the index instead of sorting every row.
+        indexes = [models.Index(fields=["name", "id"], name="talent_name_order")]
         verbose_name = _("人才")
         verbose_name_plural = _("人才")
         constraints = [
