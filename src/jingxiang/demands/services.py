@@ -765,7 +765,12 @@ def knowledge_version_save(*, actor: Any, document: str, content: str, note: str
     problems = knowledge_problems(document, content)
     if problems:
         raise ValidationError({"content": problems})
-    last = KnowledgeVersion.objects.select_for_update(of=("self",)).filter(document=document).order_by("-version").first()
+    last = (
+        KnowledgeVersion.objects.select_for_update(of=("self",))
+        .filter(document=document)
+        .order_by("-version")
+        .first()
+    )
     version = KnowledgeVersion.objects.create(
         document=document,
         version=(last.version + 1) if last else 1,

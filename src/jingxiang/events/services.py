@@ -266,7 +266,9 @@ def participant_update(
 ) -> Participant:
     """Change presence, cap or needs. After publication this is a late change: the operator re-schedules
     and meetings that no longer fit are released with a reason."""
-    participant = Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
+    )
     if not (is_operator(actor) or Participant.objects.acting_for(actor).filter(pk=participant.pk).exists()):
         raise PermissionDenied(_("您不能修改这份报名。"))
     if participant.event.status == EventStatus.CLOSED:
@@ -284,7 +286,9 @@ def participant_update(
 def participant_withdraw(*, actor: Any, participant: Participant) -> Participant:
     """Cancel a registration (archived, never deleted). Its open requests are withdrawn and taken off
     the agendas; the other parties are told, and the operator re-schedules if a schedule was published."""
-    participant = Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
+    )
     if not (is_operator(actor) or Participant.objects.acting_for(actor).filter(pk=participant.pk).exists()):
         raise PermissionDenied(_("您不能取消这份报名。"))
     if participant.archived_at is not None:
@@ -346,7 +350,9 @@ def meeting_request_create(
     Refused with a reason: unknown or unregistered recipients, oneself, duplicates (in either direction),
     no common presence slot, the per-role cap on requests, and requests after the answer deadline.
     """
-    requester = Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=requester.pk)
+    requester = (
+        Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=requester.pk)
+    )
     event = requester.event
     if not Participant.objects.acting_for(actor).filter(pk=requester.pk).exists():
         raise PermissionDenied(_("您不能代表该参会者发起预约。"))
@@ -400,7 +406,11 @@ def meeting_request_create(
 @transaction.atomic
 def meeting_request_respond(*, actor: Any, meeting: Meeting, accept: bool, reason: str = "") -> Meeting:
     """The recipient accepts or declines (with a reason) a pending request before the deadline."""
-    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("event", "recipient").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("event", "recipient")
+        .get(pk=meeting.pk)
+    )
     if not Participant.objects.acting_for(actor).filter(pk=meeting.recipient_id).exists():
         raise PermissionDenied(_("只有被邀请方可以答复预约。"))
     if meeting.status != RequestStatus.PENDING:
@@ -598,7 +608,11 @@ def meeting_place(*, actor: Any, meeting: Meeting, slot: TimeSlot, table: EventT
     Conflicts are refused with the rule they break: presence, double booking, a taken or small table.
     """
     _require_operator(actor)
-    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("requester", "recipient").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("requester", "recipient")
+        .get(pk=meeting.pk)
+    )
     if meeting.status != RequestStatus.ACCEPTED:
         raise ValidationError(_("只有已接受的预约可以安排位置。"), code="not_accepted")
     if slot.event_id != meeting.event_id or table.event_id != meeting.event_id:
@@ -642,7 +656,9 @@ def meeting_unlock(*, actor: Any, meeting: Meeting) -> Meeting:
 def participant_check_in(*, actor: Any, participant: Participant) -> Participant:
     """Staff at the door check a participant in (scanned personal QR code or search by name)."""
     _require_operator(actor)
-    participant = Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
+    )
     if participant.archived_at is not None:
         raise ValidationError(_("该报名已取消,不能签到。"), code="withdrawn")
     if participant.event.status not in {EventStatus.OPEN, EventStatus.PUBLISHED}:

@@ -552,7 +552,11 @@ def result_review(
 
 
 def _issue_report(*, actor: Any, sample: Sample, verdict: dict[str, Any], confirmed: list[str]) -> Report:
-    previous = Report.objects.select_for_update(of=("self",)).filter(sample=sample, status=ReportStatus.VALID).first()
+    previous = (
+        Report.objects.select_for_update(of=("self",))
+        .filter(sample=sample, status=ReportStatus.VALID)
+        .first()
+    )
     request = sample.request
     if previous is None:
         year = timezone.localdate().year

@@ -310,7 +310,9 @@ def test_worker_added_by_the_firm_admin_or_officer_but_not_by_a_member(cast, aca
     )
     assert by_officer.talent.home_organisation == cast.firm
     with pytest.raises((ValidationError, PermissionDenied)):
-        services.worker_add_and_enrol(actor=cast.member, cohort=academy.cohort, firm=cast.firm, data={"name": "第三员工"})
+        services.worker_add_and_enrol(
+            actor=cast.member, cohort=academy.cohort, firm=cast.firm, data={"name": "第三员工"}
+        )
 
 
 # Attendance -------------------------------------------------------------------------------------

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('talents', '0002_seed_skills_taxonomy'),
+        ("organisations", "0001_initial"),
+        ("talents", "0002_seed_skills_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='talent',
-            index=models.Index(fields=['name', 'id'], name='talent_name_order'),
+            model_name="talent",
+            index=models.Index(fields=["name", "id"], name="talent_name_order"),
         ),
     ]
