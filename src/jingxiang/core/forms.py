@@ -86,3 +86,18 @@ def add_service_error(form: forms.Form, error: Exception) -> None:
                 form.add_error(target, item.messages)
         return
     form.add_error(None, error.messages)
+
+
+def refusal_messages(error: Exception) -> list[str]:
+    """The messages of a service's refusal (ValidationError or PermissionDenied), ready to show."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [str(error) or gettext("没有权限。")]
+
+
+def refusal_message(error: Exception) -> str:
+    """A service's refusal as one line (for flash messages)."""
+    return " ".join(refusal_messages(error))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import PdfDocument, qr_svg
+from jingxiang.core.forms import refusal_message
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -48,12 +49,6 @@ from jingxiang.events.permissions import (
     registrable_profiles,
 )
 from jingxiang.organisations.permissions import is_operator
-
-
-def _errors(error: ValidationError | PermissionDenied) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("没有权限。")
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -224,7 +219,7 @@ def event_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.event_open(actor=request.user, event=event)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("已开放报名。"))
     return redirect("events:detail", pk=event.pk)
@@ -237,7 +232,7 @@ def event_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.event_close(actor=request.user, event=event)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("对接会已结束。"))
     return redirect("events:detail", pk=event.pk)
@@ -275,7 +270,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 demand=form.cleaned_data.get("demand"),
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("报名成功。现在可以浏览其他参会者并预约洽谈。"))
             return redirect(reverse("events:participants", args=[event.pk]) + f"?as={participant.pk}")
@@ -305,7 +300,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 needs=form.cleaned_data["needs"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("报名信息已更新。"))
             return redirect("events:detail", pk=event.pk)
@@ -323,7 +318,7 @@ def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.participant_withdraw(actor=request.user, participant=participant)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("已取消报名,相关洽谈已通知对方。"))
     return redirect("events:detail", pk=participant.event_id)
@@ -406,7 +401,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
             message=form.cleaned_data["message"],
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("预约已发出,等待对方答复。"))
     return redirect(target)
@@ -532,7 +527,7 @@ def meeting_respond(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("已答复,对方会收到通知。"))
     return redirect("events:meeting", pk=meeting.pk)
@@ -545,7 +540,7 @@ def meeting_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.meeting_request_withdraw(actor=request.user, meeting=meeting)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("预约已撤回。"))
     return redirect("events:meeting", pk=meeting.pk)
@@ -568,7 +563,7 @@ def meeting_place(request: HttpRequest, pk: int) -> HttpResponse:
             table=form.cleaned_data["table"],
         )
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("已锁定到该位置,重新排程时保持不变。"))
     return redirect("events:meeting", pk=meeting.pk)
@@ -602,7 +597,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, meeting=meeting, held=outcome == "held", no_show=no_show
         )
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("到场情况已登记。"))
     return redirect(request.POST.get("next") or reverse("events:meeting", args=[meeting.pk]))
@@ -633,7 +628,7 @@ def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("洽谈结果已登记。"))
     return redirect("events:meeting", pk=meeting.pk)
@@ -727,7 +722,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.schedule_publish(actor=request.user, run=run)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_message(error))
         return redirect("events:run", pk=run.pk)
     messages.success(request, _("日程已发布,参会者可以查看个人日程。"))
     return redirect("events:detail", pk=run.event_id)
@@ -810,7 +805,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.participant_check_in(actor=request.user, participant=participant)
             except ValidationError as error:
-                messages.error(request, _errors(error))
+                messages.error(request, refusal_message(error))
             else:
                 messages.success(request, _("%(n)s 已签到。") % {"n": participant.name})
         return redirect(reverse("events:checkin", args=[event.pk]) + "?q=" + request.POST.get("q", ""))
@@ -846,7 +841,7 @@ def checkin_code(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.participant_check_in(actor=request.user, participant=participant)
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, refusal_message(error))
         else:
             messages.success(request, _("%(n)s 已签到。") % {"n": participant.name})
         return redirect("events:checkin", pk=participant.event_id)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import xlsx_response
+from jingxiang.core.forms import refusal_messages
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -83,14 +84,8 @@ def _require(condition: bool) -> None:
         raise Http404
 
 
-def _errors(error: ValidationError | PermissionDenied) -> list[str]:
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or _("没有权限。")]
-
-
 def _flash(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    for message in _errors(error):
+    for message in refusal_messages(error):
         messages.error(request, message)
 
 
@@ -161,7 +156,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            for message in _errors(error):
+            for message in refusal_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("委托已提交,等待实验室收样。"))
@@ -404,7 +399,7 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
                 submit=submit,
             )
         except (ValidationError, PermissionDenied) as error:
-            for message in _errors(error):
+            for message in refusal_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("已提交审核。") if submit else _("已保存,自动判定已更新。"))
@@ -565,7 +560,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
             try:
                 services.instrument_register(actor=request.user, lab=lab, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
-                for message in _errors(error):
+                for message in refusal_messages(error):
                     form.add_error(None, message)
             else:
                 messages.success(request, _("仪器已登记。"))
@@ -587,7 +582,7 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.instrument_recalibrate(actor=request.user, instrument=instrument, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in _errors(error):
+            for message in refusal_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("校准有效期已更新。"))
@@ -631,7 +626,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
             try:
                 rules_file = services.rules_upload(actor=request.user, filename=upload.name, text=upload.text)
             except (ValidationError, PermissionDenied) as error:
-                for message in _errors(error):
+                for message in refusal_messages(error):
                     form.add_error(None, message)
             else:
                 messages.success(request, _("标准 %(d)s 已上传并生效。") % {"d": rules_file.designation})
@@ -868,7 +863,7 @@ def field_test_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.field_test_record(actor=request.user, product_line=line, data=form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in _errors(error):
+            for message in refusal_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("实地测试记录已保存。"))
@@ -915,7 +910,7 @@ def brand_apply(request: HttpRequest) -> HttpResponse:
         try:
             brand = services.brand_apply(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in _errors(error):
+            for message in refusal_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, _("申请已提交,等待平台运营审批。"))

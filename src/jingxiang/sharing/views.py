@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
+from jingxiang.core.forms import refusal_message
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -64,12 +65,6 @@ from jingxiang.sharing.permissions import (
     signable_parties,
 )
 from jingxiang.talents.permissions import may_edit
-
-
-def _problem(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("没有权限执行该操作。")
 
 
 def _form_page(
@@ -210,7 +205,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 exceptions=data["exceptions"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("共享档案已保存。"))
             return redirect("sharing:profile", pk=talent.pk)
@@ -271,7 +266,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, firm=data["firm"], data=data, skills=data["skills"]
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("需求已提交到人才共享驿站。"))
             return redirect("sharing:request_detail", pk=created.pk)
@@ -344,7 +339,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, request=sharing_request, talents=form.cleaned_data["talents"]
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(
             request,
@@ -365,7 +360,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.request_close(actor=request.user, request=sharing_request)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("需求已关闭。"))
     return redirect("sharing:request_detail", pk=pk)
@@ -430,7 +425,7 @@ def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("已回复邀请。"))
     return redirect("sharing:me")
@@ -492,7 +487,7 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, invitation=invitation, data=form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("协议已起草,已通知各方签署。"))
             return redirect("sharing:agreement_detail", pk=agreement.pk)
@@ -578,7 +573,7 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 consent=form.cleaned_data["consent"],
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _problem(error))
+            messages.error(request, refusal_message(error))
         else:
             messages.success(request, _("已签署。"))
     return redirect("sharing:agreement_detail", pk=pk)
@@ -607,7 +602,7 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, agreement=agreement, data=form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("已生成修订版本,各方重新签署后生效;原版本保留。"))
             return redirect("sharing:agreement_detail", pk=amended.pk)
@@ -630,7 +625,7 @@ def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agreement_end(actor=request.user, agreement=agreement)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("协议已终止,人才回原用人单位工作。"))
     return redirect("sharing:agreement_detail", pk=pk)
@@ -687,7 +682,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("已预约,已通知共享人才。"))
             return redirect("sharing:agreement_detail", pk=pk)
@@ -717,7 +712,7 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.booking_cancel(actor=request.user, booking=booking)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("预约已取消。"))
     return redirect("sharing:bookings")
@@ -736,7 +731,7 @@ def timesheet_create(request: HttpRequest, pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("工时已登记,等待用工单位确认。"))
             return redirect("sharing:me")
@@ -798,7 +793,7 @@ def timesheet_review(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _problem(error))
+            messages.error(request, refusal_message(error))
         else:
             messages.success(request, _("已处理该工时。"))
     else:
@@ -826,7 +821,7 @@ def timesheet_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _problem(error))
+            messages.error(request, refusal_message(error))
         else:
             messages.success(request, _("异议已裁定,双方已收到通知。"))
     else:
@@ -888,7 +883,7 @@ def statement_issue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.statement_issue(actor=request.user, statement=statement)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _problem(error))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("结算单已出具,不可再修改;已通知付款方和收款方。"))
     return redirect("sharing:statement_detail", pk=pk)
@@ -909,7 +904,7 @@ def statement_adjust(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("调整项已记录,将计入该协议下一期结算单。"))
             return redirect("sharing:statement_detail", pk=pk)
@@ -995,7 +990,7 @@ def subsidy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.subsidy_policy_save(actor=request.user, data=form.cleaned_data, policy=policy)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("补贴政策已保存。"))
             return redirect("sharing:subsidies")
@@ -1037,7 +1032,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=form.cleaned_data.get("evidence"),
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _problem(error))
+            form.add_error(None, refusal_message(error))
         else:
             messages.success(request, _("评价和成效已登记,将计入产业集群成效指标。"))
             return redirect("sharing:agreement_detail", pk=pk)
