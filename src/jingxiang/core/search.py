@@ -34,4 +34,4 @@ def searchable_text(*parts: str) -> str:
 
 def search_key(query: str) -> str:
     """Normalise what a person typed into the form stored by :func:`searchable_text`."""
-    return _fold(query).replace(" ", "").strip()
+    return "".join(ch for ch in _fold(query) if ch.isprintable()).replace(" ", "").strip()
