@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import threading
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,6 +113,17 @@ def evidence_from_analysis(analyzer: Analyzer, supplier: Supplier) -> SupplierEv
     )
 
 
+def fork_is_safe() -> bool:
+    """Whether worker processes may be forked from this process.
+
+    Forking copies one thread only: in a process that runs other threads (a threaded web server, a
+    test runner's worker) a lock held by another thread stays locked forever in the child. Parallel
+    ranking is therefore used from single-threaded processes (the command line, benchmarks, the task
+    worker); elsewhere the work runs in-process, with the same results.
+    """
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 class MatchingIndex:
     """Suppliers indexed for ranking against demands, kept warm and updated in place.
 
@@ -178,7 +190,7 @@ class MatchingIndex:
 
     def _analyze_many(self, suppliers: list[Supplier], workers: int) -> list[SupplierEvidence]:
         usable = min(workers, os.cpu_count() or 1)
-        if usable <= 1 or len(suppliers) < 2000 or "fork" not in multiprocessing.get_all_start_methods():
+        if usable <= 1 or len(suppliers) < 2000 or not fork_is_safe():
             return [evidence_from_analysis(self.analyzer, supplier) for supplier in suppliers]
         global _worker_analyzer
         _worker_analyzer = self.analyzer  # inherited by the forked workers, jieba dictionary included
@@ -478,7 +490,7 @@ class MatchingIndex:
         ``workers > 1`` forks processes that share the index copy-on-write; the index is only read.
         """
         usable = min(workers, os.cpu_count() or 1, max(1, len(demands) // 50))
-        if usable <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if usable <= 1 or not fork_is_safe():
             return [self.rank(demand, top) for demand in demands]
         global _worker_index
         _worker_index = self

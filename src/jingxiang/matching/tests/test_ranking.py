@@ -241,3 +241,19 @@ def test_profile_clauses_keep_competences_apart(analyzer):
         make_supplier("w", skills=["钛焊接"], description="纯钛镜架激光焊接，焊点强度和焊接发黑处理")
     )
     assert "frame_plating" not in profile.concepts
+
+
+def test_no_fork_while_other_threads_run():
+    """Forking a multi-threaded process can deadlock the child; the engine ranks in-process instead."""
+    import threading
+
+    from jingxiang.matching.engine import fork_is_safe
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not fork_is_safe()
+    finally:
+        release.set()
+        thread.join()
