@@ -202,12 +202,15 @@ def load(context: Any) -> None:
 
     for participant in [*demand_side[:8], *supply_side[:6]]:
         services.participant_check_in(actor=operator, participant=participant)
-    first_slots = {slot.pk for slot in slots[:2]}
-    done = list(
-        Meeting.objects.filter(event=event, slot_id__in=first_slots).select_related(
-            "requester", "recipient", "slot"
-        )
+    # The solver decides which slots are used (and under a time limit not always the same way), so the
+    # meetings "already held" are those of the first two slots that have meetings, not fixed slots.
+    scheduled = list(
+        Meeting.objects.filter(event=event, slot__isnull=False)
+        .select_related("requester", "recipient", "slot")
+        .order_by("slot__starts_at", "pk")
     )
+    first_slots = list(dict.fromkeys(meeting.slot_id for meeting in scheduled))[:2]
+    done = [meeting for meeting in scheduled if meeting.slot_id in first_slots]
     for position, meeting in enumerate(done):
         if position == 3:
             services.meeting_attendance_mark(
