@@ -2,7 +2,7 @@
 
 Layout of the 18 characters::
 
-    9 1 331082 MA2XXXXX Y  K
+    9 1 331082 MA3AGYGL 5  C
     | | |      |        |  +-- 18: check character over characters 1-17 (mod 31)
     | | |      |        +----- 17: GB 11714 check character of the organisation code (mod 11)
     | | |      +-------------- 9-16: organisation code body

@@ -44,7 +44,7 @@ class OrganisationImport(ImportSpec):
     columns = (
         ImportColumn("name", _lazy("机构名称"), "Name", required=True, example="临海市示例眼镜有限公司"),
         ImportColumn("kind", _lazy("机构类型"), "Kind", required=True, example="企业"),
-        ImportColumn("uscc", _lazy("统一社会信用代码"), "USCC", example="91331082MA2XXXXXXX"),
+        ImportColumn("uscc", _lazy("统一社会信用代码"), "USCC", example="91331082MA3AGYGL5C"),
         ImportColumn("short_name", _lazy("简称"), "Short name"),
         ImportColumn("address", _lazy("地址"), "Address", example="临海市杜桥镇眼镜城"),
         ImportColumn("region", _lazy("区域"), "Region", example="杜桥镇"),
