@@ -17,6 +17,7 @@ from jingxiang.academy.models import (
     OrderStatus,
     TrainingOrder,
 )
+from jingxiang.core.search import search_key
 from jingxiang.organisations.models import Organisation, OrganisationKind
 from jingxiang.talents.models import Skill
 
@@ -102,7 +103,7 @@ class EnrolmentFilter(django_filters.FilterSet):
             self.filters["cohort"].queryset = visible_cohorts
 
     def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        return _search(queryset, ["talent__name"], value)
+        return _search(queryset, ["talent__name", "talent__search_text"], search_key(value) or value)
 
 
 class CertificateFilter(django_filters.FilterSet):
@@ -122,7 +123,7 @@ class CertificateFilter(django_filters.FilterSet):
         fields = ["q", "status", "occupation_level", "year"]
 
     def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        return _search(queryset, ["number", "holder_name"], value)
+        return _search(queryset, ["number", "holder_name", "talent__search_text"], search_key(value) or value)
 
 
 class OrderFilter(django_filters.FilterSet):

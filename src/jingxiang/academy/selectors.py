@@ -18,7 +18,6 @@ from jingxiang.academy.models import (
     EnrolmentStatus,
     OccupationLevel,
     OrderParticipant,
-    TrainingOrder,
 )
 
 ZERO = Decimal("0")
@@ -180,7 +179,3 @@ def school_fulfilment(orders: Any) -> list[Fulfilment]:
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.employed_12m += row.employed_12m
     return sorted(per_school.values(), key=lambda f: f.label)
-
-
-def order_queryset_for_fulfilment(user: Any) -> Any:
-    return TrainingOrder.objects.visible_to(user).filter(archived_at__isnull=True)

@@ -63,6 +63,7 @@ from jingxiang.academy.selectors import (
 )
 from jingxiang.academy.verification import certificate_check as check_certificate
 from jingxiang.core.documents import qr_svg, verification_url
+from jingxiang.core.forms import add_service_error
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -211,7 +212,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.course_update(actor=request.user, course=course, data=_course_data(form.cleaned_data))
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("academy:course_detail", pk=course.pk)
@@ -285,7 +286,7 @@ def cohort_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, course=course, data=form.cleaned_data, order=order
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
+            add_service_error(form, error)
         else:
             messages.success(request, _("班级已开设。下一步:排课。"))
             return redirect("academy:cohort_detail", pk=cohort.pk)
@@ -374,7 +375,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.cohort_update(actor=request.user, cohort=cohort, data=form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("academy:cohort_detail", pk=cohort.pk)
@@ -423,7 +424,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_add(actor=request.user, cohort=cohort, data=form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("课次已添加。"))
             return redirect("academy:cohort_detail", pk=cohort.pk)
@@ -547,7 +548,7 @@ def cohort_feedback(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("感谢您的评价。"))
             return redirect("academy:cohort_detail", pk=cohort.pk)
@@ -1076,7 +1077,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, firm=form.cleaned_data["firm"], data=form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else _("没有权限。"))
+            add_service_error(form, error)
         else:
             messages.success(request, _("订单已发布,等待学校接单。"))
             return redirect("academy:order_detail", pk=order.pk)
@@ -1293,7 +1294,7 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
             "measure_label": reports.MEASURES[m],
             "dimension": d,
             "dimension_label": reports.DIMENSIONS[d],
-            "rows": reports.breakdown(user, m, d),
+            "rows": reports.breakdown(user, m, d, year),
         }
         for m in ("trained", "certificates")
         for d in ("level", "firm", "occupation", "month")

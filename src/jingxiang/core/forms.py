@@ -77,7 +77,7 @@ def add_service_error(form: forms.Form, error: Exception) -> None:
     from django.core.exceptions import ValidationError
 
     if not isinstance(error, ValidationError):
-        form.add_error(None, str(error))
+        form.add_error(None, refusal_message(error))
         return
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -101,3 +101,11 @@ def refusal_messages(error: Exception) -> list[str]:
 def refusal_message(error: Exception) -> str:
     """A service's refusal as one line (for flash messages)."""
     return " ".join(refusal_messages(error))
+
+
+def flash_refusal(request: Any, error: Exception) -> None:
+    """Show a service's refusal as error messages on the next page."""
+    from django.contrib import messages
+
+    for message in refusal_messages(error):
+        messages.error(request, message)

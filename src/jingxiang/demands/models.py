@@ -249,11 +249,6 @@ class DemandAttachment(TimeStamped):
         return self.name
 
 
-class SupplierKind(models.TextChoices):
-    TALENT = "talent", _("人才")
-    ORGANISATION = "organisation", _("机构")
-
-
 ONE_SUPPLIER = models.Q(talent__isnull=False, organisation__isnull=True) | models.Q(
     talent__isnull=True, organisation__isnull=False
 )

@@ -7,10 +7,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from jingxiang.demands.models import (
-    OPEN_STATUSES,
     Challenge,
     Demand,
     DemandStatus,
@@ -113,7 +112,3 @@ def weighted_scores(challenge: Challenge) -> list[dict[str, Any]]:
         rows.append({"application": application, "score": score, "reviewers": len(values)})
     rows.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0), row["application"].pk))
     return rows
-
-
-def open_demand_filter() -> Q:
-    return Q(status__in=OPEN_STATUSES, archived_at__isnull=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jingxiang.core.forms import add_service_error, flash_refusal
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -110,22 +111,6 @@ CHALLENGE_EXPORT = (
 )
 
 
-def _form_errors_to_messages(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        messages.error(request, str(error) or _("没有权限执行该操作。"))
-        return
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # -- demands ------------------------------------------------------------------------------------------
 
 
@@ -179,7 +164,7 @@ def demand_create(request: HttpRequest) -> HttpResponse:
             if request.POST.get("submit_now"):
                 demand = services.demand_submit(actor=request.user, demand=demand)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             if demand.status == DemandStatus.SCREENING:
                 messages.success(request, _("需求已提交,等待平台运营审核。"))
@@ -203,7 +188,7 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.demand_update(actor=request.user, demand=demand, data=data, files=files)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("demands:detail", pk=pk)
@@ -335,7 +320,7 @@ def demand_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.demand_submit(actor=request.user, demand=demand)
     except (ValidationError, PermissionDenied) as error:
-        _form_errors_to_messages(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, _("已提交,等待平台运营审核。"))
     return redirect("demands:detail", pk=pk)
@@ -367,7 +352,7 @@ def demand_screen(request: HttpRequest, pk: int) -> HttpResponse:
             services.demand_merge(actor=request.user, demand=demand, into=into)
             messages.success(request, _("已合并到 %(n)s。") % {"n": into.number})
     except (ValidationError, PermissionDenied) as error:
-        _form_errors_to_messages(request, error)
+        flash_refusal(request, error)
         return redirect("demands:detail", pk=pk)
     return redirect(reverse("demands:board") + "?status=screening")
 
@@ -381,7 +366,7 @@ def demand_archive(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.demand_archive(actor=request.user, demand=demand, reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as error:
-        _form_errors_to_messages(request, error)
+        flash_refusal(request, error)
         return redirect("demands:detail", pk=pk)
     messages.success(request, _("需求已归档,企业已收到通知。"))
     return redirect("demands:board")
@@ -412,7 +397,7 @@ def demand_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 why=match.why if match else None,
             )
         except (ValidationError, PermissionDenied) as error:
-            _form_errors_to_messages(request, error)
+            flash_refusal(request, error)
         else:
             messages.success(
                 request, _("已邀请 %(name)s,对方会收到通知。") % {"name": invitation.supplier_name}
@@ -443,7 +428,7 @@ def demand_propose(request: HttpRequest, pk: int) -> HttpResponse:
                 hours=form.cleaned_data["hours"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error) or _("没有权限。"))
         else:
@@ -466,7 +451,7 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in errors:
                     messages.error(request, message)
         else:
-            _form_errors_to_messages(request, error)
+            flash_refusal(request, error)
     else:
         messages.success(request, _("已婉拒邀请,企业会看到您的原因。"))
     return redirect("demands:detail", pk=invitation.demand_id)
@@ -486,7 +471,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _form_errors_to_messages(request, error)
+            flash_refusal(request, error)
         else:
             messages.success(request, _("已记录您的决定,对方会收到通知。"))
     else:
@@ -511,7 +496,7 @@ def demand_close(request: HttpRequest, pk: int) -> HttpResponse:
                 rating=form.cleaned_data["rating"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _form_errors_to_messages(request, error)
+            flash_refusal(request, error)
         else:
             messages.success(request, _("需求已关闭,结果已记录。"))
     else:
@@ -647,7 +632,7 @@ def knowledge_edit(request: HttpRequest, document: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存新版本,正在后台重建匹配索引;完成后新版本生效并通知您。"))
             return redirect("demands:knowledge")
@@ -692,7 +677,7 @@ def challenge_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             challenge = services.challenge_create(actor=request.user, demand=demand, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("揭榜挂帅榜单已发布。"))
             return redirect("demands:challenge_detail", pk=challenge.pk)
@@ -782,7 +767,7 @@ def _challenge_action(request: HttpRequest, pk: int, action: Any, success: str) 
                 for message in errors:
                     messages.error(request, message)
         else:
-            _form_errors_to_messages(request, error)
+            flash_refusal(request, error)
     else:
         messages.success(request, success)
     return redirect("demands:challenge_detail", pk=pk)
@@ -813,7 +798,7 @@ def challenge_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal=form.cleaned_data["proposal"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

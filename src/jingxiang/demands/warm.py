@@ -163,15 +163,22 @@ def active_overrides() -> tuple[tuple[int, ...], dict[str, Any]]:
 
 def _fingerprint() -> tuple[Any, ...]:
     """What the index depends on, in a few aggregate queries."""
-    from jingxiang.demands.models import Demand, KnowledgeVersion, KnowledgeVersionStatus, MatchFeedback
+    from jingxiang.demands.models import (
+        OPEN_STATUSES,
+        Demand,
+        KnowledgeVersion,
+        KnowledgeVersionStatus,
+        MatchFeedback,
+    )
     from jingxiang.talents.models import TalentSkill
 
     talents = supplier_talents().aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
     skills = TalentSkill.objects.aggregate(n=Count("pk"), top=Max("pk"))
     organisations = supplier_organisations().aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+    in_index = Q(status__in=OPEN_STATUSES, archived_at__isnull=True)
+    # Edits to drafts or closed demands do not touch the index, so they must not mark it stale.
     demands = Demand.objects.aggregate(
-        n=Count("pk", filter=Q(status__in=["published", "in_talks"], archived_at__isnull=True)),
-        last=Max("updated_at"),
+        n=Count("pk", filter=in_index), last=Max("updated_at", filter=in_index)
     )
     feedback = MatchFeedback.objects.aggregate(n=Count("pk"), top=Max("pk"), last=Max("created_at"))
     knowledge = tuple(

@@ -605,7 +605,8 @@ def schedule_publish(*, actor: Any, run: ScheduleRun) -> ScheduleRun:
 def meeting_place(*, actor: Any, meeting: Meeting, slot: TimeSlot, table: EventTable) -> Meeting:
     """An operator locks an accepted meeting to a slot and table; re-scheduling keeps it there.
 
-    Conflicts are refused with the rule they break: presence, double booking, a taken or small table.
+    Conflicts are refused with the rule they break: presence, double booking, a taken or small table,
+    or a party whose fixed meetings already reach their cap.
     """
     _require_operator(actor)
     meeting = (
@@ -632,6 +633,19 @@ def meeting_place(*, actor: Any, meeting: Meeting, slot: TimeSlot, table: EventT
         if others.filter(Q(requester=party) | Q(recipient=party)).exists():
             raise ValidationError(
                 _("%(name)s 在该时段已有其他洽谈。") % {"name": party.name}, code="double_booked"
+            )
+    # Fixed meetings (locked or announced) must fit each party's cap, or every later run is infeasible.
+    fixed = (
+        Meeting.objects.filter(event_id=meeting.event_id, status=RequestStatus.ACCEPTED)
+        .filter(Q(locked=True) | Q(announced=True))
+        .exclude(pk=meeting.pk)
+    )
+    for party in parties:
+        if fixed.filter(Q(requester=party) | Q(recipient=party)).count() >= party.max_meetings:
+            raise ValidationError(
+                _("%(name)s 已固定的洽谈已达上限(%(cap)s 场)。")
+                % {"name": party.name, "cap": party.max_meetings},
+                code="cap",
             )
     meeting.slot, meeting.table, meeting.locked = slot, table, True
     meeting.unscheduled_reason = ""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import PdfDocument, qr_svg
-from jingxiang.core.forms import refusal_message
+from jingxiang.core.forms import add_service_error, refusal_message
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -106,7 +106,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.event_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("对接会已创建。请添加场次和洽谈桌,然后开放报名。"))
             return redirect("events:detail", pk=event.pk)
@@ -123,7 +123,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.event_update(actor=request.user, event=event, data=form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("events:detail", pk=event.pk)
@@ -186,7 +186,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
                 slot_minutes=data["slot_minutes"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("场次已添加,并已按时长切分为时段。"))
             return redirect("events:detail", pk=event.pk)
@@ -203,7 +203,7 @@ def tables_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.tables_add(actor=request.user, event=event, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("洽谈桌已添加。"))
             return redirect("events:detail", pk=event.pk)
@@ -270,7 +270,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 demand=form.cleaned_data.get("demand"),
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("报名成功。现在可以浏览其他参会者并预约洽谈。"))
             return redirect(reverse("events:participants", args=[event.pk]) + f"?as={participant.pk}")
@@ -300,7 +300,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 needs=form.cleaned_data["needs"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("报名信息已更新。"))
             return redirect("events:detail", pk=event.pk)
@@ -357,8 +357,14 @@ def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
             Q(requester=acting) | Q(recipient=acting),
             status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
         ):
-            requested[meeting.other_party(acting).pk] = meeting
-    suggestions = selectors.suggestions_for(acting, top=6) if acting is not None else []
+            # Ids only: loading the other party would cost one query per meeting.
+            other_id = meeting.recipient_id if meeting.requester_id == acting.pk else meeting.requester_id
+            requested[other_id] = meeting
+    # The engine's suggestions are shown on the full page only, not in the table an HTMX filter reloads.
+    partial_reload = bool(request.htmx) and not request.htmx.boosted
+    suggestions = (
+        selectors.suggestions_for(acting, top=6) if acting is not None and not partial_reload else []
+    )
     return render_page(
         request,
         "events/participants.html",
@@ -647,7 +653,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, event=event, time_limit=form.cleaned_data["time_limit"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("排程任务已开始,可以离开本页,完成后会通知您。"))
             return redirect("jobs:detail", pk=run.job_id)
@@ -662,7 +668,10 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "form": form,
-            "runs": list(event.runs.select_related("created_by")[:20]),
+            # The run list shows counts only: leave the large instance/result JSON in the database.
+            "runs": list(
+                event.runs.select_related("created_by").defer("instance", "result", "violations")[:20]
+            ),
             "counts": counts,
         },
     )

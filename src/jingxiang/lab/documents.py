@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jingxiang.core.documents import PdfDocument, Signature, verification_url
+from jingxiang.core.documents import PdfDocument, Signature
 from jingxiang.lab.models import BrandAuthorisation, Report, ReportStatus
 
 STATUS_ZH = {
@@ -168,7 +168,3 @@ def brand_lookup(code: str) -> dict[str, Any] | None:
         ],
         "note": _("该产品线的区域品牌授权因检测不合格已暂停使用。") if status == "suspended" else "",
     }
-
-
-def report_verification_url(report: Report) -> str:
-    return verification_url("report", report.verify_code)

@@ -166,9 +166,6 @@ class ResultsForm(StyledFormMixin, forms.Form):
                 cleaned[field.key] = value.strip().replace(",", ".").replace("，", ".")
         return cleaned
 
-    def value_fields(self) -> list[Any]:
-        return [self[field.key] for field in self.entry_fields]
-
     def units(self) -> dict[str, str]:
         return {
             "length": self.cleaned_data["length_unit"],

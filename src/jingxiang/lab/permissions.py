@@ -76,7 +76,13 @@ def access_sample(user: Any, pk: int, *, write: bool = False) -> Sample:
     sample = (
         Sample.objects.visible_to(user)
         .select_related(
-            "request", "request__firm", "request__lab", "request__product_line", "technician", "instrument"
+            "request",
+            "request__firm",
+            "request__lab",
+            "request__product_line",
+            "technician",
+            "instrument",
+            "entered_by",
         )
         .filter(pk=pk)
         .first()
@@ -106,7 +112,7 @@ def may_review(user: Any, sample: Sample) -> bool:
 def access_report(user: Any, pk: int) -> Report:
     report = (
         Report.objects.visible_to(user)
-        .select_related("sample", "firm", "lab", "product_line")
+        .select_related("sample", "firm", "lab", "product_line", "entered_by", "approved_by", "superseded_by")
         .filter(pk=pk)
         .first()
     )
@@ -141,7 +147,7 @@ def access_brand(user: Any, pk: int, *, write: bool = False) -> BrandAuthorisati
     """With ``write``: operators (who decide applications)."""
     brand = (
         BrandAuthorisation.objects.visible_to(user)
-        .select_related("firm", "product_line")
+        .select_related("firm", "product_line", "applied_by", "reviewed_by")
         .filter(pk=pk)
         .first()
     )

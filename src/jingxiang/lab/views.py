@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import xlsx_response
-from jingxiang.core.forms import refusal_messages
+from jingxiang.core.forms import add_service_error, flash_refusal
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -82,11 +82,6 @@ from jingxiang.organisations.permissions import firm_ids, is_operator
 def _require(condition: bool) -> None:
     if not condition:
         raise Http404
-
-
-def _flash(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    for message in refusal_messages(error):
-        messages.error(request, message)
 
 
 def _list_context(request: HttpRequest, filterset: Any, page: Any, sort: str, **extra: Any) -> dict[str, Any]:
@@ -156,8 +151,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            for message in refusal_messages(error):
-                form.add_error(None, message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("委托已提交,等待实验室收样。"))
             return redirect("lab:request_detail", pk=test_request.pk)
@@ -205,7 +199,7 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.request_cancel(actor=request.user, request=test_request)
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, _("委托已撤回。"))
     return redirect("lab:request_detail", pk=pk)
@@ -224,7 +218,7 @@ def sample_register(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         sample = services.sample_register(actor=request.user, request=test_request, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_refusal(request, error)
         return redirect("lab:request_detail", pk=pk)
     messages.success(request, _("样品已登记:%(c)s。请打印样品标签贴在样品上。") % {"c": sample.code})
     return redirect("lab:sample_detail", pk=sample.pk)
@@ -322,7 +316,7 @@ def custody_record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.custody_record(actor=request.user, sample=sample, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _flash(request, error)
+            flash_refusal(request, error)
         else:
             messages.success(request, _("已记录样品流转。"))
     else:
@@ -341,7 +335,7 @@ def sample_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, sample=sample, technician=form.cleaned_data["technician"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _flash(request, error)
+            flash_refusal(request, error)
         else:
             messages.success(request, _("已分派。"))
     else:
@@ -399,8 +393,7 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
                 submit=submit,
             )
         except (ValidationError, PermissionDenied) as error:
-            for message in refusal_messages(error):
-                form.add_error(None, message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已提交审核。") if submit else _("已保存,自动判定已更新。"))
             return redirect("lab:sample_detail", pk=pk)
@@ -438,7 +431,7 @@ def sample_review(request: HttpRequest, pk: int) -> HttpResponse:
             confirmed_rules=form.cleaned_data.get("confirmed_rules") or [],
         )
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_refusal(request, error)
         return redirect("lab:sample_detail", pk=pk)
     if report is None:
         messages.success(request, _("已退回录入人。"))
@@ -525,7 +518,7 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, report=report, reason=form.cleaned_data["reason"]
         )
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_refusal(request, error)
         return redirect("lab:report_detail", pk=pk)
     messages.success(request, _("已开始更正:请重新录入并提交审核,批准后将签发新版本报告。"))
     return redirect("lab:results_enter", pk=sample.pk)
@@ -560,8 +553,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
             try:
                 services.instrument_register(actor=request.user, lab=lab, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
-                for message in refusal_messages(error):
-                    form.add_error(None, message)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("仪器已登记。"))
                 return redirect("lab:instrument_list")
@@ -582,8 +574,7 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.instrument_recalibrate(actor=request.user, instrument=instrument, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in refusal_messages(error):
-                form.add_error(None, message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("校准有效期已更新。"))
             return redirect("lab:instrument_list")
@@ -626,8 +617,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
             try:
                 rules_file = services.rules_upload(actor=request.user, filename=upload.name, text=upload.text)
             except (ValidationError, PermissionDenied) as error:
-                for message in refusal_messages(error):
-                    form.add_error(None, message)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("标准 %(d)s 已上传并生效。") % {"d": rules_file.designation})
                 return redirect("lab:standard_list")
@@ -670,7 +660,7 @@ def standard_detail(request: HttpRequest) -> HttpResponse:
                     actor=request.user, designation=document.designation, **form.cleaned_data
                 )
             except (ValidationError, PermissionDenied) as error:
-                _flash(request, error)
+                flash_refusal(request, error)
             else:
                 messages.success(request, _("已确认:该规则今后计入判定结论。"))
             return redirect(_edition_url(document.designation))
@@ -863,8 +853,7 @@ def field_test_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.field_test_record(actor=request.user, product_line=line, data=form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in refusal_messages(error):
-                form.add_error(None, message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("实地测试记录已保存。"))
             return redirect("lab:product_line_detail", pk=line.pk)
@@ -910,8 +899,7 @@ def brand_apply(request: HttpRequest) -> HttpResponse:
         try:
             brand = services.brand_apply(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in refusal_messages(error):
-                form.add_error(None, message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("申请已提交,等待平台运营审批。"))
             return redirect("lab:brand_detail", pk=brand.pk)
@@ -953,7 +941,7 @@ def brand_review(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _flash(request, error)
+            flash_refusal(request, error)
         else:
             messages.success(request, _("审批结果已保存并通知企业。"))
     else:

@@ -92,12 +92,6 @@ class AgreementFilter(django_filters.FilterSet):
         model = Agreement
         fields = ["q", "status", "kind"]
 
-    def filter_month(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        match = re.match(r"^(\d{4})-(\d{1,2})$", value.strip())
-        if match is None or not 1 <= int(match.group(2)) <= 12:
-            return queryset.none()
-        return queryset.filter(month=dt.date(int(match.group(1)), int(match.group(2)), 1))
-
     def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(
             Q(number__icontains=value) | Q(talent__name__icontains=value) | Q(host__name__icontains=value)

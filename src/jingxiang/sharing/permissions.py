@@ -41,10 +41,6 @@ def officer_firm_ids(user: Any) -> set[int]:
     return firm_ids(user, *OFFICER_ROLES)
 
 
-def is_firm_officer(user: Any) -> bool:
-    return bool(officer_firm_ids(user))
-
-
 def is_talent(user: Any) -> bool:
     return has_talent_profile(user)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from jingxiang.core.forms import refusal_message
+from jingxiang.core.forms import add_service_error, refusal_message
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -205,7 +205,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 exceptions=data["exceptions"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("共享档案已保存。"))
             return redirect("sharing:profile", pk=talent.pk)
@@ -266,7 +266,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, firm=data["firm"], data=data, skills=data["skills"]
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("需求已提交到人才共享驿站。"))
             return redirect("sharing:request_detail", pk=created.pk)
@@ -487,7 +487,7 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, invitation=invitation, data=form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("协议已起草,已通知各方签署。"))
             return redirect("sharing:agreement_detail", pk=agreement.pk)
@@ -602,7 +602,7 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, agreement=agreement, data=form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("已生成修订版本,各方重新签署后生效;原版本保留。"))
             return redirect("sharing:agreement_detail", pk=amended.pk)
@@ -682,7 +682,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("已预约,已通知共享人才。"))
             return redirect("sharing:agreement_detail", pk=pk)
@@ -731,7 +731,7 @@ def timesheet_create(request: HttpRequest, pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("工时已登记,等待用工单位确认。"))
             return redirect("sharing:me")
@@ -904,7 +904,7 @@ def statement_adjust(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("调整项已记录,将计入该协议下一期结算单。"))
             return redirect("sharing:statement_detail", pk=pk)
@@ -990,7 +990,7 @@ def subsidy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.subsidy_policy_save(actor=request.user, data=form.cleaned_data, policy=policy)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("补贴政策已保存。"))
             return redirect("sharing:subsidies")
@@ -1032,7 +1032,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=form.cleaned_data.get("evidence"),
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, refusal_message(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("评价和成效已登记,将计入产业集群成效指标。"))
             return redirect("sharing:agreement_detail", pk=pk)

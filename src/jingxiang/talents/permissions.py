@@ -16,10 +16,10 @@ PEOPLE_MANAGERS = (Role.ORG_ADMIN, Role.TALENT_OFFICER)
 
 def has_talent_profile(user: Any) -> bool:
     """Whether the user is linked to an active talent profile (experts who log in)."""
-    return (
-        bool(getattr(user, "is_authenticated", False))
-        and Talent.objects.filter(user=user, archived_at__isnull=True).exists()
-    )
+    from jingxiang.organisations.models import _has_talent_profile
+
+    # Cached per request on the user: menus of several apps ask this on every page.
+    return bool(getattr(user, "is_authenticated", False)) and _has_talent_profile(user)
 
 
 def may_edit(user: Any, talent: Talent) -> bool:

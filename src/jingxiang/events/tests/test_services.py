@@ -467,3 +467,23 @@ def test_closed_event_refuses_changes(cast, setup):
         request(cast, setup)
     with pytest.raises(ValidationError):
         services.participant_check_in(actor=cast.operator, participant=setup.firm)
+
+
+def test_locking_refuses_a_party_whose_fixed_meetings_reach_the_cap(cast, setup):
+    """A lock beyond a participant's cap would make every later scheduling run infeasible."""
+    first = accepted(cast, setup)
+    second = request(cast, setup, recipient=setup.lab)
+    services.meeting_request_respond(actor=setup.lab_admin, meeting=second, accept=True)
+    slot, other_slot = setup.event.slots.all()[:2]
+    table = setup.event.tables.first()
+    services.participant_update(
+        actor=cast.firm_admin,
+        participant=setup.firm,
+        slot_ids=list(setup.event.slots.values_list("pk", flat=True)),
+        max_meetings=1,
+        needs="",
+    )
+    services.meeting_place(actor=cast.operator, meeting=first, slot=slot, table=table)
+    with pytest.raises(ValidationError) as error:
+        services.meeting_place(actor=cast.operator, meeting=second, slot=other_slot, table=table)
+    assert codes(error.value) == {"cap"}

@@ -39,6 +39,8 @@ _ITEM_LABELS = {
     "fail": _("不合格"),
     "not_assessed": _("未判定"),
     "not_applicable": _("不适用"),
+    # The engine's overall verdict when a mandatory item could not be assessed.
+    "incomplete": _("未完成判定"),
 }
 
 
