@@ -24,15 +24,14 @@ from django.utils.translation import gettext as _
 from jingxiang.organisations.models import Organisation, OrganisationKind, Role
 from jingxiang.organisations.permissions import (
     approved_organisation_ids,
-    firm_ids,
     is_approved_member,
     is_operator,
+    managed_firm_ids,
 )
 
 _ACADEMY_ATTR = "_jingxiang_academy_orgs"
 _TALENT_ATTR = "_jingxiang_academy_talent"
 ACADEMY_ROLES = (Role.ORG_ADMIN, Role.MEMBER)
-FIRM_MANAGER_ROLES = (Role.ORG_ADMIN, Role.TALENT_OFFICER)
 
 
 def academy_org_ids(user: Any) -> set[int]:
@@ -80,25 +79,20 @@ def may_manage_provider(user: Any, provider_id: int | None) -> bool:
     return is_operator(user) or (provider_id is not None and provider_id in academy_org_ids(user))
 
 
-def firm_manager_ids(user: Any) -> set[int]:
-    """Approved firms for which the user enrols workers and places orders."""
-    return firm_ids(user, *FIRM_MANAGER_ROLES)
-
-
 def may_browse(user: Any) -> bool:
     """The catalogue and schedules: anyone acting for an approved organisation, or a talent with a login."""
     return is_approved_member(user) or own_talent(user) is not None
 
 
 def may_enrol_for_firm(user: Any) -> bool:
-    return bool(firm_manager_ids(user))
+    return bool(managed_firm_ids(user))
 
 
 def may_view_reports(user: Any) -> bool:
     """Academy staff and the union (技能链 of 三链融合) see all figures; firms see their own workers."""
     from jingxiang.organisations.permissions import is_union_staff
 
-    return is_academy_staff(user) or is_union_staff(user) or bool(firm_manager_ids(user))
+    return is_academy_staff(user) or is_union_staff(user) or bool(managed_firm_ids(user))
 
 
 def sees_all_people(user: Any) -> bool:
@@ -109,7 +103,7 @@ def sees_all_people(user: Any) -> bool:
 
 
 def may_see_names(user: Any) -> bool:
-    return is_academy_staff(user) or bool(firm_manager_ids(user))
+    return is_academy_staff(user) or bool(managed_firm_ids(user))
 
 
 def access_course(user: Any, pk: int, *, write: bool = False) -> Any:
@@ -214,7 +208,7 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
                 "tone": "waiting" if open_orders else "ok",
             }
         )
-    firms = firm_manager_ids(user)
+    firms = managed_firm_ids(user)
     if firms:
         to_hire = (
             Enrolment.objects.filter(

@@ -29,7 +29,6 @@ from jingxiang.academy.models import (
     Attendance,
     AttendanceMethod,
     Certificate,
-    CertificateSequence,
     CertificateStatus,
     Cohort,
     CohortStatus,
@@ -49,7 +48,6 @@ from jingxiang.academy.models import (
 )
 from jingxiang.academy.permissions import (
     academy_org_ids,
-    firm_manager_ids,
     is_academy_staff,
     may_manage_provider,
     may_run_order,
@@ -57,14 +55,16 @@ from jingxiang.academy.permissions import (
 )
 from jingxiang.academy.selectors import attendance_rate, eligibility
 from jingxiang.core.documents import new_verification_code
+from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.organisations.models import Organisation, OrganisationKind
-from jingxiang.organisations.permissions import is_operator
+from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 from jingxiang.talents.models import Skill, Talent
 from jingxiang.talents.services import talent_create, talent_skill_raise
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 CERTIFICATE_PREFIX = "JX-GJ"
+CERTIFICATE_SEQUENCE = "academy-certificate"
 #: QR check-in opens this long before a session starts and closes when it ends.
 CHECKIN_EARLY = dt.timedelta(minutes=30)
 DEFAULT_PASS = Decimal("60")
@@ -385,7 +385,7 @@ def enrolment_create(
     if not talents:
         raise ValidationError(_("请至少选择一名学员。"), code="no_talents")
     if sponsor is not None:
-        if sponsor.pk not in firm_manager_ids(actor):
+        if sponsor.pk not in managed_firm_ids(actor):
             raise PermissionDenied
         strangers = [t.name for t in talents if t.home_organisation_id != sponsor.pk]
         if strangers:
@@ -447,7 +447,7 @@ def worker_add_and_enrol(
     *, actor: Any, cohort: Cohort, firm: Organisation, data: dict[str, Any]
 ) -> Enrolment:
     """A firm adds a worker who has no profile yet and enrols them in the same step."""
-    if firm.pk not in firm_manager_ids(actor):
+    if firm.pk not in managed_firm_ids(actor):
         raise PermissionDenied
     try:
         talent = talent_create(
@@ -503,7 +503,7 @@ def enrolment_decide(*, actor: Any, enrolment: Enrolment, approve: bool, note: s
 
 
 def may_withdraw(user: Any, enrolment: Enrolment) -> bool:
-    firms = firm_manager_ids(user)
+    firms = managed_firm_ids(user)
     return (
         may_manage_provider(user, enrolment.cohort.course.provider_id)
         or enrolment.sponsor_id in firms
@@ -660,12 +660,9 @@ def assessment_record(
 
 
 def _next_number(year: int) -> tuple[int, str]:
-    """Allocate the next serial of the year under a row lock; serials are never handed out twice."""
-    CertificateSequence.objects.get_or_create(year=year)
-    sequence = CertificateSequence.objects.select_for_update(of=("self",)).get(year=year)
-    sequence.last_serial += 1
-    sequence.save(update_fields=["last_serial"])
-    return sequence.last_serial, f"{CERTIFICATE_PREFIX}-{year}-{sequence.last_serial:06d}"
+    """The next certificate serial of the year (gap-free, never handed out twice) and its number."""
+    serial = next_number(CERTIFICATE_SEQUENCE, year)
+    return serial, f"{CERTIFICATE_PREFIX}-{year}-{serial:06d}"
 
 
 def _graduate(enrolment: Enrolment, *, certified: bool) -> None:
@@ -816,7 +813,7 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
 @transaction.atomic
 def order_place(*, actor: Any, firm: Organisation, data: dict[str, Any]) -> TrainingOrder:
     """A firm places an order: how many people, which skills, by when, and how many it commits to hire."""
-    if firm.pk not in firm_manager_ids(actor):
+    if firm.pk not in managed_firm_ids(actor):
         raise PermissionDenied
     if data["due_on"] <= timezone.localdate():
         raise ValidationError(_("期望完成日期必须晚于今天。"), code="due_past")
@@ -843,7 +840,7 @@ def order_join(
     *, actor: Any, order: TrainingOrder, firm: Organisation, hires_committed: int
 ) -> OrderParticipant:
     """Another firm joins an open order with its own commitment to hire (orders placed together)."""
-    if firm.pk not in firm_manager_ids(actor):
+    if firm.pk not in managed_firm_ids(actor):
         raise PermissionDenied
     order = TrainingOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if order.status != OrderStatus.OPEN:
@@ -911,7 +908,7 @@ def _order_firm(enrolment: Enrolment, firm: Organisation) -> TrainingOrder:
 
 def _may_record_pipeline(actor: Any, enrolment: Enrolment, firm: Organisation) -> bool:
     order = enrolment.cohort.order
-    return firm.pk in firm_manager_ids(actor) or (order is not None and may_run_order(actor, order))
+    return firm.pk in managed_firm_ids(actor) or (order is not None and may_run_order(actor, order))
 
 
 @transaction.atomic

@@ -45,7 +45,6 @@ from jingxiang.academy.permissions import (
     access_course,
     access_enrolment,
     access_order,
-    firm_manager_ids,
     is_academy_staff,
     may_browse,
     may_manage_provider,
@@ -76,7 +75,7 @@ from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.identifiers import mask_mobile, mask_name
 from jingxiang.organisations.models import Organisation, Role
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import approved_organisation_ids, is_operator, managed_firm_ids
 from jingxiang.talents.models import Talent
 from jingxiang.talents.permissions import may_reveal_personal
 
@@ -326,7 +325,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = roster(cohort, visible)
     sessions = list(cohort.sessions.all())
     talent = own_talent(request.user)
-    firms = firm_manager_ids(request.user)
+    firms = managed_firm_ids(request.user)
     occupied = cohort.enrolments.occupying().count()
     feedback = cohort.feedback.aggregate(avg=Avg("rating"), n=Count("pk"))
     return render_page(
@@ -440,7 +439,7 @@ def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """One page, three ways in: a firm picks or adds its workers, a person enrols themself, the academy
     enrols anyone from the talent pool."""
     cohort = access_cohort(request.user, pk)
-    firms = firm_manager_ids(request.user)
+    firms = managed_firm_ids(request.user)
     talent = own_talent(request.user)
     can_manage = may_manage_provider(request.user, cohort.course.provider_id)
     if not (firms or talent is not None or can_manage):
@@ -674,7 +673,7 @@ def _enrolment_export(show_names: bool) -> tuple[ExportColumn, ...]:
 @login_required
 def enrolment_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (is_academy_staff(user) or firm_manager_ids(user) or own_talent(user) is not None):
+    if not (is_academy_staff(user) or managed_firm_ids(user) or own_talent(user) is not None):
         raise Http404
     queryset = Enrolment.objects.visible_to(user).select_related(
         "talent__home_organisation", "cohort__course", "hired_by"
@@ -726,7 +725,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         firm_ids = order.participants.values_list("firm_id", flat=True)
         order_firms = Organisation.objects.filter(pk__in=firm_ids)
         if not may_run_order(user, order):
-            order_firms = order_firms.filter(pk__in=firm_manager_ids(user))
+            order_firms = order_firms.filter(pk__in=managed_firm_ids(user))
     return render_page(
         request,
         "academy/enrolment_detail.html",
@@ -760,7 +759,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "retention_form": forms.RetentionForm(),
             "may_track": enrolment.hired_by_id is not None
             and (
-                enrolment.hired_by_id in firm_manager_ids(user)
+                enrolment.hired_by_id in managed_firm_ids(user)
                 or (order is not None and may_run_order(user, order))
             ),
             "show_name": may_see_names(user) or enrolment.talent.user_id == user.pk,
@@ -942,7 +941,7 @@ def _certificate_export(show_names: bool) -> tuple[ExportColumn, ...]:
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (is_academy_staff(user) or firm_manager_ids(user) or own_talent(user) is not None):
+    if not (is_academy_staff(user) or managed_firm_ids(user) or own_talent(user) is not None):
         raise Http404
     queryset = Certificate.objects.visible_to(user).select_related(
         "talent__home_organisation", "occupation_level__occupation", "skill"
@@ -1032,7 +1031,7 @@ ORDER_EXPORT = (
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (is_academy_staff(user) or firm_manager_ids(user)):
+    if not (is_academy_staff(user) or managed_firm_ids(user)):
         raise Http404
     queryset = (
         TrainingOrder.objects.visible_to(user).filter(archived_at__isnull=True).select_related("school")
@@ -1056,7 +1055,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             page,
             sort,
             fulfilment=fulfilment,
-            can_place=bool(firm_manager_ids(user)),
+            can_place=bool(managed_firm_ids(user)),
             schools=school_fulfilment(
                 TrainingOrder.objects.visible_to(user).filter(archived_at__isnull=True)
             ),
@@ -1067,7 +1066,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_create(request: HttpRequest) -> HttpResponse:
-    firms = firm_manager_ids(request.user)
+    firms = managed_firm_ids(request.user)
     if not firms:
         raise Http404
     form = forms.OrderForm(request.POST or None, firm_ids=firms)
@@ -1092,7 +1091,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = access_order(request.user, pk)
     user = request.user
-    firms = firm_manager_ids(user)
+    firms = managed_firm_ids(user)
     participants = list(order.participants.select_related("firm"))
     in_order = {p.firm_id for p in participants}
     can_run = may_run_order(user, order)
@@ -1145,7 +1144,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_join(request: HttpRequest, pk: int) -> HttpResponse:
     order = access_order(request.user, pk)
-    firms = firm_manager_ids(request.user)
+    firms = managed_firm_ids(request.user)
     if not firms:
         raise Http404
     form = forms.OrderJoinForm(request.POST, firm_ids=firms)
@@ -1311,7 +1310,7 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
             "costs": reports.cost_by_course(user),
             "orders": order_fulfilment(orders),
             "schools": school_fulfilment(orders),
-            "no_order_links": not (is_academy_staff(user) or firm_manager_ids(user)),
+            "no_order_links": not (is_academy_staff(user) or managed_firm_ids(user)),
         },
     )
 

@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from jingxiang.core import navigation
-        from jingxiang.core.models import Notification
+        from jingxiang.core.models import Notification, TimeRuleOverride
 
         auditlog.register(Notification, include_fields=["read_at", "archived_at"])
+        auditlog.register(TimeRuleOverride)
         navigation.register_core_items()

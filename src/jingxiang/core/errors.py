@@ -7,12 +7,14 @@ from django.shortcuts import render
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    response = render(request, "errors/404.html", status=404)
+    response.friendly = True  # type: ignore[attr-defined]
+    return response
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Same answer as "not found", so a refusal does not reveal that something exists.
-    return render(request, "errors/404.html", status=404)
+    return not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -90,3 +90,47 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accessed_by} → {self.content_type.model}:{self.object_id}.{self.field_name}"
+
+
+class NumberSequence(models.Model):
+    """The last number taken in one numbering series (a scope such as a lab's reports) for one year.
+
+    Taken under a row lock inside the caller's transaction (``core.numbering.next_number``): a rolled-back
+    registration gives its number back, so yearly series stay gap-free.
+    """
+
+    scope = models.CharField(_("编号序列"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    value = models.PositiveIntegerField(_("已用到"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="core_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.year}={self.value}"
+
+
+class TimeRuleOverride(models.Model):
+    """An operator's audited exception to a time rule (back-dating a record, with the reason)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    rule = models.CharField(_("规则"), max_length=80)
+    field_name = models.CharField(_("字段"), max_length=80)
+    value = models.CharField(_("填写的时间"), max_length=40)
+    reason = models.TextField(_("原因"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("时间规则例外")
+        verbose_name_plural = _("时间规则例外")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.field_name}={self.value}"

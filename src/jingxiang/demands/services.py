@@ -50,7 +50,7 @@ from jingxiang.demands.models import (
 from jingxiang.demands.permissions import acts_for_supplier, may_manage_demand, poster_firm_ids
 from jingxiang.demands.warm import parse_key, supplier_organisations, supplier_talents
 from jingxiang.organisations.models import Organisation, Role
-from jingxiang.organisations.permissions import is_operator, organisation_ids
+from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator, organisation_ids
 from jingxiang.organisations.services import operators
 
 DUPLICATE_THRESHOLD = 0.45
@@ -77,7 +77,7 @@ def _firm_managers(organisation_id: int) -> list[Any]:
         get_user_model()
         .objects.filter(
             memberships__organisation_id=organisation_id,
-            memberships__role__in=[Role.ORG_ADMIN, Role.TALENT_OFFICER],
+            memberships__role__in=FIRM_MANAGERS,
             memberships__is_active=True,
             is_active=True,
         )

@@ -28,6 +28,7 @@ from jingxiang.organisations.permissions import (
     approved_organisation_ids,
     firm_ids,
     is_operator,
+    managed_firm_ids,
 )
 
 
@@ -39,7 +40,7 @@ def registrable_profiles(user: Any) -> list[tuple[str, Any]]:
     profiles: list[tuple[str, Any]] = []
     if not getattr(user, "is_authenticated", False):
         return profiles
-    firms = firm_ids(user, Role.ORG_ADMIN, Role.TALENT_OFFICER)
+    firms = managed_firm_ids(user)
     institutions = approved_organisation_ids(user, Role.ORG_ADMIN) - firm_ids(user)
     for organisation in Organisation.objects.filter(pk__in=firms | institutions).order_by("name"):
         if organisation.kind == OrganisationKind.FIRM:

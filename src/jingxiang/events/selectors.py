@@ -22,6 +22,7 @@ from jingxiang.events.models import (
     RequestStatus,
 )
 from jingxiang.organisations.models import Role
+from jingxiang.organisations.permissions import FIRM_MANAGERS
 
 
 def users_acting_for(participant: Participant) -> list[Any]:
@@ -29,11 +30,7 @@ def users_acting_for(participant: Participant) -> list[Any]:
     users = get_user_model().objects.filter(is_active=True)
     if participant.kind == ParticipantKind.EXPERT:
         return list(users.filter(talent__pk=participant.talent_id))
-    roles = (
-        [Role.ORG_ADMIN, Role.TALENT_OFFICER]
-        if participant.kind == ParticipantKind.FIRM
-        else [Role.ORG_ADMIN]
-    )
+    roles = FIRM_MANAGERS if participant.kind == ParticipantKind.FIRM else [Role.ORG_ADMIN]
     return list(
         users.filter(
             memberships__organisation_id=participant.organisation_id,

@@ -11,19 +11,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingxiang.core.documents import new_verification_code
+from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.lab import conformance
 from jingxiang.lab.models import (
     PRODUCT_TYPE_LABELS,
     BrandAuthorisation,
     BrandStatus,
-    Counter,
     CustodyEvent,
     CustodyKind,
     FieldTest,
@@ -41,7 +41,7 @@ from jingxiang.lab.models import (
     SampleStatus,
     TestRequest,
 )
-from jingxiang.lab.permissions import FIRM_ROLES, lab_ids
+from jingxiang.lab.permissions import lab_ids
 from jingxiang.organisations.models import (
     Membership,
     Organisation,
@@ -49,7 +49,7 @@ from jingxiang.organisations.models import (
     OrganisationStatus,
     Role,
 )
-from jingxiang.organisations.permissions import firm_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator
 from jingxiang.quality import RulesInvalidError, load_rules_document, validate_rules_text
 
 MAX_QUANTITY = 50
@@ -81,21 +81,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _next_number(scope: str, year: int) -> int:
-    """Take the next value of a yearly sequence under a row lock (two registrations never share one)."""
-    counter = Counter.objects.select_for_update(of=("self",)).filter(scope=scope, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                Counter.objects.create(scope=scope, year=year, value=0)
-        except IntegrityError:
-            pass  # created concurrently; the locked read below serialises us behind it
-        counter = Counter.objects.select_for_update(of=("self",)).get(scope=scope, year=year)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
 
 
 def lab_prefix(lab: Organisation) -> str:
@@ -135,7 +120,7 @@ def request_submit(
     note: str = "",
 ) -> TestRequest:
     """A firm asks a lab to test a product against a standard (or the edition in force)."""
-    if firm.pk not in firm_ids(actor, *FIRM_ROLES):
+    if firm.pk not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有已入驻企业的管理员、共享人才官或成员可以为本企业提交检测委托。"))
     if (
         lab.kind != OrganisationKind.TESTING_LAB
@@ -183,7 +168,7 @@ def request_submit(
             code="product_line_type",
         )
     year = timezone.localdate().year
-    number = f"{lab_prefix(lab)}-W{year}-{_next_number(f'lab{lab.pk}-request', year):04d}"
+    number = f"{lab_prefix(lab)}-W{year}-{next_number(f'lab{lab.pk}-request', year):04d}"
     request = TestRequest.objects.create(
         number=number,
         firm=firm,
@@ -217,7 +202,7 @@ def request_submit(
 def request_cancel(*, actor: Any, request: TestRequest) -> TestRequest:
     """The firm withdraws a request before the lab has received any sample."""
     request = TestRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
-    if request.firm_id not in firm_ids(actor, *FIRM_ROLES):
+    if request.firm_id not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有委托企业可以撤回委托。"))
     if request.status != RequestStatus.SUBMITTED or request.samples.exists():
         raise ValidationError(_("实验室已收样,委托不能再撤回;请联系实验室。"), code="already_received")
@@ -244,7 +229,7 @@ def sample_register(*, actor: Any, request: TestRequest, description: str = "", 
             _("委托约定的样品数量为 %(n)s 件,已全部登记。") % {"n": request.quantity}, code="quantity"
         )
     year = timezone.localdate().year
-    code = f"{lab_prefix(request.lab)}-{year}-{_next_number(f'lab{request.lab_id}-sample', year):05d}"
+    code = f"{lab_prefix(request.lab)}-{year}-{next_number(f'lab{request.lab_id}-sample', year):05d}"
     sample = Sample.objects.create(request=request, code=code, description=description, registered_by=actor)
     CustodyEvent.objects.create(sample=sample, kind=CustodyKind.RECEIVED, actor=actor, location=location)
     if request.status == RequestStatus.SUBMITTED:
@@ -560,7 +545,7 @@ def _issue_report(*, actor: Any, sample: Sample, verdict: dict[str, Any], confir
     request = sample.request
     if previous is None:
         year = timezone.localdate().year
-        number = f"{lab_prefix(request.lab)}-R{year}-{_next_number(f'lab{request.lab_id}-report', year):04d}"
+        number = f"{lab_prefix(request.lab)}-R{year}-{next_number(f'lab{request.lab_id}-report', year):04d}"
         version = 1
     else:
         number, version = previous.number, previous.version + 1
@@ -746,7 +731,7 @@ def brand_evidence(line: ProductLine) -> tuple[list[Report], str | None]:
 def brand_apply(*, actor: Any, product_line: ProductLine, note: str = "") -> BrandAuthorisation:
     """A firm applies to use 杜桥眼镜 on a product line; conforming reports are required."""
     line = ProductLine.objects.select_for_update(of=("self",)).get(pk=product_line.pk)
-    if line.firm_id not in firm_ids(actor, *FIRM_ROLES):
+    if line.firm_id not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有产品线所属企业可以申请区域品牌。"))
     if BrandAuthorisation.objects.filter(
         product_line=line, status__in=[BrandStatus.PENDING, BrandStatus.ACTIVE]
@@ -781,7 +766,7 @@ def brand_review(
         if problem:
             raise ValidationError(problem, code="no_conforming_report")
         year = timezone.localdate().year
-        brand.number = f"DQ-{year}-{_next_number('brand', year):04d}"
+        brand.number = f"DQ-{year}-{next_number('brand', year):04d}"
         brand.verify_code = new_verification_code()
         brand.valid_until = add_months(timezone.localdate(), brand_valid_months())
         brand.status = BrandStatus.ACTIVE

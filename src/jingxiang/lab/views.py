@@ -58,7 +58,6 @@ from jingxiang.lab.models import (
     TestRequest,
 )
 from jingxiang.lab.permissions import (
-    FIRM_ROLES,
     access_brand,
     access_instrument,
     access_product_line,
@@ -76,7 +75,7 @@ from jingxiang.lab.permissions import (
 )
 from jingxiang.lab.selectors import quality_picture
 from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import firm_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator
 
 
 def _require(condition: bool) -> None:
@@ -132,7 +131,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if product_type not in PRODUCT_TYPE_LABELS:
         start = forms.RequestStartForm(request.GET or None)
         return render_page(request, "lab/request_start.html", {"form": start})
-    firms = Organisation.objects.filter(pk__in=firm_ids(request.user, *FIRM_ROLES))
+    firms = Organisation.objects.filter(pk__in=firm_ids(request.user, *FIRM_PEOPLE))
     form = forms.RequestForm(request.POST or None, product_type=product_type, firms=firms)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -837,7 +836,7 @@ def product_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "brands": BrandAuthorisation.objects.visible_to(request.user).filter(product_line=line),
             "field_tests": FieldTest.objects.filter(product_line=line).select_related("recorded_by"),
             "can_field_test": may_record_field_test(request.user, line),
-            "can_apply": line.firm_id in firm_ids(request.user, *FIRM_ROLES) and problem is None,
+            "can_apply": line.firm_id in firm_ids(request.user, *FIRM_PEOPLE) and problem is None,
             "brand_problem": problem if line.firm_id in firm_ids(request.user) else None,
             "picture": quality_picture(reports),
         },
@@ -883,14 +882,14 @@ def brand_list(request: HttpRequest) -> HttpResponse:
         return export_queryset("brand-authorisations", queryset, BRAND_EXPORT)
     page = paginate(request, queryset)
     context = _list_context(
-        request, filterset, page, sort, can_apply=bool(firm_ids(request.user, *FIRM_ROLES))
+        request, filterset, page, sort, can_apply=bool(firm_ids(request.user, *FIRM_PEOPLE))
     )
     return render_page(request, "lab/brand_list.html", context, partial="lab/_brand_table.html")
 
 
 @login_required
 def brand_apply(request: HttpRequest) -> HttpResponse:
-    firms = firm_ids(request.user, *FIRM_ROLES)
+    firms = firm_ids(request.user, *FIRM_PEOPLE)
     _require(bool(firms))
     lines = ProductLine.objects.active().filter(firm_id__in=firms)
     initial = {"product_line": request.GET.get("line")} if request.GET.get("line", "").isdigit() else {}

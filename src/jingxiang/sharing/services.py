@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -25,9 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from jingxiang.core.documents import new_verification_code
+from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.organisations.models import Membership, Organisation
-from jingxiang.organisations.permissions import is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator
 from jingxiang.organisations.services import operators
 from jingxiang.sharing.models import (
     ZERO,
@@ -57,12 +57,7 @@ from jingxiang.sharing.models import (
     next_month,
     text_hash,
 )
-from jingxiang.sharing.permissions import (
-    OFFICER_ROLES,
-    may_manage_request,
-    officer_firm_ids,
-    signable_parties,
-)
+from jingxiang.sharing.permissions import may_manage_request, officer_firm_ids, signable_parties
 from jingxiang.talents.models import Talent
 from jingxiang.talents.permissions import may_edit
 
@@ -95,7 +90,7 @@ def _officers(organisation_id: int | None) -> list[Any]:
     if organisation_id is None:
         return []
     memberships = Membership.objects.active().filter(
-        organisation_id=organisation_id, role__in=OFFICER_ROLES, user__is_active=True
+        organisation_id=organisation_id, role__in=FIRM_MANAGERS, user__is_active=True
     )
     return [m.user for m in memberships.select_related("user")]
 
@@ -374,7 +369,8 @@ def _new_agreement(
         **extra,
     )
     if not agreement.number:
-        agreement.number = f"GX{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
+        year = timezone.localdate().year
+        agreement.number = f"GX{year}-{next_number('sharing-agreement', year):05d}"
     agreement.text = _agreement_text(agreement)
     agreement.text_sha256 = text_hash(agreement.text)
     agreement.full_clean()

@@ -20,9 +20,8 @@ from jingxiang.core.imports import (
     choice_value,
 )
 from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 from jingxiang.talents.models import Gender, Skill, Talent, TalentKind, TalentSkill
-from jingxiang.talents.permissions import PEOPLE_MANAGERS
 
 
 class TalentRowForm(forms.Form):
@@ -71,7 +70,7 @@ class TalentRowForm(forms.Form):
         if organisation is None:
             raise forms.ValidationError(_("平台上没有名为“%(name)s”的已入驻机构。") % {"name": name})
         if not is_operator(self.actor) and organisation.pk not in approved_organisation_ids(
-            self.actor, *PEOPLE_MANAGERS
+            self.actor, *FIRM_MANAGERS
         ):
             raise forms.ValidationError(_("您不是“%(name)s”的管理员,不能为其导入人才。") % {"name": name})
         return organisation

@@ -21,18 +21,12 @@ from jingxiang.core.listing import (
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 from jingxiang.talents import services
 from jingxiang.talents.filters import TalentFilter
 from jingxiang.talents.forms import TalentForm
 from jingxiang.talents.models import SkillDomain, Talent, TalentSkill
-from jingxiang.talents.permissions import (
-    PEOPLE_MANAGERS,
-    access_talent,
-    may_create_for,
-    may_edit,
-    may_reveal_personal,
-)
+from jingxiang.talents.permissions import access_talent, may_create_for, may_edit, may_reveal_personal
 from jingxiang.talents.services import TALENT_FIELDS
 
 PERSONAL_FIELDS = ("mobile", "resident_id")
@@ -87,7 +81,7 @@ def talent_list(request: HttpRequest) -> HttpResponse:
             "query": query_without(request, "page"),
             "query_nosort": query_without(request, "page", "sort"),
             "can_create": is_operator(request.user)
-            or bool(approved_organisation_ids(request.user, *PEOPLE_MANAGERS)),
+            or bool(approved_organisation_ids(request.user, *FIRM_MANAGERS)),
         },
         partial="talents/_table.html",
     )
@@ -114,7 +108,7 @@ def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _organisations_for(user: object):  # type: ignore[no-untyped-def]
     if is_operator(user):
         return Organisation.objects.approved()
-    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, *PEOPLE_MANAGERS))
+    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, *FIRM_MANAGERS))
 
 
 @login_required

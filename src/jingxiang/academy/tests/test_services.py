@@ -13,7 +13,6 @@ from jingxiang.academy import services
 from jingxiang.academy.models import (
     Attendance,
     Certificate,
-    CertificateSequence,
     CohortStatus,
     Course,
     EnrolmentStatus,
@@ -22,7 +21,7 @@ from jingxiang.academy.models import (
     SubsidyRule,
 )
 from jingxiang.academy.tests.conftest import make_sessions
-from jingxiang.core.models import Notification
+from jingxiang.core.models import Notification, NumberSequence
 from jingxiang.talents.models import TalentKind, TalentSkill
 from jingxiang.testing.factories import TalentFactory
 
@@ -474,7 +473,7 @@ def test_no_certificate_without_a_passing_assessment(cast, academy, workers):
         services.certificate_issue(actor=academy.school_staff, enrolment=enrolment)
     assert "not_passed" in codes(error.value)
     assert not Certificate.objects.exists()
-    assert not CertificateSequence.objects.filter(last_serial__gt=0).exists()
+    assert not NumberSequence.objects.filter(scope="academy-certificate", value__gt=0).exists()
 
 
 def test_no_certificate_without_eligibility(cast, academy, workers):
