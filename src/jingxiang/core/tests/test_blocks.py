@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from jingxiang.core.models import NumberSequence, TimeRuleOverride
 from jingxiang.core.numbering import next_number
-from jingxiang.core.pages import ListSpec, action, form_page, list_page
+from jingxiang.core.pages import action, form_page
 from jingxiang.core.timerules import (
     REASON_FIELD,
     NotBefore,
@@ -37,7 +37,9 @@ def _now() -> dt.datetime:
 class TestTimeRules:
     def test_future_and_ordered_values_pass(self):
         start = _now() + dt.timedelta(days=1)
-        assert time_rule_violations(RULES, {"starts_at": start, "ends_at": start + dt.timedelta(hours=1)}) == []
+        assert (
+            time_rule_violations(RULES, {"starts_at": start, "ends_at": start + dt.timedelta(hours=1)}) == []
+        )
 
     def test_past_start_and_reversed_end_are_both_reported(self):
         start = _now() - dt.timedelta(days=1)
@@ -117,9 +119,7 @@ class TestFormsShowEveryError:
     def test_three_bad_fields_show_three_errors_at_once(self, cast):
         past = (timezone.localtime() - dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
         earlier = (timezone.localtime() - dt.timedelta(days=4)).strftime("%Y-%m-%d %H:%M")
-        form = MeetingForm(
-            {"title": "x" * 20, "starts_at": past, "ends_at": earlier}, actor=cast.firm_admin
-        )
+        form = MeetingForm({"title": "x" * 20, "starts_at": past, "ends_at": earlier}, actor=cast.firm_admin)
         assert not form.is_valid()
         assert set(form.errors) == {"title", "starts_at", "ends_at"}
 
@@ -204,7 +204,11 @@ class TestFormPageAndAction:
 
         request = _request("post", {"name": "abc"}, cast.firm_admin)
         response = form_page(
-            request, NameForm(request.POST), save=save, success_url="/done/", context={"title": "t", "back": "/"}
+            request,
+            NameForm(request.POST),
+            save=save,
+            success_url="/done/",
+            context={"title": "t", "back": "/"},
         )
         assert response.status_code == 200
         assert "名称已被占用。" in response.content.decode()
