@@ -7,9 +7,7 @@ from django.shortcuts import render
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    response = render(request, "errors/404.html", status=404)
-    response.friendly = True  # type: ignore[attr-defined]
-    return response
+    return render(request, "errors/404.html", status=404)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from jingxiang.core.errors import not_found
 
 
 class RejectNulBytesMiddleware:
@@ -40,7 +43,8 @@ class FriendlyErrorPagesMiddleware:
 
     With ``DEBUG`` on (the demo), Django answers an unknown URL or an ``Http404`` with a technical page
     that lists every URL pattern: confusing for a user trying the demo, and a map of the site for
-    anyone else. Our error pages say, in the user's language, what happened and what to do. API
+    anyone else. Our error page says, in the user's language, what happened and what to do. A view that
+    answers 404 with its own page (a public verification page saying "not found") keeps it, and API
     clients (``/api/``) keep their JSON answers.
     """
 
@@ -49,10 +53,16 @@ class FriendlyErrorPagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code in (403, 404) and not request.path.startswith("/api/"):
-            content_type = response.get("Content-Type", "")
-            if content_type.startswith("text/html") and not getattr(response, "friendly", False):
-                page = render(request, "errors/404.html", status=404)
-                page.friendly = True  # type: ignore[attr-defined]
-                return page
+        unmatched = getattr(request, "resolver_match", None) is None
+        if response.status_code == 404 and unmatched and not self._is_api(request):
+            return not_found(request)
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404 | PermissionDenied) and not self._is_api(request):
+            return not_found(request)
+        return None
+
+    @staticmethod
+    def _is_api(request: HttpRequest) -> bool:
+        return request.path.startswith("/api/")

@@ -9,8 +9,6 @@ from django.http import Http404
 from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 from jingxiang.talents.models import Talent
 
-# Who looks after an organisation's people: its admins and its shared-talent officer (training, sharing).
-
 
 def has_talent_profile(user: Any) -> bool:
     """Whether the user is linked to an active talent profile (experts who log in)."""
@@ -34,6 +32,11 @@ def may_create_for(user: Any, organisation_id: int | None) -> bool:
     if is_operator(user):
         return True
     return organisation_id is not None and organisation_id in approved_organisation_ids(user, *FIRM_MANAGERS)
+
+
+def may_create_any(user: Any) -> bool:
+    """Whether the user may add talents at all (the "add" button of the directory)."""
+    return is_operator(user) or bool(approved_organisation_ids(user, *FIRM_MANAGERS))
 
 
 def may_reveal_personal(user: Any, talent: Talent) -> bool:

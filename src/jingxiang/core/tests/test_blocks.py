@@ -276,3 +276,23 @@ class TestListPage:
         client.force_login(cast.operator)
         page = client.get("/organisations/", {"q": cast.firm.name}, HTTP_HX_REQUEST="true").content.decode()
         assert "<html" not in page and cast.firm.name in page
+
+
+@pytest.mark.django_db
+class TestErrorPages:
+    @pytest.mark.parametrize("path", ["/no-such-page/", "/organisations/999999/"])
+    def test_missing_pages_show_our_page_even_in_debug(self, cast, client, settings, path):
+        settings.DEBUG = True
+        client.force_login(cast.firm_admin)
+        response = client.get(path)
+        page = response.content.decode()
+        assert response.status_code == 404
+        assert "页面不存在或您没有权限查看" in page
+        assert "URLconf" not in page and "urlpatterns" not in page
+
+    def test_english_users_read_it_in_english(self, cast, client, settings):
+        settings.DEBUG = True
+        client.force_login(cast.firm_admin)
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        page = client.get("/no-such-page/").content.decode()
+        assert "页面不存在" not in page
