@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from jingxiang.scheduling.records import (
     Assignment,
@@ -29,14 +29,14 @@ from jingxiang.scheduling.records import (
 MAX_WEIGHT = 1_000_000
 
 
-def _is_id(value: object) -> bool:
+def _is_id(value: object) -> TypeGuard[Id]:
     """Ids are non-empty strings or integers; booleans are rejected although Python counts them as ints."""
     if isinstance(value, bool):
         return False
     return isinstance(value, int) or (isinstance(value, str) and value != "")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
