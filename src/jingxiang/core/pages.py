@@ -87,19 +87,22 @@ def list_page(
     queryset: QuerySet,
     spec: ListSpec,
     context: Mapping[str, Any] | None = None,
+    *,
+    filter_kwargs: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     """Filter → sort → export or paginate → render, the same way on every list.
 
     An invalid filter (a year of 0, a date that does not exist) shows the filter form's message and an
-    empty list; it never reaches the database. The template gets ``page``, ``filterset``, ``sort``,
+    empty list; it never reaches the database. ``filter_kwargs`` go to the filterset with the request's
+    own choices (the user's events, say). The template gets ``page``, ``filterset``, ``sort``,
     ``query`` (the query string without the page, for pagination links), ``query_nosort`` and
     ``filtered`` (whether any filter is set, so the empty state can say "no match" rather than "none yet").
     """
     filterset = None
     if spec.filterset is not None:
-        filterset = spec.filterset(request.GET or None, queryset=queryset, **spec.filterset_kwargs)
-        if filterset.is_bound:
-            queryset = filterset.qs if filterset.is_valid() else queryset.none()
+        kwargs = {**spec.filterset_kwargs, **(filter_kwargs or {})}
+        filterset = spec.filterset(request.GET, queryset=queryset, **kwargs)
+        queryset = filterset.qs if filterset.is_valid() else queryset.none()
     queryset, sort = apply_sort(request, queryset, list(spec.sort), spec.default_sort)
     if spec.export is not None and request.GET.get("export") == "xlsx":
         return export_queryset(spec.export.filename, queryset, spec.export.columns)

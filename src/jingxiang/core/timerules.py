@@ -166,7 +166,7 @@ def enforce_time_rules(
         return TimeRuleCheck()
     reason = (reason or "").strip()
     operator = may_override(actor)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     waived = []
     for rule, message in violations:
         if rule.overridable and operator and reason:
@@ -174,7 +174,8 @@ def enforce_time_rules(
             continue
         if rule.overridable and operator:
             message = f"{message} {gettext('如确需补录,请填写补录原因。')}"
-        errors.setdefault(rule.field, []).append(message)
+        code = "in_past" if isinstance(rule, NotInPast) else "order"
+        errors.setdefault(rule.field, []).append(ValidationError(message, code=code))
     if errors:
         raise ValidationError(errors)
     return TimeRuleCheck(actor=actor, reason=reason, waived=waived)
@@ -188,6 +189,8 @@ class TimeRulesFormMixin:
     """
 
     time_rules: Sequence[TimeRule] = ()
+    #: Where a rule's value is shown when the form's field has another name (rule field → form field).
+    time_rule_fields: Mapping[str, str] = {}
 
     def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -226,7 +229,8 @@ class TimeRulesFormMixin:
             )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                target = name if name in self.fields and name not in self.errors else None  # type: ignore[attr-defined]
+                name = self.time_rule_fields.get(name, name)
+                target = name if name in self.fields else None  # type: ignore[attr-defined]
                 for message in messages:
                     self.add_error(target, message)  # type: ignore[attr-defined]
         return cleaned
