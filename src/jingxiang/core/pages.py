@@ -174,9 +174,9 @@ def action(
         return HttpResponseNotAllowed(["POST"])
     fallback = failure_url or (success_url if isinstance(success_url, str) else "/")
     if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        # Several fields may share one message ("choose a slot and a table"): say it once.
+        for message in dict.fromkeys(m for errors in form.errors.values() for m in errors):
+            messages.error(request, message)
         return redirect_to(request, safe_next(request, fallback))
     try:
         result = run()

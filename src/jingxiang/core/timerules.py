@@ -173,7 +173,8 @@ def enforce_time_rules(
             waived.append((rule, values.get(rule.field)))
             continue
         if rule.overridable and operator:
-            message = f"{message} {gettext('如确需补录,请填写补录原因。')}"
+            hint = gettext("如确需补录,请填写补录原因。")
+            message = f"{message} {hint}"
         code = "in_past" if isinstance(rule, NotInPast) else "order"
         errors.setdefault(rule.field, []).append(ValidationError(message, code=code))
     if errors:

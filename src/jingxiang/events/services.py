@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingxiang.core.services import notification_send
+from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
 from jingxiang.events import selectors
 from jingxiang.events.models import (
     Attendance,
@@ -36,6 +37,7 @@ from jingxiang.events.models import (
     TimeSlot,
 )
 from jingxiang.events.permissions import registrable_profiles
+from jingxiang.events.rules import ATTENDANCE_RULES, CHECK_IN_RULES, EVENT_RULES, SESSION_RULES
 from jingxiang.organisations.permissions import is_operator
 
 EVENT_FIELDS = (
@@ -73,6 +75,7 @@ def _check_event_rules(event: Event) -> None:
 def event_create(*, actor: Any, data: dict[str, Any]) -> Event:
     """An operator sets up an event (in preparation until registration is opened)."""
     _require_operator(actor)
+    check = enforce_time_rules(EVENT_RULES, data, actor=actor, reason=data.get(REASON_FIELD, ""))
     event = Event(created_by=actor, status=EventStatus.DRAFT)
     for field in EVENT_FIELDS:
         if field in data:
@@ -80,6 +83,7 @@ def event_create(*, actor: Any, data: dict[str, Any]) -> Event:
     _check_event_rules(event)
     event.full_clean()
     event.save()
+    check.record(event)
     return event
 
 
@@ -90,12 +94,18 @@ def event_update(*, actor: Any, event: Event, data: dict[str, Any]) -> Event:
     event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == EventStatus.CLOSED:
         raise ValidationError(_("对接会已结束,不能再修改。"), code="closed")
+    # Only a date being moved is checked: a past event's description can still be corrected.
+    moved = {
+        k: v for k, v in data.items() if k in ("event_date", "requests_expire_at") and v != getattr(event, k)
+    }
+    check = enforce_time_rules(EVENT_RULES, moved, actor=actor, reason=data.get(REASON_FIELD, ""))
     for field in EVENT_FIELDS:
         if field in data:
             setattr(event, field, data[field])
     _check_event_rules(event)
     event.full_clean()
     event.save()
+    check.record(event)
     return event
 
 
@@ -108,14 +118,16 @@ def session_add(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     slot_minutes: int,
+    backdate_reason: str = "",
 ) -> Session:
     """Add a session and cut it into time slots of ``slot_minutes`` (a trailing remainder is dropped)."""
     _require_operator(actor)
     event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == EventStatus.CLOSED:
         raise ValidationError(_("对接会已结束,不能再增加场次。"), code="closed")
-    if ends_at <= starts_at:
-        raise ValidationError(_("场次的结束时间必须晚于开始时间。"), code="order")
+    check = enforce_time_rules(
+        SESSION_RULES, {"starts_at": starts_at, "ends_at": ends_at}, actor=actor, reason=backdate_reason
+    )
     if not 5 <= slot_minutes <= 240:
         raise ValidationError(_("每个时段的长度须在 5 到 240 分钟之间。"), code="slot_length")
     count = int((ends_at - starts_at).total_seconds() // (slot_minutes * 60))
@@ -129,6 +141,7 @@ def session_add(
     if Session.objects.filter(event=event, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         raise ValidationError(_("与已有场次的时间重叠。"), code="overlap")
     session = Session.objects.create(event=event, name=name, starts_at=starts_at, ends_at=ends_at)
+    check.record(session)
     step = dt.timedelta(minutes=slot_minutes)
     TimeSlot.objects.bulk_create(
         TimeSlot(
@@ -677,6 +690,10 @@ def participant_check_in(*, actor: Any, participant: Participant) -> Participant
         raise ValidationError(_("该报名已取消,不能签到。"), code="withdrawn")
     if participant.event.status not in {EventStatus.OPEN, EventStatus.PUBLISHED}:
         raise ValidationError(_("本场对接会当前不在签到阶段。"), code="not_open")
+    now = timezone.now()
+    enforce_time_rules(
+        CHECK_IN_RULES, {"checked_in_at": now, "event_date": participant.event.event_date}, actor=actor
+    )
     if participant.checked_in_at is not None:
         raise ValidationError(
             _("%(name)s 已于 %(time)s 签到,无需重复签到。")
@@ -686,7 +703,7 @@ def participant_check_in(*, actor: Any, participant: Participant) -> Participant
             },
             code="already",
         )
-    participant.checked_in_at = timezone.now()
+    participant.checked_in_at = now
     participant.checked_in_by = actor
     participant.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
     return participant
@@ -698,11 +715,14 @@ def meeting_attendance_mark(
 ) -> Meeting:
     """Record whether a scheduled meeting took place; a no-show names the side that did not come."""
     _require_operator(actor)
-    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("slot").get(pk=meeting.pk)
     if meeting.slot_id is None or meeting.status != RequestStatus.ACCEPTED:
         raise ValidationError(_("只有已排入日程的洽谈可以登记到场情况。"), code="not_scheduled")
     if not held and (no_show is None or no_show.pk not in {meeting.requester_id, meeting.recipient_id}):
         raise ValidationError(_("请选择缺席的一方。"), code="no_show_party")
+    enforce_time_rules(
+        ATTENDANCE_RULES, {"marked_at": timezone.now(), "slot_starts_at": meeting.slot.starts_at}, actor=actor
+    )
     meeting.attendance = Attendance.HELD if held else Attendance.NO_SHOW
     meeting.no_show_participant = None if held else no_show
     meeting.save(update_fields=["attendance", "no_show_participant", "updated_at"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jingxiang.events import services
@@ -31,14 +33,15 @@ def published(cast, setup, django_capture_on_commit_callbacks):  # type: ignore[
 
 def test_operator_creates_event_and_bad_input_keeps_what_was_typed(cast, client):
     client.force_login(cast.operator)
+    day = timezone.localdate() + dt.timedelta(days=30)
     data = {
         "title": "眼镜+光电 专场对接会",
-        "event_date": "2026-06-20",
+        "event_date": day.isoformat(),
         "max_meetings_cap": "8",
         "request_cap_firm": "10",
         "request_cap_expert": "10",
         "request_cap_institution": "10",
-        "requests_expire_at": "2026-06-19T18:00",
+        "requests_expire_at": f"{day - dt.timedelta(days=1)}T18:00",
     }
     response = client.post("/events/new/", data)
     assert response.status_code == 200
