@@ -26,7 +26,9 @@ def check_code_sender(app_configs: object = None, **kwargs: object) -> list[obje
     try:
         sender = import_string(path)
     except ImportError as error:
-        return [checks.Error(f"JINGXIANG_OTP_SENDER={path!r} cannot be imported: {error}", id="accounts.E001")]
+        return [
+            checks.Error(f"JINGXIANG_OTP_SENDER={path!r} cannot be imported: {error}", id="accounts.E001")
+        ]
     if not getattr(sender, "channels", None) or not callable(getattr(sender, "send", None)):
         return [checks.Error(f"{path} has no 'channels' and 'send'", id="accounts.E002")]
     if getattr(settings, "PRODUCTION", False) and path.endswith((".ConsoleSender", ".OutboxSender")):

@@ -40,7 +40,9 @@ class CodeField(forms.CharField):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
             "widget",
-            forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "input"}),
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "input"}
+            ),
         )
         super().__init__(*args, **kwargs)
 
@@ -75,7 +77,10 @@ def _new_password_field(label: Any, help_text: Any = "") -> forms.CharField:
 
 
 class InviteLoginForm(StyledFormMixin, forms.Form):
-    channel = forms.ChoiceField(label=_("验证码发送方式"), widget=forms.RadioSelect)
+    # A class of its own, so the house "input" style (full-width boxes) is not put on the radio buttons.
+    channel = forms.ChoiceField(
+        label=_("验证码发送方式"), widget=forms.RadioSelect(attrs={"class": "choice"})
+    )
 
     def __init__(self, *args: Any, channels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,8 +18,9 @@ def may_invite_login(user: Any, talent: Talent) -> bool:
     """
     if is_operator(user):
         return True
-    return talent.home_organisation_id is not None and talent.home_organisation_id in approved_organisation_ids(
-        user, *PEOPLE_MANAGERS
+    return (
+        talent.home_organisation_id is not None
+        and talent.home_organisation_id in approved_organisation_ids(user, *PEOPLE_MANAGERS)
     )
 
 

@@ -36,7 +36,9 @@ class CodeMessage:
 
     @property
     def masked_destination(self) -> str:
-        return mask_email(self.destination) if self.channel == Channel.EMAIL else mask_mobile(self.destination)
+        return (
+            mask_email(self.destination) if self.channel == Channel.EMAIL else mask_mobile(self.destination)
+        )
 
 
 class SendError(Exception):

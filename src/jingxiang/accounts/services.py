@@ -237,6 +237,8 @@ def otp_issue(
     ``send_failed``; the code is then void). The plain code exists only in the message.
     """
     sender = sender or configured_sender()
+    if channel not in Channel.values:
+        raise ValidationError(_("不支持的发送方式。"), code="channel")
     if channel not in sender.channels:
         raise ValidationError(
             _("平台尚未开通通过%(channel)s发送验证码,请选择其他方式。") % {"channel": Channel(channel).label},
@@ -260,7 +262,12 @@ def otp_issue(
     try:
         sender.send(
             CodeMessage(
-                purpose=purpose, channel=channel, destination=destination, subject=subject, text=text, code=code
+                purpose=purpose,
+                channel=channel,
+                destination=destination,
+                subject=subject,
+                text=text,
+                code=code,
             )
         )
     except SendError as error:
@@ -383,9 +390,7 @@ def _as_field_error(error: ValidationError, field: str) -> ValidationError:
 
 def _uniform_reset_error() -> ValidationError:
     # One message for every failure, so the form does not tell whether the account exists.
-    return ValidationError(
-        {"code": _("验证码不正确或已失效。请核对后重试,或重新获取验证码。")}
-    )
+    return ValidationError({"code": _("验证码不正确或已失效。请核对后重试,或重新获取验证码。")})
 
 
 def _reset_account(channel: str, destination: str) -> Any:
@@ -675,7 +680,13 @@ def _send_claim_code(
                     "【镜享】%(organisation)s 邀请 %(name)s 开通镜享平台账号。验证码 %(code)s,%(hours)s 小时内有效。"
                     "请打开 %(link)s 输入验证码并设置密码,之后用本人手机号登录。如非本人,请忽略。"
                 )
-                % {"organisation": organisation, "name": talent.name, "code": code, "hours": hours, "link": link},
+                % {
+                    "organisation": organisation,
+                    "name": talent.name,
+                    "code": code,
+                    "hours": hours,
+                    "link": link,
+                },
             )
 
     return otp_issue(
@@ -778,9 +789,7 @@ def login_invitation_resend(
 
 def _username_for(talent: Talent) -> str:
     base = f"talent-{talent.pk}"
-    taken = set(
-        get_user_model().objects.filter(username__startswith=base).values_list("username", flat=True)
-    )
+    taken = set(get_user_model().objects.filter(username__startswith=base).values_list("username", flat=True))
     if base not in taken:
         return base
     suffix = 2
@@ -840,8 +849,10 @@ def _claim(*, invitation_pk: int, code: OneTimeCode, password: str, ip: str | No
     from jingxiang.core.services import notification_send
 
     invitation = LoginInvitation.objects.select_for_update(of=("self",)).get(pk=invitation_pk)
-    talent = Talent.objects.select_for_update(of=("self",)).select_related("home_organisation").get(
-        pk=invitation.talent_id
+    talent = (
+        Talent.objects.select_for_update(of=("self",))
+        .select_related("home_organisation")
+        .get(pk=invitation.talent_id)
     )
     invitation.talent = talent
     problem = claim_problem(invitation)

@@ -112,7 +112,10 @@ def login_claim(request: HttpRequest, token: str) -> HttpResponse:
     problem = services.claim_problem(invitation)
     if problem is not None:
         return render_page(
-            request, "accounts/claim_closed.html", {"invitation": invitation, "problem": problem[1]}, status=410
+            request,
+            "accounts/claim_closed.html",
+            {"invitation": invitation, "problem": problem[1]},
+            status=410,
         )
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

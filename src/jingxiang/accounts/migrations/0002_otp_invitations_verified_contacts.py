@@ -7,92 +7,250 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('talents', '0003_talent_name_order_index'),
+        ("accounts", "0001_initial"),
+        ("talents", "0003_talent_name_order_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='verified_email',
-            field=models.EmailField(blank=True, editable=False, max_length=254, verbose_name='已验证的电子邮箱'),
+            model_name="user",
+            name="verified_email",
+            field=models.EmailField(
+                blank=True, editable=False, max_length=254, verbose_name="已验证的电子邮箱"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='verified_mobile',
-            field=models.CharField(blank=True, editable=False, max_length=11, verbose_name='已验证的手机号'),
+            model_name="user",
+            name="verified_mobile",
+            field=models.CharField(blank=True, editable=False, max_length=11, verbose_name="已验证的手机号"),
         ),
         migrations.CreateModel(
-            name='LoginInvitation',
+            name="LoginInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('channel', models.CharField(choices=[('sms', '短信'), ('email', '电子邮件')], max_length=10, verbose_name='验证码发送方式')),
-                ('destination_masked', models.CharField(max_length=120, verbose_name='发送至')),
-                ('nonce', models.CharField(editable=False, max_length=64, unique=True)),
-                ('status', models.CharField(choices=[('pending', '待认领'), ('claimed', '已认领'), ('revoked', '已作废')], default='pending', max_length=10, verbose_name='状态')),
-                ('expires_at', models.DateTimeField(verbose_name='有效期至')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='认领时间')),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='邀请人')),
-                ('talent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='login_invitations', to='talents.talent', verbose_name='人才')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='开通的账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "短信"), ("email", "电子邮件")],
+                        max_length=10,
+                        verbose_name="验证码发送方式",
+                    ),
+                ),
+                ("destination_masked", models.CharField(max_length=120, verbose_name="发送至")),
+                ("nonce", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待认领"), ("claimed", "已认领"), ("revoked", "已作废")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="有效期至")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="认领时间")),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="邀请人",
+                    ),
+                ),
+                (
+                    "talent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="login_invitations",
+                        to="talents.talent",
+                        verbose_name="人才",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="开通的账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '开通账号邀请',
-                'verbose_name_plural': '开通账号邀请',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "开通账号邀请",
+                "verbose_name_plural": "开通账号邀请",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OneTimeCode',
+            name="OneTimeCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(db_index=True, max_length=40, verbose_name='用途')),
-                ('channel', models.CharField(choices=[('sms', '短信'), ('email', '电子邮件')], max_length=10, verbose_name='发送方式')),
-                ('destination_digest', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('destination_masked', models.CharField(max_length=120, verbose_name='发送至')),
-                ('code_hash', models.CharField(editable=False, max_length=128)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('expires_at', models.DateTimeField(verbose_name='失效时间')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='已尝试次数')),
-                ('max_attempts', models.PositiveSmallIntegerField(verbose_name='最多尝试次数')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='使用时间')),
-                ('invalidated_at', models.DateTimeField(blank=True, null=True, verbose_name='作废时间')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='请求来源 IP')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purpose", models.CharField(db_index=True, max_length=40, verbose_name="用途")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "短信"), ("email", "电子邮件")],
+                        max_length=10,
+                        verbose_name="发送方式",
+                    ),
+                ),
+                ("destination_digest", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("destination_masked", models.CharField(max_length=120, verbose_name="发送至")),
+                ("code_hash", models.CharField(editable=False, max_length=128)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="失效时间")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="已尝试次数")),
+                ("max_attempts", models.PositiveSmallIntegerField(verbose_name="最多尝试次数")),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="使用时间")),
+                ("invalidated_at", models.DateTimeField(blank=True, null=True, verbose_name="作废时间")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="请求来源 IP"),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '一次性验证码',
-                'verbose_name_plural': '一次性验证码',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "一次性验证码",
+                "verbose_name_plural": "一次性验证码",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SecurityEvent',
+            name="SecurityEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('code_requested', '申请验证码'), ('code_sent', '已发送验证码'), ('code_send_failed', '验证码发送失败'), ('code_throttled', '验证码请求过于频繁,已拒绝'), ('code_verified', '验证码校验通过'), ('code_failed', '验证码校验失败'), ('code_locked', '验证码错误次数过多,已作废'), ('password_reset', '通过验证码重设密码'), ('contact_verified', '手机号或邮箱已验证'), ('login_invited', '邀请人才开通账号'), ('login_claimed', '人才认领档案并开通账号')], db_index=True, max_length=30, verbose_name='事件')),
-                ('purpose', models.CharField(blank=True, max_length=40, verbose_name='用途')),
-                ('destination_digest', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('destination_masked', models.CharField(blank=True, max_length=120, verbose_name='手机号或邮箱')),
-                ('ip_address', models.GenericIPAddressField(blank=True, db_index=True, null=True, verbose_name='来源 IP')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('code', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='accounts.onetimecode')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='security_events', to=settings.AUTH_USER_MODEL, verbose_name='账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("code_requested", "申请验证码"),
+                            ("code_sent", "已发送验证码"),
+                            ("code_send_failed", "验证码发送失败"),
+                            ("code_throttled", "验证码请求过于频繁,已拒绝"),
+                            ("code_verified", "验证码校验通过"),
+                            ("code_failed", "验证码校验失败"),
+                            ("code_locked", "验证码错误次数过多,已作废"),
+                            ("password_reset", "通过验证码重设密码"),
+                            ("contact_verified", "手机号或邮箱已验证"),
+                            ("login_invited", "邀请人才开通账号"),
+                            ("login_claimed", "人才认领档案并开通账号"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="事件",
+                    ),
+                ),
+                ("purpose", models.CharField(blank=True, max_length=40, verbose_name="用途")),
+                (
+                    "destination_digest",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                (
+                    "destination_masked",
+                    models.CharField(blank=True, max_length=120, verbose_name="手机号或邮箱"),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(
+                        blank=True, db_index=True, null=True, verbose_name="来源 IP"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, editable=False, verbose_name="时间"
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "code",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="accounts.onetimecode",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="security_events",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '账号安全事件',
-                'verbose_name_plural': '账号安全事件',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "账号安全事件",
+                "verbose_name_plural": "账号安全事件",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='onetimecode',
-            index=models.Index(fields=['purpose', 'destination_digest', 'created_at'], name='otp_lookup'),
+            model_name="onetimecode",
+            index=models.Index(fields=["purpose", "destination_digest", "created_at"], name="otp_lookup"),
         ),
     ]

@@ -41,7 +41,9 @@ def test_a_talent_invited_claims_the_login_and_signs_an_agreement(cast, otp_outb
 
     # The talent opens the link on their phone, enters the code and a password, and logs in.
     phone = Client()
-    claimed = phone.post(path, {"code": message.code, "password1": "Jingjing-2026!", "password2": "Jingjing-2026!"})
+    claimed = phone.post(
+        path, {"code": message.code, "password1": "Jingjing-2026!", "password2": "Jingjing-2026!"}
+    )
     assert claimed.status_code == 302
     logged_in = phone.post("/accounts/login/", {"username": "13867610001", "password": "Jingjing-2026!"})
     assert logged_in.status_code == 302

@@ -121,7 +121,9 @@ def test_the_code_goes_to_the_talents_own_phone_and_the_inviter_sees_the_link_on
     page = client.get(f"/talents/{craftsman.pk}/").content.decode()
     assert path in page and "待认领" in page
     assert code not in page
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOGIN_INVITED, actor=cast.talent_officer).exists()
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEventKind.LOGIN_INVITED, actor=cast.talent_officer
+    ).exists()
 
 
 def test_an_invitation_by_email(cast, craftsman, client, otp_outbox):
@@ -276,7 +278,7 @@ def test_a_mobile_taken_meanwhile_is_refused(craftsman, invited):
 
 
 def test_a_talent_linked_meanwhile_is_refused(craftsman, invited):
-    path, code = invited
+    path, _code = invited
     craftsman.user = UserFactory()
     craftsman.save()
     response = Client().get(path)
