@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,7 +76,7 @@ def talent_login_invite(request: HttpRequest, talent_pk: int) -> HttpResponse:
                 _("邀请已发出:验证码已发送至 %(destination)s,邀请链接 %(date)s 前有效。")
                 % {
                     "destination": invitation.destination_masked,
-                    "date": invitation.expires_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    "date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
                 },
             )
             return redirect("talents:detail", pk=talent.pk)

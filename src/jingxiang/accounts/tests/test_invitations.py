@@ -339,3 +339,34 @@ def test_the_admin_no_longer_links_users_by_id_except_for_superusers(cast, rf):
     assert "user" in talent_admin.get_readonly_fields(request, cast.expert)
     request.user = UserFactory(username="root", is_superuser=True, is_staff=True)
     assert "user" not in talent_admin.get_readonly_fields(request, cast.expert)
+
+
+def test_the_claim_and_reset_pages_speak_english_to_an_english_visitor(settings, invited):
+    path, _code = invited
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    claim_page = client.get(path).content.decode()
+    assert "Take your Jingxiang login" in claim_page and "Create my login" in claim_page
+    reset_page = client.get("/accounts/password/reset/").content.decode()
+    assert "Forgotten password" in reset_page and "Get a code" in reset_page
+    assert "找回密码" not in reset_page
+
+
+@pytest.mark.parametrize(
+    "token", ["x" * 3000, "eyJpIjoiMSJ9:abc", "%E6%97%A0", "e30:bad", "W10:sig", "bnVsbA:x"]
+)
+def test_odd_tokens_are_not_found_never_an_error(token):
+    client = Client(raise_request_exception=False)
+    assert client.get(f"/accounts/claim/{token}/").status_code == 404
+    assert client.post(f"/accounts/claim/{token}/resend/").status_code == 404
+
+
+def test_odd_form_input_gets_messages(invited, cast):
+    path, _code = invited
+    client = Client(raise_request_exception=False)
+    long = client.post(path, {"code": "9" * 500, "password1": "x" * 5000, "password2": "y"})
+    assert long.status_code == 200 and long.context["form"].errors
+    client.force_login(cast.firm_admin)
+    assert client.get("/accounts/invite/talent/999999/").status_code == 404
+    bad_channel = client.post(f"/accounts/invite/talent/{cast.expert.pk}/", {"channel": "fax"})
+    assert bad_channel.status_code == 404  # 林工 belongs to another firm: not this admin's to invite
