@@ -235,3 +235,13 @@ def test_the_system_check_names_a_sender_that_does_not_import(settings):
     settings.PRODUCTION = True
     (warning,) = check_code_sender()
     assert warning.id == "accounts.W001"
+
+
+def test_a_checked_code_is_used_up_once_even_by_racing_requests(otp_outbox):
+    issue()
+    code = otp_outbox[-1].code
+    first = verify(code, consume=False)
+    second = verify(code, consume=False)  # another request checked the same code meanwhile
+    services.otp_consume(code=first)
+    with pytest.raises(ValidationError):
+        services.otp_consume(code=second)
