@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jingxiang.accounts import services
+from jingxiang.accounts import selectors, services
 from jingxiang.accounts.forms import (
     ClaimForm,
     ContactCodeForm,
@@ -24,7 +24,7 @@ from jingxiang.accounts.forms import (
     PasswordResetConfirmForm,
     PasswordResetRequestForm,
 )
-from jingxiang.accounts.models import Channel, InvitationStatus, LoginInvitation
+from jingxiang.accounts.models import Channel, LoginInvitation
 from jingxiang.accounts.permissions import access_talent_for_invitation
 from jingxiang.core.forms import add_service_error, flash_refusal
 from jingxiang.core.rendering import render_page
@@ -47,19 +47,11 @@ def locked_out(request: HttpRequest, *args: object, **kwargs: object) -> HttpRes
 # Inviting a talent to take a login ----------------------------------------------------------------
 
 
-def _pending_invitation(talent: object) -> LoginInvitation | None:
-    return (
-        LoginInvitation.objects.filter(talent=talent, status=InvitationStatus.PENDING)
-        .select_related("invited_by")
-        .first()
-    )
-
-
 @login_required
 def talent_login_invite(request: HttpRequest, talent_pk: int) -> HttpResponse:
     talent = access_talent_for_invitation(request.user, talent_pk)
-    problem = services.login_invitation_problem(talent)
-    form = InviteLoginForm(request.POST or None, channels=services.login_invitation_channels(talent))
+    problem = selectors.login_invitation_problem(talent)
+    form = InviteLoginForm(request.POST or None, channels=selectors.login_invitation_channels(talent))
     if request.method == "POST" and problem is None and form.is_valid():
         try:
             invitation = services.login_invitation_send(
@@ -80,7 +72,7 @@ def talent_login_invite(request: HttpRequest, talent_pk: int) -> HttpResponse:
                 },
             )
             return redirect("talents:detail", pk=talent.pk)
-    pending = _pending_invitation(talent)
+    pending = selectors.pending_login_invitation(talent)
     return render_page(
         request,
         "accounts/invite.html",
@@ -110,7 +102,7 @@ def _invitation_or_404(token: str) -> LoginInvitation:
 
 def login_claim(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _invitation_or_404(token)
-    problem = services.claim_problem(invitation)
+    problem = selectors.claim_problem(invitation)
     if problem is not None:
         return render_page(
             request,

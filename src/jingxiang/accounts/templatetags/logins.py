@@ -11,8 +11,8 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from jingxiang.accounts.models import InvitationStatus, LoginInvitation
 from jingxiang.accounts.permissions import may_invite_login
+from jingxiang.accounts.selectors import pending_login_invitation
 
 register = template.Library()
 
@@ -25,11 +25,7 @@ def talent_login_card(context: template.Context, talent: Any) -> dict[str, Any]:
         return {"show": False}
     pending = None
     if talent.user_id is None:
-        pending = (
-            LoginInvitation.objects.filter(talent=talent, status=InvitationStatus.PENDING)
-            .select_related("invited_by")
-            .first()
-        )
+        pending = pending_login_invitation(talent)
     return {
         "show": True,
         "talent": talent,
