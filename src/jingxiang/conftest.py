@@ -78,6 +78,16 @@ def cast(db: Any) -> Cast:
     )
 
 
+@pytest.fixture
+def otp_outbox() -> Any:
+    """One-time codes sent during the test (the test settings use the outbox sender), like mail.outbox."""
+    from jingxiang.accounts import senders
+
+    senders.outbox.clear()
+    yield senders.outbox
+    senders.outbox.clear()
+
+
 # Browser tests ------------------------------------------------------------------------------------
 # Playwright drives Debian's Chromium (/usr/bin/chromium); `make test-browser` makes sure it exists.
 CHROMIUM_ARGS = [

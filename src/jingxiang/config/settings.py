@@ -157,6 +157,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "jingxiang.accounts.backends.lockout_key"
+# One-time codes (talent login invitations, forgotten passwords, registration by mobile). The sender is a
+# class with `channels` and `send` (jingxiang.accounts.senders); development prints codes on the console,
+# tests keep them in an outbox, production e-mails them until an SMS provider's class is configured.
+JINGXIANG_OTP_SENDER = env_str(
+    "JINGXIANG_OTP_SENDER",
+    {
+        "development": "jingxiang.accounts.senders.ConsoleSender",
+        "test": "jingxiang.accounts.senders.OutboxSender",
+        "production": "jingxiang.accounts.senders.EmailSender",
+    }[ENVIRONMENT],
+)
+JINGXIANG_OTP_TTL_SECONDS = env_int("JINGXIANG_OTP_TTL_SECONDS", 600)
+JINGXIANG_OTP_MAX_ATTEMPTS = env_int("JINGXIANG_OTP_MAX_ATTEMPTS", 5)
+JINGXIANG_OTP_RESEND_SECONDS = env_int("JINGXIANG_OTP_RESEND_SECONDS", 60)
+JINGXIANG_OTP_PER_DESTINATION_PER_HOUR = env_int("JINGXIANG_OTP_PER_DESTINATION_PER_HOUR", 5)
+JINGXIANG_OTP_PER_IP_PER_HOUR = env_int("JINGXIANG_OTP_PER_IP_PER_HOUR", 20)
+JINGXIANG_LOGIN_INVITATION_DAYS = env_int("JINGXIANG_LOGIN_INVITATION_DAYS", 7)
 # Behind a reverse proxy the client address is in X-Forwarded-For; count only the proxies we run.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT:
