@@ -6,9 +6,9 @@ from typing import Any
 
 from django.http import Http404
 
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 from jingxiang.talents.models import Talent
-from jingxiang.talents.permissions import PEOPLE_MANAGERS, access_talent
+from jingxiang.talents.permissions import access_talent
 
 
 def may_invite_login(user: Any, talent: Talent) -> bool:
@@ -20,7 +20,7 @@ def may_invite_login(user: Any, talent: Talent) -> bool:
         return True
     return (
         talent.home_organisation_id is not None
-        and talent.home_organisation_id in approved_organisation_ids(user, *PEOPLE_MANAGERS)
+        and talent.home_organisation_id in approved_organisation_ids(user, *FIRM_MANAGERS)
     )
 
 

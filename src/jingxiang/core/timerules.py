@@ -60,6 +60,32 @@ class NotInPast:
 
 
 @dataclass(frozen=True)
+class NotInFuture:
+    """``field`` may not lie after now (a result, an hour worked: nothing is reported before it happened)."""
+
+    field: str
+    label: str | Promise = ""
+    grace: dt.timedelta = dt.timedelta(minutes=5)
+    overridable: bool = False
+
+    @property
+    def code(self) -> str:
+        return f"not_in_future:{self.field}"
+
+    def violation(self, values: Mapping[str, Any], now: dt.datetime) -> str | None:
+        value = values.get(self.field)
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.datetime):
+            early = value > now + self.grace
+        else:
+            early = value > timezone.localtime(now).date()
+        if not early:
+            return None
+        return gettext("%(what)s不能晚于现在。") % {"what": self.label or gettext("时间")}
+
+
+@dataclass(frozen=True)
 class NotBefore:
     """``field`` may not lie before ``other`` (``strict``: nor at the same moment)."""
 
@@ -90,7 +116,7 @@ class NotBefore:
         }
 
 
-TimeRule = NotInPast | NotBefore
+TimeRule = NotInPast | NotInFuture | NotBefore
 
 
 def _comparable(a: Moment, b: Moment) -> tuple[Any, Any]:
@@ -175,7 +201,7 @@ def enforce_time_rules(
         if rule.overridable and operator:
             hint = gettext("如确需补录,请填写补录原因。")
             message = f"{message} {hint}"
-        code = "in_past" if isinstance(rule, NotInPast) else "order"
+        code = {NotInPast: "in_past", NotInFuture: "in_future"}.get(type(rule), "order")
         errors.setdefault(rule.field, []).append(ValidationError(message, code=code))
     if errors:
         raise ValidationError(errors)

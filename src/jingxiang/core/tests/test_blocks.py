@@ -296,3 +296,13 @@ class TestErrorPages:
         client.post("/i18n/setlang/", {"language": "en", "next": "/"})
         page = client.get("/no-such-page/").content.decode()
         assert "页面不存在" not in page
+
+
+def test_nothing_is_reported_before_it_happened():
+    from jingxiang.core.timerules import NotInFuture
+
+    rule = (NotInFuture("worked_on", label="工作日期"),)
+    today = timezone.localdate()
+    assert time_rule_violations(rule, {"worked_on": today}) == []
+    assert time_rule_violations(rule, {"worked_on": today + dt.timedelta(days=1)})
+    assert time_rule_violations(rule, {"worked_on": _now() + dt.timedelta(hours=1)})
