@@ -20,10 +20,13 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow, run_import
+from jingxiang.core.timerules import time_rule_violations
 from jingxiang.jobs.registry import JobFailed, register_handler
 from jingxiang.lab import conformance
 from jingxiang.lab.models import Instrument, Sample, SampleStatus
 from jingxiang.lab.permissions import lab_ids
+from jingxiang.lab.rules import RESULT_RULES
+from jingxiang.lab.services import sample_received_on
 from jingxiang.quality import CaseRejectedError, judge
 
 TRUE_WORDS = {"是", "yes", "true", "y", "1", "有"}
@@ -131,6 +134,11 @@ class ResultBatchImport(ImportSpec):
             return [
                 RowError(first.row, self.header_for("instrument"), _("本实验室仪器台账中没有这个仪器编号。"))
             ]
+        received_on = sample_received_on(sample)
+        for _rule, message in time_rule_violations(
+            RESULT_RULES, {"test_date": test_date, "received_on": received_on}
+        ):
+            return [RowError(first.row, self.header_for("test_date"), message)]
         if not instrument.calibrated_on(test_date):
             return [
                 RowError(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
+from jingxiang.core.timerules import enforce_time_rules
 from jingxiang.lab import conformance
 from jingxiang.lab.models import (
     PRODUCT_TYPE_LABELS,
@@ -42,6 +43,7 @@ from jingxiang.lab.models import (
     TestRequest,
 )
 from jingxiang.lab.permissions import lab_ids
+from jingxiang.lab.rules import RECEIPT_RULES, RESULT_RULES
 from jingxiang.organisations.models import (
     Membership,
     Organisation,
@@ -81,6 +83,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def sample_received_on(sample: Sample) -> datetime.date:
+    """The day the lab received the sample (its first custody record), in local time."""
+    received = (
+        CustodyEvent.objects.filter(sample=sample, kind=CustodyKind.RECEIVED)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localtime(received or sample.created_at).date()
 
 
 def lab_prefix(lab: Organisation) -> str:
@@ -215,8 +228,21 @@ def request_cancel(*, actor: Any, request: TestRequest) -> TestRequest:
 
 
 @transaction.atomic
-def sample_register(*, actor: Any, request: TestRequest, description: str = "", location: str = "") -> Sample:
-    """Lab staff receive a sample: unique code (prefix-year-sequence, allocated under a lock)."""
+def sample_register(
+    *,
+    actor: Any,
+    request: TestRequest,
+    description: str = "",
+    location: str = "",
+    received_at: datetime.datetime | None = None,
+) -> Sample:
+    """Lab staff receive a sample: unique code (prefix-year-sequence, allocated under a lock).
+
+    ``received_at`` is when the sample arrived (registered later, e.g. after a weekend); never ahead
+    of now. Tests of the sample cannot be dated before it.
+    """
+    received_at = received_at or timezone.now()
+    enforce_time_rules(RECEIPT_RULES, {"received_at": received_at}, actor=actor)
     request = TestRequest.objects.select_for_update(of=("self",)).select_related("lab").get(pk=request.pk)
     if request.lab_id not in lab_ids(actor):
         raise PermissionDenied(_("只有受托实验室的检测人员可以登记样品。"))
@@ -231,7 +257,9 @@ def sample_register(*, actor: Any, request: TestRequest, description: str = "", 
     year = timezone.localdate().year
     code = f"{lab_prefix(request.lab)}-{year}-{next_number(f'lab{request.lab_id}-sample', year):05d}"
     sample = Sample.objects.create(request=request, code=code, description=description, registered_by=actor)
-    CustodyEvent.objects.create(sample=sample, kind=CustodyKind.RECEIVED, actor=actor, location=location)
+    CustodyEvent.objects.create(
+        sample=sample, kind=CustodyKind.RECEIVED, actor=actor, location=location, at=received_at
+    )
     if request.status == RequestStatus.SUBMITTED:
         request.status = RequestStatus.IN_PROGRESS
         request.save(update_fields=["status", "updated_at"])
@@ -372,8 +400,9 @@ def results_enter(
         raise ValidationError(
             _("样品当前为“%(s)s”,不能修改结果。") % {"s": sample.get_status_display()}, code="status"
         )
-    if test_date > timezone.localdate():
-        raise ValidationError(_("检测日期不能晚于今天。"), code="test_date")
+    enforce_time_rules(
+        RESULT_RULES, {"test_date": test_date, "received_on": sample_received_on(sample)}, actor=actor
+    )
     if instrument is not None:
         if instrument.lab_id != sample.request.lab_id:
             raise ValidationError(_("只能使用本实验室登记的仪器。"), code="instrument")

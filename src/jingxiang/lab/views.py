@@ -375,8 +375,13 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
         transmittance_unit=sample.units.get("transmittance", "percent"),
     )
     form = forms.ResultsForm(
-        request.POST or None, initial=initial, lab_id=sample.request.lab_id, entry_fields=entry_fields
+        request.POST or None,
+        initial=initial,
+        lab_id=sample.request.lab_id,
+        entry_fields=entry_fields,
+        actor=request.user,
     )
+    form.received_on = services.sample_received_on(sample)
     if request.method == "POST" and form.is_valid():
         nominal, measured = conformance.split_values(entry_fields, form.cleaned_data)
         submit = request.POST.get("action") == "submit"

@@ -33,6 +33,8 @@ RULES_DIR = Path(__file__).resolve().parents[2] / "quality" / "rules"
 
 
 def codes(error: ValidationError) -> set[str]:
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}
 
 
@@ -211,7 +213,21 @@ def test_submitting_needs_an_instrument_and_a_past_date(lab_setup):
     assert codes(error.value) == {"instrument_required"}
     with pytest.raises(ValidationError) as error:
         lab_setup.enter(sample, GOOD_GOGGLES, test_date=timezone.localdate() + datetime.timedelta(days=1))
-    assert codes(error.value) == {"test_date"}
+    assert codes(error.value) == {"in_future"}
+    # Time rule (issue 10): a sample is not tested before the lab received it.
+    with pytest.raises(ValidationError) as error:
+        services.results_enter(
+            actor=lab_setup.cast.lab_staff,
+            sample=sample,
+            test_date=timezone.localdate() - datetime.timedelta(days=1),
+            instrument=lab_setup.instrument,
+            nominal=GOOD_GOGGLES["nominal"],
+            measured=GOOD_GOGGLES["measured"],
+        )
+    assert codes(error.value) == {"order"}
+    with pytest.raises(ValidationError) as error:
+        lab_setup.register(lab_setup.submit(), received_at=timezone.now() + datetime.timedelta(hours=2))
+    assert codes(error.value) == {"in_future"}
 
 
 def test_missing_required_items_are_not_assessed_and_block_submission(lab_setup):
