@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "jingxiang.core.middleware.RejectNulBytesMiddleware",
+    "jingxiang.core.links.CurrentRequestMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -239,10 +240,9 @@ AUDITLOG_MASK_CALLABLE = "jingxiang.core.audit.mask_personal_value"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 SITE_NAME = _("镜享 · 杜桥眼镜产业服务平台")
-# Printed QR codes point here, so production must say where the platform is reachable.
-PUBLIC_BASE_URL = (
-    env_str("PUBLIC_BASE_URL") if PRODUCTION else env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-)
+# Printed QR codes and e-mailed links point here, so production must say where the platform is reachable.
+# Elsewhere leave it unset: links then use the address the request came to (core.links).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") if PRODUCTION else env_str("PUBLIC_BASE_URL", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import PdfDocument, qr_svg
 from jingxiang.core.forms import add_service_error, refusal_message
+from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -747,9 +747,7 @@ def _agenda_context(participant: Participant) -> dict[str, Any]:
         "event": participant.event,
         "meetings": [(m, m.other_party(participant)) for m in meetings],
         "checkin_qr": qr_svg(
-            settings.PUBLIC_BASE_URL.rstrip("/")
-            + reverse("events:checkin_code", args=[participant.checkin_code]),
-            scale=4,
+            absolute_url(reverse("events:checkin_code", args=[participant.checkin_code])), scale=4
         ),
     }
 
