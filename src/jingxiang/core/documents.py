@@ -191,7 +191,9 @@ def render_pdf(document: PdfDocument) -> bytes:
         )
         block = Table([[qr, note]], colWidths=[32 * mm, None])
         block.setStyle(
-            TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), fonts.primary)])
+            TableStyle(
+                [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), fonts.primary)]
+            )
         )
         story.append(Spacer(1, 6 * mm))
         story.append(KeepTogether(block))
