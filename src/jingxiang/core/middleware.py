@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from rest_framework.renderers import BrowsableAPIRenderer
 
 
 class RejectNulBytesMiddleware:
@@ -33,3 +36,21 @@ class RejectNulBytesMiddleware:
         if lists is None:
             return False
         return any("\x00" in key or any("\x00" in value for value in values) for key, values in lists())
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's header (``settings.CONTENT_SECURITY_POLICY``) with one scoped exception.
+
+    The HTML view of the API (Django REST framework's browsable API, a developer tool whose templates
+    are the library's) lays its page out with ``style=`` attributes and a ``<style>`` element for code
+    highlighting. Those pages alone may use inline styles, which cannot run code; scripts stay
+    ``'self'`` there as everywhere, and the API's JSON answers keep the full policy.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer):
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts
