@@ -54,7 +54,12 @@ class LabConfig(AppConfig):
         section = _("质量检测")
         navigation.register(
             NavItem(
-                _("检测委托"), "lab:request_list", section, order=40, visible=permissions.uses_lab, icon="flask"
+                _("检测委托"),
+                "lab:request_list",
+                section,
+                order=40,
+                visible=permissions.uses_lab,
+                icon="flask",
             ),
             NavItem(
                 _("样品工作台"),
@@ -65,10 +70,20 @@ class LabConfig(AppConfig):
                 icon="vial",
             ),
             NavItem(
-                _("检测报告"), "lab:report_list", section, order=42, visible=permissions.uses_lab, icon="file-text"
+                _("检测报告"),
+                "lab:report_list",
+                section,
+                order=42,
+                visible=permissions.uses_lab,
+                icon="file-text",
             ),
             NavItem(
-                _("质量画像"), "lab:quality", section, order=43, visible=permissions.sees_quality, icon="trend"
+                _("质量画像"),
+                "lab:quality",
+                section,
+                order=43,
+                visible=permissions.sees_quality,
+                icon="trend",
             ),
             NavItem(
                 _("产品线"),

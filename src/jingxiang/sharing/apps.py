@@ -73,10 +73,19 @@ class SharingConfig(AppConfig):
                 visible=permissions.uses_sharing,
                 icon="yen",
             ),
-            NavItem(_("我的共享"), "sharing:me", _("常用"), order=7, visible=permissions.is_talent, icon="id-card"),
             NavItem(
-                _("共享驿站看板"), "sharing:dashboard", _("运营"), order=61, visible=is_operator, icon="dashboard"
+                _("我的共享"), "sharing:me", _("常用"), order=7, visible=permissions.is_talent, icon="id-card"
             ),
-            NavItem(_("补贴政策"), "sharing:subsidies", _("运营"), order=62, visible=is_operator, icon="percent"),
+            NavItem(
+                _("共享驿站看板"),
+                "sharing:dashboard",
+                _("运营"),
+                order=61,
+                visible=is_operator,
+                icon="dashboard",
+            ),
+            NavItem(
+                _("补贴政策"), "sharing:subsidies", _("运营"), order=62, visible=is_operator, icon="percent"
+            ),
         )
         navigation.register_attention(permissions.attention_cards)
