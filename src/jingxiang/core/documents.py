@@ -20,6 +20,7 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -37,7 +38,7 @@ def new_verification_code() -> str:
     return secrets.token_hex(9).upper()
 
 
-def verification_url(kind: str, code: str, request: Any = None) -> str:
+def verification_url(kind: str, code: str, request: HttpRequest | None = None) -> str:
     """The public address of a document's verification page, for its QR code and printed footer.
 
     ``PUBLIC_BASE_URL`` in production; in development the address of ``request`` or of the request
