@@ -49,7 +49,7 @@ class AcademyConfig(AppConfig):
                 section,
                 order=40,
                 visible=permissions.may_browse,
-                icon="🎓",
+                icon="cap",
             ),
             NavItem(
                 _("开班与报名"),
@@ -57,7 +57,7 @@ class AcademyConfig(AppConfig):
                 section,
                 order=41,
                 visible=permissions.may_browse,
-                icon="📅",
+                icon="calendar",
             ),
             NavItem(
                 _("学员与报名"),
@@ -69,7 +69,7 @@ class AcademyConfig(AppConfig):
                     or permissions.may_enrol_for_firm(user)
                     or permissions.own_talent(user) is not None
                 ),
-                icon="👥",
+                icon="users",
             ),
             NavItem(
                 _("证书"),
@@ -81,7 +81,7 @@ class AcademyConfig(AppConfig):
                     or permissions.may_enrol_for_firm(user)
                     or permissions.own_talent(user) is not None
                 ),
-                icon="📜",
+                icon="award",
             ),
             NavItem(
                 _("订单培养"),
@@ -91,7 +91,7 @@ class AcademyConfig(AppConfig):
                 visible=lambda user: (
                     permissions.is_academy_staff(user) or permissions.may_enrol_for_firm(user)
                 ),
-                icon="🤝",
+                icon="clipboard",
             ),
             NavItem(
                 _("培训统计"),
@@ -99,7 +99,7 @@ class AcademyConfig(AppConfig):
                 section,
                 order=45,
                 visible=permissions.may_view_reports,
-                icon="📊",
+                icon="bar-chart",
             ),
         )
         navigation.register_attention(permissions.attention_cards)

@@ -63,6 +63,7 @@ from jingxiang.academy.selectors import (
 from jingxiang.academy.verification import certificate_check as check_certificate
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.forms import add_service_error
+from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -581,7 +582,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = Session.objects.select_related("cohort__course__provider").filter(pk=pk).first()
     if session is None or not _may_show_qr(request.user, session):
         raise Http404
-    checkin_url = request.build_absolute_uri(reverse("academy:checkin", args=[session.checkin_code]))
+    checkin_url = absolute_url(reverse("academy:checkin", args=[session.checkin_code]), request)
     can_manage = may_manage_provider(request.user, session.cohort.course.provider_id)
     enrolments = list(
         session.cohort.enrolments.filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED])

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.config.environment import (
@@ -74,10 +75,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jingxiang.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "jingxiang.core.middleware.RejectNulBytesMiddleware",
+    "jingxiang.core.links.CurrentRequestMiddleware",
     "jingxiang.core.middleware.FriendlyErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -257,10 +260,32 @@ AUDITLOG_MASK_CALLABLE = "jingxiang.core.audit.mask_personal_value"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 SITE_NAME = _("镜享 · 杜桥眼镜产业服务平台")
-# Printed QR codes point here, so production must say where the platform is reachable.
-PUBLIC_BASE_URL = (
-    env_str("PUBLIC_BASE_URL") if PRODUCTION else env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-)
+# Printed QR codes and e-mailed links point here, so production must say where the platform is reachable.
+# Elsewhere leave it unset: links then use the address the request came to (core.links).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") if PRODUCTION else env_str("PUBLIC_BASE_URL", "")
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts only from
+# the platform itself, so injected markup can neither run script nor restyle a page. Pages therefore
+# carry no inline <script>, no on*= handler and no style= attribute: behaviour lives in
+# core/static/jingxiang/app.js (data-* attributes), looks in app.css, and htmx is told not to insert
+# styles or eval (base.html). Django 5.2's admin needs no exemption: its templates load every script
+# from files and carry no inline handlers or style attributes (checked by core/tests/test_csp.py).
+# The one scoped exception, inline styles on the browsable API's HTML pages, is explained in
+# core.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

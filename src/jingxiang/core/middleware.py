@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from jingxiang.core.errors import not_found
 
@@ -66,3 +69,21 @@ class FriendlyErrorPagesMiddleware:
     @staticmethod
     def _is_api(request: HttpRequest) -> bool:
         return request.path.startswith("/api/")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's header (``settings.CONTENT_SECURITY_POLICY``) with one scoped exception.
+
+    The HTML view of the API (Django REST framework's browsable API, a developer tool whose templates
+    are the library's) lays its page out with ``style=`` attributes and a ``<style>`` element for code
+    highlighting. Those pages alone may use inline styles, which cannot run code; scripts stay
+    ``'self'`` there as everywhere, and the API's JSON answers keep the full policy.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer):
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 
+from jingxiang.core.links import absolute_url
 from jingxiang.core.models import Notification, PersonalDataAccess
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def notification_send(
 
         def deliver() -> None:
             try:
-                link = settings.PUBLIC_BASE_URL.rstrip("/") + url if url.startswith("/") else url
+                link = absolute_url(url)
                 send_mail(title, f"{body}\n\n{link}".strip(), None, [recipient.email], fail_silently=False)
             except OSError:
                 # The in-app notification is the record; a mail server outage must not fail the action.

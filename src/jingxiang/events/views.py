@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import PdfDocument, qr_svg
+from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import ExportColumn, export_queryset, wants_export
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
@@ -651,9 +651,7 @@ def _agenda_context(participant: Participant) -> dict[str, Any]:
         "event": participant.event,
         "meetings": [(m, m.other_party(participant)) for m in meetings],
         "checkin_qr": qr_svg(
-            settings.PUBLIC_BASE_URL.rstrip("/")
-            + reverse("events:checkin_code", args=[participant.checkin_code]),
-            scale=4,
+            absolute_url(reverse("events:checkin_code", args=[participant.checkin_code])), scale=4
         ),
     }
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import xlsx_response
 from jingxiang.core.forms import add_service_error, flash_refusal
+from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -298,7 +298,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def sample_label(request: HttpRequest, pk: int) -> HttpResponse:
     """Print-friendly sample label with a QR code to the sample's page."""
     sample = access_sample(request.user, pk, write=True)
-    url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("lab:sample_detail", args=[sample.pk])
+    url = absolute_url(reverse("lab:sample_detail", args=[sample.pk]), request)
     return render_page(
         request,
         "lab/sample_label.html",

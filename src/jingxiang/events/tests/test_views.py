@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -250,7 +251,14 @@ def test_board_shows_the_meeting_now_and_who_is_checked_in(cast, published, clie
     services.participant_check_in(actor=cast.operator, participant=published.firm)
     client.force_login(cast.operator)
     body = client.get(f"/events/{published.event.pk}/board/").content.decode()
-    assert f"✓{published.firm.name} ↔ ✗{published.expert.name}" in body
+    checked, absent = (
+        f'aria-label="{label}" focusable="false"><use href="[^"]*#{icon}">'
+        for label, icon in (("已签到", "check"), ("未签到", "x"))
+    )
+    assert re.search(
+        f"{checked}</use></svg>{published.firm.name} ↔ <svg[^>]*{absent}</use></svg>{published.expert.name}",
+        body,
+    )
     TimeSlot.objects.filter(event=published.event).update(starts_at=now - dt.timedelta(hours=3))
     TimeSlot.objects.filter(event=published.event).update(ends_at=now - dt.timedelta(hours=2))
     assert "本场所有时段已结束" in client.get(f"/events/{published.event.pk}/board/").content.decode()
