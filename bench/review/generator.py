@@ -72,11 +72,15 @@ def generate_assignment(size: Size, seed: int, *, capacity_ratio: float = 1.4) -
     pool that is too small, where the CP-SAT coverage step has to choose).
     """
     rng = random.Random(seed)
-    institutions = [f"uni-{n}" for n in range(12)] + [f"lab-{n}" for n in range(8)] + [f"assoc-{n}" for n in range(4)]
+    institutions = (
+        [f"uni-{n}" for n in range(12)] + [f"lab-{n}" for n in range(8)] + [f"assoc-{n}" for n in range(4)]
+    )
     firms = [f"firm-{n:04d}" for n in range(max(50, size.submissions // 3))]
     reviewer_firms = rng.sample(firms, 30)
     reviewer_orgs = institutions + reviewer_firms
-    weights = [3.0 if org.startswith("uni") else 1.5 if org.startswith("lab") else 1.0 for org in reviewer_orgs]
+    weights = [
+        3.0 if org.startswith("uni") else 1.5 if org.startswith("lab") else 1.0 for org in reviewer_orgs
+    ]
 
     reviewers: list[dict[str, Any]] = []
     demand = size.submissions * size.reviewers_needed
@@ -147,9 +151,15 @@ def generate_assignment(size: Size, seed: int, *, capacity_ratio: float = 1.4) -
         member = rng.choice(submission["team"])
         kind = rng.random()
         if kind < 0.35:  # the expert used to work at the submitting firm
-            record = ({"person": reviewer["id"]}, {"organisation": submission["organisation"]}, "same_organisation")
+            record = (
+                {"person": reviewer["id"]},
+                {"organisation": submission["organisation"]},
+                "same_organisation",
+            )
             added = [(r, other) for other in subs_of_firm[submission["organisation"]]]
-        elif kind < 0.55 and reviewer["organisation"] is not None:  # a team member used to work with the expert
+        elif (
+            kind < 0.55 and reviewer["organisation"] is not None
+        ):  # a team member used to work with the expert
             record = ({"person": member}, {"organisation": reviewer["organisation"]}, "same_organisation")
             added = [(other, t) for other in by_org[reviewer["organisation"]] for t in subs_of_person[member]]
         elif kind < 0.85:
@@ -161,7 +171,11 @@ def generate_assignment(size: Size, seed: int, *, capacity_ratio: float = 1.4) -
                 {"organisation": submission["organisation"]},
                 "sharing_engagement",
             )
-            added = [(other, t) for other in by_org[reviewer["organisation"]] for t in subs_of_firm[submission["organisation"]]]
+            added = [
+                (other, t)
+                for other in by_org[reviewer["organisation"]]
+                for t in subs_of_firm[submission["organisation"]]
+            ]
         else:
             continue
         a, b, kind_name = record
@@ -197,37 +211,51 @@ class Panel:
     strictness_sd: float = 1.0
     spread_sd: float = 0.3
     noise_sd: float = 0.6
+    rogue_share: float = 0.02
+    rogue_shift: float = 4.0
 
 
 CRITERIA = (("innovation", 0.3), ("technology", 0.3), ("market", 0.2), ("team", 0.2))
 
 
-def simulate_scores(panel: Panel, seed: int, assignment: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, float]]:
-    """Scores on a 0-10 scale (step 0.5) for an assignment (submission → judges), with the true quality.
+def simulate_scores(
+    panel: Panel, seed: int, assignment: dict[str, list[str]]
+) -> tuple[dict[str, Any], dict[str, float], set[tuple[str, str]]]:
+    """Scores on a 0-10 scale (step 0.5) for an assignment (submission → judges), the true quality, and
+    the planted rogue (judge, submission) pairs.
 
     Each submission has a true quality ``q ~ N(0, 1)``; judge ``j`` has a strictness ``b_j ~ N(0,
     strictness_sd)`` (added, in quality units) and a spread ``a_j = exp(N(0, spread_sd))`` (how much of
     the scale they use); each criterion score is ``6 + 1.5·(a_j·(q + c) + b_j) + e`` with a per-criterion
     deviation ``c ~ N(0, 0.3)`` and noise ``e ~ N(0, noise_sd)``, rounded to the step and clipped to 0-10.
+    A ``rogue_share`` of the (judge, submission) pairs are rogue: every criterion moved by
+    ``±rogue_shift`` (a grudge, a favour, a misread entry) - what the outlier flags should find.
     """
     rng = random.Random(seed)
     quality = {f"s{n:04d}": rng.gauss(0.0, 1.0) for n in range(panel.submissions)}
     strictness = {f"j{n:03d}": rng.gauss(0.0, panel.strictness_sd) for n in range(panel.judges)}
     spread = {judge: rng.lognormvariate(0.0, panel.spread_sd) for judge in strictness}
     scores: list[dict[str, Any]] = []
+    rogue: set[tuple[str, str]] = set()
     for submission, judges in assignment.items():
         for judge in judges:
+            shift = 0.0
+            if rng.random() < panel.rogue_share:
+                rogue.add((judge, submission))
+                shift = rng.choice((-1.0, 1.0)) * panel.rogue_shift
             for criterion, _weight in CRITERIA:
                 latent = spread[judge] * (quality[submission] + rng.gauss(0.0, 0.3)) + strictness[judge]
-                value = 6.0 + 1.5 * latent + rng.gauss(0.0, panel.noise_sd)
+                value = 6.0 + 1.5 * latent + rng.gauss(0.0, panel.noise_sd) + shift
                 value = min(10.0, max(0.0, round(value * 2) / 2))
-                scores.append({"reviewer": judge, "submission": submission, "criterion": criterion, "value": value})
+                scores.append(
+                    {"reviewer": judge, "submission": submission, "criterion": criterion, "value": value}
+                )
     data = {
         "scale": {"min": 0, "max": 10, "step": 0.5},
         "criteria": [{"id": criterion, "weight": weight} for criterion, weight in CRITERIA],
         "scores": scores,
     }
-    return data, quality
+    return data, quality, rogue
 
 
 def panel_instance(panel: Panel, seed: int) -> dict[str, Any]:

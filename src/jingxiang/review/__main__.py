@@ -73,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m jingxiang.review", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     assign_command = commands.add_parser("assign", help="assign reviewers to submissions, JSON on stdout")
-    assign_command.add_argument("input", nargs="?", default="-", help="instance JSON file ('-' or none: stdin)")
+    assign_command.add_argument(
+        "input", nargs="?", default="-", help="instance JSON file ('-' or none: stdin)"
+    )
     assign_command.add_argument(
         "--greedy", choices=("fit", "load"), help="use the greedy baseline (best fit / least loaded first)"
     )

@@ -131,7 +131,9 @@ def derive(instance: AssignInstance, *, history: bool = True) -> Eligibility:
     ]
     available = [position for position, reviewer in enumerate(reviewers) if reviewer.max_load > 0]
     unavailable = [
-        Exclusion(reviewer.id, "unavailable", "max_load is 0") for reviewer in reviewers if reviewer.max_load == 0
+        Exclusion(reviewer.id, "unavailable", "max_load is 0")
+        for reviewer in reviewers
+        if reviewer.max_load == 0
     ]
     eligibility = Eligibility([], [], 0, group)
     for submission in instance.submissions:
@@ -160,9 +162,9 @@ def _conflicts(
         for position in index.declaring_organisation.get(organisation, []):
             add(position, "declared_organisation", f"declared a conflict with organisation {organisation!r}")
     for member in submission.team:
-        position = index.by_person.get(member)
-        if position is not None:
-            add(position, "own_team", "is on the submission's team")
+        on_team = index.by_person.get(member)
+        if on_team is not None:
+            add(on_team, "own_team", "is on the submission's team")
         for position in index.declaring_person.get(member, []):
             add(position, "declared_person", f"declared a conflict with team member {member!r}")
     if recent is None:
@@ -174,8 +176,14 @@ def _conflicts(
         role = "the submitting organisation" if side.kind == "organisation" else f"team member {side.id!r}"
         for other, item in recent.links.get(side, []):
             for position in index.represented(other):
-                who = "the reviewer" if other.kind == "person" else f"the reviewer's organisation {other.id!r}"
-                add(position, "collaboration", f"{_kind_text(item.kind)}: {who} and {role} ({item.date.isoformat()})")
+                who = (
+                    "the reviewer" if other.kind == "person" else f"the reviewer's organisation {other.id!r}"
+                )
+                add(
+                    position,
+                    "collaboration",
+                    f"{_kind_text(item.kind)}: {who} and {role} ({item.date.isoformat()})",
+                )
     for member in submission.team:
         for place, member_item in recent.affiliations.get(member, []):
             for position, reviewer_item in recent.affiliated_reviewers.get(place, []):

@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from jingxiang.review.problem import Problem
@@ -92,10 +91,3 @@ def maximise_coverage(
     if status == cp_model.OPTIMAL:
         best_bound = len(covered)
     return Coverage(covered, max(best_bound, len(covered)), len(covered) >= best_bound)
-
-
-def spare_reviewers(problem: Problem, loads: np.ndarray, submission: int) -> int:
-    """How many distinct organisations still have an eligible reviewer with a review to spare."""
-    eligible = problem.eligible[submission]
-    spare = loads[eligible] < problem.max_load[eligible]
-    return len(np.unique(problem.groups[submission][spare]))

@@ -75,7 +75,9 @@ class Network:
             reviewers = problem.eligible[submission]
             if not len(reviewers):
                 continue
-            _unique, inverse, counts = np.unique(problem.groups[submission], return_inverse=True, return_counts=True)
+            _unique, inverse, counts = np.unique(
+                problem.groups[submission], return_inverse=True, return_counts=True
+            )
             shared = np.flatnonzero(counts > 1)
             group_node = np.full(len(counts), -1, np.int64)
             group_node[shared] = next_node + np.arange(len(shared))

@@ -87,7 +87,9 @@ def _whole(value: object, path: Path, c: Collector, low: int, high: int) -> int 
     return value
 
 
-def _number(value: object, path: Path, c: Collector, low: float, high: float, *, open_low: bool = False) -> float | None:
+def _number(
+    value: object, path: Path, c: Collector, low: float, high: float, *, open_low: bool = False
+) -> float | None:
     ok = not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
     if ok:
         assert isinstance(value, int | float)
@@ -113,7 +115,9 @@ def _object(value: object, path: Path, c: Collector, what: str) -> Mapping[str, 
     return value
 
 
-def _list(record: Mapping[str, Any], key: str, path: Path, c: Collector, limit: int, *, required: bool) -> list[Any]:
+def _list(
+    record: Mapping[str, Any], key: str, path: Path, c: Collector, limit: int, *, required: bool
+) -> list[Any]:
     value = record.get(key)
     if value is None and not required:
         return []
@@ -165,7 +169,9 @@ def _date(value: object, path: Path, c: Collector) -> datetime.date | None:
     return None
 
 
-def _records(data: Mapping[str, Any], key: str, c: Collector, limit: int, *, required: bool = True) -> list[tuple[Path, Mapping[str, Any]]]:
+def _records(
+    data: Mapping[str, Any], key: str, c: Collector, limit: int, *, required: bool = True
+) -> list[tuple[Path, Mapping[str, Any]]]:
     found: list[tuple[Path, Mapping[str, Any]]] = []
     for position, item in enumerate(_list(data, key, (), c, limit, required=required)):
         record = _object(item, (key, position), c, "each entry")
@@ -536,20 +542,27 @@ def _score_parameters(value: object, total_scale: Scale, c: Collector) -> ScoreP
     path: Path = ("parameters",)
     min_scores = defaults.min_scores
     if "min_scores" in record:
-        min_scores = _whole(record["min_scores"], (*path, "min_scores"), c, 2, 10_000) or min_scores
+        checked_count = _whole(record["min_scores"], (*path, "min_scores"), c, 2, 10_000)
+        min_scores = min_scores if checked_count is None else checked_count
     shrinkage = defaults.shrinkage
     if "shrinkage" in record:
         checked = _number(record["shrinkage"], (*path, "shrinkage"), c, 0.0, 10_000.0)
         shrinkage = shrinkage if checked is None else checked
     threshold = defaults.outlier_threshold
     if "outlier_threshold" in record:
-        checked = _number(record["outlier_threshold"], (*path, "outlier_threshold"), c, 0.0, 100.0, open_low=True)
+        checked = _number(
+            record["outlier_threshold"], (*path, "outlier_threshold"), c, 0.0, 100.0, open_low=True
+        )
         threshold = threshold if checked is None else checked
     target_mean = target_sd = None
     if record.get("target_mean") is not None:
-        target_mean = _number(record["target_mean"], (*path, "target_mean"), c, total_scale.min, total_scale.max)
+        target_mean = _number(
+            record["target_mean"], (*path, "target_mean"), c, total_scale.min, total_scale.max
+        )
     if record.get("target_sd") is not None:
-        target_sd = _number(record["target_sd"], (*path, "target_sd"), c, 0.0, total_scale.width, open_low=True)
+        target_sd = _number(
+            record["target_sd"], (*path, "target_sd"), c, 0.0, total_scale.width, open_low=True
+        )
     return ScoreParameters(min_scores, shrinkage, threshold, target_mean, target_sd)
 
 
@@ -572,7 +585,9 @@ def score_result_to_json(result: ScoreResult) -> dict[str, Any]:
         "normalisation": {
             "target_mean": _round(result.target_mean),
             "target_sd": _round(result.target_sd),
-            "target": "given" if parameters.target_mean is not None or parameters.target_sd is not None else "data",
+            "target": "given"
+            if parameters.target_mean is not None or parameters.target_sd is not None
+            else "data",
             "min_scores": parameters.min_scores,
             "shrinkage": parameters.shrinkage,
             "outlier_threshold": parameters.outlier_threshold,

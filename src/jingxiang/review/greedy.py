@@ -54,7 +54,9 @@ def greedy_panels(
     return panels, loads
 
 
-def greedy_assign(instance: AssignInstance, *, pick: GreedyPick = "fit", history: bool = True) -> AssignResult:
+def greedy_assign(
+    instance: AssignInstance, *, pick: GreedyPick = "fit", history: bool = True
+) -> AssignResult:
     """Assign by the greedy rule above. Proves nothing: ``status`` is ``feasible``, bounds are ``None``."""
     started = time.perf_counter()
     problem = prepare(instance, history=history)
@@ -89,13 +91,19 @@ def result_from_panels(
     for submission in range(problem.submission_count):
         panel = panels.get(submission)
         if panel is None:
-            reason = local_reason(problem, submission) or capacity_reason(problem, submission, loads, capacity_proof)
+            reason = local_reason(problem, submission) or capacity_reason(
+                problem, submission, loads, capacity_proof
+            )
             uncovered.append(reason)
             continue
-        fit_of = dict(zip(problem.eligible[submission].tolist(), problem.fits[submission].tolist(), strict=True))
+        fit_of = dict(
+            zip(problem.eligible[submission].tolist(), problem.fits[submission].tolist(), strict=True)
+        )
         for reviewer in sorted(panel):
             assignments.append(
-                ReviewAssignment(instance.submissions[submission].id, instance.reviewers[reviewer].id, fit_of[reviewer])
+                ReviewAssignment(
+                    instance.submissions[submission].id, instance.reviewers[reviewer].id, fit_of[reviewer]
+                )
             )
     return AssignResult(
         status=status,

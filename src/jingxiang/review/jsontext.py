@@ -87,15 +87,17 @@ def _depth_problem(text: str, source: str) -> Problem:
     starts = _line_starts(text)
     depth = 0
     for match in _TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
+        piece = match.group()
+        if piece in "[{":
             depth += 1
             if depth > MAX_DEPTH:
                 line = bisect.bisect_right(starts, match.start())
                 return Problem(
-                    "", f"{source}: nested more than {MAX_DEPTH} levels deep; review files need at most 4", line
+                    "",
+                    f"{source}: nested more than {MAX_DEPTH} levels deep; review files need at most 4",
+                    line,
                 )
-        elif token in "]}":
+        elif piece in "]}":
             depth -= 1
     return Problem("", f"{source}: nested too deeply")
 
@@ -117,7 +119,7 @@ def parse_json_text(text: str, source: str = "input") -> Any:
 def locate_lines(text: str, paths: Iterable[Path]) -> dict[Path, int]:
     """The line on which the value at each path starts (for an object key: where the key is).
 
-    The text has already been parsed successfully, so the scan can be a plain token loop with an
+    The text has already been parsed successfully, so the scan can be a plain piece loop with an
     explicit stack - no recursion, whatever the nesting.
     """
     wanted = set(paths)
@@ -128,32 +130,32 @@ def locate_lines(text: str, paths: Iterable[Path]) -> dict[Path, int]:
     # Each frame: [is_object, current key or index, expecting a key]
     stack: list[list[Any]] = []
     for match in _TOKEN.finditer(text):
-        token = match.group()
+        piece = match.group()
         frame = stack[-1] if stack else None
-        if frame is not None and frame[0] and frame[2] and token.startswith('"'):
-            frame[1], frame[2] = json.loads(token), False
+        if frame is not None and frame[0] and frame[2] and piece.startswith('"'):
+            frame[1], frame[2] = json.loads(piece), False
             path = tuple(f[1] for f in stack)
             if path in wanted and path not in found:
                 found[path] = bisect.bisect_right(starts, match.start())
             continue
-        if token == ":":
+        if piece == ":":
             continue
-        if token == ",":
+        if piece == ",":
             if frame is not None:
                 if frame[0]:
                     frame[2] = True
                 else:
                     frame[1] += 1
             continue
-        if token in "]}":
+        if piece in "]}":
             stack.pop()
             continue
         path = tuple(f[1] for f in stack)
         if path in wanted and path not in found:
             found[path] = bisect.bisect_right(starts, match.start())
-        if token == "{":
+        if piece == "{":
             stack.append([True, None, True])
-        elif token == "[":
+        elif piece == "[":
             stack.append([False, 0, False])
     return found
 

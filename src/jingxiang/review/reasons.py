@@ -63,12 +63,17 @@ def local_reason(problem: Problem, submission: int) -> Uncovered | None:
     groups = problem.distinct_groups(submission)
     if groups < need:
         reviewers = problem.instance.reviewers
-        by_organisation: dict[Id | None, list[Id]] = defaultdict(list)
+        by_organisation: dict[Id, list[Id]] = defaultdict(list)
+        independent: list[Id] = []
         for position in eligible:
-            by_organisation[reviewers[position].organisation].append(reviewers[position].id)
-        listing = "; ".join(
-            f"{organisation!r}: {_names(ids)}" for organisation, ids in by_organisation.items()
-        )
+            reviewer = reviewers[position]
+            if reviewer.organisation is None:
+                independent.append(reviewer.id)
+            else:
+                by_organisation[reviewer.organisation].append(reviewer.id)
+        parts = [f"{organisation!r}: {_names(ids)}" for organisation, ids in by_organisation.items()]
+        parts += [f"{reviewer_id!r} (independent)" for reviewer_id in independent]
+        listing = "; ".join(parts)
         reason = (
             f"{_plural(len(eligible), 'eligible reviewer')} but from only {_plural(groups, 'organisation')} "
             f"({listing}); {need} needed and no two may come from one organisation; "
@@ -85,13 +90,17 @@ def capacity_reason(problem: Problem, submission: int, loads: IntArray, proof: s
     spare = eligible[loads[eligible] < problem.max_load[eligible]]
     free_groups = len(np.unique(problem.groups[submission][np.isin(eligible, spare)]))
     reviewers = problem.instance.reviewers
+    if len(spare):
+        left = (
+            f"{_plural(len(spare), 'reviewer')} from {_plural(free_groups, 'organisation')} "
+            f"{'has' if len(spare) == 1 else 'have'} a review left ({_names([reviewers[p].id for p in spare])})"
+        )
+    else:
+        left = "none has a review left"
     reason = (
         f"its {_plural(len(eligible), 'eligible reviewer')} (from "
         f"{_plural(problem.distinct_groups(submission), 'organisation')}) are booked by other submissions: "
-        f"{_plural(len(spare), 'reviewer')} from {_plural(free_groups, 'organisation')} "
-        f"{'has' if len(spare) == 1 else 'have'} a review left"
-        + (f" ({_names([reviewers[p].id for p in spare])})" if len(spare) else "")
-        + f", {need} needed; {proof}"
+        f"{left}, {need} needed; {proof}"
     )
     return Uncovered(
         problem.instance.submissions[submission].id,

@@ -254,7 +254,7 @@ class ScoreParameters:
 
     min_scores: int = 5
     shrinkage: float = 0.0
-    outlier_threshold: float = 2.0
+    outlier_threshold: float = 1.5
     target_mean: float | None = None
     target_sd: float | None = None
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jingxiang.review.records import (
@@ -142,7 +142,9 @@ def score(instance: ScoreInstance) -> ScoreResult:
     )
 
 
-def _outliers(by_submission: dict[Id, list[EntryTotal]], sigma: float, threshold: float) -> tuple[Outlier, ...]:
+def _outliers(
+    by_submission: dict[Id, list[EntryTotal]], sigma: float, threshold: float
+) -> tuple[Outlier, ...]:
     """Totals more than ``threshold`` panel sds from the mean of the same submission's other reviewers."""
     if sigma <= 0:
         return ()
@@ -169,9 +171,14 @@ def _outliers(by_submission: dict[Id, list[EntryTotal]], sigma: float, threshold
                     deviation=deviation,
                     message=(
                         f"reviewer {entry.reviewer!r} gave {submission!r} {entry.raw_total:.2f} (normalised "
-                        f"{entry.normalised_total:.2f}); the other {len(others)} reviewer"
-                        f"{'' if len(others) == 1 else 's'} average {others_raw:.2f} (normalised "
-                        f"{others_mean:.2f}): {abs(deviation):.1f} sd {'below' if deviation < 0 else 'above'}"
+                        f"{entry.normalised_total:.2f}); "
+                        + (
+                            f"the other reviewer gave {others_raw:.2f}"
+                            if len(others) == 1
+                            else f"the other {len(others)} reviewers average {others_raw:.2f}"
+                        )
+                        + f" (normalised {others_mean:.2f}): {abs(deviation):.1f} sd "
+                        + ("below" if deviation < 0 else "above")
                     ),
                 )
             )
@@ -194,7 +201,9 @@ def _keys(entry: _Entry, names: tuple[str, ...]) -> tuple[float, ...]:
 
 
 def _ordered(entries: list[_Entry], names: tuple[str, ...]) -> tuple[dict[Id, int], dict[Id, str]]:
-    key: Callable[[_Entry], tuple[float, ...]] = lambda entry: _keys(entry, names)  # noqa: E731
+    def key(entry: _Entry) -> tuple[float, ...]:
+        return _keys(entry, names)
+
     ordered = sorted(entries, key=key)
     ranks = {entry.submission: position + 1 for position, entry in enumerate(ordered)}
     decided: dict[Id, str] = {}
@@ -203,7 +212,9 @@ def _ordered(entries: list[_Entry], names: tuple[str, ...]) -> tuple[dict[Id, in
             decided[entry.submission] = "last"
             continue
         mine, theirs = key(entry), key(ordered[position + 1])
-        decided[entry.submission] = next(name for name, a, b in zip(names, mine, theirs, strict=True) if a != b)
+        decided[entry.submission] = next(
+            name for name, a, b in zip(names, mine, theirs, strict=True) if a != b
+        )
     return ranks, decided
 
 

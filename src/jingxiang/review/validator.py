@@ -123,7 +123,9 @@ class _Instance:
             return f"reviewer {reviewer_id!r} declared a conflict with organisation {applicant!r}"
         if team & {_key(p) for p in _list(declared, "people")}:
             return f"reviewer {reviewer_id!r} declared a conflict with a team member of {submission_id!r}"
-        reviewer_sides = {("person", person)} | ({("organisation", _key(home))} if home is not None else set())
+        reviewer_sides = {("person", person)} | (
+            {("organisation", _key(home))} if home is not None else set()
+        )
         submission_sides = {("person", member) for member in team}
         if applicant is not None:
             submission_sides.add(("organisation", _key(applicant)))
@@ -191,7 +193,8 @@ def validate(instance_data: object, result_data: object) -> list[Violation]:
         if load > instance.max_load(reviewer_id):
             violations.append(
                 Violation(
-                    "overloaded", f"reviewer {reviewer_id!r} has {load} reviews, max_load {instance.max_load(reviewer_id)}"
+                    "overloaded",
+                    f"reviewer {reviewer_id!r} has {load} reviews, max_load {instance.max_load(reviewer_id)}",
                 )
             )
     _check_uncovered(instance, result_data, panels, loads, violations)
@@ -252,12 +255,16 @@ def _check_uncovered(
             violations.append(Violation("unknown_submission", f"uncovered: {submission_id!r}"))
             continue
         if submission_id in panels:
-            violations.append(Violation("uncovered_mismatch", f"{submission_id!r} is listed as uncovered but has reviewers"))
+            violations.append(
+                Violation("uncovered_mismatch", f"{submission_id!r} is listed as uncovered but has reviewers")
+            )
             continue
         if not isinstance(item.get("reason"), str) or not item["reason"].strip():
             violations.append(Violation("missing_reason", f"uncovered {submission_id!r} has no reason"))
         eligible = [
-            r for r in instance.order if instance.max_load(r) > 0 and instance.conflict(r, submission_id) is None
+            r
+            for r in instance.order
+            if instance.max_load(r) > 0 and instance.conflict(r, submission_id) is None
         ]
         groups = {instance.organisation_group(r) for r in eligible}
         need = instance.need(submission_id)
@@ -289,7 +296,10 @@ def _check_uncovered(
             )
         elif cause == "capacity" and locally_impossible:
             violations.append(
-                Violation("unjustified_uncovered", f"{submission_id!r}: cause 'capacity' but it can never be covered")
+                Violation(
+                    "unjustified_uncovered",
+                    f"{submission_id!r}: cause 'capacity' but it can never be covered",
+                )
             )
         spare = {instance.organisation_group(r) for r in eligible if loads[r] < instance.max_load(r)}
         if not locally_impossible and len(spare) >= need:
@@ -302,7 +312,9 @@ def _check_uncovered(
             )
         if result.get("status") == "optimal" and not locally_impossible:
             violations.append(
-                Violation("optimal_with_gap", f"status optimal but {submission_id!r} could be covered on its own")
+                Violation(
+                    "optimal_with_gap", f"status optimal but {submission_id!r} could be covered on its own"
+                )
             )
     for submission_id in instance.submissions:
         if submission_id not in panels and listed[submission_id] != 1:
@@ -344,7 +356,9 @@ def _check_figures(
     summary = summary if isinstance(summary, Mapping) else {}
     for key, value in actual.items():
         if summary.get(key) != value:
-            violations.append(Violation("summary_mismatch", f"summary {key}: {summary.get(key)!r}, actual {value}"))
+            violations.append(
+                Violation("summary_mismatch", f"summary {key}: {summary.get(key)!r}, actual {value}")
+            )
     bounds = result.get("bounds")
     bounds = bounds if isinstance(bounds, Mapping) else {}
     checks = (
@@ -357,9 +371,15 @@ def _check_figures(
         bound = bounds.get(key)
         if bound is None:
             if result.get("status") == "optimal" and key != "fit_at_most_ignoring_evenness":
-                violations.append(Violation("optimal_without_bound", f"status optimal but bound {key} is missing"))
+                violations.append(
+                    Violation("optimal_without_bound", f"status optimal but bound {key} is missing")
+                )
             continue
         if not isinstance(bound, int) or isinstance(bound, bool) or (bound - value) * direction < 0:
-            violations.append(Violation("bound_violated", f"{key} is {bound!r} but the assignment has {value}"))
+            violations.append(
+                Violation("bound_violated", f"{key} is {bound!r} but the assignment has {value}")
+            )
         elif result.get("status") == "optimal" and key != "fit_at_most_ignoring_evenness" and bound != value:
-            violations.append(Violation("optimal_with_gap", f"status optimal but {key} is {bound}, achieved {value}"))
+            violations.append(
+                Violation("optimal_with_gap", f"status optimal but {key} is {bound}, achieved {value}")
+            )

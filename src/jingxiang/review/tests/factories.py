@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -58,7 +59,7 @@ def instance(
 
 
 def score_input(
-    scores: list[tuple[str, str, str, float]],
+    scores: Sequence[tuple[Any, Any, Any, float]],
     criteria: list[tuple[str, float]] | None = None,
     scale: tuple[float, float] = (0, 10),
     parameters: dict[str, Any] | None = None,
@@ -67,9 +68,7 @@ def score_input(
     data: dict[str, Any] = {
         "scale": {"min": scale[0], "max": scale[1]},
         "criteria": [{"id": c, "weight": w} for c, w in (criteria or [("c", 1.0)])],
-        "scores": [
-            {"reviewer": r, "submission": s, "criterion": c, "value": v} for r, s, c, v in scores
-        ],
+        "scores": [{"reviewer": r, "submission": s, "criterion": c, "value": v} for r, s, c, v in scores],
     }
     if parameters is not None:
         data["parameters"] = parameters

@@ -25,7 +25,9 @@ DATES = ["2019-05-01", "2022-06-29", "2022-06-30", "2024-02-29", "2025-06-30", "
 
 
 @st.composite
-def instances(draw: st.DrawFn, max_reviewers: int = 6, max_submissions: int = 4, max_needed: int = 3) -> dict[str, Any]:
+def instances(
+    draw: st.DrawFn, max_reviewers: int = 6, max_submissions: int = 4, max_needed: int = 3
+) -> dict[str, Any]:
     reviewer_ids = [f"r{n}" for n in range(draw(st.integers(1, max_reviewers)))]
     people = PEOPLE + reviewer_ids
     reviewers = [
@@ -134,7 +136,11 @@ def test_tiny_instances_match_brute_force(data: dict[str, Any]) -> None:
     assert result.covered == covered
     assert result.bounds.covered_at_most == covered
     if result.status == "optimal":
-        assert (result.max_load, result.load_sum_squares, result.fit) == (-negative_max, -negative_squares, fit)
+        assert (result.max_load, result.load_sum_squares, result.fit) == (
+            -negative_max,
+            -negative_squares,
+            fit,
+        )
         assert result.bounds.max_load_at_least == -negative_max
         assert result.bounds.fit_at_most == fit
 
@@ -148,3 +154,17 @@ def test_uncovered_submissions_have_reasons_and_everything_else_is_covered(data:
     assert covered | uncovered == {s["id"] for s in data["submissions"]}
     assert not covered & uncovered
     assert all(u.reason for u in result.uncovered)
+
+
+@SETTINGS
+@given(instances())
+def test_engine_and_validator_agree_on_every_conflict(data: dict[str, Any]) -> None:
+    from jingxiang.review.conflicts import derive
+
+    parsed = assign_instance_from_json(data)
+    eligibility = derive(parsed)
+    lookup = _Instance(data)
+    for position, submission in enumerate(parsed.submissions):
+        excluded = {e.reviewer for e in eligibility.excluded[position] if e.rule != "unavailable"}
+        independent = {r.id for r in parsed.reviewers if lookup.conflict(r.id, submission.id) is not None}
+        assert excluded == independent

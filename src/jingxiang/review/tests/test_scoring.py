@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ def _totals(result: ScoreResult) -> dict[tuple[str, str], tuple[float, float]]:
     return {(t.reviewer, t.submission): (t.raw_total, t.normalised_total) for t in result.totals}  # type: ignore[misc]
 
 
-def _rows(values: dict[str, list[float]]) -> list[tuple[str, str, str, float]]:
+def _rows(values: Mapping[str, Sequence[float]]) -> list[tuple[str, str, str, float]]:
     """Reviewer → totals for s1, s2, ... on the single criterion ``c``."""
     return [(r, f"s{n + 1}", "c", v) for r, row in values.items() for n, v in enumerate(row)]
 
@@ -64,7 +65,9 @@ def test_a_strict_judge_no_longer_sinks_an_entry() -> None:
     # P is reviewed only by the strict judge, Q only by the generous one; both are the best of their sets.
     strict = {f"x{n}": 2.0 + 0.5 * n for n in range(5)} | {"P": 5.5}
     generous = {f"y{n}": 7.0 + 0.5 * n for n in range(5)} | {"Q": 9.5}
-    scores = [("strict", s, "c", v) for s, v in strict.items()] + [("generous", s, "c", v) for s, v in generous.items()]
+    scores = [("strict", s, "c", v) for s, v in strict.items()] + [
+        ("generous", s, "c", v) for s, v in generous.items()
+    ]
     result = _run(score_input(scores))
     ranks = {entry.submission: (entry.rank, entry.raw_rank) for entry in result.ranking}
     assert ranks["P"][1] > 5  # raw: behind every entry the generous judge saw
@@ -72,9 +75,7 @@ def test_a_strict_judge_no_longer_sinks_an_entry() -> None:
 
 
 def test_reviewers_below_min_scores_are_left_raw() -> None:
-    data = score_input(
-        _rows({"a": [2, 4, 6, 8, 10], "b": [1, 3]}), parameters={"min_scores": 3}
-    )
+    data = score_input(_rows({"a": [2, 4, 6, 8, 10], "b": [1, 3]}), parameters={"min_scores": 3})
     result = _run(data)
     methods = {summary.reviewer: summary.method for summary in result.reviewers}
     assert methods == {"a": "z-score", "b": "raw"}
@@ -175,7 +176,10 @@ def test_raw_rank_is_the_ranking_by_raw_score() -> None:
     [
         (lambda d: d["scores"][0].update(value=11), "11 is outside the scale 0–10; refused"),
         (lambda d: d["scores"][0].update(value=-0.5), "-0.5 is outside the scale 0–10; refused"),
-        (lambda d: d["scale"].update(step=0.5) or d["scores"][0].update(value=7.25), "outside the scale 0–10 in steps of 0.5"),
+        (
+            lambda d: d["scale"].update(step=0.5) or d["scores"][0].update(value=7.25),
+            "outside the scale 0–10 in steps of 0.5",
+        ),
         (lambda d: d["scores"][0].update(value="7"), "the score must be a number, got '7'"),
         (lambda d: d["scores"][0].update(value=True), "the score must be a number, got True"),
         (lambda d: d["scores"][0].update(criterion="ghost"), "unknown criterion 'ghost'"),
@@ -213,4 +217,8 @@ def test_every_problem_is_reported_at_once() -> None:
     data = score_input([("r", "s", "c", 50), ("r", "t", "c", 60), ("r", "u", "ghost", 1)])
     with pytest.raises(InputError) as error:
         score_instance_from_json(data)
-    assert [problem.path for problem in error.value.problems] == ["scores[0].value", "scores[1].value", "scores[2].criterion"]
+    assert [problem.path for problem in error.value.problems] == [
+        "scores[0].value",
+        "scores[1].value",
+        "scores[2].criterion",
+    ]
