@@ -55,10 +55,13 @@ def local_reason(problem: Problem, submission: int) -> Uncovered | None:
     exclusions = problem.eligibility.excluded[submission]
     submission_id = problem.instance.submissions[submission].id
     if len(eligible) < need:
-        reason = (
-            f"only {_plural(len(eligible), 'eligible reviewer')} after conflicts, {need} needed; "
-            f"{excluded_summary(exclusions)}"
-        )
+        if exclusions:
+            reason = (
+                f"only {_plural(len(eligible), 'eligible reviewer')} after conflicts, {need} needed; "
+                f"{excluded_summary(exclusions)}"
+            )
+        else:
+            reason = f"the pool has only {_plural(len(eligible), 'reviewer')}, {need} needed"
         return Uncovered(submission_id, need, len(eligible), "conflicts", reason, tuple(exclusions))
     groups = problem.distinct_groups(submission)
     if groups < need:

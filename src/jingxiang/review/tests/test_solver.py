@@ -170,6 +170,11 @@ def test_ids_come_back_as_given() -> None:
     assert _panels(_solve(data)) == {101: {7, "8"}}
 
 
+def test_a_pool_smaller_than_a_panel_says_so() -> None:
+    (uncovered,) = _solve(instance([reviewer("r1")], [submission("s1", needed=2)])).uncovered
+    assert (uncovered.cause, uncovered.reason) == ("conflicts", "the pool has only 1 reviewer, 2 needed")
+
+
 def test_nothing_to_review_is_optimal_and_empty() -> None:
     result = _solve(instance([reviewer("r1")], []))
     assert (result.status, result.assignments, result.uncovered) == ("optimal", (), ())
