@@ -184,6 +184,11 @@ def order_fulfilment(orders: Any) -> list[Fulfilment]:
     ]
 
 
+def order_progress(order: TrainingOrder) -> Fulfilment:
+    """One order's fulfilment (its page)."""
+    return order_fulfilment(TrainingOrder.objects.filter(pk=order.pk))[0]
+
+
 def school_fulfilment(orders: Any) -> list[Fulfilment]:
     """The same counts summed per accepting school."""
     per_school: dict[int, Fulfilment] = {}

@@ -74,6 +74,7 @@ from jingxiang.academy.selectors import (
     enrolment_next_step,
     order_fulfilment,
     order_next_step,
+    order_progress,
     own_attendance,
     roster,
     school_fulfilment,
@@ -921,7 +922,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if follows
         else Enrolment.objects.none()
     )
-    fulfilment = order_fulfilment(TrainingOrder.objects.filter(pk=order.pk))[0]
+    fulfilment = order_progress(order)
     joinable = order_joinable_firm_ids(user, order)
     return render_page(
         request,

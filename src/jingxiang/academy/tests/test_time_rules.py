@@ -14,6 +14,7 @@ from jingxiang.academy import services
 from jingxiang.academy.forms import CohortForm, SessionForm
 from jingxiang.academy.models import Attendance, Certificate, Cohort, Session
 from jingxiang.academy.tests.conftest import make_sessions
+from jingxiang.academy.tests.test_services import passed_enrolment
 from jingxiang.core.models import TimeRuleOverride
 from jingxiang.core.timerules import REASON_FIELD
 from jingxiang.talents.models import Skill
@@ -217,17 +218,7 @@ def test_the_register_page_refuses_early_marking_with_a_message(cast, academy, w
 
 
 def test_no_certificate_before_the_cohort_ends(cast, academy, workers):
-    enrolment = enrolled(cast, academy, workers)
-    for session in academy.sessions:
-        Attendance.objects.create(
-            session=session, enrolment=enrolment, method="qr", marked_by=academy.school_staff
-        )
-    services.assessment_record(
-        actor=academy.school_staff,
-        enrolment=enrolment,
-        theory_score=Decimal("80"),
-        practical_score=Decimal("80"),
-    )
+    enrolment = passed_enrolment(cast, academy, workers)
     Cohort.objects.filter(pk=academy.cohort.pk).update(ends_on=timezone.localdate() + dt.timedelta(days=1))
     academy.cohort.refresh_from_db()
     for actor in (academy.school_staff, cast.operator):  # not waivable
