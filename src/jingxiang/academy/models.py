@@ -311,6 +311,8 @@ class EnrolmentStatus(models.TextChoices):
 
 #: Statuses that hold one of the cohort's places.
 OCCUPYING = (EnrolmentStatus.PENDING, EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED)
+#: Enrolments that may still be withdrawn from.
+WITHDRAWABLE = (EnrolmentStatus.PENDING, EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
 
 
 class Education(models.TextChoices):

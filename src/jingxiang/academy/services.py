@@ -26,6 +26,7 @@ from django.utils.translation import pgettext
 
 from jingxiang.academy.models import (
     COHORT_MOVES,
+    WITHDRAWABLE,
     Assessment,
     Attendance,
     AttendanceMethod,
@@ -527,11 +528,7 @@ def enrolment_withdraw(*, actor: Any, enrolment: Enrolment) -> Enrolment:
         Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.cohort_id)
     )
     enrolment = Enrolment.objects.select_related("talent__user", "enrolled_by").get(pk=enrolment.pk)
-    if enrolment.status not in (
-        EnrolmentStatus.PENDING,
-        EnrolmentStatus.ENROLLED,
-        EnrolmentStatus.WAITLISTED,
-    ):
+    if enrolment.status not in WITHDRAWABLE:
         raise ValidationError(_("已结业、已退出或未通过的报名不能退出。"), code="not_withdrawable")
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status", "updated_at"])

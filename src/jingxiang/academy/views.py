@@ -24,6 +24,8 @@ from jingxiang.academy.filters import (
     OrderFilter,
 )
 from jingxiang.academy.models import (
+    OCCUPYING,
+    WITHDRAWABLE,
     Certificate,
     Cohort,
     Course,
@@ -93,9 +95,6 @@ from jingxiang.core.selectors import audit_timeline
 from jingxiang.identifiers import mask_mobile, mask_name
 from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 from jingxiang.talents.permissions import access_talent, may_reveal_personal
-
-OCCUPYING = ["pending", "enrolled", "graduated"]
-WITHDRAWABLE = (EnrolmentStatus.PENDING, EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
 
 
 def _names(names: list[str]) -> str:
