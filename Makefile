@@ -34,6 +34,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	JINGXIANG_ENV=test $(BIN)/mypy
 
 check: install
 	JINGXIANG_ENV=test $(BIN)/python manage.py check

@@ -194,8 +194,8 @@ class _Model:
         for member, (low, started, ongoing) in self.spans.items():
             slots = slots_of.get(member)
             for offset, (started_flag, ongoing_flag) in enumerate(zip(started, ongoing, strict=True)):
-                self.model.add_hint(started_flag, bool(slots) and min(slots) <= low + offset)
-                self.model.add_hint(ongoing_flag, bool(slots) and max(slots) >= low + offset)
+                self.model.add_hint(started_flag, min(slots) <= low + offset if slots else False)
+                self.model.add_hint(ongoing_flag, max(slots) >= low + offset if slots else False)
 
     def chosen(self, solver: cp_model.CpSolver) -> dict[Id, int]:
         return {meeting_id: slot for (meeting_id, slot), var in self.x.items() if solver.boolean_value(var)}
@@ -352,7 +352,8 @@ def solve(
         if remaining() > MIN_PHASE_SECONDS and big * bound < MAX_OBJECTIVE:
             full.model.add(full.weight >= best_weight)
             full.model.add(full.weight <= bound)
-            full.model.maximize(big * full.weight - gaps_expression)
+            # OR-Tools' LinearExprT union includes numpy integers, whose stubs do not know LinearExpr.
+            full.model.maximize(big * full.weight - gaps_expression)  # type: ignore[operator]
             full.hint(best)
             solver = _solver(remaining(), workers, seed, 0.0)
             reporter = (
