@@ -40,7 +40,7 @@ MINIMUM_WAGE = "minimum_wage"
 SKILL_ALLOWANCE = "skill_allowance"
 # 《集体合同规定》 Art.38: a collective contract "一般" runs 1–3 years (U: recalled, not read here).
 LONGEST_USUAL_TERM_MONTHS = 36
-_SPACES = re.compile(r"[\s_\-/()()]+")
+_SPACES = re.compile(r"[\s_\-/()\uff08\uff09]+")
 
 
 def _key(text: str) -> str:

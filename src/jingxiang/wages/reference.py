@@ -62,7 +62,7 @@ class Reference:
 
 # Certificates name levels by the national grade as well: 五级/初级工 … 一级/高级技师.
 _GRADE_ALIASES = {"五级": "junior", "四级": "intermediate", "三级": "senior", "二级": "technician", "一级": "senior_technician"}
-_SPACES = re.compile(r"[\s_\-/()()]+")
+_SPACES = re.compile(r"[\s_\-/()\uff08\uff09]+")
 
 
 def _key(text: str) -> str:

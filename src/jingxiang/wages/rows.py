@@ -66,8 +66,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("pieces", "件数", "list", aliases=("产量",)),
 )
 _BY_NAME = {column.name: column for column in COLUMNS}
-_SPACES = re.compile(r"[\s_\-/()()::]+")
-_LIST_SEPARATORS = re.compile(r"[;;]")
+_SPACES = re.compile(r"[\s_\-/()\uff08\uff09:\uff1a]+")
+_LIST_SEPARATORS = re.compile("[;\uff1b]")
 
 
 def _key(text: str) -> str:

@@ -136,10 +136,10 @@ def _fast_rows(
                     if column > len(cells):
                         cells.extend([None] * (column - len(cells)))
                 kind = element.get("t")
-                text = element.findtext(_VALUE)
+                text = element.findtext(_VALUE) or None
                 value: Cell
                 if kind == "s":
-                    value = shared[int(text)] if text is not None else None
+                    value = shared[int(text)] if text else None
                 elif kind == "inlineStr":
                     inline = element.find(_INLINE)
                     value = "".join(inline.itertext()) if inline is not None else None
