@@ -125,10 +125,15 @@ class _RowParser:
         self._posts: dict[str, Post | None] = {}
         self._levels: dict[str, Level | None] = {}
         self._terms: dict[datetime.date, Term | None] = {}
+        self._reported: set[tuple[int, str]] = set()
 
     # -- problems --------------------------------------------------------------------------------
 
     def bad(self, row: int, field: str, message: str, code: str) -> None:
+        # One problem per cell: a cell holding an Excel error is not also "missing".
+        if (row, field) in self._reported:
+            return
+        self._reported.add((row, field))
         self.error_count += 1
         if len(self.problems) < MAX_LISTED_PROBLEMS:
             label = _BY_NAME[field].label_zh if field in _BY_NAME else field
