@@ -71,7 +71,11 @@ def _validate(arguments: argparse.Namespace) -> int:
         return _reject(arguments, "invalid", problems)
     if arguments.json:
         _print_json(
-            {"status": "valid", "file": arguments.agreement, "warnings": [problem.to_dict() for problem in problems]}
+            {
+                "status": "valid",
+                "file": arguments.agreement,
+                "warnings": [problem.to_dict() for problem in problems],
+            }
         )
     else:
         sys.stdout.write(f"valid: {arguments.agreement}\n")
@@ -89,10 +93,22 @@ def _norm(arguments: argparse.Namespace) -> int:
     post = agreement.find_post(arguments.post)
     if post is None:
         known = "、".join(item.name_zh for item in agreement.posts)
-        problems.append(Problem("post", f"post {arguments.post!r} is not in agreement {agreement.id} (posts: {known})", "unknown_post"))
+        problems.append(
+            Problem(
+                "post",
+                f"post {arguments.post!r} is not in agreement {agreement.id} (posts: {known})",
+                "unknown_post",
+            )
+        )
     level = find_level(arguments.level)
     if level is None:
-        problems.append(Problem("level", f"unknown skill level {arguments.level!r} (levels: {'、'.join(level_names())})", "unknown_level"))
+        problems.append(
+            Problem(
+                "level",
+                f"unknown skill level {arguments.level!r} (levels: {'、'.join(level_names())})",
+                "unknown_level",
+            )
+        )
     try:
         month = parse_month(arguments.month)
     except ValueError as error:
@@ -122,12 +138,16 @@ def _header(arguments: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m jingxiang.wages", description="镜享 skill-level wage engine")
+    parser = argparse.ArgumentParser(
+        prog="python -m jingxiang.wages", description="镜享 skill-level wage engine"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def common(command: argparse.ArgumentParser) -> None:
         command.add_argument("agreement", help="agreement YAML file")
-        command.add_argument("--minimum", help="statutory minimum-wage table YAML (default: the one the agreement names)")
+        command.add_argument(
+            "--minimum", help="statutory minimum-wage table YAML (default: the one the agreement names)"
+        )
         command.add_argument("--json", action="store_true", help="JSON on stdout")
 
     check = commands.add_parser("check", help="check a wage file (.csv or .xlsx) against an agreement")
@@ -163,8 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = arguments.handler(arguments)
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 - the promise is "never a traceback"; say what failed instead
-        sys.stderr.write(f"internal error ({type(error).__name__}: {error}); please report it with the input files\n")
+    except Exception as error:
+        sys.stderr.write(
+            f"internal error ({type(error).__name__}: {error}); please report it with the input files\n"
+        )
         return EXIT_INTERNAL
     return result
 

@@ -12,9 +12,10 @@ see all of them at once.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +34,12 @@ from jingxiang.wages.amounts import (
 from jingxiang.wages.loading import parse_yaml, schema_problems
 from jingxiang.wages.model import WARNING, AgreementInvalidError, NormUnavailableError, Problem
 from jingxiang.wages.reference import Level, PostClass, find_level, find_post_class, reference
-from jingxiang.wages.statutory import StatutoryPeriod, StatutoryTable, builtin_statutory, builtin_statutory_ids
+from jingxiang.wages.statutory import (
+    StatutoryPeriod,
+    StatutoryTable,
+    builtin_statutory,
+    builtin_statutory_ids,
+)
 
 FORMAT = "jingxiang-wage-agreement/1"
 MINIMUM_WAGE = "minimum_wage"
@@ -85,9 +91,11 @@ class Overtime:
         return self.days_per_month * self.hours_per_day
 
     def percent(self, kind: str) -> Decimal:
-        return {"weekday": self.weekday_percent, "rest_day": self.rest_day_percent, "holiday": self.holiday_percent}[
-            kind
-        ]
+        return {
+            "weekday": self.weekday_percent,
+            "rest_day": self.rest_day_percent,
+            "holiday": self.holiday_percent,
+        }[kind]
 
 
 @dataclass(frozen=True)
@@ -225,7 +233,9 @@ class Agreement:
         return None
 
     def coverage_text(self) -> str:
-        return ", ".join(f"{month_text(term.effective_from)}…{month_text(term.expires_on)}" for term in self.terms)
+        return ", ".join(
+            f"{month_text(term.effective_from)}…{month_text(term.expires_on)}" for term in self.terms
+        )
 
     def resolve_tier(self, region: str | int | None) -> tuple[str, int]:
         """``(region name, tier)`` for a region name or tier number; ``None`` means the agreement's own region.
@@ -368,7 +378,9 @@ def validate_agreement_text(
     return problems
 
 
-def load_agreement_text(text: str, source: str = "<upload>", statutory: StatutoryTable | None = None) -> Agreement:
+def load_agreement_text(
+    text: str, source: str = "<upload>", statutory: StatutoryTable | None = None
+) -> Agreement:
     """Load an agreement or raise :class:`AgreementInvalidError` with every error (warnings kept on it).
 
     ``statutory`` replaces the built-in table the agreement names (``agreement.statutory_minimum``).
@@ -431,9 +443,15 @@ class _Builder:
             )
         posts = self._posts()
         processes = self._processes(posts)
-        terms = [term for index, raw in enumerate(self.data["terms"]) if (term := self._term(index, raw, posts, processes))]
+        terms = [
+            term
+            for index, raw in enumerate(self.data["terms"])
+            if (term := self._term(index, raw, posts, processes))
+        ]
         self._overlaps(terms)
-        if statutory is not None and not any(problem.path.startswith("/agreement/region") for problem in self.problems):
+        if statutory is not None and not any(
+            problem.path.startswith("/agreement/region") for problem in self.problems
+        ):
             for index, term in enumerate(terms):
                 self._floors(index, term, statutory, head["region_tier"], posts)
         self._piece_quotas(terms, posts, processes)
@@ -467,18 +485,26 @@ class _Builder:
             post_class = find_post_class(raw["class"])
             if post_class is None:
                 names = ", ".join(f"{item.code} ({item.name_zh})" for item in reference().post_classes)
-                self.error(f"{path}/class", f"unknown post class {raw['class']!r}; use one of {names}", "unknown_class")
+                self.error(
+                    f"{path}/class",
+                    f"unknown post class {raw['class']!r}; use one of {names}",
+                    "unknown_class",
+                )
             if raw["id"] in posts:
                 self.error(f"{path}/id", f"post id {raw['id']!r} is used twice", "duplicate_post")
             for name in (raw["name_zh"], raw.get("name_en", "")):
                 if name and _key(name) in seen_names and seen_names[_key(name)] != raw["id"]:
                     self.error(
-                        path, f"post name {name!r} is also used by post {seen_names[_key(name)]!r}", "duplicate_post"
+                        path,
+                        f"post name {name!r} is also used by post {seen_names[_key(name)]!r}",
+                        "duplicate_post",
                     )
                 elif name:
                     seen_names[_key(name)] = raw["id"]
             if post_class is not None and raw["id"] not in posts:
-                posts[raw["id"]] = Post(raw["id"], raw["name_zh"].strip(), raw.get("name_en", "").strip(), post_class)
+                posts[raw["id"]] = Post(
+                    raw["id"], raw["name_zh"].strip(), raw.get("name_en", "").strip(), post_class
+                )
         return posts
 
     def _processes(self, posts: Mapping[str, Post]) -> dict[str, Process]:
@@ -493,7 +519,11 @@ class _Builder:
                 self.error(f"{path}/post", f"unknown post {post_id!r}", "unknown_post")
             quota = raw.get("quota_per_hour")
             processes[raw["id"]] = Process(
-                raw["id"], raw["name_zh"].strip(), raw["unit"], post_id, None if quota is None else Decimal(quota)
+                raw["id"],
+                raw["name_zh"].strip(),
+                raw["unit"],
+                post_id,
+                None if quota is None else Decimal(quota),
             )
         return processes
 
@@ -528,7 +558,11 @@ class _Builder:
         if start is None or end is None:
             return None
         if end < start:
-            self.error(f"{path}/expires_on", f"expires on {end.isoformat()}, before it takes effect", "dates_reversed")
+            self.error(
+                f"{path}/expires_on",
+                f"expires on {end.isoformat()}, before it takes effect",
+                "dates_reversed",
+            )
             return None
         overtime = self._overtime(f"{path}/overtime", raw["overtime"])
         form = raw["form"]
@@ -622,7 +656,9 @@ class _Builder:
             percents[kind] = value
         if not ok:
             return None
-        return Overtime(raw["basis"], days, hours, percents["weekday"], percents["rest_day"], percents["holiday"])
+        return Overtime(
+            raw["basis"], days, hours, percents["weekday"], percents["rest_day"], percents["holiday"]
+        )
 
     def _class_table(self, path: str, raw: Mapping[str, Any]) -> dict[str, dict[int, Decimal]] | None:
         table: dict[str, dict[int, Decimal]] = {}
@@ -649,7 +685,9 @@ class _Builder:
     ) -> tuple[dict[str, dict[int, Decimal]] | None, bool]:
         per_class = [key for key, value in raw.items() if isinstance(value, Mapping)]
         if per_class and len(per_class) != len(raw):
-            self.error(path, "give the allowance either per level, or per post class and level, not both", "mixed")
+            self.error(
+                path, "give the allowance either per level, or per post class and level, not both", "mixed"
+            )
             return None, True
         if per_class:
             return self._class_table(path, raw), True
@@ -705,7 +743,7 @@ class _Builder:
         for code in sorted(table, key=_class_rank):
             amounts = table[code]
             ranks = sorted(amounts)
-            for lower, higher in zip(ranks, ranks[1:], strict=False):
+            for lower, higher in itertools.pairwise(ranks):
                 where = f"{path}/{form}/{code if by_class else ''}".rstrip("/") + f"/{levels[higher].name_zh}"
                 if amounts[higher] < amounts[lower]:
                     self.error(
@@ -728,7 +766,7 @@ class _Builder:
         # Across classes at one level: required for allowances (逐类增加); for minimum wages the
         # guideline only raises the class floors, so a lower amount in a higher class is a warning.
         codes = sorted(table, key=_class_rank)
-        for lower_code, higher_code in zip(codes, codes[1:], strict=False):
+        for lower_code, higher_code in itertools.pairwise(codes):
             for rank in sorted(set(table[lower_code]) & set(table[higher_code])):
                 low, high = table[lower_code][rank], table[higher_code][rank]
                 where = f"{path}/{form}/{higher_code}/{levels[rank].name_zh}"
@@ -756,7 +794,7 @@ class _Builder:
                 self.error(f"/terms/{index}/id", f"term id {term.id!r} is used twice", "duplicate_term")
             ids[term.id] = index
         ordered = sorted(enumerate(terms), key=lambda pair: pair[1].effective_from)
-        for (_, first), (index, second) in zip(ordered, ordered[1:], strict=False):
+        for (_, first), (index, second) in itertools.pairwise(ordered):
             if second.effective_from <= first.expires_on:
                 self.error(
                     f"/terms/{index}",
@@ -817,9 +855,15 @@ class _Builder:
                             if binding:
                                 self.error(where, message, "below_class_floor")
                             else:
-                                self.warn(where, message + f"; the term predates {ref.guideline}", "below_class_floor")
+                                self.warn(
+                                    where,
+                                    message + f"; the term predates {ref.guideline}",
+                                    "below_class_floor",
+                                )
 
-    def _piece_quotas(self, terms: Sequence[Term], posts: Mapping[str, Post], processes: Mapping[str, Process]) -> None:
+    def _piece_quotas(
+        self, terms: Sequence[Term], posts: Mapping[str, Post], processes: Mapping[str, Process]
+    ) -> None:
         """At the agreed quota, a month of pieces should pay the post's entry norm (a warning otherwise)."""
         for index, term in enumerate(terms):
             if term.form != MINIMUM_WAGE:
@@ -846,7 +890,7 @@ class _Builder:
     def _terms_compared(self, terms: Sequence[Term]) -> None:
         ordered = sorted(enumerate(terms), key=lambda pair: pair[1].effective_from)
         levels = reference().levels
-        for (_, earlier), (index, later) in zip(ordered, ordered[1:], strict=False):
+        for (_, earlier), (index, later) in itertools.pairwise(ordered):
             if earlier.form != later.form:
                 continue
             last_year = (earlier.months - 1) // 12

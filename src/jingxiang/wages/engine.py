@@ -50,7 +50,12 @@ RULES: dict[str, Rule] = {
             "最低工资规定 Art.12 (overtime and special allowances excluded); 人社厅发〔2025〕52号 (wages "
             "excluding the skill allowance not below the statutory minimum)",
         ),
-        Rule("W-NORM", "能级工资标准", "skill-level wage norm", "the agreement's term in force; 人社厅发〔2025〕52号"),
+        Rule(
+            "W-NORM",
+            "能级工资标准",
+            "skill-level wage norm",
+            "the agreement's term in force; 人社厅发〔2025〕52号",
+        ),
         Rule("W-ALLOW", "技能津贴标准", "skill allowance", "the agreement's term in force (月最低技能津贴)"),
         Rule(
             "W-OT",
@@ -192,10 +197,15 @@ class Report:
             "months": [month_text(month) for month in self.months()],
             "shortfall_total": money(sum((tally.shortfall for tally in by_rule.values()), ZERO)),
             "failures_by_rule": {
-                rule_id: {"failures": tally.failures, "shortfall": money(tally.shortfall)} for rule_id, tally in by_rule.items()
+                rule_id: {"failures": tally.failures, "shortfall": money(tally.shortfall)}
+                for rule_id, tally in by_rule.items()
             },
             "by_firm": {
-                firm: {"rows": tally.rows, "rows_failed": tally.failed_rows, "shortfall": money(tally.shortfall)}
+                firm: {
+                    "rows": tally.rows,
+                    "rows_failed": tally.failed_rows,
+                    "shortfall": money(tally.shortfall),
+                }
                 for firm, tally in sorted(self.by_firm().items())
             },
         }
@@ -204,7 +214,11 @@ class Report:
         rows = self.results if include_passing else self.failed
         return {
             "status": "checked",
-            "agreement": {"id": self.agreement.id, "title_zh": self.agreement.title_zh, "region": self.agreement.region},
+            "agreement": {
+                "id": self.agreement.id,
+                "title_zh": self.agreement.title_zh,
+                "region": self.agreement.region,
+            },
             "source": self.source,
             "summary": self.summary(),
             "rows": [result.to_dict() for result in rows],
@@ -212,15 +226,22 @@ class Report:
         }
 
 
-def check_rows(agreement: Agreement, rows: Iterable[WageRow], warnings: Sequence[Problem] = (), source: str = "") -> Report:
+def check_rows(
+    agreement: Agreement, rows: Iterable[WageRow], warnings: Sequence[Problem] = (), source: str = ""
+) -> Report:
     """Check parsed rows (see :func:`jingxiang.wages.rows.parse_rows`) in one exact decimal context."""
     with localcontext(CONTEXT):
-        results = [check_row(agreement, row) for row in rows]
+        results = [_check_row(agreement, row) for row in rows]
     return Report(agreement, results, list(warnings), source)
 
 
 def check_row(agreement: Agreement, row: WageRow) -> RowResult:
-    """Every rule that applies to one worker-month."""
+    """Every rule that applies to one worker-month (the self-check page checks one at a time)."""
+    with localcontext(CONTEXT):
+        return _check_row(agreement, row)
+
+
+def _check_row(agreement: Agreement, row: WageRow) -> RowResult:
     norm = agreement.norm(row.post, row.level, row.month)
     term = row.term
     hours_per_month = term.overtime.hours_per_month
@@ -234,7 +255,9 @@ def check_row(agreement: Agreement, row: WageRow) -> RowResult:
         return round_fen(amount * normal_hours / hours_per_month)
 
     if normal_hours is not None and prorate:
-        notes.append(f"{plain(normal_hours)} of {plain(hours_per_month)} normal hours: monthly requirements pro-rated")
+        notes.append(
+            f"{plain(normal_hours)} of {plain(hours_per_month)} normal hours: monthly requirements pro-rated"
+        )
     findings: list[Finding] = []
     normal_pay = row.base_wage + row.piece_pay + row.other_pay
     statutory = monthly(norm.statutory_minimum)
@@ -299,7 +322,10 @@ def overtime_base(row: WageRow, norm: Norm) -> tuple[Decimal, str]:
     elif row.contract_wage is not None and row.contract_wage > norm.amount:
         base, how = row.contract_wage, "contract wage (higher than the norm)"
     else:
-        base, how = norm.amount, "norm (not below the contract wage)" if row.contract_wage is not None else "norm"
+        base, how = (
+            norm.amount,
+            "norm (not below the contract wage)" if row.contract_wage is not None else "norm",
+        )
     if base < norm.statutory_minimum:
         return norm.statutory_minimum, "statutory minimum (the agreed base is below it)"
     return base, how
@@ -336,5 +362,10 @@ def _pieces(row: WageRow) -> Finding:
         rate = row.term.piece_rates[process.id]
         amount = round_fen(count * rate)
         owed += amount
-        figures.append((process.id, f"{process.name_zh}: {plain(count)} {process.unit} × {plain(rate)} = {money(amount)}"))
+        figures.append(
+            (
+                process.id,
+                f"{process.name_zh}: {plain(count)} {process.unit} × {plain(rate)} = {money(amount)}",
+            )
+        )
     return Finding("W-PIECE", row.piece_pay >= owed, owed, row.piece_pay, tuple(figures))

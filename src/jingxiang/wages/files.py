@@ -6,7 +6,12 @@ from pathlib import Path
 
 from jingxiang.wages.agreement import Agreement, load_agreement_text, validate_agreement_text
 from jingxiang.wages.engine import Report, check_rows
-from jingxiang.wages.model import AgreementInvalidError, MinimumWageTableInvalidError, Problem, RowsRejectedError
+from jingxiang.wages.model import (
+    AgreementInvalidError,
+    MinimumWageTableInvalidError,
+    Problem,
+    RowsRejectedError,
+)
 from jingxiang.wages.rows import parse_rows
 from jingxiang.wages.sheets import SheetError, read_table
 from jingxiang.wages.statutory import StatutoryTable, load_statutory_text

@@ -61,7 +61,13 @@ class Reference:
 
 
 # Certificates name levels by the national grade as well: 五级/初级工 … 一级/高级技师.
-_GRADE_ALIASES = {"五级": "junior", "四级": "intermediate", "三级": "senior", "二级": "technician", "一级": "senior_technician"}
+_GRADE_ALIASES = {
+    "五级": "junior",
+    "四级": "intermediate",
+    "三级": "senior",
+    "二级": "technician",
+    "一级": "senior_technician",
+}
 _SPACES = re.compile(r"[\s_\-/()\uff08\uff09]+")
 
 
@@ -75,13 +81,16 @@ def reference() -> Reference:
     if problems:  # shipped data: a broken file is a programming error, caught by the tests
         raise RuntimeError(f"reference.yaml: {problems[0].message}")
     levels = tuple(
-        Level(entry["code"], entry["name_zh"], entry["name_en"], rank) for rank, entry in enumerate(data["levels"])
+        Level(entry["code"], entry["name_zh"], entry["name_en"], rank)
+        for rank, entry in enumerate(data["levels"])
     )
     classes = tuple(
         PostClass(entry["code"], entry["name_zh"], entry["name_en"], Decimal(entry["floor_percent"]), rank)
         for rank, entry in enumerate(data["post_classes"])
     )
-    overtime = {key: Decimal(value) for key, value in data["overtime_minimum_percent"].items() if key != "certainty"}
+    overtime = {
+        key: Decimal(value) for key, value in data["overtime_minimum_percent"].items() if key != "certainty"
+    }
     conversion = data["hourly_conversion"]
     return Reference(
         levels=levels,

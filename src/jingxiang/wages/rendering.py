@@ -66,7 +66,11 @@ _WORDS = {
 def report_text(report: Report, lang: str = "zh") -> str:
     words = _WORDS[lang]
     summary = report.summary()
-    title = report.agreement.title_zh if lang == "zh" else (report.agreement.title_en or report.agreement.title_zh)
+    title = (
+        report.agreement.title_zh
+        if lang == "zh"
+        else (report.agreement.title_en or report.agreement.title_zh)
+    )
     lines = [
         f"{title} — {report.source}",
         f"{words['rows']} {summary['rows']}, {words['passed']} {summary['rows_passed']}, "

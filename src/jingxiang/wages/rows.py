@@ -137,7 +137,15 @@ class _RowParser:
         self.error_count += 1
         if len(self.problems) < MAX_LISTED_PROBLEMS:
             label = _BY_NAME[field].label_zh if field in _BY_NAME else field
-            self.problems.append(Problem(f"row {row} / {field}", f"row {row}, {label} ({field}): {message}", code, row=row, field=field))
+            self.problems.append(
+                Problem(
+                    f"row {row} / {field}",
+                    f"row {row}, {label} ({field}): {message}",
+                    code,
+                    row=row,
+                    field=field,
+                )
+            )
 
     # -- header -----------------------------------------------------------------------------------
 
@@ -149,10 +157,21 @@ class _RowParser:
             name = _HEADER_INDEX.get(_key(str(cell)))
             if name is None:
                 self.warnings.append(
-                    Problem(f"row {row}", f"column {str(cell).strip()!r} is not part of the header and is ignored", "unknown_column", WARNING, row=row)
+                    Problem(
+                        f"row {row}",
+                        f"column {str(cell).strip()!r} is not part of the header and is ignored",
+                        "unknown_column",
+                        WARNING,
+                        row=row,
+                    )
                 )
             elif name in positions:
-                self.bad(row, name, f"the column appears twice (columns {positions[name] + 1} and {index + 1})", "duplicate_column")
+                self.bad(
+                    row,
+                    name,
+                    f"the column appears twice (columns {positions[name] + 1} and {index + 1})",
+                    "duplicate_column",
+                )
             else:
                 positions[name] = index
         for column in COLUMNS:
@@ -183,7 +202,12 @@ class _RowParser:
                 continue
             key = (parsed.firm, parsed.worker_id, parsed.month)
             if key in seen:
-                self.bad(number, "worker_id", f"worker {parsed.worker_id} already has a row for {month_text(parsed.month)} (row {seen[key]})", "duplicate_row")
+                self.bad(
+                    number,
+                    "worker_id",
+                    f"worker {parsed.worker_id} already has a row for {month_text(parsed.month)} (row {seen[key]})",
+                    "duplicate_row",
+                )
                 continue
             seen[key] = number
             rows.append(parsed)
@@ -195,7 +219,11 @@ class _RowParser:
             problems = list(self.problems)
             if self.error_count > len(problems):
                 problems.append(
-                    Problem("", f"{self.error_count - len(problems)} more problems not listed ({self.error_count} in all)", "more")
+                    Problem(
+                        "",
+                        f"{self.error_count - len(problems)} more problems not listed ({self.error_count} in all)",
+                        "more",
+                    )
                 )
             raise RowsRejectedError(problems)
         return rows, self.warnings
@@ -227,12 +255,23 @@ class _RowParser:
         for name in ("overtime_weekday_hours", "overtime_rest_day_hours", "overtime_holiday_hours"):
             hours[name] = self.number(number, name, cell(name), MAX_HOURS)
         normal_raw = cell("normal_hours")
-        normal_hours = None if _blank(normal_raw) else self.number(number, "normal_hours", normal_raw, MAX_HOURS)
+        normal_hours = (
+            None if _blank(normal_raw) else self.number(number, "normal_hours", normal_raw, MAX_HOURS)
+        )
         contract_raw = cell("contract_wage")
-        contract_wage = None if _blank(contract_raw) else self.number(number, "contract_wage", contract_raw, MAX_AMOUNT)
-        total_hours = sum((value for value in hours.values() if value is not None), ZERO) + (normal_hours or ZERO)
+        contract_wage = (
+            None if _blank(contract_raw) else self.number(number, "contract_wage", contract_raw, MAX_AMOUNT)
+        )
+        total_hours = sum((value for value in hours.values() if value is not None), ZERO) + (
+            normal_hours or ZERO
+        )
         if total_hours > MAX_HOURS:
-            self.bad(number, "overtime_weekday_hours", f"{plain(total_hours)} hours in all is more than a month has ({plain(MAX_HOURS)})", "too_many_hours")
+            self.bad(
+                number,
+                "overtime_weekday_hours",
+                f"{plain(total_hours)} hours in all is more than a month has ({plain(MAX_HOURS)})",
+                "too_many_hours",
+            )
         pieces = self.pieces(number, cell("process"), cell("pieces"), term)
         if (
             term is not None
@@ -240,10 +279,21 @@ class _RowParser:
             and contract_wage is None
             and any(value for value in hours.values())
         ):
-            self.bad(number, "contract_wage", f"term {term.id} pays overtime on the contract wage: give it for rows with overtime", "required")
+            self.bad(
+                number,
+                "contract_wage",
+                f"term {term.id} pays overtime on the contract wage: give it for rows with overtime",
+                "required",
+            )
         if self.error_count != errors_before:
             return None
-        assert worker_id is not None and month is not None and post is not None and level is not None and term is not None
+        assert (
+            worker_id is not None
+            and month is not None
+            and post is not None
+            and level is not None
+            and term is not None
+        )
         return WageRow(
             row=number,
             firm=firm,
@@ -302,12 +352,22 @@ class _RowParser:
         post = self._posts[text]
         if post is None:
             known = "、".join(item.name_zh for item in self.agreement.posts)
-            self.bad(number, "post", f"post {text!r} is not in agreement {self.agreement.id} (posts: {known})", "unknown_post")
+            self.bad(
+                number,
+                "post",
+                f"post {text!r} is not in agreement {self.agreement.id} (posts: {known})",
+                "unknown_post",
+            )
         return post
 
     def level(self, number: int, value: Cell) -> Level | None:
         if _blank(value):
-            self.bad(number, "level", "missing: give the worker's certified skill level (学徒工 for none)", "required")
+            self.bad(
+                number,
+                "level",
+                "missing: give the worker's certified skill level (学徒工 for none)",
+                "required",
+            )
             return None
         text = str(value).strip()
         if text not in self._levels:
@@ -332,11 +392,18 @@ class _RowParser:
             return None
         period = self.agreement.statutory.period_for(month)
         if period is None or self.agreement.region_tier not in period.monthly:
-            self.bad(number, "month", f"no statutory minimum for {month_text(month)} in table {self.agreement.statutory.id}", "no_statutory_minimum")
+            self.bad(
+                number,
+                "month",
+                f"no statutory minimum for {month_text(month)} in table {self.agreement.statutory.id}",
+                "no_statutory_minimum",
+            )
             return None
         return term
 
-    def number(self, number: int, field: str, value: Cell, maximum: Decimal, *, required: bool = False) -> Decimal | None:
+    def number(
+        self, number: int, field: str, value: Cell, maximum: Decimal, *, required: bool = False
+    ) -> Decimal | None:
         """A non-negative amount or count with at most two decimals; blank is 0 unless required."""
         if _blank(value):
             if required:
@@ -361,21 +428,37 @@ class _RowParser:
             self.bad(number, field, f"{_short(result)} is negative", "negative")
             return None
         if result > maximum:
-            self.bad(number, field, f"{_short(result)} is above the plausible maximum {plain(maximum)}", "too_large")
+            self.bad(
+                number,
+                field,
+                f"{_short(result)} is above the plausible maximum {plain(maximum)}",
+                "too_large",
+            )
             return None
         exponent = result.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2 and result != result.quantize(FEN):
-            self.bad(number, field, f"{_short(result)} has more than two decimals (fen / hundredths)", "precision")
+            self.bad(
+                number, field, f"{_short(result)} has more than two decimals (fen / hundredths)", "precision"
+            )
             return None
         return result
 
-    def pieces(self, number: int, process_cell: Cell, pieces_cell: Cell, term: Term | None) -> tuple[tuple[Process, Decimal], ...]:
+    def pieces(
+        self, number: int, process_cell: Cell, pieces_cell: Cell, term: Term | None
+    ) -> tuple[tuple[Process, Decimal], ...]:
         if _blank(process_cell) and _blank(pieces_cell):
             return ()
         names = [part.strip() for part in _LIST_SEPARATORS.split(str(process_cell or "")) if part.strip()]
-        counts_text = [part.strip() for part in _LIST_SEPARATORS.split(_cell_text(pieces_cell)) if part.strip()]
+        counts_text = [
+            part.strip() for part in _LIST_SEPARATORS.split(_cell_text(pieces_cell)) if part.strip()
+        ]
         if len(names) != len(counts_text):
-            self.bad(number, "pieces", f"{len(names)} processes but {len(counts_text)} counts: give one count per process, separated by ';'", "pieces_mismatch")
+            self.bad(
+                number,
+                "pieces",
+                f"{len(names)} processes but {len(counts_text)} counts: give one count per process, separated by ';'",
+                "pieces_mismatch",
+            )
             return ()
         result = []
         for name, count_text in zip(names, counts_text, strict=True):
@@ -383,10 +466,20 @@ class _RowParser:
             count = self.number(number, "pieces", count_text, MAX_PIECES)
             if process is None:
                 known = "、".join(item.name_zh for item in self.agreement.processes) or "none"
-                self.bad(number, "process", f"process {name!r} is not in agreement {self.agreement.id} (processes: {known})", "unknown_process")
+                self.bad(
+                    number,
+                    "process",
+                    f"process {name!r} is not in agreement {self.agreement.id} (processes: {known})",
+                    "unknown_process",
+                )
                 continue
             if term is not None and process.id not in term.piece_rates:
-                self.bad(number, "process", f"term {term.id} agrees no piece rate for {process.name_zh}", "no_piece_rate")
+                self.bad(
+                    number,
+                    "process",
+                    f"term {term.id} agrees no piece rate for {process.name_zh}",
+                    "no_piece_rate",
+                )
                 continue
             if count is not None:
                 result.append((process, count))

@@ -49,7 +49,9 @@ def read_table(path: str | Path) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     if suffix in {".xlsx", ".xlsm"}:
         return read_xlsx(path)
     if suffix == ".xls":
-        raise SheetError("old .xls workbooks are not read: save the file as .xlsx (Excel 2007 or later) or .csv")
+        raise SheetError(
+            "old .xls workbooks are not read: save the file as .xlsx (Excel 2007 or later) or .csv"
+        )
     raise SheetError(f"{path.name}: give a .csv or .xlsx file")
 
 
@@ -127,7 +129,9 @@ def _fast_rows(
     row_number = 0
     cells: list[Cell] = []
     try:
-        for _, element in iterparse(source):
+        # The stdlib parser openpyxl itself uses; expat (>= 2.4) caps entity amplification and never
+        # fetches external entities, so a hostile workbook cannot blow up memory or reach the network.
+        for _, element in iterparse(source):  # noqa: S314
             tag = element.tag
             if tag == _CELL:
                 reference = element.get("r")
@@ -144,7 +148,11 @@ def _fast_rows(
                     inline = element.find(_INLINE)
                     value = "".join(inline.itertext()) if inline is not None else None
                 elif text is None:
-                    value = CellError("formula without a saved value") if element.find(_FORMULA) is not None else None
+                    value = (
+                        CellError("formula without a saved value")
+                        if element.find(_FORMULA) is not None
+                        else None
+                    )
                 elif kind == "str":
                     value = text
                 elif kind == "b":
@@ -159,7 +167,11 @@ def _fast_rows(
                     if style and int(style) in date_styles:
                         value = from_excel(number, epoch)
                     else:
-                        value = int(number) if number.is_integer() and "." not in text and "E" not in text else number
+                        value = (
+                            int(number)
+                            if number.is_integer() and "." not in text and "E" not in text
+                            else number
+                        )
                 cells.append(value)
             elif tag == _ROW:
                 reference = element.get("r")

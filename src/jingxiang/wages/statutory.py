@@ -9,6 +9,7 @@ month ever straddles two standards.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,7 +61,9 @@ class StatutoryTable:
                 break
         return found
 
-    def periods_within(self, start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, StatutoryPeriod | None]]:
+    def periods_within(
+        self, start: datetime.date, end: datetime.date
+    ) -> list[tuple[datetime.date, StatutoryPeriod | None]]:
         """``(first month, period)`` for every standard in force during ``start``…``end`` (months)."""
         spans: list[tuple[datetime.date, StatutoryPeriod | None]] = [(start, self.period_for(start))]
         for period in self.periods:
@@ -111,7 +114,11 @@ def statutory_problems_and_table(text: str, source: str) -> tuple[StatutoryTable
             )
         if previous is not None and start <= previous:
             problems.append(
-                Problem(f"{path}/effective_from", "periods must be in date order, each after the one before", "order")
+                Problem(
+                    f"{path}/effective_from",
+                    "periods must be in date order, each after the one before",
+                    "order",
+                )
             )
         previous = start
         tiers = [entry["tier"] for entry in raw["tiers"]]
@@ -120,9 +127,14 @@ def statutory_problems_and_table(text: str, source: str) -> tuple[StatutoryTable
         monthly = {entry["tier"]: Decimal(entry["monthly"]) for entry in raw["tiers"]}
         hourly = {entry["tier"]: Decimal(entry["hourly"]) for entry in raw["tiers"] if "hourly" in entry}
         ordered = [monthly[tier] for tier in sorted(monthly)]
-        if any(higher < lower for higher, lower in zip(ordered, ordered[1:], strict=False)):
+        if any(second > first for first, second in itertools.pairwise(ordered)):
             problems.append(
-                Problem(f"{path}/tiers", "tier 1 should be the highest standard, each next tier lower", "tier_order", WARNING)
+                Problem(
+                    f"{path}/tiers",
+                    "tier 1 should be the highest standard, each next tier lower",
+                    "tier_order",
+                    WARNING,
+                )
             )
         periods.append(StatutoryPeriod(start, raw["source"], raw["certainty"], monthly, hourly))
     regions = {
@@ -132,7 +144,9 @@ def statutory_problems_and_table(text: str, source: str) -> tuple[StatutoryTable
     known = {tier for period in periods for tier in period.monthly}
     for name, region in regions.items():
         if region.tier not in known:
-            problems.append(Problem(f"/regions/{name}/tier", f"tier {region.tier} is in no period", "unknown_tier"))
+            problems.append(
+                Problem(f"/regions/{name}/tier", f"tier {region.tier} is in no period", "unknown_tier")
+            )
     last_reviewed = None
     if "last_reviewed" in data:
         try:
@@ -164,4 +178,6 @@ def builtin_statutory(table_id: str) -> StatutoryTable | None:
 
 def builtin_statutory_ids() -> list[str]:
     folder = resources.files("jingxiang.wages").joinpath("minimum_wages")
-    return sorted(entry.name.removesuffix(".yaml") for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+    return sorted(
+        entry.name.removesuffix(".yaml") for entry in folder.iterdir() if entry.name.endswith(".yaml")
+    )

@@ -31,7 +31,9 @@ class _Dumper(yaml.SafeDumper):
     """Writes Decimals as YAML floats with their exact text, which the engine reads back exactly."""
 
 
-_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", str(value)))
+_Dumper.add_representer(
+    Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", str(value))
+)
 
 # Tier 2 went from 2,070 to 2,260 on 2024-01-01: the boundary the month tests straddle.
 STATUTORY: dict[str, Any] = {
@@ -43,13 +45,21 @@ STATUTORY: dict[str, Any] = {
             "effective_from": "2021-08-01",
             "source": "test 2021",
             "certainty": "V",
-            "tiers": [{"tier": 1, "monthly": 2280}, {"tier": 2, "monthly": 2070}, {"tier": 3, "monthly": 1840}],
+            "tiers": [
+                {"tier": 1, "monthly": 2280},
+                {"tier": 2, "monthly": 2070},
+                {"tier": 3, "monthly": 1840},
+            ],
         },
         {
             "effective_from": "2024-01-01",
             "source": "test 2024",
             "certainty": "V",
-            "tiers": [{"tier": 1, "monthly": 2490}, {"tier": 2, "monthly": 2260}, {"tier": 3, "monthly": 2010}],
+            "tiers": [
+                {"tier": 1, "monthly": 2490},
+                {"tier": 2, "monthly": 2260},
+                {"tier": 3, "monthly": 2010},
+            ],
         },
     ],
     "regions": {"测试县": {"tier": 2, "certainty": "V"}},
@@ -149,7 +159,9 @@ HEADER = (
 )
 
 
-def csv_bytes(rows: Sequence[Mapping[str, Any]], header: Sequence[str] = HEADER, encoding: str = "utf-8") -> bytes:
+def csv_bytes(
+    rows: Sequence[Mapping[str, Any]], header: Sequence[str] = HEADER, encoding: str = "utf-8"
+) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -160,7 +172,13 @@ def csv_bytes(rows: Sequence[Mapping[str, Any]], header: Sequence[str] = HEADER,
 
 def wage(**values: Any) -> dict[str, Any]:
     """A basic-post apprentice in January 2024 paid exactly the norm, no overtime; override any field."""
-    row: dict[str, Any] = {"worker_id": "W1", "month": "2024-01", "post": "装配", "level": "学徒工", "base_wage": "2373.00"}
+    row: dict[str, Any] = {
+        "worker_id": "W1",
+        "month": "2024-01",
+        "post": "装配",
+        "level": "学徒工",
+        "base_wage": "2373.00",
+    }
     row.update(values)
     return row
 

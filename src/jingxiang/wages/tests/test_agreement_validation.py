@@ -36,12 +36,21 @@ def test_the_test_agreement_is_valid_without_warnings() -> None:
 
 @pytest.mark.parametrize(
     ("class_code", "level", "floor"),
-    [("basic", "学徒工", "2373.00"), ("important", "初级工", "2712.00"), ("key", "中级工", "3390.00"), ("core", "技师", "4520.00")],
+    [
+        ("basic", "学徒工", "2373.00"),
+        ("important", "初级工", "2712.00"),
+        ("key", "中级工", "3390.00"),
+        ("core", "技师", "4520.00"),
+    ],
 )
 def test_class_floor_equal_passes_one_fen_under_fails(class_code: str, level: str, floor: str) -> None:
-    at_floor = agreement_data(term={**AFTER_GUIDELINE, "minimum_wage": table_with(class_code, level, D(floor))})
+    at_floor = agreement_data(
+        term={**AFTER_GUIDELINE, "minimum_wage": table_with(class_code, level, D(floor))}
+    )
     assert codes(at_floor) == []
-    under = agreement_data(term={**AFTER_GUIDELINE, "minimum_wage": table_with(class_code, level, D(floor) - D("0.01"))})
+    under = agreement_data(
+        term={**AFTER_GUIDELINE, "minimum_wage": table_with(class_code, level, D(floor) - D("0.01"))}
+    )
     found = [problem for problem in problems(under) if problem.code == "below_class_floor"]
     assert len(found) == 1 and found[0].is_error
     assert found[0].path == f"/terms/0/minimum_wage/{class_code}/{level}"
@@ -89,9 +98,16 @@ def test_the_annual_increase_is_checked_in_every_year() -> None:
     # below 105 % of 2,400 (2,520.00), so year 2 fails while year 1 passes.
     rising = copy.deepcopy(STATUTORY)
     rising["periods"].append(
-        {"effective_from": "2026-12-01", "source": "test 2026", "certainty": "V", "tiers": [{"tier": 2, "monthly": 2400}]}
+        {
+            "effective_from": "2026-12-01",
+            "source": "test 2026",
+            "certainty": "V",
+            "tiers": [{"tier": 2, "monthly": 2400}],
+        }
     )
-    data = agreement_data(term={"effective_from": "2025-12-01", "expires_on": "2027-11-30", "annual_increase_percent": 3})
+    data = agreement_data(
+        term={"effective_from": "2025-12-01", "expires_on": "2027-11-30", "annual_increase_percent": 3}
+    )
     assert codes(data) == []
     found = [problem for problem in problems(data, statutory(rising)) if problem.code == "below_class_floor"]
     basic = [problem for problem in found if problem.path.endswith("basic/学徒工")]
@@ -179,12 +195,26 @@ def test_months_without_a_statutory_minimum_are_named() -> None:
 
 
 def test_allowance_rules_rise_by_class_and_level() -> None:
-    flat = {"学徒工": 100, "初级工": 150, "中级工": 200, "高级工": 250, "技师": 300, "高级技师": 350, "特级技师": 400, "首席技师": 450}
+    flat = {
+        "学徒工": 100,
+        "初级工": 150,
+        "中级工": 200,
+        "高级工": 250,
+        "技师": 300,
+        "高级技师": 350,
+        "特级技师": 400,
+        "首席技师": 450,
+    }
     data = agreement_data(term={"form": "skill_allowance", "skill_allowance": flat})
     del data["terms"][0]["minimum_wage"]
     assert codes(data) == []
     assert codes(data, "warning") == ["allowance_not_by_class"]
-    by_class = {"basic": {"学徒工": 100, "初级工": 150}, "important": {"初级工": 150}, "key": {"中级工": 300}, "core": {"技师": 500}}
+    by_class = {
+        "basic": {"学徒工": 100, "初级工": 150},
+        "important": {"初级工": 150},
+        "key": {"中级工": 300},
+        "core": {"技师": 500},
+    }
     data["terms"][0]["skill_allowance"] = by_class
     assert codes(data) == ["class_no_step"]
 

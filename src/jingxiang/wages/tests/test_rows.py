@@ -42,7 +42,11 @@ def rejected(rows: list[dict], header: tuple[str, ...] = HEADER) -> list[tuple[i
         ({"base_wage": "1e400"}, "base_wage", "too_large"),
         ({"base_wage": "9" * 5000}, "base_wage", "too_large"),
         ({"overtime_holiday_hours": "745"}, "overtime_holiday_hours", "too_large"),
-        ({"normal_hours": "600", "overtime_weekday_hours": "200"}, "overtime_weekday_hours", "too_many_hours"),
+        (
+            {"normal_hours": "600", "overtime_weekday_hours": "200"},
+            "overtime_weekday_hours",
+            "too_many_hours",
+        ),
         ({"process": "抛光", "pieces": "10;20"}, "pieces", "pieces_mismatch"),
         ({"process": "喷漆", "pieces": "10"}, "process", "unknown_process"),
         ({"process": "抛光", "pieces": "-10"}, "pieces", "negative"),
@@ -54,7 +58,13 @@ def test_bad_row_names_row_and_field(values: dict, field: str, code: str) -> Non
 
 
 def test_every_bad_row_is_listed_and_no_row_is_checked() -> None:
-    problems = rejected([wage(worker_id="A", post="喷漆"), wage(worker_id="B"), wage(worker_id="C", overtime_weekday_hours="-1")])
+    problems = rejected(
+        [
+            wage(worker_id="A", post="喷漆"),
+            wage(worker_id="B"),
+            wage(worker_id="C", overtime_weekday_hours="-1"),
+        ]
+    )
     assert [(row, field) for row, field, _ in problems] == [(2, "post"), (4, "overtime_weekday_hours")]
 
 
@@ -85,7 +95,9 @@ def test_contract_basis_needs_the_contract_wage_when_there_is_overtime() -> None
     target = agreement(agreement_data(term={"overtime": {"basis": "contract"}}))
     with pytest.raises(RowsRejectedError) as raised:
         parse_rows(target, read_csv_bytes(csv_bytes([wage(overtime_weekday_hours="3", overtime_pay="100")])))
-    assert [(problem.field, problem.code) for problem in raised.value.problems] == [("contract_wage", "required")]
+    assert [(problem.field, problem.code) for problem in raised.value.problems] == [
+        ("contract_wage", "required")
+    ]
 
 
 def test_problem_list_is_capped_but_counted() -> None:
@@ -147,7 +159,9 @@ def test_xlsx_reader_matches_openpyxl_with_dates_numbers_and_gaps(tmp_path: Path
             values.pop()
         return tuple(values)
 
-    assert [trimmed(row) for row in fast] == [trimmed(row) for row in reference if any(cell is not None for cell in row)]
+    assert [trimmed(row) for row in fast] == [
+        trimmed(row) for row in reference if any(cell is not None for cell in row)
+    ]
 
 
 def test_xlsx_file_is_checked_like_csv(tmp_path: Path) -> None:
@@ -171,7 +185,9 @@ def test_xlsx_formula_without_a_saved_value_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(RowsRejectedError) as raised:
         check_file(agreement(), path)
-    assert [(problem.row, problem.field, problem.code) for problem in raised.value.problems] == [(2, "base_wage", "cell_error")]
+    assert [(problem.row, problem.field, problem.code) for problem in raised.value.problems] == [
+        (2, "base_wage", "cell_error")
+    ]
 
 
 def test_unreadable_files_are_refused_cleanly(tmp_path: Path) -> None:

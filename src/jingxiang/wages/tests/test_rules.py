@@ -65,7 +65,9 @@ def test_a_level_above_the_listed_levels_gets_the_highest_listed_norm() -> None:
 
 
 def test_level_aliases_from_certificates() -> None:
-    report = check([wage(level="四级", base_wage="2700"), wage(worker_id="W2", level="intermediate", base_wage="2700")])
+    report = check(
+        [wage(level="四级", base_wage="2700"), wage(worker_id="W2", level="intermediate", base_wage="2700")]
+    )
     assert [result.norm.applied_level.name_zh for result in report.results] == ["中级工", "中级工"]
 
 
@@ -76,7 +78,12 @@ def test_level_aliases_from_certificates() -> None:
 def test_overtime_at_each_rate_on_the_norm_over_21_75_days_of_8_hours(field: str, percent: int) -> None:
     # Base = norm 2,373.00 (basis "higher", no contract wage). 10 h × percent % ÷ 174.
     owed = (D("2373.00") * 10 * percent / D(100) / D("174")).quantize(D("0.01"))
-    report = check([wage(**{field: "10", "overtime_pay": str(owed)}), wage(worker_id="W2", **{field: "10", "overtime_pay": str(owed - D("0.01"))})])
+    report = check(
+        [
+            wage(**{field: "10", "overtime_pay": str(owed)}),
+            wage(worker_id="W2", **{field: "10", "overtime_pay": str(owed - D("0.01"))}),
+        ]
+    )
     first, second = finding(report, "W-OT", 0), finding(report, "W-OT", 1)
     assert first.passed and first.required == owed
     assert not second.passed and second.shortfall == D("0.01")
@@ -131,7 +138,9 @@ def test_piece_pay_against_the_agreed_rates() -> None:
     # 1,000 × 0.85 = 850.00; 301 × 0.333 = 100.233 → 100.23; owed 950.23.
     rows = [
         wage(process="抛光;磨边", pieces="1000;301", piece_pay="950.23", base_wage="1500"),
-        wage(worker_id="W2", process="polish；edge", pieces="1000；301", piece_pay="950.22", base_wage="1500"),
+        wage(
+            worker_id="W2", process="polish；edge", pieces="1000；301", piece_pay="950.22", base_wage="1500"
+        ),
     ]
     report = check(rows)
     assert finding(report, "W-PIECE", 0).passed and finding(report, "W-PIECE", 0).required == D("950.23")
@@ -148,14 +157,24 @@ def test_statutory_minimum_changes_exactly_at_the_month_boundary() -> None:
 
 
 def test_month_given_as_a_date_or_in_chinese_is_its_month() -> None:
-    report = check([wage(month="2023-12-31", base_wage="2070", skill_allowance="303"), wage(worker_id="W2", month="2024年1月")])
+    report = check(
+        [
+            wage(month="2023-12-31", base_wage="2070", skill_allowance="303"),
+            wage(worker_id="W2", month="2024年1月"),
+        ]
+    )
     assert [month.isoformat() for month in report.months()] == ["2023-12-01", "2024-01-01"]
     assert finding(report, "W-STAT", 0).required == D("2070")
 
 
 def test_a_short_month_pro_rates_the_monthly_requirements() -> None:
     # 87 of 174 normal hours: norm 2,373 → 1,186.50; statutory 2,260 → 1,130.00.
-    report = check([wage(normal_hours="87", base_wage="1186.50"), wage(worker_id="W2", normal_hours="87", base_wage="1186.49")])
+    report = check(
+        [
+            wage(normal_hours="87", base_wage="1186.50"),
+            wage(worker_id="W2", normal_hours="87", base_wage="1186.49"),
+        ]
+    )
     assert finding(report, "W-NORM", 0).required == D("1186.50") and report.results[0].passed
     assert finding(report, "W-STAT", 0).required == D("1130.00")
     assert finding(report, "W-NORM", 1).shortfall == D("0.01")
@@ -171,7 +190,9 @@ def test_annual_increase_raises_the_norm_from_the_anniversary() -> None:
         term={"effective_from": "2024-01-01", "expires_on": "2025-12-31", "annual_increase_percent": D("4.5")}
     )
     target = agreement(data)
-    report = check([wage(month="2024-12"), wage(worker_id="W2", month="2025-01", base_wage="2479.78")], target)
+    report = check(
+        [wage(month="2024-12"), wage(worker_id="W2", month="2025-01", base_wage="2479.78")], target
+    )
     assert finding(report, "W-NORM", 0).required == D("2373.00")
     # 2,373 × 1.045 = 2,479.785 → 2,479.79 (half up): 2,479.78 is one fen short.
     second = finding(report, "W-NORM", 1)
@@ -185,7 +206,9 @@ def test_skill_allowance_form() -> None:
         "key": {"中级工": 300, "高级工": 400},
         "core": {"技师": 600},
     }
-    data = agreement_data(term={"form": "skill_allowance", "minimum_wage": None, "skill_allowance": allowance})
+    data = agreement_data(
+        term={"form": "skill_allowance", "minimum_wage": None, "skill_allowance": allowance}
+    )
     del data["terms"][0]["minimum_wage"]
     target = agreement(data)
     report = check(
