@@ -17,7 +17,13 @@ from typing import Any
 from jingxiang.wages.agreement import Agreement
 from jingxiang.wages.amounts import parse_month
 from jingxiang.wages.files import check_file, load_agreement_file, validate_agreement_file
-from jingxiang.wages.model import AgreementInvalidError, NormUnavailableError, Problem, RowsRejectedError
+from jingxiang.wages.model import (
+    AgreementInvalidError,
+    NormUnavailableError,
+    Problem,
+    RowsRejectedError,
+    collector_paused,
+)
 from jingxiang.wages.reference import find_level, level_names
 from jingxiang.wages.rendering import norm_text, problems_text, report_text, warnings_text
 from jingxiang.wages.rows import header_text
@@ -52,10 +58,11 @@ def _check(arguments: argparse.Namespace) -> int:
         report = check_file(agreement, arguments.wages)
     except RowsRejectedError as error:
         return _reject(arguments, "rejected", error.problems)
-    if arguments.json:
-        _print_json(report.to_dict(include_passing=arguments.all))
-    else:
-        sys.stdout.write(report_text(report, arguments.lang))
+    with collector_paused():
+        if arguments.json:
+            _print_json(report.to_dict(include_passing=arguments.all))
+        else:
+            sys.stdout.write(report_text(report, arguments.lang))
     if arguments.fail_on_violation and report.failed:
         return EXIT_VIOLATIONS
     return EXIT_OK

@@ -15,7 +15,7 @@ import datetime
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -86,9 +86,11 @@ class Overtime:
     rest_day_percent: Decimal
     holiday_percent: Decimal
 
-    @property
-    def hours_per_month(self) -> Decimal:
-        return self.days_per_month * self.hours_per_day
+    hours_per_month: Decimal = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Read on every row with overtime: computed once.
+        object.__setattr__(self, "hours_per_month", self.days_per_month * self.hours_per_day)
 
     def percent(self, kind: str) -> Decimal:
         return {

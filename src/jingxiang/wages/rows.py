@@ -28,7 +28,7 @@ from jingxiang.wages.amounts import (
     plain,
     to_decimal,
 )
-from jingxiang.wages.model import WARNING, Problem, RowsRejectedError
+from jingxiang.wages.model import WARNING, Problem, RowsRejectedError, collector_paused
 from jingxiang.wages.reference import Level, find_level, reference
 from jingxiang.wages.sheets import Cell, CellError
 
@@ -112,7 +112,8 @@ def parse_rows(
     agreement: Agreement, table: Iterable[tuple[int, Sequence[Cell]]]
 ) -> tuple[list[WageRow], list[Problem]]:
     """Typed rows and warnings, or :class:`RowsRejectedError` with every bad row and field."""
-    return _RowParser(agreement).parse(table)
+    with collector_paused():
+        return _RowParser(agreement).parse(table)
 
 
 class _RowParser:

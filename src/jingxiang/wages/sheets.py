@@ -5,9 +5,9 @@ that every error can name its row. Cells are text, numbers (``float``/``int`` as
 them), dates or ``None``.
 
 The .xlsx reader uses openpyxl to open the workbook (sheet names and paths, shared strings, which
-styles are dates, the date epoch), then walks the first sheet's XML with a lean loop of its own:
-openpyxl's general cell parser costs about 10 s for 63,000 rows × 17 columns, this loop about a
-third of that. If openpyxl's internals ever change shape, it falls back to openpyxl's own rows.
+styles are dates, the date epoch), then walks the first sheet's XML with expat callbacks of its
+own: openpyxl's general cell parser costs about 10 s for 63,000 rows × 17 columns, this about a
+tenth of that. If openpyxl's internals ever change shape, it falls back to openpyxl's own rows.
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.parsers import expat
 
 import openpyxl
 from openpyxl.utils.datetime import from_excel
 
-Cell = str | int | float | bool | datetime.datetime | datetime.date | None
+from jingxiang.wages.model import collector_paused
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _CELL, _VALUE, _FORMULA, _INLINE = f"{_NS}row", f"{_NS}c", f"{_NS}v", f"{_NS}f", f"{_NS}is"
+Cell = str | int | float | bool | datetime.datetime | datetime.date | None
 
 
 class SheetError(ValueError):
@@ -112,75 +111,118 @@ def _openpyxl_rows(workbook: Any, sheet: Any) -> Iterator[tuple[int, tuple[Cell,
         workbook.close()
 
 
-def _column(reference: str) -> int:
-    """0-based column index of a cell reference such as ``AB12``."""
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_C, _ROW_TAG, _V, _T, _F = (f"{_MAIN}|{name}" for name in ("c", "row", "v", "t", "f"))
+_DIGITS = "0123456789"
+
+
+def _column_index(letters: str) -> int:
+    """0-based column index of a column's letters (``A`` → 0, ``AB`` → 27)."""
     index = 0
-    for character in reference:
-        if "A" <= character <= "Z":
-            index = index * 26 + ord(character) - 64
-        else:
-            break
+    for character in letters:
+        index = index * 26 + ord(character) - 64
     return index - 1
+
+
+class _SheetHandler:
+    """Expat callbacks collecting a worksheet's rows.
+
+    expat's callbacks build no element objects, which makes this about twice as fast as
+    ``ElementTree.iterparse`` on a 63,000-row sheet. Tags are matched with their namespace, so a
+    sheet written with a prefix (``x:c``) reads the same as one written without.
+    """
+
+    def __init__(self, shared: list[str], date_styles: set[int], epoch: datetime.datetime) -> None:
+        self.shared = shared
+        self.date_styles = {str(style) for style in date_styles}
+        self.epoch = epoch
+        self.rows: list[tuple[int, tuple[Cell, ...]]] = []
+        self.cells: list[Cell] = []
+        self.row_number = 0
+        self.kind: str | None = None
+        self.style: str | None = None
+        self.has_formula = False
+        self.text: list[str] = []
+        self.collecting = False
+        self.columns: dict[str, int] = {}
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == _C:
+            reference = attributes.get("r")
+            if reference:
+                letters = reference.rstrip(_DIGITS)
+                column = self.columns.get(letters)
+                if column is None:
+                    column = self.columns[letters] = _column_index(letters)
+                if column > len(self.cells):
+                    self.cells.extend([None] * (column - len(self.cells)))
+            self.kind = attributes.get("t")
+            self.style = attributes.get("s")
+            self.has_formula = False
+            self.text = []
+        elif name in (_V, _T):
+            self.collecting = True
+        elif name == _F:
+            self.has_formula = True
+        elif name == _ROW_TAG:
+            reference = attributes.get("r")
+            self.row_number = int(reference) if reference else self.row_number + 1
+            self.cells = []
+
+    def end(self, name: str) -> None:
+        if name == _C:
+            self.cells.append(self.value())
+        elif name in (_V, _T):
+            self.collecting = False
+        elif name == _ROW_TAG:
+            self.rows.append((self.row_number, tuple(self.cells)))
+
+    def characters(self, data: str) -> None:
+        if self.collecting:
+            self.text.append(data)
+
+    def value(self) -> Cell:
+        text = "".join(self.text) if self.text else None
+        kind = self.kind
+        if kind == "inlineStr":
+            return text
+        if not text:
+            return CellError("formula without a saved value") if self.has_formula else None
+        if kind == "s":
+            return self.shared[int(text)]
+        if kind == "str":
+            return text
+        if kind == "b":
+            return text == "1"
+        if kind == "e":
+            return CellError(text)
+        if kind == "d":
+            return datetime.datetime.fromisoformat(text)
+        number = float(text)
+        if self.style is not None and self.style in self.date_styles:
+            return from_excel(number, self.epoch)
+        if number.is_integer() and "." not in text and "E" not in text and "e" not in text:
+            return int(text)
+        return number
 
 
 def _fast_rows(
     workbook: Any, source: Any, shared: list[str], date_styles: set[int], epoch: datetime.datetime
 ) -> Iterator[tuple[int, tuple[Cell, ...]]]:
-    row_number = 0
-    cells: list[Cell] = []
+    handler = _SheetHandler(shared, date_styles, epoch)
+    # The stdlib parser openpyxl itself uses; expat (>= 2.4) caps entity amplification and never
+    # fetches external entities, so a hostile workbook cannot blow up memory or reach the network.
+    parser = expat.ParserCreate(namespace_separator="|")
+    parser.buffer_text = True
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
+    parser.CharacterDataHandler = handler.characters
     try:
-        # The stdlib parser openpyxl itself uses; expat (>= 2.4) caps entity amplification and never
-        # fetches external entities, so a hostile workbook cannot blow up memory or reach the network.
-        for _, element in iterparse(source):  # noqa: S314
-            tag = element.tag
-            if tag == _CELL:
-                reference = element.get("r")
-                if reference:
-                    column = _column(reference)
-                    if column > len(cells):
-                        cells.extend([None] * (column - len(cells)))
-                kind = element.get("t")
-                text = element.findtext(_VALUE) or None
-                value: Cell
-                if kind == "s":
-                    value = shared[int(text)] if text else None
-                elif kind == "inlineStr":
-                    inline = element.find(_INLINE)
-                    value = "".join(inline.itertext()) if inline is not None else None
-                elif text is None:
-                    value = (
-                        CellError("formula without a saved value")
-                        if element.find(_FORMULA) is not None
-                        else None
-                    )
-                elif kind == "str":
-                    value = text
-                elif kind == "b":
-                    value = text == "1"
-                elif kind == "e":
-                    value = CellError(text)
-                elif kind == "d":
-                    value = datetime.datetime.fromisoformat(text)
-                else:
-                    number = float(text)
-                    style = element.get("s")
-                    if style and int(style) in date_styles:
-                        value = from_excel(number, epoch)
-                    else:
-                        value = (
-                            int(number)
-                            if number.is_integer() and "." not in text and "E" not in text
-                            else number
-                        )
-                cells.append(value)
-            elif tag == _ROW:
-                reference = element.get("r")
-                row_number = int(reference) if reference else row_number + 1
-                yield row_number, tuple(cells)
-                cells = []
-                element.clear()
-    except (ParseError, ValueError, IndexError, OverflowError) as error:
-        raise SheetError(f"the worksheet cannot be read (row {row_number + 1}): {error}") from error
+        with collector_paused():
+            parser.ParseFile(source)
+    except (expat.ExpatError, ValueError, IndexError, OverflowError) as error:
+        raise SheetError(f"the worksheet cannot be read (row {handler.row_number + 1}): {error}") from error
     finally:
         source.close()
         workbook.close()
+    return iter(handler.rows)
