@@ -720,6 +720,9 @@ class _Builder:
             elif level.rank in amounts:
                 self.error(f"{path}/{name}", f"{level.name_zh} is given twice", "duplicate_level")
                 ok = False
+            elif Decimal(amount) != round_fen(Decimal(amount)):
+                self.error(f"{path}/{name}", f"{amount} has more than two decimals (fen)", "precision")
+                ok = False
             else:
                 amounts[level.rank] = Decimal(amount)
         if not ok:

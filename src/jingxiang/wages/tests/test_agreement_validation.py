@@ -143,6 +143,12 @@ def test_unknown_levels_classes_posts_and_processes_are_named() -> None:
     assert by_code["unknown_post"].path == "/processes/2/post"
 
 
+def test_amounts_are_whole_fen() -> None:
+    assert codes(agreement_data(term={"minimum_wage": table_with("basic", "技师", D("3200.005"))})) == [
+        "precision"
+    ]
+
+
 def test_gaps_in_the_levels_of_a_class_are_refused() -> None:
     table = copy.deepcopy(TABLE)
     del table["basic"]["初级工"]
