@@ -7,7 +7,7 @@ Public API::
 
     from jingxiang.wages import (
         load_agreement_text, validate_agreement_text, load_statutory_text,
-        parse_rows, check_rows, check_row, read_table, check_file, load_agreement_file,
+        parse_rows, check_rows, check_row, check_values, read_table, check_file, load_agreement_file,
         AgreementInvalidError, RowsRejectedError, NormUnavailableError, find_level,
     )
 
@@ -17,6 +17,8 @@ Public API::
     agreement.norm(post, level, month)                -> Norm        (.amount, .to_dict())
     rows, warnings = parse_rows(agreement, read_table(path))   # RowsRejectedError names row + field
     report = check_rows(agreement, rows, warnings)    -> Report      (.failed, .summary(), .to_dict())
+    check_values(agreement, {"post": "抛光", "level": "中级工", "month": "2026-03", "base_wage": "2700"})
+                                                      -> RowResult   (the self-check form; nothing stored)
 
 Rules, formats and rounding: ``docs/wages.md``.
 """
@@ -30,7 +32,7 @@ from jingxiang.wages.agreement import (
     load_agreement_text,
     validate_agreement_text,
 )
-from jingxiang.wages.engine import RULES, Finding, Report, RowResult, check_row, check_rows
+from jingxiang.wages.engine import RULES, Finding, Report, RowResult, check_row, check_rows, check_values
 from jingxiang.wages.files import check_file, load_agreement_file, load_statutory_file
 from jingxiang.wages.model import (
     AgreementInvalidError,
@@ -68,6 +70,7 @@ __all__ = [
     "check_file",
     "check_row",
     "check_rows",
+    "check_values",
     "find_level",
     "find_post_class",
     "header_text",

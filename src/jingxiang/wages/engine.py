@@ -21,7 +21,7 @@ monthly requirements (W-STAT, W-NORM, W-ALLOW) by normal hours ÷ 174, rounded t
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any, NamedTuple
@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from jingxiang.wages.agreement import SKILL_ALLOWANCE, Agreement, Norm
 from jingxiang.wages.amounts import CONTEXT, HUNDRED, ZERO, money, month_text, plain, round_fen
 from jingxiang.wages.model import Problem, collector_paused
-from jingxiang.wages.rows import WageRow
+from jingxiang.wages.rows import WageRow, parse_rows
 
 
 @dataclass(frozen=True)
@@ -266,6 +266,19 @@ def check_row(agreement: Agreement, row: WageRow) -> RowResult:
     """Every rule that applies to one worker-month (the self-check page checks one at a time)."""
     with localcontext(CONTEXT):
         return _check_row(agreement, row)
+
+
+def check_values(agreement: Agreement, values: Mapping[str, object]) -> RowResult:
+    """One worker-month given as column → value (the public self-check form), validated like a file row.
+
+    Keys are the column names or labels of the wage file (``post``/``岗位``, ``level``, ``month``,
+    ``base_wage`` …; ``worker_id`` may be left out). Raises :class:`RowsRejectedError` naming each
+    bad field, so the form can show the message beside it.
+    """
+    data = {"worker_id": "self-check", **values}
+    names = list(data)
+    rows, _ = parse_rows(agreement, [(0, tuple(names)), (1, tuple(data[name] for name in names))])  # type: ignore[misc]
+    return check_row(agreement, rows[0])
 
 
 def _check_row(agreement: Agreement, row: WageRow) -> RowResult:

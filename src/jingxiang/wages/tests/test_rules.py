@@ -236,3 +236,16 @@ def test_every_failure_carries_rule_figures_and_shortfall_in_the_json() -> None:
     assert failing["W-STAT"]["figures"]["statutory_minimum"] == "2260.00"
     assert failing["W-OT"]["source"].startswith("劳动法")
     assert data["summary"]["rows_failed"] == 1
+
+
+def test_check_values_for_the_self_check_form() -> None:
+    from jingxiang.wages import RowsRejectedError, check_values
+
+    target = agreement()
+    result = check_values(
+        target, {"岗位": "验光", "认定等级": "中级工", "月份": "2024-02", "基本工资": "3389.99"}
+    )
+    assert not result.passed and result.failures[0].shortfall == D("0.01")
+    with pytest.raises(RowsRejectedError) as raised:
+        check_values(target, {"post": "验光", "level": "中级工", "month": "2024-02", "base_wage": "-1"})
+    assert [(problem.field, problem.code) for problem in raised.value.problems] == [("base_wage", "negative")]
