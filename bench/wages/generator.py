@@ -56,6 +56,11 @@ class Generated:
     header: list[str]
     rows: list[list[str]]
     expected: dict[int, str | None]  # file row number → the one rule expected to fail, or None
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.count:
+            object.__setattr__(self, "count", len(self.rows))
 
 
 def _fen(value: Decimal) -> Decimal:

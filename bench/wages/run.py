@@ -12,6 +12,7 @@ Usage: ``python bench/wages/run.py [--rows N] [--quick]`` (``--quick``: 5,000 ro
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -94,16 +95,17 @@ def run_cli(label: str, wages: Path, generated: Generated) -> CliRun:
         for row in report["rows"]
     }
     planted = {row: [rule] for row, rule in generated.expected.items() if rule}
-    correct = found == planted and report["summary"]["rows"] == len(generated.rows)
+    correct = found == planted and report["summary"]["rows"] == generated.count
     if not correct:
         missing = {row: rule for row, rule in planted.items() if found.get(row) != rule}
         extra = {row: rules for row, rules in found.items() if row not in planted}
         print(
             f"{label}: MISMATCH — planted but not found as such: {list(missing.items())[:5]}; unexpected: {list(extra.items())[:5]}"
         )
-    return CliRun(
-        label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, len(report["rows"]), correct
+    peak_kib = next(
+        int(line.split()[1]) for line in reversed(stderr.splitlines()) if line.startswith("VmHWM:")
     )
+    return CliRun(label, wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024, len(report["rows"]), correct)
 
 
 def breakdown(label: str, wages: Path) -> Breakdown:
@@ -155,6 +157,8 @@ def main() -> int:
         write_csv(generated, csv_path)
         write_xlsx(generated, xlsx_path)
         sizes = {"CSV": csv_path.stat().st_size, "xlsx": xlsx_path.stat().st_size}
+        generated = Generated(generated.header, [], generated.expected, len(generated.rows))  # free the rows
+        gc.collect()
         runs = [run_cli("CSV", csv_path, generated), run_cli("xlsx", xlsx_path, generated)]
         for run in runs:
             print(
