@@ -16,11 +16,21 @@ from jingxiang.wages.model import Problem
 
 
 class _ExactLoader(yaml.SafeLoader):
-    """YAML loader that keeps decimals exact and dates as text.
+    """YAML loader that keeps decimals exact and dates as text, and refuses aliases.
 
     PyYAML would turn ``2373.10`` into a binary float and ``2025-07-01`` into a ``date``; the first
-    breaks the one-fen edges, the second does not fit JSON Schema's string type.
+    breaks the one-fen edges, the second does not fit JSON Schema's string type. Aliases (``*x``)
+    are refused because agreements are uploaded: a few nested aliases make a "billion laughs"
+    document that validation would walk for ever, and no agreement needs them.
     """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted: write the values out", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:

@@ -28,7 +28,13 @@ D = Decimal
 
 
 class _Dumper(yaml.SafeDumper):
-    """Writes Decimals as YAML floats with their exact text, which the engine reads back exactly."""
+    """Writes Decimals as YAML floats with their exact text, which the engine reads back exactly.
+
+    Never writes aliases (the engine refuses them), even for a value that appears twice.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 _Dumper.add_representer(

@@ -246,11 +246,17 @@ def test_every_violation_is_reported_in_one_pass() -> None:
     assert {"level_decreases", "level_no_step", "duplicate_post"} <= set(found)
 
 
-def test_syntax_errors_and_non_mappings() -> None:
+def test_syntax_errors_non_mappings_and_aliases() -> None:
     from jingxiang.wages import validate_agreement_text
 
     assert [problem.code for problem in validate_agreement_text("a: [", "x")] == ["syntax"]
     assert [problem.code for problem in validate_agreement_text("- 1", "x")] == ["syntax"]
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"
+        for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    found = validate_agreement_text(laughs, "x")
+    assert [problem.code for problem in found] == ["syntax"] and "aliases" in found[0].message
 
 
 def test_statutory_table_effective_dates_must_start_a_month() -> None:
