@@ -53,3 +53,13 @@ def test_example_norm_in_the_second_year_of_the_two_year_term() -> None:
     assert agreement.norm(post, level, parse_month("2026-12")).amount == D("2760")
     assert agreement.norm(post, level, parse_month("2027-01")).amount == D("2898.00")
     assert agreement.norm(post, level, parse_month("2025-06")).amount == D("2650")
+
+
+def test_level_codes_match_the_academy_ladder() -> None:
+    """The web app passes academy certificate levels straight to the engine (the engine never imports Django)."""
+    from jingxiang.academy.models import Ladder
+    from jingxiang.wages import reference
+
+    assert [(level.code, level.name_zh) for level in reference().levels] == [
+        (value, str(label)) for value, label in Ladder.choices
+    ]
