@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,11 @@ class User(AbstractUser):
 
     mobile = models.CharField(_("手机号"), max_length=11, unique=True, null=True, blank=True)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # What the platform writes to this person later (e-mails, notifications) is rendered in this
+    # language; set by the language switch.
+    language = models.CharField(
+        _("界面语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     objects = UserManager()
 
