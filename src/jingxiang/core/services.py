@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -98,7 +99,7 @@ def user_language_set(*, user: Any, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("不支持的语言。"), code="language")
     if getattr(user, "language", None) != language:
-        type(user).objects.filter(pk=user.pk).update(language=language)
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
         user.language = language
 
 
