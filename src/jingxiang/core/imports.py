@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 
 from jingxiang.core import texts
 from jingxiang.core.excel import build_workbook
-from jingxiang.core.texts import Text
+from jingxiang.core.texts import Text, msgid_of
 
 logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, Text], None]
@@ -116,7 +116,7 @@ def choice_value(raw: str, choices: list[tuple[str, Any]], what: str) -> str:
     for value, label in choices:
         if wanted in {str(value).lower(), str(label).lower()}:
             return str(value)
-    names = "、".join(str(label) for _value, label in choices)
+    names = _("、").join(str(label) for _value, label in choices)
     raise forms.ValidationError(
         _("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names}
     )
@@ -178,6 +178,9 @@ def _parse_rows(spec: ImportSpec, data: bytes) -> tuple[list[tuple[int, dict[str
         return [], [RowError(1, "", _("第 1 行应为表头,但文件是空的。"))]
     by_header: dict[str, str] = {}
     for column in spec.columns:
+        # The Chinese header is accepted whatever the reader's language, so the same file reads the
+        # same for everyone (the row errors of a refused file are rendered once per language).
+        by_header[_normalise_header(msgid_of(column.header))] = column.key
         by_header[_normalise_header(column.header)] = column.key
         by_header[_normalise_header(column.header_en)] = column.key
     positions: dict[int, str] = {}

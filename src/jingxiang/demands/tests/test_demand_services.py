@@ -451,7 +451,9 @@ def test_accepting_a_proposal_matches_and_declines_the_rest(cast: Any, suppliers
     second.refresh_from_db()
     assert demand.status == DemandStatus.MATCHED and demand.matched_proposal == first
     assert second.status == ProposalStatus.DECLINED and "其他方案" in second.decision_reason
-    assert Notification.objects.filter(recipient=suppliers.coating_user, message="demands.proposal_accepted").exists()
+    assert Notification.objects.filter(
+        recipient=suppliers.coating_user, message="demands.proposal_accepted"
+    ).exists()
     with pytest.raises(ValidationError):
         services.proposal_decide(actor=cast.firm_admin, proposal=second, accept=True)
 
@@ -524,6 +526,8 @@ def test_operators_archive_with_a_reason(cast: Any) -> None:
         "the firm keeps its record"
     )
     assert not Demand.objects.open().filter(pk=demand.pk).exists(), "archived demands leave the ranking"
-    assert Notification.objects.filter(recipient=cast.firm_admin, message="demands.archived", params__reason="企业已注销").exists()
+    assert Notification.objects.filter(
+        recipient=cast.firm_admin, message="demands.archived", params__reason="企业已注销"
+    ).exists()
     with pytest.raises(ValidationError, match="已归档"):
         services.demand_archive(actor=cast.operator, demand=demand, reason="再次")

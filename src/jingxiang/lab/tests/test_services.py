@@ -317,7 +317,9 @@ def test_return_needs_a_reason_and_goes_back_to_testing(lab_setup):
     )
     sample.refresh_from_db()
     assert sample.status == SampleStatus.IN_TEST
-    assert Notification.objects.filter(recipient=lab_setup.cast.lab_staff, message="lab.results_returned").exists()
+    assert Notification.objects.filter(
+        recipient=lab_setup.cast.lab_staff, message="lab.results_returned"
+    ).exists()
 
 
 def test_approval_issues_a_verifiable_report_and_tells_the_firm(lab_setup):
