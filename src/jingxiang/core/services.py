@@ -76,9 +76,15 @@ def _kick_outbox() -> None:
     from jingxiang.core.tasks import deliver_outbox
 
     deliver_outbox.enqueue()
-    from jingxiang.jobs.services import maintenance_schedule
 
-    maintenance_schedule()
+
+def _deliver_later(when: dt.datetime) -> None:
+    """Queue a delivery run for the next retry, on queues that can defer (the worker's database queue);
+    elsewhere the worker's maintenance pass and ``manage.py jobs_sweep`` send due retries."""
+    from jingxiang.core.tasks import deliver_outbox
+
+    if deliver_outbox.get_backend().supports_defer:
+        deliver_outbox.using(run_after=when).enqueue()
 
 
 def absolute_url(url: str) -> str:
@@ -153,10 +159,11 @@ def _retry_delay(attempts: int) -> dt.timedelta:
 def outbox_deliver(*, limit: int = 50) -> OutboxRun:
     """Send the due e-mails once each: sent, rescheduled with backoff, or failed for good with the error.
 
-    Run by the task queue (``core.tasks.deliver_outbox``) after the writing transaction commits and by
-    the worker's periodic maintenance for retries; never inside a request.
+    Run by the task queue (``core.tasks.deliver_outbox``) after the writing transaction commits, again
+    at the next retry time, and by the worker's periodic maintenance pass; never inside a request.
     """
     sent = retrying = failed = 0
+    next_retry: dt.datetime | None = None
     for mail in outbox_claim(limit=limit):
         title, body = mail.text.in_language(reader_language(mail.recipient))
         link = absolute_url(mail.url)
@@ -172,17 +179,18 @@ def outbox_deliver(*, limit: int = 50) -> OutboxRun:
                 logger.error("e-mail %s to %s failed for good: %s", mail.pk, mail.to_address, reason)
                 failed += 1
             else:
+                retry_at = timezone.now() + _retry_delay(mail.attempts)
                 mine.update(
-                    status=OutboxStatus.PENDING,
-                    last_error=reason,
-                    claim_token="",
-                    next_attempt_at=timezone.now() + _retry_delay(mail.attempts),
+                    status=OutboxStatus.PENDING, last_error=reason, claim_token="", next_attempt_at=retry_at
                 )
+                next_retry = min(next_retry or retry_at, retry_at)
                 logger.warning("e-mail %s to %s will be retried: %s", mail.pk, mail.to_address, reason)
                 retrying += 1
         else:
             mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", claim_token="")
             sent += 1
+    if next_retry is not None:
+        _deliver_later(next_retry)
     return OutboxRun(sent=sent, retrying=retrying, failed=failed)
 
 

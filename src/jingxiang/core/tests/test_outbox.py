@@ -141,6 +141,19 @@ def test_failures_are_retried_with_backoff_then_failed_with_the_error():
         assert outbox_deliver().sent == 0, "a failed message stays failed"
 
 
+@override_settings(EMAIL_BACKEND=BROKEN, TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_retry_is_queued_on_the_worker_queue_for_its_time():
+    from django_tasks_db.models import DBTaskResult
+
+    from jingxiang.core.tasks import deliver_outbox
+
+    notify(reader())
+    outbox_deliver()
+    row = OutboxMessage.objects.get()
+    (retry,) = DBTaskResult.objects.filter(task_path=deliver_outbox.module_path, status="READY")
+    assert retry.run_after == row.next_attempt_at > timezone.now()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_senders_never_claim_the_same_row():
