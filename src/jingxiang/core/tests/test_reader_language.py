@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 from openpyxl import Workbook
 
 from jingxiang.jobs.models import Job, JobStatus
@@ -19,6 +20,14 @@ from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, 
 
 pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture(autouse=True)
+def _chinese_again_afterwards():  # type: ignore[no-untyped-def]
+    # The test client leaves the last request's language active in this thread; later tests expect
+    # the default.
+    yield
+    translation.deactivate()
 
 
 def part(html: str, pattern: str) -> str:
