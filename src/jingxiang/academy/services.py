@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from jingxiang.academy import texts
 from jingxiang.academy.models import (
     COHORT_MOVES,
     WITHDRAWABLE,
@@ -70,6 +71,7 @@ from jingxiang.academy.selectors import attendance_rate, eligibility
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
+from jingxiang.core.texts import PerLanguage, Text
 from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
 from jingxiang.organisations.models import Organisation, OrganisationKind
 from jingxiang.organisations.permissions import is_operator, managed_firm_ids
@@ -328,13 +330,13 @@ def session_add(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Session:
 # Enrolment and waitlist -------------------------------------------------------------------------
 
 
-def _notify_enrolment(enrolment: Enrolment, title: str, body: str = "") -> None:
+def _notify_enrolment(enrolment: Enrolment, message: Text) -> None:
     url = reverse("academy:enrolment_detail", args=[enrolment.pk])
     recipients = {enrolment.enrolled_by_id: enrolment.enrolled_by}
     if enrolment.talent.user_id:
         recipients[enrolment.talent.user_id] = enrolment.talent.user
     for user in recipients.values():
-        notification_send(recipient=user, title=title, body=body, url=url, kind="academy_enrolment")
+        notification_send(recipient=user, message=message, url=url, kind="academy_enrolment")
 
 
 def _place_status(cohort: Cohort) -> str:
@@ -356,13 +358,12 @@ def _promote_waitlist(cohort: Cohort) -> list[Enrolment]:
         enrolment.status = _place_status(cohort)
         enrolment.save(update_fields=["status", "updated_at"])
         promoted.append(enrolment)
-        _notify_enrolment(
-            enrolment,
-            _("候补转正:%(name)s 已获得 %(cohort)s 的名额")
-            % {"name": enrolment.talent.name, "cohort": cohort.name},
-            _("有学员退出,名额已按候补顺序自动递补。")
-            + (_("报名还需学院审核。") if enrolment.status == EnrolmentStatus.PENDING else ""),
+        promotion = (
+            texts.WAITLIST_PROMOTED_PENDING
+            if enrolment.status == EnrolmentStatus.PENDING
+            else texts.WAITLIST_PROMOTED
         )
+        _notify_enrolment(enrolment, promotion(name=enrolment.talent.name, cohort=cohort.name))
     return promoted
 
 
@@ -451,11 +452,8 @@ def enrolment_create(
         enrolment.full_clean(exclude=["cohort", "talent", "sponsor", "enrolled_by"])
         enrolment.save()
         created.append(enrolment)
-        if status == EnrolmentStatus.WAITLISTED:
-            title = _("%(name)s 已进入 %(cohort)s 候补名单") % {"name": talent.name, "cohort": cohort.name}
-        else:
-            title = _("%(name)s 已报名 %(cohort)s") % {"name": talent.name, "cohort": cohort.name}
-        _notify_enrolment(enrolment, title)
+        notice = texts.WAITLISTED if status == EnrolmentStatus.WAITLISTED else texts.ENROLLED
+        _notify_enrolment(enrolment, notice(name=talent.name, cohort=cohort.name))
     return created
 
 
@@ -509,11 +507,8 @@ def enrolment_decide(*, actor: Any, enrolment: Enrolment, approve: bool, note: s
     enrolment.decided_by = actor
     enrolment.decision_note = note.strip()
     enrolment.save(update_fields=["status", "decided_by", "decision_note", "updated_at"])
-    _notify_enrolment(
-        enrolment,
-        (_("报名已通过:%(cohort)s") if approve else _("报名未通过:%(cohort)s")) % {"cohort": cohort.name},
-        enrolment.decision_note,
-    )
+    decision = texts.ENROLMENT_APPROVED if approve else texts.ENROLMENT_REJECTED
+    _notify_enrolment(enrolment, decision(cohort=cohort.name, note=enrolment.decision_note))
     if not approve:
         _promote_waitlist(cohort)
     return enrolment
@@ -759,9 +754,12 @@ def certificate_issue(*, actor: Any, enrolment: Enrolment) -> Certificate:
     talent_skill_raise(talent=enrolment.talent, skill=course.skill, level=course.skill_level, source=number)
     _notify_enrolment(
         enrolment,
-        _("证书已颁发:%(number)s") % {"number": number},
-        _("%(name)s 通过考核,技能档案已自动更新为 %(skill)s %(level)s 级。")
-        % {"name": enrolment.talent.name, "skill": course.skill.name, "level": course.skill_level},
+        texts.CERTIFICATE_ISSUED(
+            number=number,
+            name=enrolment.talent.name,
+            skill=PerLanguage({"zh-hans": course.skill.name_zh, "en": course.skill.name_en}),
+            level=course.skill_level,
+        ),
     )
     return certificate
 
@@ -779,7 +777,7 @@ def cohort_certify_start(*, actor: Any, cohort: Cohort) -> Any:
         raise ValidationError(_("本班没有考核通过、待发证的学员。"), code="nothing_to_certify")
     return job_enqueue(
         kind=CERTIFY_COHORT,
-        title=_("批量发证:%(c)s") % {"c": cohort.name},
+        title=texts.CERTIFY_TITLE(c=cohort.name),
         created_by=actor,
         params={"cohort_id": cohort.pk},
     )
@@ -828,8 +826,7 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
     if certificate.talent.user_id:
         notification_send(
             recipient=certificate.talent.user,
-            title=_("证书已撤销:%(number)s") % {"number": certificate.number},
-            body=certificate.revoke_reason,
+            message=texts.CERTIFICATE_REVOKED(number=certificate.number, reason=certificate.revoke_reason),
             url=reverse("academy:certificate_detail", args=[certificate.pk]),
             kind="academy_certificate",
         )
@@ -903,7 +900,7 @@ def order_accept(*, actor: Any, order: TrainingOrder, school: Organisation) -> T
     order.save(update_fields=["school", "accepted_by", "accepted_at", "status", "updated_at"])
     notification_send(
         recipient=order.placed_by,
-        title=_("订单培养已由 %(school)s 接单:%(title)s") % {"school": school.name, "title": order.title},
+        message=texts.ORDER_ACCEPTED(school=school.name, title=order.title),
         url=reverse("academy:order_detail", args=[order.pk]),
         kind="academy_order",
     )

@@ -206,7 +206,12 @@ def test_freed_place_goes_to_the_next_person_who_is_notified(cast, academy, work
     fourth.refresh_from_db()
     assert third.status == EnrolmentStatus.ENROLLED
     assert fourth.status == EnrolmentStatus.WAITLISTED
-    assert Notification.objects.filter(recipient=cast.firm_admin, title__contains="候补转正").count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=cast.firm_admin, message__startswith="academy.waitlist_promoted"
+        ).count()
+        == 1
+    )
     assert academy.cohort.enrolments.occupying().count() == 2
 
 
@@ -457,7 +462,9 @@ def test_certificate_issue_raises_the_skill_record(cast, academy, workers):
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.GRADUATED
     assert enrolment.subsidy_amount == Decimal("1200.00")
-    assert Notification.objects.filter(recipient=workers[0].user, title__contains=certificate.number).exists()
+    assert Notification.objects.filter(
+        recipient=workers[0].user, message="academy.certificate_issued", params__number=certificate.number
+    ).exists()
 
 
 def test_no_certificate_without_a_passing_assessment(cast, academy, workers):
