@@ -44,6 +44,7 @@ from jingxiang.accounts.models import (
 from jingxiang.accounts.permissions import may_invite_login
 from jingxiang.accounts.selectors import claim_problem, login_invitation_channels, login_invitation_problem
 from jingxiang.accounts.senders import CodeMessage, CodeSender, SendError, configured_sender
+from jingxiang.core.links import absolute_url
 from jingxiang.core.validators import clean_mobile
 from jingxiang.identifiers import mask_email, mask_mobile
 from jingxiang.talents.models import Talent
@@ -613,8 +614,9 @@ def _claim_destination(invitation: LoginInvitation) -> str:
 
 
 def claim_url(invitation: LoginInvitation, base_url: str | None = None) -> str:
-    base = (base_url or settings.PUBLIC_BASE_URL).rstrip("/")
-    return base + reverse("accounts:claim", args=[invitation.token])
+    """The claim link: on ``base_url`` when given, else the public address (core.links)."""
+    path = reverse("accounts:claim", args=[invitation.token])
+    return base_url.rstrip("/") + path if base_url else absolute_url(path)
 
 
 def _send_claim_code(

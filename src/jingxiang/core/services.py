@@ -59,7 +59,9 @@ def mail_enqueue(
         to_address=address,
         message=message.id,
         params=message.params,
-        url=url,
+        # Made absolute now: in development the address this request came to, which the worker that
+        # sends the mail later cannot know.
+        url=absolute_url(url),
     )
     _kick_outbox_after_commit()
     return mail

@@ -39,13 +39,14 @@ def test_without_a_public_address_links_use_the_address_the_request_came_to():
 @override_settings(PUBLIC_BASE_URL="", ALLOWED_HOSTS=HOSTS)
 def test_notification_mail_sent_during_a_request_links_to_that_host(cast, django_capture_on_commit_callbacks):
     from jingxiang.core.services import notification_send
+    from jingxiang.organisations.texts import APPLICATION_RECEIVED
 
     cast.firm_admin.email = "admin@example.com"
     cast.firm_admin.save()
 
     def view(_request):  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
-            notification_send(recipient=cast.firm_admin, title="待办", body="请查看", url="/lab/")
+            notification_send(recipient=cast.firm_admin, message=APPLICATION_RECEIVED(name="康波"), url="/lab/")
         return HttpResponse("ok")
 
     CurrentRequestMiddleware(view)(RequestFactory().get("/", HTTP_HOST="192.168.1.20"))
