@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -219,20 +220,10 @@ def report_versions(report: Report) -> QuerySet[Report]:
     return Report.objects.filter(sample_id=report.sample_id).order_by("-version")
 
 
-@dataclass(frozen=True)
-class Edition:
-    """The edition a sample's results are entered against on a test date, or why there is none."""
-
-    designation: str
-    reasons: list[str]
-
-
-def results_edition(sample: Sample, day: datetime.date) -> Edition:
-    """The test date decides the edition in force for a "current edition" request."""
-    found = conformance.find_designation(sample.request.product_type, sample.request.standard, day)
-    if isinstance(found, str):
-        return Edition(found, [])
-    return Edition("", list(found.messages))
+def sample_edition(sample: Sample, day: datetime.date) -> str | ValidationError:
+    """The edition the sample's results are judged against on ``day``, or why none applies (the
+    test date decides the edition in force for a "current edition" request)."""
+    return conformance.find_designation(sample.request.product_type, sample.request.standard, day)
 
 
 # Standard editions ------------------------------------------------------------------------------

@@ -346,11 +346,11 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "back": detail,
     }
-    edition = selectors.results_edition(sample, day)
-    if not edition.designation:
-        return render_page(request, "lab/results_form.html", {**page, "blocked": edition.reasons})
+    designation = selectors.sample_edition(sample, day)
+    if isinstance(designation, ValidationError):
+        return render_page(request, "lab/results_form.html", {**page, "blocked": designation.messages})
     items, entry_fields = conformance.catalogue(
-        sample.request.product_type, edition.designation, sample.request.item_ids
+        sample.request.product_type, designation, sample.request.item_ids
     )
     initial = conformance.flatten_values(entry_fields, sample.nominal, sample.measured)
     initial.update(
@@ -392,7 +392,7 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             **page,
             "items": items,
-            "designation": edition.designation,
+            "designation": designation,
             "buttons": [
                 ("action", "save", _("保存并自动判定"), True),
                 ("action", "submit", _("提交审核"), False),
