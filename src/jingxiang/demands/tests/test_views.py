@@ -51,7 +51,7 @@ def test_create_page_posts_and_submits(cast: Any, suppliers: Any) -> None:
         ("description", "膜" * 5001, "5000"),
         ("category", "算命", "有效"),
         ("budget", "-5", "0"),
-        ("deadline", "2001-01-01", "不能早于今天"),
+        ("deadline", "2001-01-01", "期望完成日期不能早于"),
     ],
 )
 def test_bad_input_keeps_what_was_typed(cast: Any, field: str, value: str, fragment: str) -> None:
