@@ -64,11 +64,7 @@ class AcademyConfig(AppConfig):
                 "academy:enrolment_list",
                 section,
                 order=42,
-                visible=lambda user: (
-                    permissions.is_academy_staff(user)
-                    or permissions.may_enrol_for_firm(user)
-                    or permissions.own_talent(user) is not None
-                ),
+                visible=permissions.may_follow_training,
                 icon="users",
             ),
             NavItem(
@@ -76,11 +72,7 @@ class AcademyConfig(AppConfig):
                 "academy:certificate_list",
                 section,
                 order=43,
-                visible=lambda user: (
-                    permissions.is_academy_staff(user)
-                    or permissions.may_enrol_for_firm(user)
-                    or permissions.own_talent(user) is not None
-                ),
+                visible=permissions.may_follow_training,
                 icon="award",
             ),
             NavItem(
@@ -88,9 +80,7 @@ class AcademyConfig(AppConfig):
                 "academy:order_list",
                 section,
                 order=44,
-                visible=lambda user: (
-                    permissions.is_academy_staff(user) or permissions.may_enrol_for_firm(user)
-                ),
+                visible=permissions.may_see_orders,
                 icon="clipboard",
             ),
             NavItem(

@@ -195,6 +195,14 @@ class CohortStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+#: The statuses a cohort may move to, each from the statuses it may be reached from.
+COHORT_MOVES = {
+    CohortStatus.RUNNING: {CohortStatus.OPEN},
+    CohortStatus.COMPLETED: {CohortStatus.RUNNING, CohortStatus.OPEN},
+    CohortStatus.CANCELLED: {CohortStatus.OPEN, CohortStatus.RUNNING},
+}
+
+
 class CohortQuerySet(ArchivableQuerySet):
     def visible_to(self, user: object) -> CohortQuerySet:
         return self.filter(course__in=Course.objects.visible_to(user))
@@ -303,6 +311,8 @@ class EnrolmentStatus(models.TextChoices):
 
 #: Statuses that hold one of the cohort's places.
 OCCUPYING = (EnrolmentStatus.PENDING, EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED)
+#: Enrolments that may still be withdrawn from.
+WITHDRAWABLE = (EnrolmentStatus.PENDING, EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
 
 
 class Education(models.TextChoices):

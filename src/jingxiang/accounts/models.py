@@ -29,6 +29,11 @@ class User(AbstractUser):
     # new value is unverified without anyone having to remember to clear a flag.
     verified_mobile = models.CharField(_("已验证的手机号"), max_length=11, blank=True, editable=False)
     verified_email = models.EmailField(_("已验证的电子邮箱"), blank=True, editable=False)
+    # What the platform writes to this person later (e-mails, notifications) is rendered in this
+    # language; set by the language switch.
+    language = models.CharField(
+        _("界面语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     objects = UserManager()
 

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string, salted_hmac
 from django.utils.translation import gettext as _
 
+from jingxiang.accounts import texts
 from jingxiang.accounts.models import (
     Channel,
     CodePurpose,
@@ -829,7 +830,7 @@ def _claim(*, invitation_pk: int, code: OneTimeCode, password: str, ip: str | No
     )
     notification_send(
         recipient=invitation.invited_by,
-        title=_("%(name)s 已开通平台账号,可以接收共享邀请、签署协议和签到了") % {"name": talent.name},
+        message=texts.LOGIN_CLAIMED(name=talent.name),
         url=reverse("talents:detail", args=[talent.pk]),
         kind="login_claimed",
     )

@@ -235,6 +235,17 @@ TASKS = {
         ),
     }
 }
+# A running job whose heartbeat (every progress report) is older than this is taken as lost with its
+# worker: re-queued if its handler is retryable and attempts remain, failed with a reason otherwise.
+# Handlers report progress more often than this (the scheduler's longest silent solve is 300 s).
+JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 600)
+# How often the worker's maintenance task sweeps lost jobs and retries due e-mails while work is pending.
+JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 60)
+# E-mail outbox: attempts before a message is failed for good, first retry delay (doubling, at most an
+# hour), and how long a claimed message may stay "sending" before another sender takes it over.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_CLAIM_TIMEOUT = env_int("OUTBOX_CLAIM_TIMEOUT", 600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jingxiang.core.models import NumberSequence, PersonalDataAccess, TimeRuleOverride
+from jingxiang.core.models import NumberSequence, OutboxMessage, PersonalDataAccess, TimeRuleOverride
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,3 +38,19 @@ class NumberSequenceAdmin(ReadOnlyAdmin):
 
     list_display = ["scope", "year", "value"]
     list_filter = ["year"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: operators see what was sent, what waits for a retry and why a message failed."""
+
+    list_display = ["created_at", "to_address", "message", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "message"]
+    search_fields = ["to_address"]
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,5 @@ class CoreConfig(AppConfig):
         auditlog.register(Notification, include_fields=["read_at", "archived_at"])
         auditlog.register(TimeRuleOverride)
         navigation.register_core_items()
+        # Every app's texts.py declares its messages; stored ids render only once all are registered.
+        autodiscover_modules("texts")

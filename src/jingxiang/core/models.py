@@ -1,4 +1,4 @@
-"""Cross-cutting records: notifications and the log of personal-data reveals."""
+"""Cross-cutting records: notifications, the e-mail outbox and the log of personal-data reveals."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jingxiang.core.texts import Text
 
 
 class ArchivableQuerySet(models.QuerySet):
@@ -45,13 +47,14 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """An in-app message to one user; e-mail is sent alongside when the user has an address."""
+    """An in-app message to one user, kept as a message id with parameters (``core.texts``) and rendered
+    in the reader's language when shown; e-mail goes out through the outbox."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
+    message = models.CharField(_("消息"), max_length=100)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
     kind = models.CharField(_("类别"), max_length=50, blank=True, db_index=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -67,6 +70,67 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def text(self) -> Text:
+        return Text(self.message, self.params)
+
+    @property
+    def title(self) -> str:
+        """The title in the active language (the reader's, on a page)."""
+        return self.text.title
+
+    @property
+    def body(self) -> str:
+        return self.text.body
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class OutboxMessage(models.Model):
+    """One e-mail waiting to be sent by the task queue, never from inside a request.
+
+    Written in the same transaction as what it announces, so a rolled-back action sends nothing; a
+    sender claims rows with a conditional UPDATE (``core.services.outbox_deliver``), renders them in the
+    recipient's language at that moment, and retries with backoff until it gives up with the error.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails"
+    )
+    to_address = models.EmailField(_("收件地址"))
+    message = models.CharField(_("消息"), max_length=100)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="core_outbox_due")]
+        verbose_name = _("待发邮件")
+        verbose_name_plural = _("待发邮件")
+
+    def __str__(self) -> str:
+        return f"{self.to_address} · {self.message}"
+
+    @property
+    def text(self) -> Text:
+        return Text(self.message, self.params)
 
 
 class PersonalDataAccess(models.Model):

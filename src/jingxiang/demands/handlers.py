@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
+from jingxiang.demands import texts
 from jingxiang.jobs.registry import JobFailed, ProgressCallback, register_handler
 
 
-@register_handler("demands_rebuild_index")
+# Activation is the last, atomic step: a rebuild cut short changed nothing and may run again.
+@register_handler("demands_rebuild_index", retryable=True)
 def rebuild_index(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     from jingxiang.demands.services import knowledge_version_activate
 
@@ -18,16 +19,17 @@ def rebuild_index(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     job.result_url = reverse("demands:knowledge")
     job.save(update_fields=["result_url"])
     if not result["ok"]:
-        raise JobFailed(_("知识表无法加载,未生效。"), result)
-    result["message"] = _("匹配索引已重建(%(n)s 个供给方),新版本已生效。") % {"n": result["suppliers"]}
+        raise JobFailed(texts.KNOWLEDGE_UNLOADABLE(), result)
+    result["message"] = texts.INDEX_REBUILT(n=result["suppliers"])
     return result
 
 
-@register_handler("demands_rerank")
+# Re-ranking overwrites each demand's ranking: running it again is harmless.
+@register_handler("demands_rerank", retryable=True)
 def rerank_open_demands(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     from jingxiang.demands.services import demands_rerank_all
 
     count = demands_rerank_all(progress=progress)
     job.result_url = reverse("demands:board")
     job.save(update_fields=["result_url"])
-    return {"demands": count, "message": _("已重新匹配 %(n)s 个开放需求。") % {"n": count}}
+    return {"demands": count, "message": texts.RERANK_DONE(n=count)}

@@ -16,7 +16,7 @@ from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.core.timerules import REASON_FIELD
-from jingxiang.demands import selectors, services
+from jingxiang.demands import selectors, services, texts
 from jingxiang.demands.forms import (
     ApplyForm,
     BoardFilter,
@@ -190,7 +190,7 @@ def _demand_form_page(
             "crumbs": crumbs,
             "intro": _("以 %(org)s 的名义发布。提交后由平台运营审核,审核通过才会公开。")
             % {"org": organisation.name},
-            "notice": f"{_('平台运营退回修改的原因:')}{demand.return_reason}"
+            "notice": _("平台运营退回修改的原因:") + demand.return_reason
             if demand is not None and demand.return_reason
             else "",
             # A new demand goes to screening at once or waits as a draft; a draft is only saved.
@@ -540,7 +540,7 @@ def board_rerank(request: HttpRequest) -> HttpResponse:
 
     return action(
         request,
-        lambda: job_enqueue(kind="demands_rerank", title=_("重新匹配全部开放需求"), created_by=request.user),
+        lambda: job_enqueue(kind="demands_rerank", title=texts.RERANK_TITLE(), created_by=request.user),
         success_url=lambda job: reverse("jobs:detail", args=[job.pk]),
         failure_url=reverse("demands:board"),
     )
@@ -571,7 +571,7 @@ def knowledge_edit(request: HttpRequest, document: str) -> HttpResponse:
         success_url=reverse("demands:knowledge"),
         success_message=_("已保存新版本,正在后台重建匹配索引;完成后新版本生效并通知您。"),
         context={
-            "title": f"{_('编辑知识表')}:{KnowledgeDocument(document).label}",
+            "title": _("编辑知识表") + ":" + str(KnowledgeDocument(document).label),
             "crumbs": [(_("匹配知识表"), reverse("demands:knowledge"))],
             "intro": based_on + _("保存前会用匹配引擎加载检查,有错误会逐条列出,不会保存。"),
             "submit_label": _("保存并重建索引"),
@@ -757,7 +757,7 @@ def challenge_score(request: HttpRequest, pk: int, application_pk: int) -> HttpR
         success_message=_("评分已保存。"),
         template="demands/challenge_score.html",
         context={
-            "title": f"{_('评分')}:{application.supplier_name}",
+            "title": _("评分") + ":" + application.supplier_name,
             "back": detail,
             "back_label": challenge.title,
             "submit_label": _("保存评分"),

@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 from django.db.models import Count, Max, Q
-from django.utils.translation import gettext as _
 
+from jingxiang.demands import texts
 from jingxiang.matching import Demand as EngineDemand
 from jingxiang.matching import (
     FeedbackModel,
@@ -262,10 +262,10 @@ class WarmIndex:
         """A fresh index from the database (used by the rebuild job and on first use)."""
         suppliers = load_suppliers()
         if progress:
-            progress(30, _("已读取 %(n)s 个供给方") % {"n": len(suppliers)})
+            progress(30, texts.SUPPLIERS_READ(n=len(suppliers)))
         index = MatchingIndex.build(suppliers.values(), knowledge=knowledge, feedback=FeedbackModel())
         if progress:
-            progress(70, _("索引已建立,正在载入反馈和开放需求"))
+            progress(70, texts.INDEX_BUILT())
         _apply_feedback(index, _feedback_rows(after=0))
         for demand in load_open_demands().values():
             index.upsert_demand(demand)

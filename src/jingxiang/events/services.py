@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingxiang.core.services import notification_send
+from jingxiang.core.texts import Text
 from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
-from jingxiang.events import selectors
+from jingxiang.events import selectors, texts
 from jingxiang.events.models import (
     Attendance,
     Event,
@@ -334,16 +335,15 @@ def participant_withdraw(*, actor: Any, participant: Participant) -> Participant
         )
         _notify(
             meeting.other_party(participant),
-            _("%(name)s 已取消参加「%(event)s」,你们的洽谈取消")
-            % {"name": participant.name, "event": participant.event.title},
+            texts.PARTICIPANT_WITHDREW(name=participant.name, event=participant.event.title),
             reverse("events:meeting", args=[meeting.pk]),
         )
     return participant
 
 
-def _notify(participant: Participant, title: str, url: str, kind: str = "events") -> None:
+def _notify(participant: Participant, message: Text, url: str, kind: str = "events") -> None:
     for user in selectors.users_acting_for(participant):
-        notification_send(recipient=user, title=title, url=url, kind=kind)
+        notification_send(recipient=user, message=message, url=url, kind=kind)
 
 
 # Meeting requests ----------------------------------------------------------------------------------
@@ -410,7 +410,7 @@ def meeting_request_create(
     )
     _notify(
         recipient,
-        _("%(name)s 想在「%(event)s」与您洽谈") % {"name": requester.name, "event": event.title},
+        texts.MEETING_REQUESTED(name=requester.name, event=event.title),
         reverse("events:meeting", args=[meeting.pk]),
     )
     return meeting
@@ -440,10 +440,8 @@ def meeting_request_respond(*, actor: Any, meeting: Meeting, accept: bool, reaso
     meeting.responded_at = timezone.now()
     meeting.responded_by = actor
     meeting.save(update_fields=["status", "decline_reason", "responded_at", "responded_by", "updated_at"])
-    title = (_("%(name)s 接受了您的洽谈预约") if accept else _("%(name)s 婉拒了您的洽谈预约")) % {
-        "name": meeting.recipient.name
-    }
-    _notify(meeting.requester, title, reverse("events:meeting", args=[meeting.pk]))
+    answer = (texts.MEETING_ACCEPTED if accept else texts.MEETING_DECLINED)(name=meeting.recipient.name)
+    _notify(meeting.requester, answer, reverse("events:meeting", args=[meeting.pk]))
     return meeting
 
 
@@ -497,7 +495,7 @@ def schedule_start(*, actor: Any, event: Event, time_limit: int = 20) -> Schedul
     run = ScheduleRun.objects.create(event=event, created_by=actor, time_limit=time_limit)
     job = job_enqueue(
         kind=SCHEDULE_JOB_KIND,
-        title=_("排程:%(event)s") % {"event": event.title},
+        title=texts.SCHEDULE_TITLE(event=event.title),
         created_by=actor,
         params={"run_id": run.pk},
     )
@@ -506,14 +504,14 @@ def schedule_start(*, actor: Any, event: Event, time_limit: int = 20) -> Schedul
     return run
 
 
-def schedule_compute(*, run_id: int, progress: Callable[[int, str], None]) -> ScheduleRun:
+def schedule_compute(*, run_id: int, progress: Callable[[int, Text], None]) -> ScheduleRun:
     """Build the instance from accepted requests, solve it, and check the result with the independent
     validator. Only a clean, feasible result becomes publishable (status "ready")."""
     from jingxiang.scheduling import InstanceError, instance_from_json, schedule_to_json, solve, validate
 
     run = ScheduleRun.objects.select_related("event").get(pk=run_id)
     expired = requests_expire()
-    progress(5, _("已处理过期预约 %(n)s 个,正在整理排程数据。") % {"n": expired})
+    progress(5, texts.SCHEDULE_EXPIRED(n=expired))
     instance_data = selectors.schedule_instance(run.event)
     ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, instance=instance_data)
     try:
@@ -521,23 +519,20 @@ def schedule_compute(*, run_id: int, progress: Callable[[int, str], None]) -> Sc
     except InstanceError as error:
         ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, violations=error.errors)
         raise
-    progress(10, _("正在求解:%(m)s 场洽谈。") % {"m": len(instance.meetings)})
+    progress(10, texts.SCHEDULE_SOLVING(m=len(instance.meetings)))
 
     def on_progress(report: Any) -> None:
         share = min(1.0, report.elapsed_seconds / max(1, run.time_limit))
         progress(
             10 + int(80 * share),
-            _("第 %(phase)s 阶段:已排入权重 %(w)s,上界 %(b)s")
-            % {
-                "phase": report.phase,
-                "w": round(report.scheduled_weight, 2),
-                "b": round(report.upper_bound, 2),
-            },
+            texts.SCHEDULE_PHASE(
+                phase=report.phase, w=round(report.scheduled_weight, 2), b=round(report.upper_bound, 2)
+            ),
         )
 
     schedule = solve(instance, time_limit_seconds=run.time_limit, on_progress=on_progress)
     result = schedule_to_json(schedule)
-    progress(92, _("正在用独立校验器检查排程。"))
+    progress(92, texts.SCHEDULE_VALIDATING())
     violations = [{"kind": v.kind, "message": v.message} for v in validate(instance_data, result)]
     if schedule.status == "infeasible":
         status = RunStatus.INFEASIBLE
@@ -608,7 +603,7 @@ def schedule_publish(*, actor: Any, run: ScheduleRun) -> ScheduleRun:
     for participant in event.participants.filter(archived_at__isnull=True):
         _notify(
             participant,
-            _("「%(event)s」洽谈日程已发布") % {"event": event.title},
+            texts.AGENDA_PUBLISHED(event=event.title),
             reverse("events:agenda", args=[participant.pk]),
         )
     return run
@@ -785,7 +780,7 @@ def meeting_feedback_record(
         other = meeting.other_party(participant)
         _notify(
             other,
-            _("%(name)s 希望在洽谈后继续合作") % {"name": participant.name},
+            texts.FOLLOW_UP_WISHED(name=participant.name),
             reverse("events:meeting", args=[meeting.pk]),
         )
     return feedback

@@ -19,10 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow, run_import
+from jingxiang.core.imports import (
+    ImportColumn,
+    ImportSpec,
+    ProgressCallback,
+    RowError,
+    ValidRow,
+    errors_in_every_language,
+    run_import,
+)
 from jingxiang.core.timerules import time_rule_violations
 from jingxiang.jobs.registry import JobFailed, register_handler
-from jingxiang.lab import conformance
+from jingxiang.lab import conformance, texts
 from jingxiang.lab.models import Instrument, Sample, SampleStatus
 from jingxiang.lab.permissions import lab_ids
 from jingxiang.lab.rules import RESULT_RULES
@@ -223,7 +231,7 @@ class ResultBatchImport(ImportSpec):
                 submit=self.submit,
                 **prepared,
             )
-            progress(40 + int(60 * index / max(total, 1)), _("已保存 %(n)s 个样品") % {"n": index})
+            progress(40 + int(60 * index / max(total, 1)), texts.BATCH_SAMPLES_SAVED(n=index))
         return total
 
 
@@ -265,25 +273,24 @@ def csv_to_workbook(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-@register_handler("lab_results_batch")
+# All-or-nothing like every import: a run cut short saved nothing and may run again.
+@register_handler("lab_results_batch", retryable=True)
 def results_batch(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     """Job handler (thin): read the file, run the whole-file-first import."""
     with job.input_file.open("rb") as handle:
         data = handle.read()
     if job.input_file.name.lower().endswith(".csv"):
         data = csv_to_workbook(data)
-    result = run_import(
-        ResultBatchImport(submit=bool(job.params.get("submit"))), data, job.created_by, progress
-    )
+    spec = ResultBatchImport(submit=bool(job.params.get("submit")))
+    result = run_import(spec, data, job.created_by, progress)
     if not result.ok:
-        raise JobFailed(
-            _("文件中有 %(n)s 处错误,未保存任何结果。请修改后重新上传。") % {"n": len(result.errors)},
-            result.as_dict(),
-        )
+        outcome = result.as_dict()
+        outcome["errors_by_language"] = errors_in_every_language(spec, data, job.created_by, result)
+        raise JobFailed(texts.BATCH_REFUSED(n=len(result.errors)), outcome)
     job.result_url = reverse("lab:sample_list") + (
         "?status=awaiting_review" if job.params.get("submit") else ""
     )
     job.save(update_fields=["result_url"])
     outcome = result.as_dict()
-    outcome["message"] = _("已录入 %(n)s 个样品的结果。") % {"n": result.created}
+    outcome["message"] = texts.BATCH_DONE(n=result.created)
     return outcome

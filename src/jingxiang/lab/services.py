@@ -20,7 +20,7 @@ from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.core.timerules import enforce_time_rules
-from jingxiang.lab import conformance
+from jingxiang.lab import conformance, texts
 from jingxiang.lab.models import (
     PRODUCT_TYPE_LABELS,
     BrandAuthorisation,
@@ -201,9 +201,9 @@ def request_submit(
     ):
         notification_send(
             recipient=membership.user,
-            title=_("新的检测委托:%(n)s") % {"n": number},
-            body=_("%(firm)s 委托检测 %(product)s,样品 %(q)s 件。")
-            % {"firm": firm.name, "product": request.product_name, "q": quantity},
+            message=texts.REQUEST_RECEIVED(
+                n=number, firm=firm.name, product=request.product_name, q=quantity
+            ),
             url=reverse("lab:request_detail", args=[request.pk]),
             kind="lab",
             email=False,
@@ -310,7 +310,7 @@ def sample_assign(*, actor: Any, sample: Sample, technician: Any) -> Sample:
     if technician.pk != actor.pk:
         notification_send(
             recipient=technician,
-            title=_("新的检测任务:%(c)s") % {"c": sample.code},
+            message=texts.SAMPLE_ASSIGNED(c=sample.code),
             url=reverse("lab:sample_detail", args=[sample.pk]),
             kind="lab",
             email=False,
@@ -511,8 +511,7 @@ def result_review(
         sample.save(update_fields=["status", "review_note", "updated_at"])
         notification_send(
             recipient=sample.entered_by,
-            title=_("检测结果被退回:%(c)s") % {"c": sample.code},
-            body=note,
+            message=texts.RESULTS_RETURNED(c=sample.code, note=note),
             url=reverse("lab:sample_detail", args=[sample.pk]),
             kind="lab",
             email=False,
@@ -555,8 +554,7 @@ def result_review(
     for recipient in _firm_recipients(request.firm_id, request.requested_by):
         notification_send(
             recipient=recipient,
-            title=_("检测报告已签发:%(n)s(%(o)s)")
-            % {"n": report.display_number, "o": report.get_overall_display()},
+            message=texts.REPORT_ISSUED(n=report.display_number, o=Overall(report.overall).label),
             url=reverse("lab:report_detail", args=[report.pk]),
             kind="lab",
         )
@@ -809,9 +807,9 @@ def brand_review(
     for recipient in _firm_recipients(brand.firm_id, brand.applied_by):
         notification_send(
             recipient=recipient,
-            title=(_("区域品牌“杜桥眼镜”授权已批准:%(l)s") if approve else _("区域品牌申请未通过:%(l)s"))
-            % {"l": brand.product_line.name},
-            body=note,
+            message=(texts.BRAND_APPROVED if approve else texts.BRAND_REJECTED)(
+                l=brand.product_line.name, note=note
+            ),
             url=reverse("lab:brand_detail", args=[brand.pk]),
             kind="lab",
         )
@@ -837,8 +835,9 @@ def _suspend_brand_for(report: Report) -> None:
         for recipient in _firm_recipients(brand.firm_id, brand.applied_by):
             notification_send(
                 recipient=recipient,
-                title=_("区域品牌授权 %(n)s 已自动暂停") % {"n": brand.number},
-                body=brand.suspension_reason,
+                message=texts.BRAND_SUSPENDED(
+                    n=brand.number, report=report.display_number, items=report.verdict.get("failed") or ["—"]
+                ),
                 url=reverse("lab:brand_detail", args=[brand.pk]),
                 kind="lab",
             )

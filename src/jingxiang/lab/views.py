@@ -30,7 +30,7 @@ from jingxiang.core.listing import (
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.jobs.services import job_enqueue
-from jingxiang.lab import conformance, forms, services
+from jingxiang.lab import conformance, forms, services, texts
 from jingxiang.lab.documents import report_pdf
 from jingxiang.lab.filters import (
     BrandFilter,
@@ -723,7 +723,7 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = job_enqueue(
             kind="lab_results_batch",
-            title=_("批量录入检测结果:%(f)s") % {"f": upload.name},
+            title=texts.BATCH_TITLE(f=upload.name),
             created_by=request.user,
             params={"submit": request.POST.get("submit") == "1"},
             input_file=upload,

@@ -19,6 +19,7 @@ from jingxiang.core.imports import (
     ValidRow,
     choice_value,
 )
+from jingxiang.core.texts import IMPORT_ROWS_SAVED
 from jingxiang.organisations.models import Organisation
 from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 from jingxiang.talents.models import Gender, Skill, Talent, TalentKind, TalentSkill
@@ -173,5 +174,5 @@ class TalentImport(ImportSpec):
             for skill, level in skills.items():
                 TalentSkill.objects.create(talent=talent, skill=skill, level=level, source=_("导入"))
             if index % 50 == 0:
-                progress(40 + int(60 * index / len(rows)), _("已导入 %(n)s 行") % {"n": index})
+                progress(40 + int(60 * index / len(rows)), IMPORT_ROWS_SAVED(n=index))
         return len(rows)

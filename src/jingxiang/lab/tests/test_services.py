@@ -333,7 +333,9 @@ def test_return_needs_a_reason_and_goes_back_to_testing(lab_setup):
     )
     sample.refresh_from_db()
     assert sample.status == SampleStatus.IN_TEST
-    assert Notification.objects.filter(recipient=lab_setup.cast.lab_staff, title__contains="退回").exists()
+    assert Notification.objects.filter(
+        recipient=lab_setup.cast.lab_staff, message="lab.results_returned"
+    ).exists()
 
 
 def test_approval_issues_a_verifiable_report_and_tells_the_firm(lab_setup):
@@ -343,7 +345,7 @@ def test_approval_issues_a_verifiable_report_and_tells_the_firm(lab_setup):
     assert report.result_items.count() == len(report.verdict["items"]) > 0
     assert report.sample.request.status == RequestStatus.COMPLETED
     assert Notification.objects.filter(
-        recipient=lab_setup.cast.firm_admin, title__contains=report.number
+        recipient=lab_setup.cast.firm_admin, message="lab.report_issued", params__n__icontains=report.number
     ).exists()
     public = report_lookup(report.verify_code)
     assert public["status"] == "valid"
@@ -505,7 +507,7 @@ def test_brand_lifecycle_approval_then_automatic_suspension(lab_setup):
     assert brand.valid_until == services.add_months(timezone.localdate(), 12)
     assert brand_lookup(brand.verify_code)["status"] == "valid"
     assert Notification.objects.filter(
-        recipient=lab_setup.cast.talent_officer, title__contains="已批准"
+        recipient=lab_setup.cast.talent_officer, message="lab.brand_approved"
     ).exists()
 
     failing = lab_setup.report(BAD_GOGGLES)
@@ -516,7 +518,7 @@ def test_brand_lifecycle_approval_then_automatic_suspension(lab_setup):
     public = brand_lookup(brand.verify_code)
     assert public["status"] == "suspended" and public["status_label"] == "已暂停"
     assert Notification.objects.filter(
-        recipient=lab_setup.cast.firm_admin, title__contains="已自动暂停"
+        recipient=lab_setup.cast.firm_admin, message="lab.brand_suspended"
     ).exists()
 
 
