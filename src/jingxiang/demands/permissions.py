@@ -105,6 +105,15 @@ def addressed_to(user: Any) -> Q | None:
     return condition
 
 
+def answering_as(user: Any) -> list[tuple[str, str]]:
+    """``supplier_choices`` for pages that only suppliers use (proposals, applications, "for me"); 404 for
+    anyone who answers for nobody."""
+    choices = supplier_choices(user)
+    if not choices:
+        raise Http404
+    return choices
+
+
 def acts_for_supplier(user: Any, *, talent_id: int | None, organisation_id: int | None) -> bool:
     identities = supplier_identities(user)
     if talent_id is not None:

@@ -56,6 +56,7 @@ from jingxiang.demands.permissions import (
     access_milestone,
     access_proposal,
     access_review,
+    answering_as,
     is_operator,
     may_accept_milestones,
     may_apply,
@@ -285,31 +286,24 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _back_to(request: HttpRequest, url: str, run: Any, message: Any, form: Any = None) -> HttpResponse:
+    """A button of a demand or challenge page: back to that page, saying what happened (or why not)."""
+    return action(request, run, form=form, success_url=url, success_message=message)
+
+
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = access_attachment(request.user, pk, attachment_pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
-def _demand_action(
-    request: HttpRequest, demand: Demand, run: Any, message: Any, form: Any = None
-) -> HttpResponse:
-    return action(
-        request,
-        run,
-        form=form,
-        success_url=reverse("demands:detail", args=[demand.pk]),
-        success_message=message,
-    )
-
-
 @login_required
 @require_POST
 def demand_submit(request: HttpRequest, pk: int) -> HttpResponse:
     demand = access_demand(request.user, pk, write=True)
-    return _demand_action(
+    return _back_to(
         request,
-        demand,
+        reverse("demands:detail", args=[demand.pk]),
         lambda: services.demand_submit(actor=request.user, demand=demand),
         _("已提交,等待平台运营审核。"),
     )
@@ -379,43 +373,49 @@ def demand_invite(request: HttpRequest, pk: int) -> HttpResponse:
             why=match.why if match else None,
         )
 
-    return _demand_action(
+    return _back_to(
         request,
-        demand,
+        reverse("demands:detail", args=[demand.pk]),
         invite,
         lambda invitation: _("已邀请 %(name)s,对方会收到通知。") % {"name": invitation.supplier_name},
         form,
     )
 
 
+def _answer(
+    request: HttpRequest, form_class: Any, submit: Any, target: dict[str, Any], page: str, words: tuple
+) -> HttpResponse:
+    """A supplier answers a demand (a proposal) or a challenge (an application) from a card of its page:
+    back to the page when saved, otherwise the form with its errors on a page of its own. ``submit`` is
+    the service, ``target`` the object it answers, ``words`` the (title, button, success message)."""
+    form = form_class(request.POST, supplier_choices=answering_as(request.user))
+    title, button, message = words
+    return form_page(
+        request,
+        form,
+        save=lambda data: submit(actor=request.user, supplier_key=data.pop("supplier"), **target, **data),
+        success_url=page,
+        success_message=message,
+        context={
+            "title": title,
+            "back": page,
+            "back_label": next(iter(target.values())).title,
+            "submit_label": button,
+        },
+    )
+
+
 @login_required
 @require_POST
 def demand_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    """The proposal card of the demand page posts here; a refused proposal is shown on a page of its own."""
     demand = access_demand(request.user, pk)
-    choices = supplier_choices(request.user)
-    if not choices:
-        raise Http404
-    detail = reverse("demands:detail", args=[pk])
-    return form_page(
+    return _answer(
         request,
-        ProposalForm(request.POST, supplier_choices=choices),
-        save=lambda data: services.proposal_submit(
-            actor=request.user,
-            demand=demand,
-            supplier_key=data["supplier"],
-            summary=data["summary"],
-            price=data["price"],
-            hours=data["hours"],
-        ),
-        success_url=detail,
-        success_message=_("方案已提交,等待企业决定。"),
-        context={
-            "title": _("提交对接方案"),
-            "back": detail,
-            "back_label": demand.title,
-            "submit_label": _("提交方案"),
-        },
+        ProposalForm,
+        services.proposal_submit,
+        {"demand": demand},
+        reverse("demands:detail", args=[pk]),
+        (_("提交对接方案"), _("提交方案"), _("方案已提交,等待企业决定。")),
     )
 
 
@@ -424,12 +424,10 @@ def demand_propose(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = access_invitation(request.user, pk)
     form = DeclineForm(request.POST)
-    return _demand_action(
+    return _back_to(
         request,
-        invitation.demand,
-        lambda: services.invitation_decline(
-            actor=request.user, invitation=invitation, reason=form.cleaned_data["reason"]
-        ),
+        reverse("demands:detail", args=[invitation.demand.pk]),
+        lambda: services.invitation_decline(actor=request.user, invitation=invitation, **form.cleaned_data),
         _("已婉拒邀请,企业会看到您的原因。"),
         form,
     )
@@ -440,9 +438,9 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = access_proposal(request.user, pk)
     form = DecideForm(request.POST)
-    return _demand_action(
+    return _back_to(
         request,
-        proposal.demand,
+        reverse("demands:detail", args=[proposal.demand.pk]),
         lambda: services.proposal_decide(
             actor=request.user,
             proposal=proposal,
@@ -459,16 +457,10 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def demand_close(request: HttpRequest, pk: int) -> HttpResponse:
     demand = access_demand(request.user, pk, write=True)
     form = CloseForm(request.POST)
-    return _demand_action(
+    return _back_to(
         request,
-        demand,
-        lambda: services.demand_close(
-            actor=request.user,
-            demand=demand,
-            solved=form.cleaned_data["solved"],
-            notes=form.cleaned_data["notes"],
-            rating=form.cleaned_data["rating"],
-        ),
+        reverse("demands:detail", args=[demand.pk]),
+        lambda: services.demand_close(actor=request.user, demand=demand, **form.cleaned_data),
         _("需求已关闭,结果已记录。"),
         form,
     )
@@ -477,9 +469,7 @@ def demand_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def for_me(request: HttpRequest) -> HttpResponse:
     """ "Needs you could help with": invitations waiting for an answer, then the engine's ranking."""
-    choices = supplier_choices(request.user)
-    if not choices:
-        raise Http404
+    choices = answering_as(request.user)
     keys = [key for key, _label in choices]
     key = request.GET.get("as") if request.GET.get("as") in keys else keys[0]
     ranked = selectors.demands_for_supplier(request.user, supplier_key=key, top=20)
@@ -666,45 +656,17 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _challenge_action(
-    request: HttpRequest, challenge: Challenge, run: Any, message: Any, form: Any = None
-) -> HttpResponse:
-    return action(
-        request,
-        run,
-        form=form,
-        success_url=reverse("demands:challenge_detail", args=[challenge.pk]),
-        success_message=message,
-    )
-
-
 @login_required
 @require_POST
 def challenge_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """The application card of the challenge page posts here; a refusal is shown on a page of its own."""
     challenge = access_challenge(request.user, pk)
-    choices = supplier_choices(request.user)
-    if not choices:
-        raise Http404
-    detail = reverse("demands:challenge_detail", args=[pk])
-    return form_page(
+    return _answer(
         request,
-        ApplyForm(request.POST, supplier_choices=choices),
-        save=lambda data: services.challenge_apply(
-            actor=request.user,
-            challenge=challenge,
-            supplier_key=data["supplier"],
-            team=data["team"],
-            proposal=data["proposal"],
-        ),
-        success_url=detail,
-        success_message=_("已揭榜,平台运营会组织评审。"),
-        context={
-            "title": _("揭榜"),
-            "back": detail,
-            "back_label": challenge.title,
-            "submit_label": _("提交揭榜方案"),
-        },
+        ApplyForm,
+        services.challenge_apply,
+        {"challenge": challenge},
+        reverse("demands:challenge_detail", args=[pk]),
+        (_("揭榜"), _("提交揭榜方案"), _("已揭榜,平台运营会组织评审。")),
     )
 
 
@@ -713,9 +675,9 @@ def challenge_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def challenge_reviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = access_challenge(request.user, pk, write=True)
     form = ReviewerForm(request.POST)
-    return _challenge_action(
+    return _back_to(
         request,
-        challenge,
+        reverse("demands:challenge_detail", args=[challenge.pk]),
         lambda: services.challenge_reviewer_invite(
             actor=request.user, challenge=challenge, user=form.cleaned_data["username"]
         ),
@@ -728,9 +690,9 @@ def challenge_reviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def challenge_start_review(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = access_challenge(request.user, pk, write=True)
-    return _challenge_action(
+    return _back_to(
         request,
-        challenge,
+        reverse("demands:challenge_detail", args=[challenge.pk]),
         lambda: services.challenge_start_review(actor=request.user, challenge=challenge),
         _("已截止揭榜,进入评审。"),
     )
@@ -772,14 +734,11 @@ def challenge_score(request: HttpRequest, pk: int, application_pk: int) -> HttpR
 def challenge_select(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = access_challenge(request.user, pk, write=True)
     form = SelectWinnerForm(request.POST, challenge=challenge)
-    return _challenge_action(
+    return _back_to(
         request,
-        challenge,
+        reverse("demands:challenge_detail", args=[challenge.pk]),
         lambda: services.challenge_select_winner(
-            actor=request.user,
-            challenge=challenge,
-            application=form.cleaned_data["application"],
-            reason=form.cleaned_data["reason"],
+            actor=request.user, challenge=challenge, **form.cleaned_data
         ),
         lambda awarded: _("已选定揭榜方 %(name)s。") % {"name": awarded.winner.supplier_name},
         form,
@@ -791,9 +750,9 @@ def challenge_select(request: HttpRequest, pk: int) -> HttpResponse:
 def challenge_plan(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = access_challenge(request.user, pk, write=True)
     form = PlanForm(request.POST, actor=request.user)
-    return _challenge_action(
+    return _back_to(
         request,
-        challenge,
+        reverse("demands:challenge_detail", args=[challenge.pk]),
         lambda: services.challenge_plan_set(
             actor=request.user,
             challenge=challenge,
@@ -812,12 +771,10 @@ def milestone_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_accept_milestones(request.user, milestone.challenge):
         raise Http404
     form = MilestoneAcceptForm(request.POST)
-    return _challenge_action(
+    return _back_to(
         request,
-        milestone.challenge,
-        lambda: services.milestone_accept(
-            actor=request.user, milestone=milestone, note=form.cleaned_data["note"]
-        ),
+        reverse("demands:challenge_detail", args=[milestone.challenge.pk]),
+        lambda: services.milestone_accept(actor=request.user, milestone=milestone, **form.cleaned_data),
         _("里程碑已验收。"),
         form,
     )
@@ -829,12 +786,10 @@ def milestone_pay(request: HttpRequest, pk: int) -> HttpResponse:
     _operator_or_404(request.user)
     milestone = access_milestone(request.user, pk)
     form = MilestonePayForm(request.POST)
-    return _challenge_action(
+    return _back_to(
         request,
-        milestone.challenge,
-        lambda: services.milestone_pay(
-            actor=request.user, milestone=milestone, reference=form.cleaned_data["reference"]
-        ),
+        reverse("demands:challenge_detail", args=[milestone.challenge.pk]),
+        lambda: services.milestone_pay(actor=request.user, milestone=milestone, **form.cleaned_data),
         _("已登记付款。"),
         form,
     )
@@ -845,15 +800,10 @@ def milestone_pay(request: HttpRequest, pk: int) -> HttpResponse:
 def challenge_close(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = access_challenge(request.user, pk, write=True)
     form = ChallengeCloseForm(request.POST)
-    return _challenge_action(
+    return _back_to(
         request,
-        challenge,
-        lambda: services.challenge_close(
-            actor=request.user,
-            challenge=challenge,
-            notes=form.cleaned_data["notes"],
-            solved=form.cleaned_data["solved"],
-        ),
+        reverse("demands:challenge_detail", args=[challenge.pk]),
+        lambda: services.challenge_close(actor=request.user, challenge=challenge, **form.cleaned_data),
         _("榜单已结项,结果已记录。"),
         form,
     )
