@@ -266,7 +266,7 @@ class ScoreForm(StyledFormMixin, forms.Form):
                 max_value=10,
                 help_text=_("0–10 分"),
                 error_messages={"invalid": wrong, "min_value": wrong, "max_value": wrong},
-                widget=forms.NumberInput(attrs={"step": 1, "inputmode": "numeric", "class": "input"}),
+                widget=forms.NumberInput(attrs={"step": 1, "inputmode": "numeric"}),
             )
         self.criteria = criteria
 

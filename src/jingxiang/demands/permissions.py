@@ -184,6 +184,7 @@ def may_promote(user: Any, demand: Demand, challenge: Challenge | None) -> bool:
 
 
 def may_screen(user: Any, demand: Demand) -> bool:
+    """Operators publish, return or merge a demand waiting for screening."""
     return is_operator(user) and demand.status == DemandStatus.SCREENING
 
 
