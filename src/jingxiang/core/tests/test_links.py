@@ -46,7 +46,9 @@ def test_notification_mail_sent_during_a_request_links_to_that_host(cast, django
 
     def view(_request):  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
-            notification_send(recipient=cast.firm_admin, message=APPLICATION_RECEIVED(name="康波"), url="/lab/")
+            notification_send(
+                recipient=cast.firm_admin, message=APPLICATION_RECEIVED(name="康波"), url="/lab/"
+            )
         return HttpResponse("ok")
 
     CurrentRequestMiddleware(view)(RequestFactory().get("/", HTTP_HOST="192.168.1.20"))
