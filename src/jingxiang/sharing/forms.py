@@ -14,15 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.organisations.models import Organisation, OrganisationSize
+from jingxiang.sharing import rules
 from jingxiang.sharing.models import Booking, ServiceMode, SharingProfile
-from jingxiang.sharing.rules import (
-    BOOKING_RULES,
-    REQUEST_RULES,
-    SUBSIDY_RULES,
-    TIMESHEET_RULES,
-    agreement_rules,
-    timesheet_moments,
-)
 from jingxiang.talents.models import Skill
 
 
@@ -161,7 +154,7 @@ class SharingProfileForm(StyledFormMixin, forms.Form):
 
 
 class RequestForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
-    time_rules = REQUEST_RULES
+    time_rules = rules.REQUEST_RULES
 
     firm = forms.ModelChoiceField(label=_("需求企业"), queryset=Organisation.objects.none(), empty_label=None)
     title = PlainTextField(label=_("需求标题"), max_length=100)
@@ -212,7 +205,7 @@ class RespondForm(StyledFormMixin, forms.Form):
 class AgreementForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     """The terms of a new agreement, or of an amendment (``kept_start``: the running version's start)."""
 
-    time_rules = agreement_rules()
+    time_rules = rules.agreement_rules()
 
     period_start = forms.DateField(label=_("开始日期"), widget=DateInput())
     period_end = forms.DateField(label=_("结束日期"), widget=DateInput())
@@ -235,7 +228,9 @@ class AgreementForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         start = self.cleaned_data.get("period_start")
-        self.time_rules = agreement_rules(start_moved=self.kept_start is None or start != self.kept_start)
+        self.time_rules = rules.agreement_rules(
+            start_moved=self.kept_start is None or start != self.kept_start
+        )
         return super().clean()
 
 
@@ -259,7 +254,7 @@ class SignForm(forms.Form):
 
 
 class BookingForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
-    time_rules = BOOKING_RULES
+    time_rules = rules.BOOKING_RULES
     # The rules speak of the booking's moments; the form has a day and two times of day.
     time_rule_fields = {"starts_at": "start_time", "ends_at": "end_time"}
 
@@ -279,7 +274,7 @@ class BookingForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
 
 
 class TimesheetForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
-    time_rules = TIMESHEET_RULES
+    time_rules = rules.TIMESHEET_RULES
 
     hours = forms.DecimalField(
         label=_("工时(小时)"), min_value=Decimal("0.25"), max_digits=6, decimal_places=2
@@ -291,7 +286,7 @@ class TimesheetForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
-        return timesheet_moments(self.booking)
+        return rules.timesheet_moments(self.booking)
 
 
 PICK_DECISION = {"required": _("请选择确认或提出异议。"), "invalid_choice": _("请选择确认或提出异议。")}
@@ -341,7 +336,7 @@ class AdjustForm(StyledFormMixin, forms.Form):
 
 
 class SubsidyPolicyForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
-    time_rules = SUBSIDY_RULES
+    time_rules = rules.SUBSIDY_RULES
 
     name = PlainTextField(label=_("政策名称"), max_length=100)
     percentage = forms.DecimalField(

@@ -30,6 +30,7 @@ from jingxiang.core.timerules import REASON_FIELD, TimeRuleCheck, enforce_time_r
 from jingxiang.organisations.models import Membership, Organisation
 from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator
 from jingxiang.organisations.services import operators
+from jingxiang.sharing import rules
 from jingxiang.sharing.models import (
     ZERO,
     Agreement,
@@ -71,14 +72,6 @@ from jingxiang.sharing.permissions import (
     may_resolve_timesheet,
     may_review_timesheet,
     signable_parties,
-)
-from jingxiang.sharing.rules import (
-    BOOKING_RULES,
-    REQUEST_RULES,
-    SUBSIDY_RULES,
-    TIMESHEET_RULES,
-    agreement_rules,
-    timesheet_moments,
 )
 from jingxiang.sharing.selectors import booked_hours
 from jingxiang.talents.models import Talent
@@ -203,7 +196,7 @@ def request_file(
     """A firm's 共享人才官 (or admin) files a request with the sharing station; operators are told."""
     if not may_file_request(actor, firm.pk):
         raise PermissionDenied(_("只有本企业的共享人才官或管理员可以提交共享需求。"))
-    enforce_time_rules(REQUEST_RULES, data, actor=actor)
+    enforce_time_rules(rules.REQUEST_RULES, data, actor=actor)
     request = SharingRequest(
         firm=firm,
         created_by=actor,
@@ -364,7 +357,7 @@ def _check_terms(
     if data["hourly_rate"] < ZERO:
         raise ValidationError(_("服务费率不能为负数。"), code="negative_rate")
     return enforce_time_rules(
-        agreement_rules(start_moved=start_moved), data, actor=actor, reason=data.get(REASON_FIELD, "")
+        rules.agreement_rules(start_moved=start_moved), data, actor=actor, reason=data.get(REASON_FIELD, "")
     )
 
 
@@ -635,7 +628,7 @@ def booking_create(
         raise ValidationError(_("协议尚未生效(须各方签署)或已失效,不能预约。"), code="agreement_not_active")
     starts, ends = _local(starts_at), _local(ends_at)
     check = enforce_time_rules(
-        BOOKING_RULES, {"starts_at": starts, "ends_at": ends}, actor=actor, reason=backdate_reason
+        rules.BOOKING_RULES, {"starts_at": starts, "ends_at": ends}, actor=actor, reason=backdate_reason
     )
     if not may_book(actor, agreement, backdated=bool(check.waived)):
         raise PermissionDenied(
@@ -727,7 +720,7 @@ def timesheet_log(*, actor: Any, booking: Booking, hours: Decimal, description: 
     booking = Booking.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=booking.pk)
     if booking.status != BookingStatus.BOOKED:
         raise ValidationError(_("不能为未预约或已取消的时间登记工时。"), code="unbooked")
-    enforce_time_rules(TIMESHEET_RULES, timesheet_moments(booking), actor=actor)
+    enforce_time_rules(rules.TIMESHEET_RULES, rules.timesheet_moments(booking), actor=actor)
     if hours is None or hours <= ZERO:
         raise ValidationError(_("工时必须大于 0。"), code="hours_positive")
     if not description.strip():
@@ -1046,7 +1039,7 @@ def subsidy_policy_save(
     """Create or change a subsidy rule (kept as data, with validity dates); station only."""
     if not is_operator(actor):
         raise PermissionDenied(_("补贴政策由平台运营人员维护。"))
-    enforce_time_rules(SUBSIDY_RULES, data, actor=actor)
+    enforce_time_rules(rules.SUBSIDY_RULES, data, actor=actor)
     if not data.get("eligible_sizes"):
         raise ValidationError(_("请至少选择一种适用的企业规模。"), code="no_sizes")
     policy = (

@@ -189,3 +189,20 @@ def test_timesheet_form_refuses_work_that_has_not_begun(cast, client, sharing):
     assert response.status_code == 200
     assert "工作时间不能晚于现在" in response.content.decode()
     assert not booking.timesheets.exists()
+
+
+def test_lists_show_facts_about_their_rows_in_the_page_and_in_the_htmx_table(cast, client, sharing):
+    day = timezone.localdate() - dt.timedelta(days=1)
+    booking = book_slot(cast, sharing.agreement, day, 9, 12)
+    timesheet = services.timesheet_log(
+        actor=cast.expert_user, booking=booking, hours=booking.hours, description="x"
+    )
+    services.timesheet_review(actor=cast.talent_officer, timesheet=timesheet, approve=True)
+    services.statement_generate(actor=cast.operator, agreement=sharing.agreement, month=day)
+    client.force_login(cast.operator)
+    for headers in ({}, {"HX-Request": "true"}):
+        pool = client.get("/sharing/pool/", headers=headers).content.decode()
+        free = 20 - 3 if day.month == timezone.localdate().month else 20
+        assert f"{free} / 20" in pool  # hours still free this month, counted for the page's rows
+        statements = client.get(f"/sharing/statements/?month={day:%Y-%m}", headers=headers).content.decode()
+        assert "按企业合计" in statements and "900.00" in statements
