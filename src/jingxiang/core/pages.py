@@ -48,7 +48,9 @@ class ListSpec:
 
     ``sort`` names the columns a user may sort by (the ``sort`` parameter, optionally with ``-``);
     ``default_sort`` is used when it names none. ``prepare`` runs on the filtered, sorted queryset
-    (annotations that only the page needs, not the export).
+    (annotations that only the page needs, not the export). ``context_from(queryset, page)`` adds context
+    computed from the filtered rows or from the page shown (totals of the filtered rows, facts about
+    the page's rows fetched in one query), so that the HTMX partial shows them too.
     """
 
     template: str
@@ -60,6 +62,7 @@ class ListSpec:
     per_page: int = 25
     prepare: Callable[[QuerySet], QuerySet] | None = None
     filterset_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    context_from: Callable[[QuerySet, Any], Mapping[str, Any]] | None = None
 
 
 def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
@@ -109,9 +112,10 @@ def list_page(
     if spec.prepare is not None:
         queryset = spec.prepare(queryset)
     filtered = any(value for key, value in request.GET.items() if key not in LIST_CONTROLS)
+    page = paginate(request, queryset, spec.per_page)
     page_context = {
         "filterset": filterset,
-        "page": paginate(request, queryset, spec.per_page),
+        "page": page,
         "sort": sort,
         "query": query_without(request, "page"),
         "query_nosort": query_without(request, "page", "sort"),
@@ -119,6 +123,7 @@ def list_page(
         "filtered": filtered,
         "can_export": spec.export is not None,
         "results_template": spec.partial,
+        **(spec.context_from(queryset, page) if spec.context_from is not None else {}),
         **(context or {}),
     }
     return render_page(request, spec.template, page_context, partial=spec.partial)

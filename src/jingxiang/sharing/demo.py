@@ -3,6 +3,10 @@
 康波 (firm_admin, talent_officer) shares the independent coating expert 周敏华 (expert) under a signed
 two-party agreement: bookings, approved hours, last month's issued statement with subsidy, and an
 outcome with a patent. A second request waits for the station (operator) to invite talents.
+
+The engagement began last month, before the demo exists: the station enters its agreement and its past
+bookings with a back-dating reason (audited as core.TimeRuleOverride), as it does for work arranged on
+paper; the booking still to come is made by the host.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from django.utils import timezone
 
 from jingxiang.sharing import services
 from jingxiang.sharing.models import AvailabilityWindow, SharingProfile, SubsidyPolicy
+
+BACKDATE = "演示数据:补录线下已开始的共享服务"
 
 
 def _slot(day: dt.date, start: int, end: int) -> tuple[dt.datetime, dt.datetime]:
@@ -96,7 +102,7 @@ def load(context: Any) -> None:
     (invitation,) = services.invitation_send(actor=operator, request=request, talents=[expert])
     services.invitation_respond(actor=expert_user, invitation=invitation, accept=True)
     agreement = services.agreement_create(
-        actor=officer,
+        actor=operator,
         invitation=invitation,
         data={
             "period_start": request.period_start,
@@ -106,6 +112,7 @@ def load(context: Any) -> None:
             "hourly_rate": expert.hourly_rate or Decimal("400.00"),
             "tasks": "镀膜前处理工艺诊断;减反射膜系参数优化;对镀膜车间技术员进行两次培训。",
             "supplementary_insurance": "康波为专家投保雇主责任险(保额 50 万元)",
+            "backdate_reason": BACKDATE,
         },
     )
     services.agreement_sign(actor=officer, agreement=agreement, party="host")
@@ -116,7 +123,9 @@ def load(context: Any) -> None:
     recent = _weekdays(this_month, today - dt.timedelta(days=1))[-1:]
     for index, day in enumerate(worked_days + recent):
         starts, ends = _slot(day, 9, 12)
-        booking = services.booking_create(actor=officer, agreement=agreement, starts_at=starts, ends_at=ends)
+        booking = services.booking_create(
+            actor=operator, agreement=agreement, starts_at=starts, ends_at=ends, backdate_reason=BACKDATE
+        )
         timesheet = services.timesheet_log(
             actor=expert_user,
             booking=booking,

@@ -12,8 +12,10 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.organisations.models import Organisation, OrganisationSize
-from jingxiang.sharing.models import ServiceMode, SharingProfile
+from jingxiang.sharing import rules
+from jingxiang.sharing.models import Booking, ServiceMode, SharingProfile
 from jingxiang.talents.models import Skill
 
 
@@ -56,6 +58,27 @@ def windows_as_text(profile: SharingProfile) -> str:
 
 def exceptions_as_text(profile: SharingProfile) -> str:
     return "\n".join(f"{e.date:%Y-%m-%d} {e.note}".strip() for e in profile.exceptions.all())
+
+
+def profile_initial(talent: Any, profile: SharingProfile | None) -> dict[str, Any]:
+    """The profile form as saved, or a first proposal (office hours on weekdays) before there is one."""
+    if profile is None:
+        return {
+            "offers_onsite": True,
+            "offers_remote": True,
+            "offers_consultation": talent.think_tank,
+            "windows": "\n".join(f"{label} 09:00-17:00" for label in weekday_tokens()[:5]),
+        }
+    return {
+        "offers_onsite": profile.offers_onsite,
+        "offers_remote": profile.offers_remote,
+        "offers_consultation": profile.offers_consultation,
+        "labour_contract_end": profile.labour_contract_end,
+        "conflict_firms": list(profile.conflict_firms.all()),
+        "windows": windows_as_text(profile),
+        "exceptions": exceptions_as_text(profile),
+        "note": profile.note,
+    }
 
 
 class SharingProfileForm(StyledFormMixin, forms.Form):
@@ -130,7 +153,9 @@ class SharingProfileForm(StyledFormMixin, forms.Form):
         return parsed
 
 
-class RequestForm(StyledFormMixin, forms.Form):
+class RequestForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = rules.REQUEST_RULES
+
     firm = forms.ModelChoiceField(label=_("需求企业"), queryset=Organisation.objects.none(), empty_label=None)
     title = PlainTextField(label=_("需求标题"), max_length=100)
     problem = PlainTextAreaField(label=_("问题描述"), max_length=3000)
@@ -149,13 +174,6 @@ class RequestForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("结束日期不能早于开始日期。"))
-        return cleaned
 
 
 class InviteForm(forms.Form):
@@ -184,7 +202,11 @@ class RespondForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class AgreementForm(StyledFormMixin, forms.Form):
+class AgreementForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    """The terms of a new agreement, or of an amendment (``kept_start``: the running version's start)."""
+
+    time_rules = rules.agreement_rules()
+
     period_start = forms.DateField(label=_("开始日期"), widget=DateInput())
     period_end = forms.DateField(label=_("结束日期"), widget=DateInput())
     monthly_hour_cap = forms.IntegerField(label=_("每月工时上限"), min_value=1, max_value=400)
@@ -200,12 +222,30 @@ class AgreementForm(StyledFormMixin, forms.Form):
         label=_("补充商业保险(可选)"), max_length=200, required=False, help_text=_("如:某保险公司雇主责任险")
     )
 
+    def __init__(self, *args: Any, kept_start: dt.date | None = None, **kwargs: Any) -> None:
+        self.kept_start = kept_start
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("结束日期不能早于开始日期。"))
-        return cleaned
+        start = self.cleaned_data.get("period_start")
+        self.time_rules = rules.agreement_rules(
+            start_moved=self.kept_start is None or start != self.kept_start
+        )
+        return super().clean()
+
+
+def agreement_initial(invitation: Any) -> dict[str, Any]:
+    """A draft agreement proposes the request's period and mode, and the talent's rate and hours."""
+    req, talent = invitation.request, invitation.talent
+    cap = min(req.hours_needed, talent.monthly_hours) if talent.monthly_hours else req.hours_needed
+    return {
+        "period_start": req.period_start,
+        "period_end": req.period_end,
+        "monthly_hour_cap": cap,
+        "mode": req.mode,
+        "hourly_rate": talent.hourly_rate,
+        "tasks": req.problem,
+    }
 
 
 class SignForm(forms.Form):
@@ -213,29 +253,43 @@ class SignForm(forms.Form):
     consent = forms.BooleanField(label=_("本人知情并同意参加共享用工"), required=False)
 
 
-class BookingForm(StyledFormMixin, forms.Form):
+class BookingForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = rules.BOOKING_RULES
+    # The rules speak of the booking's moments; the form has a day and two times of day.
+    time_rule_fields = {"starts_at": "start_time", "ends_at": "end_time"}
+
     date = forms.DateField(label=_("日期"), widget=DateInput())
     start_time = forms.TimeField(label=pgettext_lazy("booking form", "开始时间"), widget=TimeInput())
     end_time = forms.TimeField(label=pgettext_lazy("booking form", "结束时间"), widget=TimeInput())
     note = PlainTextField(label=_("安排说明"), max_length=200, required=False)
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """The booking's start and end moments, also kept in ``cleaned_data`` for the service."""
         day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
         if day and start and end:
             tz = timezone.get_current_timezone()
             cleaned["starts_at"] = dt.datetime.combine(day, start, tzinfo=tz)
             cleaned["ends_at"] = dt.datetime.combine(day, end, tzinfo=tz)
-            if end <= start:
-                self.add_error("end_time", _("结束时间必须晚于开始时间。"))
         return cleaned
 
 
-class TimesheetForm(StyledFormMixin, forms.Form):
+class TimesheetForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = rules.TIMESHEET_RULES
+
     hours = forms.DecimalField(
         label=_("工时(小时)"), min_value=Decimal("0.25"), max_digits=6, decimal_places=2
     )
     description = PlainTextAreaField(label=_("工作内容"), max_length=2000)
+
+    def __init__(self, *args: Any, booking: Booking, **kwargs: Any) -> None:
+        self.booking = booking
+        super().__init__(*args, **kwargs)
+
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        return rules.timesheet_moments(self.booking)
+
+
+PICK_DECISION = {"required": _("请选择确认或提出异议。"), "invalid_choice": _("请选择确认或提出异议。")}
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
@@ -243,15 +297,23 @@ class ReviewForm(StyledFormMixin, forms.Form):
         label=_("审核"),
         choices=[("approve", _("确认")), ("dispute", _("提出异议"))],
         widget=forms.RadioSelect,
+        error_messages=PICK_DECISION,
     )
     reason = PlainTextField(label=_("异议理由"), max_length=300, required=False)
 
 
+FILL_RESOLUTION = {"required": _("请填写裁定工时和裁定意见。"), "invalid": _("请填写裁定工时和裁定意见。")}
+
+
 class ResolveForm(StyledFormMixin, forms.Form):
     approved_hours = forms.DecimalField(
-        label=_("裁定工时"), min_value=Decimal("0"), max_digits=6, decimal_places=2
+        label=_("裁定工时"),
+        min_value=Decimal("0"),
+        max_digits=6,
+        decimal_places=2,
+        error_messages=FILL_RESOLUTION,
     )
-    note = PlainTextField(label=_("裁定意见"), max_length=300)
+    note = PlainTextField(label=_("裁定意见"), max_length=300, error_messages=FILL_RESOLUTION)
 
 
 class GenerateForm(StyledFormMixin, forms.Form):
@@ -273,7 +335,9 @@ class AdjustForm(StyledFormMixin, forms.Form):
     reason = PlainTextField(label=_("调整原因"), max_length=300)
 
 
-class SubsidyPolicyForm(StyledFormMixin, forms.Form):
+class SubsidyPolicyForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = rules.SUBSIDY_RULES
+
     name = PlainTextField(label=_("政策名称"), max_length=100)
     percentage = forms.DecimalField(
         label=_("补贴比例(%)"),
@@ -293,13 +357,6 @@ class SubsidyPolicyForm(StyledFormMixin, forms.Form):
     )
     valid_from = forms.DateField(label=_("生效日期"), widget=DateInput())
     valid_to = forms.DateField(label=_("失效日期"), widget=DateInput())
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
-        if start and end and end < start:
-            self.add_error("valid_to", _("失效日期不能早于生效日期。"))
-        return cleaned
 
 
 class OutcomeForm(StyledFormMixin, forms.Form):

@@ -36,6 +36,18 @@ def next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def month_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The month of ``day`` as local moments: its first midnight and the next month's (half-open).
+
+    Hours count to the month their booking starts in, for caps, free hours and statements alike.
+    """
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(month_start(day), dt.time.min, tzinfo=tz),
+        dt.datetime.combine(next_month(day), dt.time.min, tzinfo=tz),
+    )
+
+
 class ServiceMode(models.TextChoices):
     ONSITE = "onsite", _("驻厂")
     REMOTE = "remote", _("远程")

@@ -14,16 +14,19 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jingxiang.core.timerules import time_rule_violations
 from jingxiang.organisations.permissions import (
     FIRM_MANAGERS,
     approved_organisation_ids,
     firm_ids,
     is_operator,
+    managed_firm_ids,
 )
 from jingxiang.sharing.models import (
     Agreement,
     AgreementStatus,
     Booking,
+    BookingStatus,
     Invitation,
     InvitationStatus,
     Outcome,
@@ -34,13 +37,9 @@ from jingxiang.sharing.models import (
     Timesheet,
     TimesheetStatus,
 )
+from jingxiang.sharing.rules import TIMESHEET_RULES, timesheet_moments
 from jingxiang.talents.models import Talent
 from jingxiang.talents.permissions import has_talent_profile, may_edit
-
-
-def officer_firm_ids(user: Any) -> set[int]:
-    """Approved firms for which the user files requests and manages shared talent (共享人才官 or admin)."""
-    return firm_ids(user, *FIRM_MANAGERS)
 
 
 def is_talent(user: Any) -> bool:
@@ -77,9 +76,15 @@ def access_profile(user: Any, pk: int, *, write: bool = False) -> Talent:
     return talent
 
 
+def may_file_request(user: Any, firm_id: int | None = None) -> bool:
+    """A firm's 共享人才官 or admin files its requests (for ``firm_id``, or for any firm they manage)."""
+    firms = managed_firm_ids(user)
+    return firm_id in firms if firm_id is not None else bool(firms)
+
+
 def may_manage_request(user: Any, request: SharingRequest) -> bool:
     """The station, or the requesting firm's 共享人才官 / admin."""
-    return is_operator(user) or request.firm_id in officer_firm_ids(user)
+    return is_operator(user) or request.firm_id in managed_firm_ids(user)
 
 
 def access_request(user: Any, pk: int, *, write: bool = False) -> SharingRequest:
@@ -92,6 +97,11 @@ def access_request(user: Any, pk: int, *, write: bool = False) -> SharingRequest
     return request
 
 
+def is_invited_talent(user: Any, invitation: Invitation) -> bool:
+    """The invited talent in person: only they answer the invitation."""
+    return invitation.talent.user_id is not None and invitation.talent.user_id == getattr(user, "pk", None)
+
+
 def access_invitation(user: Any, pk: int, *, write: bool = False) -> Invitation:
     """An invitation: the invited talent, and whoever manages the request; ``write`` is the talent's reply."""
     invitation = (
@@ -101,7 +111,7 @@ def access_invitation(user: Any, pk: int, *, write: bool = False) -> Invitation:
     )
     if invitation is None:
         raise Http404
-    own = invitation.talent.user_id is not None and invitation.talent.user_id == getattr(user, "pk", None)
+    own = is_invited_talent(user, invitation)
     if write and not own:
         raise Http404
     if not own and not may_manage_request(user, invitation.request):
@@ -114,16 +124,21 @@ def signable_parties(user: Any, agreement: Agreement) -> set[str]:
     parties: set[str] = set()
     if agreement.home_id and agreement.home_id in approved_organisation_ids(user, *FIRM_MANAGERS):
         parties.add(Party.HOME)
-    if agreement.host_id in officer_firm_ids(user):
+    if is_host_officer(user, agreement):
         parties.add(Party.HOST)
     if agreement.talent.user_id is not None and agreement.talent.user_id == getattr(user, "pk", None):
         parties.add(Party.TALENT)
     return parties & set(agreement.parties)
 
 
+def is_host_officer(user: Any, agreement: Agreement) -> bool:
+    """The host firm's 共享人才官 / admin: they arrange the work (book, cancel, review hours, rate)."""
+    return agreement.host_id in managed_firm_ids(user)
+
+
 def may_manage_agreement(user: Any, agreement: Agreement) -> bool:
-    """The host firm's officers arrange the work (bookings, outcomes); the station may too."""
-    return agreement.host_id in officer_firm_ids(user) or is_operator(user)
+    """The host firm's officers and the station amend or end an agreement."""
+    return is_host_officer(user, agreement) or is_operator(user)
 
 
 def access_agreement(user: Any, pk: int, *, write: bool = False) -> Agreement:
@@ -139,8 +154,40 @@ def access_agreement(user: Any, pk: int, *, write: bool = False) -> Agreement:
     return agreement
 
 
-def may_book(user: Any, agreement: Agreement) -> bool:
-    return agreement.host_id in officer_firm_ids(user) and agreement.status == AgreementStatus.ACTIVE
+def may_book(user: Any, agreement: Agreement, *, backdated: bool = True) -> bool:
+    """Booking the talent's time is the host's: its officers arrange the work. The station (operators)
+    only enters a booking that already took place, with a reason (补录, core.timerules): ``backdated``
+    says whether the booking waives the no-past rule, and is assumed until that has been checked."""
+    return is_host_officer(user, agreement) or (backdated and is_operator(user))
+
+
+def offers_booking(user: Any, agreement: Agreement) -> bool:
+    """The agreement page offers the booking form while the agreement is in force."""
+    return agreement.status == AgreementStatus.ACTIVE and may_book(user, agreement)
+
+
+def may_record_outcome(user: Any, agreement: Agreement) -> bool:
+    """The host rates the engagement and records what it achieved."""
+    return is_host_officer(user, agreement)
+
+
+def is_booked_talent(user: Any, booking: Booking) -> bool:
+    """The booked talent in person: only they log hours against the booking."""
+    return booking.talent.user_id is not None and booking.talent.user_id == getattr(user, "pk", None)
+
+
+def may_log_hours(user: Any, booking: Booking) -> bool:
+    """The talent logs hours against a live booking once its work has begun (rules.TIMESHEET_RULES)."""
+    return (
+        is_booked_talent(user, booking)
+        and booking.status == BookingStatus.BOOKED
+        and not time_rule_violations(TIMESHEET_RULES, timesheet_moments(booking))
+    )
+
+
+def may_cancel_booking(user: Any, booking: Booking) -> bool:
+    """Only the host cancels a booking (a booked one without hours: the service says why not)."""
+    return is_host_officer(user, booking.agreement)
 
 
 def access_booking(user: Any, pk: int, *, write: bool = False) -> Booking:
@@ -151,18 +198,19 @@ def access_booking(user: Any, pk: int, *, write: bool = False) -> Booking:
         .filter(pk=pk)
         .first()
     )
-    if booking is None:
-        raise Http404
-    if write and booking.talent.user_id != getattr(user, "pk", None):
+    if booking is None or (write and not is_booked_talent(user, booking)):
         raise Http404
     return booking
 
 
 def may_review_timesheet(user: Any, timesheet: Timesheet) -> bool:
-    return (
-        timesheet.status == TimesheetStatus.SUBMITTED
-        and timesheet.booking.agreement.host_id in officer_firm_ids(user)
-    )
+    """The host firm's officers approve or dispute the hours logged for it."""
+    return is_host_officer(user, timesheet.booking.agreement)
+
+
+def may_resolve_timesheet(user: Any, timesheet: Timesheet) -> bool:
+    """A disputed timesheet is settled by the station."""
+    return is_operator(user)
 
 
 def access_timesheet(user: Any, pk: int, *, write: bool = False) -> Timesheet:
@@ -175,7 +223,7 @@ def access_timesheet(user: Any, pk: int, *, write: bool = False) -> Timesheet:
     )
     if timesheet is None:
         raise Http404
-    if write and not (is_operator(user) or timesheet.booking.agreement.host_id in officer_firm_ids(user)):
+    if write and not (may_review_timesheet(user, timesheet) or may_resolve_timesheet(user, timesheet)):
         raise Http404
     return timesheet
 
@@ -203,8 +251,12 @@ def access_policy(user: Any, pk: int, *, write: bool = False) -> SubsidyPolicy:
     return policy
 
 
-def outcome_queryset(user: Any) -> QuerySet[Outcome]:
-    return Outcome.objects.visible_to(user)
+def access_outcome(user: Any, pk: int) -> Outcome:
+    """An outcome record, as far as the user sees its agreement."""
+    outcome = Outcome.objects.visible_to(user).filter(pk=pk).first()
+    if outcome is None:
+        raise Http404
+    return outcome
 
 
 def attention_cards(user: Any) -> list[dict[str, Any]]:
@@ -232,7 +284,7 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
                     "tone": "bad",
                 }
             )
-    officer_firms = officer_firm_ids(user)
+    officer_firms = managed_firm_ids(user)
     if officer_firms:
         to_review = Timesheet.objects.filter(
             status=TimesheetStatus.SUBMITTED, booking__agreement__host_id__in=officer_firms

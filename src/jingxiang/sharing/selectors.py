@@ -4,53 +4,59 @@ station dashboard and settlement totals. Each runs a fixed number of queries wha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.pages import NextStep, first_step
+from jingxiang.organisations.permissions import is_operator
 from jingxiang.sharing.models import (
     ZERO,
     Agreement,
+    AgreementStatus,
     Booking,
+    BookingStatus,
+    Invitation,
+    InvitationStatus,
     Outcome,
+    Party,
+    RequestStatus,
     SharingProfile,
     SharingRequest,
     Statement,
     StatementStatus,
     SubsidyPolicy,
+    month_bounds,
     month_start,
-    next_month,
 )
+from jingxiang.sharing.permissions import signable_parties
 from jingxiang.talents.models import Talent
 
 
-def _month_range(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(month_start(month), dt.time.min, tzinfo=tz),
-        dt.datetime.combine(next_month(month), dt.time.min, tzinfo=tz),
+def booked_hours(
+    talent_ids: Iterable[int], month: dt.date | None = None, *, agreement_ids: list[int] | None = None
+) -> dict[int, Decimal]:
+    """Hours booked per talent in the month (this month by default), across all host firms or only under
+    ``agreement_ids``, in one query. The pool, the dashboard and the booking caps all count with it."""
+    start, end = month_bounds(month or timezone.localdate())
+    bookings = Booking.objects.live().filter(
+        talent_id__in=talent_ids, starts_at__gte=start, starts_at__lt=end
     )
-
-
-def booked_this_month(talent_ids: list[int], month: dt.date | None = None) -> dict[int, Decimal]:
-    """Hours booked per talent in the month, across all host firms (one query)."""
-    start, end = _month_range(month or timezone.localdate())
-    rows = (
-        Booking.objects.live()
-        .filter(talent_id__in=talent_ids, starts_at__gte=start, starts_at__lt=end)
-        .values("talent_id")
-        .annotate(total=Sum("hours"))
-    )
+    if agreement_ids is not None:
+        bookings = bookings.filter(agreement_id__in=agreement_ids)
+    rows = bookings.values("talent_id").annotate(total=Sum("hours")).order_by()
     return {row["talent_id"]: row["total"] or ZERO for row in rows}
 
 
 def free_hours(talents: list[Talent], month: dt.date | None = None) -> dict[int, Decimal]:
     """Monthly hours offered minus hours already booked this month (never below zero)."""
-    booked = booked_this_month([t.pk for t in talents], month)
+    booked = booked_hours([t.pk for t in talents], month)
     return {t.pk: max(ZERO, Decimal(t.monthly_hours) - booked.get(t.pk, ZERO)) for t in talents}
 
 
@@ -65,6 +71,140 @@ def ratings(talent_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
         row["agreement__talent_id"]: (Decimal(str(row["avg"])).quantize(Decimal("0.1")), row["n"])
         for row in rows
     }
+
+
+def pool_rows(talents: list[Talent]) -> list[tuple[Talent, Decimal | None, tuple[Decimal, int] | None]]:
+    """The pool page's rows: each talent with its free hours this month and its rating (two queries)."""
+    free = free_hours(talents)
+    rated = ratings([t.pk for t in talents])
+    return [(t, free.get(t.pk), rated.get(t.pk)) for t in talents]
+
+
+def sharing_profile_of(talent: Talent) -> SharingProfile | None:
+    """The talent's pool profile with its calendar, or None before they first set it up."""
+    return (
+        SharingProfile.objects.filter(talent=talent)
+        .prefetch_related("windows", "exceptions", "conflict_firms")
+        .first()
+    )
+
+
+def availability_text(talent: Talent) -> str:
+    """The talent's weekly windows in one line (the booking form says when they can be booked)."""
+    profile = sharing_profile_of(talent)
+    if profile is None:
+        return gettext("工作日 09:00–17:00")
+    return pgettext("list separator", "、").join(str(w) for w in profile.windows.all())
+
+
+def upcoming_bookings(user: Any, talent: Talent, *, limit: int = 20) -> list[Booking]:
+    """The talent's live bookings from today on, as far as the user sees their agreements."""
+    return list(
+        Booking.objects.visible_to(user)
+        .live()
+        .filter(talent=talent, starts_at__date__gte=timezone.localdate())
+        .select_related("agreement__host", "talent")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def talent_overview(talent: Talent) -> dict[str, Any]:
+    """The talent's own page: recent invitations, agreements (with whether they signed) and bookings."""
+    agreements = list(
+        Agreement.objects.filter(talent=talent)
+        .exclude(status=AgreementStatus.SUPERSEDED)
+        .select_related("host", "home")
+        .prefetch_related("signatures")
+        .order_by("-created_at")[:20]
+    )
+    for agreement in agreements:
+        agreement.i_signed = any(s.party == Party.TALENT for s in agreement.signatures.all())
+    return {
+        "invitations": list(
+            Invitation.objects.filter(talent=talent)
+            .select_related("request__firm")
+            .order_by("-created_at")[:20]
+        ),
+        "agreements": agreements,
+        "bookings": list(
+            Booking.objects.filter(talent=talent, status=BookingStatus.BOOKED)
+            .select_related("agreement__host", "talent")
+            .annotate(logged=Sum("timesheets__hours"))
+            .order_by("-starts_at")[:30]
+        ),
+    }
+
+
+def request_next_step(sharing_request: SharingRequest, invitations: list[Invitation]) -> NextStep | None:
+    """Who acts next on a request: the talents invited, the host's 共享人才官, the parties, the station."""
+    if sharing_request.status in (RequestStatus.CLOSED, RequestStatus.MATCHED):
+        return None
+    accepted = any(i.status == InvitationStatus.ACCEPTED for i in invitations)
+    pending = [i.talent.name for i in invitations if i.status == InvitationStatus.PENDING]
+    return first_step(
+        (accepted and sharing_request.agreements.exists(), NextStep(gettext("等待 各方 签署共享协议"))),
+        (
+            accepted,
+            NextStep(gettext("等待 %(firm)s 共享人才官 起草共享协议") % {"firm": sharing_request.firm.name}),
+        ),
+        (
+            bool(pending),
+            NextStep(
+                gettext("等待 %(names)s 回复邀请") % {"names": pgettext("list separator", "、").join(pending)}
+            ),
+        ),
+        (True, NextStep(gettext("等待 人才共享驿站 推荐并邀请人才"))),
+    )
+
+
+def agreement_parties(user: Any, agreement: Agreement) -> list[dict[str, Any]]:
+    """Each party of the agreement: its name, its signature so far, and whether the user signs it now."""
+    signatures = {s.party: s for s in agreement.signatures.select_related("signed_by")}
+    mine = signable_parties(user, agreement)
+    names = {Party.HOME: agreement.home.name if agreement.home else "", Party.HOST: agreement.host.name}
+    return [
+        {
+            "party": party,
+            "label": Party(party).label,
+            "name": names.get(party, agreement.talent.name),
+            "signature": signatures.get(party),
+            "can_sign": party in mine
+            and party not in signatures
+            and agreement.status == AgreementStatus.PENDING,
+        }
+        for party in agreement.parties
+    ]
+
+
+def agreement_next_step(agreement: Agreement, parties: list[dict[str, Any]]) -> NextStep | None:
+    """A pending agreement waits for the parties that have not signed yet."""
+    waiting = [f"{p['name']}({p['label']})" for p in parties if p["signature"] is None]
+    if agreement.status != AgreementStatus.PENDING or not waiting:
+        return None
+    return NextStep(
+        gettext("等待 %(waiting)s 签署") % {"waiting": pgettext("list separator", "、").join(waiting)},
+        mine=any(p["can_sign"] for p in parties),
+    )
+
+
+def agreement_versions(user: Any, agreement: Agreement) -> list[Agreement]:
+    """Every version of the agreement the user may see, oldest first."""
+    return list(
+        Agreement.objects.visible_to(user)
+        .filter(number__startswith=agreement.number.split("-V")[0])
+        .order_by("version")
+        .only("pk", "number", "version", "status")
+    )
+
+
+def statement_next_step(user: Any, statement: Statement) -> NextStep | None:
+    """A draft statement waits for the station to check and issue it."""
+    if statement.status != StatementStatus.DRAFT:
+        return None
+    return NextStep(
+        gettext("草稿:等待 共享驿站 核对并出具。金额按最新确认工时和补贴政策测算,出具时锁定。"),
+        mine=is_operator(user),
+    )
 
 
 @dataclass
@@ -153,7 +293,7 @@ def dashboard(*, today: dt.date | None = None) -> dict[str, Any]:
         .select_related("home_organisation")
         .order_by("name")
     )
-    booked = booked_this_month([t.pk for t in pool], today)
+    booked = booked_hours([t.pk for t in pool], today)
     utilisation = [
         {
             "talent": t,

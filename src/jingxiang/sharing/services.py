@@ -27,10 +27,11 @@ from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.core.texts import Text
+from jingxiang.core.timerules import REASON_FIELD, TimeRuleCheck, enforce_time_rules
 from jingxiang.organisations.models import Membership, Organisation
 from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator
 from jingxiang.organisations.services import operators
-from jingxiang.sharing import texts
+from jingxiang.sharing import rules, texts
 from jingxiang.sharing.models import (
     ZERO,
     Agreement,
@@ -55,11 +56,25 @@ from jingxiang.sharing.models import (
     SubsidyPolicy,
     Timesheet,
     TimesheetStatus,
+    month_bounds,
     month_start,
     next_month,
     text_hash,
 )
-from jingxiang.sharing.permissions import may_manage_request, officer_firm_ids, signable_parties
+from jingxiang.sharing.permissions import (
+    is_booked_talent,
+    is_invited_talent,
+    may_book,
+    may_cancel_booking,
+    may_file_request,
+    may_manage_agreement,
+    may_manage_request,
+    may_record_outcome,
+    may_resolve_timesheet,
+    may_review_timesheet,
+    signable_parties,
+)
+from jingxiang.sharing.selectors import booked_hours
 from jingxiang.talents.models import Talent
 from jingxiang.talents.permissions import may_edit
 
@@ -79,13 +94,6 @@ def _money(value: Decimal) -> Decimal:
 
 def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value)
-
-
-def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(month_start(month), dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(next_month(month), dt.time.min, tzinfo=tz)
-    return start, end
 
 
 def _officers(organisation_id: int | None) -> list[Any]:
@@ -187,10 +195,9 @@ def request_file(
     *, actor: Any, firm: Organisation, data: dict[str, Any], skills: Iterable[Any] = ()
 ) -> SharingRequest:
     """A firm's 共享人才官 (or admin) files a request with the sharing station; operators are told."""
-    if firm.pk not in officer_firm_ids(actor):
+    if not may_file_request(actor, firm.pk):
         raise PermissionDenied(_("只有本企业的共享人才官或管理员可以提交共享需求。"))
-    if data["period_end"] < data["period_start"]:
-        raise ValidationError(_("结束日期不能早于开始日期。"), code="period_order")
+    enforce_time_rules(rules.REQUEST_RULES, data, actor=actor)
     request = SharingRequest(
         firm=firm,
         created_by=actor,
@@ -276,7 +283,7 @@ def invitation_send(*, actor: Any, request: SharingRequest, talents: Iterable[Ta
 @transaction.atomic
 def invitation_respond(*, actor: Any, invitation: Invitation, accept: bool, reason: str = "") -> Invitation:
     """The invited talent accepts, or declines with a reason; the requesting firm and station are told."""
-    if invitation.talent.user_id is None or invitation.talent.user_id != actor.pk:
+    if not is_invited_talent(actor, invitation):
         raise PermissionDenied(_("只有被邀请的人才本人可以回复邀请。"))
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -316,9 +323,11 @@ def _agreement_text(agreement: Agreement) -> str:
         return render_to_string(template, {"a": agreement}).strip() + "\n"
 
 
-def _check_terms(*, talent: Talent, host: Organisation, data: dict[str, Any]) -> None:
-    if data["period_end"] < data["period_start"]:
-        raise ValidationError(_("协议结束日期不能早于开始日期。"), code="period_order")
+def _check_terms(
+    *, actor: Any, talent: Talent, host: Organisation, data: dict[str, Any], start_moved: bool = True
+) -> TimeRuleCheck:
+    """The terms the law and the talent's offer allow, then the time rules (what an operator waived
+    is returned, to be recorded once the agreement exists)."""
     if talent.home_organisation_id == host.pk:
         raise ValidationError(_("原用人单位与用工单位不能是同一家企业。"), code="same_firm")
     if _conflicted(talent, host.pk):
@@ -343,6 +352,9 @@ def _check_terms(*, talent: Talent, host: Organisation, data: dict[str, Any]) ->
         raise ValidationError(_("该人才不提供所选的服务方式。"), code="mode_not_offered")
     if data["hourly_rate"] < ZERO:
         raise ValidationError(_("服务费率不能为负数。"), code="negative_rate")
+    return enforce_time_rules(
+        rules.agreement_rules(start_moved=start_moved), data, actor=actor, reason=data.get(REASON_FIELD, "")
+    )
 
 
 def _new_agreement(
@@ -394,10 +406,11 @@ def agreement_create(*, actor: Any, invitation: Invitation, data: dict[str, Any]
     if Agreement.objects.filter(invitation=invitation).exists():
         raise ValidationError(_("该邀请已起草过协议,请在协议页面修订。"), code="duplicate_agreement")
     talent = Talent.objects.select_related("home_organisation", "user").get(pk=invitation.talent_id)
-    _check_terms(talent=talent, host=request.firm, data=data)
+    check = _check_terms(actor=actor, talent=talent, host=request.firm, data=data)
     agreement = _new_agreement(
         actor=actor, talent=talent, host=request.firm, data=data, request=request, invitation=invitation
     )
+    check.record(agreement)
     _notify(
         _signers(agreement),
         message=texts.SIGNATURE_REQUESTED(
@@ -412,7 +425,7 @@ def agreement_create(*, actor: Any, invitation: Invitation, data: dict[str, Any]
 @transaction.atomic
 def agreement_amend(*, actor: Any, agreement: Agreement, data: dict[str, Any]) -> Agreement:
     """An amendment is a new version that every party signs again; the old one stays until then."""
-    if agreement.host_id not in officer_firm_ids(actor) and not is_operator(actor):
+    if not may_manage_agreement(actor, agreement):
         raise PermissionDenied(_("只有用工企业的共享人才官或共享驿站可以发起协议修订。"))
     agreement = (
         Agreement.objects.select_for_update(of=("self",))
@@ -423,7 +436,13 @@ def agreement_amend(*, actor: Any, agreement: Agreement, data: dict[str, Any]) -
         raise ValidationError(_("只有生效中的协议可以修订。"), code="not_active")
     if Agreement.objects.filter(previous=agreement).exists():
         raise ValidationError(_("已有待签署的修订版本,请先完成签署。"), code="amendment_pending")
-    _check_terms(talent=agreement.talent, host=agreement.host, data=data)
+    check = _check_terms(
+        actor=actor,
+        talent=agreement.talent,
+        host=agreement.host,
+        data=data,
+        start_moved=data["period_start"] != agreement.period_start,
+    )
     base = agreement.number.split("-V")[0]
     amended = _new_agreement(
         actor=actor,
@@ -436,6 +455,7 @@ def agreement_amend(*, actor: Any, agreement: Agreement, data: dict[str, Any]) -
         version=agreement.version + 1,
         number=f"{base}-V{agreement.version + 1}",
     )
+    check.record(amended)
     _notify(
         _signers(amended),
         message=texts.AMENDMENT_SIGNATURE_REQUESTED(number=amended.number),
@@ -539,7 +559,7 @@ def agreement_sign(
 @transaction.atomic
 def agreement_end(*, actor: Any, agreement: Agreement) -> Agreement:
     """End an active agreement early (the talent returns to the home employer)."""
-    if agreement.host_id not in officer_firm_ids(actor) and not is_operator(actor):
+    if not may_manage_agreement(actor, agreement):
         raise PermissionDenied(_("只有用工企业或共享驿站可以终止协议。"))
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     if agreement.status != AgreementStatus.ACTIVE:
@@ -559,14 +579,6 @@ def _version_chain(agreement: Agreement) -> list[int]:
         ids.append(current.previous_id)
         current = Agreement.objects.only("pk", "previous_id").get(pk=current.previous_id)
     return ids
-
-
-def booked_hours(*, talent_id: int, month: dt.date, agreement_ids: list[int] | None = None) -> Decimal:
-    start, end = _month_bounds(month)
-    queryset = Booking.objects.live().filter(talent_id=talent_id, starts_at__gte=start, starts_at__lt=end)
-    if agreement_ids is not None:
-        queryset = queryset.filter(agreement_id__in=agreement_ids)
-    return queryset.aggregate(total=Sum("hours"))["total"] or ZERO
 
 
 def _check_availability(profile: SharingProfile, starts: dt.datetime, ends: dt.datetime) -> None:
@@ -591,22 +603,33 @@ def _check_availability(profile: SharingProfile, starts: dt.datetime, ends: dt.d
 
 @transaction.atomic
 def booking_create(
-    *, actor: Any, agreement: Agreement, starts_at: dt.datetime, ends_at: dt.datetime, note: str = ""
+    *,
+    actor: Any,
+    agreement: Agreement,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    note: str = "",
+    backdate_reason: str = "",
 ) -> Booking:
-    """Book a block of the talent's time for the host.
+    """Book a block of the talent's time for the host (or, for the station, enter one that took place).
 
     The talent row is locked first, so two firms booking the same slot at the same moment are
     serialised: the second sees the first's booking and is refused as an overlap.
     """
-    if agreement.host_id not in officer_firm_ids(actor):
+    if not may_book(actor, agreement):
         raise PermissionDenied(_("只有用工企业的共享人才官或管理员可以预约共享人才的时间。"))
     talent = Talent.objects.select_for_update(of=("self",)).get(pk=agreement.talent_id)
     agreement = Agreement.objects.select_related("host").get(pk=agreement.pk)
     if agreement.status != AgreementStatus.ACTIVE:
         raise ValidationError(_("协议尚未生效(须各方签署)或已失效,不能预约。"), code="agreement_not_active")
     starts, ends = _local(starts_at), _local(ends_at)
-    if ends <= starts:
-        raise ValidationError(_("结束时间必须晚于开始时间。"), code="booking_order")
+    check = enforce_time_rules(
+        rules.BOOKING_RULES, {"starts_at": starts, "ends_at": ends}, actor=actor, reason=backdate_reason
+    )
+    if not may_book(actor, agreement, backdated=bool(check.waived)):
+        raise PermissionDenied(
+            _("共享驿站只补录已发生的预约(须填写补录原因);今后的时间由用工企业的共享人才官预约。")
+        )
     if starts.date() != ends.date():
         raise ValidationError(_("一次预约不能跨天,请按天分别预约。"), code="booking_spans_days")
     if not agreement.covers(starts.date()):
@@ -631,7 +654,7 @@ def booking_create(
         )
     hours = _money(Decimal((ends - starts).total_seconds()) / Decimal(3600))
     month = starts.date()
-    used = booked_hours(talent_id=talent.pk, month=month, agreement_ids=_version_chain(agreement))
+    used = booked_hours([talent.pk], month, agreement_ids=_version_chain(agreement)).get(talent.pk, ZERO)
     if used + hours > agreement.monthly_hour_cap:
         raise ValidationError(
             _("超出协议每月工时上限:本月已预约 %(used)s 小时,上限 %(cap)s 小时,本次 %(hours)s 小时。")
@@ -639,7 +662,7 @@ def booking_create(
             code="over_cap",
         )
     if talent.monthly_hours:
-        total = booked_hours(talent_id=talent.pk, month=month)
+        total = booked_hours([talent.pk], month).get(talent.pk, ZERO)
         if total + hours > talent.monthly_hours:
             raise ValidationError(
                 _("超出该人才每月可共享的 %(cap)s 小时(各企业合计本月已预约 %(used)s 小时)。")
@@ -657,6 +680,7 @@ def booking_create(
     )
     booking.full_clean()
     booking.save()
+    check.record(booking)
     if talent.user is not None:
         notification_send(
             recipient=talent.user,
@@ -669,7 +693,7 @@ def booking_create(
 
 @transaction.atomic
 def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
-    if booking.agreement.host_id not in officer_firm_ids(actor):
+    if not may_cancel_booking(actor, booking):
         raise PermissionDenied(_("只有用工企业可以取消预约。"))
     booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
     if booking.status != BookingStatus.BOOKED:
@@ -687,13 +711,12 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
 @transaction.atomic
 def timesheet_log(*, actor: Any, booking: Booking, hours: Decimal, description: str) -> Timesheet:
     """The talent logs work against one of their bookings; unbooked time cannot be logged."""
-    if booking.talent.user_id is None or booking.talent.user_id != actor.pk:
+    if not is_booked_talent(actor, booking):
         raise PermissionDenied(_("只有共享人才本人可以登记工时。"))
     booking = Booking.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=booking.pk)
     if booking.status != BookingStatus.BOOKED:
         raise ValidationError(_("不能为未预约或已取消的时间登记工时。"), code="unbooked")
-    if booking.starts_at > timezone.now():
-        raise ValidationError(_("预约时段尚未开始,不能提前登记工时。"), code="future_booking")
+    enforce_time_rules(rules.TIMESHEET_RULES, rules.timesheet_moments(booking), actor=actor)
     if hours is None or hours <= ZERO:
         raise ValidationError(_("工时必须大于 0。"), code="hours_positive")
     if not description.strip():
@@ -720,7 +743,7 @@ def timesheet_log(*, actor: Any, booking: Booking, hours: Decimal, description: 
 @transaction.atomic
 def timesheet_review(*, actor: Any, timesheet: Timesheet, approve: bool, reason: str = "") -> Timesheet:
     """The host's 共享人才官 approves logged hours, or disputes them with a reason (then the station decides)."""
-    if timesheet.booking.agreement.host_id not in officer_firm_ids(actor):
+    if not may_review_timesheet(actor, timesheet):
         raise PermissionDenied(_("只有用工企业的共享人才官或管理员可以确认工时。"))
     timesheet = (
         Timesheet.objects.select_for_update(of=("self",))
@@ -762,7 +785,7 @@ def timesheet_review(*, actor: Any, timesheet: Timesheet, approve: bool, reason:
 @transaction.atomic
 def timesheet_resolve(*, actor: Any, timesheet: Timesheet, approved_hours: Decimal, note: str) -> Timesheet:
     """The station operator settles a dispute by fixing the hours that count (0 … logged)."""
-    if not is_operator(actor):
+    if not may_resolve_timesheet(actor, timesheet):
         raise PermissionDenied(_("工时异议由共享驿站(平台运营人员)裁定。"))
     timesheet = (
         Timesheet.objects.select_for_update(of=("self",))
@@ -821,7 +844,7 @@ def _subsidy(*, statement: Statement, gross: Decimal, policy: SubsidyPolicy | No
 def _rebuild(statement: Statement, *, lock_policy: bool) -> Statement:
     """Recompute a draft from approved timesheets not yet on an issued statement, and pending adjustments."""
     agreement = statement.agreement
-    _start, end = _month_bounds(statement.month)
+    _start, end = month_bounds(statement.month)
     statement.lines.all().delete()
     billed = StatementLine.objects.filter(
         statement__status=StatementStatus.ISSUED, timesheet__isnull=False
@@ -1008,8 +1031,7 @@ def subsidy_policy_save(
     """Create or change a subsidy rule (kept as data, with validity dates); station only."""
     if not is_operator(actor):
         raise PermissionDenied(_("补贴政策由平台运营人员维护。"))
-    if data["valid_to"] < data["valid_from"]:
-        raise ValidationError(_("失效日期不能早于生效日期。"), code="validity_order")
+    enforce_time_rules(rules.SUBSIDY_RULES, data, actor=actor)
     if not data.get("eligible_sizes"):
         raise ValidationError(_("请至少选择一种适用的企业规模。"), code="no_sizes")
     policy = (
@@ -1038,7 +1060,7 @@ def outcome_record(
     *, actor: Any, agreement: Agreement, data: dict[str, Any], evidence: Any = None
 ) -> Outcome:
     """The host rates the engagement and records what it achieved; these feed the cluster KPIs."""
-    if agreement.host_id not in officer_firm_ids(actor):
+    if not may_record_outcome(actor, agreement):
         raise PermissionDenied(_("只有用工企业的共享人才官或管理员可以评价并登记成效。"))
     if agreement.activated_at is None:
         raise ValidationError(_("协议生效并开展服务后才能登记成效。"), code="not_started")

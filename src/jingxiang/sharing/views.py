@@ -1,14 +1,13 @@
-"""Thin views: parse, access, call a service, render."""
+"""Thin views: parse, access, call a service, render (the page recipes are core.pages)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,30 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from jingxiang.core.forms import add_service_error, refusal_message
-from jingxiang.core.listing import (
-    ExportColumn,
-    apply_sort,
-    export_queryset,
-    paginate,
-    query_without,
-    wants_export,
-)
+from jingxiang.core.listing import ExportColumn
+from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
+from jingxiang.core.timerules import REASON_FIELD
 from jingxiang.jobs.services import job_enqueue
-from jingxiang.organisations.permissions import is_operator
+from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 from jingxiang.sharing import documents, filters, forms, selectors, services, texts
 from jingxiang.sharing.models import (
     Agreement,
-    AgreementStatus,
     Booking,
-    BookingStatus,
-    Invitation,
-    InvitationStatus,
-    Party,
+    Outcome,
     RequestStatus,
-    SharingProfile,
     SharingRequest,
     Statement,
     SubsidyPolicy,
@@ -50,43 +38,59 @@ from jingxiang.sharing.permissions import (
     access_agreement,
     access_booking,
     access_invitation,
+    access_outcome,
     access_policy,
     access_profile,
     access_request,
     access_statement,
     access_timesheet,
+    is_invited_talent,
     is_talent,
     may_book,
+    may_file_request,
     may_manage_agreement,
     may_manage_request,
-    officer_firm_ids,
-    outcome_queryset,
+    may_record_outcome,
+    may_resolve_timesheet,
+    offers_booking,
     pool_queryset,
-    signable_parties,
 )
 from jingxiang.talents.permissions import may_edit
 
 
-def _form_page(
-    request: HttpRequest, form: Any, *, title: str, crumbs: list[tuple[str, str]], **extra: Any
+def _form(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    done: str | Callable[[Any], str],
+    title: str,
+    crumbs: list[tuple[str, str]],
+    message: str = "",
+    **context: Any,
 ) -> HttpResponse:
-    return render_page(
-        request, "sharing/form.html", {"form": form, "title": title, "crumbs": crumbs, **extra}
+    """A sharing form on the one form page: cancel goes back to the last breadcrumb, "提交" sends it."""
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=done,
+        success_message=message,
+        context={
+            "title": title,
+            "crumbs": crumbs,
+            "back": crumbs[-1][1],
+            "submit_label": _("提交"),
+            **context,
+        },
     )
 
 
-def _list_context(request: HttpRequest, filterset: Any, page: Any, sort: str) -> dict[str, Any]:
-    return {
-        "filterset": filterset,
-        "page": page,
-        "sort": sort,
-        "query": query_without(request, "page"),
-        "query_nosort": query_without(request, "page", "sort"),
-    }
-
-
-def _filtered(filterset: Any) -> Any:
-    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+def _agreement_crumbs(agreement: Agreement) -> list[tuple[str, str]]:
+    return [
+        (_("共享协议"), reverse("sharing:agreements")),
+        (agreement.number, reverse("sharing:agreement_detail", args=[agreement.pk])),
+    ]
 
 
 @login_required
@@ -96,7 +100,7 @@ def sharing_home(request: HttpRequest) -> HttpResponse:
         return redirect("sharing:dashboard")
     if is_talent(request.user):
         return redirect("sharing:me")
-    if officer_firm_ids(request.user):
+    if may_file_request(request.user):
         return redirect("sharing:requests")
     return redirect("sharing:pool")
 
@@ -116,54 +120,36 @@ POOL_EXPORT = (
     ExportColumn(gettext_lazy("服务费率(元/小时)"), lambda t: t.hourly_rate),
 )
 
+POOL_LIST = ListSpec(
+    template="sharing/pool_list.html",
+    partial="sharing/_pool_table.html",
+    filterset=filters.PoolFilter,
+    sort=("name", "region", "monthly_hours", "hourly_rate"),
+    default_sort="name",
+    export=Export("shared-talents", POOL_EXPORT),
+    context_from=lambda queryset, page: {"rows": selectors.pool_rows(list(page.object_list))},
+)
+
 
 @login_required
 def pool_list(request: HttpRequest) -> HttpResponse:
-    queryset = pool_queryset(request.user).select_related("home_organisation", "sharing_profile")
-    filterset = filters.PoolFilter(request.GET, queryset=queryset)
-    queryset, sort = apply_sort(
-        request, _filtered(filterset).distinct(), ["name", "region", "monthly_hours", "hourly_rate"], "name"
-    )
-    if wants_export(request):
-        return export_queryset("shared-talents", queryset, POOL_EXPORT)
-    page = paginate(request, queryset)
-    talents = list(page.object_list)
-    context = _list_context(request, filterset, page, sort)
-    context["rows"] = _pool_rows(talents)
-    return render_page(request, "sharing/pool_list.html", context, partial="sharing/_pool_table.html")
-
-
-def _pool_rows(talents: list[Any]) -> list[tuple[Any, Any, Any]]:
-    free = selectors.free_hours(talents)
-    rated = selectors.ratings([t.pk for t in talents])
-    return [(t, free.get(t.pk), rated.get(t.pk)) for t in talents]
+    # Distinct: filtering by skill joins the talent's skills.
+    queryset = pool_queryset(request.user).select_related("home_organisation", "sharing_profile").distinct()
+    return list_page(request, queryset, POOL_LIST)
 
 
 @login_required
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
     talent = access_profile(request.user, pk)
-    profile = (
-        SharingProfile.objects.filter(talent=talent)
-        .prefetch_related("windows", "exceptions", "conflict_firms")
-        .first()
-    )
-    today = timezone.localdate()
-    bookings = list(
-        Booking.objects.visible_to(request.user)
-        .live()
-        .filter(talent=talent, starts_at__date__gte=today)
-        .select_related("agreement__host", "talent")
-        .order_by("starts_at")[:20]
-    )
     return render_page(
         request,
         "sharing/profile_detail.html",
         {
             "talent": talent,
-            "profile": profile,
+            "profile": selectors.sharing_profile_of(talent),
             "free": selectors.free_hours([talent]).get(talent.pk),
             "rating": selectors.ratings([talent.pk]).get(talent.pk),
-            "bookings": bookings,
+            "bookings": selectors.upcoming_bookings(request.user, talent),
             "can_edit": may_edit(request.user, talent),
             "skills": talent.talent_skills.select_related("skill").order_by("-level"),
         },
@@ -173,45 +159,20 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     talent = access_profile(request.user, pk, write=True)
-    profile = SharingProfile.objects.filter(talent=talent).first()
-    if profile is not None:
-        initial = {
-            "offers_onsite": profile.offers_onsite,
-            "offers_remote": profile.offers_remote,
-            "offers_consultation": profile.offers_consultation,
-            "labour_contract_end": profile.labour_contract_end,
-            "conflict_firms": list(profile.conflict_firms.all()),
-            "windows": forms.windows_as_text(profile),
-            "exceptions": forms.exceptions_as_text(profile),
-            "note": profile.note,
-        }
-    else:
-        initial = {
-            "offers_onsite": True,
-            "offers_remote": True,
-            "offers_consultation": talent.think_tank,
-            "windows": "\n".join(f"{label} 09:00-17:00" for label in forms.weekday_tokens()[:5]),
-        }
-    form = forms.SharingProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.sharing_profile_update(
-                actor=request.user,
-                talent=talent,
-                data=data,
-                conflict_firms=data["conflict_firms"],
-                windows=data["windows"],
-                exceptions=data["exceptions"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("共享档案已保存。"))
-            return redirect("sharing:profile", pk=talent.pk)
-    return _form_page(
+    initial = forms.profile_initial(talent, selectors.sharing_profile_of(talent))
+    return _form(
         request,
-        form,
+        forms.SharingProfileForm(request.POST or None, initial=initial),
+        lambda data: services.sharing_profile_update(
+            actor=request.user,
+            talent=talent,
+            data=data,
+            conflict_firms=data["conflict_firms"],
+            windows=data["windows"],
+            exceptions=data["exceptions"],
+        ),
+        done=reverse("sharing:profile", args=[talent.pk]),
+        message=_("共享档案已保存。"),
         title=_("编辑共享档案:%(name)s") % {"name": talent.name},
         crumbs=[
             (_("共享人才库"), reverse("sharing:pool")),
@@ -234,6 +195,15 @@ REQUEST_EXPORT = (
     ExportColumn(gettext_lazy("状态"), lambda r: r.get_status_display()),
 )
 
+REQUEST_LIST = ListSpec(
+    template="sharing/request_list.html",
+    partial="sharing/_request_table.html",
+    filterset=filters.RequestFilter,
+    sort=("created_at", "period_start", "budget", "hours_needed"),
+    default_sort="-created_at",
+    export=Export("sharing-requests", REQUEST_EXPORT),
+)
+
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
@@ -242,58 +212,25 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .select_related("firm")
         .annotate(invited=Count("invitations", distinct=True))
     )
-    filterset = filters.RequestFilter(request.GET, queryset=queryset)
-    queryset, sort = apply_sort(
-        request, _filtered(filterset), ["created_at", "period_start", "budget", "hours_needed"], "-created_at"
-    )
-    if wants_export(request):
-        return export_queryset("sharing-requests", queryset, REQUEST_EXPORT)
-    context = _list_context(request, filterset, paginate(request, queryset), sort)
-    context["can_file"] = bool(officer_firm_ids(request.user))
-    return render_page(request, "sharing/request_list.html", context, partial="sharing/_request_table.html")
+    return list_page(request, queryset, REQUEST_LIST, {"can_file": may_file_request(request.user)})
 
 
 @login_required
 def request_create(request: HttpRequest) -> HttpResponse:
-    firms = officer_firm_ids(request.user)
-    if not firms:
+    if not may_file_request(request.user):
         raise Http404
-    form = forms.RequestForm(request.POST or None, firm_ids=firms)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = services.request_file(
-                actor=request.user, firm=data["firm"], data=data, skills=data["skills"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("需求已提交到人才共享驿站。"))
-            return redirect("sharing:request_detail", pk=created.pk)
-    return _form_page(
+    return _form(
         request,
-        form,
+        forms.RequestForm(request.POST or None, firm_ids=managed_firm_ids(request.user), actor=request.user),
+        lambda data: services.request_file(
+            actor=request.user, firm=data["firm"], data=data, skills=data["skills"]
+        ),
+        done=lambda created: reverse("sharing:request_detail", args=[created.pk]),
+        message=_("需求已提交到人才共享驿站。"),
         title=_("提交共享人才需求"),
         crumbs=[(_("共享需求"), reverse("sharing:requests"))],
         intro=_("写清要解决的问题、所需技能和时间;驿站会按匹配结果推荐人才,您也可以直接邀请。"),
     )
-
-
-def _request_next_step(sharing_request: SharingRequest, invitations: list[Invitation]) -> str:
-    if sharing_request.status == RequestStatus.CLOSED:
-        return ""
-    if sharing_request.status == RequestStatus.MATCHED:
-        return ""
-    if any(i.status == InvitationStatus.ACCEPTED for i in invitations):
-        if sharing_request.agreements.exists():
-            return _("等待 各方 签署共享协议")
-        return _("等待 %(firm)s 共享人才官 起草共享协议") % {"firm": sharing_request.firm.name}
-    if any(i.status == InvitationStatus.PENDING for i in invitations):
-        names = pgettext("list separator", "、").join(
-            i.talent.name for i in invitations if i.status == InvitationStatus.PENDING
-        )
-        return _("等待 %(names)s 回复邀请") % {"names": names}
-    return _("等待 人才共享驿站 推荐并邀请人才")
 
 
 @login_required
@@ -302,10 +239,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = may_manage_request(request.user, sharing_request)
     invitations = list(sharing_request.invitations.select_related("talent", "talent__home_organisation"))
     if not manage:
-        invitations = [i for i in invitations if i.talent.user_id == request.user.pk]
-    candidates = []
-    if manage and sharing_request.status in (RequestStatus.OPEN, RequestStatus.INVITED):
-        candidates = selectors.suggestions_for(sharing_request)
+        invitations = [i for i in invitations if is_invited_talent(request.user, i)]
+    matching = manage and sharing_request.status in (RequestStatus.OPEN, RequestStatus.INVITED)
     agreements = list(sharing_request.agreements.visible_to(request.user).select_related("talent"))
     return render_page(
         request,
@@ -314,10 +249,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "req": sharing_request,
             "manage": manage,
             "invitations": invitations,
-            "candidates": candidates,
+            "candidates": selectors.suggestions_for(sharing_request) if matching else [],
             "agreements": agreements,
             "agreement_invitations": {a.invitation_id for a in agreements},
-            "next_step": _request_next_step(sharing_request, invitations),
+            "next_step": selectors.request_next_step(sharing_request, invitations),
             "skills": list(sharing_request.skills.all()),
             "timeline": audit_timeline(sharing_request) if manage else [],
         },
@@ -329,41 +264,34 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     sharing_request = access_request(request.user, pk, write=True)
     form = forms.InviteForm(request.POST, queryset=pool_queryset(request.user))
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("sharing:request_detail", pk=pk)
-    try:
-        sent = services.invitation_send(
+    return action(
+        request,
+        lambda: services.invitation_send(
             actor=request.user, request=sharing_request, talents=form.cleaned_data["talents"]
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(
-            request,
+        ),
+        form=form,
+        success_url=reverse("sharing:request_detail", args=[pk]),
+        success_message=lambda sent: (
             ngettext(
                 "已发出 %(n)s 份邀请,人才回复后会通知您。",
                 "已发出 %(n)s 份邀请,人才回复后会通知您。",
                 len(sent),
             )
-            % {"n": len(sent)},
-        )
-    return redirect("sharing:request_detail", pk=pk)
+            % {"n": len(sent)}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     sharing_request = access_request(request.user, pk, write=True)
-    try:
-        services.request_close(actor=request.user, request=sharing_request)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("需求已关闭。"))
-    return redirect("sharing:request_detail", pk=pk)
+    return action(
+        request,
+        lambda: services.request_close(actor=request.user, request=sharing_request),
+        success_url=reverse("sharing:request_detail", args=[pk]),
+        success_message=_("需求已关闭。"),
+    )
 
 
 # The talent's own page ----------------------------------------------------------------------------
@@ -374,37 +302,7 @@ def me(request: HttpRequest) -> HttpResponse:
     if not is_talent(request.user):
         raise Http404
     talent = request.user.talent
-    now = timezone.now()
-    invitations = list(
-        Invitation.objects.filter(talent=talent).select_related("request__firm").order_by("-created_at")[:20]
-    )
-    agreements = list(
-        Agreement.objects.filter(talent=talent)
-        .exclude(status=AgreementStatus.SUPERSEDED)
-        .select_related("host", "home")
-        .prefetch_related("signatures")
-        .order_by("-created_at")[:20]
-    )
-    for agreement in agreements:
-        agreement.i_signed = any(s.party == Party.TALENT for s in agreement.signatures.all())
-    bookings = list(
-        Booking.objects.filter(talent=talent, status=BookingStatus.BOOKED)
-        .select_related("agreement__host", "talent")
-        .annotate(logged=Sum("timesheets__hours"))
-        .order_by("-starts_at")[:30]
-    )
-    return render_page(
-        request,
-        "sharing/me.html",
-        {
-            "talent": talent,
-            "invitations": invitations,
-            "agreements": agreements,
-            "bookings": bookings,
-            "now": now,
-            "respond_form": forms.RespondForm(),
-        },
-    )
+    return render_page(request, "sharing/me.html", {"talent": talent, **selectors.talent_overview(talent)})
 
 
 @login_required
@@ -412,23 +310,18 @@ def me(request: HttpRequest) -> HttpResponse:
 def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = access_invitation(request.user, pk, write=True)
     form = forms.RespondForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("sharing:me")
-    try:
-        services.invitation_respond(
+    return action(
+        request,
+        lambda: services.invitation_respond(
             actor=request.user,
             invitation=invitation,
             accept=form.cleaned_data["decision"] == "accept",
             reason=form.cleaned_data["reason"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("已回复邀请。"))
-    return redirect("sharing:me")
+        ),
+        form=form,
+        success_url=reverse("sharing:me"),
+        success_message=_("已回复邀请。"),
+    )
 
 
 # Agreements ---------------------------------------------------------------------------------------
@@ -446,33 +339,20 @@ AGREEMENT_EXPORT = (
     ExportColumn(gettext_lazy("状态"), lambda a: a.get_status_display()),
 )
 
+AGREEMENT_LIST = ListSpec(
+    template="sharing/agreement_list.html",
+    partial="sharing/_agreement_table.html",
+    filterset=filters.AgreementFilter,
+    sort=("created_at", "period_start", "number"),
+    default_sort="-created_at",
+    export=Export("sharing-agreements", AGREEMENT_EXPORT),
+)
+
 
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
     queryset = Agreement.objects.visible_to(request.user).select_related("talent", "host", "home")
-    filterset = filters.AgreementFilter(request.GET, queryset=queryset)
-    queryset, sort = apply_sort(
-        request, _filtered(filterset), ["created_at", "period_start", "number"], "-created_at"
-    )
-    if wants_export(request):
-        return export_queryset("sharing-agreements", queryset, AGREEMENT_EXPORT)
-    context = _list_context(request, filterset, paginate(request, queryset), sort)
-    return render_page(
-        request, "sharing/agreement_list.html", context, partial="sharing/_agreement_table.html"
-    )
-
-
-def _agreement_initial(invitation: Invitation) -> dict[str, Any]:
-    req, talent = invitation.request, invitation.talent
-    cap = min(req.hours_needed, talent.monthly_hours) if talent.monthly_hours else req.hours_needed
-    return {
-        "period_start": req.period_start,
-        "period_end": req.period_end,
-        "monthly_hour_cap": cap,
-        "mode": req.mode,
-        "hourly_rate": talent.hourly_rate,
-        "tasks": req.problem,
-    }
+    return list_page(request, queryset, AGREEMENT_LIST)
 
 
 @login_required
@@ -480,21 +360,15 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = access_invitation(request.user, pk)
     if not may_manage_request(request.user, invitation.request):
         raise Http404
-    form = forms.AgreementForm(request.POST or None, initial=_agreement_initial(invitation))
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(
-                actor=request.user, invitation=invitation, data=form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("协议已起草,已通知各方签署。"))
-            return redirect("sharing:agreement_detail", pk=agreement.pk)
     kind = _("三方共享用工协议") if invitation.talent.home_organisation_id else _("两方服务协议(独立专家)")
-    return _form_page(
+    return _form(
         request,
-        form,
+        forms.AgreementForm(
+            request.POST or None, initial=forms.agreement_initial(invitation), actor=request.user
+        ),
+        lambda data: services.agreement_create(actor=request.user, invitation=invitation, data=data),
+        done=lambda agreement: reverse("sharing:agreement_detail", args=[agreement.pk]),
+        message=_("协议已起草,已通知各方签署。"),
         title=_("起草共享协议:%(talent)s → %(firm)s")
         % {"talent": invitation.talent.name, "firm": invitation.request.firm.name},
         crumbs=[
@@ -511,46 +385,18 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access_agreement(request.user, pk)
-    signatures = {s.party: s for s in agreement.signatures.select_related("signed_by")}
-    mine = signable_parties(request.user, agreement)
-    parties = []
-    for party in agreement.parties:
-        name = {
-            Party.HOME: agreement.home.name if agreement.home else "",
-            Party.HOST: agreement.host.name,
-        }.get(party, agreement.talent.name)
-        parties.append(
-            {
-                "party": party,
-                "label": Party(party).label,
-                "name": name,
-                "signature": signatures.get(party),
-                "can_sign": party in mine
-                and party not in signatures
-                and agreement.status == AgreementStatus.PENDING,
-            }
-        )
-    waiting = [f"{p['name']}({p['label']})" for p in parties if p["signature"] is None]
-    manage = may_manage_agreement(request.user, agreement)
-    versions = list(
-        Agreement.objects.visible_to(request.user)
-        .filter(number__startswith=agreement.number.split("-V")[0])
-        .order_by("version")
-        .only("pk", "number", "version", "status")
-    )
+    parties = selectors.agreement_parties(request.user, agreement)
     return render_page(
         request,
         "sharing/agreement_detail.html",
         {
             "agreement": agreement,
             "parties": parties,
-            "waiting": pgettext("list separator", "、").join(waiting)
-            if agreement.status == AgreementStatus.PENDING
-            else "",
-            "manage": manage,
-            "can_book": may_book(request.user, agreement),
-            "is_host": agreement.host_id in officer_firm_ids(request.user),
-            "versions": versions,
+            "next_step": selectors.agreement_next_step(agreement, parties),
+            "manage": may_manage_agreement(request.user, agreement),
+            "can_book": offers_booking(request.user, agreement),
+            "can_record_outcome": may_record_outcome(request.user, agreement),
+            "versions": selectors.agreement_versions(request.user, agreement),
             "bookings": list(agreement.bookings.select_related("talent").order_by("-starts_at")[:20]),
             "statements": list(agreement.statements.all()[:12]),
             "outcomes": list(agreement.outcomes.all()),
@@ -564,56 +410,35 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access_agreement(request.user, pk)
     form = forms.SignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agreement_sign(
-                actor=request.user,
-                agreement=agreement,
-                party=form.cleaned_data["party"],
-                consent=form.cleaned_data["consent"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, refusal_message(error))
-        else:
-            messages.success(request, _("已签署。"))
-    return redirect("sharing:agreement_detail", pk=pk)
+    return action(
+        request,
+        lambda: services.agreement_sign(
+            actor=request.user,
+            agreement=agreement,
+            party=form.cleaned_data["party"],
+            consent=form.cleaned_data["consent"],
+        ),
+        form=form,
+        success_url=reverse("sharing:agreement_detail", args=[pk]),
+        success_message=_("已签署。"),
+    )
 
 
 @login_required
 def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access_agreement(request.user, pk, write=True)
-    initial = {
-        field: getattr(agreement, field)
-        for field in (
-            "period_start",
-            "period_end",
-            "monthly_hour_cap",
-            "mode",
-            "hourly_rate",
-            "tasks",
-            "confidentiality",
-            "supplementary_insurance",
-        )
-    }
-    form = forms.AgreementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            amended = services.agreement_amend(
-                actor=request.user, agreement=agreement, data=form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已生成修订版本,各方重新签署后生效;原版本保留。"))
-            return redirect("sharing:agreement_detail", pk=amended.pk)
-    return _form_page(
+    initial = {name: getattr(agreement, name) for name in forms.AgreementForm.base_fields}
+    form = forms.AgreementForm(
+        request.POST or None, initial=initial, kept_start=agreement.period_start, actor=request.user
+    )
+    return _form(
         request,
         form,
+        lambda data: services.agreement_amend(actor=request.user, agreement=agreement, data=data),
+        done=lambda amended: reverse("sharing:agreement_detail", args=[amended.pk]),
+        message=_("已生成修订版本,各方重新签署后生效;原版本保留。"),
         title=_("修订协议 %(number)s") % {"number": agreement.number},
-        crumbs=[
-            (_("共享协议"), reverse("sharing:agreements")),
-            (agreement.number, reverse("sharing:agreement_detail", args=[pk])),
-        ],
+        crumbs=_agreement_crumbs(agreement),
         intro=_("修订会生成新版本,须各方重新签署;新版本生效前原版本继续有效。"),
     )
 
@@ -622,13 +447,12 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access_agreement(request.user, pk, write=True)
-    try:
-        services.agreement_end(actor=request.user, agreement=agreement)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("协议已终止,人才回原用人单位工作。"))
-    return redirect("sharing:agreement_detail", pk=pk)
+    return action(
+        request,
+        lambda: services.agreement_end(actor=request.user, agreement=agreement),
+        success_url=reverse("sharing:agreement_detail", args=[pk]),
+        success_message=_("协议已终止,人才回原用人单位工作。"),
+    )
 
 
 @login_required
@@ -651,57 +475,44 @@ BOOKING_EXPORT = (
     ExportColumn(gettext_lazy("状态"), lambda b: b.get_status_display()),
 )
 
+BOOKING_LIST = ListSpec(
+    template="sharing/booking_list.html",
+    partial="sharing/_booking_table.html",
+    filterset=filters.BookingFilter,
+    sort=("starts_at", "hours"),
+    default_sort="-starts_at",
+    export=Export("sharing-bookings", BOOKING_EXPORT),
+)
+
 
 @login_required
 def booking_list(request: HttpRequest) -> HttpResponse:
     queryset = Booking.objects.visible_to(request.user).select_related("talent", "agreement__host")
-    filterset = filters.BookingFilter(request.GET, queryset=queryset)
-    queryset, sort = apply_sort(request, _filtered(filterset), ["starts_at", "hours"], "-starts_at")
-    if wants_export(request):
-        return export_queryset("sharing-bookings", queryset, BOOKING_EXPORT)
-    context = _list_context(request, filterset, paginate(request, queryset), sort)
-    context["officer_firms"] = officer_firm_ids(request.user)
-    context["now"] = timezone.now()
-    return render_page(request, "sharing/booking_list.html", context, partial="sharing/_booking_table.html")
+    return list_page(request, queryset, BOOKING_LIST)
 
 
 @login_required
 def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access_agreement(request.user, pk)
-    if agreement.host_id not in officer_firm_ids(request.user):
+    if not may_book(request.user, agreement):
         raise Http404
-    form = forms.BookingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.booking_create(
-                actor=request.user,
-                agreement=agreement,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                note=data["note"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已预约,已通知共享人才。"))
-            return redirect("sharing:agreement_detail", pk=pk)
-    profile = SharingProfile.objects.filter(talent_id=agreement.talent_id).prefetch_related("windows").first()
-    windows = (
-        pgettext("list separator", "、").join(str(w) for w in profile.windows.all())
-        if profile
-        else _("工作日 09:00–17:00")
-    )
-    return _form_page(
+    return _form(
         request,
-        form,
+        forms.BookingForm(request.POST or None, actor=request.user),
+        lambda data: services.booking_create(
+            actor=request.user,
+            agreement=agreement,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            note=data["note"],
+            backdate_reason=data.get(REASON_FIELD, ""),
+        ),
+        done=reverse("sharing:agreement_detail", args=[pk]),
+        message=_("已预约,已通知共享人才。"),
         title=_("预约 %(name)s 的时间") % {"name": agreement.talent.name},
-        crumbs=[
-            (_("共享协议"), reverse("sharing:agreements")),
-            (agreement.number, reverse("sharing:agreement_detail", args=[pk])),
-        ],
+        crumbs=_agreement_crumbs(agreement),
         intro=_("可用时间:%(w)s。每月上限 %(cap)s 小时;同一时段只能被一家企业预约。")
-        % {"w": windows, "cap": agreement.monthly_hour_cap},
+        % {"w": selectors.availability_text(agreement.talent), "cap": agreement.monthly_hour_cap},
     )
 
 
@@ -709,35 +520,28 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     booking = access_booking(request.user, pk)
-    try:
-        services.booking_cancel(actor=request.user, booking=booking)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("预约已取消。"))
-    return redirect("sharing:bookings")
+    return action(
+        request,
+        lambda: services.booking_cancel(actor=request.user, booking=booking),
+        success_url=reverse("sharing:bookings"),
+        success_message=_("预约已取消。"),
+    )
 
 
 @login_required
 def timesheet_create(request: HttpRequest, pk: int) -> HttpResponse:
     booking = access_booking(request.user, pk, write=True)
-    form = forms.TimesheetForm(request.POST or None, initial={"hours": booking.hours})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.timesheet_log(
-                actor=request.user,
-                booking=booking,
-                hours=form.cleaned_data["hours"],
-                description=form.cleaned_data["description"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("工时已登记,等待用工单位确认。"))
-            return redirect("sharing:me")
-    return _form_page(
+    form = forms.TimesheetForm(
+        request.POST or None, initial={"hours": booking.hours}, booking=booking, actor=request.user
+    )
+    return _form(
         request,
         form,
+        lambda data: services.timesheet_log(
+            actor=request.user, booking=booking, hours=data["hours"], description=data["description"]
+        ),
+        done=reverse("sharing:me"),
+        message=_("工时已登记,等待用工单位确认。"),
         title=_("登记工时:%(slot)s") % {"slot": str(booking)},
         crumbs=[(_("我的共享"), reverse("sharing:me"))],
         intro=_("只能为已预约的时段登记,最多 %(h)s 小时。") % {"h": booking.hours},
@@ -756,27 +560,22 @@ TIMESHEET_EXPORT = (
     ExportColumn(gettext_lazy("裁定意见"), lambda t: t.resolution_note),
 )
 
+TIMESHEET_LIST = ListSpec(
+    template="sharing/timesheet_list.html",
+    partial="sharing/_timesheet_table.html",
+    filterset=filters.TimesheetFilter,
+    sort=("created_at", "hours"),
+    default_sort="-created_at",
+    export=Export("sharing-timesheets", TIMESHEET_EXPORT),
+)
+
 
 @login_required
 def timesheet_list(request: HttpRequest) -> HttpResponse:
     queryset = Timesheet.objects.visible_to(request.user).select_related(
         "booking__talent", "booking__agreement__host"
     )
-    filterset = filters.TimesheetFilter(request.GET, queryset=queryset)
-    queryset, sort = apply_sort(request, _filtered(filterset), ["created_at", "hours"], "-created_at")
-    if wants_export(request):
-        return export_queryset("sharing-timesheets", queryset, TIMESHEET_EXPORT)
-    context = _list_context(request, filterset, paginate(request, queryset), sort)
-    context.update(
-        {
-            "officer_firms": officer_firm_ids(request.user),
-            "is_operator": is_operator(request.user),
-            "review_form": forms.ReviewForm(),
-        }
-    )
-    return render_page(
-        request, "sharing/timesheet_list.html", context, partial="sharing/_timesheet_table.html"
-    )
+    return list_page(request, queryset, TIMESHEET_LIST)
 
 
 @login_required
@@ -784,24 +583,18 @@ def timesheet_list(request: HttpRequest) -> HttpResponse:
 def timesheet_review(request: HttpRequest, pk: int) -> HttpResponse:
     timesheet = access_timesheet(request.user, pk, write=True)
     form = forms.ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.timesheet_review(
-                actor=request.user,
-                timesheet=timesheet,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, refusal_message(error))
-        else:
-            messages.success(request, _("已处理该工时。"))
-    else:
-        messages.error(request, _("请选择确认或提出异议。"))
-    return redirect(
-        reverse("sharing:timesheets") + "?" + request.GET.urlencode()
-        if request.GET
-        else reverse("sharing:timesheets")
+    query = request.GET.urlencode()
+    return action(
+        request,
+        lambda: services.timesheet_review(
+            actor=request.user,
+            timesheet=timesheet,
+            approve=form.cleaned_data["decision"] == "approve",
+            reason=form.cleaned_data["reason"],
+        ),
+        form=form,
+        success_url=reverse("sharing:timesheets") + (f"?{query}" if query else ""),
+        success_message=_("已处理该工时。"),
     )
 
 
@@ -809,24 +602,21 @@ def timesheet_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def timesheet_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     timesheet = access_timesheet(request.user, pk, write=True)
-    if not is_operator(request.user):
+    if not may_resolve_timesheet(request.user, timesheet):
         raise Http404
     form = forms.ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.timesheet_resolve(
-                actor=request.user,
-                timesheet=timesheet,
-                approved_hours=form.cleaned_data["approved_hours"],
-                note=form.cleaned_data["note"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, refusal_message(error))
-        else:
-            messages.success(request, _("异议已裁定,双方已收到通知。"))
-    else:
-        messages.error(request, _("请填写裁定工时和裁定意见。"))
-    return redirect(reverse("sharing:timesheets") + "?status=disputed")
+    return action(
+        request,
+        lambda: services.timesheet_resolve(
+            actor=request.user,
+            timesheet=timesheet,
+            approved_hours=form.cleaned_data["approved_hours"],
+            note=form.cleaned_data["note"],
+        ),
+        form=form,
+        success_url=reverse("sharing:timesheets") + "?status=disputed",
+        success_message=_("异议已裁定,双方已收到通知。"),
+    )
 
 
 # Statements ---------------------------------------------------------------------------------------
@@ -844,20 +634,21 @@ STATEMENT_EXPORT = (
     ExportColumn(gettext_lazy("状态"), lambda s: s.get_status_display()),
 )
 
+STATEMENT_LIST = ListSpec(
+    template="sharing/statement_list.html",
+    partial="sharing/_statement_table.html",
+    filterset=filters.StatementFilter,
+    sort=("month", "gross", "host_pays", "number"),
+    default_sort="-month",
+    export=Export("sharing-statements", STATEMENT_EXPORT),
+    context_from=lambda queryset, page: {"totals": selectors.statement_totals(queryset)},
+)
+
 
 @login_required
 def statement_list(request: HttpRequest) -> HttpResponse:
     queryset = Statement.objects.visible_to(request.user).select_related("host", "talent")
-    filterset = filters.StatementFilter(request.GET, queryset=queryset)
-    filtered = _filtered(filterset)
-    queryset, sort = apply_sort(request, filtered, ["month", "gross", "host_pays", "number"], "-month")
-    if wants_export(request):
-        return export_queryset("sharing-statements", queryset, STATEMENT_EXPORT)
-    context = _list_context(request, filterset, paginate(request, queryset), sort)
-    context.update({"totals": selectors.statement_totals(filtered), "is_operator": is_operator(request.user)})
-    return render_page(
-        request, "sharing/statement_list.html", context, partial="sharing/_statement_table.html"
-    )
+    return list_page(request, queryset, STATEMENT_LIST, {"is_operator": is_operator(request.user)})
 
 
 @login_required
@@ -871,6 +662,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": list(statement.lines.all()),
             "corrections": list(statement.corrections.select_related("applied_to")),
             "is_operator": is_operator(request.user),
+            "next_step": selectors.statement_next_step(request.user, statement),
             "timeline": audit_timeline(statement),
         },
     )
@@ -880,37 +672,29 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def statement_issue(request: HttpRequest, pk: int) -> HttpResponse:
     statement = access_statement(request.user, pk, write=True)
-    try:
-        services.statement_issue(actor=request.user, statement=statement)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("结算单已出具,不可再修改;已通知付款方和收款方。"))
-    return redirect("sharing:statement_detail", pk=pk)
+    return action(
+        request,
+        lambda: services.statement_issue(actor=request.user, statement=statement),
+        success_url=reverse("sharing:statement_detail", args=[pk]),
+        success_message=_("结算单已出具,不可再修改;已通知付款方和收款方。"),
+    )
 
 
 @login_required
 def statement_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     statement = access_statement(request.user, pk, write=True)
-    form = forms.AdjustForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.statement_adjust(
-                actor=request.user,
-                statement=statement,
-                hours=data["hours"],
-                amount=data["amount"],
-                reason=data["reason"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("调整项已记录,将计入该协议下一期结算单。"))
-            return redirect("sharing:statement_detail", pk=pk)
-    return _form_page(
+    return _form(
         request,
-        form,
+        forms.AdjustForm(request.POST or None),
+        lambda data: services.statement_adjust(
+            actor=request.user,
+            statement=statement,
+            hours=data["hours"],
+            amount=data["amount"],
+            reason=data["reason"],
+        ),
+        done=reverse("sharing:statement_detail", args=[pk]),
+        message=_("调整项已记录,将计入该协议下一期结算单。"),
         title=_("更正结算单 %(number)s") % {"number": statement.number},
         crumbs=[
             (_("结算单"), reverse("sharing:statements")),
@@ -933,19 +717,16 @@ def statements_generate(request: HttpRequest) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
     last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    form = forms.GenerateForm(request.POST or None, initial={"month": last_month})
-    if request.method == "POST" and form.is_valid():
-        month = form.cleaned_data["month"]
-        job = job_enqueue(
-            kind="sharing_statements",
-            title=texts.STATEMENTS_TITLE(m=f"{month:%Y-%m}"),
-            created_by=request.user,
-            params={"month": month.isoformat()},
-        )
-        return redirect("jobs:detail", pk=job.pk)
-    return _form_page(
+    return _form(
         request,
-        form,
+        forms.GenerateForm(request.POST or None, initial={"month": last_month}),
+        lambda data: job_enqueue(
+            kind="sharing_statements",
+            title=texts.STATEMENTS_TITLE(m=f"{data['month']:%Y-%m}"),
+            created_by=request.user,
+            params={"month": data["month"].isoformat()},
+        ),
+        done=lambda job: reverse("jobs:detail", args=[job.pk]),
         title=_("生成月度结算单"),
         crumbs=[(_("结算单"), reverse("sharing:statements"))],
         intro=_("为该月所有有已确认工时的协议生成结算单草稿(含补贴测算);核对后逐份出具。"),
@@ -955,13 +736,33 @@ def statements_generate(request: HttpRequest) -> HttpResponse:
 
 # Subsidy policies ---------------------------------------------------------------------------------
 
+SUBSIDY_EXPORT = (
+    ExportColumn(gettext_lazy("政策名称"), lambda p: p.name),
+    ExportColumn(gettext_lazy("补贴比例(%)"), lambda p: p.percentage),
+    ExportColumn(
+        gettext_lazy("适用规模"),
+        lambda p: pgettext("list separator", "、").join(map(str, p.eligible_size_labels)),
+    ),
+    ExportColumn(gettext_lazy("每企业每年上限"), lambda p: p.cap_per_firm_year),
+    ExportColumn(gettext_lazy("年度预算"), lambda p: p.annual_budget),
+    ExportColumn(gettext_lazy("生效日期"), lambda p: p.valid_from),
+    ExportColumn(gettext_lazy("失效日期"), lambda p: p.valid_to),
+)
+
+SUBSIDY_LIST = ListSpec(
+    template="sharing/subsidy_list.html",
+    partial="sharing/_subsidy_table.html",
+    sort=("valid_from", "name"),
+    default_sort="-valid_from",
+    export=Export("sharing-subsidy-policies", SUBSIDY_EXPORT),
+)
+
 
 @login_required
 def subsidy_list(request: HttpRequest) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
-    policies = SubsidyPolicy.objects.order_by("-valid_from", "pk")
-    return render_page(request, "sharing/subsidy_list.html", {"page": paginate(request, policies)})
+    return list_page(request, SubsidyPolicy.objects.all(), SUBSIDY_LIST)
 
 
 @login_required
@@ -969,34 +770,13 @@ def subsidy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
     policy = access_policy(request.user, pk) if pk else None
-    initial = (
-        {
-            f: getattr(policy, f)
-            for f in (
-                "name",
-                "percentage",
-                "eligible_sizes",
-                "cap_per_firm_year",
-                "annual_budget",
-                "valid_from",
-                "valid_to",
-            )
-        }
-        if policy
-        else {}
-    )
-    form = forms.SubsidyPolicyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.subsidy_policy_save(actor=request.user, data=form.cleaned_data, policy=policy)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("补贴政策已保存。"))
-            return redirect("sharing:subsidies")
-    return _form_page(
+    initial = {name: getattr(policy, name) for name in forms.SubsidyPolicyForm.base_fields} if policy else {}
+    return _form(
         request,
-        form,
+        forms.SubsidyPolicyForm(request.POST or None, initial=initial, actor=request.user),
+        lambda data: services.subsidy_policy_save(actor=request.user, data=data, policy=policy),
+        done=reverse("sharing:subsidies"),
+        message=_("补贴政策已保存。"),
         title=_("编辑补贴政策") if policy else _("新增补贴政策"),
         crumbs=[(_("补贴政策"), reverse("sharing:subsidies"))],
     )
@@ -1016,49 +796,39 @@ OUTCOME_EXPORT = (
     ExportColumn(gettext_lazy("改进的产品"), lambda o: o.products_improved),
 )
 
+OUTCOME_LIST = ListSpec(
+    template="sharing/outcome_list.html",
+    partial="sharing/_outcome_table.html",
+    filterset=filters.OutcomeFilter,
+    sort=("created_at", "rating", "cost_saved"),
+    default_sort="-created_at",
+    export=Export("sharing-outcomes", OUTCOME_EXPORT),
+)
+
 
 @login_required
 def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access_agreement(request.user, pk)
-    if agreement.host_id not in officer_firm_ids(request.user):
+    if not may_record_outcome(request.user, agreement):
         raise Http404
-    form = forms.OutcomeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outcome_record(
-                actor=request.user,
-                agreement=agreement,
-                data=form.cleaned_data,
-                evidence=form.cleaned_data.get("evidence"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("评价和成效已登记,将计入产业集群成效指标。"))
-            return redirect("sharing:agreement_detail", pk=pk)
-    return _form_page(
+    return _form(
         request,
-        form,
+        forms.OutcomeForm(request.POST or None, request.FILES or None),
+        lambda data: services.outcome_record(
+            actor=request.user, agreement=agreement, data=data, evidence=data.get("evidence")
+        ),
+        done=reverse("sharing:agreement_detail", args=[pk]),
+        message=_("评价和成效已登记,将计入产业集群成效指标。"),
         title=_("评价并登记成效:%(name)s") % {"name": agreement.talent.name},
-        crumbs=[
-            (_("共享协议"), reverse("sharing:agreements")),
-            (agreement.number, reverse("sharing:agreement_detail", args=[pk])),
-        ],
+        crumbs=_agreement_crumbs(agreement),
         multipart=True,
     )
 
 
 @login_required
 def outcome_list(request: HttpRequest) -> HttpResponse:
-    queryset = outcome_queryset(request.user).select_related("agreement__host", "agreement__talent")
-    filterset = filters.OutcomeFilter(request.GET, queryset=queryset)
-    queryset, sort = apply_sort(
-        request, _filtered(filterset), ["created_at", "rating", "cost_saved"], "-created_at"
-    )
-    if wants_export(request):
-        return export_queryset("sharing-outcomes", queryset, OUTCOME_EXPORT)
-    context = _list_context(request, filterset, paginate(request, queryset), sort)
-    return render_page(request, "sharing/outcome_list.html", context, partial="sharing/_outcome_table.html")
+    queryset = Outcome.objects.visible_to(request.user).select_related("agreement__host", "agreement__talent")
+    return list_page(request, queryset, OUTCOME_LIST)
 
 
 @login_required
@@ -1070,8 +840,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def outcome_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    outcome = outcome_queryset(request.user).filter(pk=pk).first()
-    if outcome is None or not outcome.evidence:
+    outcome = access_outcome(request.user, pk)
+    if not outcome.evidence:
         raise Http404
     try:
         handle = outcome.evidence.open("rb")

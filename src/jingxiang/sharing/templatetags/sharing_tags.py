@@ -6,7 +6,19 @@ from typing import Any
 
 from django import template
 
+from jingxiang.sharing import permissions
+
 register = template.Library()
+
+# The permission rules the lists show per row, as filters: {% if request.user|may_cancel_booking:b %}.
+# They are the functions the services check, so a button is shown exactly when the action is allowed.
+for rule in (
+    permissions.may_cancel_booking,
+    permissions.may_log_hours,
+    permissions.may_review_timesheet,
+    permissions.may_resolve_timesheet,
+):
+    register.filter(rule.__name__, rule)
 
 _TONE_KEYS = {
     "open": "pending",

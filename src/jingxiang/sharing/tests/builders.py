@@ -1,4 +1,4 @@
-"""Builders for sharing tests: terms, requests, slots and a fully signed agreement."""
+"""Builders for sharing tests: terms, requests, slots, bookings and a fully signed agreement."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from jingxiang.core.timerules import time_rule_violations
 from jingxiang.sharing import services
 from jingxiang.sharing.models import AvailabilityWindow, Weekday
+from jingxiang.sharing.rules import AGREEMENT_START, BOOKING_RULES
+
+#: The tests' engagements began months ago, so that hours can be logged and billed: the station enters
+#: such agreements and bookings with a reason, as it does for work arranged on paper (issue 10).
+BACKDATE = "测试:补录线下已开始的共享服务"
 
 
 def slot(day: dt.date, start: int, end: int) -> tuple[dt.datetime, dt.datetime]:
@@ -18,6 +24,20 @@ def slot(day: dt.date, start: int, end: int) -> tuple[dt.datetime, dt.datetime]:
     return (
         dt.datetime.combine(day, dt.time(start), tzinfo=tz),
         dt.datetime.combine(day, dt.time(end), tzinfo=tz),
+    )
+
+
+def book_slot(cast: Any, agreement: Any, day: dt.date, start: int, end: int) -> Any:
+    """Book the slot: the host books one that lies ahead; one that has begun is entered by the station
+    with a reason, since new bookings may not start in the past."""
+    starts, ends = slot(day, start, end)
+    begun = bool(time_rule_violations(BOOKING_RULES, {"starts_at": starts}))
+    return services.booking_create(
+        actor=cast.operator if begun else cast.talent_officer,
+        agreement=agreement,
+        starts_at=starts,
+        ends_at=ends,
+        backdate_reason=BACKDATE if begun else "",
     )
 
 
@@ -77,8 +97,13 @@ def make_agreement(cast: Any, talent: Any = None, *, sign: bool = True, **term_o
     request = services.request_file(actor=cast.talent_officer, firm=cast.firm, data=request_data())
     (invitation,) = services.invitation_send(actor=cast.operator, request=request, talents=[talent])
     services.invitation_respond(actor=talent.user, invitation=invitation, accept=True)
+    data = terms(**term_overrides)
+    # An agreement that has already started is entered by the station, with its reason.
+    begun = bool(time_rule_violations((AGREEMENT_START,), data))
     agreement = services.agreement_create(
-        actor=cast.talent_officer, invitation=invitation, data=terms(**term_overrides)
+        actor=cast.operator if begun else cast.talent_officer,
+        invitation=invitation,
+        data={**data, "backdate_reason": BACKDATE if begun else ""},
     )
     if sign:
         if agreement.home_id:
@@ -87,3 +112,20 @@ def make_agreement(cast: Any, talent: Any = None, *, sign: bool = True, **term_o
         services.agreement_sign(actor=talent.user, agreement=agreement, party="talent", consent=True)
         agreement.refresh_from_db()
     return Sharing(cast=cast, request=request, invitation=invitation, agreement=agreement)
+
+
+def second_host_agreement(cast: Any, firm: Any, officer: Any) -> Any:
+    """A second host firm's active agreement for the same talent (林工), from today, capped at 10 h."""
+    request = services.request_file(actor=officer, firm=firm, data=request_data())
+    (invitation,) = services.invitation_send(actor=cast.operator, request=request, talents=[cast.expert])
+    services.invitation_respond(actor=cast.expert_user, invitation=invitation, accept=True)
+    agreement = services.agreement_create(
+        actor=officer,
+        invitation=invitation,
+        data=terms(monthly_hour_cap=10, period_start=timezone.localdate()),
+    )
+    services.agreement_sign(actor=cast.other_firm_admin, agreement=agreement, party="home")
+    services.agreement_sign(actor=officer, agreement=agreement, party="host")
+    services.agreement_sign(actor=cast.expert_user, agreement=agreement, party="talent", consent=True)
+    agreement.refresh_from_db()
+    return agreement

@@ -310,6 +310,51 @@ def test_amendment_is_a_new_version_and_supersedes_only_when_signed(cast, sharin
     assert old.text and old.signatures.count() == 3  # history is kept
 
 
+def test_a_new_agreement_may_not_start_in_the_past_unless_the_station_gives_a_reason(cast, request_):
+    from jingxiang.core.models import TimeRuleOverride
+
+    (invitation,) = services.invitation_send(actor=cast.operator, request=request_, talents=[cast.expert])
+    services.invitation_respond(actor=cast.expert_user, invitation=invitation, accept=True)
+    with pytest.raises(ValidationError) as error:
+        services.agreement_create(actor=cast.talent_officer, invitation=invitation, data=terms())
+    assert error.value.message_dict == {"period_start": ["协议开始日期不能早于现在。"]}
+    with pytest.raises(ValidationError, match="补录原因"):
+        services.agreement_create(actor=cast.operator, invitation=invitation, data=terms())
+    # An end before the start is refused whoever asks, with whatever reason.
+    ends = timezone.localdate() - dt.timedelta(days=100)
+    with pytest.raises(ValidationError) as error:
+        services.agreement_create(
+            actor=cast.operator, invitation=invitation, data=terms(period_end=ends, backdate_reason="补录")
+        )
+    assert error.value.message_dict == {"period_end": ["结束日期不能早于开始日期。"]}
+    agreement = services.agreement_create(
+        actor=cast.operator, invitation=invitation, data=terms(backdate_reason="纸质协议已于三个月前签订")
+    )
+    override = TimeRuleOverride.objects.get(content_type__model="agreement", object_id=str(agreement.pk))
+    assert (override.actor, override.field_name, override.reason) == (
+        cast.operator,
+        "period_start",
+        "纸质协议已于三个月前签订",
+    )
+
+
+def test_an_amendment_keeps_its_start_but_may_not_move_it_into_the_past(cast, sharing):
+    old = sharing.agreement
+    with pytest.raises(ValidationError) as error:
+        services.agreement_amend(
+            actor=cast.talent_officer,
+            agreement=old,
+            data=terms(period_start=old.period_start - dt.timedelta(days=10)),
+        )
+    assert set(error.value.message_dict) == {"period_start"}
+    amended = services.agreement_amend(
+        actor=cast.talent_officer,
+        agreement=old,
+        data=terms(period_end=old.period_end + dt.timedelta(days=30)),
+    )
+    assert amended.period_start == old.period_start
+
+
 def test_amendment_only_by_host_or_station(cast, sharing):
     with pytest.raises(PermissionDenied):
         services.agreement_amend(actor=cast.other_firm_admin, agreement=sharing.agreement, data=terms())

@@ -10,7 +10,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 
 from jingxiang.sharing import services
 from jingxiang.sharing.api import AgreementViewSet, BookingViewSet, StatementViewSet
-from jingxiang.sharing.tests.builders import slot
+from jingxiang.sharing.tests.builders import book_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,7 @@ def call(viewset, user, query=""):
 
 def test_api_lists_only_visible_records(cast, sharing):
     day = timezone.localdate() - dt.timedelta(days=1)
-    starts, ends = slot(day, 9, 12)
-    booking = services.booking_create(
-        actor=cast.talent_officer, agreement=sharing.agreement, starts_at=starts, ends_at=ends
-    )
+    booking = book_slot(cast, sharing.agreement, day, 9, 12)
     timesheet = services.timesheet_log(
         actor=cast.expert_user, booking=booking, hours=booking.hours, description="x"
     )

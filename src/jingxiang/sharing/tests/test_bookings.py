@@ -11,17 +11,27 @@ from django.utils import timezone
 
 from jingxiang.core.models import Notification
 from jingxiang.sharing import services
-from jingxiang.sharing.models import AvailabilityException, AvailabilityWindow, BookingStatus, TimesheetStatus
-from jingxiang.sharing.tests.builders import make_agreement, slot
+from jingxiang.sharing.models import (
+    AvailabilityException,
+    AvailabilityWindow,
+    BookingStatus,
+    TimesheetStatus,
+    next_month,
+)
+from jingxiang.sharing.tests.builders import book_slot, make_agreement, second_host_agreement, slot
 from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def in_month(days_back: int = 0) -> dt.date:
-    """A past day of the current month (the 1st when the month has just begun)."""
-    today = timezone.localdate()
-    return max(today.replace(day=1), today - dt.timedelta(days=days_back))
+def ahead(days: int = 1) -> dt.date:
+    """A day to come (new bookings may not start in the past), within the agreements' term."""
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+def month_ahead() -> dt.date:
+    """The first day of next month: the cap tests book two days of one month, both still to come."""
+    return next_month(timezone.localdate())
 
 
 def book(cast, agreement, day, start, end, actor=None):
@@ -32,7 +42,7 @@ def book(cast, agreement, day, start, end, actor=None):
 
 
 def test_host_books_hours_and_the_talent_is_told(cast, sharing):
-    booking = book(cast, sharing.agreement, in_month(), 9, 12)
+    booking = book(cast, sharing.agreement, ahead(), 9, 12)
     assert booking.hours == Decimal("3.00")
     assert booking.talent == cast.expert
     assert Notification.objects.filter(recipient=cast.expert_user, kind="sharing_booking").exists()
@@ -41,53 +51,37 @@ def test_host_books_hours_and_the_talent_is_told(cast, sharing):
 @pytest.mark.parametrize("who", ["member", "other_firm_admin", "operator", "expert_user"])
 def test_only_the_hosts_officers_book(cast, sharing, who):
     with pytest.raises(PermissionDenied):
-        book(cast, sharing.agreement, in_month(), 9, 12, actor=getattr(cast, who))
+        book(cast, sharing.agreement, ahead(), 9, 12, actor=getattr(cast, who))
 
 
 def test_overlap_is_refused_even_for_another_host(cast, sharing):
-    book(cast, sharing.agreement, in_month(), 9, 12)
+    book(cast, sharing.agreement, ahead(), 9, 12)
     with pytest.raises(ValidationError, match="重叠") as error:
-        book(cast, sharing.agreement, in_month(), 11, 13)
+        book(cast, sharing.agreement, ahead(), 11, 13)
     assert error.value.code == "overlap"
     # A second host firm, with its own agreement for the same talent, cannot take the same slot.
     second = OrganisationFactory(name="临海市明光眼镜有限公司")
     officer = UserFactory(username="mingguang")
     MembershipFactory(user=officer, organisation=second, role="talent_officer")
-    other = make_agreement_for(cast, second, officer)
-    starts, ends = slot(in_month(), 10, 11)
+    other = second_host_agreement(cast, second, officer)
+    starts, ends = slot(ahead(), 10, 11)
     with pytest.raises(ValidationError, match="重叠"):
         services.booking_create(actor=officer, agreement=other, starts_at=starts, ends_at=ends)
     # Back-to-back is fine.
-    starts, ends = slot(in_month(), 12, 14)
+    starts, ends = slot(ahead(), 12, 14)
     services.booking_create(actor=officer, agreement=other, starts_at=starts, ends_at=ends)
 
 
-def make_agreement_for(cast, firm, officer):
-    from jingxiang.sharing.tests.builders import request_data, terms
-
-    request = services.request_file(actor=officer, firm=firm, data=request_data())
-    (invitation,) = services.invitation_send(actor=cast.operator, request=request, talents=[cast.expert])
-    services.invitation_respond(actor=cast.expert_user, invitation=invitation, accept=True)
-    agreement = services.agreement_create(
-        actor=officer, invitation=invitation, data=terms(monthly_hour_cap=10)
-    )
-    services.agreement_sign(actor=cast.other_firm_admin, agreement=agreement, party="home")
-    services.agreement_sign(actor=officer, agreement=agreement, party="host")
-    services.agreement_sign(actor=cast.expert_user, agreement=agreement, party="talent", consent=True)
-    agreement.refresh_from_db()
-    return agreement
-
-
 def test_cancelled_booking_frees_the_slot(cast, sharing):
-    booking = book(cast, sharing.agreement, in_month(), 9, 12)
+    booking = book(cast, sharing.agreement, ahead(), 9, 12)
     services.booking_cancel(actor=cast.firm_admin, booking=booking)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
-    book(cast, sharing.agreement, in_month(), 9, 12)
+    book(cast, sharing.agreement, ahead(), 9, 12)
 
 
 def test_monthly_cap_is_enforced(cast, sharing):
-    day = timezone.localdate().replace(day=1)
+    day = month_ahead()
     book(cast, sharing.agreement, day, 7, 22)  # 15 h of the 20 h cap
     with pytest.raises(ValidationError, match="超出协议每月工时上限") as error:
         book(cast, sharing.agreement, day + dt.timedelta(days=1), 9, 15)
@@ -98,7 +92,7 @@ def test_monthly_cap_is_enforced(cast, sharing):
 def test_cap_applies_across_versions_of_the_agreement(cast, sharing):
     from jingxiang.sharing.tests.builders import terms
 
-    day = timezone.localdate().replace(day=1)
+    day = month_ahead()
     book(cast, sharing.agreement, day, 7, 22)
     amended = services.agreement_amend(actor=cast.talent_officer, agreement=sharing.agreement, data=terms())
     services.agreement_sign(actor=cast.other_firm_admin, agreement=amended, party="home")
@@ -113,8 +107,8 @@ def test_talents_own_monthly_offer_is_the_ceiling_across_hosts(cast, sharing):
     second = OrganisationFactory(name="临海市亮视眼镜有限公司")
     officer = UserFactory(username="liangshi")
     MembershipFactory(user=officer, organisation=second, role="org_admin")
-    other = make_agreement_for(cast, second, officer)
-    day = timezone.localdate().replace(day=1)
+    other = second_host_agreement(cast, second, officer)
+    day = month_ahead()
     book(cast, sharing.agreement, day, 7, 22)  # 15 of the talent's 20 h
     starts, ends = slot(day + dt.timedelta(days=1), 9, 15)  # within the second agreement's 10 h
     with pytest.raises(ValidationError, match="每月可共享的 20 小时") as error:
@@ -130,7 +124,7 @@ def test_outside_the_agreement_period_is_refused(cast, sharing):
 def test_outside_availability_is_refused(cast, sharing):
     profile = cast.expert.sharing_profile
     profile.windows.all().delete()
-    day = in_month()
+    day = ahead()
     AvailabilityWindow.objects.create(
         profile=profile, weekday=day.weekday(), start_time=dt.time(9), end_time=dt.time(12)
     )
@@ -141,7 +135,7 @@ def test_outside_availability_is_refused(cast, sharing):
 
 
 def test_unavailable_date_is_refused(cast, sharing):
-    day = in_month()
+    day = ahead()
     AvailabilityException.objects.create(profile=cast.expert.sharing_profile, date=day, note="出差")
     with pytest.raises(ValidationError, match="出差"):
         book(cast, sharing.agreement, day, 9, 12)
@@ -150,19 +144,19 @@ def test_unavailable_date_is_refused(cast, sharing):
 def test_conflict_list_blocks_bookings_on_an_existing_agreement(cast, sharing):
     cast.expert.sharing_profile.conflict_firms.add(cast.firm)
     with pytest.raises(ValidationError, match="回避名单"):
-        book(cast, sharing.agreement, in_month(), 9, 12)
+        book(cast, sharing.agreement, ahead(), 9, 12)
 
 
 def test_booking_needs_an_active_agreement_and_a_sane_slot(cast):
     pending = make_agreement(cast, sign=False).agreement
     with pytest.raises(ValidationError, match="尚未生效"):
-        book(cast, pending, in_month(), 9, 12)
+        book(cast, pending, ahead(), 9, 12)
 
 
 def test_booking_order_and_single_day(cast, sharing):
     with pytest.raises(ValidationError, match="结束时间必须晚于开始时间"):
-        book(cast, sharing.agreement, in_month(), 12, 9)
-    starts, _ends = slot(in_month(), 20, 21)
+        book(cast, sharing.agreement, ahead(), 12, 9)
+    starts, _ends = slot(ahead(), 20, 21)
     with pytest.raises(ValidationError, match="不能跨天"):
         services.booking_create(
             actor=cast.talent_officer,
@@ -177,8 +171,8 @@ def test_booking_order_and_single_day(cast, sharing):
 
 @pytest.fixture
 def booking(cast, sharing):
-    """Yesterday morning: already over, so the talent may log it."""
-    return book(cast, sharing.agreement, timezone.localdate() - dt.timedelta(days=1), 9, 12)
+    """Yesterday morning: already over, so the talent may log it (entered by the station)."""
+    return book_slot(cast, sharing.agreement, timezone.localdate() - dt.timedelta(days=1), 9, 12)
 
 
 def test_talent_logs_hours_against_a_booking(cast, booking):
@@ -204,7 +198,7 @@ def test_unbooked_time_cannot_be_logged(cast, booking):
 
 def test_cancelled_or_future_bookings_take_no_hours(cast, sharing):
     future = book(cast, sharing.agreement, timezone.localdate() + dt.timedelta(days=2), 9, 10)
-    with pytest.raises(ValidationError, match="尚未开始"):
+    with pytest.raises(ValidationError, match="工作时间不能晚于现在"):
         services.timesheet_log(actor=cast.expert_user, booking=future, hours=Decimal("1"), description="x")
     services.booking_cancel(actor=cast.talent_officer, booking=future)
     with pytest.raises(ValidationError, match="未预约或已取消"):
@@ -284,3 +278,79 @@ def test_dispute_needs_a_reason_and_goes_to_the_station(cast, booking):
         services.timesheet_resolve(
             actor=cast.operator, timesheet=timesheet, approved_hours=Decimal("2"), note="x"
         )
+
+
+# Time rules (issue 10) ----------------------------------------------------------------------------
+
+
+def codes(error: ValidationError) -> set[str]:
+    return {e.code for errors in error.error_dict.values() for e in errors}
+
+
+def test_a_booking_may_not_start_in_the_past_and_ends_after_it_starts(cast, sharing):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        book(cast, sharing.agreement, yesterday, 9, 12)
+    assert error.value.message_dict == {"starts_at": ["预约开始时间不能早于现在。"]}
+    # A host's reason waives nothing: only operators may back-date.
+    starts, ends = slot(yesterday, 9, 12)
+    with pytest.raises(ValidationError, match="预约开始时间不能早于现在"):
+        services.booking_create(
+            actor=cast.talent_officer,
+            agreement=sharing.agreement,
+            starts_at=starts,
+            ends_at=ends,
+            backdate_reason="补录",
+        )
+    with pytest.raises(ValidationError) as error:
+        book(cast, sharing.agreement, ahead(), 12, 12)
+    assert codes(error.value) == {"order"}
+    assert not sharing.agreement.bookings.exists()
+
+
+def test_the_station_enters_a_past_booking_with_a_reason_and_it_is_audited(cast, sharing):
+    from jingxiang.core.models import TimeRuleOverride
+
+    starts, ends = slot(timezone.localdate() - dt.timedelta(days=1), 9, 12)
+    agreement = sharing.agreement
+    with pytest.raises(ValidationError, match="补录原因"):
+        services.booking_create(actor=cast.operator, agreement=agreement, starts_at=starts, ends_at=ends)
+    # An impossible order is never waived, not even with a reason.
+    with pytest.raises(ValidationError) as error:
+        services.booking_create(
+            actor=cast.operator, agreement=agreement, starts_at=ends, ends_at=starts, backdate_reason="补录"
+        )
+    assert codes(error.value) == {"order"}
+    booking = services.booking_create(
+        actor=cast.operator,
+        agreement=agreement,
+        starts_at=starts,
+        ends_at=ends,
+        backdate_reason="昨日现场服务按纸质派工单执行",
+    )
+    override = TimeRuleOverride.objects.get(content_type__model="booking", object_id=str(booking.pk))
+    assert (override.actor, override.field_name, override.reason) == (
+        cast.operator,
+        "starts_at",
+        "昨日现场服务按纸质派工单执行",
+    )
+    # The station does not arrange the host's time to come.
+    starts, ends = slot(ahead(), 9, 12)
+    with pytest.raises(PermissionDenied, match="只补录已发生的预约"):
+        services.booking_create(
+            actor=cast.operator, agreement=agreement, starts_at=starts, ends_at=ends, backdate_reason="补录"
+        )
+
+
+def test_hours_are_not_reported_before_the_work_nor_before_the_agreement_starts(cast, sharing, booking):
+    future = book(cast, sharing.agreement, ahead(2), 9, 10)
+    with pytest.raises(ValidationError) as error:
+        services.timesheet_log(actor=cast.expert_user, booking=future, hours=Decimal("1"), description="x")
+    assert codes(error.value) == {"in_future"}
+    # Yesterday's work under an agreement whose term starts today: through the model layer, because the
+    # services never let a booking fall outside its agreement's term.
+    type(sharing.agreement).objects.filter(pk=sharing.agreement.pk).update(period_start=timezone.localdate())
+    with pytest.raises(ValidationError) as error:
+        services.timesheet_log(actor=cast.expert_user, booking=booking, hours=Decimal("1"), description="x")
+    assert error.value.message_dict == {"work_date": ["工作日期不能早于协议开始日期。"]}
+    assert not booking.timesheets.exists()

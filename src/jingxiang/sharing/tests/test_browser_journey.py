@@ -1,5 +1,8 @@
 """Issue 3's "Done when" in a real browser: request → invite → accept → three signatures → booking →
-timesheet → approval → month-end statement with subsidy → rating and patent → KPIs."""
+timesheet → approval → month-end statement with subsidy → rating and patent → KPIs.
+
+The engagement began a month ago on paper: the host may not date an agreement or a booking in the past
+(issue 10), so the station enters both with a reason, audited as core.TimeRuleOverride."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from jingxiang.core.models import TimeRuleOverride
 from jingxiang.sharing.models import Statement, StatementStatus, SubsidyPolicy
 from jingxiang.sharing.tests.builders import open_all_week
 from jingxiang.testing.browser import login, screenshot
@@ -83,15 +87,28 @@ def test_request_to_kpis(cast, page, live_server):
     page.click("text=提交回复")
     page.wait_for_selector("text=已回复邀请")
 
-    # The host drafts the agreement and signs for the host.
+    # The host drafts the agreement from the request, whose period began a month ago: refused.
     as_user(page, base, "talent_officer")
     page.goto(request_url)
     page.click("text=起草协议")
+    draft_url = page.url
     page.fill("#id_monthly_hour_cap", "16")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=协议开始日期不能早于现在")
+
+    # The work began on paper: the station enters the agreement with its reason.
+    as_user(page, base, "operator")
+    page.goto(draft_url)
+    page.fill("#id_monthly_hour_cap", "16")
+    page.fill("#id_backdate_reason", "双方已于上月签订纸质协议,补录")
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=协议已起草")
     agreement_url = page.url
     page.wait_for_selector("text=三方共享用工协议")
+
+    # The host signs for the host.
+    as_user(page, base, "talent_officer")
+    page.goto(agreement_url)
     page.click("text=以用工单位(乙方)身份签署")
     page.wait_for_selector("text=已签署。")
 
@@ -109,15 +126,33 @@ def test_request_to_kpis(cast, page, live_server):
     page.wait_for_selector(".badge-ok >> text=生效中")
     screenshot(page, "sharing-agreement-active")
 
-    # The host books hours.
+    # The host books hours to come; yesterday's work it cannot book any more.
     as_user(page, base, "talent_officer")
     page.goto(agreement_url)
     page.click("text=预约时间")
+    booking_url = page.url
+    page.fill("#id_date", (today + dt.timedelta(days=1)).isoformat())
+    page.fill("#id_start_time", "09:00")
+    page.fill("#id_end_time", "12:00")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=已预约,已通知共享人才")
+    page.goto(booking_url)
     page.fill("#id_date", work_day.isoformat())
     page.fill("#id_start_time", "09:00")
     page.fill("#id_end_time", "12:00")
     page.click("main form button[type=submit]")
-    page.wait_for_selector("text=已预约")
+    page.wait_for_selector("text=预约开始时间不能早于现在")
+
+    # The station enters yesterday's booking, with its reason.
+    as_user(page, base, "operator")
+    page.goto(booking_url)
+    page.fill("#id_date", work_day.isoformat())
+    page.fill("#id_start_time", "09:00")
+    page.fill("#id_end_time", "12:00")
+    page.fill("#id_backdate_reason", "昨日现场服务按纸质派工单执行,补录")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=已预约,已通知共享人才")
+    assert set(TimeRuleOverride.objects.values_list("field_name", flat=True)) == {"period_start", "starts_at"}
 
     # The talent logs them.
     as_user(page, base, "expert")

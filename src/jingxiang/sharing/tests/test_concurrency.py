@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jingxiang.sharing import services
 from jingxiang.sharing.models import Booking
-from jingxiang.sharing.tests.builders import make_agreement, request_data, slot, terms
+from jingxiang.sharing.tests.builders import make_agreement, second_host_agreement, slot
 from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -20,17 +20,7 @@ def second_host(cast):
     firm = OrganisationFactory(name="临海市明光眼镜有限公司")
     officer = UserFactory(username="mingguang")
     MembershipFactory(user=officer, organisation=firm, role="talent_officer")
-    request = services.request_file(actor=officer, firm=firm, data=request_data())
-    (invitation,) = services.invitation_send(actor=cast.operator, request=request, talents=[cast.expert])
-    services.invitation_respond(actor=cast.expert_user, invitation=invitation, accept=True)
-    agreement = services.agreement_create(
-        actor=officer, invitation=invitation, data=terms(monthly_hour_cap=10)
-    )
-    services.agreement_sign(actor=cast.other_firm_admin, agreement=agreement, party="home")
-    services.agreement_sign(actor=officer, agreement=agreement, party="host")
-    services.agreement_sign(actor=cast.expert_user, agreement=agreement, party="talent", consent=True)
-    agreement.refresh_from_db()
-    return officer, agreement
+    return officer, second_host_agreement(cast, firm, officer)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jingxiang.sharing import services
 from jingxiang.sharing.models import Agreement, SharingRequest, Statement, SubsidyPolicy
-from jingxiang.sharing.tests.builders import make_agreement, request_data, slot
+from jingxiang.sharing.tests.builders import book_slot, make_agreement, request_data
 from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, TalentFactory, UserFactory
 from jingxiang.testing.matrix import ALL_LOGGED_IN, APPROVED, RouteCase, check_matrix
 
@@ -30,10 +30,7 @@ def world(cast, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     sharing = make_agreement(cast)
     day = timezone.localdate() - dt.timedelta(days=1)
-    starts, ends = slot(day, 9, 12)
-    booking = services.booking_create(
-        actor=cast.talent_officer, agreement=sharing.agreement, starts_at=starts, ends_at=ends
-    )
+    booking = book_slot(cast, sharing.agreement, day, 9, 12)
     approved = services.timesheet_log(
         actor=cast.expert_user, booking=booking, hours=Decimal("2"), description="x"
     )
@@ -120,7 +117,8 @@ CASES = [
     ),
     RouteCase("sharing:agreement_amend", lambda c: f"/sharing/agreements/{a(c)}/amend/", MANAGERS),
     RouteCase("sharing:agreement_pdf", lambda c: f"/sharing/agreements/{a(c)}/pdf/", PARTIES),
-    RouteCase("sharing:booking_create", lambda c: f"/sharing/agreements/{a(c)}/book/", HOST_OFFICERS),
+    # The station opens the booking form too: it enters bookings that took place, with a reason (issue 10).
+    RouteCase("sharing:booking_create", lambda c: f"/sharing/agreements/{a(c)}/book/", MANAGERS),
     RouteCase("sharing:outcome_create", lambda c: f"/sharing/agreements/{a(c)}/outcome/", HOST_OFFICERS),
     RouteCase("sharing:bookings", "/sharing/bookings/", ALL_LOGGED_IN),
     RouteCase("sharing:timesheet_create", lambda c: f"/sharing/bookings/{c.booking.pk}/log/", TALENT),

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jingxiang.sharing import services
-from jingxiang.sharing.tests.builders import make_agreement, slot
+from jingxiang.sharing.tests.builders import book_slot, make_agreement
 from jingxiang.testing.factories import TalentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +35,7 @@ PAGES = [
 def engagement(cast, talent):
     agreement = make_agreement(cast, talent).agreement
     day = timezone.localdate() - dt.timedelta(days=1)
-    starts, ends = slot(day, 9, 11)
-    booking = services.booking_create(
-        actor=cast.talent_officer, agreement=agreement, starts_at=starts, ends_at=ends
-    )
+    booking = book_slot(cast, agreement, day, 9, 11)
     timesheet = services.timesheet_log(
         actor=talent.user, booking=booking, hours=Decimal("1"), description="x"
     )
@@ -67,10 +64,7 @@ def test_query_counts_do_not_grow_with_data(cast, client):
         talent = TalentFactory(home_organisation=cast.other_firm, user=UserFactory(username=f"more{n}"))
         engagement(cast, talent)
     # The expert's own page grows only with their own records, so give them more too.
-    day = timezone.localdate() - dt.timedelta(days=2)
-    starts, ends = slot(day, 9, 10)
-    agreement = cast.expert.sharing_agreements.get()
-    services.booking_create(actor=cast.talent_officer, agreement=agreement, starts_at=starts, ends_at=ends)
+    book_slot(cast, cast.expert.sharing_agreements.get(), timezone.localdate() - dt.timedelta(days=2), 9, 10)
     large = {(who, url): count(client, getattr(cast, who), url) for who, url in PAGES}
     assert large == small
     assert max(large.values()) <= 30

@@ -15,7 +15,7 @@ from jingxiang.jobs.models import Job, JobStatus
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.sharing import documents, selectors, services, texts
 from jingxiang.sharing.models import Statement, StatementStatus, SubsidyPolicy
-from jingxiang.sharing.tests.builders import make_agreement, slot
+from jingxiang.sharing.tests.builders import book_slot, make_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,7 @@ LAST_MONTH = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replac
 
 
 def worked(cast, agreement, day, start, end, *, approve=True, talent_user=None):
-    starts, ends = slot(day, start, end)
-    booking = services.booking_create(
-        actor=cast.talent_officer, agreement=agreement, starts_at=starts, ends_at=ends
-    )
+    booking = book_slot(cast, agreement, day, start, end)
     timesheet = services.timesheet_log(
         actor=talent_user or cast.expert_user, booking=booking, hours=booking.hours, description="现场指导"
     )

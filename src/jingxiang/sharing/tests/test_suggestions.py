@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from jingxiang.sharing import selectors, services
-from jingxiang.sharing.tests.builders import make_agreement, open_all_week, request_data, slot
+from jingxiang.sharing.tests.builders import book_slot, make_agreement, open_all_week, request_data
 from jingxiang.testing.factories import TalentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,7 @@ def coating_talent(name, home, username, **extra):
 def test_suggestions_respect_the_pool_rules_and_carry_our_facts(cast):
     sharing = make_agreement(cast)  # 林工 already works for 康波 under an agreement, with a rating
     services.outcome_record(actor=cast.talent_officer, agreement=sharing.agreement, data={"rating": 4})
-    starts, ends = slot(timezone.localdate(), 9, 12)
-    services.booking_create(
-        actor=cast.talent_officer, agreement=sharing.agreement, starts_at=starts, ends_at=ends
-    )
+    book_slot(cast, sharing.agreement, timezone.localdate(), 9, 12)
     cast.expert.description = COATING
     cast.expert.save()
     conflicted = coating_talent("回避者", cast.other_firm, "conflicted")

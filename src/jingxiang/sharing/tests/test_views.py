@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from jingxiang.core.navigation import attention_for
 from jingxiang.sharing import services
 from jingxiang.sharing.models import Booking, SharingProfile, SharingRequest
-from jingxiang.sharing.tests.builders import request_data, slot
+from jingxiang.sharing.tests.builders import book_slot, request_data, slot
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_request_form_keeps_input_and_names_the_problem(cast, client):
 
 
 def test_overlapping_booking_is_refused_in_the_form(cast, client, sharing):
-    day = timezone.localdate() - dt.timedelta(days=1)
+    day = timezone.localdate() + dt.timedelta(days=1)
     starts, ends = slot(day, 9, 12)
     services.booking_create(
         actor=cast.talent_officer, agreement=sharing.agreement, starts_at=starts, ends_at=ends
@@ -58,10 +58,7 @@ def test_overlapping_booking_is_refused_in_the_form(cast, client, sharing):
 
 
 def test_timesheet_beyond_the_booking_is_refused_in_the_form(cast, client, sharing):
-    starts, ends = slot(timezone.localdate() - dt.timedelta(days=1), 9, 12)
-    booking = services.booking_create(
-        actor=cast.talent_officer, agreement=sharing.agreement, starts_at=starts, ends_at=ends
-    )
+    booking = book_slot(cast, sharing.agreement, timezone.localdate() - dt.timedelta(days=1), 9, 12)
     client.force_login(cast.expert_user)
     response = client.post(f"/sharing/bookings/{booking.pk}/log/", {"hours": "5", "description": "全天"})
     assert "未预约的时间不能登记" in response.content.decode()
@@ -129,10 +126,7 @@ def test_export_is_exactly_what_is_filtered(cast, client):
 
 
 def test_attention_cards(cast, sharing):
-    starts, ends = slot(timezone.localdate() - dt.timedelta(days=1), 9, 10)
-    booking = services.booking_create(
-        actor=cast.talent_officer, agreement=sharing.agreement, starts_at=starts, ends_at=ends
-    )
+    booking = book_slot(cast, sharing.agreement, timezone.localdate() - dt.timedelta(days=1), 9, 10)
     services.timesheet_log(actor=cast.expert_user, booking=booking, hours=booking.hours, description="x")
     titles = {card["title"]: card["count"] for card in attention_for(cast.talent_officer)}
     assert titles.get("待确认的共享人才工时") == 1
@@ -158,3 +152,57 @@ def test_home_sends_each_person_to_their_start(cast, client):
     ]:
         client.force_login(user)
         assert client.get("/sharing/")["Location"] == target
+
+
+def test_booking_form_shows_the_time_rules_with_the_other_errors(cast, client, sharing):
+    from jingxiang.core.models import TimeRuleOverride
+
+    url = f"/sharing/agreements/{sharing.agreement.pk}/book/"
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    client.force_login(cast.talent_officer)
+    response = client.post(
+        url, {"date": yesterday, "start_time": "09:00", "end_time": "08:00", "note": "<b>复测</b>"}
+    )
+    html = response.content.decode()
+    assert "有 3 处需要修改" in html
+    assert "预约开始时间不能早于现在" in html and "结束时间必须晚于开始时间" in html
+    assert 'name="backdate_reason"' not in html  # only operators back-date
+    # The station enters the booking that took place, giving its reason.
+    client.force_login(cast.operator)
+    assert 'name="backdate_reason"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {"date": yesterday, "start_time": "09:00", "end_time": "12:00", "backdate_reason": "纸质派工单补录"},
+    )
+    assert response.status_code == 302
+    assert TimeRuleOverride.objects.filter(field_name="starts_at", reason="纸质派工单补录").exists()
+    assert Booking.objects.get().created_by == cast.operator
+
+
+def test_timesheet_form_refuses_work_that_has_not_begun(cast, client, sharing):
+    starts, ends = slot(timezone.localdate() + dt.timedelta(days=1), 9, 12)
+    booking = services.booking_create(
+        actor=cast.talent_officer, agreement=sharing.agreement, starts_at=starts, ends_at=ends
+    )
+    client.force_login(cast.expert_user)
+    response = client.post(f"/sharing/bookings/{booking.pk}/log/", {"hours": "3", "description": "全天"})
+    assert response.status_code == 200
+    assert "工作时间不能晚于现在" in response.content.decode()
+    assert not booking.timesheets.exists()
+
+
+def test_lists_show_facts_about_their_rows_in_the_page_and_in_the_htmx_table(cast, client, sharing):
+    day = timezone.localdate() - dt.timedelta(days=1)
+    booking = book_slot(cast, sharing.agreement, day, 9, 12)
+    timesheet = services.timesheet_log(
+        actor=cast.expert_user, booking=booking, hours=booking.hours, description="x"
+    )
+    services.timesheet_review(actor=cast.talent_officer, timesheet=timesheet, approve=True)
+    services.statement_generate(actor=cast.operator, agreement=sharing.agreement, month=day)
+    client.force_login(cast.operator)
+    for headers in ({}, {"HX-Request": "true"}):
+        pool = client.get("/sharing/pool/", headers=headers).content.decode()
+        free = 20 - 3 if day.month == timezone.localdate().month else 20
+        assert f"{free} / 20" in pool  # hours still free this month, counted for the page's rows
+        statements = client.get(f"/sharing/statements/?month={day:%Y-%m}", headers=headers).content.decode()
+        assert "按企业合计" in statements and "900.00" in statements
