@@ -672,11 +672,11 @@ class _Judge:
         advance = net if self.rules.advance_basis.value == "net_refund" else refund
         preauthorisation = advance if self.parameters.preauthorisation_basis == "advance" else refund
         status = "refused" if reasons else "available"
-        outcome = None
+        outcome: str | None = None
         outcome_reasons: list[Reason] = []
-        recovery_amount = None
-        recovery_date = None
-        fallback = None
+        recovery_amount: Decimal | None = None
+        recovery_date: datetime.date | None = None
+        fallback: bool | None = None
         if status == "available":
             if verification is not None and verification.result == "not_verified":
                 outcome_reasons.append(self.reason("I-FAILED", OUTCOME, amount=advance))
