@@ -33,7 +33,11 @@ class NotAnAmountError(ValueError):
 
 def shown(value: object, limit: int = 40) -> str:
     """A short rendering of an input value for an error message (a 100,000-digit number is cut)."""
-    text = repr(value) if not isinstance(value, Decimal) else format(value, "f")
+    if isinstance(value, Decimal):
+        # 1e999999999 written out in full would be a gigabyte: far-out exponents stay scientific.
+        text = format(value, "f") if value.is_finite() and abs(value.adjusted()) <= limit else str(value)
+    else:
+        text = repr(value)
     if len(text) > limit:
         return text[: limit - 1] + "…"
     return text

@@ -75,7 +75,7 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def json_path(parts: Any) -> str:
-    return "/" + "/".join(str(part) for part in parts)
+    return "".join(f"/{part}" for part in parts)
 
 
 def _cut(message: str) -> str:

@@ -18,7 +18,13 @@ DAY = "2025-06-05"
 
 
 def line(amount: object = "1130.00", vat_rate: object = 13, **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"amount": amount, "vat_rate": vat_rate, "kind": "goods", "unused": True, "category": "spectacles"}
+    data: dict[str, Any] = {
+        "amount": amount,
+        "vat_rate": vat_rate,
+        "kind": "goods",
+        "unused": True,
+        "category": "spectacles",
+    }
     data.update(fields)
     if data["kind"] == "service" and "category" not in fields:
         data.pop("category")
@@ -34,14 +40,26 @@ def purchase(date: str = DAY, *lines: dict[str, Any], store: str = "S1", **field
 
 
 def store(store_id: str = "S1", **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": store_id, "filed": True, "credit_rating": "A", "region": "zhejiang", "instant_refund": True}
+    data: dict[str, Any] = {
+        "id": store_id,
+        "filed": True,
+        "credit_rating": "A",
+        "region": "zhejiang",
+        "instant_refund": True,
+    }
     data.update(fields)
     return data
 
 
-def case(*purchases: dict[str, Any], stores: list[dict[str, Any]] | None = None, **fields: Any) -> dict[str, Any]:
+def case(
+    *purchases: dict[str, Any], stores: list[dict[str, Any]] | None = None, **fields: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "traveller": {"category": "foreigner", "document": {"type": "passport", "country": "KOR"}, "last_entry_date": ENTRY},
+        "traveller": {
+            "category": "foreigner",
+            "document": {"type": "passport", "country": "KOR"},
+            "last_entry_date": ENTRY,
+        },
         "stores": stores or [store(), store("S2")],
         "purchases": list(purchases) or [purchase()],
     }
@@ -50,12 +68,18 @@ def case(*purchases: dict[str, Any], stores: list[dict[str, Any]] | None = None,
 
 
 def traveller(**fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"category": "foreigner", "document": {"type": "passport"}, "last_entry_date": ENTRY}
+    data: dict[str, Any] = {
+        "category": "foreigner",
+        "document": {"type": "passport"},
+        "last_entry_date": ENTRY,
+    }
     data.update(fields)
     return data
 
 
-def instant(date: str = DAY, promised: str = "2025-06-20", store_id: str = "S1", **fields: Any) -> dict[str, Any]:
+def instant(
+    date: str = DAY, promised: str = "2025-06-20", store_id: str = "S1", **fields: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "store": store_id,
         "date": date,
@@ -67,7 +91,9 @@ def instant(date: str = DAY, promised: str = "2025-06-20", store_id: str = "S1",
     return data
 
 
-def verification(verified_on: str | None = "2025-06-18", date: str = DAY, store_id: str = "S1", **fields: Any) -> dict[str, Any]:
+def verification(
+    verified_on: str | None = "2025-06-18", date: str = DAY, store_id: str = "S1", **fields: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {"store": store_id, "date": date, "result": "verified"}
     if verified_on is not None:
         data["verified_on"] = verified_on
@@ -97,7 +123,9 @@ def rule_ids(form: FormResult) -> set[str]:
     for result in form.lines:
         found |= {reason.rule for reason in result.reasons}
     if form.instant is not None:
-        found |= {reason.rule for reason in form.instant.reasons + form.instant.outcome_reasons + form.instant.notes}
+        found |= {
+            reason.rule for reason in form.instant.reasons + form.instant.outcome_reasons + form.instant.notes
+        }
     return found
 
 
@@ -116,7 +144,9 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", str(value)))
+_Dumper.add_representer(
+    Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", str(value))
+)
 
 
 def dump(data: Any) -> str:

@@ -37,7 +37,9 @@ D = Decimal
         ("2025-04-26", "500.00", False),
     ],
 )
-def test_threshold_at_its_edge_under_the_rules_of_the_purchase_date(day: str, amount: str, refused: bool) -> None:
+def test_threshold_at_its_edge_under_the_rules_of_the_purchase_date(
+    day: str, amount: str, refused: bool
+) -> None:
     data = case(purchase(day, line(amount)), traveller=traveller(last_entry_date="2025-04-20"))
     form = only_form(run(data))
     assert ("P-THRESHOLD" in refusals(form)) is refused
@@ -99,7 +101,9 @@ def test_a_service_line_is_refused_and_does_not_count_towards_the_threshold() ->
         ({"category": "precious_metal_articles"}, "L-EXCLUDED"),
     ],
 )
-def test_a_line_that_is_not_refundable_goods_is_refused_with_its_rule(fields: dict[str, object], rule: str) -> None:
+def test_a_line_that_is_not_refundable_goods_is_refused_with_its_rule(
+    fields: dict[str, object], rule: str
+) -> None:
     form = only_form(run(case(purchase("2025-06-05", line("500.00", **fields), line("300.00")))))
     assert [reason.rule for reason in form.lines[0].reasons] == [rule]
     assert form.lines[0].refund == 0 and form.lines[1].refundable
@@ -150,7 +154,10 @@ def test_residence_of_183_days_at_departure_passes_and_184_is_refused(departure:
 
 def test_a_stay_that_began_before_the_last_entry_counts_from_its_start() -> None:
     # A resident who popped out to Hong Kong: the last entry is recent but the stay is long.
-    data = case(purchase("2025-06-05"), traveller=traveller(last_entry_date="2025-06-01", continuous_residence_since="2024-11-01"))
+    data = case(
+        purchase("2025-06-05"),
+        traveller=traveller(last_entry_date="2025-06-01", continuous_residence_since="2024-11-01"),
+    )
     form = only_form(run(data))
     reason = next(reason for reason in form.reasons if reason.rule == "T-RESIDENT")
     assert reason.stage == "issue" and reason.figures["days"] == "216"
@@ -185,7 +192,11 @@ def test_hong_kong_macao_and_taiwan_compatriots_qualify() -> None:
 
 
 def test_overseas_chinese_parameter() -> None:
-    data = case(purchase(), traveller=traveller(category="overseas_chinese"), parameters={"overseas_chinese_eligible": True})
+    data = case(
+        purchase(),
+        traveller=traveller(category="overseas_chinese"),
+        parameters={"overseas_chinese_eligible": True},
+    )
     assert only_form(run(data)).status == "pending_departure"
 
 
@@ -209,7 +220,11 @@ def test_without_a_departure_the_form_says_the_latest_departure_date() -> None:
 
 
 def test_departure_before_the_purchase_and_failed_customs_refuse() -> None:
-    data = case(purchase("2025-06-05"), purchase("2025-06-10", store="S2"), departure={"date": "2025-06-08", "port": "HGH"})
+    data = case(
+        purchase("2025-06-05"),
+        purchase("2025-06-10", store="S2"),
+        departure={"date": "2025-06-08", "port": "HGH"},
+    )
     data["verifications"] = [{"store": "S1", "date": "2025-06-05", "result": "not_verified"}]
     evaluation = run(data)
     assert "D-CUSTOMS" in refusals(form_of(evaluation, "S1", "2025-06-05"))
@@ -230,15 +245,23 @@ def test_departure_before_the_purchase_and_failed_customs_refuse() -> None:
     ],
 )
 def test_store_conditions(fields: dict[str, object], day: str, rule: str) -> None:
-    data = case(purchase(day, line("1130.00")), stores=[store(**fields)], traveller=traveller(last_entry_date="2025-04-01"))
+    data = case(
+        purchase(day, line("1130.00")),
+        stores=[store(**fields)],
+        traveller=traveller(last_entry_date="2025-04-01"),
+    )
     assert rule in refusals(only_form(run(data)))
 
 
 def test_m_rating_and_digital_invoices_are_accepted_from_the_2025_change() -> None:
     kw = {"stores": [store(credit_rating="M")], "traveller": traveller(last_entry_date="2025-04-01")}
-    after = only_form(run(case(purchase("2025-04-27", line("1130.00"), invoice={"kind": "digital_ordinary"}), **kw)))
+    after = only_form(
+        run(case(purchase("2025-04-27", line("1130.00"), invoice={"kind": "digital_ordinary"}), **kw))
+    )
     assert after.status == "pending_departure"
-    before = only_form(run(case(purchase("2025-04-26", line("1130.00"), invoice={"kind": "digital_ordinary"}), **kw)))
+    before = only_form(
+        run(case(purchase("2025-04-26", line("1130.00"), invoice={"kind": "digital_ordinary"}), **kw))
+    )
     assert {"S-CREDIT"} <= refusals(before)
     assert [reason.rule for reason in before.lines[0].reasons] == ["P-INVOICE"]
     special = only_form(run(case(purchase("2025-06-05", invoice={"kind": "vat_special"}))))
@@ -259,7 +282,9 @@ def test_every_reason_is_listed_not_just_the_first() -> None:
         departure={"date": "2025-09-30", "port": "HGH"},
     )
     form = only_form(run(data))
-    assert {"T-ID", "P-BEFORE-ENTRY", "S-FILED", "S-CREDIT", "S-TAXPAYER", "P-THRESHOLD", "D-90"} <= refusals(form)
+    assert {"T-ID", "P-BEFORE-ENTRY", "S-FILED", "S-CREDIT", "S-TAXPAYER", "P-THRESHOLD", "D-90"} <= refusals(
+        form
+    )
     assert {"L-USED", "L-SERVICE"} <= rule_ids(form)
 
 
@@ -267,10 +292,22 @@ def test_every_reason_is_listed_not_just_the_first() -> None:
 
 
 def test_both_vat_rates_in_one_basket() -> None:
-    form = only_form(run(case(purchase("2025-06-05", line("1130.00", 13), line("1090.00", 9, category="sunglasses")))))
+    form = only_form(
+        run(case(purchase("2025-06-05", line("1130.00", 13), line("1090.00", 9, category="sunglasses"))))
+    )
     first, second = form.lines
-    assert (first.refund_percent, first.refund, first.fee, first.net) == (D(11), D("124.30"), D("22.60"), D("101.70"))
-    assert (second.refund_percent, second.refund, second.fee, second.net) == (D(8), D("87.20"), D("21.80"), D("65.40"))
+    assert (first.refund_percent, first.refund, first.fee, first.net) == (
+        D(11),
+        D("124.30"),
+        D("22.60"),
+        D("101.70"),
+    )
+    assert (second.refund_percent, second.refund, second.fee, second.net) == (
+        D(8),
+        D("87.20"),
+        D("21.80"),
+        D("65.40"),
+    )
     assert (form.refund, form.agency_fee, form.net_refund) == (D("211.50"), D("44.40"), D("167.10"))
     assert form.fee_percent == D(2)
 
@@ -310,7 +347,9 @@ def test_cash_cap_boundary_on_the_net_refund() -> None:
 
 
 def test_cash_cap_on_the_gross_refund_when_the_parameter_says_so() -> None:
-    form = only_form(run(case(purchase("2025-06-05", line("222222.22")), parameters={"cash_cap_basis": "gross"})))
+    form = only_form(
+        run(case(purchase("2025-06-05", line("222222.22")), parameters={"cash_cap_basis": "gross"}))
+    )
     assert form.cash is not None and not form.cash.allowed and form.cash.amount == D("24444.44")
 
 
@@ -337,6 +376,9 @@ def test_cash_cap_per_departure_sums_the_ordinary_forms() -> None:
     )
     evaluation = run(data)
     assert all(form.net_refund == D("10800.00") for form in evaluation.forms)
-    assert all(form.cash is not None and not form.cash.allowed and form.cash.amount == D("21600.00") for form in evaluation.forms)
+    assert all(
+        form.cash is not None and not form.cash.allowed and form.cash.amount == D("21600.00")
+        for form in evaluation.forms
+    )
     data.pop("parameters")
     assert all(form.cash is not None and form.cash.allowed for form in run(data).forms)
