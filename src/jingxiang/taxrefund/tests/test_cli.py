@@ -102,3 +102,15 @@ def test_evaluate_with_another_rules_file(tmp_path: Path) -> None:
     broken = write(tmp_path, "format: x\n", "broken.yaml")
     refused = cli("evaluate", write(tmp_path, case(purchase())), "--rules", broken)
     assert refused.returncode == 2 and json.loads(refused.stdout)["status"] == "rules_invalid"
+
+
+def test_the_shipped_example_case() -> None:
+    example = str(Path(__file__).resolve().parent.parent / "examples" / "duqiao-instant.json")
+    result = json.loads(cli("evaluate", example).stdout)
+    first, second = result["forms"]
+    assert (first["refund"], first["agency_fee"], first["net_refund"]) == ("244.20", "44.40", "199.80")
+    assert first["instant"]["outcome"] == "recover"
+    assert first["instant"]["recovery"] == {"amount": "199.80", "latest_date": "2025-06-25"}
+    assert second["reasons"][0]["rule"] == "P-THRESHOLD"
+    released = cli("evaluate", example, "--as-of", "2025-06-20")
+    assert json.loads(released.stdout)["forms"][0]["instant"]["outcome"] == "awaiting_verification"
