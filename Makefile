@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/jingxiang
-ENGINES := src/jingxiang/matching src/jingxiang/scheduling src/jingxiang/quality src/jingxiang/identifiers src/jingxiang/demo_data src/jingxiang/taxonomy src/jingxiang/review src/jingxiang/wages
+ENGINES := src/jingxiang/matching src/jingxiang/scheduling src/jingxiang/quality src/jingxiang/identifiers src/jingxiang/demo_data src/jingxiang/taxonomy src/jingxiang/review src/jingxiang/wages src/jingxiang/taxrefund
 export JINGXIANG_ENV ?= development
 
 .PHONY: install demo test lint check test-sqlite test-postgres test-browser bench-web bench-matching bench-scheduling bench-review bench-wages bench-report clean
