@@ -29,6 +29,7 @@ from jingxiang.talents.models import SkillDomain, Talent, TalentSkill
 from jingxiang.talents.permissions import (
     PEOPLE_MANAGERS,
     access_talent,
+    home_organisation_choices,
     may_create_for,
     may_edit,
     may_reveal_personal,
@@ -112,9 +113,7 @@ def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organisations_for(user: object):  # type: ignore[no-untyped-def]
-    if is_operator(user):
-        return Organisation.objects.approved()
-    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, *PEOPLE_MANAGERS))
+    return home_organisation_choices(user)
 
 
 @login_required
