@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.academy.models import Cohort, Course
 from jingxiang.academy.permissions import firm_manager_ids, is_academy_staff
@@ -63,7 +63,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="academy.course",
-            label=_("课程"),
+            label=pgettext_lazy("搜索结果分组", "课程"),
             model=Course,
             visible=lambda user: Course.objects.visible_to(user),
             url=lambda course: reverse("academy:course_detail", args=[course.pk]),
@@ -79,7 +79,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="academy.cohort",
-            label=_("班级"),
+            label=pgettext_lazy("搜索结果分组", "班级"),
             model=Cohort,
             visible=lambda user: Cohort.objects.visible_to(user),
             url=lambda cohort: reverse("academy:cohort_detail", args=[cohort.pk]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.core.search import SearchKind, register_search_kind
 from jingxiang.core.templatetags.jx import money
@@ -20,7 +20,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="demands.demand",
-            label=_("需求"),
+            label=pgettext_lazy("搜索结果分组", "需求"),
             model=Demand,
             visible=lambda user: Demand.objects.visible_to(user),
             url=lambda demand: reverse("demands:detail", args=[demand.pk]),
@@ -38,7 +38,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="demands.challenge",
-            label=_("揭榜挂帅榜单"),
+            label=pgettext_lazy("搜索结果分组", "揭榜挂帅榜单"),
             model=Challenge,
             visible=lambda user: Challenge.objects.visible_to(user),
             url=lambda challenge: reverse("demands:challenge_detail", args=[challenge.pk]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.core.search import SearchKind, register_search_kind
 from jingxiang.events.models import Event
@@ -19,7 +19,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="events.event",
-            label=_("对接会"),
+            label=pgettext_lazy("搜索结果分组", "对接会"),
             model=Event,
             visible=lambda user: Event.objects.visible_to(user),
             url=lambda event: reverse("events:detail", args=[event.pk]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.core.search import SearchKind, register_search_kind
 from jingxiang.lab.models import Report
@@ -19,7 +19,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="lab.report",
-            label=_("检测报告"),
+            label=pgettext_lazy("搜索结果分组", "检测报告"),
             model=Report,
             visible=lambda user: Report.objects.visible_to(user),
             url=lambda report: reverse("lab:report_detail", args=[report.pk]),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.core.pickers import PickerSource, register_source
 from jingxiang.core.search import SearchKind, register_search_kind
@@ -34,7 +34,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="organisations.organisation",
-            label=_("机构"),
+            label=pgettext_lazy("搜索结果分组", "机构"),
             model=Organisation,
             visible=lambda user: Organisation.objects.visible_to(user),
             url=lambda organisation: reverse("organisations:detail", args=[organisation.pk]),

@@ -4,7 +4,7 @@ talent's name or the host firm's name (both with pinyin)."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.core.search import SearchKind, register_search_kind
 from jingxiang.sharing.models import Agreement
@@ -14,7 +14,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="sharing.agreement",
-            label=_("共享协议"),
+            label=pgettext_lazy("搜索结果分组", "共享协议"),
             model=Agreement,
             visible=lambda user: Agreement.objects.visible_to(user),
             url=lambda agreement: reverse("sharing:agreement_detail", args=[agreement.pk]),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingxiang.core.pickers import PickerSource, register_source
 from jingxiang.core.search import SearchKind, register_search_kind, search_key, searchable_text
@@ -65,7 +65,7 @@ def register_search() -> None:
     register_search_kind(
         SearchKind(
             key="talents.talent",
-            label=_("人才"),
+            label=pgettext_lazy("搜索结果分组", "人才"),
             model=Talent,
             visible=lambda user: Talent.objects.visible_to(user),
             url=lambda talent: reverse("talents:detail", args=[talent.pk]),

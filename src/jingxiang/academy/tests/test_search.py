@@ -36,6 +36,9 @@ def test_course_search_costs_the_same_for_more_matches(cast, academy):
     few = query_count(cast.firm_admin, "yjdpg")
     for n in range(8):
         Course.objects.create(
-            code=f"DP-{10 + n}", title=f"眼镜定配工进阶{n}", provider=academy.school, skill=academy.course.skill
+            code=f"DP-{10 + n}",
+            title=f"眼镜定配工进阶{n}",
+            provider=academy.school,
+            skill=academy.course.skill,
         )
     assert query_count(cast.firm_admin, "yjdpg") == few

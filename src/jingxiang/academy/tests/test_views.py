@@ -236,7 +236,7 @@ def test_firm_enrolment_picks_only_own_workers(client, world, workers):
     client.force_login(world.cast.talent_officer)
     body = client.get(f"/academy/cohorts/{world.academy.cohort.pk}/enrol/").content.decode()
     # The page carries a type-ahead picker, not a checkbox per worker of the firm.
-    assert 'data-picker' in body and "/pick/academy.firm_workers/" in body
+    assert "data-picker" in body and "/pick/academy.firm_workers/" in body
     assert "王美玲" not in body and stranger.name not in body
     options = client.get("/pick/academy.firm_workers/", {"q": ""}).content.decode()
     assert "王美玲" in options and stranger.name not in options

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 from jingxiang.core.models import SearchEntry
@@ -33,7 +35,7 @@ def test_core_does_not_import_the_apps():
     import jingxiang.core.views as views_module
 
     for module in (search_module, views_module):
-        source = open(module.__file__, encoding="utf-8").read()
+        source = pathlib.Path(module.__file__).read_text(encoding="utf-8")
         for app in ("demands", "events", "academy", "lab", "sharing", "talents", "organisations"):
             assert f"jingxiang.{app}" not in source, (module.__name__, app)
 

@@ -164,9 +164,7 @@ def test_skill_levels(cast):
             source="talents.skills", queryset=Skill.objects.filter(is_active=True), required=False
         )
 
-    form = SkillsForm(
-        post(skills=[coating.pk, fitting.pk], **{f"skills__level__{coating.pk}": 5})
-    )
+    form = SkillsForm(post(skills=[coating.pk, fitting.pk], **{f"skills__level__{coating.pk}": 5}))
     assert form.is_valid(), form.errors
     assert form.cleaned_data["skills"] == {coating: 5, fitting: 3}
     form = SkillsForm(post(skills__text="减反射镀膜:4, mbdp"))
@@ -218,4 +216,6 @@ def test_operator_places_a_talent_by_typing_the_organisation(cast, client):
         {"name": "顾师傅", "kind": "craftsman", "home_organisation__text": "yuanfang", "monthly_hours": 0},
     )
     assert response.status_code == 302, response.content.decode()
-    assert Talent.objects.get(name="顾师傅").home_organisation == Organisation.objects.get(pk=cast.other_firm.pk)
+    assert Talent.objects.get(name="顾师傅").home_organisation == Organisation.objects.get(
+        pk=cast.other_firm.pk
+    )

@@ -55,7 +55,10 @@ def test_challenges_by_pinyin(cast):
     # Published challenges of public demands are public by design (ChallengeQuerySet.public).
     for user in (cast.expert_user, cast.outsider, cast.other_firm_admin):
         assert found(user, "fangwu")["demands.challenge"] == ["高原护目镜防雾揭榜"]
-    assert set(found(cast.firm_admin, "fangwu")["demands.challenge"]) == {"高原护目镜防雾揭榜", "内部防雾榜单"}
+    assert set(found(cast.firm_admin, "fangwu")["demands.challenge"]) == {
+        "高原护目镜防雾揭榜",
+        "内部防雾榜单",
+    }
 
 
 def test_demand_search_costs_the_same_for_more_matches(cast):
