@@ -72,7 +72,6 @@ def register_search() -> None:
             indexed=lambda course: (course.title,),
             index_fields=("title",),
             select_related=("provider",),
-            list_url="academy:course_list",
             order=40,
         )
     )
@@ -88,7 +87,6 @@ def register_search() -> None:
             indexed=lambda cohort: (cohort.name,),
             index_fields=("name",),
             select_related=("course",),
-            list_url="academy:cohort_list",
             order=41,
         )
     )

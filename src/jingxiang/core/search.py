@@ -75,7 +75,6 @@ class SearchKind:
     indexed: Callable[[Any], Iterable[str]] | None = None
     index_fields: tuple[str, ...] = ()
     select_related: tuple[str, ...] = ()
-    list_url: str = ""
     order: int = 100
 
 
@@ -91,7 +90,6 @@ class SearchGroup:
     kind: SearchKind
     hits: list[SearchHit]
     more: bool
-    list_url: str
 
 
 _kinds: dict[str, SearchKind] = {}
@@ -103,7 +101,9 @@ def register_search_kind(kind: SearchKind) -> None:
 
     _kinds[kind.key] = kind
     if kind.indexed is not None:
-        post_save.connect(_saved, sender=kind.model, dispatch_uid=f"search-index-{kind.key}", weak=False)
+        # One receiver per model, whatever the number of its kinds: _saved refreshes each of them.
+        label = kind.model._meta.label_lower
+        post_save.connect(_saved, sender=kind.model, dispatch_uid=f"search-index-{label}", weak=False)
 
 
 def search_kinds() -> list[SearchKind]:
@@ -183,24 +183,20 @@ def matching(kind: SearchKind, queryset: models.QuerySet, query: str) -> models.
     return queryset.filter(condition)
 
 
+def hit(kind: SearchKind, row: Any) -> SearchHit:
+    return SearchHit(kind.title(row), kind.detail(row), kind.url(row))
+
+
 def search_all(user: Any, query: str, *, limit: int = 8) -> list[SearchGroup]:
     """Every registered kind's matches for the user, grouped by kind; one query per kind."""
-    from django.urls import NoReverseMatch, reverse
-    from django.utils.http import urlencode
-
     groups = []
     for kind in search_kinds():
-        rows = list(
-            matching(kind, kind.visible(user), query).select_related(*kind.select_related)[: limit + 1]
-        )
-        if not rows:
-            continue
-        list_url = ""
-        if kind.list_url:
-            try:
-                list_url = f"{reverse(kind.list_url)}?{urlencode({'q': query})}"
-            except NoReverseMatch:
-                list_url = ""
-        hits = [SearchHit(kind.title(row), kind.detail(row), kind.url(row)) for row in rows[:limit]]
-        groups.append(SearchGroup(kind, hits, len(rows) > limit, list_url))
+        rows = list(search_one(kind, user, query)[: limit + 1])
+        if rows:
+            groups.append(SearchGroup(kind, [hit(kind, row) for row in rows[:limit]], len(rows) > limit))
     return groups
+
+
+def search_one(kind: SearchKind, user: Any, query: str) -> models.QuerySet:
+    """All of one kind's matches for the user (the "more" page of a group), in the model's order."""
+    return matching(kind, kind.visible(user), query).select_related(*kind.select_related)

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
 from jingxiang.core import navigation
-from jingxiang.core.listing import paginate
+from jingxiang.core.listing import paginate, query_without
 from jingxiang.core.rendering import render_page
 from jingxiang.core.services import notifications_mark_read, personal_data_reveal
 
@@ -73,12 +73,19 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    """Search every app's main records at once, by name, number, pinyin or initials (see core.search)."""
-    from jingxiang.core.search import search_all
+    """Search every app's main records at once, by name, number, pinyin or initials (see core.search);
+    ``kind`` pages through all the matches of one kind."""
+    from jingxiang.core.search import hit, search_all, search_kind, search_one
 
     query = request.GET.get("q", "").strip()[:100]
-    groups = search_all(request.user, query) if query else []
-    return render_page(request, "core/search.html", {"q": query, "groups": groups})
+    kind = search_kind(request.GET.get("kind", ""))
+    context: dict[str, object] = {"q": query, "groups": [], "kind": kind}
+    if query and kind is not None:
+        page = paginate(request, search_one(kind, request.user, query))
+        context.update(page=page, hits=[hit(kind, row) for row in page], query=query_without(request, "page"))
+    elif query:
+        context["groups"] = search_all(request.user, query)
+    return render_page(request, "core/search.html", context)
 
 
 @login_required

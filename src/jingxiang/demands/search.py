@@ -31,7 +31,6 @@ def register_search() -> None:
             indexed=lambda demand: (demand.title, demand.number),
             index_fields=("title",),
             select_related=("organisation",),
-            list_url="demands:list",
             order=10,
         )
     )
@@ -46,7 +45,6 @@ def register_search() -> None:
             fields=("title",),
             indexed=lambda challenge: (challenge.title,),
             index_fields=("title",),
-            list_url="demands:challenges",
             order=12,
         )
     )

@@ -27,7 +27,6 @@ def register_search() -> None:
             fields=("title", "venue"),
             indexed=lambda event: (event.title, event.venue),
             index_fields=("title", "venue"),
-            list_url="events:list",
             order=20,
         )
     )

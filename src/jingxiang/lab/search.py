@@ -30,7 +30,6 @@ def register_search() -> None:
             indexed=lambda report: (report.product_name, report.product_line.name),
             index_fields=("product_name", "product_line", "product_line_id"),
             select_related=("firm", "product_line"),
-            list_url="lab:report_list",
             order=50,
         )
     )

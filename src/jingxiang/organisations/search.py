@@ -42,7 +42,6 @@ def register_search() -> None:
             detail=organisation_detail,
             fields=("name", "short_name"),
             key_fields=("search_text",),
-            list_url="organisations:list",
             order=90,
         )
     )

@@ -25,7 +25,6 @@ def register_search() -> None:
             fields=("number",),
             key_fields=("talent__search_text", "host__search_text"),
             select_related=("talent", "host"),
-            list_url="sharing:agreements",
             order=60,
         )
     )

@@ -74,7 +74,6 @@ def register_search() -> None:
             fields=("name",),
             key_fields=("search_text",),
             select_related=("home_organisation",),
-            list_url="talents:list",
             order=80,
         )
     )

@@ -88,3 +88,15 @@ def test_index_is_rebuilt_and_skips_untouched_saves(cast):
     SearchEntry.objects.all().delete()
     assert reindex() >= 1
     assert "dumo" in SearchEntry.objects.get(object_id=event.pk, content_type__model="event").keys
+
+
+def test_more_matches_of_one_kind_are_paged(cast, client):
+    for n in range(12):
+        TalentFactory(name=f"康师傅{n:02d}", home_organisation=cast.firm)
+    client.force_login(cast.firm_admin)
+    body = client.get("/search/", {"q": "ksf"}).content.decode()
+    assert body.count("康师傅") == 8 and "kind=talents.talent" in body
+    body = client.get("/search/", {"q": "ksf", "kind": "talents.talent"}).content.decode()
+    assert body.count(">康师傅") == 12 and "共 12 条" in body
+    # An unknown kind falls back to the grouped results.
+    assert client.get("/search/", {"q": "ksf", "kind": "nope"}).status_code == 200
