@@ -138,3 +138,21 @@ def test_detail_page_timeline_has_no_field_names(cast, client):
         and "所在单位:临海市康波眼镜有限公司 → 临海市远方光学有限公司" in section
     )
     assert "shares_talent" not in section and "True" not in section
+
+
+def test_personal_values_logged_before_masking_are_masked_on_display(cast):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    talent = TalentFactory(name="何师傅")
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(talent),
+        object_pk=str(talent.pk),
+        object_id=talent.pk,
+        object_repr=str(talent),
+        action=LogEntry.Action.UPDATE,
+        changes={"resident_id": ["", "33010219900101123X"], "mobile": ["13812345678", "138****5678"]},
+    )
+    lines = changes(talent)
+    assert lines["身份证号"] == ("—", "3301**********123X")
+    assert lines["手机号"] == ("138****5678", "138****5678")
