@@ -7,6 +7,9 @@ class AcademyConfig(AppConfig):
     verbose_name = _("工匠学院")
 
     def ready(self) -> None:
+        from jingxiang.academy.search import register_search
+
+        register_search()  # global-search kinds and picker sources
         from auditlog.registry import auditlog
 
         from jingxiang.academy import handlers, models, permissions  # noqa: F401 - handlers register jobs

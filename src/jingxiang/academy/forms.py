@@ -26,15 +26,11 @@ from jingxiang.core.forms import (
     ResidentIdField,
     StyledFormMixin,
 )
+from jingxiang.core.pickers import PickerField, PickerMultipleField
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.organisations.models import Organisation, OrganisationKind
 from jingxiang.organisations.permissions import is_operator
 from jingxiang.talents.models import Skill, Talent, TalentKind
-
-
-class TalentChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Talent) -> str:
-        return f"{obj.name}({obj.get_kind_display()})"
 
 
 class CourseForm(StyledFormMixin, forms.Form):
@@ -51,19 +47,23 @@ class CourseForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("对应国家职业技能等级时选择;选择后技能与熟练程度按等级自动确定"),
     )
-    skill = forms.ModelChoiceField(
-        label=_("技能"), queryset=Skill.objects.filter(is_active=True), required=False
+    skill = PickerField(
+        label=_("技能"),
+        source="talents.skills",
+        queryset=Skill.objects.filter(is_active=True),
+        required=False,
     )
     skill_level = forms.IntegerField(
         label=_("培养目标熟练程度(1–5)"), min_value=1, max_value=5, initial=2, required=False
     )
     theory_hours = forms.IntegerField(label=_("理论学时"), min_value=0, max_value=2000, initial=16)
     practice_hours = forms.IntegerField(label=_("实操学时"), min_value=0, max_value=2000, initial=16)
-    prerequisites = forms.ModelMultipleChoiceField(
-        label=_("先修课程"), queryset=Course.objects.active(), required=False
+    prerequisites = PickerMultipleField(
+        label=_("先修课程"), source="academy.courses", queryset=Course.objects.active(), required=False
     )
-    trainers = TalentChoiceField(
+    trainers = PickerMultipleField(
         label=_("授课师资"),
+        source="academy.trainers",
         queryset=Talent.objects.active().filter(kind__in=[TalentKind.CRAFTSMAN, TalentKind.EXPERT]),
         required=False,
         help_text=_("从人才库中选择工匠或专家"),
@@ -151,8 +151,8 @@ class FirmEnrolForm(StyledFormMixin, forms.Form):
     """A firm enrols its own workers (picked from its talent records)."""
 
     firm = forms.ModelChoiceField(label=_("报名企业"), queryset=Organisation.objects.none())
-    talents = TalentChoiceField(
-        label=_("选择本企业员工"), queryset=Talent.objects.none(), widget=forms.CheckboxSelectMultiple
+    talents = PickerMultipleField(
+        label=_("选择本企业员工"), source="academy.firm_workers", queryset=Talent.objects.none()
     )
     years_experience = forms.DecimalField(
         label=_("从业年限(年)"),
@@ -169,7 +169,6 @@ class FirmEnrolForm(StyledFormMixin, forms.Form):
         if len(firm_ids) == 1:
             self.fields["firm"].initial = next(iter(firm_ids))
         self.fields["talents"].queryset = Talent.objects.active().filter(home_organisation_id__in=firm_ids)
-        self.fields["talents"].widget.attrs.pop("class", None)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -210,7 +209,9 @@ class WorkerAddForm(StyledFormMixin, forms.Form):
 class AcademyEnrolForm(StyledFormMixin, forms.Form):
     """The academy enrols anyone from the talent pool (e.g. students of an order cohort)."""
 
-    talents = TalentChoiceField(label=_("学员"), queryset=Talent.objects.active())
+    talents = PickerMultipleField(
+        label=_("学员"), source="academy.talent_pool", queryset=Talent.objects.active()
+    )
     years_experience = forms.DecimalField(
         label=_("从业年限(年)"), min_value=Decimal("0"), max_value=Decimal("60"), decimal_places=1, initial=0
     )
@@ -274,8 +275,8 @@ class OrderForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     firm = forms.ModelChoiceField(label=_("下单企业"), queryset=Organisation.objects.none())
     title = PlainTextField(label=_("订单名称"), max_length=100)
     headcount = forms.IntegerField(label=_("培养人数"), min_value=1, max_value=500)
-    skills = forms.ModelMultipleChoiceField(
-        label=_("所需技能"), queryset=Skill.objects.filter(is_active=True)
+    skills = PickerMultipleField(
+        label=_("所需技能"), source="talents.skills", queryset=Skill.objects.filter(is_active=True)
     )
     due_on = forms.DateField(label=_("期望完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
     hires_committed = forms.IntegerField(label=_("本企业承诺录用人数"), min_value=1, max_value=500)

@@ -198,3 +198,26 @@ class TimeRuleOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.field_name}={self.value}"
+
+
+class SearchEntry(models.Model):
+    """The pinyin and initials of one record's titles, so "kbjs" finds 康波技术 in any app.
+
+    Kept up to date by ``core.search`` when a registered record is saved; ``manage.py search_reindex``
+    rebuilds it (after an import that bypassed ``save()``, or on a database that predates the index).
+    One table instead of a column per model: apps register what is searchable without a migration.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    keys = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("搜索索引")
+        verbose_name_plural = _("搜索索引")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_search_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"

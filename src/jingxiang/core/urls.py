@@ -10,5 +10,6 @@ urlpatterns = [
     path("reveal/", views.reveal, name="reveal"),
     path("health/", views.health, name="health"),
     path("search/", views.search, name="search"),
+    path("pick/<str:source>/", views.picker, name="picker"),
     path("verify/<slug:kind>/<str:code>/", views.verify, name="verify"),
 ]

@@ -5,14 +5,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.html import escape
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from jingxiang.core import navigation
-from jingxiang.core.listing import paginate
+from jingxiang.core.listing import paginate, query_without
 from jingxiang.core.rendering import render_page
 from jingxiang.core.services import notifications_mark_read, personal_data_reveal, user_language_set
 
@@ -75,16 +75,32 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    """Search organisations and talents at once, by name, pinyin or initials."""
-    from jingxiang.organisations.models import Organisation
-    from jingxiang.talents.models import Talent
+    """Search every app's main records at once, by name, number, pinyin or initials (see core.search);
+    ``kind`` pages through all the matches of one kind."""
+    from jingxiang.core.search import hit, search_all, search_kind, search_one
 
     query = request.GET.get("q", "").strip()[:100]
-    organisations = Organisation.objects.visible_to(request.user).search(query)[:10] if query else []
-    talents = Talent.objects.visible_to(request.user).search(query)[:10] if query else []
-    return render_page(
-        request, "core/search.html", {"q": query, "organisations": organisations, "talents": talents}
-    )
+    kind = search_kind(request.GET.get("kind", ""))
+    context: dict[str, object] = {"q": query, "groups": [], "kind": kind}
+    if query and kind is not None:
+        page = paginate(request, search_one(kind, request.user, query))
+        context.update(page=page, hits=[hit(kind, row) for row in page], query=query_without(request, "page"))
+    elif query:
+        context["groups"] = search_all(request.user, query)
+    return render_page(request, "core/search.html", context)
+
+
+@login_required
+@require_GET
+def picker(request: HttpRequest, source: str) -> HttpResponse:
+    """Type-ahead options of one picker source (core.pickers): only rows the source lets this user pick;
+    an unknown source, or one that refuses the user, is a 404."""
+    from jingxiang.core.pickers import options_for
+
+    context = options_for(request.user, source, request.GET.get("q", ""))
+    if context is None:
+        raise Http404
+    return render(request, "core/widgets/picker_options.html", context)
 
 
 def verify(request: HttpRequest, kind: str, code: str) -> HttpResponse:

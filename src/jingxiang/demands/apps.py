@@ -31,6 +31,9 @@ class DemandsConfig(AppConfig):
     verbose_name = _("需求对接")
 
     def ready(self) -> None:
+        from jingxiang.demands.search import register_search
+
+        register_search()  # global-search kinds and picker sources
         from auditlog.registry import auditlog
         from django.db.models.signals import post_delete, post_save
 

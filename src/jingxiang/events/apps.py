@@ -7,6 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("需求对接会")
 
     def ready(self) -> None:
+        from jingxiang.events.search import register_search
+
+        register_search()  # global-search kinds and picker sources
         from auditlog.registry import auditlog
 
         from jingxiang.core import navigation

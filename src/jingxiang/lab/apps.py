@@ -7,6 +7,9 @@ class LabConfig(AppConfig):
     verbose_name = _("质量检测")
 
     def ready(self) -> None:
+        from jingxiang.lab.search import register_search
+
+        register_search()  # global-search kinds and picker sources
         from auditlog.registry import auditlog
 
         from jingxiang.core import navigation

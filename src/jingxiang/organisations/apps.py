@@ -7,6 +7,9 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("机构")
 
     def ready(self) -> None:
+        from jingxiang.organisations.search import register_search
+
+        register_search()  # global-search kinds and picker sources
         from auditlog.registry import auditlog
 
         from jingxiang.core import navigation

@@ -7,6 +7,9 @@ class SharingConfig(AppConfig):
     verbose_name = _("互聘共享")
 
     def ready(self) -> None:
+        from jingxiang.sharing.search import register_search
+
+        register_search()  # global-search kinds and picker sources
         from auditlog.registry import auditlog
 
         from jingxiang.core import navigation

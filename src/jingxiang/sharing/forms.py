@@ -12,6 +12,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.core.pickers import PickerMultipleField
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.organisations.models import Organisation, OrganisationSize
 from jingxiang.sharing import rules
@@ -91,11 +92,11 @@ class SharingProfileForm(StyledFormMixin, forms.Form):
         widget=DateInput(),
         help_text=_("有原用人单位时填写;共享期限不得超过劳动合同剩余期限"),
     )
-    conflict_firms = forms.ModelMultipleChoiceField(
+    conflict_firms = PickerMultipleField(
         label=_("回避企业(利益冲突/竞业限制)"),
+        source="organisations.firms",
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     windows = PlainTextAreaField(
         label=_("每周可用时段"),
@@ -159,11 +160,11 @@ class RequestForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     firm = forms.ModelChoiceField(label=_("需求企业"), queryset=Organisation.objects.none(), empty_label=None)
     title = PlainTextField(label=_("需求标题"), max_length=100)
     problem = PlainTextAreaField(label=_("问题描述"), max_length=3000)
-    skills = forms.ModelMultipleChoiceField(
+    skills = PickerMultipleField(
         label=_("所需技能"),
+        source="talents.skills",
         queryset=Skill.objects.filter(is_active=True).select_related("domain"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     hours_needed = forms.IntegerField(label=_("每月需要小时"), min_value=1, max_value=400)
     period_start = forms.DateField(label=_("开始日期"), widget=DateInput())

@@ -7,6 +7,9 @@ class TalentsConfig(AppConfig):
     verbose_name = _("人才")
 
     def ready(self) -> None:
+        from jingxiang.talents.search import register_search
+
+        register_search()  # global-search kinds and picker sources
         from auditlog.registry import auditlog
 
         from jingxiang.core import navigation

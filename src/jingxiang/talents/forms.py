@@ -13,8 +13,10 @@ from jingxiang.core.forms import (
     ResidentIdField,
     StyledFormMixin,
 )
+from jingxiang.core.pickers import PickerField, SkillLevelField
 from jingxiang.organisations.models import Organisation
 from jingxiang.talents.models import Gender, Skill, Talent, TalentKind
+from jingxiang.talents.services import is_typed_in
 
 
 class TalentForm(StyledFormMixin, forms.Form):
@@ -25,11 +27,12 @@ class TalentForm(StyledFormMixin, forms.Form):
     level = PlainTextField(
         label=_("层级/荣誉"), max_length=50, required=False, help_text=_("如:大国工匠、高级技师、教授")
     )
-    home_organisation = forms.ModelChoiceField(
+    home_organisation = PickerField(
         label=_("所在单位"),
+        source="talents.home_organisations",
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label=_("独立(无单位)"),
+        help_text=_("留空表示独立(无单位)"),
     )
     region = PlainTextField(label=_("区域"), max_length=50, required=False)
     mobile = MobileField(label=_("手机号"), required=False)
@@ -42,17 +45,30 @@ class TalentForm(StyledFormMixin, forms.Form):
     monthly_hours = forms.IntegerField(label=_("每月可共享小时"), min_value=0, max_value=400, required=False)
     shares_talent = forms.BooleanField(label=_("参与互聘共享"), required=False)
     think_tank = forms.BooleanField(label=_("共享人才智库成员"), required=False)
-    skills = forms.ModelMultipleChoiceField(
-        label=_("技能"),
+    skills = SkillLevelField(
+        label=_("技能与熟练程度"),
+        source="talents.skills",
         queryset=Skill.objects.filter(is_active=True).select_related("domain"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("熟练程度 1–5;证书认定的技能等级另行保留"),
     )
 
     def __init__(self, *args: Any, organisations: Any, instance: Talent | None = None, **kwargs: Any) -> None:
         self.instance = instance
         super().__init__(*args, **kwargs)
         self.fields["home_organisation"].queryset = organisations
+        self.certified: dict[int, int] = {}
+        if instance is not None:
+            # Skills typed in here are shown with their levels; levels proven by a certificate are kept
+            # by the service and only ever raised, so they are not offered for editing.
+            links = instance.talent_skills.select_related("skill__domain")
+            editable = {}
+            for link in links:
+                if is_typed_in(link):
+                    editable[link.skill] = link.level
+                else:
+                    self.certified[link.skill_id] = link.level
+            self.initial["skills"] = editable
 
     def clean_resident_id(self) -> str:
         value = self.cleaned_data.get("resident_id") or ""
@@ -67,7 +83,6 @@ class TalentForm(StyledFormMixin, forms.Form):
         return value
 
     def skill_levels(self) -> dict[Skill, int]:
-        existing: dict[int, int] = {}
-        if self.instance is not None:
-            existing = {link.skill_id: link.level for link in self.instance.talent_skills.all()}
-        return {skill: existing.get(skill.pk, 3) for skill in self.cleaned_data.get("skills", [])}
+        """The chosen skills with their levels; a certified level is never lowered from this form."""
+        chosen = self.cleaned_data.get("skills") or {}
+        return {skill: max(level, self.certified.get(skill.pk, 0)) for skill, level in chosen.items()}

@@ -43,6 +43,12 @@ def _apply(talent: Talent, data: dict[str, Any]) -> None:
     talent.refresh_search_text()
 
 
+def is_typed_in(link: TalentSkill) -> bool:
+    """Whether a skill link was typed in or imported (the profile form may change or drop it), as
+    opposed to proven by a certificate or retired from the taxonomy (kept whatever the form says)."""
+    return link.skill.is_active and link.source in {"", _("录入"), _("导入"), "demo"}
+
+
 def _set_skills(talent: Talent, skill_levels: dict[Skill, int], source: str = "") -> None:
     current = {link.skill_id: link for link in talent.talent_skills.select_related("skill")}
     for skill, level in skill_levels.items():
@@ -54,7 +60,7 @@ def _set_skills(talent: Talent, skill_levels: dict[Skill, int], source: str = ""
             link.save(update_fields=["level"])
     for link in current.values():
         # The form only offers active skills and cannot show certified levels: keep those links.
-        if link.skill.is_active and link.source in {"", _("录入"), _("导入"), "demo"}:
+        if is_typed_in(link):
             link.delete()
 
 

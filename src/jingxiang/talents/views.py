@@ -15,12 +15,18 @@ from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import is_operator
 from jingxiang.talents import services
 from jingxiang.talents.filters import TalentFilter
 from jingxiang.talents.forms import TalentForm
 from jingxiang.talents.models import SkillDomain, Talent, TalentSkill
-from jingxiang.talents.permissions import access_talent, may_create_any, may_edit, may_reveal_personal
+from jingxiang.talents.permissions import (
+    access_talent,
+    home_organisation_choices,
+    may_create_any,
+    may_edit,
+    may_reveal_personal,
+)
 from jingxiang.talents.services import TALENT_FIELDS
 
 PERSONAL_FIELDS = ("mobile", "resident_id")
@@ -95,9 +101,7 @@ def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _organisations_for(user: object):  # type: ignore[no-untyped-def]
     """The organisations the user may add talents for (the form's choices)."""
-    if is_operator(user):
-        return Organisation.objects.approved()
-    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, *FIRM_MANAGERS))
+    return home_organisation_choices(user)
 
 
 def _talent_form_page(

@@ -24,7 +24,7 @@ from jingxiang.academy.models import (
 )
 from jingxiang.organisations.models import OrganisationKind
 from jingxiang.talents.models import TalentKind, TalentSkill
-from jingxiang.testing.browser import login, screenshot
+from jingxiang.testing.browser import login, pick, screenshot
 from jingxiang.testing.factories import OrganisationFactory, TalentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,7 +87,7 @@ def test_course_to_certificate_and_skill_update(cast, rules, workers, page, phon
     page.goto(f"{base}/academy/cohorts/{cohort.pk}/")
     page.click("a.button:has-text('报名')")
     for worker in workers:
-        page.get_by_label(f"{worker.name}(工匠)").check()
+        pick(page, "id_pick-talents", worker.name, f"{worker.name}(工匠)")
     screenshot(page, "academy-enrol-desktop")
     page.click("form:has(input[value=firm]) button[type=submit]")
     page.wait_for_selector("text=候补名单")
@@ -173,7 +173,7 @@ def test_order_from_placement_to_hire(cast, academy, page, phone_page, live_serv
     phone_page.goto(f"{base}/academy/orders/new/")
     phone_page.fill("#id_title", "2026 届定配工订单培养")
     phone_page.fill("#id_headcount", "2")
-    phone_page.select_option("#id_skills", label="磨边定配")
+    pick(phone_page, "id_skills", "mbdp", "磨边定配")
     phone_page.fill("#id_due_on", (today + dt.timedelta(days=120)).isoformat())
     phone_page.fill("#id_hires_committed", "2")
     phone_page.fill("#id_requirements", "掌握全框、半框眼镜装配")
@@ -204,7 +204,7 @@ def test_order_from_placement_to_hire(cast, academy, page, phone_page, live_serv
     )  # schedule UI is covered by the first journey
     page.goto(f"{base}/academy/cohorts/{cohort.pk}/enrol/")
     for student in students:
-        page.select_option("#id_acad-talents", label=f"{student.name}(学生)")  # one at a time
+        pick(page, "id_acad-talents", student.name, f"{student.name}(学生)")  # one at a time
         page.select_option("#id_acad-education", "master")
         page.click("form:has(input[value=academy]) button[type=submit]")
         page.wait_for_selector("text=已报名")

@@ -231,11 +231,16 @@ def test_course_form_keeps_input_on_error(client, world):
     assert "课程编号已被使用" in body and "课程总学时必须大于 0" in body and "重复编号的课程" in body
 
 
-def test_firm_enrolment_page_lists_only_own_workers(client, world, workers):
+def test_firm_enrolment_picks_only_own_workers(client, world, workers):
     stranger = TalentFactory(name="外厂师傅", home_organisation=world.cast.other_firm)
     client.force_login(world.cast.talent_officer)
     body = client.get(f"/academy/cohorts/{world.academy.cohort.pk}/enrol/").content.decode()
-    assert "王美玲" in body and stranger.name not in body
+    # The page carries a type-ahead picker, not a checkbox per worker of the firm.
+    assert "data-picker" in body and "/pick/academy.firm_workers/" in body
+    assert "王美玲" not in body and stranger.name not in body
+    options = client.get("/pick/academy.firm_workers/", {"q": ""}).content.decode()
+    assert "王美玲" in options and stranger.name not in options
+    assert stranger.name not in client.get("/pick/academy.firm_workers/", {"q": "wcss"}).content.decode()
     response = client.post(
         f"/academy/cohorts/{world.academy.cohort.pk}/enrol/",
         {

@@ -149,10 +149,3 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
-
-
-@register.filter
-def audit_value(value: Any) -> str:
-    """An audit-log value as people read it: empty and "None" both show as a dash."""
-    text = "" if value is None else str(value)
-    return "—" if text in {"", "None"} else text

@@ -47,6 +47,23 @@ CASES = [
     RouteCase("core:health", "/health/", EVERYONE),
     RouteCase("core:search", "/search/?q=kb", ALL_LOGGED_IN),
     RouteCase("core:notifications", "/notifications/", ALL_LOGGED_IN),
+    # Pickers: each source decides who may pick from it; an unknown source is a 404 for everyone.
+    RouteCase("core:picker skills", "/pick/talents.skills/?q=jm", ALL_LOGGED_IN),
+    RouteCase("core:picker firms", "/pick/organisations.firms/?q=kb", APPROVED),
+    RouteCase(
+        "core:picker home organisations",
+        "/pick/talents.home_organisations/",
+        frozenset({"operator", "firm_admin", "talent_officer", "other_firm_admin"}),
+    ),
+    RouteCase(
+        "core:picker firm workers",
+        "/pick/academy.firm_workers/?q=l",
+        frozenset({"firm_admin", "talent_officer", "other_firm_admin"}),
+    ),
+    RouteCase("core:picker trainers", "/pick/academy.trainers/", frozenset({"operator"})),
+    RouteCase("core:picker talent pool", "/pick/academy.talent_pool/", frozenset({"operator"})),
+    RouteCase("core:picker courses", "/pick/academy.courses/", frozenset({"operator"})),
+    RouteCase("core:picker unknown", "/pick/talents.Talent/", frozenset()),
     RouteCase(
         "core:notifications_read", "/notifications/read/", ALL_LOGGED_IN, method="post", ok_status=(302,)
     ),

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from jingxiang.identifiers import generate_uscc
 from jingxiang.talents.models import Talent
 from jingxiang.talents.services import skills_sync
-from jingxiang.testing.browser import login, screenshot
+from jingxiang.testing.browser import login, pick, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_register_approve_add_people_export_and_import(cast, page, phone_page, l
     page.fill("#id_name", "何师傅")
     page.select_option("#id_kind", "craftsman")
     page.fill("#id_mobile", "13957600003")
-    page.select_option("#id_skills", label="减反射镀膜")
+    pick(page, "id_skills", "jfs", "减反射镀膜")
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=已添加人才档案")
     assert page.locator("text=139****0003").count() == 1
