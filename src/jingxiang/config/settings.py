@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jingxiang.jobs",
     "jingxiang.organisations",
     "jingxiang.talents",
+    "jingxiang.matchindex",
     "jingxiang.demands",
     "jingxiang.sharing",
     "jingxiang.events",

@@ -7,20 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jingxiang.jobs.registry import JobFailed, ProgressCallback, register_handler
-
-
-@register_handler("demands_rebuild_index")
-def rebuild_index(job: Any, progress: ProgressCallback) -> dict[str, Any]:
-    from jingxiang.demands.services import knowledge_version_activate
-
-    result = knowledge_version_activate(version_id=int(job.params["version_id"]), progress=progress)
-    job.result_url = reverse("demands:knowledge")
-    job.save(update_fields=["result_url"])
-    if not result["ok"]:
-        raise JobFailed(_("知识表无法加载,未生效。"), result)
-    result["message"] = _("匹配索引已重建(%(n)s 个供给方),新版本已生效。") % {"n": result["suppliers"]}
-    return result
+from jingxiang.jobs.registry import ProgressCallback, register_handler
 
 
 @register_handler("demands_rerank")

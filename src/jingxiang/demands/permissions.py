@@ -20,7 +20,7 @@ from jingxiang.demands.models import (
     Proposal,
     ProposalStatus,
 )
-from jingxiang.demands.warm import SUPPLIER_ORG_KINDS, TALENT_KINDS
+from jingxiang.matchindex.suppliers import SUPPLIER_ORG_KINDS, TALENT_KINDS
 from jingxiang.organisations.models import Organisation, Role
 from jingxiang.organisations.permissions import approved_organisation_ids, firm_ids, is_operator
 
