@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jingxiang.core.services import notification_send
+from jingxiang.jobs import progress as progress_channel
 from jingxiang.jobs.models import Job, JobStatus
 from jingxiang.jobs.registry import JobFailed, handler_for
 
@@ -51,8 +52,9 @@ def job_enqueue(
 
 
 def job_report(job_id: int, progress: int, message: str) -> None:
-    """Progress is written outside any business transaction so the UI sees it while the job runs."""
-    Job.objects.filter(pk=job_id).update(progress=max(0, min(100, progress)), message=message[:300])
+    """Progress is written where the UI sees it while the job runs, even from inside the handler's
+    transaction (``jobs.progress``)."""
+    progress_channel.write(job_id, progress, message)
 
 
 def job_run(*, job_id: int) -> Job:
@@ -82,6 +84,8 @@ def _run_claimed(job: Job) -> Job:
         _finish(job, JobStatus.FAILED, _("任务出错,已记录日志,请联系平台运营人员。"), {})
     else:
         _finish(job, JobStatus.SUCCEEDED, result.pop("message", _("已完成。")), result)
+    finally:
+        progress_channel.close()
     job.refresh_from_db()
     return job
 
