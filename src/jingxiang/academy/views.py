@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from jingxiang.academy import documents, forms, reports, services
+from jingxiang.academy.documents import certificate_check as check_certificate
 from jingxiang.academy.filters import (
     CertificateFilter,
     CohortFilter,
@@ -61,7 +62,6 @@ from jingxiang.academy.selectors import (
     roster,
     school_fulfilment,
 )
-from jingxiang.academy.verification import certificate_check as check_certificate
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.forms import add_service_error
 from jingxiang.core.listing import (

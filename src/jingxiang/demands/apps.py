@@ -59,7 +59,7 @@ class DemandsConfig(AppConfig):
         from jingxiang.core import navigation
         from jingxiang.core.documents import VerificationKind, register_verification
         from jingxiang.core.navigation import NavItem
-        from jingxiang.demands import handlers, models, permissions  # noqa: F401 - registers job handlers
+        from jingxiang.demands import documents, handlers, models, permissions  # noqa: F401 - registers job handlers
 
         _contribute_to_matching(models)
 
@@ -129,7 +129,7 @@ class DemandsConfig(AppConfig):
         )
 
         register_verification(
-            VerificationKind("challenge", _("揭榜挂帅中榜通知书"), permissions.challenge_verification)
+            VerificationKind("challenge", _("揭榜挂帅中榜通知书"), documents.challenge_lookup)
         )
         navigation.register(
             NavItem(_("需求大厅"), "demands:list", _("需求对接"), order=30, icon="◎"),

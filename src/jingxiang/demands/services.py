@@ -51,7 +51,7 @@ from jingxiang.demands.permissions import acts_for_supplier, may_manage_demand, 
 from jingxiang.matchindex.suppliers import parse_key, supplier_organisations, supplier_talents
 from jingxiang.organisations.models import Organisation, Role
 from jingxiang.organisations.permissions import is_operator, organisation_ids
-from jingxiang.organisations.services import operators
+from jingxiang.organisations.selectors import operators
 
 DUPLICATE_THRESHOLD = 0.45
 """Bigram Jaccard similarity above which a new demand is flagged as a likely duplicate."""

@@ -22,7 +22,7 @@ from jingxiang.core.listing import (
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.identifiers import mask_mobile
-from jingxiang.organisations import services
+from jingxiang.organisations import selectors, services
 from jingxiang.organisations.filters import OrganisationFilter
 from jingxiang.organisations.forms import MemberAddForm, OrganisationFieldsForm, RegistrationForm, ReviewForm
 from jingxiang.organisations.models import Membership, Organisation, OrganisationStatus
@@ -78,11 +78,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk)
     can_manage = may_manage_members(request.user, organisation)
-    members = (
-        list(organisation.memberships.select_related("user").order_by("-is_active", "role"))
-        if can_manage
-        else []
-    )
+    members = selectors.members_of(organisation) if can_manage else []
     return render_page(
         request,
         "organisations/detail.html",
@@ -160,9 +156,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
-    pending = Organisation.objects.filter(
-        status=OrganisationStatus.PENDING, archived_at__isnull=True
-    ).order_by("created_at")
+    pending = selectors.pending_registrations()
     return render_page(request, "organisations/review_queue.html", {"page": paginate(request, pending)})
 
 

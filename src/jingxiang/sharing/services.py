@@ -28,7 +28,7 @@ from jingxiang.core.documents import new_verification_code
 from jingxiang.core.services import notification_send
 from jingxiang.organisations.models import Membership, Organisation
 from jingxiang.organisations.permissions import is_operator
-from jingxiang.organisations.services import operators
+from jingxiang.organisations.selectors import operators
 from jingxiang.sharing.models import (
     ZERO,
     Agreement,

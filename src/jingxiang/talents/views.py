@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -22,10 +21,10 @@ from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.organisations.models import Organisation
 from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
-from jingxiang.talents import services
+from jingxiang.talents import selectors, services
 from jingxiang.talents.filters import TalentFilter
 from jingxiang.talents.forms import TalentForm
-from jingxiang.talents.models import SkillDomain, Talent, TalentSkill
+from jingxiang.talents.models import SkillDomain, Talent
 from jingxiang.talents.permissions import (
     PEOPLE_MANAGERS,
     access_talent,
@@ -57,19 +56,9 @@ EXPORT_COLUMNS = (
 )
 
 
-def _talent_queryset(user: object):  # type: ignore[no-untyped-def]
-    return (
-        Talent.objects.visible_to(user)
-        .select_related("home_organisation")
-        .prefetch_related(
-            Prefetch("talent_skills", queryset=TalentSkill.objects.select_related("skill").order_by("-level"))
-        )
-    )
-
-
 @login_required
 def talent_list(request: HttpRequest) -> HttpResponse:
-    queryset = _talent_queryset(request.user)
+    queryset = selectors.directory(request.user)
     filterset = TalentFilter(request.GET, queryset=queryset)
     queryset = filterset.qs if filterset.is_valid() else queryset.none()
     queryset, sort = apply_sort(
@@ -111,15 +100,9 @@ def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _organisations_for(user: object):  # type: ignore[no-untyped-def]
-    if is_operator(user):
-        return Organisation.objects.approved()
-    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, *PEOPLE_MANAGERS))
-
-
 @login_required
 def talent_create(request: HttpRequest) -> HttpResponse:
-    organisations = _organisations_for(request.user)
+    organisations = selectors.home_organisations_for(request.user)
     if not is_operator(request.user) and not organisations.exists():
         raise Http404
     initial = {"home_organisation": organisations.first()} if not is_operator(request.user) else {}
@@ -148,7 +131,7 @@ def talent_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     talent = access_talent(request.user, pk, write=True)
-    organisations = _organisations_for(request.user)
+    organisations = selectors.home_organisations_for(request.user)
     if talent.home_organisation_id:
         organisations = organisations | Organisation.objects.filter(pk=talent.home_organisation_id)
     # Full personal numbers are never sent to the browser in a form: the fields start empty with the

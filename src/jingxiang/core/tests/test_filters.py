@@ -28,7 +28,7 @@ class TalentProbe(FilterSet):
 
 class BookingProbe(FilterSet):
     after = django_filters.DateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    on = django_filters.DateFilter(field_name="starts_at", lookup_expr="lte")
+    on = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
     year = YearFilter(field_name="starts_at", lookup_expr="year")
 
     class Meta:
