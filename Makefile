@@ -7,10 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/jingxiang
-ENGINES := src/jingxiang/matching src/jingxiang/scheduling src/jingxiang/quality src/jingxiang/identifiers src/jingxiang/demo_data src/jingxiang/taxonomy
+ENGINES := src/jingxiang/matching src/jingxiang/scheduling src/jingxiang/quality src/jingxiang/identifiers src/jingxiang/demo_data src/jingxiang/taxonomy src/jingxiang/review src/jingxiang/wages
 export JINGXIANG_ENV ?= development
 
-.PHONY: install demo test lint check test-sqlite test-postgres test-browser bench-web bench-matching bench-scheduling bench-report clean
+.PHONY: install demo test lint check test-sqlite test-postgres test-browser bench-web bench-matching bench-scheduling bench-review bench-wages bench-report clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.11+ / Python 3.11 or newer is required"; exit 1; }
@@ -34,6 +34,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	JINGXIANG_ENV=test $(BIN)/mypy
 
 check: install
 	JINGXIANG_ENV=test $(BIN)/python manage.py check
@@ -66,6 +67,12 @@ bench-matching: install
 
 bench-scheduling: install
 	$(BIN)/python bench/scheduling/run.py
+
+bench-review: install
+	$(BIN)/python bench/review/run.py
+
+bench-wages: install
+	$(BIN)/python bench/wages/run.py
 
 bench-report: install
 	$(BIN)/python bench/report.py

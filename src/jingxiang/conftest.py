@@ -78,6 +78,16 @@ def cast(db: Any) -> Cast:
     )
 
 
+@pytest.fixture
+def otp_outbox() -> Any:
+    """One-time codes sent during the test (the test settings use the outbox sender), like mail.outbox."""
+    from jingxiang.accounts import senders
+
+    senders.outbox.clear()
+    yield senders.outbox
+    senders.outbox.clear()
+
+
 # Browser tests ------------------------------------------------------------------------------------
 # Playwright drives Debian's Chromium (/usr/bin/chromium); `make test-browser` makes sure it exists.
 CHROMIUM_ARGS = [
@@ -109,20 +119,36 @@ def _new_page(browser: Any, *, phone: bool) -> Any:
         viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
     )
     context.set_default_timeout(15_000)
-    return context.new_page()
+    page = context.new_page()
+    # Chromium reports every refusal of the Content-Security-Policy on the console; a journey that
+    # meets one has something that silently does not work for real users.
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return page
+
+
+def _close(page: Any) -> None:
+    violations = page.csp_violations
+    page.context.close()
+    assert not violations, "Content-Security-Policy refusals:\n" + "\n".join(violations)
 
 
 @pytest.fixture
 def page(browser: Any) -> Any:
-    """A desktop-sized page (1366×900)."""
+    """A desktop-sized page (1366×900); fails the test if the page meets a CSP refusal."""
     page = _new_page(browser, phone=False)
     yield page
-    page.context.close()
+    _close(page)
 
 
 @pytest.fixture
 def phone_page(browser: Any) -> Any:
-    """A phone-sized page (390×844) for the mobile journeys."""
+    """A phone-sized page (390×844) for the mobile journeys; fails on a CSP refusal too."""
     page = _new_page(browser, phone=True)
     yield page
-    page.context.close()
+    _close(page)

@@ -76,12 +76,6 @@ class CertificateAdmin(NoDeleteAdmin):
     ]
 
 
-@admin.register(models.CertificateSequence)
-class CertificateSequenceAdmin(NoDeleteAdmin):
-    list_display = ["year", "last_serial"]
-    readonly_fields = ["year", "last_serial"]
-
-
 @admin.register(models.TrainingOrder)
 class TrainingOrderAdmin(NoDeleteAdmin):
     list_display = ["title", "headcount", "due_on", "school", "status"]

@@ -49,7 +49,7 @@ class AcademyConfig(AppConfig):
                 section,
                 order=40,
                 visible=permissions.may_browse,
-                icon="🎓",
+                icon="cap",
             ),
             NavItem(
                 _("开班与报名"),
@@ -57,41 +57,31 @@ class AcademyConfig(AppConfig):
                 section,
                 order=41,
                 visible=permissions.may_browse,
-                icon="📅",
+                icon="calendar",
             ),
             NavItem(
                 _("学员与报名"),
                 "academy:enrolment_list",
                 section,
                 order=42,
-                visible=lambda user: (
-                    permissions.is_academy_staff(user)
-                    or permissions.may_enrol_for_firm(user)
-                    or permissions.own_talent(user) is not None
-                ),
-                icon="👥",
+                visible=permissions.may_follow_training,
+                icon="users",
             ),
             NavItem(
                 _("证书"),
                 "academy:certificate_list",
                 section,
                 order=43,
-                visible=lambda user: (
-                    permissions.is_academy_staff(user)
-                    or permissions.may_enrol_for_firm(user)
-                    or permissions.own_talent(user) is not None
-                ),
-                icon="📜",
+                visible=permissions.may_follow_training,
+                icon="award",
             ),
             NavItem(
                 _("订单培养"),
                 "academy:order_list",
                 section,
                 order=44,
-                visible=lambda user: (
-                    permissions.is_academy_staff(user) or permissions.may_enrol_for_firm(user)
-                ),
-                icon="🤝",
+                visible=permissions.may_see_orders,
+                icon="clipboard",
             ),
             NavItem(
                 _("培训统计"),
@@ -99,7 +89,7 @@ class AcademyConfig(AppConfig):
                 section,
                 order=45,
                 visible=permissions.may_view_reports,
-                icon="📊",
+                icon="bar-chart",
             ),
         )
         navigation.register_attention(permissions.attention_cards)

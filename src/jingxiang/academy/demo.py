@@ -2,9 +2,10 @@
 certificates (康波's workers among them), an open cohort with a waitlist, a running cohort awaiting
 approval, and a 订单培养 order from placement to hires.
 
-Every step goes through the real services (so the rules hold and the figures are computed); only the
-dates of finished work are moved into the past afterwards. Deterministic for a given cluster; dates
-follow today.
+Every step goes through the real services (so the rules hold and the figures are computed); finished
+cohorts and their sessions are entered by the operator as back-dated records (with a reason, as the
+time rules require), and the dates of finished work are moved into the past afterwards. Deterministic
+for a given cluster; dates follow today.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from jingxiang.academy.models import (
     OccupationLevel,
     SubsidyRule,
 )
+from jingxiang.core.timerules import REASON_FIELD
 from jingxiang.talents.models import Skill, Talent, TalentKind
+
+#: Why the demo's past cohorts and sessions may be entered although they lie in the past.
+BACKDATE_REASON = "演示数据:平台上线前已开办的培训,按纸质记录补录"
 
 KANGBO_WORKERS = (
     "陈立新",
@@ -60,6 +65,7 @@ def _cohort(
             "capacity": capacity,
             "starts_on": start,
             "ends_on": start + dt.timedelta(days=days),
+            REASON_FIELD: BACKDATE_REASON,
             **extra,
         },
     )
@@ -74,6 +80,7 @@ def _cohort(
                 "kind": "practice" if topic.startswith("实操") else "theory",
                 "starts_at": _at(day, 9 if i % 2 == 0 else 14),
                 "ends_at": _at(day, 12 if i % 2 == 0 else 17),
+                REASON_FIELD: BACKDATE_REASON,
             },
         )
     return cohort

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from jingxiang.academy.models import (
+    CohortStatus,
     Course,
     Education,
     OccupationLevel,
@@ -17,6 +18,7 @@ from jingxiang.academy.models import (
     SubsidyRule,
 )
 from jingxiang.academy.permissions import academy_org_ids
+from jingxiang.academy.rules import COHORT_EDIT_RULES, COHORT_RULES, ORDER_RULES, SESSION_RULES
 from jingxiang.core.forms import (
     MobileField,
     PlainTextAreaField,
@@ -24,6 +26,7 @@ from jingxiang.core.forms import (
     ResidentIdField,
     StyledFormMixin,
 )
+from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.organisations.models import Organisation, OrganisationKind
 from jingxiang.organisations.permissions import is_operator
 from jingxiang.talents.models import Skill, Talent, TalentKind
@@ -113,7 +116,9 @@ class CourseForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class CohortForm(StyledFormMixin, forms.Form):
+class CohortForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    """Opening (``editing=False``: not in the past) or changing a cohort (its dates in order)."""
+
     name = PlainTextField(label=_("班级名称"), max_length=100)
     venue = PlainTextField(label=_("上课地点"), max_length=200)
     capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=500)
@@ -121,18 +126,15 @@ class CohortForm(StyledFormMixin, forms.Form):
     ends_on = forms.DateField(label=_("结业日期"), widget=forms.DateInput(attrs={"type": "date"}))
     lead_trainer = forms.ModelChoiceField(label=_("主讲师资"), queryset=Talent.objects.none(), required=False)
 
-    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, course: Course, editing: bool = False, **kwargs: Any) -> None:
+        self.time_rules = COHORT_EDIT_RULES if editing else COHORT_RULES
         super().__init__(*args, **kwargs)
         self.fields["lead_trainer"].queryset = course.trainers.all()
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
-            self.add_error("ends_on", _("结业日期不能早于开班日期。"))
-        return cleaned
 
+class SessionForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = SESSION_RULES
 
-class SessionForm(StyledFormMixin, forms.Form):
     topic = PlainTextField(label=_("内容"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=SessionKind.choices)
     starts_at = forms.DateTimeField(
@@ -143,12 +145,6 @@ class SessionForm(StyledFormMixin, forms.Form):
         label=_("结束时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
-            self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
-        return cleaned
 
 
 class FirmEnrolForm(StyledFormMixin, forms.Form):
@@ -272,7 +268,9 @@ class CertificateCheckForm(StyledFormMixin, forms.Form):
     name = PlainTextField(label=_("持证人姓名"), max_length=50)
 
 
-class OrderForm(StyledFormMixin, forms.Form):
+class OrderForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = ORDER_RULES
+
     firm = forms.ModelChoiceField(label=_("下单企业"), queryset=Organisation.objects.none())
     title = PlainTextField(label=_("订单名称"), max_length=100)
     headcount = forms.IntegerField(label=_("培养人数"), min_value=1, max_value=500)
@@ -289,10 +287,11 @@ class OrderForm(StyledFormMixin, forms.Form):
         if len(firm_ids) == 1:
             self.fields["firm"].initial = next(iter(firm_ids))
 
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        return {**cleaned, "today": timezone.localdate()}
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("due_on") and cleaned["due_on"] <= timezone.localdate():
-            self.add_error("due_on", _("期望完成日期必须晚于今天。"))
         if (
             cleaned.get("hires_committed")
             and cleaned.get("headcount")
@@ -300,6 +299,15 @@ class OrderForm(StyledFormMixin, forms.Form):
         ):
             self.add_error("hires_committed", _("承诺录用人数不能超过培养人数。"))
         return cleaned
+
+
+class CohortStatusForm(forms.Form):
+    """The status a cohort's button moves it to."""
+
+    status = forms.ChoiceField(
+        choices=CohortStatus.choices,
+        error_messages={"required": _("未知的班级状态。"), "invalid_choice": _("未知的班级状态。")},
+    )
 
 
 class OrderJoinForm(StyledFormMixin, forms.Form):

@@ -6,16 +6,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from jingxiang.academy import services
+from jingxiang.academy import services, texts
 from jingxiang.academy.models import Cohort, EnrolmentStatus
 from jingxiang.jobs.registry import JobFailed, ProgressCallback, register_handler
 
 CERTIFY_COHORT = "academy_certify_cohort"
 
 
-@register_handler(CERTIFY_COHORT)
+# Issued trainees leave the "passed, enrolled" set, so a run cut short continues where it stopped.
+@register_handler(CERTIFY_COHORT, retryable=True)
 def certify_cohort(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     """Issue certificates to every trainee of the cohort who passed; each one in its own transaction,
     so one ineligible trainee never blocks the others (they are listed with the reason)."""
@@ -35,12 +35,10 @@ def certify_cohort(job: Any, progress: ProgressCallback) -> dict[str, Any]:
         except ValidationError as error:
             skipped.append({"name": enrolment.talent.name, "reason": " ".join(error.messages)})
         except PermissionDenied as error:
-            raise JobFailed(_("您已没有为该班级发证的权限。"), {"issued": issued}) from error
-        progress(
-            index * 100 // len(candidates), _("已处理 %(i)s / %(n)s 人") % {"i": index, "n": len(candidates)}
-        )
+            raise JobFailed(texts.CERTIFY_FORBIDDEN(), {"issued": issued}) from error
+        progress(index * 100 // len(candidates), texts.CERTIFY_PROGRESS(i=index, n=len(candidates)))
     return {
-        "message": _("已颁发 %(n)s 张证书,跳过 %(m)s 人。") % {"n": len(issued), "m": len(skipped)},
+        "message": texts.CERTIFY_DONE(n=len(issued), m=len(skipped)),
         "issued": issued,
         "skipped": skipped,
     }

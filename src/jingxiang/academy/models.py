@@ -195,6 +195,14 @@ class CohortStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+#: The statuses a cohort may move to, each from the statuses it may be reached from.
+COHORT_MOVES = {
+    CohortStatus.RUNNING: {CohortStatus.OPEN},
+    CohortStatus.COMPLETED: {CohortStatus.RUNNING, CohortStatus.OPEN},
+    CohortStatus.CANCELLED: {CohortStatus.OPEN, CohortStatus.RUNNING},
+}
+
+
 class CohortQuerySet(ArchivableQuerySet):
     def visible_to(self, user: object) -> CohortQuerySet:
         return self.filter(course__in=Course.objects.visible_to(user))
@@ -303,6 +311,8 @@ class EnrolmentStatus(models.TextChoices):
 
 #: Statuses that hold one of the cohort's places.
 OCCUPYING = (EnrolmentStatus.PENDING, EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED)
+#: Enrolments that may still be withdrawn from.
+WITHDRAWABLE = (EnrolmentStatus.PENDING, EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
 
 
 class Education(models.TextChoices):
@@ -321,14 +331,14 @@ class EnrolmentQuerySet(models.QuerySet):
         """Academy staff see the enrolments of their cohorts; a firm's admins and 共享人才官 see only
         their own workers (home organisation or sponsor) and the trainees of orders they placed; a
         person sees their own."""
-        from jingxiang.academy.permissions import academy_org_ids, firm_manager_ids
-        from jingxiang.organisations.permissions import is_operator
+        from jingxiang.academy.permissions import academy_org_ids
+        from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if is_operator(user):
             return self
-        firms = firm_manager_ids(user)
+        firms = managed_firm_ids(user)
         # Firms that placed an order see the trainees of its cohorts (they offer and hire from them).
         ordering_firms = OrderParticipant.objects.filter(firm_id__in=firms).values("order_id")
         return self.filter(
@@ -505,20 +515,6 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
-class CertificateSequence(models.Model):
-    """The last serial handed out per year; locked while a number is allocated so none is reused."""
-
-    year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
-    last_serial = models.PositiveIntegerField(_("最后序号"), default=0)
-
-    class Meta:
-        verbose_name = _("证书编号序列")
-        verbose_name_plural = _("证书编号序列")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_serial}"
-
-
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user: object) -> CertificateQuerySet:
         return self.filter(enrolment__in=Enrolment.objects.visible_to(user))
@@ -597,14 +593,14 @@ class TrainingOrderQuerySet(ArchivableQuerySet):
     def visible_to(self, user: object) -> TrainingOrderQuerySet:
         """Orders hold no personal data: open ones are shown to firms (to join) and schools (to accept);
         accepted ones only to the firms in them and the school that took them."""
-        from jingxiang.academy.permissions import academy_org_ids, firm_manager_ids, school_ids
-        from jingxiang.organisations.permissions import is_operator
+        from jingxiang.academy.permissions import academy_org_ids, school_ids
+        from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if is_operator(user):
             return self
-        firms = firm_manager_ids(user)
+        firms = managed_firm_ids(user)
         schools = school_ids(user) | academy_org_ids(user)
         own = models.Q(participants__firm_id__in=firms) | models.Q(school_id__in=schools)
         if firms or schools:

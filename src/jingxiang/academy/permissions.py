@@ -24,15 +24,14 @@ from django.utils.translation import gettext as _
 from jingxiang.organisations.models import Organisation, OrganisationKind, Role
 from jingxiang.organisations.permissions import (
     approved_organisation_ids,
-    firm_ids,
     is_approved_member,
     is_operator,
+    managed_firm_ids,
 )
 
 _ACADEMY_ATTR = "_jingxiang_academy_orgs"
 _TALENT_ATTR = "_jingxiang_academy_talent"
 ACADEMY_ROLES = (Role.ORG_ADMIN, Role.MEMBER)
-FIRM_MANAGER_ROLES = (Role.ORG_ADMIN, Role.TALENT_OFFICER)
 
 
 def academy_org_ids(user: Any) -> set[int]:
@@ -80,25 +79,84 @@ def may_manage_provider(user: Any, provider_id: int | None) -> bool:
     return is_operator(user) or (provider_id is not None and provider_id in academy_org_ids(user))
 
 
-def firm_manager_ids(user: Any) -> set[int]:
-    """Approved firms for which the user enrols workers and places orders."""
-    return firm_ids(user, *FIRM_MANAGER_ROLES)
-
-
 def may_browse(user: Any) -> bool:
     """The catalogue and schedules: anyone acting for an approved organisation, or a talent with a login."""
     return is_approved_member(user) or own_talent(user) is not None
 
 
 def may_enrol_for_firm(user: Any) -> bool:
-    return bool(firm_manager_ids(user))
+    """Firms act through their managers: enrolling workers, placing and joining orders."""
+    return bool(managed_firm_ids(user))
+
+
+def may_follow_training(user: Any) -> bool:
+    """The enrolment and certificate lists: the academy, firms (their workers) and trainees (themselves)."""
+    return is_academy_staff(user) or may_enrol_for_firm(user) or own_talent(user) is not None
+
+
+def may_see_orders(user: Any) -> bool:
+    """订单培养 orders: the schools that accept them and the firms that place them."""
+    return is_academy_staff(user) or may_enrol_for_firm(user)
+
+
+def may_enrol_into(user: Any, cohort: Any) -> bool:
+    """The enrolment page of a cohort: a firm for its workers, a person for themself, the academy for anyone."""
+    return (
+        may_enrol_for_firm(user)
+        or own_talent(user) is not None
+        or may_manage_provider(user, cohort.course.provider_id)
+    )
+
+
+def may_enrol(user: Any, cohort: Any) -> bool:
+    """The "报名" button: the enrolment page while the cohort takes applications."""
+    from jingxiang.academy.models import CohortStatus
+
+    return cohort.status == CohortStatus.OPEN and may_enrol_into(user, cohort)
+
+
+def worker_firm_ids(user: Any) -> set[int]:
+    """Firms for which the user may add a worker's profile while enrolling them (the talents' rule)."""
+    from jingxiang.talents.permissions import may_create_for
+
+    return {firm for firm in managed_firm_ids(user) if may_create_for(user, firm)}
+
+
+def feedback_role(user: Any, cohort: Any) -> str | None:
+    """Trainees who attended at least one session, and the cohort's trainers, may give feedback."""
+    from jingxiang.academy.models import Attendance, FeedbackRole
+
+    talent = own_talent(user)
+    if talent is None:
+        return None
+    if cohort.lead_trainer_id == talent.pk or cohort.course.trainers.filter(pk=talent.pk).exists():
+        return FeedbackRole.TRAINER
+    if Attendance.objects.filter(enrolment__cohort=cohort, enrolment__talent=talent).exists():
+        return FeedbackRole.TRAINEE
+    return None
+
+
+def may_withdraw(user: Any, enrolment: Any) -> bool:
+    """The academy, the sponsoring or home firm, and the person themself may withdraw an enrolment."""
+    firms = managed_firm_ids(user)
+    return (
+        may_manage_provider(user, enrolment.cohort.course.provider_id)
+        or enrolment.sponsor_id in firms
+        or enrolment.talent.home_organisation_id in firms
+        or (enrolment.talent.user_id is not None and enrolment.talent.user_id == user.pk)
+    )
+
+
+def may_see_name(user: Any, talent: Any) -> bool:
+    """A trainee's full name: whoever sees names at all, and the person themself."""
+    return may_see_names(user) or (talent.user_id is not None and talent.user_id == user.pk)
 
 
 def may_view_reports(user: Any) -> bool:
     """Academy staff and the union (技能链 of 三链融合) see all figures; firms see their own workers."""
     from jingxiang.organisations.permissions import is_union_staff
 
-    return is_academy_staff(user) or is_union_staff(user) or bool(firm_manager_ids(user))
+    return is_academy_staff(user) or is_union_staff(user) or bool(managed_firm_ids(user))
 
 
 def sees_all_people(user: Any) -> bool:
@@ -109,7 +167,7 @@ def sees_all_people(user: Any) -> bool:
 
 
 def may_see_names(user: Any) -> bool:
-    return is_academy_staff(user) or bool(firm_manager_ids(user))
+    return is_academy_staff(user) or bool(managed_firm_ids(user))
 
 
 def access_course(user: Any, pk: int, *, write: bool = False) -> Any:
@@ -172,9 +230,91 @@ def access_certificate(user: Any, pk: int, *, write: bool = False) -> Any:
     return certificate
 
 
+def may_run_session(user: Any, session: Any) -> bool:
+    """The session's screen (QR code, register): the academy running it and the cohort's trainers."""
+    if may_manage_provider(user, session.cohort.course.provider_id):
+        return True
+    talent = own_talent(user)
+    return talent is not None and (
+        session.cohort.lead_trainer_id == talent.pk
+        or session.cohort.course.trainers.filter(pk=talent.pk).exists()
+    )
+
+
+def access_session(user: Any, pk: int, *, write: bool = False) -> Any:
+    """A session its trainers and academy may open; ``write`` (the register) is for the academy only."""
+    from jingxiang.academy.models import Session
+
+    session = Session.objects.select_related("cohort__course__provider").filter(pk=pk).first()
+    if session is None or not may_run_session(user, session):
+        raise Http404
+    if write and not may_manage_provider(user, session.cohort.course.provider_id):
+        raise Http404
+    return session
+
+
+def access_checkin(user: Any, code: str) -> Any:
+    """The session a check-in code belongs to: the code shown in the classroom is the key, so any
+    logged-in user who holds it sees the session (whether they may check in is the service's rule)."""
+    from jingxiang.academy.models import Session
+
+    session = Session.objects.select_related("cohort__course").filter(checkin_code=code).first()
+    if session is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    return session
+
+
+def access_level(user: Any, pk: int) -> Any:
+    """An occupation level's pass marks and eligibility paths are edited by operators only."""
+    from jingxiang.academy.models import OccupationLevel
+
+    level = OccupationLevel.objects.select_related("occupation").filter(pk=pk).first()
+    if level is None or not is_operator(user):
+        raise Http404
+    return level
+
+
 def may_run_order(user: Any, order: Any) -> bool:
     """The school that accepted the order (or an operator) opens its cohorts and records the pipeline."""
     return is_operator(user) or (order.school_id is not None and order.school_id in academy_org_ids(user))
+
+
+def may_follow_order(user: Any, order: Any) -> bool:
+    """The school running an order and the firms in it see its trainees and history."""
+    return may_run_order(user, order) or bool(
+        managed_firm_ids(user) & set(order.participants.values_list("firm_id", flat=True))
+    )
+
+
+def order_joinable_firm_ids(user: Any, order: Any) -> set[int]:
+    """Firms of the user that may still join an open order (orders placed together)."""
+    from jingxiang.academy.models import OrderStatus
+
+    if order.status != OrderStatus.OPEN:
+        return set()
+    return managed_firm_ids(user) - set(order.participants.values_list("firm_id", flat=True))
+
+
+def may_accept_order(user: Any, order: Any) -> bool:
+    """Schools (and operators) accept an open order; ``services.order_accept`` checks the school chosen."""
+    from jingxiang.academy.models import OrderStatus
+
+    return order.status == OrderStatus.OPEN and is_academy_staff(user)
+
+
+def may_record_pipeline(user: Any, enrolment: Any, firm_id: int | None) -> bool:
+    """Offers, hires and retention of an order trainee: the firm concerned or the school running the order."""
+    order = enrolment.cohort.order
+    return firm_id in managed_firm_ids(user) or (order is not None and may_run_order(user, order))
+
+
+def pipeline_firms(user: Any, enrolment: Any) -> Any:
+    """The firms of the enrolment's order for which the user may record an offer or a hire."""
+    order = enrolment.cohort.order
+    if order is None:
+        return Organisation.objects.none()
+    firms = Organisation.objects.filter(pk__in=order.participants.values_list("firm_id", flat=True))
+    return firms if may_run_order(user, order) else firms.filter(pk__in=managed_firm_ids(user))
 
 
 def access_order(user: Any, pk: int, *, write: bool = False) -> Any:
@@ -214,7 +354,7 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
                 "tone": "waiting" if open_orders else "ok",
             }
         )
-    firms = firm_manager_ids(user)
+    firms = managed_firm_ids(user)
     if firms:
         to_hire = (
             Enrolment.objects.filter(

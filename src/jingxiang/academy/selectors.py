@@ -6,19 +6,33 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from jingxiang.academy.models import (
+    COHORT_MOVES,
+    Attendance,
     Certificate,
     CertificateStatus,
     Cohort,
+    CohortStatus,
     Enrolment,
     EnrolmentStatus,
+    Feedback,
     OccupationLevel,
     OrderParticipant,
+    OrderStatus,
+    Session,
+    TrainingOrder,
 )
+from jingxiang.academy.permissions import may_manage_provider, may_run_order, own_talent
+from jingxiang.academy.rules import CERTIFICATE_RULES
+from jingxiang.core.pages import NextStep, first_step
+from jingxiang.core.timerules import time_rule_violations
+from jingxiang.organisations.permissions import managed_firm_ids
 
 ZERO = Decimal("0")
 
@@ -170,6 +184,11 @@ def order_fulfilment(orders: Any) -> list[Fulfilment]:
     ]
 
 
+def order_progress(order: TrainingOrder) -> Fulfilment:
+    """One order's fulfilment (its page)."""
+    return order_fulfilment(TrainingOrder.objects.filter(pk=order.pk))[0]
+
+
 def school_fulfilment(orders: Any) -> list[Fulfilment]:
     """The same counts summed per accepting school."""
     per_school: dict[int, Fulfilment] = {}
@@ -179,3 +198,165 @@ def school_fulfilment(orders: Any) -> list[Fulfilment]:
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.employed_12m += row.employed_12m
     return sorted(per_school.values(), key=lambda f: f.label)
+
+
+def with_order_progress(orders: Any) -> Any:
+    """Orders with ``hired`` and ``committed`` for the list (one query; commitments summed apart, so the
+    join over enrolments does not multiply them)."""
+    committed = (
+        OrderParticipant.objects.filter(order=OuterRef("pk"))
+        .values("order")
+        .annotate(total=Sum("hires_committed"))
+        .values("total")
+    )
+    return orders.annotate(
+        hired=_PIPELINE["hired"],
+        committed=Coalesce(Subquery(committed, output_field=IntegerField()), Value(0)),
+    )
+
+
+def cohort_status_moves(cohort: Cohort) -> list[tuple[str, str]]:
+    """The statuses the cohort may move to now (the buttons on its page)."""
+    return [
+        (value, label)
+        for value, label in CohortStatus.choices
+        if cohort.status in COHORT_MOVES.get(value, set())
+    ]
+
+
+def cohort_has_ended(cohort: Cohort) -> bool:
+    """Whether certificates may be issued today (the academy's time rule, not a copy of it)."""
+    values = {"issued_on": timezone.localdate(), "ends_on": cohort.ends_on}
+    return not time_rule_violations(CERTIFICATE_RULES, values)
+
+
+def cohort_rating(cohort: Cohort) -> dict[str, Any]:
+    """Average rating and number of ratings."""
+    return cohort.feedback.aggregate(avg=Avg("rating"), n=Count("pk"))
+
+
+def session_register(session: Session) -> tuple[list[Enrolment], set[int]]:
+    """Who may be marked present in a session, and who is."""
+    enrolments = list(
+        session.cohort.enrolments.filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED])
+        .select_related("talent")
+        .order_by("created_at", "pk")
+    )
+    present = set(session.attendances.values_list("enrolment_id", flat=True))
+    return enrolments, present
+
+
+def own_attendance(session: Session, user: Any) -> Attendance | None:
+    """The user's own check-in for the session, if any."""
+    talent = own_talent(user)
+    if talent is None:
+        return None
+    return Attendance.objects.filter(session=session, enrolment__talent=talent).first()
+
+
+def trainer_record(trainer: Any) -> tuple[Any, dict[str, Any], Any]:
+    """A trainer's cohorts with trainee counts, their trainees' rating, and the latest comments."""
+    cohorts = (
+        Cohort.objects.filter(Q(lead_trainer=trainer) | Q(course__trainers=trainer))
+        .distinct()
+        .select_related("course")
+        .annotate(
+            trainees=Count(
+                "enrolments", filter=Q(enrolments__status__in=["enrolled", "graduated"]), distinct=True
+            ),
+            graduated=Count("enrolments", filter=Q(enrolments__status="graduated"), distinct=True),
+            certified=Count("enrolments__certificate", distinct=True),
+        )
+        .order_by("-starts_on")
+    )
+    given = Feedback.objects.filter(cohort__in=cohorts.values("pk"), role="trainee")
+    ratings = given.aggregate(avg=Avg("rating"), n=Count("pk"))
+    return cohorts, ratings, given.exclude(comment="")[:10]
+
+
+# Who acts next ----------------------------------------------------------------------------------
+
+
+def cohort_next_step(
+    cohort: Cohort, rows: list[Enrolment], sessions: list[Session], user: Any
+) -> NextStep | None:
+    """Who must act next on a cohort (UI rule: every workflow object says it)."""
+    provider = cohort.course.provider.name
+    mine = may_manage_provider(user, cohort.course.provider_id)
+    return first_step(
+        (
+            cohort.status == CohortStatus.OPEN and not sessions,
+            NextStep(_("等待 %(p)s 排课") % {"p": provider}, actor=provider, mine=mine),
+        ),
+        (
+            any(r.status == EnrolmentStatus.PENDING for r in rows),
+            NextStep(_("等待 %(p)s 审核报名") % {"p": provider}, actor=provider, mine=mine),
+        ),
+        (cohort.status == CohortStatus.OPEN, NextStep(_("报名中:等待企业或个人报名"))),
+        (
+            cohort.status == CohortStatus.RUNNING,
+            NextStep(
+                _("开课中:等待 %(p)s 登记出勤、考核与发证") % {"p": provider}, actor=provider, mine=mine
+            ),
+        ),
+        (cohort.status == CohortStatus.COMPLETED, NextStep(_("已结业:等待学员和师资评价"))),
+    )
+
+
+def enrolment_next_step(enrolment: Enrolment, user: Any) -> NextStep | None:
+    """Who must act next on one trainee's enrolment."""
+    cohort = enrolment.cohort
+    provider = cohort.course.provider.name
+    mine = may_manage_provider(user, cohort.course.provider_id)
+    status = enrolment.status
+    assessment = getattr(enrolment, "assessment", None)
+    enrolled = status == EnrolmentStatus.ENROLLED
+    order = cohort.order
+    in_order = order is not None and bool(
+        managed_firm_ids(user) & set(order.participants.values_list("firm_id", flat=True))
+    )
+
+    def academy(text: str) -> NextStep:
+        return NextStep(text, actor=provider, mine=mine)
+
+    return first_step(
+        (status == EnrolmentStatus.PENDING, academy(_("等待 %(p)s 审核报名") % {"p": provider})),
+        (status == EnrolmentStatus.WAITLISTED, NextStep(_("候补中:有人退出时自动递补"))),
+        (
+            enrolled and assessment is None,
+            academy(_("等待 %(p)s 登记出勤和考核成绩") % {"p": provider}),
+        ),
+        (
+            enrolled and assessment is not None and assessment.passed and not cohort_has_ended(cohort),
+            academy(
+                _("考核通过:%(day)s 结业后由 %(p)s 颁发证书")
+                % {"day": cohort.ends_on.isoformat(), "p": provider}
+            ),
+        ),
+        (
+            enrolled and assessment is not None and assessment.passed,
+            academy(_("等待 %(p)s 颁发证书") % {"p": provider}),
+        ),
+        (enrolled, academy(_("考核未通过:等待 %(p)s 安排补考或结业") % {"p": provider})),
+        (
+            status == EnrolmentStatus.GRADUATED and order is not None and enrolment.hired_by_id is None,
+            NextStep(_("等待订单企业录用"), mine=in_order),
+        ),
+    )
+
+
+def order_next_step(order: TrainingOrder, user: Any) -> NextStep | None:
+    """Who must act next on a 订单培养 order."""
+    school = order.school.name if order.school_id else ""
+    mine = may_run_order(user, order)
+    return first_step(
+        (order.status == OrderStatus.OPEN, NextStep(_("等待高校或职业院校接单"))),
+        (
+            order.status == OrderStatus.ACCEPTED and not order.cohorts.exists(),
+            NextStep(_("等待 %(s)s 开设订单班") % {"s": school}, actor=school, mine=mine),
+        ),
+        (
+            order.status == OrderStatus.ACCEPTED,
+            NextStep(_("培养中:等待 %(s)s 培养结业、企业录用") % {"s": school}, actor=school, mine=mine),
+        ),
+    )

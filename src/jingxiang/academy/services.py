@@ -24,12 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from jingxiang.academy import texts
 from jingxiang.academy.models import (
+    COHORT_MOVES,
+    WITHDRAWABLE,
     Assessment,
     Attendance,
     AttendanceMethod,
     Certificate,
-    CertificateSequence,
     CertificateStatus,
     Cohort,
     CohortStatus,
@@ -37,7 +39,6 @@ from jingxiang.academy.models import (
     Enrolment,
     EnrolmentStatus,
     Feedback,
-    FeedbackRole,
     Occupation,
     OccupationLevel,
     OrderParticipant,
@@ -49,24 +50,37 @@ from jingxiang.academy.models import (
 )
 from jingxiang.academy.permissions import (
     academy_org_ids,
-    firm_manager_ids,
+    feedback_role,
     is_academy_staff,
     may_manage_provider,
+    may_record_pipeline,
     may_run_order,
+    may_withdraw,
     own_talent,
+)
+from jingxiang.academy.rules import (
+    ATTENDANCE_RULES,
+    CERTIFICATE_RULES,
+    CHECKIN_RULES,
+    COHORT_EDIT_RULES,
+    COHORT_RULES,
+    ORDER_RULES,
+    SESSION_RULES,
 )
 from jingxiang.academy.selectors import attendance_rate, eligibility
 from jingxiang.core.documents import new_verification_code
+from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
+from jingxiang.core.texts import PerLanguage, Text
+from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
 from jingxiang.organisations.models import Organisation, OrganisationKind
-from jingxiang.organisations.permissions import is_operator
+from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 from jingxiang.talents.models import Skill, Talent
 from jingxiang.talents.services import talent_create, talent_skill_raise
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 CERTIFICATE_PREFIX = "JX-GJ"
-#: QR check-in opens this long before a session starts and closes when it ends.
-CHECKIN_EARLY = dt.timedelta(minutes=30)
+CERTIFICATE_SEQUENCE = "academy-certificate"
 DEFAULT_PASS = Decimal("60")
 
 
@@ -238,10 +252,15 @@ def cohort_create(
     for name in COHORT_FIELDS:
         if name in data:
             setattr(cohort, name, data[name])
-    if cohort.starts_on and cohort.ends_on and cohort.ends_on < cohort.starts_on:
-        raise ValidationError(_("结业日期不能早于开班日期。"), code="dates")
+    check = enforce_time_rules(
+        COHORT_RULES,
+        {"starts_on": cohort.starts_on, "ends_on": cohort.ends_on},
+        actor=actor,
+        reason=data.get(REASON_FIELD, ""),
+    )
     cohort.full_clean()
     cohort.save()
+    check.record(cohort)
     return cohort
 
 
@@ -260,19 +279,13 @@ def cohort_update(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Cohort
             _("名额不能少于已占用的 %(n)s 个名额;请先处理退出。") % {"n": occupied},
             code="capacity_below_occupied",
         )
-    if cohort.ends_on < cohort.starts_on:
-        raise ValidationError(_("结业日期不能早于开班日期。"), code="dates")
+    enforce_time_rules(
+        COHORT_EDIT_RULES, {"starts_on": cohort.starts_on, "ends_on": cohort.ends_on}, actor=actor
+    )
     cohort.full_clean()
     cohort.save()
     _promote_waitlist(cohort)
     return cohort
-
-
-_COHORT_MOVES = {
-    CohortStatus.RUNNING: {CohortStatus.OPEN},
-    CohortStatus.COMPLETED: {CohortStatus.RUNNING, CohortStatus.OPEN},
-    CohortStatus.CANCELLED: {CohortStatus.OPEN, CohortStatus.RUNNING},
-}
 
 
 @transaction.atomic
@@ -281,7 +294,7 @@ def cohort_set_status(*, actor: Any, cohort: Cohort, status: str) -> Cohort:
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
     cohort = Cohort.objects.select_for_update(of=("self",)).get(pk=cohort.pk)
-    if cohort.status not in _COHORT_MOVES.get(status, set()):
+    if cohort.status not in COHORT_MOVES.get(status, set()):
         raise ValidationError(
             _("班级当前状态为“%(now)s”,不能改为“%(to)s”。")
             % {"now": cohort.get_status_display(), "to": CohortStatus(status).label},
@@ -294,30 +307,36 @@ def cohort_set_status(*, actor: Any, cohort: Cohort, status: str) -> Cohort:
 
 @transaction.atomic
 def session_add(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Session:
-    """Add one session to the cohort's schedule, inside the cohort's dates."""
+    """Add one session to the cohort's schedule, inside the cohort's dates (operators may enter past
+    sessions with a ``backdate_reason``)."""
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
     session = Session(cohort=cohort, **{k: data[k] for k in ("topic", "kind", "starts_at", "ends_at")})
-    if session.ends_at <= session.starts_at:
-        raise ValidationError(_("结束时间必须晚于开始时间。"), code="times")
+    check = enforce_time_rules(
+        SESSION_RULES,
+        {"starts_at": session.starts_at, "ends_at": session.ends_at},
+        actor=actor,
+        reason=data.get(REASON_FIELD, ""),
+    )
     day = timezone.localtime(session.starts_at).date()
     if not cohort.starts_on <= day <= cohort.ends_on:
         raise ValidationError(_("课次日期必须在开班日期和结业日期之间。"), code="outside_cohort")
     session.full_clean()
     session.save()
+    check.record(session)
     return session
 
 
 # Enrolment and waitlist -------------------------------------------------------------------------
 
 
-def _notify_enrolment(enrolment: Enrolment, title: str, body: str = "") -> None:
+def _notify_enrolment(enrolment: Enrolment, message: Text) -> None:
     url = reverse("academy:enrolment_detail", args=[enrolment.pk])
     recipients = {enrolment.enrolled_by_id: enrolment.enrolled_by}
     if enrolment.talent.user_id:
         recipients[enrolment.talent.user_id] = enrolment.talent.user
     for user in recipients.values():
-        notification_send(recipient=user, title=title, body=body, url=url, kind="academy_enrolment")
+        notification_send(recipient=user, message=message, url=url, kind="academy_enrolment")
 
 
 def _place_status(cohort: Cohort) -> str:
@@ -339,13 +358,12 @@ def _promote_waitlist(cohort: Cohort) -> list[Enrolment]:
         enrolment.status = _place_status(cohort)
         enrolment.save(update_fields=["status", "updated_at"])
         promoted.append(enrolment)
-        _notify_enrolment(
-            enrolment,
-            _("候补转正:%(name)s 已获得 %(cohort)s 的名额")
-            % {"name": enrolment.talent.name, "cohort": cohort.name},
-            _("有学员退出,名额已按候补顺序自动递补。")
-            + (_("报名还需学院审核。") if enrolment.status == EnrolmentStatus.PENDING else ""),
+        promotion = (
+            texts.WAITLIST_PROMOTED_PENDING
+            if enrolment.status == EnrolmentStatus.PENDING
+            else texts.WAITLIST_PROMOTED
         )
+        _notify_enrolment(enrolment, promotion(name=enrolment.talent.name, cohort=cohort.name))
     return promoted
 
 
@@ -385,7 +403,7 @@ def enrolment_create(
     if not talents:
         raise ValidationError(_("请至少选择一名学员。"), code="no_talents")
     if sponsor is not None:
-        if sponsor.pk not in firm_manager_ids(actor):
+        if sponsor.pk not in managed_firm_ids(actor):
             raise PermissionDenied
         strangers = [t.name for t in talents if t.home_organisation_id != sponsor.pk]
         if strangers:
@@ -434,11 +452,8 @@ def enrolment_create(
         enrolment.full_clean(exclude=["cohort", "talent", "sponsor", "enrolled_by"])
         enrolment.save()
         created.append(enrolment)
-        if status == EnrolmentStatus.WAITLISTED:
-            title = _("%(name)s 已进入 %(cohort)s 候补名单") % {"name": talent.name, "cohort": cohort.name}
-        else:
-            title = _("%(name)s 已报名 %(cohort)s") % {"name": talent.name, "cohort": cohort.name}
-        _notify_enrolment(enrolment, title)
+        notice = texts.WAITLISTED if status == EnrolmentStatus.WAITLISTED else texts.ENROLLED
+        _notify_enrolment(enrolment, notice(name=talent.name, cohort=cohort.name))
     return created
 
 
@@ -447,7 +462,7 @@ def worker_add_and_enrol(
     *, actor: Any, cohort: Cohort, firm: Organisation, data: dict[str, Any]
 ) -> Enrolment:
     """A firm adds a worker who has no profile yet and enrols them in the same step."""
-    if firm.pk not in firm_manager_ids(actor):
+    if firm.pk not in managed_firm_ids(actor):
         raise PermissionDenied
     try:
         talent = talent_create(
@@ -492,24 +507,11 @@ def enrolment_decide(*, actor: Any, enrolment: Enrolment, approve: bool, note: s
     enrolment.decided_by = actor
     enrolment.decision_note = note.strip()
     enrolment.save(update_fields=["status", "decided_by", "decision_note", "updated_at"])
-    _notify_enrolment(
-        enrolment,
-        (_("报名已通过:%(cohort)s") if approve else _("报名未通过:%(cohort)s")) % {"cohort": cohort.name},
-        enrolment.decision_note,
-    )
+    decision = texts.ENROLMENT_APPROVED if approve else texts.ENROLMENT_REJECTED
+    _notify_enrolment(enrolment, decision(cohort=cohort.name, note=enrolment.decision_note))
     if not approve:
         _promote_waitlist(cohort)
     return enrolment
-
-
-def may_withdraw(user: Any, enrolment: Enrolment) -> bool:
-    firms = firm_manager_ids(user)
-    return (
-        may_manage_provider(user, enrolment.cohort.course.provider_id)
-        or enrolment.sponsor_id in firms
-        or enrolment.talent.home_organisation_id in firms
-        or (enrolment.talent.user_id is not None and enrolment.talent.user_id == user.pk)
-    )
 
 
 @transaction.atomic
@@ -521,11 +523,7 @@ def enrolment_withdraw(*, actor: Any, enrolment: Enrolment) -> Enrolment:
         Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.cohort_id)
     )
     enrolment = Enrolment.objects.select_related("talent__user", "enrolled_by").get(pk=enrolment.pk)
-    if enrolment.status not in (
-        EnrolmentStatus.PENDING,
-        EnrolmentStatus.ENROLLED,
-        EnrolmentStatus.WAITLISTED,
-    ):
+    if enrolment.status not in WITHDRAWABLE:
         raise ValidationError(_("已结业、已退出或未通过的报名不能退出。"), code="not_withdrawable")
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status", "updated_at"])
@@ -538,7 +536,8 @@ def enrolment_withdraw(*, actor: Any, enrolment: Enrolment) -> Enrolment:
 
 @transaction.atomic
 def attendance_checkin(*, user: Any, code: str, now: dt.datetime | None = None) -> tuple[Attendance, bool]:
-    """QR check-in: the logged-in trainee scans the session's code during the session.
+    """QR check-in: the logged-in trainee scans the session's code during the session (not before it
+    starts, not after it ends).
 
     Returns the attendance and whether it was new (scanning twice is harmless).
     """
@@ -546,9 +545,12 @@ def attendance_checkin(*, user: Any, code: str, now: dt.datetime | None = None) 
     if session is None:
         raise ValidationError(_("签到码无效,请扫描讲师当场展示的二维码。"), code="bad_code")
     now = now or timezone.now()
-    if not session.starts_at - CHECKIN_EARLY <= now <= session.ends_at:
+    enforce_time_rules(
+        CHECKIN_RULES, {"checked_at": now, "starts_at": session.starts_at}, actor=user, now=now
+    )
+    if now > session.ends_at:
         raise ValidationError(
-            _("只能在上课前 30 分钟至下课之间签到(本课次 %(start)s–%(end)s)。")
+            _("本课次已下课(%(start)s–%(end)s),不能再签到。")
             % {
                 "start": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M"),
                 "end": timezone.localtime(session.ends_at).strftime("%H:%M"),
@@ -573,11 +575,21 @@ def attendance_checkin(*, user: Any, code: str, now: dt.datetime | None = None) 
 
 @transaction.atomic
 def attendance_mark(
-    *, actor: Any, session: Session, present: list[Enrolment], absent: list[Enrolment]
+    *,
+    actor: Any,
+    session: Session,
+    present: list[Enrolment],
+    absent: list[Enrolment],
+    now: dt.datetime | None = None,
 ) -> int:
-    """The academy marks attendance by hand (no phone, broken scanner); returns how many changed."""
+    """The academy marks attendance by hand (no phone, broken scanner) once the session has started;
+    returns how many changed."""
     if not may_manage_provider(actor, session.cohort.course.provider_id):
         raise PermissionDenied
+    now = now or timezone.now()
+    enforce_time_rules(
+        ATTENDANCE_RULES, {"marked_at": now, "starts_at": session.starts_at}, actor=actor, now=now
+    )
     changed = 0
     for enrolment in present + absent:
         if enrolment.cohort_id != session.cohort_id or enrolment.status not in (
@@ -660,12 +672,9 @@ def assessment_record(
 
 
 def _next_number(year: int) -> tuple[int, str]:
-    """Allocate the next serial of the year under a row lock; serials are never handed out twice."""
-    CertificateSequence.objects.get_or_create(year=year)
-    sequence = CertificateSequence.objects.select_for_update(of=("self",)).get(year=year)
-    sequence.last_serial += 1
-    sequence.save(update_fields=["last_serial"])
-    return sequence.last_serial, f"{CERTIFICATE_PREFIX}-{year}-{sequence.last_serial:06d}"
+    """The next certificate serial of the year (gap-free, never handed out twice) and its number."""
+    serial = next_number(CERTIFICATE_SEQUENCE, year)
+    return serial, f"{CERTIFICATE_PREFIX}-{year}-{serial:06d}"
 
 
 def _graduate(enrolment: Enrolment, *, certified: bool) -> None:
@@ -676,6 +685,16 @@ def _graduate(enrolment: Enrolment, *, certified: bool) -> None:
     enrolment.status = EnrolmentStatus.GRADUATED
     enrolment.graduated_at = timezone.now()
     enrolment.save(update_fields=["status", "graduated_at", "subsidy_amount", "updated_at"])
+
+
+def _check_cohort_ended(cohort: Cohort, actor: Any, now: dt.datetime) -> None:
+    """No certificate before the cohort's last day (its training is not complete before then)."""
+    enforce_time_rules(
+        CERTIFICATE_RULES,
+        {"issued_on": timezone.localtime(now).date(), "ends_on": cohort.ends_on},
+        actor=actor,
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -698,6 +717,8 @@ def certificate_issue(*, actor: Any, enrolment: Enrolment) -> Certificate:
     )
     if Certificate.objects.filter(enrolment=enrolment).exists():
         raise ValidationError(_("该学员本班的证书已颁发,不能重复颁发。"), code="already_issued")
+    now = timezone.now()
+    _check_cohort_ended(enrolment.cohort, actor, now)
     assessment = Assessment.objects.filter(enrolment=enrolment).first()
     if assessment is None:
         raise ValidationError(_("尚未登记考核成绩,不能颁发证书。"), code="no_assessment")
@@ -713,7 +734,6 @@ def certificate_issue(*, actor: Any, enrolment: Enrolment) -> Certificate:
             code="not_eligible",
         )
     course = enrolment.cohort.course
-    now = timezone.now()
     year = timezone.localtime(now).year
     serial, number = _next_number(year)
     certificate = Certificate.objects.create(
@@ -734,9 +754,12 @@ def certificate_issue(*, actor: Any, enrolment: Enrolment) -> Certificate:
     talent_skill_raise(talent=enrolment.talent, skill=course.skill, level=course.skill_level, source=number)
     _notify_enrolment(
         enrolment,
-        _("证书已颁发:%(number)s") % {"number": number},
-        _("%(name)s 通过考核,技能档案已自动更新为 %(skill)s %(level)s 级。")
-        % {"name": enrolment.talent.name, "skill": course.skill.name, "level": course.skill_level},
+        texts.CERTIFICATE_ISSUED(
+            number=number,
+            name=enrolment.talent.name,
+            skill=PerLanguage({"zh-hans": course.skill.name_zh, "en": course.skill.name_en}),
+            level=course.skill_level,
+        ),
     )
     return certificate
 
@@ -749,11 +772,12 @@ def cohort_certify_start(*, actor: Any, cohort: Cohort) -> Any:
 
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
+    _check_cohort_ended(cohort, actor, timezone.now())
     if not cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED, assessment__passed=True).exists():
         raise ValidationError(_("本班没有考核通过、待发证的学员。"), code="nothing_to_certify")
     return job_enqueue(
         kind=CERTIFY_COHORT,
-        title=_("批量发证:%(c)s") % {"c": cohort.name},
+        title=texts.CERTIFY_TITLE(c=cohort.name),
         created_by=actor,
         params={"cohort_id": cohort.pk},
     )
@@ -802,8 +826,7 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
     if certificate.talent.user_id:
         notification_send(
             recipient=certificate.talent.user,
-            title=_("证书已撤销:%(number)s") % {"number": certificate.number},
-            body=certificate.revoke_reason,
+            message=texts.CERTIFICATE_REVOKED(number=certificate.number, reason=certificate.revoke_reason),
             url=reverse("academy:certificate_detail", args=[certificate.pk]),
             kind="academy_certificate",
         )
@@ -816,10 +839,9 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
 @transaction.atomic
 def order_place(*, actor: Any, firm: Organisation, data: dict[str, Any]) -> TrainingOrder:
     """A firm places an order: how many people, which skills, by when, and how many it commits to hire."""
-    if firm.pk not in firm_manager_ids(actor):
+    if firm.pk not in managed_firm_ids(actor):
         raise PermissionDenied
-    if data["due_on"] <= timezone.localdate():
-        raise ValidationError(_("期望完成日期必须晚于今天。"), code="due_past")
+    enforce_time_rules(ORDER_RULES, {"due_on": data["due_on"], "today": timezone.localdate()}, actor=actor)
     if data["hires_committed"] > data["headcount"]:
         raise ValidationError(_("承诺录用人数不能超过培养人数。"), code="commit_over_headcount")
     if not data.get("skills"):
@@ -843,7 +865,7 @@ def order_join(
     *, actor: Any, order: TrainingOrder, firm: Organisation, hires_committed: int
 ) -> OrderParticipant:
     """Another firm joins an open order with its own commitment to hire (orders placed together)."""
-    if firm.pk not in firm_manager_ids(actor):
+    if firm.pk not in managed_firm_ids(actor):
         raise PermissionDenied
     order = TrainingOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if order.status != OrderStatus.OPEN:
@@ -878,7 +900,7 @@ def order_accept(*, actor: Any, order: TrainingOrder, school: Organisation) -> T
     order.save(update_fields=["school", "accepted_by", "accepted_at", "status", "updated_at"])
     notification_send(
         recipient=order.placed_by,
-        title=_("订单培养已由 %(school)s 接单:%(title)s") % {"school": school.name, "title": order.title},
+        message=texts.ORDER_ACCEPTED(school=school.name, title=order.title),
         url=reverse("academy:order_detail", args=[order.pk]),
         kind="academy_order",
     )
@@ -909,15 +931,10 @@ def _order_firm(enrolment: Enrolment, firm: Organisation) -> TrainingOrder:
     return order
 
 
-def _may_record_pipeline(actor: Any, enrolment: Enrolment, firm: Organisation) -> bool:
-    order = enrolment.cohort.order
-    return firm.pk in firm_manager_ids(actor) or (order is not None and may_run_order(actor, order))
-
-
 @transaction.atomic
 def enrolment_offer(*, actor: Any, enrolment: Enrolment, firm: Organisation) -> Enrolment:
     """A firm of the order makes an offer to an order-cohort trainee."""
-    if not _may_record_pipeline(actor, enrolment, firm):
+    if not may_record_pipeline(actor, enrolment, firm.pk):
         raise PermissionDenied
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",)).select_related("cohort__order").get(pk=enrolment.pk)
@@ -936,7 +953,7 @@ def enrolment_offer(*, actor: Any, enrolment: Enrolment, firm: Organisation) -> 
 @transaction.atomic
 def enrolment_hire(*, actor: Any, enrolment: Enrolment, firm: Organisation, hired_on: dt.date) -> Enrolment:
     """Record that a graduate joined a firm of the order (counts toward the order's fulfilment)."""
-    if not _may_record_pipeline(actor, enrolment, firm):
+    if not may_record_pipeline(actor, enrolment, firm.pk):
         raise PermissionDenied
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",)).select_related("cohort__order").get(pk=enrolment.pk)
@@ -971,7 +988,7 @@ def enrolment_retention(
     )
     if enrolment.hired_by is None or enrolment.hired_on is None:
         raise ValidationError(_("学员尚未入职。"), code="not_hired")
-    if not _may_record_pipeline(actor, enrolment, enrolment.hired_by):
+    if not may_record_pipeline(actor, enrolment, enrolment.hired_by_id):
         raise PermissionDenied
     today = today or timezone.localdate()
     due = _add_months(enrolment.hired_on, months)
@@ -1002,18 +1019,6 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 # Feedback ---------------------------------------------------------------------------------------
-
-
-def feedback_role(user: Any, cohort: Cohort) -> str | None:
-    """Trainees who attended at least one session, and the cohort's trainers, may give feedback."""
-    talent = own_talent(user)
-    if talent is None:
-        return None
-    if cohort.lead_trainer_id == talent.pk or cohort.course.trainers.filter(pk=talent.pk).exists():
-        return FeedbackRole.TRAINER
-    if Attendance.objects.filter(enrolment__cohort=cohort, enrolment__talent=talent).exists():
-        return FeedbackRole.TRAINEE
-    return None
 
 
 @transaction.atomic

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,88 +25,81 @@ from jingxiang.academy.filters import (
     OrderFilter,
 )
 from jingxiang.academy.models import (
+    OCCUPYING,
+    WITHDRAWABLE,
     Certificate,
     Cohort,
-    CohortStatus,
     Course,
     Enrolment,
     EnrolmentStatus,
-    Feedback,
     Occupation,
-    OccupationLevel,
-    OrderStatus,
-    Session,
     SubsidyRule,
     TrainingOrder,
 )
 from jingxiang.academy.permissions import (
     access_certificate,
+    access_checkin,
     access_cohort,
     access_course,
     access_enrolment,
+    access_level,
     access_order,
-    firm_manager_ids,
+    access_session,
+    feedback_role,
     is_academy_staff,
+    may_accept_order,
     may_browse,
+    may_enrol,
+    may_enrol_for_firm,
+    may_enrol_into,
+    may_follow_order,
+    may_follow_training,
     may_manage_provider,
+    may_record_pipeline,
     may_run_order,
+    may_see_name,
     may_see_names,
+    may_see_orders,
     may_view_reports,
+    may_withdraw,
+    order_joinable_firm_ids,
     own_talent,
+    pipeline_firms,
+    worker_firm_ids,
 )
 from jingxiang.academy.selectors import (
+    cohort_has_ended,
+    cohort_next_step,
+    cohort_rating,
+    cohort_status_moves,
     eligibility,
     enrolment_attendance,
+    enrolment_next_step,
     order_fulfilment,
+    order_next_step,
+    order_progress,
+    own_attendance,
     roster,
     school_fulfilment,
+    session_register,
+    with_order_progress,
+)
+from jingxiang.academy.selectors import (
+    trainer_record as trainer_cohorts,
 )
 from jingxiang.core.documents import qr_svg, verification_url
-from jingxiang.core.forms import add_service_error
-from jingxiang.core.listing import (
-    ExportColumn,
-    apply_sort,
-    export_queryset,
-    paginate,
-    query_without,
-    wants_export,
-)
+from jingxiang.core.links import absolute_url
+from jingxiang.core.listing import ExportColumn
+from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.identifiers import mask_mobile, mask_name
-from jingxiang.organisations.models import Organisation, Role
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
-from jingxiang.talents.models import Talent
-from jingxiang.talents.permissions import may_reveal_personal
+from jingxiang.organisations.permissions import is_operator, managed_firm_ids
+from jingxiang.talents.permissions import access_talent, may_reveal_personal
 
 
-def _errors_to_messages(request: HttpRequest, form: Any) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-
-
-def _fail(request: HttpRequest, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, _("没有权限执行该操作。"))
-
-
-def _list_context(request: HttpRequest, filterset: Any, page: Any, sort: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "filterset": filterset,
-        "page": page,
-        "sort": sort,
-        "query": query_without(request, "page"),
-        "query_nosort": query_without(request, "page", "sort"),
-        **extra,
-    }
-
-
-def _browse_or_404(user: Any) -> None:
-    if not may_browse(user):
-        raise Http404
+def _names(names: list[str]) -> str:
+    return pgettext("列表分隔符", "、").join(names)
 
 
 # Catalogue --------------------------------------------------------------------------------------
@@ -124,54 +116,37 @@ COURSE_EXPORT = (
     ExportColumn(gettext_lazy("补贴"), lambda c: c.subsidy_amount),
 )
 
+COURSE_LIST = ListSpec(
+    template="academy/course_list.html",
+    partial="academy/_course_table.html",
+    filterset=CourseFilter,
+    sort=("code", "title", "fee", "created_at"),
+    default_sort="code",
+    export=Export("courses", COURSE_EXPORT),
+)
+
 
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
-    _browse_or_404(request.user)
+    if not may_browse(request.user):
+        raise Http404
     queryset = Course.objects.visible_to(request.user).select_related(
         "provider", "skill", "occupation_level__occupation", "subsidy_rule"
     )
-    filterset = CourseFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["code", "title", "fee", "created_at"], "code")
-    if wants_export(request):
-        return export_queryset("courses", queryset, COURSE_EXPORT)
-    return render_page(
-        request,
-        "academy/course_list.html",
-        _list_context(
-            request, filterset, paginate(request, queryset), sort, can_create=is_academy_staff(request.user)
-        ),
-        partial="academy/_course_table.html",
-    )
-
-
-def _course_data(cleaned: dict[str, Any]) -> dict[str, Any]:
-    data = dict(cleaned)
-    if data.get("occupation_level") is not None:
-        data["skill"] = data["occupation_level"].occupation.skill
-    return data
+    return list_page(request, queryset, COURSE_LIST, {"can_create": is_academy_staff(request.user)})
 
 
 @login_required
 def course_create(request: HttpRequest) -> HttpResponse:
     if not is_academy_staff(request.user):
         raise Http404
-    form = forms.CourseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_create(actor=request.user, data=_course_data(form.cleaned_data))
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(
-                None, error if isinstance(error, ValidationError) else _("没有权限为该机构开设课程。")
-            )
-        else:
-            messages.success(request, _("课程已创建。下一步:开设班级。"))
-            return redirect("academy:course_detail", pk=course.pk)
-    return render_page(
+    return form_page(
         request,
-        "academy/form.html",
-        {"form": form, "title": _("新建课程"), "back": reverse("academy:course_list")},
+        forms.CourseForm(request.POST or None, user=request.user),
+        save=lambda data: services.course_create(actor=request.user, data=data),
+        success_url=lambda course: reverse("academy:course_detail", args=[course.pk]),
+        success_message=_("课程已创建。下一步:开设班级。"),
+        context={"title": _("新建课程"), "back": reverse("academy:course_list"), "back_label": _("课程目录")},
     )
 
 
@@ -181,9 +156,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = may_manage_provider(request.user, course.provider_id)
     cohorts = (
         course.cohorts.filter(archived_at__isnull=True)
-        .annotate(
-            taken=Count("enrolments", filter=Q(enrolments__status__in=["pending", "enrolled", "graduated"]))
-        )
+        .annotate(taken=Count("enrolments", filter=Q(enrolments__status__in=OCCUPYING)))
         .order_by("-starts_on")
     )
     return render_page(
@@ -207,19 +180,14 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["min_attendance"] = course.min_attendance * 100
     initial["prerequisites"] = list(course.prerequisites.all())
     initial["trainers"] = list(course.trainers.all())
-    form = forms.CourseForm(request.POST or None, initial=initial, user=request.user, instance=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_update(actor=request.user, course=course, data=_course_data(form.cleaned_data))
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("academy:course_detail", pk=course.pk)
-    return render_page(
+    detail = reverse("academy:course_detail", args=[course.pk])
+    return form_page(
         request,
-        "academy/form.html",
-        {"form": form, "title": _("编辑课程"), "back": reverse("academy:course_detail", args=[course.pk])},
+        forms.CourseForm(request.POST or None, initial=initial, user=request.user, instance=course),
+        save=lambda data: services.course_update(actor=request.user, course=course, data=data),
+        success_url=detail,
+        success_message=_("已保存。"),
+        context={"title": _("编辑课程"), "back": detail, "back_label": course.title},
     )
 
 
@@ -227,9 +195,13 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def course_archive(request: HttpRequest, pk: int) -> HttpResponse:
     course = access_course(request.user, pk, write=True)
-    services.course_archive(actor=request.user, course=course)
-    messages.success(request, _("课程已归档,历史班级和证书保留。"))
-    return redirect("academy:course_list")
+    return action(
+        request,
+        lambda: services.course_archive(actor=request.user, course=course),
+        success_url=reverse("academy:course_list"),
+        success_message=_("课程已归档,历史班级和证书保留。"),
+        failure_url=reverse("academy:course_detail", args=[course.pk]),
+    )
 
 
 # Cohorts ----------------------------------------------------------------------------------------
@@ -246,89 +218,69 @@ COHORT_EXPORT = (
     ExportColumn(gettext_lazy("状态"), lambda c: c.get_status_display()),
 )
 
+COHORT_LIST = ListSpec(
+    template="academy/cohort_list.html",
+    partial="academy/_cohort_table.html",
+    filterset=CohortFilter,
+    sort=("starts_on", "name", "capacity"),
+    default_sort="-starts_on",
+    export=Export("cohorts", COHORT_EXPORT),
+)
+
 
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    _browse_or_404(request.user)
+    if not may_browse(request.user):
+        raise Http404
     queryset = (
         Cohort.objects.visible_to(request.user)
         .filter(archived_at__isnull=True)
         .select_related("course__provider", "order")
         .annotate(
-            taken=Count("enrolments", filter=Q(enrolments__status__in=["pending", "enrolled", "graduated"])),
+            taken=Count("enrolments", filter=Q(enrolments__status__in=OCCUPYING)),
             waiting=Count("enrolments", filter=Q(enrolments__status="waitlisted")),
         )
     )
-    filterset = CohortFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["starts_on", "name", "capacity"], "-starts_on")
-    if wants_export(request):
-        return export_queryset("cohorts", queryset, COHORT_EXPORT)
-    return render_page(
-        request,
-        "academy/cohort_list.html",
-        _list_context(request, filterset, paginate(request, queryset), sort),
-        partial="academy/_cohort_table.html",
-    )
+    return list_page(request, queryset, COHORT_LIST)
 
 
 @login_required
 def cohort_create(request: HttpRequest, pk: int) -> HttpResponse:
     course = access_course(request.user, pk, write=True)
-    order = None
-    if request.GET.get("order") or request.POST.get("order"):
-        raw = request.GET.get("order") or request.POST.get("order") or ""
-        order = access_order(request.user, int(raw), write=True) if raw.isdigit() else None
-    form = forms.CohortForm(request.POST or None, course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cohort = services.cohort_create(
-                actor=request.user, course=course, data=form.cleaned_data, order=order
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("班级已开设。下一步:排课。"))
-            return redirect("academy:cohort_detail", pk=cohort.pk)
-    return render_page(
+    raw = request.GET.get("order") or request.POST.get("order") or ""
+    order = access_order(request.user, int(raw), write=True) if raw.isdigit() else None
+    return form_page(
         request,
-        "academy/form.html",
-        {
-            "form": form,
+        forms.CohortForm(request.POST or None, course=course, actor=request.user),
+        save=lambda data: services.cohort_create(actor=request.user, course=course, data=data, order=order),
+        success_url=lambda cohort: reverse("academy:cohort_detail", args=[cohort.pk]),
+        success_message=_("班级已开设。下一步:排课。"),
+        context={
             "title": _("开设班级:%(course)s") % {"course": course.title},
             "back": reverse("academy:course_detail", args=[course.pk]),
+            "back_label": course.title,
             "hidden": {"order": order.pk} if order else {},
         },
     )
 
 
-def _next_step(cohort: Cohort, rows: list[Enrolment], sessions: list[Session]) -> str:
-    """Who must act next, in words (UI rule: every workflow object says it)."""
-    provider = cohort.course.provider.name
-    if cohort.status == CohortStatus.OPEN and not sessions:
-        return _("等待 %(p)s 排课") % {"p": provider}
-    if any(r.status == EnrolmentStatus.PENDING for r in rows):
-        return _("等待 %(p)s 审核报名") % {"p": provider}
-    if cohort.status == CohortStatus.OPEN:
-        return _("报名中:等待企业或个人报名")
-    if cohort.status == CohortStatus.RUNNING:
-        return _("开课中:等待 %(p)s 登记出勤、考核与发证") % {"p": provider}
-    if cohort.status == CohortStatus.COMPLETED:
-        return _("已结业:等待学员和师资评价")
-    return ""
-
-
 @login_required
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = access_cohort(request.user, pk)
-    can_manage = may_manage_provider(request.user, cohort.course.provider_id)
-    visible = Enrolment.objects.visible_to(request.user).filter(cohort=cohort)
-    rows = roster(cohort, visible)
+    user = request.user
+    cohort = access_cohort(user, pk)
+    can_manage = may_manage_provider(user, cohort.course.provider_id)
+    rows = roster(cohort, Enrolment.objects.visible_to(user).filter(cohort=cohort))
     sessions = list(cohort.sessions.all())
-    talent = own_talent(request.user)
-    firms = firm_manager_ids(request.user)
     occupied = cohort.enrolments.occupying().count()
-    feedback = cohort.feedback.aggregate(avg=Avg("rating"), n=Count("pk"))
+    passed_waiting = (
+        sum(
+            1
+            for r in rows
+            if r.status == EnrolmentStatus.ENROLLED and getattr(r, "assessment", None) and r.assessment.passed
+        )
+        if can_manage and cohort_has_ended(cohort)
+        else 0
+    )
     return render_page(
         request,
         "academy/cohort_detail.html",
@@ -336,31 +288,18 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "course": cohort.course,
             "sessions": sessions,
-            "rows": [r for r in rows if r.status not in (EnrolmentStatus.WAITLISTED,)],
+            "rows": [r for r in rows if r.status != EnrolmentStatus.WAITLISTED],
             "waitlist": [r for r in rows if r.status == EnrolmentStatus.WAITLISTED],
             "occupied": occupied,
             "free": max(cohort.capacity - occupied, 0),
             "can_manage": can_manage,
-            "can_enrol": cohort.status == CohortStatus.OPEN
-            and (bool(firms) or talent is not None or can_manage),
-            "can_feedback": services.feedback_role(request.user, cohort) is not None,
-            "feedback": feedback,
-            "next_step": _next_step(cohort, rows, sessions),
-            "status_form_choices": [
-                (value, label)
-                for value, label in CohortStatus.choices
-                if cohort.status in services._COHORT_MOVES.get(value, set())
-            ],
-            "show_names": may_see_names(request.user),
-            "passed_waiting": sum(
-                1
-                for r in rows
-                if r.status == EnrolmentStatus.ENROLLED
-                and getattr(r, "assessment", None)
-                and r.assessment.passed
-            )
-            if can_manage
-            else 0,
+            "can_enrol": may_enrol(user, cohort),
+            "can_feedback": feedback_role(user, cohort) is not None,
+            "feedback": cohort_rating(cohort),
+            "next_step": cohort_next_step(cohort, rows, sessions, user),
+            "status_form_choices": cohort_status_moves(cohort),
+            "show_names": may_see_names(user),
+            "passed_waiting": passed_waiting,
             "timeline": audit_timeline(cohort) if can_manage else [],
         },
     )
@@ -370,19 +309,16 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
     initial = {name: getattr(cohort, name) for name in services.COHORT_FIELDS}
-    form = forms.CohortForm(request.POST or None, initial=initial, course=cohort.course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cohort_update(actor=request.user, cohort=cohort, data=form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("academy:cohort_detail", pk=cohort.pk)
-    return render_page(
+    detail = reverse("academy:cohort_detail", args=[cohort.pk])
+    return form_page(
         request,
-        "academy/form.html",
-        {"form": form, "title": _("编辑班级"), "back": reverse("academy:cohort_detail", args=[cohort.pk])},
+        forms.CohortForm(
+            request.POST or None, initial=initial, course=cohort.course, editing=True, actor=request.user
+        ),
+        save=lambda data: services.cohort_update(actor=request.user, cohort=cohort, data=data),
+        success_url=detail,
+        success_message=_("已保存。"),
+        context={"title": _("编辑班级"), "back": detail, "back_label": cohort.name},
     )
 
 
@@ -390,143 +326,112 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
-    status = request.POST.get("status", "")
-    if status not in CohortStatus.values:
-        messages.error(request, _("未知的班级状态。"))
-    else:
-        try:
-            services.cohort_set_status(actor=request.user, cohort=cohort, status=status)
-        except ValidationError as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("班级状态已更新。"))
-    return redirect("academy:cohort_detail", pk=cohort.pk)
+    form = forms.CohortStatusForm(request.POST)
+    return action(
+        request,
+        lambda: services.cohort_set_status(
+            actor=request.user, cohort=cohort, status=form.cleaned_data["status"]
+        ),
+        form=form,
+        success_url=reverse("academy:cohort_detail", args=[cohort.pk]),
+        success_message=_("班级状态已更新。"),
+    )
 
 
 @login_required
 @require_POST
 def cohort_certify(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
-    try:
-        job = services.cohort_certify_start(actor=request.user, cohort=cohort)
-    except ValidationError as error:
-        _fail(request, error)
-        return redirect("academy:cohort_detail", pk=cohort.pk)
-    messages.success(request, _("批量发证已在后台进行,可离开本页,完成后会在任务页显示结果。"))
-    return redirect("jobs:detail", pk=job.pk)
+    return action(
+        request,
+        lambda: services.cohort_certify_start(actor=request.user, cohort=cohort),
+        success_url=lambda job: reverse("jobs:detail", args=[job.pk]),
+        success_message=_("批量发证已在后台进行,可离开本页,完成后会在任务页显示结果。"),
+        failure_url=reverse("academy:cohort_detail", args=[cohort.pk]),
+    )
 
 
 @login_required
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
-    form = forms.SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_add(actor=request.user, cohort=cohort, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("课次已添加。"))
-            return redirect("academy:cohort_detail", pk=cohort.pk)
-    return render_page(
+    detail = reverse("academy:cohort_detail", args=[cohort.pk])
+    return form_page(
         request,
-        "academy/form.html",
-        {"form": form, "title": _("添加课次"), "back": reverse("academy:cohort_detail", args=[cohort.pk])},
+        forms.SessionForm(request.POST or None, actor=request.user),
+        save=lambda data: services.session_add(actor=request.user, cohort=cohort, data=data),
+        success_url=detail,
+        success_message=_("课次已添加。"),
+        context={"title": _("添加课次"), "back": detail, "back_label": cohort.name},
     )
 
 
 @login_required
 def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    """One page, three ways in: a firm picks or adds its workers, a person enrols themself, the academy
-    enrols anyone from the talent pool."""
-    cohort = access_cohort(request.user, pk)
-    firms = firm_manager_ids(request.user)
-    talent = own_talent(request.user)
-    can_manage = may_manage_provider(request.user, cohort.course.provider_id)
-    if not (firms or talent is not None or can_manage):
+    """One page, up to four ways in: a firm picks or adds its workers, a person enrols themself, the
+    academy enrols anyone from the talent pool. ``mode`` says which form was sent."""
+    user = request.user
+    cohort = access_cohort(user, pk)
+    if not may_enrol_into(user, cohort):
         raise Http404
+    firms = managed_firm_ids(user)
+    worker_firms = worker_firm_ids(user)
+    talent = own_talent(user)
     mode = request.POST.get("mode", "")
 
     def bound(name: str) -> Any:
         return request.POST if mode == name else None
 
     # Prefixes keep the four forms' field ids apart on one page.
-    firm_form = forms.FirmEnrolForm(bound("firm"), firm_ids=firms, prefix="pick") if firms else None
-    # New worker profiles are created by the firm's admin (talents' rule); 共享人才官 pick existing ones.
-    admin_firms = firms & approved_organisation_ids(request.user, Role.ORG_ADMIN)
-    worker_form = (
-        forms.WorkerAddForm(bound("worker"), firm_ids=admin_firms, prefix="new") if admin_firms else None
-    )
-    self_form = forms.SelfEnrolForm(bound("self"), prefix="self") if talent is not None else None
-    academy_form = forms.AcademyEnrolForm(bound("academy"), prefix="acad") if can_manage else None
-    if request.method == "POST":
-        form = {"firm": firm_form, "worker": worker_form, "self": self_form, "academy": academy_form}.get(
-            mode
-        )
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if mode == "firm":
-                    created = services.enrolment_create(
-                        actor=request.user,
-                        cohort=cohort,
-                        talents=list(data["talents"]),
-                        sponsor=data["firm"],
-                        years_experience=data["years_experience"],
-                    )
-                elif mode == "worker":
-                    created = [
-                        services.worker_add_and_enrol(
-                            actor=request.user, cohort=cohort, firm=data["firm"], data=data
-                        )
-                    ]
-                elif mode == "self":
-                    created = services.enrolment_create(
-                        actor=request.user,
-                        cohort=cohort,
-                        talents=[talent],
-                        years_experience=data["years_experience"],
-                        education=data["education"],
-                    )
-                else:
-                    created = services.enrolment_create(
-                        actor=request.user,
-                        cohort=cohort,
-                        talents=list(data["talents"]),
-                        years_experience=data["years_experience"],
-                        education=data["education"],
-                    )
-            except (ValidationError, PermissionDenied) as error:
-                form.add_error(
-                    None, error if isinstance(error, ValidationError) else _("没有权限为这些人员报名。")
-                )
-            else:
-                waiting = [e.talent.name for e in created if e.status == EnrolmentStatus.WAITLISTED]
-                placed = [e.talent.name for e in created if e.status != EnrolmentStatus.WAITLISTED]
-                if placed:
-                    messages.success(
-                        request,
-                        _("已报名:%(names)s。") % {"names": pgettext("列表分隔符", "、").join(placed)},
-                    )
-                if waiting:
-                    messages.warning(
-                        request,
-                        _("名额已满,%(names)s 已进入候补名单;有人退出时将按顺序自动递补并通知。")
-                        % {"names": pgettext("列表分隔符", "、").join(waiting)},
-                    )
-                return redirect("academy:cohort_detail", pk=cohort.pk)
+    page_forms = {
+        "firm": forms.FirmEnrolForm(bound("firm"), firm_ids=firms, prefix="pick") if firms else None,
+        "worker": forms.WorkerAddForm(bound("worker"), firm_ids=worker_firms, prefix="new")
+        if worker_firms
+        else None,
+        "self": forms.SelfEnrolForm(bound("self"), prefix="self") if talent is not None else None,
+        "academy": forms.AcademyEnrolForm(bound("academy"), prefix="acad")
+        if may_manage_provider(user, cohort.course.provider_id)
+        else None,
+    }
+    form = page_forms.get(mode) if request.method == "POST" else next(f for f in page_forms.values() if f)
+    if form is None:
+        raise Http404
+
+    def save(data: dict[str, Any]) -> list[Enrolment]:
+        if mode == "worker":
+            created = [services.worker_add_and_enrol(actor=user, cohort=cohort, firm=data["firm"], data=data)]
+        else:
+            created = services.enrolment_create(
+                actor=user,
+                cohort=cohort,
+                talents=[talent] if mode == "self" else list(data["talents"]),
+                sponsor=data["firm"] if mode == "firm" else None,
+                years_experience=data["years_experience"],
+                education=data.get("education", ""),
+            )
+        waiting = [e.talent.name for e in created if e.status == EnrolmentStatus.WAITLISTED]
+        if waiting:
+            messages.warning(
+                request,
+                _("名额已满,%(names)s 已进入候补名单;有人退出时将按顺序自动递补并通知。")
+                % {"names": _names(waiting)},
+            )
+        return created
+
+    def placed(created: list[Enrolment]) -> str:
+        names = [e.talent.name for e in created if e.status != EnrolmentStatus.WAITLISTED]
+        return _("已报名:%(names)s。") % {"names": _names(names)} if names else ""
+
     occupied = cohort.enrolments.occupying().count()
-    return render_page(
+    return form_page(
         request,
-        "academy/enrol.html",
-        {
+        form,
+        save=save,
+        success_url=reverse("academy:cohort_detail", args=[cohort.pk]),
+        success_message=placed,
+        template="academy/enrol.html",
+        context={
             "cohort": cohort,
-            "firm_form": firm_form,
-            "worker_form": worker_form,
-            "self_form": self_form,
-            "academy_form": academy_form,
+            **{f"{name}_form": page_form for name, page_form in page_forms.items()},
             "free": max(cohort.capacity - occupied, 0),
             "mode": mode,
         },
@@ -536,60 +441,30 @@ def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cohort_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk)
-    if services.feedback_role(request.user, cohort) is None:
+    if feedback_role(request.user, cohort) is None:
         raise Http404
-    form = forms.FeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_give(
-                actor=request.user,
-                cohort=cohort,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("感谢您的评价。"))
-            return redirect("academy:cohort_detail", pk=cohort.pk)
-    return render_page(
+    detail = reverse("academy:cohort_detail", args=[cohort.pk])
+    return form_page(
         request,
-        "academy/form.html",
-        {
-            "form": form,
-            "title": _("评价:%(c)s") % {"c": cohort.name},
-            "back": reverse("academy:cohort_detail", args=[cohort.pk]),
-        },
+        forms.FeedbackForm(request.POST or None),
+        save=lambda data: services.feedback_give(
+            actor=request.user, cohort=cohort, rating=data["rating"], comment=data["comment"]
+        ),
+        success_url=detail,
+        success_message=_("感谢您的评价。"),
+        context={"title": _("评价:%(c)s") % {"c": cohort.name}, "back": detail, "back_label": cohort.name},
     )
 
 
 # Sessions and check-in --------------------------------------------------------------------------
 
 
-def _may_show_qr(user: Any, session: Session) -> bool:
-    if may_manage_provider(user, session.cohort.course.provider_id):
-        return True
-    talent = own_talent(user)
-    return talent is not None and (
-        session.cohort.lead_trainer_id == talent.pk
-        or session.cohort.course.trainers.filter(pk=talent.pk).exists()
-    )
-
-
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The trainer's screen: the session's QR code to scan, and the academy's manual register."""
-    session = Session.objects.select_related("cohort__course__provider").filter(pk=pk).first()
-    if session is None or not _may_show_qr(request.user, session):
-        raise Http404
-    checkin_url = request.build_absolute_uri(reverse("academy:checkin", args=[session.checkin_code]))
-    can_manage = may_manage_provider(request.user, session.cohort.course.provider_id)
-    enrolments = list(
-        session.cohort.enrolments.filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED])
-        .select_related("talent")
-        .order_by("created_at")
-    )
-    present = set(session.attendances.values_list("enrolment_id", flat=True))
+    session = access_session(request.user, pk)
+    checkin_url = absolute_url(reverse("academy:checkin", args=[session.checkin_code]), request)
+    enrolments, present = session_register(session)
     return render_page(
         request,
         "academy/session_detail.html",
@@ -600,7 +475,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checkin_url": checkin_url,
             "enrolments": enrolments,
             "present": present,
-            "can_manage": can_manage,
+            "can_manage": may_manage_provider(request.user, session.cohort.course.provider_id),
         },
     )
 
@@ -608,44 +483,38 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    session = Session.objects.select_related("cohort__course").filter(pk=pk).first()
-    if session is None or not may_manage_provider(request.user, session.cohort.course.provider_id):
-        raise Http404
+    session = access_session(request.user, pk, write=True)
     ids = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
-    enrolments = list(
-        session.cohort.enrolments.filter(
-            status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED]
-        ).select_related("talent")
-    )
-    try:
-        changed = services.attendance_mark(
+    enrolments, _present = session_register(session)
+    return action(
+        request,
+        lambda: services.attendance_mark(
             actor=request.user,
             session=session,
             present=[e for e in enrolments if e.pk in ids],
             absent=[e for e in enrolments if e.pk not in ids],
-        )
-    except ValidationError as error:
-        _fail(request, error)
-    else:
-        messages.success(request, _("出勤已保存(%(n)s 处变更)。") % {"n": changed})
-    return redirect("academy:session_detail", pk=session.pk)
+        ),
+        success_url=reverse("academy:session_detail", args=[session.pk]),
+        success_message=lambda changed: _("出勤已保存(%(n)s 处变更)。") % {"n": changed},
+    )
 
 
 @login_required
 def checkin(request: HttpRequest, code: str) -> HttpResponse:
     """Where the QR code leads: the trainee confirms with one tap (a POST, so link previews cannot sign in)."""
-    session = Session.objects.select_related("cohort__course").filter(checkin_code=code).first()
-    if session is None:
-        raise Http404
-    result = None
+    session = access_checkin(request.user, code)
     if request.method == "POST":
-        try:
-            _attendance, created = services.attendance_checkin(user=request.user, code=code)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            result = "new" if created else "again"
-    return render_page(request, "academy/checkin.html", {"session": session, "result": result})
+        return action(
+            request,
+            lambda: services.attendance_checkin(user=request.user, code=code),
+            success_url=request.path,
+            success_message=lambda result: _("签到成功。") if result[1] else _("您已签到过本课次。"),
+        )
+    return render_page(
+        request,
+        "academy/checkin.html",
+        {"session": session, "attendance": own_attendance(session, request.user)},
+    )
 
 
 # Enrolments -------------------------------------------------------------------------------------
@@ -659,7 +528,8 @@ def _enrolment_export(show_names: bool) -> tuple[ExportColumn, ...]:
         ExportColumn(gettext_lazy("学员"), name),
         ExportColumn(gettext_lazy("手机号"), lambda e: mask_mobile(e.talent.mobile)),
         ExportColumn(
-            _("企业"), lambda e: e.talent.home_organisation.name if e.talent.home_organisation else ""
+            gettext_lazy("企业"),
+            lambda e: e.talent.home_organisation.name if e.talent.home_organisation else "",
         ),
         ExportColumn(gettext_lazy("班级"), lambda e: e.cohort.name),
         ExportColumn(gettext_lazy("课程"), lambda e: e.cohort.course.title),
@@ -671,80 +541,62 @@ def _enrolment_export(show_names: bool) -> tuple[ExportColumn, ...]:
     )
 
 
+#: The export's columns depend on whether the reader may see names: set per request.
+ENROLMENT_LIST = ListSpec(
+    template="academy/enrolment_list.html",
+    partial="academy/_enrolment_table.html",
+    filterset=EnrolmentFilter,
+    sort=("created_at", "status"),
+    default_sort="-created_at",
+)
+
+
 @login_required
 def enrolment_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (is_academy_staff(user) or firm_manager_ids(user) or own_talent(user) is not None):
+    if not may_follow_training(user):
         raise Http404
     queryset = Enrolment.objects.visible_to(user).select_related(
         "talent__home_organisation", "cohort__course", "hired_by"
     )
-    filterset = EnrolmentFilter(request.GET, queryset=queryset, cohorts=Cohort.objects.visible_to(user))
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["created_at", "status"], "-created_at")
-    if wants_export(request):
-        return export_queryset("enrolments", queryset, _enrolment_export(may_see_names(user)))
-    return render_page(
-        request,
-        "academy/enrolment_list.html",
-        _list_context(request, filterset, paginate(request, queryset), sort),
-        partial="academy/_enrolment_table.html",
-    )
-
-
-def _enrolment_next(enrolment: Enrolment) -> str:
-    provider = enrolment.cohort.course.provider.name
-    status = enrolment.status
-    if status == EnrolmentStatus.PENDING:
-        return _("等待 %(p)s 审核报名") % {"p": provider}
-    if status == EnrolmentStatus.WAITLISTED:
-        return _("候补中:有人退出时自动递补")
-    if status == EnrolmentStatus.ENROLLED:
-        assessment = getattr(enrolment, "assessment", None)
-        if assessment is None:
-            return _("等待 %(p)s 登记出勤和考核成绩") % {"p": provider}
-        if assessment.passed:
-            return _("等待 %(p)s 颁发证书") % {"p": provider}
-        return _("考核未通过:等待 %(p)s 安排补考或结业") % {"p": provider}
-    order = enrolment.cohort.order
-    if status == EnrolmentStatus.GRADUATED and order is not None and enrolment.hired_by_id is None:
-        return _("等待订单企业录用")
-    return ""
+    spec = replace(ENROLMENT_LIST, export=Export("enrolments", _enrolment_export(may_see_names(user))))
+    return list_page(request, queryset, spec, filter_kwargs={"cohorts": Cohort.objects.visible_to(user)})
 
 
 @login_required
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = access_enrolment(request.user, pk)
     user = request.user
-    can_manage = may_manage_provider(user, enrolment.cohort.course.provider_id)
+    enrolment = access_enrolment(user, pk)
+    cohort = enrolment.cohort
+    can_manage = may_manage_provider(user, cohort.course.provider_id)
     attended, total, hours = enrolment_attendance(enrolment)
     assessment = getattr(enrolment, "assessment", None)
     certificate = Certificate.objects.filter(enrolment=enrolment).first()
-    order = enrolment.cohort.order
-    order_firms = Organisation.objects.none()
-    if order is not None:
-        firm_ids = order.participants.values_list("firm_id", flat=True)
-        order_firms = Organisation.objects.filter(pk__in=firm_ids)
-        if not may_run_order(user, order):
-            order_firms = order_firms.filter(pk__in=firm_manager_ids(user))
+    order = cohort.order
+    firms = pipeline_firms(user, enrolment)
+    enrolled = enrolment.status == EnrolmentStatus.ENROLLED
     return render_page(
         request,
         "academy/enrolment_detail.html",
         {
             "enrolment": enrolment,
-            "cohort": enrolment.cohort,
-            "course": enrolment.cohort.course,
+            "cohort": cohort,
+            "course": cohort.course,
             "attended": attended,
             "total": total,
             "hours": hours,
             "rate": (attended / total) if total else 0,
             "assessment": assessment,
             "certificate": certificate,
-            "eligibility": eligibility(enrolment) if can_manage and enrolment.status == "enrolled" else None,
+            "eligibility": eligibility(enrolment) if can_manage and enrolled else None,
             "can_manage": can_manage,
-            "can_withdraw": services.may_withdraw(user, enrolment)
-            and enrolment.status
-            in (EnrolmentStatus.PENDING, EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED),
+            "can_certify": can_manage
+            and enrolled
+            and assessment is not None
+            and assessment.passed
+            and certificate is None
+            and cohort_has_ended(cohort),
+            "can_withdraw": may_withdraw(user, enrolment) and enrolment.status in WITHDRAWABLE,
             "decision_form": forms.DecisionForm(),
             "assessment_form": forms.AssessmentForm(
                 initial={
@@ -755,170 +607,157 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else None
             ),
             "order": order,
-            "offer_form": forms.FirmChoiceForm(firms=order_firms) if order_firms.exists() else None,
-            "hire_form": forms.HireForm(firms=order_firms) if order_firms.exists() else None,
+            "offer_form": forms.FirmChoiceForm(firms=firms) if firms.exists() else None,
+            "hire_form": forms.HireForm(firms=firms) if firms.exists() else None,
             "retention_form": forms.RetentionForm(),
             "may_track": enrolment.hired_by_id is not None
-            and (
-                enrolment.hired_by_id in firm_manager_ids(user)
-                or (order is not None and may_run_order(user, order))
-            ),
-            "show_name": may_see_names(user) or enrolment.talent.user_id == user.pk,
+            and may_record_pipeline(user, enrolment, enrolment.hired_by_id),
+            "show_name": may_see_name(user, enrolment.talent),
             "can_reveal": may_reveal_personal(user, enrolment.talent),
-            "next_step": _enrolment_next(enrolment),
+            "next_step": enrolment_next_step(enrolment, user),
             "timeline": audit_timeline(enrolment) if can_manage else [],
         },
     )
 
 
-def _enrolment_action(request: HttpRequest, pk: int, write: bool = True) -> Enrolment:
-    return access_enrolment(request.user, pk, write=write)
+def _enrolment_page(enrolment: Enrolment) -> str:
+    return reverse("academy:enrolment_detail", args=[enrolment.pk])
 
 
 @login_required
 @require_POST
 def enrolment_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_action(request, pk)
+    enrolment = access_enrolment(request.user, pk, write=True)
     form = forms.DecisionForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-    else:
-        try:
-            services.enrolment_decide(
-                actor=request.user,
-                enrolment=enrolment,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("审核结果已保存并通知报名人。"))
-    return redirect("academy:enrolment_detail", pk=enrolment.pk)
+    return action(
+        request,
+        lambda: services.enrolment_decide(
+            actor=request.user,
+            enrolment=enrolment,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        ),
+        form=form,
+        success_url=_enrolment_page(enrolment),
+        success_message=_("审核结果已保存并通知报名人。"),
+    )
 
 
 @login_required
 @require_POST
 def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_action(request, pk, write=False)
-    try:
-        services.enrolment_withdraw(actor=request.user, enrolment=enrolment)
-    except (ValidationError, PermissionDenied) as error:
-        _fail(request, error)
-    else:
-        messages.success(request, _("已退出;空出的名额已自动递补给候补第一位。"))
-    return redirect("academy:enrolment_detail", pk=enrolment.pk)
+    enrolment = access_enrolment(request.user, pk)
+    return action(
+        request,
+        lambda: services.enrolment_withdraw(actor=request.user, enrolment=enrolment),
+        success_url=_enrolment_page(enrolment),
+        success_message=_("已退出;空出的名额已自动递补给候补第一位。"),
+    )
 
 
 @login_required
 @require_POST
 def enrolment_assess(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_action(request, pk)
+    enrolment = access_enrolment(request.user, pk, write=True)
     form = forms.AssessmentForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-    else:
-        try:
-            assessment = services.assessment_record(
-                actor=request.user, enrolment=enrolment, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _fail(request, error)
-        else:
-            if assessment.passed:
-                messages.success(request, _("成绩已登记:考核通过。"))
-            else:
-                messages.warning(request, _("成绩已登记:考核未通过(未达到本等级合格线)。"))
-    return redirect("academy:enrolment_detail", pk=enrolment.pk)
+
+    def record() -> Any:
+        assessment = services.assessment_record(actor=request.user, enrolment=enrolment, **form.cleaned_data)
+        if not assessment.passed:
+            messages.warning(request, _("成绩已登记:考核未通过(未达到本等级合格线)。"))
+        return assessment
+
+    return action(
+        request,
+        record,
+        form=form,
+        success_url=_enrolment_page(enrolment),
+        success_message=lambda assessment: _("成绩已登记:考核通过。") if assessment.passed else "",
+    )
 
 
 @login_required
 @require_POST
 def enrolment_certify(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_action(request, pk)
-    try:
-        certificate = services.certificate_issue(actor=request.user, enrolment=enrolment)
-    except ValidationError as error:
-        _fail(request, error)
-        return redirect("academy:enrolment_detail", pk=enrolment.pk)
-    messages.success(request, _("证书 %(n)s 已颁发,学员技能档案已自动更新。") % {"n": certificate.number})
-    return redirect("academy:certificate_detail", pk=certificate.pk)
+    enrolment = access_enrolment(request.user, pk, write=True)
+    return action(
+        request,
+        lambda: services.certificate_issue(actor=request.user, enrolment=enrolment),
+        success_url=lambda certificate: reverse("academy:certificate_detail", args=[certificate.pk]),
+        success_message=lambda certificate: (
+            _("证书 %(n)s 已颁发,学员技能档案已自动更新。") % {"n": certificate.number}
+        ),
+        failure_url=_enrolment_page(enrolment),
+    )
 
 
 @login_required
 @require_POST
 def enrolment_graduate(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_action(request, pk)
-    try:
-        services.enrolment_graduate(actor=request.user, enrolment=enrolment)
-    except ValidationError as error:
-        _fail(request, error)
-    else:
-        messages.success(request, _("已结业。"))
-    return redirect("academy:enrolment_detail", pk=enrolment.pk)
+    enrolment = access_enrolment(request.user, pk, write=True)
+    return action(
+        request,
+        lambda: services.enrolment_graduate(actor=request.user, enrolment=enrolment),
+        success_url=_enrolment_page(enrolment),
+        success_message=_("已结业。"),
+    )
 
 
-def _order_firms_for(request: HttpRequest, enrolment: Enrolment) -> Any:
-    order = enrolment.cohort.order
-    if order is None:
+def _order_enrolment(request: HttpRequest, pk: int) -> Enrolment:
+    """An order trainee the user may see (offers, hires and retention exist only for order cohorts)."""
+    enrolment = access_enrolment(request.user, pk)
+    if enrolment.cohort.order is None:
         raise Http404
-    return Organisation.objects.filter(pk__in=order.participants.values_list("firm_id", flat=True))
+    return enrolment
 
 
 @login_required
 @require_POST
 def enrolment_offer(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_action(request, pk, write=False)
-    form = forms.FirmChoiceForm(request.POST, firms=_order_firms_for(request, enrolment))
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-    else:
-        try:
-            services.enrolment_offer(actor=request.user, enrolment=enrolment, firm=form.cleaned_data["firm"])
-        except (ValidationError, PermissionDenied) as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("录用意向已登记。"))
-    return redirect("academy:enrolment_detail", pk=enrolment.pk)
+    enrolment = _order_enrolment(request, pk)
+    form = forms.FirmChoiceForm(request.POST, firms=pipeline_firms(request.user, enrolment))
+    return action(
+        request,
+        lambda: services.enrolment_offer(
+            actor=request.user, enrolment=enrolment, firm=form.cleaned_data["firm"]
+        ),
+        form=form,
+        success_url=_enrolment_page(enrolment),
+        success_message=_("录用意向已登记。"),
+    )
 
 
 @login_required
 @require_POST
 def enrolment_hire(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_action(request, pk, write=False)
-    form = forms.HireForm(request.POST, firms=_order_firms_for(request, enrolment))
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-    else:
-        try:
-            services.enrolment_hire(
-                actor=request.user,
-                enrolment=enrolment,
-                firm=form.cleaned_data["firm"],
-                hired_on=form.cleaned_data["hired_on"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("入职已登记,计入订单完成情况。"))
-    return redirect("academy:enrolment_detail", pk=enrolment.pk)
+    enrolment = _order_enrolment(request, pk)
+    form = forms.HireForm(request.POST, firms=pipeline_firms(request.user, enrolment))
+    return action(
+        request,
+        lambda: services.enrolment_hire(
+            actor=request.user,
+            enrolment=enrolment,
+            firm=form.cleaned_data["firm"],
+            hired_on=form.cleaned_data["hired_on"],
+        ),
+        form=form,
+        success_url=_enrolment_page(enrolment),
+        success_message=_("入职已登记,计入订单完成情况。"),
+    )
 
 
 @login_required
 @require_POST
 def enrolment_retention(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_action(request, pk, write=False)
+    enrolment = _order_enrolment(request, pk)
     form = forms.RetentionForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-    else:
-        try:
-            services.enrolment_retention(actor=request.user, enrolment=enrolment, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("在岗情况已登记。"))
-    return redirect("academy:enrolment_detail", pk=enrolment.pk)
+    return action(
+        request,
+        lambda: services.enrolment_retention(actor=request.user, enrolment=enrolment, **form.cleaned_data),
+        form=form,
+        success_url=_enrolment_page(enrolment),
+        success_message=_("在岗情况已登记。"),
+    )
 
 
 # Certificates -----------------------------------------------------------------------------------
@@ -931,7 +770,8 @@ def _certificate_export(show_names: bool) -> tuple[ExportColumn, ...]:
             gettext_lazy("持证人"), lambda c: c.holder_name if show_names else mask_name(c.holder_name)
         ),
         ExportColumn(
-            _("企业"), lambda c: c.talent.home_organisation.name if c.talent.home_organisation else ""
+            gettext_lazy("企业"),
+            lambda c: c.talent.home_organisation.name if c.talent.home_organisation else "",
         ),
         ExportColumn(gettext_lazy("职业/技能"), lambda c: c.level_label),
         ExportColumn(gettext_lazy("发证日期"), lambda c: c.issued_at),
@@ -939,25 +779,26 @@ def _certificate_export(show_names: bool) -> tuple[ExportColumn, ...]:
     )
 
 
+#: The export's columns depend on whether the reader may see names: set per request.
+CERTIFICATE_LIST = ListSpec(
+    template="academy/certificate_list.html",
+    partial="academy/_certificate_table.html",
+    filterset=CertificateFilter,
+    sort=("number", "issued_at"),
+    default_sort="-issued_at",
+)
+
+
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (is_academy_staff(user) or firm_manager_ids(user) or own_talent(user) is not None):
+    if not may_follow_training(user):
         raise Http404
     queryset = Certificate.objects.visible_to(user).select_related(
         "talent__home_organisation", "occupation_level__occupation", "skill"
     )
-    filterset = CertificateFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["number", "issued_at"], "-issued_at")
-    if wants_export(request):
-        return export_queryset("certificates", queryset, _certificate_export(may_see_names(user)))
-    return render_page(
-        request,
-        "academy/certificate_list.html",
-        _list_context(request, filterset, paginate(request, queryset), sort),
-        partial="academy/_certificate_table.html",
-    )
+    spec = replace(CERTIFICATE_LIST, export=Export("certificates", _certificate_export(may_see_names(user))))
+    return list_page(request, queryset, spec)
 
 
 @login_required
@@ -991,18 +832,15 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = access_certificate(request.user, pk, write=True)
     form = forms.RevokeForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-    else:
-        try:
-            services.certificate_revoke(
-                actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("证书已撤销,公开核验页将显示“已撤销”。"))
-    return redirect("academy:certificate_detail", pk=certificate.pk)
+    return action(
+        request,
+        lambda: services.certificate_revoke(
+            actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+        ),
+        form=form,
+        success_url=reverse("academy:certificate_detail", args=[certificate.pk]),
+        success_message=_("证书已撤销,公开核验页将显示“已撤销”。"),
+    )
 
 
 def certificate_check(request: HttpRequest) -> HttpResponse:
@@ -1028,97 +866,70 @@ ORDER_EXPORT = (
     ExportColumn(gettext_lazy("状态"), lambda o: o.get_status_display()),
 )
 
+ORDER_LIST = ListSpec(
+    template="academy/order_list.html",
+    partial="academy/_order_table.html",
+    filterset=OrderFilter,
+    sort=("created_at", "due_on", "headcount"),
+    default_sort="-created_at",
+    export=Export("training-orders", ORDER_EXPORT),
+    prepare=with_order_progress,
+)
+
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (is_academy_staff(user) or firm_manager_ids(user)):
+    if not may_see_orders(user):
         raise Http404
-    queryset = (
-        TrainingOrder.objects.visible_to(user).filter(archived_at__isnull=True).select_related("school")
-    )
-    filterset = OrderFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["created_at", "due_on", "headcount"], "-created_at")
-    if wants_export(request):
-        return export_queryset("training-orders", queryset, ORDER_EXPORT)
-    page = paginate(request, queryset)
-    fulfilment = {
-        row.order.pk: row
-        for row in order_fulfilment(TrainingOrder.objects.filter(pk__in=[o.pk for o in page]))
-    }
-    return render_page(
+    orders = TrainingOrder.objects.visible_to(user).filter(archived_at__isnull=True)
+    return list_page(
         request,
-        "academy/order_list.html",
-        _list_context(
-            request,
-            filterset,
-            page,
-            sort,
-            fulfilment=fulfilment,
-            can_place=bool(firm_manager_ids(user)),
-            schools=school_fulfilment(
-                TrainingOrder.objects.visible_to(user).filter(archived_at__isnull=True)
-            ),
-        ),
-        partial="academy/_order_table.html",
+        orders.select_related("school"),
+        ORDER_LIST,
+        {"can_place": may_enrol_for_firm(user), "schools": school_fulfilment(orders)},
     )
 
 
 @login_required
 def order_create(request: HttpRequest) -> HttpResponse:
-    firms = firm_manager_ids(request.user)
-    if not firms:
+    if not may_enrol_for_firm(request.user):
         raise Http404
-    form = forms.OrderForm(request.POST or None, firm_ids=firms)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.order_place(
-                actor=request.user, firm=form.cleaned_data["firm"], data=form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("订单已发布,等待学校接单。"))
-            return redirect("academy:order_detail", pk=order.pk)
-    return render_page(
+    return form_page(
         request,
-        "academy/form.html",
-        {"form": form, "title": _("发布订单培养需求"), "back": reverse("academy:order_list")},
+        forms.OrderForm(request.POST or None, firm_ids=managed_firm_ids(request.user), actor=request.user),
+        save=lambda data: services.order_place(actor=request.user, firm=data["firm"], data=data),
+        success_url=lambda order: reverse("academy:order_detail", args=[order.pk]),
+        success_message=_("订单已发布,等待学校接单。"),
+        context={
+            "title": _("发布订单培养需求"),
+            "back": reverse("academy:order_list"),
+            "back_label": _("订单培养"),
+        },
     )
 
 
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = access_order(request.user, pk)
     user = request.user
-    firms = firm_manager_ids(user)
-    participants = list(order.participants.select_related("firm"))
-    in_order = {p.firm_id for p in participants}
+    order = access_order(user, pk)
     can_run = may_run_order(user, order)
+    follows = may_follow_order(user, order)
     trainees = (
         Enrolment.objects.visible_to(user)
         .filter(cohort__order=order)
         .select_related("talent", "cohort", "hired_by", "offer_firm")
+        if follows
+        else Enrolment.objects.none()
     )
-    if not can_run and not (firms & in_order):
-        trainees = trainees.none()
-    fulfilment = order_fulfilment(TrainingOrder.objects.filter(pk=order.pk))[0]
-    joinable = firms - in_order
-    if order.status == OrderStatus.OPEN:
-        next_step = _("等待高校或职业院校接单")
-    elif order.status == OrderStatus.ACCEPTED and not order.cohorts.exists():
-        next_step = _("等待 %(s)s 开设订单班") % {"s": order.school.name}
-    elif order.status == OrderStatus.ACCEPTED:
-        next_step = _("培养中:等待 %(s)s 培养结业、企业录用") % {"s": order.school.name}
-    else:
-        next_step = ""
+    fulfilment = order_progress(order)
+    joinable = order_joinable_firm_ids(user, order)
     return render_page(
         request,
         "academy/order_detail.html",
         {
             "order": order,
-            "participants": participants,
+            "participants": list(order.participants.select_related("firm")),
             "skills": order.skills.all(),
             "cohorts": order.cohorts.select_related("course"),
             "trainees": trainees,
@@ -1128,37 +939,33 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "courses": Course.objects.active().filter(provider=order.school)
             if can_run and order.school_id
             else [],
-            "join_form": forms.OrderJoinForm(firm_ids=joinable)
-            if joinable and order.status == OrderStatus.OPEN
-            else None,
-            "accept_form": forms.OrderAcceptForm(user=user)
-            if order.status == OrderStatus.OPEN and is_academy_staff(user)
-            else None,
+            "join_form": forms.OrderJoinForm(firm_ids=joinable) if joinable else None,
+            "accept_form": forms.OrderAcceptForm(user=user) if may_accept_order(user, order) else None,
             "show_names": may_see_names(user),
-            "next_step": next_step,
-            "timeline": audit_timeline(order) if (can_run or firms & in_order) else [],
+            "next_step": order_next_step(order, user),
+            "timeline": audit_timeline(order) if follows else [],
         },
     )
+
+
+def _order_page(order: TrainingOrder) -> str:
+    return reverse("academy:order_detail", args=[order.pk])
 
 
 @login_required
 @require_POST
 def order_join(request: HttpRequest, pk: int) -> HttpResponse:
     order = access_order(request.user, pk)
-    firms = firm_manager_ids(request.user)
-    if not firms:
+    if not may_enrol_for_firm(request.user):
         raise Http404
-    form = forms.OrderJoinForm(request.POST, firm_ids=firms)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-    else:
-        try:
-            services.order_join(actor=request.user, order=order, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("已加入订单。"))
-    return redirect("academy:order_detail", pk=order.pk)
+    form = forms.OrderJoinForm(request.POST, firm_ids=managed_firm_ids(request.user))
+    return action(
+        request,
+        lambda: services.order_join(actor=request.user, order=order, **form.cleaned_data),
+        form=form,
+        success_url=_order_page(order),
+        success_message=_("已加入订单。"),
+    )
 
 
 @login_required
@@ -1168,29 +975,25 @@ def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_academy_staff(request.user):
         raise Http404
     form = forms.OrderAcceptForm(request.POST, user=request.user)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-    else:
-        try:
-            services.order_accept(actor=request.user, order=order, school=form.cleaned_data["school"])
-        except (ValidationError, PermissionDenied) as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("已接单。下一步:用本校课程开设订单班。"))
-    return redirect("academy:order_detail", pk=order.pk)
+    return action(
+        request,
+        lambda: services.order_accept(actor=request.user, order=order, school=form.cleaned_data["school"]),
+        form=form,
+        success_url=_order_page(order),
+        success_message=_("已接单。下一步:用本校课程开设订单班。"),
+    )
 
 
 @login_required
 @require_POST
 def order_close(request: HttpRequest, pk: int) -> HttpResponse:
     order = access_order(request.user, pk, write=True)
-    try:
-        services.order_close(actor=request.user, order=order)
-    except ValidationError as error:
-        _fail(request, error)
-    else:
-        messages.success(request, _("订单已结束。"))
-    return redirect("academy:order_detail", pk=order.pk)
+    return action(
+        request,
+        lambda: services.order_close(actor=request.user, order=order),
+        success_url=_order_page(order),
+        success_message=_("订单已结束。"),
+    )
 
 
 # Trainers, rules, reports -----------------------------------------------------------------------
@@ -1199,29 +1002,10 @@ def order_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def trainer_record(request: HttpRequest, pk: int) -> HttpResponse:
     """A trainer's record: cohorts taught, trainees, pass rate, feedback."""
-    _browse_or_404(request.user)
-    trainer = Talent.objects.visible_to(request.user).filter(pk=pk).first()
-    if trainer is None:
+    if not may_browse(request.user):
         raise Http404
-    cohorts = (
-        Cohort.objects.filter(Q(lead_trainer=trainer) | Q(course__trainers=trainer))
-        .distinct()
-        .select_related("course")
-        .annotate(
-            trainees=Count(
-                "enrolments", filter=Q(enrolments__status__in=["enrolled", "graduated"]), distinct=True
-            ),
-            graduated=Count("enrolments", filter=Q(enrolments__status="graduated"), distinct=True),
-            certified=Count("enrolments__certificate", distinct=True),
-        )
-        .order_by("-starts_on")
-    )
-    ratings = Feedback.objects.filter(cohort__in=cohorts.values("pk"), role="trainee").aggregate(
-        avg=Avg("rating"), n=Count("pk")
-    )
-    comments = Feedback.objects.filter(cohort__in=cohorts.values("pk"), role="trainee").exclude(comment="")[
-        :10
-    ]
+    trainer = access_talent(request.user, pk)
+    cohorts, ratings, comments = trainer_cohorts(trainer)
     return render_page(
         request,
         "academy/trainer_record.html",
@@ -1232,21 +1016,20 @@ def trainer_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
     """Occupations, levels, pass and eligibility rules and subsidies: the data the academy runs on."""
-    _browse_or_404(request.user)
+    if not may_browse(request.user):
+        raise Http404
     if request.method == "POST":
         if not is_operator(request.user):
             raise Http404
-        try:
-            counts = services.rules_sync(actor=request.user)
-        except ValidationError as error:
-            _fail(request, error)
-        else:
-            messages.success(
-                request,
+        return action(
+            request,
+            lambda: services.rules_sync(actor=request.user),
+            success_url=reverse("academy:rules"),
+            success_message=lambda counts: (
                 _("已同步:%(o)s 个职业、%(l)s 个等级、%(s)s 条补贴规则。")
-                % {"o": counts[0], "l": counts[1], "s": counts[2]},
-            )
-        return redirect("academy:rules")
+                % {"o": counts[0], "l": counts[1], "s": counts[2]}
+            ),
+        )
     return render_page(
         request,
         "academy/rules.html",
@@ -1260,33 +1043,28 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def level_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_operator(request.user):
-        raise Http404
-    level = OccupationLevel.objects.select_related("occupation").filter(pk=pk).first()
-    if level is None:
-        raise Http404
-    form = forms.LevelForm(
-        request.POST or None,
-        initial={
-            "theory_pass": level.theory_pass,
-            "practical_pass": level.practical_pass,
-            "eligibility": json.dumps(level.eligibility, ensure_ascii=False),
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        services.level_update(actor=request.user, level=level, data=form.cleaned_data)
-        messages.success(request, _("已保存。"))
-        return redirect("academy:rules")
-    return render_page(
-        request, "academy/form.html", {"form": form, "title": str(level), "back": reverse("academy:rules")}
+    level = access_level(request.user, pk)
+    initial = {
+        "theory_pass": level.theory_pass,
+        "practical_pass": level.practical_pass,
+        "eligibility": json.dumps(level.eligibility, ensure_ascii=False),
+    }
+    back = reverse("academy:rules")
+    return form_page(
+        request,
+        forms.LevelForm(request.POST or None, initial=initial),
+        save=lambda data: services.level_update(actor=request.user, level=level, data=data),
+        success_url=back,
+        success_message=_("已保存。"),
+        context={"title": str(level), "back": back, "back_label": _("职业等级与补贴规则")},
     )
 
 
 @login_required
 def report_dashboard(request: HttpRequest) -> HttpResponse:
-    if not may_view_reports(request.user):
-        raise Http404
     user = request.user
+    if not may_view_reports(user):
+        raise Http404
     year = reports.parse_year(request.GET.get("year"))
     tables = [
         {
@@ -1300,6 +1078,7 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
         for d in ("level", "firm", "occupation", "month")
     ]
     orders = TrainingOrder.objects.visible_to(user).filter(archived_at__isnull=True)
+    this_year = timezone.localdate().year
     return render_page(
         request,
         "academy/reports.html",
@@ -1307,65 +1086,62 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
             "headline": reports.headline(user),
             "tables": tables,
             "year": year,
-            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "years": range(this_year, this_year - 6, -1),
             "costs": reports.cost_by_course(user),
             "orders": order_fulfilment(orders),
             "schools": school_fulfilment(orders),
-            "no_order_links": not (is_academy_staff(user) or firm_manager_ids(user)),
+            "no_order_links": not may_see_orders(user),
         },
     )
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "—" if value in (None, "") else value
+#: The people behind a figure: certificates or enrolments, with the columns of their Excel export.
+PEOPLE_LISTS = {
+    "certificates": ListSpec(
+        template="academy/report_people.html",
+        partial="academy/_people_table.html",
+        default_sort="-issued_at",
+    ),
+    "enrolments": ListSpec(
+        template="academy/report_people.html",
+        partial="academy/_people_table.html",
+        default_sort="-created_at",
+    ),
+}
 
 
 @login_required
 def report_people(request: HttpRequest) -> HttpResponse:
     """The people behind one figure of the dashboard, with the same Excel export as every list."""
-    if not may_view_reports(request.user):
-        raise Http404
     user = request.user
-    measure = request.GET.get("measure", "trained")
-    if measure not in reports.MEASURES:
+    if not may_view_reports(user):
         raise Http404
+    measure = request.GET.get("measure", "trained")
     dimension = request.GET.get("dimension", "")
-    key = request.GET.get("key", "")
-    if dimension and dimension not in reports.DIMENSIONS:
+    if measure not in reports.MEASURES or (dimension and dimension not in reports.DIMENSIONS):
         raise Http404
     year = reports.parse_year(request.GET.get("year"))
-    queryset = reports.drill(user, measure, dimension, key, year)
+    queryset = reports.drill(user, measure, dimension, request.GET.get("key", ""), year)
     show_names = may_see_names(user)
     if measure == "certificates":
         queryset = queryset.select_related(
             "talent__home_organisation", "occupation_level__occupation", "skill"
-        ).order_by("-issued_at", "pk")
-        columns = _certificate_export(show_names)
+        )
+        columns, spec = _certificate_export(show_names), PEOPLE_LISTS["certificates"]
     else:
-        queryset = queryset.select_related(
-            "talent__home_organisation", "cohort__course", "hired_by"
-        ).order_by("-created_at", "pk")
-        columns = _enrolment_export(show_names)
-    if wants_export(request):
-        return export_queryset(f"academy-{measure}", queryset, columns)
-    page = paginate(request, queryset)
-    return render_page(
+        queryset = queryset.select_related("talent__home_organisation", "cohort__course", "hired_by")
+        columns, spec = _enrolment_export(show_names), PEOPLE_LISTS["enrolments"]
+    return list_page(
         request,
-        "academy/report_people.html",
+        queryset,
+        replace(spec, export=Export(f"academy-{measure}", columns)),
         {
-            "page": page,
-            "query": query_without(request, "page"),
-            "measure": measure,
+            "columns": columns,
             "measure_label": reports.MEASURES[measure],
             "dimension_label": reports.DIMENSIONS.get(dimension, ""),
             "year": year,
-            "show_names": show_names,
-            "rows": [[(column.header, _cell(column.value(obj))) for column in columns] for obj in page],
-            "headers": [column.header for column in columns],
+            # The measure, dimension and key say which figure this is; they are not filters to clear.
+            "filtered": False,
         },
     )
 

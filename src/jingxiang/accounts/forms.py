@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import unicodedata
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from jingxiang.accounts.models import Channel
+from jingxiang.accounts.services import CODE_LENGTH
+from jingxiang.core.forms import StyledFormMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -20,3 +27,96 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("手机号/登录名或密码不正确。连续多次输错将被暂时锁定。"),
         "inactive": _("该账号已停用。"),
     }
+
+
+PASSWORD_HELP = _("至少 8 位,不能全是数字,不要用常见密码,也不要与姓名、手机号相近。")
+
+
+class CodeField(forms.CharField):
+    """A six-digit one-time code; full-width digits and spaces (as some phones paste them) are accepted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("验证码"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "input"}
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        code = unicodedata.normalize("NFKC", value or "").replace(" ", "")
+        if code and not (len(code) == CODE_LENGTH and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("请输入收到的 6 位数字验证码。"), code="code_format")
+        return code
+
+
+class NewPasswordMixin:
+    """Two password fields that must match; the strength rules run in the service, which knows the user."""
+
+    password_fields = ("password1", "password2")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        first, second = (cleaned.get(name) for name in self.password_fields)
+        if first and second and first != second:
+            self.add_error(self.password_fields[1], _("两次输入的密码不一致。"))  # type: ignore[attr-defined]
+        return cleaned
+
+
+def _new_password_field(label: Any, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "input"}),
+    )
+
+
+class InviteLoginForm(StyledFormMixin, forms.Form):
+    # A class of its own, so the house "input" style (full-width boxes) is not put on the radio buttons.
+    channel = forms.ChoiceField(
+        label=_("验证码发送方式"), widget=forms.RadioSelect(attrs={"class": "choice"})
+    )
+
+    def __init__(self, *args: Any, channels: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = channels
+        if channels:
+            self.fields["channel"].initial = channels[0][0]
+
+
+class ClaimForm(NewPasswordMixin, StyledFormMixin, forms.Form):
+    code = CodeField(help_text=_("短信或邮件中的 6 位数字。"))
+    password1 = _new_password_field(_("设置登录密码"), PASSWORD_HELP)
+    password2 = _new_password_field(_("再次输入密码"))
+
+
+class PasswordResetRequestForm(StyledFormMixin, forms.Form):
+    identifier = forms.CharField(
+        label=_("手机号或电子邮箱"),
+        max_length=254,
+        help_text=_("填写账号已验证的手机号或电子邮箱,验证码将发送到那里。"),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "class": "input"}),
+    )
+
+
+class PasswordResetConfirmForm(NewPasswordMixin, StyledFormMixin, forms.Form):
+    password_fields = ("new_password1", "new_password2")
+
+    identifier = forms.CharField(
+        label=_("手机号或电子邮箱"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "class": "input"}),
+    )
+    code = CodeField()
+    new_password1 = _new_password_field(_("新密码"), PASSWORD_HELP)
+    new_password2 = _new_password_field(_("再次输入新密码"))
+
+
+class ContactCodeForm(StyledFormMixin, forms.Form):
+    channel = forms.ChoiceField(choices=Channel.choices, widget=forms.HiddenInput)
+    code = CodeField()

@@ -14,4 +14,10 @@ urlpatterns = [
         ),
         name="password_change",
     ),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/confirm/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("contact/", views.contact_verify, name="contact"),
+    path("invite/talent/<int:talent_pk>/", views.talent_login_invite, name="invite"),
+    path("claim/<str:token>/", views.login_claim, name="claim"),
+    path("claim/<str:token>/resend/", views.login_claim_resend, name="claim_resend"),
 ]

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.config.environment import (
@@ -75,10 +76,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jingxiang.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "jingxiang.core.middleware.RejectNulBytesMiddleware",
+    "jingxiang.core.links.CurrentRequestMiddleware",
+    "jingxiang.core.middleware.FriendlyErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,6 +161,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "jingxiang.accounts.backends.lockout_key"
+# One-time codes (talent login invitations, forgotten passwords, registration by mobile). The sender is a
+# class with `channels` and `send` (jingxiang.accounts.senders); development prints codes on the console,
+# tests keep them in an outbox, production e-mails them until an SMS provider's class is configured.
+JINGXIANG_OTP_SENDER = env_str(
+    "JINGXIANG_OTP_SENDER",
+    {
+        "development": "jingxiang.accounts.senders.ConsoleSender",
+        "test": "jingxiang.accounts.senders.OutboxSender",
+        "production": "jingxiang.accounts.senders.EmailSender",
+    }[ENVIRONMENT],
+)
+JINGXIANG_OTP_TTL_SECONDS = env_int("JINGXIANG_OTP_TTL_SECONDS", 600)
+JINGXIANG_OTP_MAX_ATTEMPTS = env_int("JINGXIANG_OTP_MAX_ATTEMPTS", 5)
+JINGXIANG_OTP_RESEND_SECONDS = env_int("JINGXIANG_OTP_RESEND_SECONDS", 60)
+JINGXIANG_OTP_PER_DESTINATION_PER_HOUR = env_int("JINGXIANG_OTP_PER_DESTINATION_PER_HOUR", 5)
+JINGXIANG_OTP_PER_IP_PER_HOUR = env_int("JINGXIANG_OTP_PER_IP_PER_HOUR", 20)
+JINGXIANG_LOGIN_INVITATION_DAYS = env_int("JINGXIANG_LOGIN_INVITATION_DAYS", 7)
 # Behind a reverse proxy the client address is in X-Forwarded-For; count only the proxies we run.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT:
@@ -215,6 +236,17 @@ TASKS = {
         ),
     }
 }
+# A running job whose heartbeat (every progress report) is older than this is taken as lost with its
+# worker: re-queued if its handler is retryable and attempts remain, failed with a reason otherwise.
+# Handlers report progress more often than this (the scheduler's longest silent solve is 300 s).
+JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 600)
+# How often the worker's maintenance task sweeps lost jobs and retries due e-mails while work is pending.
+JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 60)
+# E-mail outbox: attempts before a message is failed for good, first retry delay (doubling, at most an
+# hour), and how long a claimed message may stay "sending" before another sender takes it over.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_CLAIM_TIMEOUT = env_int("OUTBOX_CLAIM_TIMEOUT", 600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -240,10 +272,32 @@ AUDITLOG_MASK_CALLABLE = "jingxiang.core.audit.mask_personal_value"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 SITE_NAME = _("镜享 · 杜桥眼镜产业服务平台")
-# Printed QR codes point here, so production must say where the platform is reachable.
-PUBLIC_BASE_URL = (
-    env_str("PUBLIC_BASE_URL") if PRODUCTION else env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-)
+# Printed QR codes and e-mailed links point here, so production must say where the platform is reachable.
+# Elsewhere leave it unset: links then use the address the request came to (core.links).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") if PRODUCTION else env_str("PUBLIC_BASE_URL", "")
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts only from
+# the platform itself, so injected markup can neither run script nor restyle a page. Pages therefore
+# carry no inline <script>, no on*= handler and no style= attribute: behaviour lives in
+# core/static/jingxiang/app.js (data-* attributes), looks in app.css, and htmx is told not to insert
+# styles or eval (base.html). Django 5.2's admin needs no exemption: its templates load every script
+# from files and carry no inline handlers or style attributes (checked by core/tests/test_csp.py).
+# The one scoped exception, inline styles on the browsable API's HTML pages, is explained in
+# core.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from jingxiang.core import views as core_views
 from jingxiang.organisations.api import OrganisationViewSet
 from jingxiang.sharing.api import AgreementViewSet, BookingViewSet, StatementViewSet
 from jingxiang.talents.api import SkillViewSet, TalentViewSet
@@ -32,6 +33,8 @@ urlpatterns = [
     path("events/", include("jingxiang.events.urls")),
     path("academy/", include("jingxiang.academy.urls")),
     path("lab/", include("jingxiang.lab.urls")),
+    # The language switch also remembers the choice on the account (core.views.language_switch).
+    path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include(router.urls)),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,10 @@ class CoreConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from jingxiang.core import navigation
-        from jingxiang.core.models import Notification
+        from jingxiang.core.models import Notification, TimeRuleOverride
 
         auditlog.register(Notification, include_fields=["read_at", "archived_at"])
+        auditlog.register(TimeRuleOverride)
         navigation.register_core_items()
+        # Every app's texts.py declares its messages; stored ids render only once all are registered.
+        autodiscover_modules("texts")

@@ -31,6 +31,8 @@ class DemoContext:
     talents: dict[str, Any] = field(default_factory=dict)
     users: dict[str, Any] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # Lines for load_demo to print after the logins (e.g. a login invitation to try the claim with).
+    notes: list[str] = field(default_factory=list)
 
 
 def demo_loaded() -> bool:

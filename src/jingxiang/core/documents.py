@@ -4,9 +4,8 @@ Every printed document of the platform (agreements, statements, certificates, te
 brand authorisations) is built here, so they share one look, one font policy and one verification
 scheme:
 
-* Fonts: a TrueType CJK font is embedded when one is installed (``PDF_CJK_FONT`` or WenQuanYi Zen Hei
-  from Debian's ``fonts-wqy-zenhei``); otherwise reportlab's built-in ``STSong-Light`` CID font is
-  used, which every PDF reader renders without embedding.
+* Fonts: one stack for every document (``core.fontstack``): Chinese, symbols such as ☐ ✓ № and
+  emoji, each character set in an embedded subset of the first face that has it.
 * Verification: each document carries a random, unguessable code. ``/verify/<kind>/<code>/`` is a
   public page (no login) that shows only what the owning app decides is public.
 """
@@ -17,50 +16,21 @@ import io
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-_FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-)
-
-
-@cache
-def cjk_font_name() -> str:
-    """Register and return the name of the font used for Chinese text."""
-    configured = getattr(settings, "PDF_CJK_FONT", "")
-    for candidate in ([configured] if configured else []) + list(_FONT_CANDIDATES):
-        path = Path(candidate)
-        if path.is_file():
-            try:
-                font = (
-                    TTFont("JXChinese", str(path), subfontIndex=0)
-                    if path.suffix == ".ttc"
-                    else TTFont("JXChinese", str(path))
-                )
-            except Exception:  # noqa: S112 - an unreadable font file only means "try the next one"
-                continue
-            pdfmetrics.registerFont(font)
-            return "JXChinese"
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+from jingxiang.core.fontstack import font_stack
+from jingxiang.core.links import absolute_url
 
 
 def new_verification_code() -> str:
@@ -68,10 +38,15 @@ def new_verification_code() -> str:
     return secrets.token_hex(9).upper()
 
 
-def verification_url(kind: str, code: str) -> str:
+def verification_url(kind: str, code: str, request: HttpRequest | None = None) -> str:
+    """The public address of a document's verification page, for its QR code and printed footer.
+
+    ``PUBLIC_BASE_URL`` in production; in development the address of ``request`` or of the request
+    being served (``core.links``).
+    """
     from django.urls import reverse
 
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("core:verify", args=[kind, code])
+    return absolute_url(reverse("core:verify", args=[kind, code]), request)
 
 
 def qr_png(data: str, *, scale: int = 4) -> bytes:
@@ -121,7 +96,7 @@ class PdfDocument:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    font = cjk_font_name()
+    font = font_stack().primary
     base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     return {
         "base": base,
@@ -152,6 +127,8 @@ def _text(value: Any) -> str:
 
 def render_pdf(document: PdfDocument) -> bytes:
     styles = _styles()
+    fonts = font_stack()
+    text = fonts.markup
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(
         buffer,
@@ -162,19 +139,21 @@ def render_pdf(document: PdfDocument) -> bytes:
         bottomMargin=18 * mm,
         title=document.title,
         author=document.issuer or str(settings.SITE_NAME),
+        # Without this the canvas opens every page in Helvetica, a font that is neither embedded nor used.
+        initialFontName=fonts.primary,
     )
     story: list[Any] = []
-    header_cells: list[Any] = [Paragraph(escape(document.title), styles["title"])]
+    header_cells: list[Any] = [Paragraph(text(document.title), styles["title"])]
     if document.subtitle:
-        header_cells.append(Paragraph(escape(document.subtitle), styles["subtitle"]))
+        header_cells.append(Paragraph(text(document.subtitle), styles["subtitle"]))
     if document.number:
-        header_cells.append(Paragraph(escape(f"编号 No. {document.number}"), styles["subtitle"]))
+        header_cells.append(Paragraph(text(f"编号 No. {document.number}"), styles["subtitle"]))
     story.extend(header_cells)
     story.append(Spacer(1, 6 * mm))
 
     if document.facts:
         rows = [
-            [Paragraph(escape(str(label)), styles["cell"]), Paragraph(escape(_text(value)), styles["cell"])]
+            [Paragraph(text(str(label)), styles["cell"]), Paragraph(text(_text(value)), styles["cell"])]
             for label, value in document.facts
         ]
         table = Table(rows, colWidths=[42 * mm, None])
@@ -182,25 +161,23 @@ def render_pdf(document: PdfDocument) -> bytes:
         story.append(table)
 
     for heading, content in document.sections:
-        story.append(Paragraph(escape(heading), styles["heading"]))
+        story.append(Paragraph(text(heading), styles["heading"]))
         if isinstance(content, tuple):
             headers, rows = content
-            data = [[Paragraph(escape(str(h)), styles["cell"]) for h in headers]]
-            data += [[Paragraph(escape(_text(cell)), styles["cell"]) for cell in row] for row in rows]
+            data = [[Paragraph(text(str(h)), styles["cell"]) for h in headers]]
+            data += [[Paragraph(text(_text(cell)), styles["cell"]) for cell in row] for row in rows]
             table = Table(data, repeatRows=1)
             table.setStyle(_grid_style(header=True))
             story.append(table)
         else:
             for paragraph in content:
-                story.append(Paragraph(escape(str(paragraph)).replace("\n", "<br/>"), styles["base"]))
+                story.append(Paragraph(text(str(paragraph)), styles["base"]))
 
     if document.signatures:
         story.append(Paragraph("签署 Signatures", styles["heading"]))
         rows = [["签署方 Party", "签署人 Signed by", "时间 Time", "备注 Note"]]
         rows += [[s.party, s.name, _text(s.signed_at), s.note] for s in document.signatures]
-        table = Table(
-            [[Paragraph(escape(str(c)), styles["cell"]) for c in row] for row in rows], repeatRows=1
-        )
+        table = Table([[Paragraph(text(str(c)), styles["cell"]) for c in row] for row in rows], repeatRows=1)
         table.setStyle(_grid_style(header=True))
         story.append(KeepTogether(table))
 
@@ -208,14 +185,17 @@ def render_pdf(document: PdfDocument) -> bytes:
         url = verification_url(document.verify_kind, document.verify_code)
         qr = Image(io.BytesIO(qr_png(url, scale=3)), width=28 * mm, height=28 * mm)
         note = Paragraph(
-            escape(
-                f"扫码或访问以下地址核验本文件真伪 Scan to verify:\n{url}\n"
-                f"核验码 Code: {document.verify_code}"
-            ).replace("\n", "<br/>"),
+            text(
+                f"扫码或访问以下地址核验本文件真伪 Scan to verify:\n{url}\n核验码 Code: {document.verify_code}"
+            ),
             styles["small"],
         )
         block = Table([[qr, note]], colWidths=[32 * mm, None])
-        block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        block.setStyle(
+            TableStyle(
+                [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), fonts.primary)]
+            )
+        )
         story.append(Spacer(1, 6 * mm))
         story.append(KeepTogether(block))
 
@@ -223,10 +203,9 @@ def render_pdf(document: PdfDocument) -> bytes:
 
     def draw_footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont(cjk_font_name(), 8)
         canvas.setFillColor(colors.grey)
-        canvas.drawString(18 * mm, 10 * mm, str(footer))
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{doc.page}")
+        fonts.draw(canvas, 18 * mm, 10 * mm, str(footer), size=8)
+        fonts.draw(canvas, A4[0] - 18 * mm, 10 * mm, f"{doc.page}", size=8, align="right")
         canvas.restoreState()
 
     pdf.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
@@ -235,6 +214,8 @@ def render_pdf(document: PdfDocument) -> bytes:
 
 def _grid_style(*, header: bool) -> TableStyle:
     commands: list[tuple[Any, ...]] = [
+        # Cells hold Paragraphs in the stack's fonts; without this the table sets Helvetica around them.
+        ("FONTNAME", (0, 0), (-1, -1), font_stack().primary),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#9aa5b1")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),

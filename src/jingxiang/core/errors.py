@@ -12,7 +12,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Same answer as "not found", so a refusal does not reveal that something exists.
-    return render(request, "errors/404.html", status=404)
+    return not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -18,14 +18,17 @@ from typing import Any, BinaryIO
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from jingxiang.core import texts
 from jingxiang.core.excel import build_workbook
+from jingxiang.core.texts import Text, msgid_of
 
 logger = logging.getLogger(__name__)
-ProgressCallback = Callable[[int, str], None]
+ProgressCallback = Callable[[int, Text], None]
 _MAX_COLUMNS = 100
 _MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
@@ -113,7 +116,7 @@ def choice_value(raw: str, choices: list[tuple[str, Any]], what: str) -> str:
     for value, label in choices:
         if wanted in {str(value).lower(), str(label).lower()}:
             return str(value)
-    names = "、".join(str(label) for _value, label in choices)
+    names = _("、").join(str(label) for _value, label in choices)
     raise forms.ValidationError(
         _("无法识别的%(what)s“%(raw)s”,可选:%(names)s。") % {"what": what, "raw": raw, "names": names}
     )
@@ -175,6 +178,9 @@ def _parse_rows(spec: ImportSpec, data: bytes) -> tuple[list[tuple[int, dict[str
         return [], [RowError(1, "", _("第 1 行应为表头,但文件是空的。"))]
     by_header: dict[str, str] = {}
     for column in spec.columns:
+        # The Chinese header is accepted whatever the reader's language, so the same file reads the
+        # same for everyone (the row errors of a refused file are rendered once per language).
+        by_header[_normalise_header(msgid_of(column.header))] = column.key
         by_header[_normalise_header(column.header)] = column.key
         by_header[_normalise_header(column.header_en)] = column.key
     positions: dict[int, str] = {}
@@ -243,13 +249,33 @@ def run_import(
 ) -> ImportResult:
     """Validate everything, then save everything or nothing."""
     data = source if isinstance(source, bytes) else source.read()
-    progress(5, _("正在校验文件…"))
+    progress(5, texts.IMPORT_CHECKING())
     valid, result = validate(spec, data, actor)
     if not result.ok:
-        progress(100, _("校验未通过,未导入任何数据。"))
+        progress(100, texts.IMPORT_CHECK_FAILED())
         return result
-    progress(40, _("校验通过,正在导入…"))
+    progress(40, texts.IMPORT_SAVING())
     with transaction.atomic():
         result.created = spec.save(valid, actor, progress)
-    progress(100, _("导入完成。"))
+    progress(100, texts.IMPORT_FINISHED())
     return result
+
+
+def errors_in_every_language(
+    spec: ImportSpec, data: bytes, actor: Any, result: ImportResult
+) -> dict[str, list[dict[str, Any]]]:
+    """A refused file's row errors in each interface language, for whoever reads the job later.
+
+    Row reasons come from form validation, which renders them as it runs; validating the (unchanged)
+    file once more per other language is cheap next to the upload and is the only way to give an
+    operator reading in English the reasons of a file checked in Chinese. Only refused files pay for it.
+    """
+    current = translation.get_language()
+    by_language = {current: [error.as_dict() for error in result.errors]}
+    for code, _name in settings.LANGUAGES:
+        if code in by_language:
+            continue
+        with translation.override(code):
+            _valid, again = validate(spec, data, actor)
+        by_language[code] = [error.as_dict() for error in again.errors]
+    return by_language

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from rest_framework.renderers import BrowsableAPIRenderer
+
+from jingxiang.core.errors import not_found
 
 
 class RejectNulBytesMiddleware:
@@ -33,3 +39,51 @@ class RejectNulBytesMiddleware:
         if lists is None:
             return False
         return any("\x00" in key or any("\x00" in value for value in values) for key, values in lists())
+
+
+class FriendlyErrorPagesMiddleware:
+    """Show the platform's own "not found" page even where Django would show its debug page.
+
+    With ``DEBUG`` on (the demo), Django answers an unknown URL or an ``Http404`` with a technical page
+    that lists every URL pattern: confusing for a user trying the demo, and a map of the site for
+    anyone else. Our error page says, in the user's language, what happened and what to do. A view that
+    answers 404 with its own page (a public verification page saying "not found") keeps it, and API
+    clients (``/api/``) keep their JSON answers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        unmatched = getattr(request, "resolver_match", None) is None
+        if response.status_code == 404 and unmatched and not self._is_api(request):
+            return not_found(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404 | PermissionDenied) and not self._is_api(request):
+            return not_found(request)
+        return None
+
+    @staticmethod
+    def _is_api(request: HttpRequest) -> bool:
+        return request.path.startswith("/api/")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's header (``settings.CONTENT_SECURITY_POLICY``) with one scoped exception.
+
+    The HTML view of the API (Django REST framework's browsable API, a developer tool whose templates
+    are the library's) lays its page out with ``style=`` attributes and a ``<style>`` element for code
+    highlighting. Those pages alone may use inline styles, which cannot run code; scripts stay
+    ``'self'`` there as everywhere, and the API's JSON answers keep the full policy.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer):
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts

@@ -1,4 +1,4 @@
-"""Cross-cutting records: notifications and the log of personal-data reveals."""
+"""Cross-cutting records: notifications, the e-mail outbox and the log of personal-data reveals."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.signals import rows_changed
+from jingxiang.core.texts import Text
 
 
 class ChangeSignallingQuerySet(models.QuerySet):
@@ -65,13 +66,14 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """An in-app message to one user; e-mail is sent alongside when the user has an address."""
+    """An in-app message to one user, kept as a message id with parameters (``core.texts``) and rendered
+    in the reader's language when shown; e-mail goes out through the outbox."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
+    message = models.CharField(_("消息"), max_length=100)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
     kind = models.CharField(_("类别"), max_length=50, blank=True, db_index=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -87,6 +89,67 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def text(self) -> Text:
+        return Text(self.message, self.params)
+
+    @property
+    def title(self) -> str:
+        """The title in the active language (the reader's, on a page)."""
+        return self.text.title
+
+    @property
+    def body(self) -> str:
+        return self.text.body
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class OutboxMessage(models.Model):
+    """One e-mail waiting to be sent by the task queue, never from inside a request.
+
+    Written in the same transaction as what it announces, so a rolled-back action sends nothing; a
+    sender claims rows with a conditional UPDATE (``core.services.outbox_deliver``), renders them in the
+    recipient's language at that moment, and retries with backoff until it gives up with the error.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails"
+    )
+    to_address = models.EmailField(_("收件地址"))
+    message = models.CharField(_("消息"), max_length=100)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="core_outbox_due")]
+        verbose_name = _("待发邮件")
+        verbose_name_plural = _("待发邮件")
+
+    def __str__(self) -> str:
+        return f"{self.to_address} · {self.message}"
+
+    @property
+    def text(self) -> Text:
+        return Text(self.message, self.params)
 
 
 class PersonalDataAccess(models.Model):
@@ -110,3 +173,47 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accessed_by} → {self.content_type.model}:{self.object_id}.{self.field_name}"
+
+
+class NumberSequence(models.Model):
+    """The last number taken in one numbering series (a scope such as a lab's reports) for one year.
+
+    Taken under a row lock inside the caller's transaction (``core.numbering.next_number``): a rolled-back
+    registration gives its number back, so yearly series stay gap-free.
+    """
+
+    scope = models.CharField(_("编号序列"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    value = models.PositiveIntegerField(_("已用到"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="core_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.year}={self.value}"
+
+
+class TimeRuleOverride(models.Model):
+    """An operator's audited exception to a time rule (back-dating a record, with the reason)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    rule = models.CharField(_("规则"), max_length=80)
+    field_name = models.CharField(_("字段"), max_length=80)
+    value = models.CharField(_("填写的时间"), max_length=40)
+    reason = models.TextField(_("原因"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("时间规则例外")
+        verbose_name_plural = _("时间规则例外")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.field_name}={self.value}"

@@ -24,7 +24,7 @@ class NavItem:
     section: str | Promise
     order: int = 100
     visible: VisibleTo = field(default=lambda user: user.is_authenticated)
-    icon: str = "•"
+    icon: str = "dot"  # a symbol id in core/static/jingxiang/icons.svg
 
 
 _items: list[NavItem] = []
@@ -94,7 +94,7 @@ def attention_for(user: Any) -> list[dict[str, Any]]:
 
 def register_core_items() -> None:
     register(
-        NavItem(_("工作台"), "core:home", _("常用"), order=0, icon="⌂"),
-        NavItem(_("通知"), "core:notifications", _("常用"), order=1, icon="✉"),
-        NavItem(_("后台任务"), "jobs:list", _("常用"), order=90, icon="◔"),
+        NavItem(_("工作台"), "core:home", _("常用"), order=0, icon="home"),
+        NavItem(_("通知"), "core:notifications", _("常用"), order=1, icon="bell"),
+        NavItem(_("后台任务"), "jobs:list", _("常用"), order=90, icon="activity"),
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -8,11 +9,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from jingxiang.core import navigation
 from jingxiang.core.listing import paginate
 from jingxiang.core.rendering import render_page
-from jingxiang.core.services import notifications_mark_read, personal_data_reveal
+from jingxiang.core.services import notifications_mark_read, personal_data_reveal, user_language_set
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
@@ -104,3 +106,13 @@ def verify(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         )
     context = {"found": True, "code": normalised, "kind_title": entry.title, **context}
     return render_page(request, entry.template, context)
+
+
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and for a signed-in person the language is remembered on their account,
+    so e-mails and other texts rendered without their request reach them in it."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response

@@ -132,23 +132,23 @@ class DemandsConfig(AppConfig):
             VerificationKind("challenge", _("揭榜挂帅中榜通知书"), documents.challenge_lookup)
         )
         navigation.register(
-            NavItem(_("需求大厅"), "demands:list", _("需求对接"), order=30, icon="◎"),
+            NavItem(_("需求大厅"), "demands:list", _("需求对接"), order=30, icon="target"),
             NavItem(
                 _("可承接的需求"),
                 "demands:for_me",
                 _("需求对接"),
                 order=31,
                 visible=permissions.is_supplier,
-                icon="✚",
+                icon="briefcase",
             ),
-            NavItem(_("揭榜挂帅"), "demands:challenges", _("需求对接"), order=32, icon="⚑"),
+            NavItem(_("揭榜挂帅"), "demands:challenges", _("需求对接"), order=32, icon="flag"),
             NavItem(
                 _("需求审核看板"),
                 "demands:board",
                 _("运营"),
                 order=62,
                 visible=permissions.is_operator,
-                icon="▦",
+                icon="kanban",
             ),
             NavItem(
                 _("匹配知识表"),
@@ -156,7 +156,7 @@ class DemandsConfig(AppConfig):
                 _("运营"),
                 order=63,
                 visible=permissions.is_operator,
-                icon="⚙",
+                icon="table",
             ),
         )
         navigation.register_attention(permissions.attention_cards)

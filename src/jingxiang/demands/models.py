@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.models import Archivable, ArchivableQuerySet, ChangeSignallingQuerySet, TimeStamped
+from jingxiang.core.numbering import next_number
 
 
 class Category(models.TextChoices):
@@ -140,6 +141,7 @@ class Demand(TimeStamped, Archivable):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发布人")
     )
+    number = models.CharField(_("需求编号"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("标题"), max_length=80)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices, db_index=True)
     description = models.TextField(_("需求描述"))
@@ -211,9 +213,12 @@ class Demand(TimeStamped, Archivable):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    @property
-    def number(self) -> str:
-        return f"XQ{self.created_at:%Y}{self.pk or 0:05d}"
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.number:
+            # The shared yearly sequence (core.numbering): XQ2026 00001, never reused.
+            year = timezone.localtime(self.created_at).year
+            self.number = f"XQ{year}{next_number('demand', year):05d}"
+        super().save(*args, **kwargs)
 
     @property
     def tone(self) -> str:

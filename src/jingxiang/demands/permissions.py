@@ -22,17 +22,21 @@ from jingxiang.demands.models import (
 )
 from jingxiang.matchindex.suppliers import SUPPLIER_ORG_KINDS, TALENT_KINDS
 from jingxiang.organisations.models import Organisation, Role
-from jingxiang.organisations.permissions import approved_organisation_ids, firm_ids, is_operator
+from jingxiang.organisations.permissions import (
+    FIRM_MANAGERS,
+    approved_organisation_ids,
+    firm_ids,
+    is_operator,
+)
 
 __all__ = ["is_operator"]
 
-POSTER_ROLES = (Role.ORG_ADMIN, Role.TALENT_OFFICER)
 SUPPLIER_ORG_ROLES = (Role.ORG_ADMIN, Role.LAB_STAFF, Role.MEMBER)
 
 
 def poster_firm_ids(user: Any) -> set[int]:
     """Approved firms for which the user may post and manage demands (admins and 共享人才官)."""
-    return firm_ids(user, *POSTER_ROLES)
+    return firm_ids(user, *FIRM_MANAGERS)
 
 
 def may_post(user: Any) -> bool:

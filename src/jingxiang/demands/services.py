@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.services import notification_send
-from jingxiang.demands import validation
+from jingxiang.core.texts import Text
+from jingxiang.demands import texts, validation
 from jingxiang.demands.models import (
     OPEN_STATUSES,
     ApplicationStatus,
@@ -50,7 +51,7 @@ from jingxiang.demands.models import (
 from jingxiang.demands.permissions import acts_for_supplier, may_manage_demand, poster_firm_ids
 from jingxiang.matchindex.suppliers import parse_key, supplier_organisations, supplier_talents
 from jingxiang.organisations.models import Organisation, Role
-from jingxiang.organisations.permissions import is_operator, organisation_ids
+from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator, organisation_ids
 from jingxiang.organisations.selectors import operators
 
 DUPLICATE_THRESHOLD = 0.45
@@ -77,7 +78,7 @@ def _firm_managers(organisation_id: int) -> list[Any]:
         get_user_model()
         .objects.filter(
             memberships__organisation_id=organisation_id,
-            memberships__role__in=[Role.ORG_ADMIN, Role.TALENT_OFFICER],
+            memberships__role__in=FIRM_MANAGERS,
             memberships__is_active=True,
             is_active=True,
         )
@@ -101,9 +102,9 @@ def _supplier_users(*, talent: Any = None, organisation: Any = None) -> list[Any
     )
 
 
-def _notify(users: list[Any], *, title: str, body: str = "", url: str = "", kind: str = "demand") -> None:
+def _notify(users: list[Any], *, message: Text, url: str = "", kind: str = "demand") -> None:
     for user in users:
-        notification_send(recipient=user, title=title, body=body, url=url, kind=kind)
+        notification_send(recipient=user, message=message, url=url, kind=kind)
 
 
 def _clean_demand_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -291,10 +292,9 @@ def demand_submit(*, actor: Any, demand: Demand) -> Demand:
     demand.save()
     _notify(
         operators(),
-        title=_("新需求待审核:%(title)s") % {"title": demand.title},
-        body=_("疑似与 %(other)s 重复,请核对。") % {"other": demand.duplicate_of.number}
+        message=texts.SCREENING_NEEDED_DUPLICATE(title=demand.title, other=demand.duplicate_of.number)
         if demand.duplicate_of
-        else "",
+        else texts.SCREENING_NEEDED(title=demand.title),
         url=_demand_url(demand),
         kind="demand_screening",
     )
@@ -320,8 +320,7 @@ def demand_publish(*, actor: Any, demand: Demand) -> Demand:
     demand.save()
     _notify(
         _firm_managers(demand.organisation_id),
-        title=_("需求已发布:%(title)s") % {"title": demand.title},
-        body=_("平台已为您推荐匹配的专家和机构,可在需求页面邀请对接。"),
+        message=texts.PUBLISHED(title=demand.title),
         url=_demand_url(demand),
     )
     return demand
@@ -341,8 +340,7 @@ def demand_return(*, actor: Any, demand: Demand, reason: str) -> Demand:
     demand.save()
     _notify(
         _firm_managers(demand.organisation_id),
-        title=_("需求被退回修改:%(title)s") % {"title": demand.title},
-        body=demand.return_reason,
+        message=texts.RETURNED(title=demand.title, reason=demand.return_reason),
         url=_demand_url(demand),
     )
     return demand
@@ -366,8 +364,7 @@ def demand_merge(*, actor: Any, demand: Demand, into: Demand) -> Demand:
     demand.save()
     _notify(
         _firm_managers(demand.organisation_id),
-        title=_("需求已合并:%(title)s") % {"title": demand.title},
-        body=_("与 %(other)s 内容重复,已合并到该需求继续对接。") % {"other": into.number},
+        message=texts.MERGED(title=demand.title, other=into.number),
         url=_demand_url(into),
     )
     return demand
@@ -393,8 +390,7 @@ def demand_archive(*, actor: Any, demand: Demand, reason: str) -> Demand:
     demand.save()
     _notify(
         _firm_managers(demand.organisation_id),
-        title=_("需求已被平台归档:%(title)s") % {"title": demand.title},
-        body=reason[:300],
+        message=texts.ARCHIVED(title=demand.title, reason=reason[:300]),
         url=_demand_url(demand),
     )
     return demand
@@ -475,9 +471,7 @@ def invitation_create(
     recipients = _supplier_users(talent=talent, organisation=organisation)
     _notify(
         recipients,
-        title=_("%(firm)s 邀请您对接需求:%(title)s")
-        % {"firm": demand.organisation.name, "title": demand.title},
-        body=invitation.message,
+        message=texts.INVITED(firm=demand.organisation.name, title=demand.title, note=invitation.message),
         url=_demand_url(demand),
         kind="demand_invitation",
     )
@@ -515,8 +509,7 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str) -> In
     )
     _notify(
         _firm_managers(invitation.demand.organisation_id),
-        title=_("%(name)s 婉拒了对接邀请") % {"name": invitation.supplier_name},
-        body=invitation.decline_reason,
+        message=texts.INVITATION_DECLINED(name=invitation.supplier_name, reason=invitation.decline_reason),
         url=_demand_url(invitation.demand),
     )
     return invitation
@@ -589,9 +582,9 @@ def proposal_submit(
         demand.save()
     _notify(
         _firm_managers(demand.organisation_id),
-        title=_("%(name)s 提交了对接方案:%(title)s")
-        % {"name": proposal.supplier_name, "title": demand.title},
-        body=summary[:200],
+        message=texts.PROPOSAL_SUBMITTED(
+            name=proposal.supplier_name, title=demand.title, summary=summary[:200]
+        ),
         url=_demand_url(demand),
         kind="demand_proposal",
     )
@@ -633,15 +626,14 @@ def proposal_decide(*, actor: Any, proposal: Proposal, accept: bool, reason: str
             other.save()
             told.append(other)
     for item in told:
-        title = (
-            _("您的方案已被采纳:%(title)s")
-            if item.status == ProposalStatus.ACCEPTED
-            else _("您的方案未被采纳:%(title)s")
-        ) % {"title": demand.title}
+        answer = (
+            texts.PROPOSAL_ACCEPTED if item.status == ProposalStatus.ACCEPTED else texts.PROPOSAL_DECLINED
+        )
+        # The others' stored reason is the platform's own sentence: send it as a text, not in one language.
+        reason = item.decision_reason if item.pk == proposal.pk else texts.OTHER_CHOSEN()
         _notify(
             _supplier_users(talent=item.talent, organisation=item.organisation) or [item.submitted_by],
-            title=title,
-            body=item.decision_reason,
+            message=answer(title=demand.title, reason=reason),
             url=_demand_url(demand),
         )
     return proposal
@@ -711,10 +703,7 @@ def demands_rerank_all(*, progress: Any = None, top: int = 10) -> int:
             ranked_at=timezone.now(),
         )
         if progress and (done % 10 == 0 or done == total):
-            progress(
-                int(done * 100 / max(total, 1)),
-                _("已重新匹配 %(n)s / %(t)s 个需求") % {"n": done, "t": total},
-            )
+            progress(int(done * 100 / max(total, 1)), texts.RERANK_PROGRESS(n=done, t=total))
     return total
 
 
@@ -781,8 +770,7 @@ def knowledge_version_save(*, actor: Any, document: str, content: str, note: str
     )
     job_enqueue(
         kind=REBUILD,
-        title=_("重建匹配索引(%(doc)s 第 %(v)s 版)")
-        % {"doc": version.get_document_display(), "v": version.version},
+        title=texts.REBUILD_TITLE(doc=KnowledgeDocument(version.document).label, v=version.version),
         created_by=actor,
         params={"version_id": version.pk},
     )
@@ -886,7 +874,7 @@ def challenge_create(
     )
     _notify(
         _firm_managers(demand.organisation_id),
-        title=_("您的需求已设为揭榜挂帅榜单:%(title)s") % {"title": title},
+        message=texts.CHALLENGE_SET(title=title),
         url=reverse("demands:challenge_detail", args=[challenge.pk]),
     )
     return challenge
@@ -938,8 +926,7 @@ def challenge_apply(
     )
     _notify(
         operators(),
-        title=_("新的揭榜申请:%(title)s") % {"title": challenge.title},
-        body=application.supplier_name,
+        message=texts.CHALLENGE_APPLIED(title=challenge.title, supplier=application.supplier_name),
         url=reverse("demands:challenge_detail", args=[challenge.pk]),
         kind="challenge",
     )
@@ -1000,7 +987,7 @@ def challenge_reviewer_invite(*, actor: Any, challenge: Challenge, user: Any) ->
     reviewer = ChallengeReviewer.objects.create(challenge=challenge, user=user, invited_by=actor)
     notification_send(
         recipient=user,
-        title=_("邀请您评审揭榜挂帅榜单:%(title)s") % {"title": challenge.title},
+        message=texts.REVIEWER_INVITED(title=challenge.title),
         url=reverse("demands:challenge_detail", args=[challenge.pk]),
         kind="challenge",
     )
@@ -1107,7 +1094,7 @@ def challenge_select_winner(
     winner_users = _supplier_users(talent=application.talent, organisation=application.organisation)
     _notify(
         winner_users or [application.submitted_by],
-        title=_("恭喜中榜:%(title)s") % {"title": challenge.title},
+        message=texts.CHALLENGE_WON(title=challenge.title),
         url=reverse("demands:challenge_detail", args=[challenge.pk]),
         kind="challenge",
     )

@@ -25,7 +25,7 @@ from jingxiang.core.listing import (
 )
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
-from jingxiang.demands import documents, selectors, services
+from jingxiang.demands import documents, selectors, services, texts
 from jingxiang.demands.forms import (
     ApplyForm,
     BoardFilter,
@@ -594,7 +594,7 @@ def board_rerank(request: HttpRequest) -> HttpResponse:
         raise Http404
     from jingxiang.jobs.services import job_enqueue
 
-    job = job_enqueue(kind="demands_rerank", title=_("重新匹配全部开放需求"), created_by=request.user)
+    job = job_enqueue(kind="demands_rerank", title=texts.RERANK_TITLE(), created_by=request.user)
     return redirect("jobs:detail", pk=job.pk)
 
 

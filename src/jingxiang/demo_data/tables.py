@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -20,7 +20,7 @@ DATA_DIRECTORY = Path(__file__).parent
 
 def _load(name: str) -> dict[str, Any]:
     with (DATA_DIRECTORY / name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return cast(dict[str, Any], yaml.safe_load(handle))
 
 
 @dataclass(frozen=True)

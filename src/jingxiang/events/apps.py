@@ -43,14 +43,14 @@ class EventsConfig(AppConfig):
         register(FollowUp)
         register_verification(VerificationKind("event-agenda", _("对接会日程"), agenda_lookup))
         navigation.register(
-            NavItem(_("需求对接会"), "events:list", _("对接"), order=30, icon="◆"),
+            NavItem(_("需求对接会"), "events:list", _("对接"), order=30, icon="chat"),
             NavItem(
                 _("我的洽谈预约"),
                 "events:requests",
                 _("对接"),
                 order=31,
                 visible=permissions.may_register,
-                icon="✉",
+                icon="mail",
             ),
         )
         navigation.register_attention(permissions.attention_cards)

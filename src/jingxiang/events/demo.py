@@ -33,6 +33,10 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
+#: Today's demo event is already under way when the demo loads: the operator enters it with this reason.
+BACKDATE = "演示数据:当天已开始的对接会"
+
+
 def _event(operator: Any, title: str, day: dt.date, deadline: dt.datetime, tables: int) -> Event:
     event = services.event_create(
         actor=operator,
@@ -46,6 +50,7 @@ def _event(operator: Any, title: str, day: dt.date, deadline: dt.datetime, table
             "request_cap_expert": 6,
             "request_cap_institution": 6,
             "requests_expire_at": deadline,
+            "backdate_reason": BACKDATE,
         },
     )
     services.session_add(
@@ -55,6 +60,7 @@ def _event(operator: Any, title: str, day: dt.date, deadline: dt.datetime, table
         starts_at=_at(day, 9),
         ends_at=_at(day, 11, 40),
         slot_minutes=20,
+        backdate_reason=BACKDATE,
     )
     services.session_add(
         actor=operator,
@@ -63,6 +69,7 @@ def _event(operator: Any, title: str, day: dt.date, deadline: dt.datetime, table
         starts_at=_at(day, 14),
         ends_at=_at(day, 16),
         slot_minutes=20,
+        backdate_reason=BACKDATE,
     )
     services.tables_add(actor=operator, event=event, count=tables, capacity=2)
     return services.event_open(actor=operator, event=event)
@@ -111,11 +118,12 @@ def load(context: Any) -> None:
     ]
     experts = [t for t in context.talents.values() if t.kind == "expert" and t.pk != expert_talent.pk]
     today = timezone.localdate()
+    # The day under way: its first meetings have been held. Loaded before they could have been (early
+    # in the morning), the demo shows yesterday's event instead: attendance never precedes the meeting.
+    day = today if timezone.localtime().hour >= 10 else today - dt.timedelta(days=1)
 
     # Today's event: registrations, requests, a solved and published schedule, the day under way.
-    event = _event(
-        operator, "2026 杜桥眼镜产业需求对接会", today, _at(today, 8, 30) - dt.timedelta(days=1), 12
-    )
+    event = _event(operator, "2026 杜桥眼镜产业需求对接会", day, _at(day, 8, 30) - dt.timedelta(days=1), 12)
     slots = list(event.slots.all())
 
     def presence() -> list[Any]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.filters import FilterSet
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.events.models import (
     Event,
     EventStatus,
@@ -22,13 +23,16 @@ from jingxiang.events.models import (
     RequestStatus,
     TimeSlot,
 )
+from jingxiang.events.rules import EVENT_RULES, SESSION_RULES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class EventForm(StyledFormMixin, forms.Form):
+class EventForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = EVENT_RULES
+
     title = PlainTextField(label=_("名称"), max_length=100)
     event_date = forms.DateField(label=_("日期"), widget=DATE)
     venue = PlainTextField(label=_("地点"), max_length=200, required=False)
@@ -57,7 +61,11 @@ class EventForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class SessionForm(StyledFormMixin, forms.Form):
+class SessionForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = SESSION_RULES
+    # The rules speak of the session's moments; the form's fields are the times of day.
+    time_rule_fields = {"starts_at": "starts", "ends_at": "ends"}
+
     name = PlainTextField(label=_("场次名称"), max_length=50, help_text=_("如:上午场"))
     starts = forms.TimeField(label=_("开始时间"), widget=TIME)
     ends = forms.TimeField(label=_("结束时间"), widget=TIME)
@@ -70,11 +78,9 @@ class SessionForm(StyledFormMixin, forms.Form):
     def moment(self, value: dt.time) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(self.event.event_date, value))
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("starts") and cleaned.get("ends") and cleaned["ends"] <= cleaned["starts"]:
-            self.add_error("ends", _("结束时间必须晚于开始时间。"))
-        return cleaned
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        moments = {"starts_at": cleaned.get("starts"), "ends_at": cleaned.get("ends")}
+        return {key: self.moment(value) if value else None for key, value in moments.items()}
 
 
 class TablesForm(StyledFormMixin, forms.Form):
@@ -146,13 +152,17 @@ class PresenceForm(StyledFormMixin, forms.Form):
         self.fields["max_meetings"].help_text = _("本场上限 %(n)s 场") % {"n": event.max_meetings_cap}
 
 
+PICK_BOTH = {"required": _("请选择预约对象和优先级。"), "invalid": _("请选择预约对象和优先级。")}
+
+
 class MeetingRequestForm(StyledFormMixin, forms.Form):
-    recipient = forms.IntegerField(widget=forms.HiddenInput)
+    recipient = forms.IntegerField(widget=forms.HiddenInput, error_messages=PICK_BOTH)
     priority = forms.ChoiceField(
         label=_("优先级"),
         choices=RequestPriority.choices,
         initial=RequestPriority.NICE,
         widget=forms.RadioSelect,
+        error_messages=PICK_BOTH,
     )
     message = PlainTextField(label=_("留言"), max_length=300, required=False)
 
@@ -176,9 +186,16 @@ class RunForm(StyledFormMixin, forms.Form):
     )
 
 
+PICK_PLACE = {"required": _("请选择时段和洽谈桌。"), "invalid_choice": _("请选择时段和洽谈桌。")}
+
+
 class PlaceForm(StyledFormMixin, forms.Form):
-    slot = forms.ModelChoiceField(label=_("时段"), queryset=TimeSlot.objects.none())
-    table = forms.ModelChoiceField(label=_("洽谈桌"), queryset=EventTable.objects.none())
+    slot = forms.ModelChoiceField(
+        label=_("时段"), queryset=TimeSlot.objects.none(), error_messages=PICK_PLACE
+    )
+    table = forms.ModelChoiceField(
+        label=_("洽谈桌"), queryset=EventTable.objects.none(), error_messages=PICK_PLACE
+    )
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,15 +204,29 @@ class PlaceForm(StyledFormMixin, forms.Form):
 
 
 class AttendanceForm(StyledFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("到场情况"), choices=[], widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("到场情况"),
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择到场情况。"), "invalid_choice": _("请选择到场情况。")},
+    )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.meeting = meeting
         self.fields["outcome"].choices = [
             ("held", _("已洽谈")),
             (f"no_show:{meeting.requester_id}", _("缺席:%(n)s") % {"n": meeting.requester.name}),
             (f"no_show:{meeting.recipient_id}", _("缺席:%(n)s") % {"n": meeting.recipient.name}),
         ]
+
+    def no_show_party(self) -> Participant | None:
+        """The side that did not come (one of the meeting's two parties), or None when it was held."""
+        outcome = self.cleaned_data["outcome"]
+        for party in (self.meeting.requester, self.meeting.recipient):
+            if outcome == f"no_show:{party.pk}":
+                return party
+        return None
 
 
 class FeedbackForm(StyledFormMixin, forms.Form):
@@ -209,11 +240,34 @@ class FeedbackForm(StyledFormMixin, forms.Form):
     )
     note = PlainTextField(label=_("备注"), max_length=300, required=False)
 
+    def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            # Posted with the side the user records for (a hidden input per side on the meeting page).
+            sides = Participant.objects.filter(pk__in=[meeting.requester_id, meeting.recipient_id])
+            missing = {"required": _("请选择代表哪一方登记。"), "invalid_choice": _("请选择代表哪一方登记。")}
+            self.fields["participant"] = forms.ModelChoiceField(
+                queryset=sides, widget=forms.HiddenInput, error_messages=missing
+            )
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("wants_cooperation") == "yes" and not cleaned.get("follow_up_kind"):
             self.add_error("follow_up_kind", _("希望继续合作时,请选择跟进方式。"))
         return cleaned
+
+
+class CheckInForm(forms.Form):
+    """The participant staff at the door check in (found by search or by their personal code)."""
+
+    participant = forms.ModelChoiceField(
+        queryset=Participant.objects.none(),
+        error_messages={"required": _("没有找到该参会者。"), "invalid_choice": _("没有找到该参会者。")},
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = event.participants.all()
 
 
 class EventFilter(FilterSet):

@@ -5,15 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
+from jingxiang.events import texts
 from jingxiang.events.models import RunStatus, ScheduleRun
 from jingxiang.jobs.models import Job
 from jingxiang.jobs.registry import JobFailed, ProgressCallback, register_handler
 from jingxiang.scheduling import InstanceError
 
 
-@register_handler("events_schedule")
+def _abandon_run(job: Any) -> None:
+    """A scheduler job given up as lost must not leave its run "computing" on the event's page."""
+    ScheduleRun.objects.filter(
+        pk=int(job.params["run_id"]), status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=RunStatus.FAILED)
+
+
+# A run is recomputed from the accepted requests each time, so a run cut short may simply run again.
+@register_handler("events_schedule", retryable=True, on_abandon=_abandon_run)
 def run_scheduler(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     from jingxiang.events.services import schedule_compute
 
@@ -22,7 +30,7 @@ def run_scheduler(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     try:
         run = schedule_compute(run_id=run_id, progress=progress)
     except InstanceError as error:
-        raise JobFailed(_("排程数据有误,未能计算:%(e)s") % {"e": "; ".join(error.errors[:5])}) from error
+        raise JobFailed(texts.SCHEDULE_BAD_DATA(e=[str(problem) for problem in error.errors[:5]])) from error
     except Exception:
         # Leave no run "running" forever: that would block every later run of the event.
         ScheduleRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED)
@@ -35,11 +43,8 @@ def run_scheduler(job: Any, progress: ProgressCallback) -> dict[str, Any]:
         "idle_gaps": run.idle_gaps,
     }
     if run.status == RunStatus.INFEASIBLE:
-        raise JobFailed(_("锁定的洽谈互相冲突,没有可行的排程。请查看排程结果并调整锁定。"), outcome)
+        raise JobFailed(texts.SCHEDULE_INFEASIBLE(), outcome)
     if run.status == RunStatus.INVALID:
-        raise JobFailed(_("独立校验发现排程违反规则,已阻止发布。"), outcome)
-    outcome["message"] = _("排程完成:排入 %(s)s 场,未排入 %(u)s 场,请查看结果并发布。") % {
-        "s": run.scheduled_count,
-        "u": run.unscheduled_count,
-    }
+        raise JobFailed(texts.SCHEDULE_INVALID(), outcome)
+    outcome["message"] = texts.SCHEDULE_DONE(s=run.scheduled_count, u=run.unscheduled_count)
     return outcome

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
+from jingxiang.organisations.permissions import managed_firm_ids
 
 
 class EventStatus(models.TextChoices):
@@ -160,7 +161,7 @@ class ParticipantQuerySet(ArchivableQuerySet):
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        firms = firm_ids(user, Role.ORG_ADMIN, Role.TALENT_OFFICER)
+        firms = managed_firm_ids(user)
         institutions = approved_organisation_ids(user, Role.ORG_ADMIN) - firm_ids(user)
         return self.filter(
             models.Q(kind=ParticipantKind.FIRM, organisation_id__in=firms)

@@ -16,18 +16,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jingxiang.events.models import (
+    Attendance,
     Event,
     EventStatus,
     Meeting,
     Participant,
     ParticipantKind,
     RequestStatus,
+    ScheduleRun,
 )
 from jingxiang.organisations.models import OrganisationKind, Role
 from jingxiang.organisations.permissions import (
     approved_organisation_ids,
     firm_ids,
     is_operator,
+    managed_firm_ids,
 )
 
 
@@ -39,7 +42,7 @@ def registrable_profiles(user: Any) -> list[tuple[str, Any]]:
     profiles: list[tuple[str, Any]] = []
     if not getattr(user, "is_authenticated", False):
         return profiles
-    firms = firm_ids(user, Role.ORG_ADMIN, Role.TALENT_OFFICER)
+    firms = managed_firm_ids(user)
     institutions = approved_organisation_ids(user, Role.ORG_ADMIN) - firm_ids(user)
     for organisation in Organisation.objects.filter(pk__in=firms | institutions).order_by("name"):
         if organisation.kind == OrganisationKind.FIRM:
@@ -85,6 +88,18 @@ def access_participant(user: Any, pk: int, *, write: bool = False) -> Participan
     return participant
 
 
+def access_participant_by_code(user: Any, code: str) -> Participant:
+    """The registration behind a personal check-in code: for operators (staff at the door) only."""
+    participant = (
+        Participant.objects.select_related("event").filter(checkin_code=code.upper()).first()
+        if is_operator(user)
+        else None
+    )
+    if participant is None:
+        raise Http404
+    return participant
+
+
 def may_browse_participants(user: Any, event: Event) -> bool:
     """The participant directory of an event is for operators and the event's own registrations."""
     return is_operator(user) or bool(my_participants(user, event))
@@ -102,6 +117,62 @@ def access_meeting(user: Any, pk: int, *, write: bool = False) -> Meeting:
     if meeting is None:
         raise Http404
     return meeting
+
+
+def access_run(user: Any, pk: int) -> ScheduleRun:
+    """A scheduling run: operators only."""
+    run = (
+        ScheduleRun.objects.select_related("event", "job").filter(pk=pk).first()
+        if is_operator(user)
+        else None
+    )
+    if run is None:
+        raise Http404
+    return run
+
+
+def may_register_for(user: Any, event: Event) -> bool:
+    """Registration is open and the user acts for a profile the event admits that is not registered yet."""
+    if event.status != EventStatus.OPEN:
+        return False
+    registered = {(p.kind, p.organisation_id or p.talent_id) for p in my_participants(user, event)}
+    return any(
+        (kind, profile.pk) not in registered and event.allows(kind)
+        for kind, profile in registrable_profiles(user)
+    )
+
+
+def may_request_meetings(acting: Participant | None, event: Event) -> bool:
+    """A registration may ask others for meetings while the event is open or its schedule published."""
+    return acting is not None and event.status in {EventStatus.OPEN, EventStatus.PUBLISHED}
+
+
+def may_respond(side: Participant | None, meeting: Meeting) -> bool:
+    """Only the recipient answers, and only a pending request."""
+    return side is not None and side.pk == meeting.recipient_id and meeting.status == RequestStatus.PENDING
+
+
+def may_withdraw(side: Participant | None, meeting: Meeting) -> bool:
+    """The requester withdraws a pending or accepted request that is not yet on anyone's agenda."""
+    return (
+        side is not None
+        and side.pk == meeting.requester_id
+        and meeting.status in {RequestStatus.PENDING, RequestStatus.ACCEPTED}
+        and not meeting.announced
+    )
+
+
+def feedback_sides(user: Any, meeting: Meeting, given: set[int]) -> list[Participant]:
+    """The sides the user may still record a cooperation intention for (operators: either side)."""
+    scheduled = meeting.status == RequestStatus.ACCEPTED and meeting.slot_id is not None
+    if not scheduled or meeting.attendance == Attendance.NO_SHOW:
+        return []
+    mine = {p.pk for p in my_participants(user, meeting.event)}
+    return [
+        p
+        for p in (meeting.requester, meeting.recipient)
+        if p.pk not in given and (is_operator(user) or p.pk in mine)
+    ]
 
 
 def attention_cards(user: Any) -> list[dict[str, Any]]:

@@ -12,9 +12,11 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jingxiang.core.pages import NextStep, first_step
 from jingxiang.events.models import (
     Attendance,
     Event,
+    EventStatus,
     FollowUpKind,
     Meeting,
     Participant,
@@ -22,6 +24,7 @@ from jingxiang.events.models import (
     RequestStatus,
 )
 from jingxiang.organisations.models import Role
+from jingxiang.organisations.permissions import FIRM_MANAGERS
 
 
 def users_acting_for(participant: Participant) -> list[Any]:
@@ -29,11 +32,7 @@ def users_acting_for(participant: Participant) -> list[Any]:
     users = get_user_model().objects.filter(is_active=True)
     if participant.kind == ParticipantKind.EXPERT:
         return list(users.filter(talent__pk=participant.talent_id))
-    roles = (
-        [Role.ORG_ADMIN, Role.TALENT_OFFICER]
-        if participant.kind == ParticipantKind.FIRM
-        else [Role.ORG_ADMIN]
-    )
+    roles = FIRM_MANAGERS if participant.kind == ParticipantKind.FIRM else [Role.ORG_ADMIN]
     return list(
         users.filter(
             memberships__organisation_id=participant.organisation_id,
@@ -231,3 +230,83 @@ def event_report(event: Event) -> dict[str, Any]:
         **{kind: Count("pk", filter=Q(kind=kind)) for kind in FollowUpKind.values},
     )
     return {"participants": participants, "meetings": meetings, "follow_ups": follow_ups}
+
+
+def event_next_step(event: Event) -> NextStep:
+    """Who acts next on an event (UI rule: every workflow object says it)."""
+    return first_step(
+        (event.status == EventStatus.DRAFT, NextStep(_("等待 平台运营人员 添加场次、洽谈桌并开放报名"))),
+        (event.status == EventStatus.OPEN, NextStep(_("报名与预约进行中;等待 平台运营人员 排程并发布日程"))),
+        (
+            event.status == EventStatus.PUBLISHED,
+            NextStep(_("日程已发布;当天由 平台运营人员 签到并登记洽谈情况")),
+        ),
+        (True, NextStep(_("已结束,可查看对接成果报告"))),
+    ) or NextStep("")
+
+
+def meeting_next_step(meeting: Meeting, given: set[int]) -> NextStep | None:
+    """Who acts next on a meeting request, given the sides that have recorded their intention."""
+    scheduled = meeting.status == RequestStatus.ACCEPTED and meeting.slot_id is not None
+    missing = [p.name for p in (meeting.requester, meeting.recipient) if p.pk not in given]
+    # Translators: separator between the names of the parties still to record their intention.
+    separator = _("、")
+    return first_step(
+        (
+            meeting.status == RequestStatus.PENDING,
+            NextStep(_("等待 %(n)s 答复") % {"n": meeting.recipient.name}),
+        ),
+        (
+            meeting.status == RequestStatus.ACCEPTED and not scheduled,
+            NextStep(_("等待 平台运营人员 排程并发布日程")),
+        ),
+        (
+            scheduled and meeting.attendance == Attendance.PLANNED,
+            NextStep(_("等待洽谈进行,之后双方登记合作意向")),
+        ),
+        (
+            scheduled and meeting.attendance == Attendance.HELD and bool(missing),
+            NextStep(_("等待 %(n)s 登记合作意向") % {"n": separator.join(missing)}),
+        ),
+    )
+
+
+def open_requests_by_party(acting: Participant | None) -> dict[int, Meeting]:
+    """The acting registration's pending or accepted requests, by the other party's id."""
+    if acting is None:
+        return {}
+    requested: dict[int, Meeting] = {}
+    for meeting in Meeting.objects.filter(
+        Q(requester=acting) | Q(recipient=acting), status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED]
+    ):
+        # Ids only: loading the other party would cost one query per meeting.
+        other_id = meeting.recipient_id if meeting.requester_id == acting.pk else meeting.requester_id
+        requested[other_id] = meeting
+    return requested
+
+
+def request_counts(event: Event) -> dict[str, int]:
+    """Accepted, pending and operator-locked requests of an event (the scheduling page), one query."""
+    return event.meetings.aggregate(
+        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED)),
+        pending=Count("pk", filter=Q(status=RequestStatus.PENDING)),
+        locked=Count("pk", filter=Q(status=RequestStatus.ACCEPTED, locked=True)),
+    )
+
+
+def check_in_counts(event: Event) -> dict[str, int]:
+    """Registrations and check-ins so far (the door and the live board), one query."""
+    return event.participants.filter(archived_at__isnull=True).aggregate(
+        total=Count("pk"), checked=Count("pk", filter=Q(checked_in_at__isnull=False))
+    )
+
+
+def participants_matching(event: Event, query: str) -> Any:
+    """Registrations found at the door by name, contact or personal code (a scanned check-in URL too)."""
+    found = event.participants.filter(archived_at__isnull=True)
+    if not query:
+        return found
+    code = query.rsplit("/", 2)[-2] if query.endswith("/") and "/checkin/" in query else query
+    return found.filter(
+        Q(name__icontains=query) | Q(contact_name__icontains=query) | Q(checkin_code=code.upper())
+    )

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingxiang.core.services import notification_send
-from jingxiang.events import selectors
+from jingxiang.core.texts import Text
+from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
+from jingxiang.events import selectors, texts
 from jingxiang.events.models import (
     Attendance,
     Event,
@@ -36,6 +38,7 @@ from jingxiang.events.models import (
     TimeSlot,
 )
 from jingxiang.events.permissions import registrable_profiles
+from jingxiang.events.rules import ATTENDANCE_RULES, CHECK_IN_RULES, EVENT_RULES, SESSION_RULES
 from jingxiang.organisations.permissions import is_operator
 
 EVENT_FIELDS = (
@@ -73,6 +76,7 @@ def _check_event_rules(event: Event) -> None:
 def event_create(*, actor: Any, data: dict[str, Any]) -> Event:
     """An operator sets up an event (in preparation until registration is opened)."""
     _require_operator(actor)
+    check = enforce_time_rules(EVENT_RULES, data, actor=actor, reason=data.get(REASON_FIELD, ""))
     event = Event(created_by=actor, status=EventStatus.DRAFT)
     for field in EVENT_FIELDS:
         if field in data:
@@ -80,6 +84,7 @@ def event_create(*, actor: Any, data: dict[str, Any]) -> Event:
     _check_event_rules(event)
     event.full_clean()
     event.save()
+    check.record(event)
     return event
 
 
@@ -90,12 +95,18 @@ def event_update(*, actor: Any, event: Event, data: dict[str, Any]) -> Event:
     event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == EventStatus.CLOSED:
         raise ValidationError(_("对接会已结束,不能再修改。"), code="closed")
+    # Only a date being moved is checked: a past event's description can still be corrected.
+    moved = {
+        k: v for k, v in data.items() if k in ("event_date", "requests_expire_at") and v != getattr(event, k)
+    }
+    check = enforce_time_rules(EVENT_RULES, moved, actor=actor, reason=data.get(REASON_FIELD, ""))
     for field in EVENT_FIELDS:
         if field in data:
             setattr(event, field, data[field])
     _check_event_rules(event)
     event.full_clean()
     event.save()
+    check.record(event)
     return event
 
 
@@ -108,14 +119,16 @@ def session_add(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     slot_minutes: int,
+    backdate_reason: str = "",
 ) -> Session:
     """Add a session and cut it into time slots of ``slot_minutes`` (a trailing remainder is dropped)."""
     _require_operator(actor)
     event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.status == EventStatus.CLOSED:
         raise ValidationError(_("对接会已结束,不能再增加场次。"), code="closed")
-    if ends_at <= starts_at:
-        raise ValidationError(_("场次的结束时间必须晚于开始时间。"), code="order")
+    check = enforce_time_rules(
+        SESSION_RULES, {"starts_at": starts_at, "ends_at": ends_at}, actor=actor, reason=backdate_reason
+    )
     if not 5 <= slot_minutes <= 240:
         raise ValidationError(_("每个时段的长度须在 5 到 240 分钟之间。"), code="slot_length")
     count = int((ends_at - starts_at).total_seconds() // (slot_minutes * 60))
@@ -129,6 +142,7 @@ def session_add(
     if Session.objects.filter(event=event, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         raise ValidationError(_("与已有场次的时间重叠。"), code="overlap")
     session = Session.objects.create(event=event, name=name, starts_at=starts_at, ends_at=ends_at)
+    check.record(session)
     step = dt.timedelta(minutes=slot_minutes)
     TimeSlot.objects.bulk_create(
         TimeSlot(
@@ -321,16 +335,15 @@ def participant_withdraw(*, actor: Any, participant: Participant) -> Participant
         )
         _notify(
             meeting.other_party(participant),
-            _("%(name)s 已取消参加「%(event)s」,你们的洽谈取消")
-            % {"name": participant.name, "event": participant.event.title},
+            texts.PARTICIPANT_WITHDREW(name=participant.name, event=participant.event.title),
             reverse("events:meeting", args=[meeting.pk]),
         )
     return participant
 
 
-def _notify(participant: Participant, title: str, url: str, kind: str = "events") -> None:
+def _notify(participant: Participant, message: Text, url: str, kind: str = "events") -> None:
     for user in selectors.users_acting_for(participant):
-        notification_send(recipient=user, title=title, url=url, kind=kind)
+        notification_send(recipient=user, message=message, url=url, kind=kind)
 
 
 # Meeting requests ----------------------------------------------------------------------------------
@@ -397,7 +410,7 @@ def meeting_request_create(
     )
     _notify(
         recipient,
-        _("%(name)s 想在「%(event)s」与您洽谈") % {"name": requester.name, "event": event.title},
+        texts.MEETING_REQUESTED(name=requester.name, event=event.title),
         reverse("events:meeting", args=[meeting.pk]),
     )
     return meeting
@@ -427,10 +440,8 @@ def meeting_request_respond(*, actor: Any, meeting: Meeting, accept: bool, reaso
     meeting.responded_at = timezone.now()
     meeting.responded_by = actor
     meeting.save(update_fields=["status", "decline_reason", "responded_at", "responded_by", "updated_at"])
-    title = (_("%(name)s 接受了您的洽谈预约") if accept else _("%(name)s 婉拒了您的洽谈预约")) % {
-        "name": meeting.recipient.name
-    }
-    _notify(meeting.requester, title, reverse("events:meeting", args=[meeting.pk]))
+    answer = (texts.MEETING_ACCEPTED if accept else texts.MEETING_DECLINED)(name=meeting.recipient.name)
+    _notify(meeting.requester, answer, reverse("events:meeting", args=[meeting.pk]))
     return meeting
 
 
@@ -484,7 +495,7 @@ def schedule_start(*, actor: Any, event: Event, time_limit: int = 20) -> Schedul
     run = ScheduleRun.objects.create(event=event, created_by=actor, time_limit=time_limit)
     job = job_enqueue(
         kind=SCHEDULE_JOB_KIND,
-        title=_("排程:%(event)s") % {"event": event.title},
+        title=texts.SCHEDULE_TITLE(event=event.title),
         created_by=actor,
         params={"run_id": run.pk},
     )
@@ -493,14 +504,14 @@ def schedule_start(*, actor: Any, event: Event, time_limit: int = 20) -> Schedul
     return run
 
 
-def schedule_compute(*, run_id: int, progress: Callable[[int, str], None]) -> ScheduleRun:
+def schedule_compute(*, run_id: int, progress: Callable[[int, Text], None]) -> ScheduleRun:
     """Build the instance from accepted requests, solve it, and check the result with the independent
     validator. Only a clean, feasible result becomes publishable (status "ready")."""
     from jingxiang.scheduling import InstanceError, instance_from_json, schedule_to_json, solve, validate
 
     run = ScheduleRun.objects.select_related("event").get(pk=run_id)
     expired = requests_expire()
-    progress(5, _("已处理过期预约 %(n)s 个,正在整理排程数据。") % {"n": expired})
+    progress(5, texts.SCHEDULE_EXPIRED(n=expired))
     instance_data = selectors.schedule_instance(run.event)
     ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, instance=instance_data)
     try:
@@ -508,23 +519,20 @@ def schedule_compute(*, run_id: int, progress: Callable[[int, str], None]) -> Sc
     except InstanceError as error:
         ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, violations=error.errors)
         raise
-    progress(10, _("正在求解:%(m)s 场洽谈。") % {"m": len(instance.meetings)})
+    progress(10, texts.SCHEDULE_SOLVING(m=len(instance.meetings)))
 
     def on_progress(report: Any) -> None:
         share = min(1.0, report.elapsed_seconds / max(1, run.time_limit))
         progress(
             10 + int(80 * share),
-            _("第 %(phase)s 阶段:已排入权重 %(w)s,上界 %(b)s")
-            % {
-                "phase": report.phase,
-                "w": round(report.scheduled_weight, 2),
-                "b": round(report.upper_bound, 2),
-            },
+            texts.SCHEDULE_PHASE(
+                phase=report.phase, w=round(report.scheduled_weight, 2), b=round(report.upper_bound, 2)
+            ),
         )
 
     schedule = solve(instance, time_limit_seconds=run.time_limit, on_progress=on_progress)
     result = schedule_to_json(schedule)
-    progress(92, _("正在用独立校验器检查排程。"))
+    progress(92, texts.SCHEDULE_VALIDATING())
     violations = [{"kind": v.kind, "message": v.message} for v in validate(instance_data, result)]
     if schedule.status == "infeasible":
         status = RunStatus.INFEASIBLE
@@ -595,7 +603,7 @@ def schedule_publish(*, actor: Any, run: ScheduleRun) -> ScheduleRun:
     for participant in event.participants.filter(archived_at__isnull=True):
         _notify(
             participant,
-            _("「%(event)s」洽谈日程已发布") % {"event": event.title},
+            texts.AGENDA_PUBLISHED(event=event.title),
             reverse("events:agenda", args=[participant.pk]),
         )
     return run
@@ -677,6 +685,10 @@ def participant_check_in(*, actor: Any, participant: Participant) -> Participant
         raise ValidationError(_("该报名已取消,不能签到。"), code="withdrawn")
     if participant.event.status not in {EventStatus.OPEN, EventStatus.PUBLISHED}:
         raise ValidationError(_("本场对接会当前不在签到阶段。"), code="not_open")
+    now = timezone.now()
+    enforce_time_rules(
+        CHECK_IN_RULES, {"checked_in_at": now, "event_date": participant.event.event_date}, actor=actor
+    )
     if participant.checked_in_at is not None:
         raise ValidationError(
             _("%(name)s 已于 %(time)s 签到,无需重复签到。")
@@ -686,7 +698,7 @@ def participant_check_in(*, actor: Any, participant: Participant) -> Participant
             },
             code="already",
         )
-    participant.checked_in_at = timezone.now()
+    participant.checked_in_at = now
     participant.checked_in_by = actor
     participant.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
     return participant
@@ -698,11 +710,14 @@ def meeting_attendance_mark(
 ) -> Meeting:
     """Record whether a scheduled meeting took place; a no-show names the side that did not come."""
     _require_operator(actor)
-    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("slot").get(pk=meeting.pk)
     if meeting.slot_id is None or meeting.status != RequestStatus.ACCEPTED:
         raise ValidationError(_("只有已排入日程的洽谈可以登记到场情况。"), code="not_scheduled")
     if not held and (no_show is None or no_show.pk not in {meeting.requester_id, meeting.recipient_id}):
         raise ValidationError(_("请选择缺席的一方。"), code="no_show_party")
+    enforce_time_rules(
+        ATTENDANCE_RULES, {"marked_at": timezone.now(), "slot_starts_at": meeting.slot.starts_at}, actor=actor
+    )
     meeting.attendance = Attendance.HELD if held else Attendance.NO_SHOW
     meeting.no_show_participant = None if held else no_show
     meeting.save(update_fields=["attendance", "no_show_participant", "updated_at"])
@@ -765,7 +780,7 @@ def meeting_feedback_record(
         other = meeting.other_party(participant)
         _notify(
             other,
-            _("%(name)s 希望在洽谈后继续合作") % {"name": participant.name},
+            texts.FOLLOW_UP_WISHED(name=participant.name),
             reverse("events:meeting", args=[meeting.pk]),
         )
     return feedback

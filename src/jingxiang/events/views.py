@@ -3,10 +3,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -17,44 +15,36 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import qr_svg
-from jingxiang.core.forms import add_service_error, refusal_message
-from jingxiang.core.listing import (
-    ExportColumn,
-    apply_sort,
-    export_queryset,
-    paginate,
-    query_without,
-    wants_export,
-)
+from jingxiang.core.links import absolute_url
+from jingxiang.core.listing import ExportColumn, export_queryset, wants_export
+from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.events import documents, forms, selectors, services
 from jingxiang.events.models import (
-    Attendance,
     Event,
-    EventStatus,
     Feedback,
     FollowUp,
     Meeting,
     Participant,
     RequestStatus,
-    ScheduleRun,
 )
 from jingxiang.events.permissions import (
     access_event,
     access_meeting,
     access_participant,
+    access_participant_by_code,
+    access_run,
+    feedback_sides,
     may_browse_participants,
+    may_register_for,
+    may_request_meetings,
+    may_respond,
+    may_withdraw,
     my_participants,
     registrable_profiles,
 )
 from jingxiang.organisations.permissions import is_operator
-
-
-def _int_or_none(value: Any) -> int | None:
-    """Ids from forms and query strings; anything that is not a whole number means "none"."""
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 def _operator_or_404(user: Any) -> None:
@@ -73,44 +63,47 @@ EVENT_EXPORT = (
 )
 
 
+EVENT_LIST = ListSpec(
+    template="events/list.html",
+    partial="events/_event_table.html",
+    filterset=forms.EventFilter,
+    sort=("event_date", "title"),
+    default_sort="-event_date",
+    export=Export("events", EVENT_EXPORT),
+)
+
+
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     queryset = Event.objects.visible_to(request.user).annotate(
         registered=Count("participants", filter=Q(participants__archived_at__isnull=True))
     )
-    filterset = forms.EventFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["event_date", "title"], "-event_date")
-    if wants_export(request):
-        return export_queryset("events", queryset, EVENT_EXPORT)
-    return render_page(
+    return list_page(request, queryset, EVENT_LIST, {"is_operator": is_operator(request.user)})
+
+
+def _event_form_page(
+    request: HttpRequest, form: forms.EventForm, save: Any, event: Event | None
+) -> HttpResponse:
+    crumbs = [(_("需求对接会"), reverse("events:list"))]
+    if event is not None:
+        crumbs.append((event.title, reverse("events:detail", args=[event.pk])))
+    return form_page(
         request,
-        "events/list.html",
-        {
-            "filterset": filterset,
-            "page": paginate(request, queryset),
-            "sort": sort,
-            "query": query_without(request, "page"),
-            "query_nosort": query_without(request, "page", "sort"),
-            "is_operator": is_operator(request.user),
-        },
-        partial="events/_event_table.html",
+        form,
+        save=save,
+        success_url=lambda saved: reverse("events:detail", args=[saved.pk]),
+        success_message=_("已保存。") if event else _("对接会已创建。请添加场次和洽谈桌,然后开放报名。"),
+        context={"title": _("编辑对接会") if event else _("新建对接会"), "crumbs": crumbs},
     )
 
 
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     _operator_or_404(request.user)
-    form = forms.EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(actor=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("对接会已创建。请添加场次和洽谈桌,然后开放报名。"))
-            return redirect("events:detail", pk=event.pk)
-    return render_page(request, "events/form.html", {"form": form, "event": None})
+    form = forms.EventForm(request.POST or None, actor=request.user)
+    return _event_form_page(
+        request, form, lambda data: services.event_create(actor=request.user, data=data), None
+    )
 
 
 @login_required
@@ -118,50 +111,28 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk, write=True)
     initial = {field: getattr(event, field) for field in services.EVENT_FIELDS}
     initial["requests_expire_at"] = timezone.localtime(event.requests_expire_at)
-    form = forms.EventForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(actor=request.user, event=event, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("events:detail", pk=event.pk)
-    return render_page(request, "events/form.html", {"form": form, "event": event})
+    form = forms.EventForm(request.POST or None, initial=initial, actor=request.user)
+    return _event_form_page(
+        request, form, lambda data: services.event_update(actor=request.user, event=event, data=data), event
+    )
 
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk)
     operator = is_operator(request.user)
-    mine = my_participants(request.user, event)
-    sessions = list(event.sessions.prefetch_related("slots"))
-    registered_keys = {(p.kind, p.organisation_id or p.talent_id) for p in mine}
-    can_register = event.status == EventStatus.OPEN and any(
-        (kind, profile.pk) not in registered_keys and event.allows(kind)
-        for kind, profile in registrable_profiles(request.user)
-    )
-    latest_run = event.runs.first() if operator else None
-    if event.status == EventStatus.DRAFT:
-        next_step = _("等待 平台运营人员 添加场次、洽谈桌并开放报名")
-    elif event.status == EventStatus.OPEN:
-        next_step = _("报名与预约进行中;等待 平台运营人员 排程并发布日程")
-    elif event.status == EventStatus.PUBLISHED:
-        next_step = _("日程已发布;当天由 平台运营人员 签到并登记洽谈情况")
-    else:
-        next_step = _("已结束,可查看对接成果报告")
     return render_page(
         request,
         "events/detail.html",
         {
             "event": event,
-            "sessions": sessions,
+            "sessions": list(event.sessions.prefetch_related("slots")),
             "tables": list(event.tables.all()),
-            "mine": mine,
+            "mine": my_participants(request.user, event),
             "operator": operator,
-            "can_register": can_register,
-            "latest_run": latest_run,
-            "next_step": next_step,
+            "can_register": may_register_for(request.user, event),
+            "latest_run": event.runs.first() if operator else None,
+            "next_step": selectors.event_next_step(event),
             "report": selectors.event_report(event) if operator else None,
             "session_form": forms.SessionForm(event=event) if operator else None,
             "tables_form": forms.TablesForm() if operator else None,
@@ -170,45 +141,53 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _event_part_form(
+    request: HttpRequest, event: Event, form: Any, save: Any, title: str, message: str
+) -> HttpResponse:
+    """A form that adds to an event (a session, tables, a changed registration): back to the event."""
+    detail = reverse("events:detail", args=[event.pk])
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=detail,
+        success_message=message,
+        context={"title": title, "back": detail, "back_label": event.title},
+    )
+
+
 @login_required
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk, write=True)
-    form = forms.SessionForm(request.POST or None, event=event)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.session_add(
-                actor=request.user,
-                event=event,
-                name=data["name"],
-                starts_at=form.moment(data["starts"]),
-                ends_at=form.moment(data["ends"]),
-                slot_minutes=data["slot_minutes"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("场次已添加,并已按时长切分为时段。"))
-            return redirect("events:detail", pk=event.pk)
-    return render_page(
-        request, "events/simple_form.html", {"form": form, "event": event, "heading": _("添加场次")}
+    form = forms.SessionForm(request.POST or None, event=event, actor=request.user)
+    return _event_part_form(
+        request,
+        event,
+        form,
+        lambda data: services.session_add(
+            actor=request.user,
+            event=event,
+            name=data["name"],
+            starts_at=form.moment(data["starts"]),
+            ends_at=form.moment(data["ends"]),
+            slot_minutes=data["slot_minutes"],
+            backdate_reason=data.get("backdate_reason", ""),
+        ),
+        _("添加场次"),
+        _("场次已添加,并已按时长切分为时段。"),
     )
 
 
 @login_required
 def tables_add(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk, write=True)
-    form = forms.TablesForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tables_add(actor=request.user, event=event, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("洽谈桌已添加。"))
-            return redirect("events:detail", pk=event.pk)
-    return render_page(
-        request, "events/simple_form.html", {"form": form, "event": event, "heading": _("添加洽谈桌")}
+    return _event_part_form(
+        request,
+        event,
+        forms.TablesForm(request.POST or None),
+        lambda data: services.tables_add(actor=request.user, event=event, **data),
+        _("添加洽谈桌"),
+        _("洽谈桌已添加。"),
     )
 
 
@@ -216,26 +195,24 @@ def tables_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def event_open(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk, write=True)
-    try:
-        services.event_open(actor=request.user, event=event)
-    except ValidationError as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("已开放报名。"))
-    return redirect("events:detail", pk=event.pk)
+    return action(
+        request,
+        lambda: services.event_open(actor=request.user, event=event),
+        success_url=reverse("events:detail", args=[event.pk]),
+        success_message=_("已开放报名。"),
+    )
 
 
 @login_required
 @require_POST
 def event_close(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk, write=True)
-    try:
-        services.event_close(actor=request.user, event=event)
-    except ValidationError as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("对接会已结束。"))
-    return redirect("events:detail", pk=event.pk)
+    return action(
+        request,
+        lambda: services.event_close(actor=request.user, event=event),
+        success_url=reverse("events:detail", args=[event.pk]),
+        success_message=_("对接会已结束。"),
+    )
 
 
 # Registration ----------------------------------------------------------------------------------------
@@ -255,26 +232,32 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         demands=selectors.published_demands(firm),
         initial={"max_meetings": min(6, event.max_meetings_cap), "contact_name": str(request.user)},
     )
-    if request.method == "POST" and form.is_valid():
-        kind, profile = form.cleaned_data["profile"]
-        try:
-            participant = services.participant_register(
-                actor=request.user,
-                event=event,
-                kind=kind,
-                profile_id=profile.pk,
-                slot_ids=[slot.pk for slot in form.cleaned_data["slots"]],
-                max_meetings=form.cleaned_data["max_meetings"],
-                needs=form.cleaned_data["needs"],
-                contact_name=form.cleaned_data["contact_name"],
-                demand=form.cleaned_data.get("demand"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("报名成功。现在可以浏览其他参会者并预约洽谈。"))
-            return redirect(reverse("events:participants", args=[event.pk]) + f"?as={participant.pk}")
-    return render_page(request, "events/register.html", {"form": form, "event": event})
+
+    def save(data: dict[str, Any]) -> Participant:
+        kind, profile = data["profile"]
+        return services.participant_register(
+            actor=request.user,
+            event=event,
+            kind=kind,
+            profile_id=profile.pk,
+            slot_ids=[slot.pk for slot in data["slots"]],
+            max_meetings=data["max_meetings"],
+            needs=data["needs"],
+            contact_name=data["contact_name"],
+            demand=data.get("demand"),
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=lambda participant: (
+            reverse("events:participants", args=[event.pk]) + f"?as={participant.pk}"
+        ),
+        success_message=_("报名成功。现在可以浏览其他参会者并预约洽谈。"),
+        template="events/register.html",
+        context={"event": event},
+    )
 
 
 @login_required
@@ -290,24 +273,19 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "max_meetings": participant.max_meetings,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participant_update(
-                actor=request.user,
-                participant=participant,
-                slot_ids=[slot.pk for slot in form.cleaned_data["slots"]],
-                max_meetings=form.cleaned_data["max_meetings"],
-                needs=form.cleaned_data["needs"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("报名信息已更新。"))
-            return redirect("events:detail", pk=event.pk)
-    return render_page(
+    return _event_part_form(
         request,
-        "events/simple_form.html",
-        {"form": form, "event": event, "heading": _("修改报名:%(n)s") % {"n": participant.name}},
+        event,
+        form,
+        lambda data: services.participant_update(
+            actor=request.user,
+            participant=participant,
+            slot_ids=[slot.pk for slot in data["slots"]],
+            max_meetings=data["max_meetings"],
+            needs=data["needs"],
+        ),
+        _("修改报名:%(n)s") % {"n": participant.name},
+        _("报名信息已更新。"),
     )
 
 
@@ -315,13 +293,12 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     participant = access_participant(request.user, pk, write=True)
-    try:
-        services.participant_withdraw(actor=request.user, participant=participant)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("已取消报名,相关洽谈已通知对方。"))
-    return redirect("events:detail", pk=participant.event_id)
+    return action(
+        request,
+        lambda: services.participant_withdraw(actor=request.user, participant=participant),
+        success_url=reverse("events:detail", args=[participant.event_id]),
+        success_message=_("已取消报名,相关洽谈已通知对方。"),
+    )
 
 
 PARTICIPANT_EXPORT = (
@@ -335,6 +312,15 @@ PARTICIPANT_EXPORT = (
     ),
 )
 
+PARTICIPANT_LIST = ListSpec(
+    template="events/participants.html",
+    partial="events/_participant_table.html",
+    filterset=forms.ParticipantFilter,
+    sort=("name", "kind", "created_at"),
+    default_sort="name",
+    export=Export("event-participants", PARTICIPANT_EXPORT),
+)
+
 
 @login_required
 def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -344,45 +330,23 @@ def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     mine = my_participants(request.user, event)
     acting = next((p for p in mine if str(p.pk) == request.GET.get("as")), mine[0] if mine else None)
-    queryset = event.participants.filter(archived_at__isnull=True)
-    filterset = forms.ParticipantFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["name", "kind", "created_at"], "name")
-    if wants_export(request):
-        return export_queryset("event-participants", queryset, PARTICIPANT_EXPORT)
-    page = paginate(request, queryset)
-    requested: dict[int, Meeting] = {}
-    if acting is not None:
-        for meeting in Meeting.objects.filter(
-            Q(requester=acting) | Q(recipient=acting),
-            status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
-        ):
-            # Ids only: loading the other party would cost one query per meeting.
-            other_id = meeting.recipient_id if meeting.requester_id == acting.pk else meeting.requester_id
-            requested[other_id] = meeting
     # The engine's suggestions are shown on the full page only, not in the table an HTMX filter reloads.
     partial_reload = bool(request.htmx) and not request.htmx.boosted
-    suggestions = (
-        selectors.suggestions_for(acting, top=6) if acting is not None and not partial_reload else []
-    )
-    return render_page(
+    return list_page(
         request,
-        "events/participants.html",
+        event.participants.filter(archived_at__isnull=True),
+        PARTICIPANT_LIST,
         {
             "event": event,
-            "filterset": filterset,
-            "page": page,
-            "sort": sort,
-            "query": query_without(request, "page"),
-            "query_nosort": query_without(request, "page", "sort"),
             "mine": mine,
             "acting": acting,
-            "requested": requested,
-            "suggestions": suggestions,
-            "can_request": acting is not None and event.status in {EventStatus.OPEN, EventStatus.PUBLISHED},
+            "requested": selectors.open_requests_by_party(acting),
+            "suggestions": selectors.suggestions_for(acting, top=6)
+            if acting is not None and not partial_reload
+            else [],
+            "can_request": may_request_meetings(acting, event),
             "request_form": forms.MeetingRequestForm(),
         },
-        partial="events/_participant_table.html",
     )
 
 
@@ -395,22 +359,19 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     participant = access_participant(request.user, pk, write=True)
     form = forms.MeetingRequestForm(request.POST)
     target = reverse("events:participants", args=[participant.event_id]) + f"?as={participant.pk}"
-    if not form.is_valid():
-        messages.error(request, _("请选择预约对象和优先级。"))
-        return redirect(target)
-    try:
-        services.meeting_request_create(
+    return action(
+        request,
+        lambda: services.meeting_request_create(
             actor=request.user,
             requester=participant,
             recipient_id=form.cleaned_data["recipient"],
             priority=form.cleaned_data["priority"],
             message=form.cleaned_data["message"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("预约已发出,等待对方答复。"))
-    return redirect(target)
+        ),
+        form=form,
+        success_url=target,
+        success_message=_("预约已发出,等待对方答复。"),
+    )
 
 
 MEETING_EXPORT = (
@@ -426,31 +387,28 @@ MEETING_EXPORT = (
     ExportColumn(gettext_lazy("未排入原因"), lambda m: selectors.reason_label(m.unscheduled_reason)),
 )
 
+REQUEST_LIST = ListSpec(
+    template="events/requests.html",
+    partial="events/_request_table.html",
+    filterset=forms.MeetingFilter,
+    sort=("created_at", "status", "priority"),
+    default_sort="-created_at",
+    export=Export("meeting-requests", MEETING_EXPORT),
+)
+
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
     queryset = Meeting.objects.visible_to(request.user).select_related(
         "event", "requester", "recipient", "slot", "table"
     )
-    mine = Participant.objects.acting_for(request.user).values("pk")
-    events = Event.objects.visible_to(request.user)
-    filterset = forms.MeetingFilter(request.GET, queryset=queryset, mine=mine, events=events)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["created_at", "status", "priority"], "-created_at")
-    if wants_export(request):
-        return export_queryset("meeting-requests", queryset, MEETING_EXPORT)
-    return render_page(
+    mine = Participant.objects.acting_for(request.user)
+    return list_page(
         request,
-        "events/requests.html",
-        {
-            "filterset": filterset,
-            "page": paginate(request, queryset),
-            "sort": sort,
-            "query": query_without(request, "page"),
-            "query_nosort": query_without(request, "page", "sort"),
-            "mine_ids": set(Participant.objects.acting_for(request.user).values_list("pk", flat=True)),
-        },
-        partial="events/_request_table.html",
+        queryset,
+        REQUEST_LIST,
+        {"mine_ids": set(mine.values_list("pk", flat=True))},
+        filter_kwargs={"mine": mine.values("pk"), "events": Event.objects.visible_to(request.user)},
     )
 
 
@@ -463,24 +421,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     feedback = list(meeting.feedback.select_related("participant"))
     given = {f.participant_id for f in feedback}
     scheduled = meeting.status == RequestStatus.ACCEPTED and meeting.slot_id is not None
-    if meeting.status == RequestStatus.PENDING:
-        waiting_for = _("等待 %(n)s 答复") % {"n": meeting.recipient.name}
-    elif meeting.status == RequestStatus.ACCEPTED and not scheduled:
-        waiting_for = _("等待 平台运营人员 排程并发布日程")
-    elif scheduled and meeting.attendance == Attendance.PLANNED:
-        waiting_for = _("等待洽谈进行,之后双方登记合作意向")
-    elif scheduled and len(given) < 2 and meeting.attendance == Attendance.HELD:
-        missing = [p.name for p in (meeting.requester, meeting.recipient) if p.pk not in given]
-        # Translators: separator between the names of the parties still to record their intention.
-        separator = _("、")
-        waiting_for = _("等待 %(n)s 登记合作意向") % {"n": separator.join(missing)}
-    else:
-        waiting_for = ""
-    feedback_sides = [
-        p
-        for p in (meeting.requester, meeting.recipient)
-        if p.pk not in given and (operator or p.pk in mine_ids)
-    ]
+    next_step = selectors.meeting_next_step(meeting, given)
     return render_page(
         request,
         "events/meeting.html",
@@ -489,20 +430,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": meeting.event,
             "operator": operator,
             "my_side": my_side,
-            "waiting_for": waiting_for,
+            "waiting_for": next_step.text if next_step else "",
             "scheduled": scheduled,
             "feedback": feedback,
             "follow_ups": list(meeting.follow_ups.all()),
-            "can_respond": my_side is not None
-            and my_side.pk == meeting.recipient_id
-            and meeting.status == RequestStatus.PENDING,
-            "can_withdraw": my_side is not None
-            and my_side.pk == meeting.requester_id
-            and meeting.status in {RequestStatus.PENDING, RequestStatus.ACCEPTED}
-            and not meeting.announced,
-            "feedback_sides": feedback_sides
-            if scheduled and meeting.attendance != Attendance.NO_SHOW
-            else [],
+            "can_respond": may_respond(my_side, meeting),
+            "can_withdraw": may_withdraw(my_side, meeting),
+            "feedback_sides": feedback_sides(request.user, meeting, given),
             "respond_form": forms.RespondForm(),
             "feedback_form": forms.FeedbackForm(),
             "attendance_form": forms.AttendanceForm(meeting=meeting) if operator and scheduled else None,
@@ -515,41 +449,47 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _meeting_action(
+    request: HttpRequest, meeting: Meeting, run: Any, message: str, form: Any = None
+) -> HttpResponse:
+    return action(
+        request,
+        run,
+        form=form,
+        success_url=reverse("events:meeting", args=[meeting.pk]),
+        success_message=message,
+    )
+
+
 @login_required
 @require_POST
 def meeting_respond(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk, write=True)
     form = forms.RespondForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("events:meeting", pk=meeting.pk)
-    try:
-        services.meeting_request_respond(
+    return _meeting_action(
+        request,
+        meeting,
+        lambda: services.meeting_request_respond(
             actor=request.user,
             meeting=meeting,
             accept=form.cleaned_data["decision"] == "accept",
             reason=form.cleaned_data["reason"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("已答复,对方会收到通知。"))
-    return redirect("events:meeting", pk=meeting.pk)
+        ),
+        _("已答复,对方会收到通知。"),
+        form,
+    )
 
 
 @login_required
 @require_POST
 def meeting_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk, write=True)
-    try:
-        services.meeting_request_withdraw(actor=request.user, meeting=meeting)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("预约已撤回。"))
-    return redirect("events:meeting", pk=meeting.pk)
+    return _meeting_action(
+        request,
+        meeting,
+        lambda: services.meeting_request_withdraw(actor=request.user, meeting=meeting),
+        _("预约已撤回。"),
+    )
 
 
 @login_required
@@ -558,21 +498,18 @@ def meeting_place(request: HttpRequest, pk: int) -> HttpResponse:
     _operator_or_404(request.user)
     meeting = access_meeting(request.user, pk, write=True)
     form = forms.PlaceForm(request.POST, event=meeting.event)
-    if not form.is_valid():
-        messages.error(request, _("请选择时段和洽谈桌。"))
-        return redirect("events:meeting", pk=meeting.pk)
-    try:
-        services.meeting_place(
+    return _meeting_action(
+        request,
+        meeting,
+        lambda: services.meeting_place(
             actor=request.user,
             meeting=meeting,
             slot=form.cleaned_data["slot"],
             table=form.cleaned_data["table"],
-        )
-    except ValidationError as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("已锁定到该位置,重新排程时保持不变。"))
-    return redirect("events:meeting", pk=meeting.pk)
+        ),
+        _("已锁定到该位置,重新排程时保持不变。"),
+        form,
+    )
 
 
 @login_required
@@ -580,9 +517,12 @@ def meeting_place(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     _operator_or_404(request.user)
     meeting = access_meeting(request.user, pk, write=True)
-    services.meeting_unlock(actor=request.user, meeting=meeting)
-    messages.success(request, _("已解除锁定。"))
-    return redirect("events:meeting", pk=meeting.pk)
+    return _meeting_action(
+        request,
+        meeting,
+        lambda: services.meeting_unlock(actor=request.user, meeting=meeting),
+        _("已解除锁定。"),
+    )
 
 
 @login_required
@@ -591,53 +531,39 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     _operator_or_404(request.user)
     meeting = access_meeting(request.user, pk, write=True)
     form = forms.AttendanceForm(request.POST, meeting=meeting)
-    if not form.is_valid():
-        messages.error(request, _("请选择到场情况。"))
-        return redirect("events:meeting", pk=meeting.pk)
-    outcome = form.cleaned_data["outcome"]
-    no_show = None
-    if outcome.startswith("no_show:"):
-        no_show = Participant.objects.filter(pk=int(outcome.split(":", 1)[1])).first()
-    try:
-        services.meeting_attendance_mark(
-            actor=request.user, meeting=meeting, held=outcome == "held", no_show=no_show
-        )
-    except ValidationError as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("到场情况已登记。"))
-    return redirect(request.POST.get("next") or reverse("events:meeting", args=[meeting.pk]))
+    return _meeting_action(
+        request,
+        meeting,
+        lambda: services.meeting_attendance_mark(
+            actor=request.user,
+            meeting=meeting,
+            held=form.cleaned_data["outcome"] == "held",
+            no_show=form.no_show_party(),
+        ),
+        _("到场情况已登记。"),
+        form,
+    )
 
 
 @login_required
 @require_POST
 def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting(request.user, pk, write=True)
-    form = forms.FeedbackForm(request.POST)
-    participant = Participant.objects.filter(
-        pk=_int_or_none(request.POST.get("participant")), pk__in=[meeting.requester_id, meeting.recipient_id]
-    ).first()
-    if participant is None or not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        if participant is None:
-            messages.error(request, _("请选择代表哪一方登记。"))
-        return redirect("events:meeting", pk=meeting.pk)
-    try:
-        services.meeting_feedback_record(
+    form = forms.FeedbackForm(request.POST, meeting=meeting)
+    return _meeting_action(
+        request,
+        meeting,
+        lambda: services.meeting_feedback_record(
             actor=request.user,
             meeting=meeting,
-            participant=participant,
+            participant=form.cleaned_data["participant"],
             wants_cooperation=form.cleaned_data["wants_cooperation"] == "yes",
             follow_up_kind=form.cleaned_data["follow_up_kind"],
             note=form.cleaned_data["note"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal_message(error))
-    else:
-        messages.success(request, _("洽谈结果已登记。"))
-    return redirect("events:meeting", pk=meeting.pk)
+        ),
+        _("洽谈结果已登记。"),
+        form,
+    )
 
 
 # Scheduling -----------------------------------------------------------------------------------------
@@ -646,47 +572,29 @@ def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk, write=True)
-    form = forms.RunForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = services.schedule_start(
-                actor=request.user, event=event, time_limit=form.cleaned_data["time_limit"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("排程任务已开始,可以离开本页,完成后会通知您。"))
-            return redirect("jobs:detail", pk=run.job_id)
-    counts = event.meetings.aggregate(
-        accepted=_count_status(RequestStatus.ACCEPTED),
-        pending=_count_status(RequestStatus.PENDING),
-        locked=_count_status(RequestStatus.ACCEPTED, locked=True),
-    )
-    return render_page(
+    return form_page(
         request,
-        "events/schedule.html",
-        {
+        forms.RunForm(request.POST or None),
+        save=lambda data: services.schedule_start(
+            actor=request.user, event=event, time_limit=data["time_limit"]
+        ),
+        success_url=lambda run: reverse("jobs:detail", args=[run.job_id]),
+        success_message=_("排程任务已开始,可以离开本页,完成后会通知您。"),
+        template="events/schedule.html",
+        context={
             "event": event,
-            "form": form,
             # The run list shows counts only: leave the large instance/result JSON in the database.
             "runs": list(
                 event.runs.select_related("created_by").defer("instance", "result", "violations")[:20]
             ),
-            "counts": counts,
+            "counts": selectors.request_counts(event),
         },
     )
 
 
-def _count_status(status: str, **extra: Any) -> Any:
-    return Count("pk", filter=Q(status=status, **extra))
-
-
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _operator_or_404(request.user)
-    run = ScheduleRun.objects.select_related("event", "job").filter(pk=pk).first()
-    if run is None:
-        raise Http404
+    run = access_run(request.user, pk)
     event = run.event
     meetings = {m.pk: m for m in event.meetings.select_related("requester", "recipient")}
     slots = {s.pk: s for s in event.slots.all()}
@@ -698,14 +606,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             grid[assignment["slot"]][assignment["table"]] = meeting
     used_tables = [t for t in tables.values() if any(t.pk in row for row in grid.values())]
     rows = [(slot, [grid[slot.pk].get(t.pk) for t in used_tables]) for slot in slots.values()]
-    unscheduled = [
-        (meetings.get(item["meeting_id"]), selectors.reason_label(item["reason"]), item["reason"])
-        for item in run.result.get("unscheduled", [])
-    ]
-    released = [
-        (meetings.get(item["meeting_id"]), selectors.reason_label(item["reason"]), item["reason"])
-        for item in run.result.get("released", [])
-    ]
+
+    def explained(key: str) -> list[tuple[Any, str, str]]:
+        return [
+            (meetings.get(item["meeting_id"]), selectors.reason_label(item["reason"]), item["reason"])
+            for item in run.result.get(key, [])
+        ]
+
     return render_page(
         request,
         "events/run.html",
@@ -714,8 +621,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "used_tables": used_tables,
             "rows": rows,
-            "unscheduled": unscheduled,
-            "released": released,
+            "unscheduled": explained("unscheduled"),
+            "released": explained("released"),
             "is_latest": event.runs.first() == run,
         },
     )
@@ -724,17 +631,14 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    _operator_or_404(request.user)
-    run = ScheduleRun.objects.filter(pk=pk).first()
-    if run is None:
-        raise Http404
-    try:
-        services.schedule_publish(actor=request.user, run=run)
-    except ValidationError as error:
-        messages.error(request, refusal_message(error))
-        return redirect("events:run", pk=run.pk)
-    messages.success(request, _("日程已发布,参会者可以查看个人日程。"))
-    return redirect("events:detail", pk=run.event_id)
+    run = access_run(request.user, pk)
+    return action(
+        request,
+        lambda: services.schedule_publish(actor=request.user, run=run),
+        success_url=reverse("events:detail", args=[run.event_id]),
+        success_message=_("日程已发布,参会者可以查看个人日程。"),
+        failure_url=reverse("events:run", args=[run.pk]),
+    )
 
 
 # On the day ---------------------------------------------------------------------------------------------
@@ -747,9 +651,7 @@ def _agenda_context(participant: Participant) -> dict[str, Any]:
         "event": participant.event,
         "meetings": [(m, m.other_party(participant)) for m in meetings],
         "checkin_qr": qr_svg(
-            settings.PUBLIC_BASE_URL.rstrip("/")
-            + reverse("events:checkin_code", args=[participant.checkin_code]),
-            scale=4,
+            absolute_url(reverse("events:checkin_code", args=[participant.checkin_code])), scale=4
         ),
     }
 
@@ -789,53 +691,40 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff page at the door: scan (or type) the personal code, or search by name, then check in."""
     event = access_event(request.user, pk, write=True)
     if request.method == "POST":
-        participant = event.participants.filter(pk=_int_or_none(request.POST.get("participant"))).first()
-        if participant is None:
-            messages.error(request, _("没有找到该参会者。"))
-        else:
-            try:
-                services.participant_check_in(actor=request.user, participant=participant)
-            except ValidationError as error:
-                messages.error(request, refusal_message(error))
-            else:
-                messages.success(request, _("%(n)s 已签到。") % {"n": participant.name})
-        return redirect(reverse("events:checkin", args=[event.pk]) + "?q=" + request.POST.get("q", ""))
-    query = request.GET.get("q", "").strip()
-    code = query.rsplit("/", 2)[-2] if query.endswith("/") and "/checkin/" in query else query
-    found = event.participants.filter(archived_at__isnull=True)
-    if query:
-        found = found.filter(
-            Q(name__icontains=query) | Q(contact_name__icontains=query) | Q(checkin_code=code.upper())
+        form = forms.CheckInForm(request.POST, event=event)
+        return action(
+            request,
+            lambda: services.participant_check_in(
+                actor=request.user, participant=form.cleaned_data["participant"]
+            ),
+            form=form,
+            success_url=reverse("events:checkin", args=[event.pk]) + "?q=" + request.POST.get("q", ""),
+            success_message=lambda participant: _("%(n)s 已签到。") % {"n": participant.name},
         )
-    counts = event.participants.filter(archived_at__isnull=True).aggregate(
-        total=_count_where(), checked=_count_where(checked_in_at__isnull=False)
-    )
+    query = request.GET.get("q", "").strip()
     return render_page(
         request,
         "events/checkin.html",
-        {"event": event, "query": query, "found": list(found[:30]), "counts": counts},
+        {
+            "event": event,
+            "query": query,
+            "found": selectors.participants_matching(event, query)[:30],
+            "counts": selectors.check_in_counts(event),
+        },
     )
-
-
-def _count_where(**filters: Any) -> Any:
-    return Count("pk", filter=Q(**filters)) if filters else Count("pk")
 
 
 @login_required
 def checkin_code(request: HttpRequest, code: str) -> HttpResponse:
     """The target of a participant's personal QR code: staff confirm the check-in with one tap."""
-    _operator_or_404(request.user)
-    participant = Participant.objects.select_related("event").filter(checkin_code=code.upper()).first()
-    if participant is None:
-        raise Http404
+    participant = access_participant_by_code(request.user, code)
     if request.method == "POST":
-        try:
-            services.participant_check_in(actor=request.user, participant=participant)
-        except ValidationError as error:
-            messages.error(request, refusal_message(error))
-        else:
-            messages.success(request, _("%(n)s 已签到。") % {"n": participant.name})
-        return redirect("events:checkin", pk=participant.event_id)
+        return action(
+            request,
+            lambda: services.participant_check_in(actor=request.user, participant=participant),
+            success_url=reverse("events:checkin", args=[participant.event_id]),
+            success_message=_("%(n)s 已签到。") % {"n": participant.name},
+        )
     return render_page(
         request, "events/checkin_code.html", {"participant": participant, "event": participant.event}
     )
@@ -864,9 +753,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for table in event.tables.all()
     ]
-    counts = event.participants.filter(archived_at__isnull=True).aggregate(
-        total=_count_where(), checked=_count_where(checked_in_at__isnull=False)
-    )
+    counts = selectors.check_in_counts(event)
     return render_page(
         request,
         "events/board.html",

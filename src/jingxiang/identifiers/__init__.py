@@ -6,7 +6,7 @@ forms all share one definition of "valid". Errors are ``IdentifierError`` subcla
 """
 
 from jingxiang.identifiers.errors import MESSAGES, IdentifierError, MobileError, ResidentIdError, USCCError
-from jingxiang.identifiers.masking import mask_mobile, mask_name, mask_resident_id
+from jingxiang.identifiers.masking import mask_email, mask_mobile, mask_name, mask_resident_id
 from jingxiang.identifiers.mobile import is_valid_mobile, normalise_mobile, validate_mobile
 from jingxiang.identifiers.resident_id import (
     ResidentIdResult,
@@ -47,6 +47,7 @@ __all__ = [
     "is_valid_mobile",
     "is_valid_resident_id",
     "is_valid_uscc",
+    "mask_email",
     "mask_mobile",
     "mask_name",
     "mask_resident_id",

@@ -10,6 +10,8 @@ Conventions, chosen to match what people in China see on bank and government app
   because masking half a surname reads as a different family name. A one-character value is fully
   masked (it may be a given name alone). Names written with spaces or the middle dot ``·``
   (e.g. Uyghur names) keep the first character and the separators.
+* e-mail: the first character of the mailbox and the whole domain, ``z***@example.com``; the mask has
+  a fixed length so it does not tell how long the mailbox name is.
 
 All functions accept ``None``/empty input and return ``""``; values too short to mask safely are
 masked completely rather than shown, so masking never reveals more than the convention.
@@ -71,3 +73,14 @@ def mask_name(value: str | None) -> str:
         )
     visible = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1
     return name[:visible] + MASK_CHARACTER * (len(name) - visible)
+
+
+def mask_email(value: str | None) -> str:
+    """``zhang.san@example.com`` -> ``z***@example.com``; a value without ``@`` is masked completely."""
+    address = (value or "").strip()
+    if not address:
+        return ""
+    mailbox, at, domain = address.rpartition("@")
+    if not at or not mailbox or not domain:
+        return MASK_CHARACTER * 3
+    return f"{mailbox[0]}{MASK_CHARACTER * 3}@{domain.lower()}"

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
-from jingxiang.core.imports import get_spec, run_import
+from jingxiang.core.imports import errors_in_every_language, get_spec, run_import
+from jingxiang.jobs import texts
 from jingxiang.jobs.registry import JobFailed, ProgressCallback, register_handler
 
 
-@register_handler("import")
+# All-or-nothing in one transaction: a run cut short saved nothing, so it may simply run again.
+@register_handler("import", retryable=True)
 def import_workbook(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     spec = get_spec(job.params["spec"])
     with job.input_file.open("rb") as handle:
         data = handle.read()
     result = run_import(spec, data, job.created_by, progress)
     if not result.ok:
-        raise JobFailed(
-            _("文件中有 %(n)s 处错误,未导入任何数据。请修改后重新上传。") % {"n": len(result.errors)},
-            result.as_dict(),
-        )
+        outcome = result.as_dict()
+        outcome["errors_by_language"] = errors_in_every_language(spec, data, job.created_by, result)
+        raise JobFailed(texts.IMPORT_REFUSED(n=len(result.errors)), outcome)
     outcome = result.as_dict()
-    outcome["message"] = _("已导入 %(n)s 条记录。") % {"n": result.created}
+    outcome["message"] = texts.IMPORT_DONE(n=result.created)
     return outcome

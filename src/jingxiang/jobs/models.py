@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from jingxiang.core.texts import Text
 
 
 class JobStatus(models.TextChoices):
@@ -28,13 +33,14 @@ class JobQuerySet(models.QuerySet):
 
 class Job(models.Model):
     kind = models.CharField(_("任务类型"), max_length=50, db_index=True)
-    title = models.CharField(_("标题"), max_length=200)
+    # Title and status line are message ids with parameters (core.texts), rendered for each viewer.
+    title_text = models.JSONField(_("标题"), default=dict)
     params = models.JSONField(_("参数"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
     )
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    message = models.CharField(_("说明"), max_length=300, blank=True)
+    message_text = models.JSONField(_("说明"), default=dict, blank=True)
     result = models.JSONField(_("结果"), default=dict, blank=True)
     input_file = models.FileField(_("上传文件"), upload_to="jobs/input/%Y/%m/", blank=True)
     output_file = models.FileField(_("结果文件"), upload_to="jobs/output/%Y/%m/", blank=True)
@@ -45,6 +51,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Touched by every progress report; a running job whose heartbeat stops was lost with its worker.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = JobQuerySet.as_manager()
@@ -60,3 +68,22 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+    @property
+    def title(self) -> str:
+        """The title in the active language (the viewer's)."""
+        return Text.from_json(self.title_text).title
+
+    @property
+    def message(self) -> str:
+        """The latest progress line, outcome or error in the active language."""
+        return Text.from_json(self.message_text).title if self.message_text else ""
+
+    @property
+    def row_errors(self) -> list[dict[str, Any]]:
+        """An import's row errors in the viewer's language when they were recorded in it."""
+        by_language = self.result.get("errors_by_language") if isinstance(self.result, dict) else None
+        if isinstance(by_language, dict) and get_language() in by_language:
+            return list(by_language[get_language()])
+        errors = self.result.get("errors") if isinstance(self.result, dict) else None
+        return list(errors) if isinstance(errors, list) else []

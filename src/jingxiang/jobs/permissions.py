@@ -7,8 +7,7 @@ from typing import Any
 from django.http import Http404
 
 from jingxiang.jobs.models import Job
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
-from jingxiang.talents.permissions import PEOPLE_MANAGERS
+from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 
 
 def access_job(user: Any, pk: int) -> Job:
@@ -23,4 +22,4 @@ def may_import(user: Any, spec_name: str) -> bool:
     """Operators import anything; organisation admins import talents of their own organisation."""
     if is_operator(user):
         return True
-    return spec_name == "talents" and bool(approved_organisation_ids(user, *PEOPLE_MANAGERS))
+    return spec_name == "talents" and bool(approved_organisation_ids(user, *FIRM_MANAGERS))

@@ -1,4 +1,4 @@
-"""Thin task: the queue passes only a job id; the service does the work."""
+"""Thin tasks: the queue passes only a job id; the service does the work."""
 
 from __future__ import annotations
 
@@ -10,3 +10,11 @@ def run_job(job_id: int) -> None:
     from jingxiang.jobs.services import job_run
 
     job_run(job_id=job_id)
+
+
+@task()
+def maintain() -> None:
+    """Periodic pass in the worker: lost jobs, e-mail retries; queues its successor while work remains."""
+    from jingxiang.jobs.services import jobs_maintain
+
+    jobs_maintain()

@@ -3,13 +3,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 
 from jingxiang.core.excel import xlsx_response
 from jingxiang.core.imports import get_spec
 from jingxiang.core.listing import paginate
 from jingxiang.core.rendering import render_page
-from jingxiang.jobs import selectors
+from jingxiang.jobs import selectors, texts
 from jingxiang.jobs.forms import ImportUploadForm
 from jingxiang.jobs.permissions import access_job, may_import
 from jingxiang.jobs.services import job_enqueue
@@ -54,7 +53,7 @@ def import_start(request: HttpRequest, spec_name: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         job = job_enqueue(
             kind="import",
-            title=_("导入%(what)s:%(file)s") % {"what": spec.title, "file": form.cleaned_data["file"].name},
+            title=texts.IMPORT_TITLE(what=spec.title, file=form.cleaned_data["file"].name),
             created_by=request.user,
             params={"spec": spec.name},
             input_file=form.cleaned_data["file"],

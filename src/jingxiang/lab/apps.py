@@ -12,7 +12,7 @@ class LabConfig(AppConfig):
         from jingxiang.core import navigation
         from jingxiang.core.documents import VerificationKind, register_verification
         from jingxiang.core.navigation import NavItem
-        from jingxiang.lab import documents, imports, permissions  # noqa: F401 - imports registers the job handler
+        from jingxiang.lab import documents, handlers, imports, permissions  # noqa: F401 - handlers registers the job kind
         from jingxiang.lab.models import (
             BrandAuthorisation,
             FieldTest,
@@ -54,7 +54,12 @@ class LabConfig(AppConfig):
         section = _("质量检测")
         navigation.register(
             NavItem(
-                _("检测委托"), "lab:request_list", section, order=40, visible=permissions.uses_lab, icon="🔬"
+                _("检测委托"),
+                "lab:request_list",
+                section,
+                order=40,
+                visible=permissions.uses_lab,
+                icon="flask",
             ),
             NavItem(
                 _("样品工作台"),
@@ -62,13 +67,23 @@ class LabConfig(AppConfig):
                 section,
                 order=41,
                 visible=permissions.is_lab_staff,
-                icon="🧪",
+                icon="vial",
             ),
             NavItem(
-                _("检测报告"), "lab:report_list", section, order=42, visible=permissions.uses_lab, icon="📄"
+                _("检测报告"),
+                "lab:report_list",
+                section,
+                order=42,
+                visible=permissions.uses_lab,
+                icon="file-text",
             ),
             NavItem(
-                _("质量画像"), "lab:quality", section, order=43, visible=permissions.sees_quality, icon="📈"
+                _("质量画像"),
+                "lab:quality",
+                section,
+                order=43,
+                visible=permissions.sees_quality,
+                icon="trend",
             ),
             NavItem(
                 _("产品线"),
@@ -76,7 +91,7 @@ class LabConfig(AppConfig):
                 section,
                 order=44,
                 visible=permissions.uses_lab,
-                icon="👓",
+                icon="glasses",
             ),
             NavItem(
                 _("杜桥眼镜品牌"),
@@ -84,7 +99,7 @@ class LabConfig(AppConfig):
                 section,
                 order=45,
                 visible=permissions.sees_brand,
-                icon="🏷",
+                icon="tag",
             ),
             NavItem(
                 _("仪器台账"),
@@ -92,7 +107,7 @@ class LabConfig(AppConfig):
                 section,
                 order=46,
                 visible=permissions.sees_instruments,
-                icon="⚙",
+                icon="gauge",
             ),
             NavItem(
                 _("标准与规则"),
@@ -100,7 +115,7 @@ class LabConfig(AppConfig):
                 section,
                 order=47,
                 visible=permissions.uses_lab,
-                icon="📚",
+                icon="book",
             ),
         )
         navigation.register_attention(permissions.attention_cards)

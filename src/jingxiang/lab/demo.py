@@ -22,6 +22,11 @@ from jingxiang.organisations.models import Membership, Role
 SEED = 7_2026
 
 
+def _morning(day: datetime.date) -> datetime.datetime:
+    """Samples of the demo's history arrived at 09:00 on the day they were tested."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+
+
 def _sunglass_case(rng: random.Random, failing: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     category = rng.choice([2, 3])
     # Category 2 is 18 % < τv ≤ 43 %, category 3 is 8 % < τv ≤ 18 %.
@@ -143,7 +148,12 @@ def load(context: Any) -> None:
                     quantity=1,
                     requested_by=context.users["firm_admin"] if firm == kangbo else technician,
                 )
-                sample = services.sample_register(actor=technician, request=request, description="成品 3 副")
+                sample = services.sample_register(
+                    actor=technician,
+                    request=request,
+                    description="成品 3 副",
+                    received_at=_morning(test_date),
+                )
                 services.results_enter(
                     actor=technician,
                     sample=sample,
@@ -181,7 +191,9 @@ def load(context: Any) -> None:
             quantity=1,
             requested_by=technician,
         )
-        sample = services.sample_register(actor=technician, request=request, description="成镜 2 副")
+        sample = services.sample_register(
+            actor=technician, request=request, description="成镜 2 副", received_at=_morning(day)
+        )
         services.results_enter(
             actor=technician,
             sample=sample,

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.lab import conformance
 from jingxiang.lab.models import PRODUCT_TYPE_CHOICES, CustodyKind, Instrument
+from jingxiang.lab.rules import RESULT_RULES
 from jingxiang.organisations.models import Membership, Organisation, OrganisationKind, Role
 
 
@@ -106,8 +108,14 @@ class RecalibrateForm(StyledFormMixin, forms.Form):
     )
 
 
-class ResultsForm(StyledFormMixin, forms.Form):
+class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     """Built from the engine's item catalogue: one field per value the items need."""
+
+    time_rules = RESULT_RULES
+    received_on: datetime.date | None = None
+
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        return {"test_date": cleaned.get("test_date"), "received_on": self.received_on}
 
     test_date = forms.DateField(label=_("检测日期"), widget=forms.DateInput(attrs={"type": "date"}))
     instrument = forms.ModelChoiceField(
@@ -151,12 +159,6 @@ class ResultsForm(StyledFormMixin, forms.Form):
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                 )
             self.fields[field.key].widget.attrs["class"] = "input" if not field.is_boolean else "select"
-
-    def clean_test_date(self) -> datetime.date:
-        day = self.cleaned_data["test_date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("检测日期不能晚于今天。"))
-        return day
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

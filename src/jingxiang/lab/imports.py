@@ -14,16 +14,23 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow, run_import
-from jingxiang.jobs.registry import JobFailed, register_handler
-from jingxiang.lab import conformance
+from jingxiang.core.imports import (
+    ImportColumn,
+    ImportSpec,
+    ProgressCallback,
+    RowError,
+    ValidRow,
+)
+from jingxiang.core.timerules import time_rule_violations
+from jingxiang.lab import conformance, texts
 from jingxiang.lab.models import Instrument, Sample, SampleStatus
 from jingxiang.lab.permissions import lab_ids
+from jingxiang.lab.rules import RESULT_RULES
+from jingxiang.lab.services import sample_received_on
 from jingxiang.quality import CaseRejectedError, judge
 
 TRUE_WORDS = {"是", "yes", "true", "y", "1", "有"}
@@ -131,6 +138,11 @@ class ResultBatchImport(ImportSpec):
             return [
                 RowError(first.row, self.header_for("instrument"), _("本实验室仪器台账中没有这个仪器编号。"))
             ]
+        received_on = sample_received_on(sample)
+        for _rule, message in time_rule_violations(
+            RESULT_RULES, {"test_date": test_date, "received_on": received_on}
+        ):
+            return [RowError(first.row, self.header_for("test_date"), message)]
         if not instrument.calibrated_on(test_date):
             return [
                 RowError(
@@ -215,7 +227,7 @@ class ResultBatchImport(ImportSpec):
                 submit=self.submit,
                 **prepared,
             )
-            progress(40 + int(60 * index / max(total, 1)), _("已保存 %(n)s 个样品") % {"n": index})
+            progress(40 + int(60 * index / max(total, 1)), texts.BATCH_SAMPLES_SAVED(n=index))
         return total
 
 
@@ -255,27 +267,3 @@ def csv_to_workbook(data: bytes) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-@register_handler("lab_results_batch")
-def results_batch(job: Any, progress: ProgressCallback) -> dict[str, Any]:
-    """Job handler (thin): read the file, run the whole-file-first import."""
-    with job.input_file.open("rb") as handle:
-        data = handle.read()
-    if job.input_file.name.lower().endswith(".csv"):
-        data = csv_to_workbook(data)
-    result = run_import(
-        ResultBatchImport(submit=bool(job.params.get("submit"))), data, job.created_by, progress
-    )
-    if not result.ok:
-        raise JobFailed(
-            _("文件中有 %(n)s 处错误,未保存任何结果。请修改后重新上传。") % {"n": len(result.errors)},
-            result.as_dict(),
-        )
-    job.result_url = reverse("lab:sample_list") + (
-        "?status=awaiting_review" if job.params.get("submit") else ""
-    )
-    job.save(update_fields=["result_url"])
-    outcome = result.as_dict()
-    outcome["message"] = _("已录入 %(n)s 个样品的结果。") % {"n": result.created}
-    return outcome

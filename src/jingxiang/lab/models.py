@@ -67,20 +67,6 @@ class LabProfile(TimeStamped):
         return f"{self.lab} ({self.code_prefix})"
 
 
-class Counter(models.Model):
-    """Per-scope (a lab's samples, its reports, the brand), per-year sequences, taken under a row lock."""
-
-    scope = models.CharField(max_length=30)
-    year = models.PositiveSmallIntegerField()
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="lab_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.scope}/{self.year}={self.value}"
-
-
 class InstrumentQuerySet(ArchivableQuerySet):
     def visible_to(self, user: Any) -> InstrumentQuerySet:
         from jingxiang.organisations.models import Role

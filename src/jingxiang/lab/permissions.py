@@ -27,9 +27,7 @@ from jingxiang.lab.models import (
     TestRequest,
 )
 from jingxiang.organisations.models import Role
-from jingxiang.organisations.permissions import approved_organisation_ids, firm_ids, is_operator
-
-FIRM_ROLES = (Role.ORG_ADMIN, Role.TALENT_OFFICER, Role.MEMBER)
+from jingxiang.organisations.permissions import FIRM_PEOPLE, approved_organisation_ids, firm_ids, is_operator
 
 
 def lab_ids(user: Any) -> set[int]:
@@ -42,7 +40,7 @@ def is_lab_staff(user: Any) -> bool:
 
 
 def may_request(user: Any) -> bool:
-    return bool(firm_ids(user, *FIRM_ROLES))
+    return bool(firm_ids(user, *FIRM_PEOPLE))
 
 
 def uses_lab(user: Any) -> bool:
@@ -68,7 +66,7 @@ def access_request(user: Any, pk: int, *, write: bool = False) -> TestRequest:
 
 
 def may_cancel_request(user: Any, request: TestRequest) -> bool:
-    return request.firm_id in firm_ids(user, *FIRM_ROLES) and request.status == RequestStatus.SUBMITTED
+    return request.firm_id in firm_ids(user, *FIRM_PEOPLE) and request.status == RequestStatus.SUBMITTED
 
 
 def access_sample(user: Any, pk: int, *, write: bool = False) -> Sample:
@@ -131,7 +129,7 @@ def access_instrument(user: Any, pk: int, *, write: bool = False) -> Instrument:
 def access_product_line(user: Any, pk: int, *, write: bool = False) -> ProductLine:
     """With ``write``: the firm's own users (brand applications)."""
     line = ProductLine.objects.visible_to(user).select_related("firm").filter(pk=pk).first()
-    if line is None or (write and line.firm_id not in firm_ids(user, *FIRM_ROLES)):
+    if line is None or (write and line.firm_id not in firm_ids(user, *FIRM_PEOPLE)):
         raise Http404
     return line
 

@@ -11,19 +11,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingxiang.core.documents import new_verification_code
+from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
-from jingxiang.lab import conformance
+from jingxiang.core.timerules import enforce_time_rules
+from jingxiang.lab import conformance, texts
 from jingxiang.lab.models import (
     PRODUCT_TYPE_LABELS,
     BrandAuthorisation,
     BrandStatus,
-    Counter,
     CustodyEvent,
     CustodyKind,
     FieldTest,
@@ -41,7 +42,8 @@ from jingxiang.lab.models import (
     SampleStatus,
     TestRequest,
 )
-from jingxiang.lab.permissions import FIRM_ROLES, lab_ids
+from jingxiang.lab.permissions import lab_ids
+from jingxiang.lab.rules import RECEIPT_RULES, RESULT_RULES
 from jingxiang.organisations.models import (
     Membership,
     Organisation,
@@ -49,7 +51,7 @@ from jingxiang.organisations.models import (
     OrganisationStatus,
     Role,
 )
-from jingxiang.organisations.permissions import firm_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator
 from jingxiang.quality import RulesInvalidError, load_rules_document, validate_rules_text
 
 MAX_QUANTITY = 50
@@ -83,19 +85,15 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _next_number(scope: str, year: int) -> int:
-    """Take the next value of a yearly sequence under a row lock (two registrations never share one)."""
-    counter = Counter.objects.select_for_update(of=("self",)).filter(scope=scope, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                Counter.objects.create(scope=scope, year=year, value=0)
-        except IntegrityError:
-            pass  # created concurrently; the locked read below serialises us behind it
-        counter = Counter.objects.select_for_update(of=("self",)).get(scope=scope, year=year)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
+def sample_received_on(sample: Sample) -> datetime.date:
+    """The day the lab received the sample (its first custody record), in local time."""
+    received = (
+        CustodyEvent.objects.filter(sample=sample, kind=CustodyKind.RECEIVED)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localtime(received or sample.created_at).date()
 
 
 def lab_prefix(lab: Organisation) -> str:
@@ -135,7 +133,7 @@ def request_submit(
     note: str = "",
 ) -> TestRequest:
     """A firm asks a lab to test a product against a standard (or the edition in force)."""
-    if firm.pk not in firm_ids(actor, *FIRM_ROLES):
+    if firm.pk not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有已入驻企业的管理员、共享人才官或成员可以为本企业提交检测委托。"))
     if (
         lab.kind != OrganisationKind.TESTING_LAB
@@ -183,7 +181,7 @@ def request_submit(
             code="product_line_type",
         )
     year = timezone.localdate().year
-    number = f"{lab_prefix(lab)}-W{year}-{_next_number(f'lab{lab.pk}-request', year):04d}"
+    number = f"{lab_prefix(lab)}-W{year}-{next_number(f'lab{lab.pk}-request', year):04d}"
     request = TestRequest.objects.create(
         number=number,
         firm=firm,
@@ -203,9 +201,9 @@ def request_submit(
     ):
         notification_send(
             recipient=membership.user,
-            title=_("新的检测委托:%(n)s") % {"n": number},
-            body=_("%(firm)s 委托检测 %(product)s,样品 %(q)s 件。")
-            % {"firm": firm.name, "product": request.product_name, "q": quantity},
+            message=texts.REQUEST_RECEIVED(
+                n=number, firm=firm.name, product=request.product_name, q=quantity
+            ),
             url=reverse("lab:request_detail", args=[request.pk]),
             kind="lab",
             email=False,
@@ -217,7 +215,7 @@ def request_submit(
 def request_cancel(*, actor: Any, request: TestRequest) -> TestRequest:
     """The firm withdraws a request before the lab has received any sample."""
     request = TestRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
-    if request.firm_id not in firm_ids(actor, *FIRM_ROLES):
+    if request.firm_id not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有委托企业可以撤回委托。"))
     if request.status != RequestStatus.SUBMITTED or request.samples.exists():
         raise ValidationError(_("实验室已收样,委托不能再撤回;请联系实验室。"), code="already_received")
@@ -230,8 +228,21 @@ def request_cancel(*, actor: Any, request: TestRequest) -> TestRequest:
 
 
 @transaction.atomic
-def sample_register(*, actor: Any, request: TestRequest, description: str = "", location: str = "") -> Sample:
-    """Lab staff receive a sample: unique code (prefix-year-sequence, allocated under a lock)."""
+def sample_register(
+    *,
+    actor: Any,
+    request: TestRequest,
+    description: str = "",
+    location: str = "",
+    received_at: datetime.datetime | None = None,
+) -> Sample:
+    """Lab staff receive a sample: unique code (prefix-year-sequence, allocated under a lock).
+
+    ``received_at`` is when the sample arrived (registered later, e.g. after a weekend); never ahead
+    of now. Tests of the sample cannot be dated before it.
+    """
+    received_at = received_at or timezone.now()
+    enforce_time_rules(RECEIPT_RULES, {"received_at": received_at}, actor=actor)
     request = TestRequest.objects.select_for_update(of=("self",)).select_related("lab").get(pk=request.pk)
     if request.lab_id not in lab_ids(actor):
         raise PermissionDenied(_("只有受托实验室的检测人员可以登记样品。"))
@@ -244,9 +255,11 @@ def sample_register(*, actor: Any, request: TestRequest, description: str = "", 
             _("委托约定的样品数量为 %(n)s 件,已全部登记。") % {"n": request.quantity}, code="quantity"
         )
     year = timezone.localdate().year
-    code = f"{lab_prefix(request.lab)}-{year}-{_next_number(f'lab{request.lab_id}-sample', year):05d}"
+    code = f"{lab_prefix(request.lab)}-{year}-{next_number(f'lab{request.lab_id}-sample', year):05d}"
     sample = Sample.objects.create(request=request, code=code, description=description, registered_by=actor)
-    CustodyEvent.objects.create(sample=sample, kind=CustodyKind.RECEIVED, actor=actor, location=location)
+    CustodyEvent.objects.create(
+        sample=sample, kind=CustodyKind.RECEIVED, actor=actor, location=location, at=received_at
+    )
     if request.status == RequestStatus.SUBMITTED:
         request.status = RequestStatus.IN_PROGRESS
         request.save(update_fields=["status", "updated_at"])
@@ -297,7 +310,7 @@ def sample_assign(*, actor: Any, sample: Sample, technician: Any) -> Sample:
     if technician.pk != actor.pk:
         notification_send(
             recipient=technician,
-            title=_("新的检测任务:%(c)s") % {"c": sample.code},
+            message=texts.SAMPLE_ASSIGNED(c=sample.code),
             url=reverse("lab:sample_detail", args=[sample.pk]),
             kind="lab",
             email=False,
@@ -387,8 +400,9 @@ def results_enter(
         raise ValidationError(
             _("样品当前为“%(s)s”,不能修改结果。") % {"s": sample.get_status_display()}, code="status"
         )
-    if test_date > timezone.localdate():
-        raise ValidationError(_("检测日期不能晚于今天。"), code="test_date")
+    enforce_time_rules(
+        RESULT_RULES, {"test_date": test_date, "received_on": sample_received_on(sample)}, actor=actor
+    )
     if instrument is not None:
         if instrument.lab_id != sample.request.lab_id:
             raise ValidationError(_("只能使用本实验室登记的仪器。"), code="instrument")
@@ -497,8 +511,7 @@ def result_review(
         sample.save(update_fields=["status", "review_note", "updated_at"])
         notification_send(
             recipient=sample.entered_by,
-            title=_("检测结果被退回:%(c)s") % {"c": sample.code},
-            body=note,
+            message=texts.RESULTS_RETURNED(c=sample.code, note=note),
             url=reverse("lab:sample_detail", args=[sample.pk]),
             kind="lab",
             email=False,
@@ -541,8 +554,7 @@ def result_review(
     for recipient in _firm_recipients(request.firm_id, request.requested_by):
         notification_send(
             recipient=recipient,
-            title=_("检测报告已签发:%(n)s(%(o)s)")
-            % {"n": report.display_number, "o": report.get_overall_display()},
+            message=texts.REPORT_ISSUED(n=report.display_number, o=Overall(report.overall).label),
             url=reverse("lab:report_detail", args=[report.pk]),
             kind="lab",
         )
@@ -560,7 +572,7 @@ def _issue_report(*, actor: Any, sample: Sample, verdict: dict[str, Any], confir
     request = sample.request
     if previous is None:
         year = timezone.localdate().year
-        number = f"{lab_prefix(request.lab)}-R{year}-{_next_number(f'lab{request.lab_id}-report', year):04d}"
+        number = f"{lab_prefix(request.lab)}-R{year}-{next_number(f'lab{request.lab_id}-report', year):04d}"
         version = 1
     else:
         number, version = previous.number, previous.version + 1
@@ -746,7 +758,7 @@ def brand_evidence(line: ProductLine) -> tuple[list[Report], str | None]:
 def brand_apply(*, actor: Any, product_line: ProductLine, note: str = "") -> BrandAuthorisation:
     """A firm applies to use 杜桥眼镜 on a product line; conforming reports are required."""
     line = ProductLine.objects.select_for_update(of=("self",)).get(pk=product_line.pk)
-    if line.firm_id not in firm_ids(actor, *FIRM_ROLES):
+    if line.firm_id not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有产品线所属企业可以申请区域品牌。"))
     if BrandAuthorisation.objects.filter(
         product_line=line, status__in=[BrandStatus.PENDING, BrandStatus.ACTIVE]
@@ -781,7 +793,7 @@ def brand_review(
         if problem:
             raise ValidationError(problem, code="no_conforming_report")
         year = timezone.localdate().year
-        brand.number = f"DQ-{year}-{_next_number('brand', year):04d}"
+        brand.number = f"DQ-{year}-{next_number('brand', year):04d}"
         brand.verify_code = new_verification_code()
         brand.valid_until = add_months(timezone.localdate(), brand_valid_months())
         brand.status = BrandStatus.ACTIVE
@@ -795,9 +807,9 @@ def brand_review(
     for recipient in _firm_recipients(brand.firm_id, brand.applied_by):
         notification_send(
             recipient=recipient,
-            title=(_("区域品牌“杜桥眼镜”授权已批准:%(l)s") if approve else _("区域品牌申请未通过:%(l)s"))
-            % {"l": brand.product_line.name},
-            body=note,
+            message=(texts.BRAND_APPROVED if approve else texts.BRAND_REJECTED)(
+                l=brand.product_line.name, note=note
+            ),
             url=reverse("lab:brand_detail", args=[brand.pk]),
             kind="lab",
         )
@@ -823,8 +835,9 @@ def _suspend_brand_for(report: Report) -> None:
         for recipient in _firm_recipients(brand.firm_id, brand.applied_by):
             notification_send(
                 recipient=recipient,
-                title=_("区域品牌授权 %(n)s 已自动暂停") % {"n": brand.number},
-                body=brand.suspension_reason,
+                message=texts.BRAND_SUSPENDED(
+                    n=brand.number, report=report.display_number, items=report.verdict.get("failed") or ["—"]
+                ),
                 url=reverse("lab:brand_detail", args=[brand.pk]),
                 kind="lab",
             )

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import xlsx_response
 from jingxiang.core.forms import add_service_error, flash_refusal
+from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import (
     ExportColumn,
     apply_sort,
@@ -30,7 +30,7 @@ from jingxiang.core.listing import (
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.jobs.services import job_enqueue
-from jingxiang.lab import conformance, forms, services
+from jingxiang.lab import conformance, forms, services, texts
 from jingxiang.lab.documents import report_pdf
 from jingxiang.lab.filters import (
     BrandFilter,
@@ -58,7 +58,6 @@ from jingxiang.lab.models import (
     TestRequest,
 )
 from jingxiang.lab.permissions import (
-    FIRM_ROLES,
     access_brand,
     access_instrument,
     access_product_line,
@@ -76,7 +75,7 @@ from jingxiang.lab.permissions import (
 )
 from jingxiang.lab.selectors import quality_picture
 from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import firm_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator
 
 
 def _require(condition: bool) -> None:
@@ -132,7 +131,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if product_type not in PRODUCT_TYPE_LABELS:
         start = forms.RequestStartForm(request.GET or None)
         return render_page(request, "lab/request_start.html", {"form": start})
-    firms = Organisation.objects.filter(pk__in=firm_ids(request.user, *FIRM_ROLES))
+    firms = Organisation.objects.filter(pk__in=firm_ids(request.user, *FIRM_PEOPLE))
     form = forms.RequestForm(request.POST or None, product_type=product_type, firms=firms)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -299,7 +298,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def sample_label(request: HttpRequest, pk: int) -> HttpResponse:
     """Print-friendly sample label with a QR code to the sample's page."""
     sample = access_sample(request.user, pk, write=True)
-    url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("lab:sample_detail", args=[sample.pk])
+    url = absolute_url(reverse("lab:sample_detail", args=[sample.pk]), request)
     return render_page(
         request,
         "lab/sample_label.html",
@@ -376,8 +375,13 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
         transmittance_unit=sample.units.get("transmittance", "percent"),
     )
     form = forms.ResultsForm(
-        request.POST or None, initial=initial, lab_id=sample.request.lab_id, entry_fields=entry_fields
+        request.POST or None,
+        initial=initial,
+        lab_id=sample.request.lab_id,
+        entry_fields=entry_fields,
+        actor=request.user,
     )
+    form.received_on = services.sample_received_on(sample)
     if request.method == "POST" and form.is_valid():
         nominal, measured = conformance.split_values(entry_fields, form.cleaned_data)
         submit = request.POST.get("action") == "submit"
@@ -719,7 +723,7 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = job_enqueue(
             kind="lab_results_batch",
-            title=_("批量录入检测结果:%(f)s") % {"f": upload.name},
+            title=texts.BATCH_TITLE(f=upload.name),
             created_by=request.user,
             params={"submit": request.POST.get("submit") == "1"},
             input_file=upload,
@@ -837,7 +841,7 @@ def product_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "brands": BrandAuthorisation.objects.visible_to(request.user).filter(product_line=line),
             "field_tests": FieldTest.objects.filter(product_line=line).select_related("recorded_by"),
             "can_field_test": may_record_field_test(request.user, line),
-            "can_apply": line.firm_id in firm_ids(request.user, *FIRM_ROLES) and problem is None,
+            "can_apply": line.firm_id in firm_ids(request.user, *FIRM_PEOPLE) and problem is None,
             "brand_problem": problem if line.firm_id in firm_ids(request.user) else None,
             "picture": quality_picture(reports),
         },
@@ -883,14 +887,14 @@ def brand_list(request: HttpRequest) -> HttpResponse:
         return export_queryset("brand-authorisations", queryset, BRAND_EXPORT)
     page = paginate(request, queryset)
     context = _list_context(
-        request, filterset, page, sort, can_apply=bool(firm_ids(request.user, *FIRM_ROLES))
+        request, filterset, page, sort, can_apply=bool(firm_ids(request.user, *FIRM_PEOPLE))
     )
     return render_page(request, "lab/brand_list.html", context, partial="lab/_brand_table.html")
 
 
 @login_required
 def brand_apply(request: HttpRequest) -> HttpResponse:
-    firms = firm_ids(request.user, *FIRM_ROLES)
+    firms = firm_ids(request.user, *FIRM_PEOPLE)
     _require(bool(firms))
     lines = ProductLine.objects.active().filter(firm_id__in=firms)
     initial = {"product_line": request.GET.get("line")} if request.GET.get("line", "").isdigit() else {}

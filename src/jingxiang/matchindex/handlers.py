@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from jingxiang.jobs.registry import JobFailed, ProgressCallback, register_handler
-from jingxiang.matchindex import registry
+from jingxiang.matchindex import registry, texts
 
 REBUILD = "matchindex_rebuild"
 
 
-@register_handler(REBUILD)
+# Activation is the last, atomic step: a rebuild cut short changed nothing and may run again.
+@register_handler(REBUILD, retryable=True)
 def rebuild_index(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     from jingxiang.matchindex.services import index_rebuild
 
@@ -23,6 +23,6 @@ def rebuild_index(job: Any, progress: ProgressCallback) -> dict[str, Any]:
         job.result_url = reverse(source.result_url)
         job.save(update_fields=["result_url"])
     if not result["ok"]:
-        raise JobFailed(_("知识表无法加载,未生效。"), result)
-    result["message"] = _("匹配索引已重建(%(n)s 个供给方),新版本已生效。") % {"n": result["suppliers"]}
+        raise JobFailed(texts.KNOWLEDGE_UNLOADABLE(), result)
+    result["message"] = texts.INDEX_REBUILT(n=result["suppliers"])
     return result

@@ -14,6 +14,7 @@ from jingxiang.matchindex import registry
 from jingxiang.matchindex.suppliers import parse_key, supplier_organisations, supplier_talents
 from jingxiang.matchindex.warm import warm_index
 from jingxiang.matching import Demand as EngineDemand
+from jingxiang.matching import Match
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def suggest_suppliers(
     return _materialise(picked[:top])
 
 
-def _materialise(picked: list[tuple[str, int, object]]) -> list[Suggestion]:
+def _materialise(picked: list[tuple[str, int, Match]]) -> list[Suggestion]:
     """Names and hours come from the database, which also drops anything archived since indexing."""
     talent_ids = [pk for kind, pk, _m in picked if kind == "talent"]
     organisation_ids = [pk for kind, pk, _m in picked if kind == "organisation"]
@@ -98,8 +99,8 @@ def _materialise(picked: list[tuple[str, int, object]]) -> list[Suggestion]:
                     kind="talent",
                     object_id=pk,
                     name=talent.name,
-                    score=float(match.score),  # type: ignore[attr-defined]
-                    why=list(match.why),  # type: ignore[attr-defined]
+                    score=float(match.score),
+                    why=list(match.why),
                     free_hours=int(talent.monthly_hours),
                 )
             )
@@ -109,8 +110,8 @@ def _materialise(picked: list[tuple[str, int, object]]) -> list[Suggestion]:
                     kind="organisation",
                     object_id=pk,
                     name=organisations[pk].name,
-                    score=float(match.score),  # type: ignore[attr-defined]
-                    why=list(match.why),  # type: ignore[attr-defined]
+                    score=float(match.score),
+                    why=list(match.why),
                     free_hours=None,
                 )
             )

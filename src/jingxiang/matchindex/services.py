@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils.translation import gettext as _
 
-from jingxiang.matchindex import registry
+from jingxiang.matchindex import registry, texts
 from jingxiang.matchindex.warm import knowledge_for, warm_index
 from jingxiang.matching import KnowledgeError
 
@@ -73,7 +72,7 @@ def index_rebuild(*, version_id: int, progress: Any = None) -> dict[str, Any]:
         raise ValueError("no app contributes knowledge tables")
     key, overrides = source.candidate(version_id)
     if progress:
-        progress(10, _("正在加载知识表"))
+        progress(10, texts.KNOWLEDGE_LOADING())
     try:
         # Under the key the web processes will compute once the version is active: they reuse these tables.
         knowledge = knowledge_for(key, overrides)

@@ -30,9 +30,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import yaml
-from django.utils.translation import gettext as _
 
-from jingxiang.matchindex import registry
+from jingxiang.matchindex import registry, texts
 from jingxiang.matchindex.suppliers import load_suppliers
 from jingxiang.matching import Demand as EngineDemand
 from jingxiang.matching import FeedbackModel, KnowledgeBase, KnowledgeError, MatchingIndex, load_knowledge
@@ -194,10 +193,10 @@ class WarmIndex:
     ) -> tuple[MatchingIndex, tuple[int, int], dict[str, EngineDemand]]:
         suppliers = load_suppliers()
         if progress:
-            progress(30, _("已读取 %(n)s 个供给方") % {"n": len(suppliers)})
+            progress(30, texts.SUPPLIERS_READ(n=len(suppliers)))
         index = MatchingIndex.build(suppliers.values(), knowledge=knowledge, feedback=FeedbackModel())
         if progress:
-            progress(70, _("索引已建立,正在载入反馈和开放需求"))
+            progress(70, texts.INDEX_BUILT())
         state = (0, 0)
         source = registry.feedback_source()
         if source is not None:

@@ -28,14 +28,14 @@ class OrganisationsConfig(AppConfig):
             )
         )
         navigation.register(
-            NavItem(_("机构名录"), "organisations:list", _("名录"), order=10, icon="▣"),
+            NavItem(_("机构名录"), "organisations:list", _("名录"), order=10, icon="building"),
             NavItem(
                 _("入驻审核"),
                 "organisations:review_queue",
                 _("运营"),
                 order=60,
                 visible=permissions.is_operator,
-                icon="✔",
+                icon="check-circle",
             ),
             NavItem(
                 _("本机构"),
@@ -43,7 +43,7 @@ class OrganisationsConfig(AppConfig):
                 _("常用"),
                 order=5,
                 visible=permissions.has_any_membership,
-                icon="★",
+                icon="star",
             ),
         )
         navigation.register_attention(permissions.attention_cards)

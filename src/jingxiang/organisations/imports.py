@@ -18,6 +18,7 @@ from jingxiang.core.imports import (
     ValidRow,
     choice_value,
 )
+from jingxiang.core.texts import IMPORT_ROWS_SAVED
 from jingxiang.organisations.forms import OrganisationFieldsForm
 from jingxiang.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 
@@ -104,5 +105,5 @@ class OrganisationImport(ImportSpec):
             organisation.save()
             created += 1
             if index % 50 == 0:
-                progress(40 + int(60 * index / len(rows)), _("已导入 %(n)s 行") % {"n": index})
+                progress(40 + int(60 * index / len(rows)), IMPORT_ROWS_SAVED(n=index))
         return created

@@ -22,6 +22,12 @@ from jingxiang.organisations.models import (
 
 _CACHE_ATTR = "_jingxiang_roles"
 
+#: The people who act for a firm in its dealings on the platform: its admins and its 共享人才官.
+#: One name for this pair everywhere (posting demands, enrolling staff, booking experts, lab requests).
+FIRM_MANAGERS = (Role.ORG_ADMIN, Role.TALENT_OFFICER)
+#: Everyone who belongs to a firm.
+FIRM_PEOPLE = (Role.ORG_ADMIN, Role.TALENT_OFFICER, Role.MEMBER)
+
 
 def _roles(user: Any) -> frozenset[tuple[int, str, str, str]]:
     """(organisation id, role, organisation kind, organisation status) for the user's active memberships."""
@@ -97,6 +103,11 @@ def firm_ids(user: Any, *roles: str) -> set[int]:
         and status == OrganisationStatus.APPROVED
         and (not roles or role in roles)
     }
+
+
+def managed_firm_ids(user: Any) -> set[int]:
+    """Approved firms the user manages (as admin or 共享人才官)."""
+    return firm_ids(user, *FIRM_MANAGERS)
 
 
 def is_org_admin(user: Any, organisation_id: int) -> bool:

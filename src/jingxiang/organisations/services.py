@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingxiang.core.services import notification_send
+from jingxiang.organisations import texts
 from jingxiang.organisations.models import (
     Membership,
     Organisation,
@@ -93,7 +94,7 @@ def _organisation_register(data: dict[str, Any]) -> tuple[Any, Organisation]:
     for operator in operators():
         notification_send(
             recipient=operator,
-            title=_("新的入驻申请:%(name)s") % {"name": organisation.name},
+            message=texts.APPLICATION_RECEIVED(name=organisation.name),
             url=reverse("organisations:detail", args=[organisation.pk]),
             kind="organisation_review",
         )
@@ -153,14 +154,13 @@ def organisation_review(
     organisation.reviewed_at = timezone.now()
     organisation.review_note = note.strip()
     organisation.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
-    title = (_("入驻申请已通过:%(name)s") if approve else _("入驻申请未通过:%(name)s")) % {
-        "name": organisation.name
-    }
+    decision = (texts.APPLICATION_APPROVED if approve else texts.APPLICATION_REJECTED)(
+        name=organisation.name, note=organisation.review_note
+    )
     for membership in organisation.memberships.active().filter(role=Role.ORG_ADMIN).select_related("user"):
         notification_send(
             recipient=membership.user,
-            title=title,
-            body=organisation.review_note,
+            message=decision,
             url=reverse("organisations:detail", args=[organisation.pk]),
             kind="organisation_review",
         )

@@ -1,24 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jingxiang.core.forms import add_service_error
-from jingxiang.core.listing import (
-    ExportColumn,
-    apply_sort,
-    export_queryset,
-    paginate,
-    query_without,
-    wants_export,
-)
+from jingxiang.core.listing import ExportColumn, paginate
+from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.identifiers import mask_mobile
@@ -50,27 +43,23 @@ EXPORT_COLUMNS = (
 )
 
 
+ORGANISATION_LIST = ListSpec(
+    template="organisations/list.html",
+    partial="organisations/_table.html",
+    filterset=OrganisationFilter,
+    sort=("name", "created_at", "employee_count", "region"),
+    default_sort="name",
+    export=Export("organisations", EXPORT_COLUMNS),
+)
+
+
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    queryset = Organisation.objects.visible_to(request.user)
-    filterset = OrganisationFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["name", "created_at", "employee_count", "region"], "name")
-    if wants_export(request):
-        return export_queryset("organisations", queryset, EXPORT_COLUMNS)
-    page = paginate(request, queryset)
-    return render_page(
+    return list_page(
         request,
-        "organisations/list.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "sort": sort,
-            "query": query_without(request, "page"),
-            "query_nosort": query_without(request, "page", "sort"),
-            "is_operator": is_operator(request.user),
-        },
-        partial="organisations/_table.html",
+        Organisation.objects.visible_to(request.user),
+        ORGANISATION_LIST,
+        {"is_operator": is_operator(request.user)},
     )
 
 
@@ -104,17 +93,20 @@ def organisation_mine(request: HttpRequest) -> HttpResponse:
 
 def organisation_register(request: HttpRequest) -> HttpResponse:
     """Public sign-up of a firm or institution; the applicant is logged in and sees the review status."""
-    form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user, organisation = services.organisation_register(data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            login(request, user, backend="jingxiang.accounts.backends.MobileOrUsernameBackend")
-            messages.success(request, _("申请已提交,平台运营人员审核后会通知您。"))
-            return redirect("organisations:detail", pk=organisation.pk)
-    return render_page(request, "organisations/register.html", {"form": form})
+
+    def save(data: dict[str, Any]) -> Organisation:
+        user, organisation = services.organisation_register(data=data)
+        login(request, user, backend="jingxiang.accounts.backends.MobileOrUsernameBackend")
+        return organisation
+
+    return form_page(
+        request,
+        RegistrationForm(request.POST or None),
+        save=save,
+        success_url=lambda organisation: reverse("organisations:detail", args=[organisation.pk]),
+        success_message=_("申请已提交,平台运营人员审核后会通知您。"),
+        template="organisations/register.html",
+    )
 
 
 @login_required
@@ -131,25 +123,25 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for field in ("name", "kind", "uscc"):
             form.fields[field].disabled = True
             form.fields[field].help_text = _("已审核的信息,如需变更请联系平台运营人员。")
-    if request.method == "POST" and form.is_valid():
-        if not form.cleaned_data.get("contact_mobile"):
-            form.cleaned_data.pop("contact_mobile", None)
-        try:
-            if organisation.status == OrganisationStatus.REJECTED:
-                services.organisation_resubmit(
-                    actor=request.user, organisation=organisation, data=form.cleaned_data
-                )
-                messages.success(request, _("已重新提交审核。"))
-            else:
-                services.organisation_update(
-                    actor=request.user, organisation=organisation, data=form.cleaned_data
-                )
-                messages.success(request, _("已保存。"))
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            return redirect("organisations:detail", pk=organisation.pk)
-    return render_page(request, "organisations/edit.html", {"form": form, "organisation": organisation})
+
+    def save(data: dict[str, Any]) -> Organisation:
+        if not data.get("contact_mobile"):
+            data.pop("contact_mobile", None)
+        if organisation.status == OrganisationStatus.REJECTED:
+            return services.organisation_resubmit(actor=request.user, organisation=organisation, data=data)
+        return services.organisation_update(actor=request.user, organisation=organisation, data=data)
+
+    detail = reverse("organisations:detail", args=[organisation.pk])
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=detail,
+        success_message=_("已重新提交审核。")
+        if organisation.status == OrganisationStatus.REJECTED
+        else _("已保存。"),
+        context={"title": _("编辑机构信息"), "back": detail, "back_label": organisation.name},
+    )
 
 
 @login_required
@@ -167,24 +159,19 @@ def organisation_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     organisation = access_organisation(request.user, pk)
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.organisation_review(
-                actor=request.user,
-                organisation=organisation,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("审核结果已保存并通知申请人。"))
-            return redirect("organisations:review_queue")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("organisations:detail", pk=pk)
+    return action(
+        request,
+        lambda: services.organisation_review(
+            actor=request.user,
+            organisation=organisation,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        ),
+        form=form,
+        success_url=reverse("organisations:review_queue"),
+        success_message=_("审核结果已保存并通知申请人。"),
+        failure_url=reverse("organisations:detail", args=[pk]),
+    )
 
 
 @login_required
@@ -193,26 +180,31 @@ def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
     organisation = access_organisation(request.user, pk)
-    services.organisation_archive(actor=request.user, organisation=organisation)
-    messages.success(request, _("已归档。归档的机构不再出现在名录中,历史记录保留。"))
-    return redirect("organisations:list")
+    return action(
+        request,
+        lambda: services.organisation_archive(actor=request.user, organisation=organisation),
+        success_url=reverse("organisations:list"),
+        success_message=_("已归档。归档的机构不再出现在名录中,历史记录保留。"),
+    )
 
 
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk, write=True)
-    form = MemberAddForm(request.POST or None, organisation=organisation, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(actor=request.user, organisation=organisation, data=form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(
-                form, error if isinstance(error, ValidationError) else ValidationError(_("没有权限。"))
-            )
-        else:
-            messages.success(request, _("已添加成员。"))
-            return redirect("organisations:detail", pk=organisation.pk)
-    return render_page(request, "organisations/member_add.html", {"form": form, "organisation": organisation})
+    detail = reverse("organisations:detail", args=[organisation.pk])
+    return form_page(
+        request,
+        MemberAddForm(request.POST or None, organisation=organisation, actor=request.user),
+        save=lambda data: services.membership_add(actor=request.user, organisation=organisation, data=data),
+        success_url=detail,
+        success_message=_("已添加成员。"),
+        context={
+            "title": _("添加成员"),
+            "back": detail,
+            "back_label": organisation.name,
+            "submit_label": _("添加"),
+        },
+    )
 
 
 @login_required
@@ -222,10 +214,10 @@ def member_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespons
     membership = Membership.objects.filter(pk=membership_pk, organisation=organisation).first()
     if membership is None:
         raise Http404
-    try:
-        services.membership_end(actor=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已停用该成员身份。"))
-    return redirect("organisations:detail", pk=organisation.pk)
+    detail = reverse("organisations:detail", args=[organisation.pk])
+    return action(
+        request,
+        lambda: services.membership_end(actor=request.user, membership=membership),
+        success_url=detail,
+        success_message=_("已停用该成员身份。"),
+    )

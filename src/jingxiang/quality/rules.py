@@ -239,7 +239,7 @@ class _ExactLoader(yaml.SafeLoader):
                     None,
                     None,
                     f"nested deeper than {strictjson.MAX_DEPTH} levels",
-                    self.peek_event().start_mark,
+                    self.get_mark(),
                 )
             return super().compose_node(parent, index)
         finally:

@@ -71,8 +71,8 @@ def weight_scale(weights: list[float]) -> int:
     for decimals in range(MAX_WEIGHT_DECIMALS + 1):
         scale = 10**decimals
         if all(abs(w * scale - round(w * scale)) < 1e-9 * max(1.0, w * scale) for w in weights):
-            return scale
-    return 10**MAX_WEIGHT_DECIMALS
+            return int(scale)
+    return int(10**MAX_WEIGHT_DECIMALS)
 
 
 class _Model:
@@ -147,8 +147,8 @@ class _Model:
         problem = self.problem
         fixed_slots: dict[Id, list[int]] = defaultdict(list)
         for meeting_id, (slot, _table) in problem.fixed.items():
-            for participant in problem.meetings[meeting_id].participants:
-                fixed_slots[participant].append(slot)
+            for member in problem.meetings[meeting_id].participants:
+                fixed_slots[member].append(slot)
         gap_terms: list[cp_model.LinearExprT] = []
         maximum = 0
         for participant in problem.participants.values():
@@ -183,19 +183,19 @@ class _Model:
 
     def hint(self, chosen: dict[Id, int]) -> None:
         """Start the search from ``chosen`` (open meetings only), including the matching span flags."""
-        self.model.clear_hints()
+        self.model.clear_hints()  # type: ignore[no-untyped-call]  # OR-Tools ships this method untyped
         for (meeting_id, slot), var in self.x.items():
             self.model.add_hint(var, chosen.get(meeting_id) == slot)
         slots_of: dict[Id, list[int]] = defaultdict(list)
         placed = {m: slot for m, (slot, _table) in self.problem.fixed.items()} | chosen
         for meeting_id, slot in placed.items():
-            for participant in self.problem.meetings[meeting_id].participants:
-                slots_of[participant].append(slot)
-        for participant, (low, started, ongoing) in self.spans.items():
-            slots = slots_of.get(participant)
+            for member in self.problem.meetings[meeting_id].participants:
+                slots_of[member].append(slot)
+        for member, (low, started, ongoing) in self.spans.items():
+            slots = slots_of.get(member)
             for offset, (started_flag, ongoing_flag) in enumerate(zip(started, ongoing, strict=True)):
-                self.model.add_hint(started_flag, bool(slots) and min(slots) <= low + offset)
-                self.model.add_hint(ongoing_flag, bool(slots) and max(slots) >= low + offset)
+                self.model.add_hint(started_flag, min(slots) <= low + offset if slots else False)
+                self.model.add_hint(ongoing_flag, max(slots) >= low + offset if slots else False)
 
     def chosen(self, solver: cp_model.CpSolver) -> dict[Id, int]:
         return {meeting_id: slot for (meeting_id, slot), var in self.x.items() if solver.boolean_value(var)}
@@ -352,7 +352,8 @@ def solve(
         if remaining() > MIN_PHASE_SECONDS and big * bound < MAX_OBJECTIVE:
             full.model.add(full.weight >= best_weight)
             full.model.add(full.weight <= bound)
-            full.model.maximize(big * full.weight - gaps_expression)
+            # OR-Tools' LinearExprT union includes numpy integers, whose stubs do not know LinearExpr.
+            full.model.maximize(big * full.weight - gaps_expression)  # type: ignore[operator]
             full.hint(best)
             solver = _solver(remaining(), workers, seed, 0.0)
             reporter = (

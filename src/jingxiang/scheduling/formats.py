@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 from jingxiang.scheduling.records import (
     Assignment,
@@ -29,14 +29,14 @@ from jingxiang.scheduling.records import (
 MAX_WEIGHT = 1_000_000
 
 
-def _is_id(value: object) -> bool:
+def _is_id(value: object) -> TypeGuard[Id]:
     """Ids are non-empty strings or integers; booleans are rejected although Python counts them as ints."""
     if isinstance(value, bool):
         return False
     return isinstance(value, int) or (isinstance(value, str) and value != "")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -116,7 +116,7 @@ def instance_from_json(data: object) -> Instance:
         if duplicated:
             errors.append(f"{where}: slot(s) listed twice in 'available_slots': {', '.join(duplicated)}")
         if participant_id is not None and cap_ok and not unknown and not duplicated:
-            participants.append(Participant(participant_id, tuple(available), cap))
+            participants.append(Participant(participant_id, tuple(available), cast(int, cap)))
 
     meeting_records = _records(data, "meetings", errors)
     meeting_ids = _unique_ids(meeting_records, "meeting", errors)
@@ -177,10 +177,11 @@ def _meeting(
                 errors.append(f"{where}: locked to unknown slot {slot!r}")
             if not _is_id(table) or table not in known_tables:
                 errors.append(f"{where}: locked to unknown table {table!r}")
-            locked = Placement(slot=slot, table=table)
+            # Checked just above; a bad id was reported and the meeting is dropped below.
+            locked = Placement(slot=cast(Id, slot), table=cast(Id, table))
     if meeting_id is None or len(errors) > error_count:
         return None
-    return Meeting(id=meeting_id, participants=tuple(members), weight=weight, locked=locked)
+    return Meeting(id=meeting_id, participants=tuple(members), weight=cast(float, weight), locked=locked)
 
 
 def _announced(value: object, errors: list[str]) -> tuple[Assignment, ...]:

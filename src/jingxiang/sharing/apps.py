@@ -40,14 +40,14 @@ class SharingConfig(AppConfig):
         register_verification(VerificationKind("agreement", _("共享用工协议"), documents.agreement_lookup))
         register_verification(VerificationKind("statement", _("共享用工结算单"), documents.statement_lookup))
         navigation.register(
-            NavItem(_("共享人才库"), "sharing:pool", _("互聘共享"), order=20, icon="⇄"),
+            NavItem(_("共享人才库"), "sharing:pool", _("互聘共享"), order=20, icon="swap"),
             NavItem(
                 _("共享需求"),
                 "sharing:requests",
                 _("互聘共享"),
                 order=21,
                 visible=permissions.uses_sharing,
-                icon="✎",
+                icon="pencil",
             ),
             NavItem(
                 _("共享协议"),
@@ -55,7 +55,7 @@ class SharingConfig(AppConfig):
                 _("互聘共享"),
                 order=22,
                 visible=permissions.uses_sharing,
-                icon="✍",
+                icon="signature",
             ),
             NavItem(
                 _("预约与工时"),
@@ -63,7 +63,7 @@ class SharingConfig(AppConfig):
                 _("互聘共享"),
                 order=23,
                 visible=permissions.uses_sharing,
-                icon="⌚",
+                icon="clock",
             ),
             NavItem(
                 _("结算单"),
@@ -71,12 +71,21 @@ class SharingConfig(AppConfig):
                 _("互聘共享"),
                 order=24,
                 visible=permissions.uses_sharing,
-                icon="¥",
+                icon="yen",
             ),
-            NavItem(_("我的共享"), "sharing:me", _("常用"), order=7, visible=permissions.is_talent, icon="☺"),
             NavItem(
-                _("共享驿站看板"), "sharing:dashboard", _("运营"), order=61, visible=is_operator, icon="▤"
+                _("我的共享"), "sharing:me", _("常用"), order=7, visible=permissions.is_talent, icon="id-card"
             ),
-            NavItem(_("补贴政策"), "sharing:subsidies", _("运营"), order=62, visible=is_operator, icon="%"),
+            NavItem(
+                _("共享驿站看板"),
+                "sharing:dashboard",
+                _("运营"),
+                order=61,
+                visible=is_operator,
+                icon="dashboard",
+            ),
+            NavItem(
+                _("补贴政策"), "sharing:subsidies", _("运营"), order=62, visible=is_operator, icon="percent"
+            ),
         )
         navigation.register_attention(permissions.attention_cards)

@@ -14,8 +14,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jingxiang.organisations.models import Role
-from jingxiang.organisations.permissions import approved_organisation_ids, firm_ids, is_operator
+from jingxiang.organisations.permissions import (
+    FIRM_MANAGERS,
+    approved_organisation_ids,
+    firm_ids,
+    is_operator,
+)
 from jingxiang.sharing.models import (
     Agreement,
     AgreementStatus,
@@ -33,12 +37,10 @@ from jingxiang.sharing.models import (
 from jingxiang.talents.models import Talent
 from jingxiang.talents.permissions import has_talent_profile, may_edit
 
-OFFICER_ROLES = (Role.ORG_ADMIN, Role.TALENT_OFFICER)
-
 
 def officer_firm_ids(user: Any) -> set[int]:
     """Approved firms for which the user files requests and manages shared talent (共享人才官 or admin)."""
-    return firm_ids(user, *OFFICER_ROLES)
+    return firm_ids(user, *FIRM_MANAGERS)
 
 
 def is_talent(user: Any) -> bool:
@@ -50,7 +52,7 @@ def uses_sharing(user: Any) -> bool:
     return (
         is_operator(user)
         or bool(firm_ids(user))
-        or bool(approved_organisation_ids(user, *OFFICER_ROLES))
+        or bool(approved_organisation_ids(user, *FIRM_MANAGERS))
         or is_talent(user)
     )
 
@@ -110,7 +112,7 @@ def access_invitation(user: Any, pk: int, *, write: bool = False) -> Invitation:
 def signable_parties(user: Any, agreement: Agreement) -> set[str]:
     """The parties of the agreement this user may sign for."""
     parties: set[str] = set()
-    if agreement.home_id and agreement.home_id in approved_organisation_ids(user, *OFFICER_ROLES):
+    if agreement.home_id and agreement.home_id in approved_organisation_ids(user, *FIRM_MANAGERS):
         parties.add(Party.HOME)
     if agreement.host_id in officer_firm_ids(user):
         parties.add(Party.HOST)
@@ -255,7 +257,7 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
                     "tone": "waiting",
                 }
             )
-    signer_orgs = approved_organisation_ids(user, *OFFICER_ROLES)
+    signer_orgs = approved_organisation_ids(user, *FIRM_MANAGERS)
     if signer_orgs or is_talent(user):
         from django.db.models import Q
 

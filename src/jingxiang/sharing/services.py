@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -25,10 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from jingxiang.core.documents import new_verification_code
+from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
+from jingxiang.core.texts import Text
 from jingxiang.organisations.models import Membership, Organisation
-from jingxiang.organisations.permissions import is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator
 from jingxiang.organisations.selectors import operators
+from jingxiang.sharing import texts
 from jingxiang.sharing.models import (
     ZERO,
     Agreement,
@@ -57,12 +59,7 @@ from jingxiang.sharing.models import (
     next_month,
     text_hash,
 )
-from jingxiang.sharing.permissions import (
-    OFFICER_ROLES,
-    may_manage_request,
-    officer_firm_ids,
-    signable_parties,
-)
+from jingxiang.sharing.permissions import may_manage_request, officer_firm_ids, signable_parties
 from jingxiang.talents.models import Talent
 from jingxiang.talents.permissions import may_edit
 
@@ -95,18 +92,18 @@ def _officers(organisation_id: int | None) -> list[Any]:
     if organisation_id is None:
         return []
     memberships = Membership.objects.active().filter(
-        organisation_id=organisation_id, role__in=OFFICER_ROLES, user__is_active=True
+        organisation_id=organisation_id, role__in=FIRM_MANAGERS, user__is_active=True
     )
     return [m.user for m in memberships.select_related("user")]
 
 
-def _notify(recipients: Iterable[Any], *, title: str, url: str, kind: str, body: str = "") -> None:
+def _notify(recipients: Iterable[Any], *, message: Text, url: str, kind: str) -> None:
     seen: set[int] = set()
     for user in recipients:
         if user is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        notification_send(recipient=user, title=title, body=body, url=url, kind=kind)
+        notification_send(recipient=user, message=message, url=url, kind=kind)
 
 
 def _conflicted(talent: Talent, firm_id: int) -> bool:
@@ -210,7 +207,7 @@ def request_file(
     request.skills.set(list(skills))
     _notify(
         operators(),
-        title=_("新的共享人才需求:%(firm)s · %(title)s") % {"firm": firm.name, "title": request.title},
+        message=texts.REQUEST_POSTED(firm=firm.name, title=request.title),
         url=reverse("sharing:request_detail", args=[request.pk]),
         kind="sharing_request",
     )
@@ -266,9 +263,7 @@ def invitation_send(*, actor: Any, request: SharingRequest, talents: Iterable[Ta
         invitations.append(invitation)
         notification_send(
             recipient=talent.user,
-            title=_("共享邀请:%(firm)s 邀请您参与「%(title)s」")
-            % {"firm": request.firm.name, "title": request.title},
-            body=request.problem[:300],
+            message=texts.INVITED(firm=request.firm.name, title=request.title, problem=request.problem[:300]),
             url=reverse("sharing:me"),
             kind="sharing_invitation",
         )
@@ -297,13 +292,10 @@ def invitation_respond(*, actor: Any, invitation: Invitation, accept: bool, reas
     invitation.response_note = reason
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "response_note", "responded_at", "updated_at"])
-    title = (_("%(name)s 接受了共享邀请") if accept else _("%(name)s 婉拒了共享邀请")) % {
-        "name": invitation.talent.name
-    }
+    answer = texts.INVITATION_ACCEPTED if accept else texts.INVITATION_DECLINED
     _notify(
         [invitation.request.created_by, invitation.invited_by, *_officers(invitation.request.firm_id)],
-        title=title,
-        body=reason,
+        message=answer(name=invitation.talent.name, reason=reason),
         url=reverse("sharing:request_detail", args=[invitation.request_id]),
         kind="sharing_invitation",
     )
@@ -374,7 +366,8 @@ def _new_agreement(
         **extra,
     )
     if not agreement.number:
-        agreement.number = f"GX{timezone.localdate():%Y%m%d}-{secrets.token_hex(3).upper()}"
+        year = timezone.localdate().year
+        agreement.number = f"GX{year}-{next_number('sharing-agreement', year):05d}"
     agreement.text = _agreement_text(agreement)
     agreement.text_sha256 = text_hash(agreement.text)
     agreement.full_clean()
@@ -407,8 +400,9 @@ def agreement_create(*, actor: Any, invitation: Invitation, data: dict[str, Any]
     )
     _notify(
         _signers(agreement),
-        title=_("请签署共享协议 %(number)s(%(talent)s → %(host)s)")
-        % {"number": agreement.number, "talent": talent.name, "host": agreement.host.name},
+        message=texts.SIGNATURE_REQUESTED(
+            number=agreement.number, talent=talent.name, host=agreement.host.name
+        ),
         url=reverse("sharing:agreement_detail", args=[agreement.pk]),
         kind="sharing_signature",
     )
@@ -444,7 +438,7 @@ def agreement_amend(*, actor: Any, agreement: Agreement, data: dict[str, Any]) -
     )
     _notify(
         _signers(amended),
-        title=_("请签署共享协议修订版 %(number)s") % {"number": amended.number},
+        message=texts.AMENDMENT_SIGNATURE_REQUESTED(number=amended.number),
         url=reverse("sharing:agreement_detail", args=[amended.pk]),
         kind="sharing_signature",
     )
@@ -528,15 +522,14 @@ def agreement_sign(
         agreement_activate(agreement=agreement)
         _notify(
             _signers(agreement) + list(operators()),
-            title=_("共享协议 %(number)s 各方已签署,现已生效") % {"number": agreement.number},
+            message=texts.AGREEMENT_ACTIVE(number=agreement.number),
             url=url,
             kind="sharing_signature",
         )
     else:
         _notify(
             [u for u in _signers(agreement) if u is not None and u.pk != actor.pk],
-            title=_("%(party)s 已签署共享协议 %(number)s")
-            % {"party": Party(party).label, "number": agreement.number},
+            message=texts.PARTY_SIGNED(party=Party(party).label, number=agreement.number),
             url=url,
             kind="sharing_signature",
         )
@@ -667,7 +660,7 @@ def booking_create(
     if talent.user is not None:
         notification_send(
             recipient=talent.user,
-            title=_("%(host)s 预约了您的时间:%(slot)s") % {"host": agreement.host.name, "slot": str(booking)},
+            message=texts.BOOKED(host=agreement.host.name, slot=str(booking)),
             url=reverse("sharing:me"),
             kind="sharing_booking",
         )
@@ -717,8 +710,7 @@ def timesheet_log(*, actor: Any, booking: Booking, hours: Decimal, description: 
     )
     _notify(
         _officers(booking.agreement.host_id),
-        title=_("%(name)s 登记了 %(hours)s 小时工时,请确认")
-        % {"name": booking.talent.name, "hours": timesheet.hours},
+        message=texts.TIMESHEET_LOGGED(name=booking.talent.name, hours=timesheet.hours),
         url=reverse("sharing:timesheets") + "?status=submitted",
         kind="sharing_timesheet",
     )
@@ -751,16 +743,16 @@ def timesheet_review(*, actor: Any, timesheet: Timesheet, approve: bool, reason:
     if approve:
         _notify(
             [talent_user],
-            title=_("您登记的 %(h)s 小时工时已确认") % {"h": timesheet.hours},
+            message=texts.TIMESHEET_APPROVED(h=timesheet.hours),
             url=url,
             kind="sharing_timesheet",
         )
     else:
         _notify(
             [talent_user, *operators()],
-            title=_("工时异议:%(name)s 的 %(h)s 小时工时待共享驿站裁定")
-            % {"name": timesheet.booking.talent.name, "h": timesheet.hours},
-            body=reason,
+            message=texts.TIMESHEET_DISPUTED(
+                name=timesheet.booking.talent.name, h=timesheet.hours, reason=reason
+            ),
             url=url + "?status=disputed",
             kind="sharing_dispute",
         )
@@ -793,8 +785,7 @@ def timesheet_resolve(*, actor: Any, timesheet: Timesheet, approved_hours: Decim
     timesheet.save()
     _notify(
         [timesheet.booking.talent.user, *_officers(timesheet.booking.agreement.host_id)],
-        title=_("工时异议已裁定:确认 %(h)s 小时") % {"h": timesheet.approved_hours},
-        body=timesheet.resolution_note,
+        message=texts.DISPUTE_RESOLVED(h=timesheet.approved_hours, note=timesheet.resolution_note),
         url=reverse("sharing:timesheets"),
         kind="sharing_dispute",
     )
@@ -944,10 +935,7 @@ def statements_generate_month(*, actor: Any, month: dt.date, progress: Any = Non
             else:
                 created += 1
         if progress is not None:
-            progress(
-                int(index * 100 / max(1, len(ids))),
-                _("已处理 %(i)s / %(n)s 份协议") % {"i": index, "n": len(ids)},
-            )
+            progress(int(index * 100 / max(1, len(ids))), texts.STATEMENTS_PROGRESS(i=index, n=len(ids)))
     return {"created": created, "skipped": skipped, "already_issued": issued, "agreements": len(ids)}
 
 
@@ -979,8 +967,9 @@ def statement_issue(*, actor: Any, statement: Statement) -> Statement:
         recipients.append(agreement.talent.user)
     _notify(
         recipients,
-        title=_("%(month)s 共享用工结算单 %(number)s 已出具:企业应付 %(amount)s 元")
-        % {"month": f"{statement.month:%Y-%m}", "number": statement.number, "amount": statement.host_pays},
+        message=texts.STATEMENT_ISSUED(
+            month=f"{statement.month:%Y-%m}", number=statement.number, amount=statement.host_pays
+        ),
         url=reverse("sharing:statement_detail", args=[statement.pk]),
         kind="sharing_statement",
     )
@@ -1080,8 +1069,7 @@ def outcome_record(
     outcome.save()
     _notify(
         [agreement.talent.user],
-        title=_("%(host)s 对您的共享服务作出了评价(%(r)s 分)")
-        % {"host": agreement.host.name, "r": outcome.rating},
+        message=texts.OUTCOME_RATED(host=agreement.host.name, r=outcome.rating),
         url=reverse("sharing:agreement_detail", args=[agreement.pk]),
         kind="sharing_outcome",
     )

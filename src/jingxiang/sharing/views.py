@@ -30,7 +30,7 @@ from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.organisations.permissions import is_operator
-from jingxiang.sharing import documents, filters, forms, selectors, services
+from jingxiang.sharing import documents, filters, forms, selectors, services, texts
 from jingxiang.sharing.models import (
     Agreement,
     AgreementStatus,
@@ -938,7 +938,7 @@ def statements_generate(request: HttpRequest) -> HttpResponse:
         month = form.cleaned_data["month"]
         job = job_enqueue(
             kind="sharing_statements",
-            title=_("生成 %(m)s 月度结算单") % {"m": f"{month:%Y-%m}"},
+            title=texts.STATEMENTS_TITLE(m=f"{month:%Y-%m}"),
             created_by=request.user,
             params={"month": month.isoformat()},
         )

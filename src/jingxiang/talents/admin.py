@@ -37,6 +37,12 @@ class TalentAdmin(admin.ModelAdmin):
     readonly_fields = ["search_text", "masked_mobile", "masked_resident_id"]
     inlines = [TalentSkillInline]
 
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A login is linked by the talent claiming it (invitation from the talent's page, with a code to
+        # their own phone); only a superuser may still link an existing account here, e.g. to merge one.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "user"]
+
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 

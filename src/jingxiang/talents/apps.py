@@ -33,14 +33,14 @@ class TalentsConfig(AppConfig):
             )
         )
         navigation.register(
-            NavItem(_("人才名录"), "talents:list", _("名录"), order=11, icon="●"),
-            NavItem(_("技能目录"), "talents:skills", _("名录"), order=12, icon="☰"),
+            NavItem(_("人才名录"), "talents:list", _("名录"), order=11, icon="users"),
+            NavItem(_("技能目录"), "talents:skills", _("名录"), order=12, icon="list"),
             NavItem(
                 _("我的人才档案"),
                 "talents:me",
                 _("常用"),
                 order=6,
                 visible=permissions.has_talent_profile,
-                icon="☺",
+                icon="id-card",
             ),
         )

@@ -19,10 +19,10 @@ from jingxiang.core.imports import (
     ValidRow,
     choice_value,
 )
+from jingxiang.core.texts import IMPORT_ROWS_SAVED
 from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 from jingxiang.talents.models import Gender, Skill, Talent, TalentKind, TalentSkill
-from jingxiang.talents.permissions import PEOPLE_MANAGERS
 
 
 class TalentRowForm(forms.Form):
@@ -71,7 +71,7 @@ class TalentRowForm(forms.Form):
         if organisation is None:
             raise forms.ValidationError(_("平台上没有名为“%(name)s”的已入驻机构。") % {"name": name})
         if not is_operator(self.actor) and organisation.pk not in approved_organisation_ids(
-            self.actor, *PEOPLE_MANAGERS
+            self.actor, *FIRM_MANAGERS
         ):
             raise forms.ValidationError(_("您不是“%(name)s”的管理员,不能为其导入人才。") % {"name": name})
         return organisation
@@ -174,5 +174,5 @@ class TalentImport(ImportSpec):
             for skill, level in skills.items():
                 TalentSkill.objects.create(talent=talent, skill=skill, level=level, source=_("导入"))
             if index % 50 == 0:
-                progress(40 + int(60 * index / len(rows)), _("已导入 %(n)s 行") % {"n": index})
+                progress(40 + int(60 * index / len(rows)), IMPORT_ROWS_SAVED(n=index))
         return len(rows)

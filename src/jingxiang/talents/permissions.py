@@ -6,12 +6,8 @@ from typing import Any
 
 from django.http import Http404
 
-from jingxiang.organisations.models import Role
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 from jingxiang.talents.models import Talent
-
-# Who looks after an organisation's people: its admins and its shared-talent officer (training, sharing).
-PEOPLE_MANAGERS = (Role.ORG_ADMIN, Role.TALENT_OFFICER)
 
 
 def has_talent_profile(user: Any) -> bool:
@@ -28,16 +24,19 @@ def may_edit(user: Any, talent: Talent) -> bool:
         return True
     if talent.user_id is not None and talent.user_id == getattr(user, "pk", None):
         return True
-    return talent.home_organisation_id in approved_organisation_ids(user, *PEOPLE_MANAGERS)
+    return talent.home_organisation_id in approved_organisation_ids(user, *FIRM_MANAGERS)
 
 
 def may_create_for(user: Any, organisation_id: int | None) -> bool:
     """Operators create talents anywhere; admins and shared-talent officers only for their own organisation."""
     if is_operator(user):
         return True
-    return organisation_id is not None and organisation_id in approved_organisation_ids(
-        user, *PEOPLE_MANAGERS
-    )
+    return organisation_id is not None and organisation_id in approved_organisation_ids(user, *FIRM_MANAGERS)
+
+
+def may_create_any(user: Any) -> bool:
+    """Whether the user may add talents at all (the "add" button of the directory)."""
+    return is_operator(user) or bool(approved_organisation_ids(user, *FIRM_MANAGERS))
 
 
 def may_reveal_personal(user: Any, talent: Talent) -> bool:

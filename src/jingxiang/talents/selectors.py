@@ -7,9 +7,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, approved_organisation_ids, is_operator
 from jingxiang.talents.models import Talent, TalentSkill
-from jingxiang.talents.permissions import PEOPLE_MANAGERS
 
 
 def directory(user: Any) -> QuerySet[Talent]:
@@ -24,7 +23,8 @@ def directory(user: Any) -> QuerySet[Talent]:
 
 
 def home_organisations_for(user: Any) -> QuerySet[Organisation]:
-    """Organisations the user may register talents for: any approved one for operators, else their own."""
+    """The organisations the user may add talents for (the form's choices): any approved one for operators,
+    else their own."""
     if is_operator(user):
         return Organisation.objects.approved()
-    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, *PEOPLE_MANAGERS))
+    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, *FIRM_MANAGERS))

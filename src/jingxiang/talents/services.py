@@ -65,7 +65,7 @@ def talent_create(
     """Add a talent profile: operators for anyone, organisation admins for their own people."""
     organisation = data.get("home_organisation")
     if not may_create_for(actor, organisation.pk if organisation else None):
-        raise PermissionDenied
+        raise ValidationError({"home_organisation": _("只能为您管理的机构添加人才。")})
     talent = Talent()
     _apply(talent, data)
     talent.full_clean(exclude=["search_text", "user"])

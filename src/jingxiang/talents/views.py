@@ -1,37 +1,25 @@
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jingxiang.core.forms import add_service_error
-from jingxiang.core.listing import (
-    ExportColumn,
-    apply_sort,
-    export_queryset,
-    paginate,
-    query_without,
-    wants_export,
-)
+from jingxiang.core.listing import ExportColumn
+from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+from jingxiang.organisations.permissions import is_operator
 from jingxiang.talents import selectors, services
 from jingxiang.talents.filters import TalentFilter
 from jingxiang.talents.forms import TalentForm
 from jingxiang.talents.models import SkillDomain, Talent
-from jingxiang.talents.permissions import (
-    PEOPLE_MANAGERS,
-    access_talent,
-    may_create_for,
-    may_edit,
-    may_reveal_personal,
-)
+from jingxiang.talents.permissions import access_talent, may_create_any, may_edit, may_reveal_personal
 from jingxiang.talents.services import TALENT_FIELDS
 
 PERSONAL_FIELDS = ("mobile", "resident_id")
@@ -56,29 +44,23 @@ EXPORT_COLUMNS = (
 )
 
 
+TALENT_LIST = ListSpec(
+    template="talents/list.html",
+    partial="talents/_table.html",
+    filterset=TalentFilter,
+    sort=("name", "created_at", "monthly_hours", "hourly_rate"),
+    default_sort="name",
+    export=Export("talents", EXPORT_COLUMNS),
+)
+
+
 @login_required
 def talent_list(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.directory(request.user)
-    filterset = TalentFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(
-        request, queryset, ["name", "created_at", "monthly_hours", "hourly_rate"], "name"
-    )
-    if wants_export(request):
-        return export_queryset("talents", queryset, EXPORT_COLUMNS)
-    return render_page(
+    return list_page(
         request,
-        "talents/list.html",
-        {
-            "filterset": filterset,
-            "page": paginate(request, queryset),
-            "sort": sort,
-            "query": query_without(request, "page"),
-            "query_nosort": query_without(request, "page", "sort"),
-            "can_create": is_operator(request.user)
-            or bool(approved_organisation_ids(request.user, *PEOPLE_MANAGERS)),
-        },
-        partial="talents/_table.html",
+        selectors.directory(request.user),
+        TALENT_LIST,
+        {"can_create": may_create_any(request.user)},
     )
 
 
@@ -100,6 +82,24 @@ def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _talent_form_page(
+    request: HttpRequest, form: TalentForm, save: Any, talent: Talent | None
+) -> HttpResponse:
+    back = reverse("talents:detail", args=[talent.pk]) if talent else reverse("talents:list")
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=lambda saved: reverse("talents:detail", args=[saved.pk]),
+        success_message=_("已保存。") if talent else _("已添加人才档案。"),
+        context={
+            "title": _("编辑人才档案:%(name)s") % {"name": talent.name} if talent else _("添加人才"),
+            "crumbs": [(_("人才名录"), reverse("talents:list"))],
+            "back": back,
+        },
+    )
+
+
 @login_required
 def talent_create(request: HttpRequest) -> HttpResponse:
     organisations = selectors.home_organisations_for(request.user)
@@ -107,25 +107,16 @@ def talent_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     initial = {"home_organisation": organisations.first()} if not is_operator(request.user) else {}
     form = TalentForm(request.POST or None, organisations=organisations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {field: form.cleaned_data.get(field) for field in TALENT_FIELDS}
-        if not may_create_for(
-            request.user, data["home_organisation"].pk if data["home_organisation"] else None
-        ):
-            form.add_error("home_organisation", _("只能为您管理的机构添加人才。"))
-        else:
-            try:
-                talent = services.talent_create(
-                    actor=request.user, data=data, skill_levels=form.skill_levels()
-                )
-            except (ValidationError, PermissionDenied) as error:
-                add_service_error(
-                    form, error if isinstance(error, ValidationError) else ValidationError(_("没有权限。"))
-                )
-            else:
-                messages.success(request, _("已添加人才档案。"))
-                return redirect("talents:detail", pk=talent.pk)
-    return render_page(request, "talents/form.html", {"form": form, "talent": None})
+    return _talent_form_page(
+        request,
+        form,
+        lambda data: services.talent_create(
+            actor=request.user,
+            data={field: data.get(field) for field in TALENT_FIELDS},
+            skill_levels=form.skill_levels(),
+        ),
+        None,
+    )
 
 
 @login_required
@@ -143,31 +134,33 @@ def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["resident_id"].widget.attrs["placeholder"] = talent.masked_resident_id
     for field in PERSONAL_FIELDS:
         form.fields[field].help_text = _("留空则保持不变。")
-    if request.method == "POST" and form.is_valid():
-        data = {
-            field: form.cleaned_data.get(field)
-            for field in TALENT_FIELDS
-            if field not in PERSONAL_FIELDS or form.cleaned_data.get(field)
-        }
-        try:
-            services.talent_update(
-                actor=request.user, talent=talent, data=data, skill_levels=form.skill_levels()
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("talents:detail", pk=talent.pk)
-    return render_page(request, "talents/form.html", {"form": form, "talent": talent})
+    return _talent_form_page(
+        request,
+        form,
+        lambda data: services.talent_update(
+            actor=request.user,
+            talent=talent,
+            data={
+                field: data.get(field)
+                for field in TALENT_FIELDS
+                if field not in PERSONAL_FIELDS or data.get(field)
+            },
+            skill_levels=form.skill_levels(),
+        ),
+        talent,
+    )
 
 
 @login_required
 @require_POST
 def talent_archive(request: HttpRequest, pk: int) -> HttpResponse:
     talent = access_talent(request.user, pk, write=True)
-    services.talent_archive(actor=request.user, talent=talent)
-    messages.success(request, _("已归档。"))
-    return redirect("talents:list")
+    return action(
+        request,
+        lambda: services.talent_archive(actor=request.user, talent=talent),
+        success_url=reverse("talents:list"),
+        success_message=_("已归档。"),
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -47,7 +48,7 @@ class Taxonomy:
         raise KeyError(code)
 
 
-def parse_taxonomy(document: dict) -> Taxonomy:
+def parse_taxonomy(document: dict[str, Any]) -> Taxonomy:
     """Build a taxonomy from the YAML structure, refusing duplicate codes (they are stable keys)."""
     seen: set[str] = set()
     domains = []

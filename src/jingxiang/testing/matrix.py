@@ -1,4 +1,8 @@
-"""Role-matrix checks: every route visited as every persona and as an anonymous visitor."""
+"""Role-matrix checks: every route visited as every persona and as an anonymous visitor.
+
+Every response is also checked against the Content-Security-Policy (``jingxiang.testing.csp``): the
+header is there and the page has no inline script, handler or style that the policy would refuse.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.test import Client
+
+from jingxiang.testing.csp import csp_problems
 
 ANONYMOUS = "anonymous"
 
@@ -52,6 +58,10 @@ def check_matrix(cast: Any, cases: Iterable[RouteCase]) -> list[str]:
                     f"{case.method.upper()} {url} ({case.name}) as {persona_name}: "
                     f"got {response.status_code}, expected {expected}"
                 )
+            problems += [
+                f"{case.method.upper()} {url} ({case.name}) as {persona_name}: {problem}"
+                for problem in csp_problems(response)
+            ]
     return problems
 
 

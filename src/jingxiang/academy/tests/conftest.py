@@ -78,13 +78,15 @@ def academy(cast: Any, rules: None) -> Academy:
         subsidy_rule=SubsidyRule.objects.get(code="skill_cert"),
     )
     today = timezone.localdate()
+    # Ten days of training ending today: its sessions are over (attendance may be marked) and its
+    # certificates may be issued (academy/rules.py). Created directly, as a record entered before.
     cohort = Cohort.objects.create(
         course=course,
         name="定配工五级 2026 春季班",
         venue="杜桥镇人才共享驿站 2 楼",
         capacity=2,
-        starts_on=today,
-        ends_on=today + dt.timedelta(days=10),
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today,
     )
     return Academy(
         school=school,

@@ -60,21 +60,20 @@ def test_course_to_certificate_and_skill_update(cast, rules, workers, page, phon
     course = Course.objects.get(code="DP-5")
     assert course.skill.code == "edging_fitting" and course.skill_level == 1
 
-    # … opens a cohort of two places and schedules a session running now.
+    # … opens a one-day cohort of two places (certificates are issued from its last day on) and
+    # schedules a session starting now (no session may start in the past, no check-in before it starts).
     page.click("a.button:has-text('开设班级')")
     page.fill("#id_name", "定配工五级 2026 冬季班")
     page.fill("#id_venue", "杜桥镇“镜享未来”服务站 3 楼")
     page.fill("#id_capacity", "2")
     page.fill("#id_starts_on", today.isoformat())
-    page.fill("#id_ends_on", (today + dt.timedelta(days=5)).isoformat())
+    page.fill("#id_ends_on", today.isoformat())
     submit(page)
     page.wait_for_selector("text=班级已开设")
     page.click("a.button:has-text('添加课次')")
     page.fill("#id_topic", "实操:全框眼镜装配")
     page.select_option("#id_kind", "practice")
-    start = now - dt.timedelta(minutes=10)
-    if start.date() != today:  # just after midnight: keep the session inside the cohort's dates
-        start = now
+    start = timezone.localtime()
     page.fill("#id_starts_at", start.strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_ends_at", (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     submit(page)
@@ -199,7 +198,7 @@ def test_order_from_placement_to_hire(cast, academy, page, phone_page, live_serv
     submit(page)
     page.wait_for_selector("text=班级已开设")
     cohort = Cohort.objects.get(order=order)
-    start = timezone.localtime().replace(hour=8, minute=0)
+    start = timezone.localtime() - dt.timedelta(hours=1)  # under way: attendance may be marked
     Session.objects.create(
         cohort=cohort, topic="实训", starts_at=start, ends_at=start + dt.timedelta(hours=2)
     )  # schedule UI is covered by the first journey

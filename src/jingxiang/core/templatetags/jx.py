@@ -1,4 +1,4 @@
-"""House formats (shared/design/UI.md): money, 万 amounts, percentages, status tones, sort links."""
+"""House formats (shared/design/UI.md): money, 万 amounts, percentages, status tones, sort links, icons."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -106,7 +108,9 @@ def sort_link(context: dict[str, Any], column: str, label: str) -> str:
     query = context.get("query_nosort", "")
     descending = current == column
     target = f"-{column}" if descending else column
-    arrow = "▲" if current == column else "▼" if current == f"-{column}" else ""
+    arrow = (
+        icon("chevron-up") if current == column else icon("chevron-down") if current == f"-{column}" else ""
+    )
     prefix = f"{query}&" if query else ""
     return format_html(
         '<a href="?{}sort={}" class="sort" aria-sort="{}">{} {}</a>',
@@ -115,6 +119,27 @@ def sort_link(context: dict[str, Any], column: str, label: str) -> str:
         "ascending" if current == column else "descending" if arrow else "none",
         label,
         arrow,
+    )
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", css: str = "") -> SafeString:
+    """An icon from the sprite ``jingxiang/icons.svg``, as inline SVG.
+
+    Never a font glyph: a symbol missing from the reader's fonts shows as an empty box. Decorative
+    (hidden from screen readers) unless ``label`` says what it means.
+    """
+    href = f"{static('jingxiang/icons.svg')}#{name}"
+    classes = f"icon {css}".strip()
+    if label:
+        return format_html(
+            '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>',
+            classes,
+            label,
+            href,
+        )
+    return format_html(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', classes, href
     )
 
 

@@ -73,18 +73,26 @@ def test_values_in_range_filter(probe: Any, data: dict[str, str]) -> None:
 
 
 def test_every_filter_set_of_the_project_is_bounded() -> None:
-    from jingxiang.academy import filters as academy
-    from jingxiang.demands import forms as demands
-    from jingxiang.events import forms as events
-    from jingxiang.lab import filters as lab
-    from jingxiang.organisations import filters as organisations
-    from jingxiang.sharing import filters as sharing
-    from jingxiang.talents import filters as talents
+    from importlib import import_module
 
-    for module in (academy, demands, events, lab, organisations, sharing, talents):
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, django_filters.FilterSet):
-                assert issubclass(value, FilterSet), f"{module.__name__}.{value.__name__}"
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("jingxiang."):
+            for module in ("filters", "forms", "api"):
+                try:
+                    import_module(f"{config.name}.{module}")
+                except ModuleNotFoundError as missing:
+                    if missing.name != f"{config.name}.{module}":
+                        raise
+
+    def subclasses(cls: type) -> list[type]:
+        return [sub for direct in cls.__subclasses__() for sub in (direct, *subclasses(direct))]
+
+    ours = [c for c in subclasses(django_filters.FilterSet) if c.__module__.startswith("jingxiang.")]
+    assert len(ours) >= 25
+    unbounded = [f"{c.__module__}.{c.__name__}" for c in ours if not issubclass(c, FilterSet)]
+    assert not unbounded
 
 
 @pytest.mark.parametrize("year", ["0", "-1", "10000", "99999999999999999999"])

@@ -16,6 +16,32 @@ def reveal_data(cast):  # type: ignore[no-untyped-def]
     return {"model": "talents.talent", "pk": cast.expert.pk, "field": "mobile"}
 
 
+def talent_without_login(cast):  # type: ignore[no-untyped-def]
+    """A talent of the firm (康波) on the platform who has no login yet."""
+    from jingxiang.testing.factories import TalentFactory
+
+    return TalentFactory(home_organisation=cast.firm, user=None)
+
+
+def claim_url(cast):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from jingxiang.accounts.models import LoginInvitation
+
+    invitation = LoginInvitation.objects.create(
+        talent=talent_without_login(cast),
+        invited_by=cast.firm_admin,
+        channel="sms",
+        destination_masked="137****0000",
+        nonce=get_random_string(32),
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    return f"/accounts/claim/{invitation.token}/"
+
+
 CASES = [
     RouteCase("core:home", "/", EVERYONE),
     RouteCase("core:health", "/health/", EVERYONE),
@@ -33,6 +59,22 @@ CASES = [
     ),
     RouteCase("accounts:login", "/accounts/login/", EVERYONE, ok_status=(200, 302)),
     RouteCase("accounts:password_change", "/accounts/password/", ALL_LOGGED_IN),
+    RouteCase("accounts:password_reset", "/accounts/password/reset/", EVERYONE),
+    RouteCase("accounts:password_reset_confirm", "/accounts/password/reset/confirm/", EVERYONE),
+    RouteCase("accounts:contact", "/accounts/contact/", ALL_LOGGED_IN),
+    RouteCase(
+        "accounts:invite",
+        lambda c: f"/accounts/invite/talent/{talent_without_login(c).pk}/",
+        frozenset({"operator", "firm_admin", "talent_officer"}),
+    ),
+    RouteCase("accounts:claim", claim_url, EVERYONE),
+    RouteCase(
+        "accounts:claim_resend",
+        lambda c: claim_url(c) + "resend/",
+        EVERYONE,
+        method="post",
+        ok_status=(302,),
+    ),
     RouteCase("organisations:list", "/organisations/", ALL_LOGGED_IN),
     RouteCase("organisations:register", "/organisations/register/", EVERYONE),
     RouteCase("organisations:mine", "/organisations/mine/", ALL_LOGGED_IN, ok_status=(302,)),

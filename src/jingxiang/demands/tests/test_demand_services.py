@@ -242,7 +242,7 @@ def test_screening_is_for_operators_only(cast: Any) -> None:
         and demand.published_at
         and demand.screened_by == cast.operator
     )
-    assert Notification.objects.filter(recipient=cast.firm_admin, title__contains="需求已发布").exists()
+    assert Notification.objects.filter(recipient=cast.firm_admin, message="demands.published").exists()
     with pytest.raises(ValidationError, match="不在待审核"):
         services.demand_publish(actor=cast.operator, demand=demand)
 
@@ -255,7 +255,7 @@ def test_return_needs_a_reason_and_goes_back_to_draft(cast: Any) -> None:
     demand.refresh_from_db()
     assert demand.status == DemandStatus.DRAFT and demand.return_reason == "请补充镜片材质和膜层类型"
     assert Notification.objects.filter(
-        recipient=cast.talent_officer, body="请补充镜片材质和膜层类型"
+        recipient=cast.talent_officer, message="demands.returned", params__reason="请补充镜片材质和膜层类型"
     ).exists()
 
 
@@ -451,7 +451,9 @@ def test_accepting_a_proposal_matches_and_declines_the_rest(cast: Any, suppliers
     second.refresh_from_db()
     assert demand.status == DemandStatus.MATCHED and demand.matched_proposal == first
     assert second.status == ProposalStatus.DECLINED and "其他方案" in second.decision_reason
-    assert Notification.objects.filter(recipient=suppliers.coating_user, title__contains="已被采纳").exists()
+    assert Notification.objects.filter(
+        recipient=suppliers.coating_user, message="demands.proposal_accepted"
+    ).exists()
     with pytest.raises(ValidationError):
         services.proposal_decide(actor=cast.firm_admin, proposal=second, accept=True)
 
@@ -494,7 +496,7 @@ def test_withdrawing_an_unmatched_demand_needs_a_note(cast: Any) -> None:
 def test_rerank_all_stores_rankings(cast: Any, suppliers: Any) -> None:
     open_demand = make_demand(cast)
     draft = make_demand(cast, status=DemandStatus.DRAFT)
-    progress: list[tuple[int, str]] = []
+    progress: list[tuple[int, Any]] = []
     assert services.demands_rerank_all(progress=lambda p, m: progress.append((p, m))) == 1
     open_demand.refresh_from_db()
     draft.refresh_from_db()
@@ -524,6 +526,8 @@ def test_operators_archive_with_a_reason(cast: Any) -> None:
         "the firm keeps its record"
     )
     assert not Demand.objects.open().filter(pk=demand.pk).exists(), "archived demands leave the ranking"
-    assert Notification.objects.filter(recipient=cast.firm_admin, body="企业已注销").exists()
+    assert Notification.objects.filter(
+        recipient=cast.firm_admin, message="demands.archived", params__reason="企业已注销"
+    ).exists()
     with pytest.raises(ValidationError, match="已归档"):
         services.demand_archive(actor=cast.operator, demand=demand, reason="再次")

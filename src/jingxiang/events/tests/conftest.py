@@ -22,8 +22,13 @@ class Setup:
     lab_admin: Any
 
 
+#: The test event took place yesterday from 09:00, so that check-in and attendance (which may not come
+#: before the session) can be recorded whatever time the tests run; the operator enters it with a reason.
+BACKDATE = "测试:补录昨天的对接会"
+
+
 def make_event(operator: Any, **overrides: Any) -> Event:
-    today = timezone.localdate()
+    today = timezone.localdate() - dt.timedelta(days=1)
     data = {
         "title": "2026 杜桥眼镜产业需求对接会",
         "venue": "中国·杜桥眼镜城 会展中心",
@@ -36,6 +41,7 @@ def make_event(operator: Any, **overrides: Any) -> Event:
         "request_cap_expert": 3,
         "request_cap_institution": 3,
         "requests_expire_at": timezone.now() + dt.timedelta(days=1),
+        "backdate_reason": BACKDATE,
     }
     data.update(overrides)
     event = services.event_create(actor=operator, data=data)
@@ -47,6 +53,7 @@ def make_event(operator: Any, **overrides: Any) -> Event:
         starts_at=start,
         ends_at=start + dt.timedelta(hours=1),
         slot_minutes=20,
+        backdate_reason=BACKDATE,
     )
     services.tables_add(actor=operator, event=event, count=2, capacity=2)
     return services.event_open(actor=operator, event=event)

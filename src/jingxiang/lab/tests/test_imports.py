@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -126,7 +127,9 @@ def test_instrument_csv_export_in_gbk_with_negative_values(lab_setup, cast):
     request = lab_setup.submit(
         line="老花镜", product_type="ready_made_readers", standard="GB 13511.1-2011", quantity=1
     )
-    sample = lab_setup.register(request)
+    sample = lab_setup.register(
+        request, received_at=timezone.make_aware(datetime.datetime(2026, 1, 14, 9, 0))
+    )
     day = "2026-01-15"
     lines = [",".join(HEADER)]
     for field, value in [

@@ -33,6 +33,8 @@ RULES_DIR = Path(__file__).resolve().parents[2] / "quality" / "rules"
 
 
 def codes(error: ValidationError) -> set[str]:
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}
 
 
@@ -211,7 +213,21 @@ def test_submitting_needs_an_instrument_and_a_past_date(lab_setup):
     assert codes(error.value) == {"instrument_required"}
     with pytest.raises(ValidationError) as error:
         lab_setup.enter(sample, GOOD_GOGGLES, test_date=timezone.localdate() + datetime.timedelta(days=1))
-    assert codes(error.value) == {"test_date"}
+    assert codes(error.value) == {"in_future"}
+    # Time rule (issue 10): a sample is not tested before the lab received it.
+    with pytest.raises(ValidationError) as error:
+        services.results_enter(
+            actor=lab_setup.cast.lab_staff,
+            sample=sample,
+            test_date=timezone.localdate() - datetime.timedelta(days=1),
+            instrument=lab_setup.instrument,
+            nominal=GOOD_GOGGLES["nominal"],
+            measured=GOOD_GOGGLES["measured"],
+        )
+    assert codes(error.value) == {"order"}
+    with pytest.raises(ValidationError) as error:
+        lab_setup.register(lab_setup.submit(), received_at=timezone.now() + datetime.timedelta(hours=2))
+    assert codes(error.value) == {"in_future"}
 
 
 def test_missing_required_items_are_not_assessed_and_block_submission(lab_setup):
@@ -317,7 +333,9 @@ def test_return_needs_a_reason_and_goes_back_to_testing(lab_setup):
     )
     sample.refresh_from_db()
     assert sample.status == SampleStatus.IN_TEST
-    assert Notification.objects.filter(recipient=lab_setup.cast.lab_staff, title__contains="退回").exists()
+    assert Notification.objects.filter(
+        recipient=lab_setup.cast.lab_staff, message="lab.results_returned"
+    ).exists()
 
 
 def test_approval_issues_a_verifiable_report_and_tells_the_firm(lab_setup):
@@ -327,7 +345,7 @@ def test_approval_issues_a_verifiable_report_and_tells_the_firm(lab_setup):
     assert report.result_items.count() == len(report.verdict["items"]) > 0
     assert report.sample.request.status == RequestStatus.COMPLETED
     assert Notification.objects.filter(
-        recipient=lab_setup.cast.firm_admin, title__contains=report.number
+        recipient=lab_setup.cast.firm_admin, message="lab.report_issued", params__n__icontains=report.number
     ).exists()
     public = report_lookup(report.verify_code)
     assert public["status"] == "valid"
@@ -489,7 +507,7 @@ def test_brand_lifecycle_approval_then_automatic_suspension(lab_setup):
     assert brand.valid_until == services.add_months(timezone.localdate(), 12)
     assert brand_lookup(brand.verify_code)["status"] == "valid"
     assert Notification.objects.filter(
-        recipient=lab_setup.cast.talent_officer, title__contains="已批准"
+        recipient=lab_setup.cast.talent_officer, message="lab.brand_approved"
     ).exists()
 
     failing = lab_setup.report(BAD_GOGGLES)
@@ -500,7 +518,7 @@ def test_brand_lifecycle_approval_then_automatic_suspension(lab_setup):
     public = brand_lookup(brand.verify_code)
     assert public["status"] == "suspended" and public["status_label"] == "已暂停"
     assert Notification.objects.filter(
-        recipient=lab_setup.cast.firm_admin, title__contains="已自动暂停"
+        recipient=lab_setup.cast.firm_admin, message="lab.brand_suspended"
     ).exists()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jingxiang.lab.models import Sample, TestRequest
@@ -39,7 +40,7 @@ def test_results_form_rejects_text_and_keeps_every_value(lab_setup, client):
     response = client.post(
         f"/lab/samples/{sample.pk}/results/",
         {
-            "test_date": "2026-11-01",
+            "test_date": timezone.localdate().isoformat(),
             "instrument": lab_setup.instrument.pk,
             "length_unit": "mm",
             "transmittance_unit": "percent",

@@ -119,7 +119,9 @@ def test_talent_declines_with_a_reason_and_firm_is_told(cast, request_):
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.DECLINED
     assert invitation.response_note == "本月已排满"
-    assert Notification.objects.filter(recipient=cast.talent_officer, title__contains="婉拒").exists()
+    assert Notification.objects.filter(
+        recipient=cast.talent_officer, message="sharing.invitation_declined"
+    ).exists()
     with pytest.raises(ValidationError, match="已回复过"):
         services.invitation_respond(actor=cast.expert_user, invitation=invitation, accept=True)
 
@@ -211,7 +213,9 @@ def test_active_only_when_every_party_has_signed(cast):
     assert signature.text_sha256 == agreement.text_sha256 and signature.consent
     agreement.request.refresh_from_db()
     assert agreement.request.status == RequestStatus.MATCHED
-    assert Notification.objects.filter(recipient=cast.other_firm_admin, title__contains="现已生效").exists()
+    assert Notification.objects.filter(
+        recipient=cast.other_firm_admin, message="sharing.agreement_active"
+    ).exists()
 
 
 @pytest.mark.parametrize(

@@ -277,7 +277,9 @@ def test_dispute_needs_a_reason_and_goes_to_the_station(cast, booking):
     )
     timesheet.refresh_from_db()
     assert timesheet.status == TimesheetStatus.RESOLVED and timesheet.approved_hours == Decimal("2.00")
-    assert Notification.objects.filter(recipient=cast.expert_user, title__contains="已裁定").exists()
+    assert Notification.objects.filter(
+        recipient=cast.expert_user, message="sharing.dispute_resolved"
+    ).exists()
     with pytest.raises(ValidationError, match="只有有异议的工时"):
         services.timesheet_resolve(
             actor=cast.operator, timesheet=timesheet, approved_hours=Decimal("2"), note="x"

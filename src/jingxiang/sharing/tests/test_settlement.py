@@ -13,7 +13,7 @@ from django.utils import timezone
 from jingxiang.core.models import Notification
 from jingxiang.jobs.models import Job, JobStatus
 from jingxiang.jobs.services import job_enqueue
-from jingxiang.sharing import documents, selectors, services
+from jingxiang.sharing import documents, selectors, services, texts
 from jingxiang.sharing.models import Statement, StatementStatus, SubsidyPolicy
 from jingxiang.sharing.tests.builders import make_agreement, slot
 
@@ -217,7 +217,7 @@ def test_month_end_job_generates_drafts_with_progress(
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue(
             kind="sharing_statements",
-            title="月结",
+            title=texts.STATEMENTS_TITLE(m=f"{LAST_MONTH:%Y-%m}"),
             created_by=cast.operator,
             params={"month": LAST_MONTH.isoformat()},
         )

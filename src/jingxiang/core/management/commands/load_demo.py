@@ -46,6 +46,10 @@ class Command(BaseCommand):
             # Apps may add logins of their own (e.g. the lab's second reviewer for four-eyes approval).
             for username, role, who in context.logins:
                 self.stdout.write(f"  {username:<16} {role:<15} {who}")
+            if context.notes:
+                self.stdout.write("")
+            for note in context.notes:
+                self.stdout.write(note)
             return
         from jingxiang.demo_data import generate_cluster
 
