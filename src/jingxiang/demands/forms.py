@@ -11,16 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.filters import FilterSet
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.demands import validation
 from jingxiang.demands.models import (
     Category,
     Challenge,
+    ChallengeApplication,
+    ChallengeCriterion,
     ChallengeStatus,
     Demand,
     DemandStatus,
     KnowledgeDocument,
     Visibility,
 )
+from jingxiang.demands.rules import CHALLENGE_RULES, DEMAND_RULES, MILESTONE_RULES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -47,7 +51,9 @@ class MultipleFileField(forms.FileField):
         return list(files)
 
 
-class DemandForm(StyledFormMixin, forms.Form):
+class DemandForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = DEMAND_RULES
+
     title = PlainTextField(
         label=_("标题"), max_length=validation.TITLE_MAX, help_text=_("一句话说清问题,如:板材架抛光后有白雾")
     )
@@ -86,14 +92,6 @@ class DemandForm(StyledFormMixin, forms.Form):
             minimum=validation.DESCRIPTION_MIN,
             maximum=validation.DESCRIPTION_MAX,
         )
-
-    def clean_deadline(self) -> dt.date | None:
-        from django.utils import timezone
-
-        deadline = self.cleaned_data.get("deadline")
-        if deadline and deadline < timezone.localdate():
-            raise ValidationError(_("期望完成日期不能早于今天。"))
-        return deadline
 
 
 class ScreenForm(StyledFormMixin, forms.Form):
@@ -181,7 +179,9 @@ class KnowledgeForm(StyledFormMixin, forms.Form):
     note = PlainTextField(label=_("修改说明"), max_length=200)
 
 
-class ChallengeForm(StyledFormMixin, forms.Form):
+class ChallengeForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = CHALLENGE_RULES
+
     title = PlainTextField(label=_("榜单名称"), max_length=80)
     award_amount = forms.DecimalField(
         label=_("榜额(元)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
@@ -212,6 +212,11 @@ class ChallengeForm(StyledFormMixin, forms.Form):
             rows.append((name.strip(), value))
         return rows
 
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        from django.utils import timezone
+
+        return {**cleaned, "today": timezone.localdate()}
+
 
 class ApplyForm(StyledFormMixin, forms.Form):
     supplier = forms.ChoiceField(label=_("以谁的名义揭榜"), choices=[])
@@ -226,13 +231,55 @@ class ApplyForm(StyledFormMixin, forms.Form):
 class ReviewerForm(StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("评审专家登录名或手机号"), max_length=150)
 
+    def clean_username(self) -> Any:
+        """The user named by login or mobile (the service decides whether they may review)."""
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        name = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(Q(username=name) | Q(mobile=name)).first()
+        if user is None:
+            raise ValidationError(_("找不到登录名或手机号为“%(name)s”的用户。") % {"name": name})
+        return user
+
 
 class SelectWinnerForm(StyledFormMixin, forms.Form):
-    application = forms.IntegerField(widget=forms.HiddenInput)
+    application = forms.ModelChoiceField(
+        queryset=ChallengeApplication.objects.none(), widget=forms.HiddenInput
+    )
     reason = PlainTextField(label=_("选定说明"), max_length=300, required=False)
 
+    def __init__(self, *args: Any, challenge: Challenge, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = challenge.applications.all()
 
-class PlanForm(StyledFormMixin, forms.Form):
+
+class ScoreForm(StyledFormMixin, forms.Form):
+    """One 0–10 score per criterion of the challenge's scorecard (fields ``c<criterion id>``)."""
+
+    def __init__(self, *args: Any, criteria: list[ChallengeCriterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            wrong = _("“%(name)s”的分数必须是 0–10 的整数。") % {"name": criterion.name}
+            self.fields[f"c{criterion.pk}"] = forms.IntegerField(
+                label=_("%(name)s(权重 %(weight)s%%)") % {"name": criterion.name, "weight": criterion.weight},
+                min_value=0,
+                max_value=10,
+                help_text=_("0–10 分"),
+                error_messages={"invalid": wrong, "min_value": wrong, "max_value": wrong},
+                widget=forms.NumberInput(attrs={"step": 1, "inputmode": "numeric"}),
+            )
+        self.criteria = criteria
+
+    def scores(self) -> dict[int, int]:
+        return {criterion.pk: self.cleaned_data[f"c{criterion.pk}"] for criterion in self.criteria}
+
+
+class PlanForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    # The rules apply to each row; the service checks them together with the instalments, so that every
+    # problem of the plan shows at once. The mixin offers operators the back-dating reason.
+    time_rules = MILESTONE_RULES
+
     plan = PlainTextAreaField(
         label=_("里程碑与付款计划"),
         max_length=3000,
@@ -258,6 +305,9 @@ class PlanForm(StyledFormMixin, forms.Form):
         if not rows:
             raise ValidationError(_("至少要有一个里程碑。"))
         return rows
+
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        return {}
 
 
 class MilestoneAcceptForm(StyledFormMixin, forms.Form):

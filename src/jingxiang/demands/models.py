@@ -485,8 +485,12 @@ class ChallengeQuerySet(ArchivableQuerySet):
         return self.filter(archived_at__isnull=True, demand__visibility=Visibility.PUBLIC)
 
     def visible_to(self, user: Any) -> ChallengeQuerySet:
+        """Anyone (signed in or not) sees the public challenges; signed-in users also those of demands
+        they may see and those they review; operators everything."""
         from jingxiang.organisations.permissions import is_operator
 
+        if not getattr(user, "is_authenticated", False):
+            return self.public()
         if is_operator(user):
             return self
         return self.filter(

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from django.db.models import Count, Max
 
+from jingxiang.core.pages import NextStep, first_step
 from jingxiang.demands.models import (
     ENGINE_CATEGORY,
     Challenge,
@@ -203,3 +204,177 @@ def weighted_scores(challenge: Challenge) -> list[dict[str, Any]]:
         rows.append({"application": application, "score": score, "reviewers": len(values)})
     rows.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0), row["application"].pk))
     return rows
+
+
+# -- pages: what a demand or challenge page shows besides the object itself -----------------------------
+
+
+def _key(suggestion: Suggestion) -> str:
+    return f"{'T' if suggestion.kind == 'talent' else 'O'}-{suggestion.object_id}"
+
+
+def demand_challenge(demand: Demand) -> Challenge | None:
+    """The 揭榜挂帅 challenge made of the demand, if any."""
+    return Challenge.objects.filter(demand=demand).first()
+
+
+def suggestion_rows(demand: Demand, invitations: list[Invitation], *, top: int = 10) -> list[dict[str, Any]]:
+    """The engine's suppliers for the posting firm, each with its key, whether it is invited already and
+    whether it can answer online (an expert without a login is reached through their organisation)."""
+    from jingxiang.talents.models import Talent
+
+    ranked = demand_suggestions(demand, top=top)
+    invited = {invitation.supplier_key for invitation in invitations}
+    with_login = set(
+        Talent.objects.filter(
+            pk__in=[s.object_id for s in ranked if s.kind == "talent"],
+            user__isnull=False,
+            user__is_active=True,
+        ).values_list("pk", flat=True)
+    )
+    return [
+        {
+            "s": suggestion,
+            "key": _key(suggestion),
+            "invited": _key(suggestion) in invited,
+            "reachable": suggestion.kind == "organisation" or suggestion.object_id in with_login,
+        }
+        for suggestion in ranked
+    ]
+
+
+def suggestion_for(demand: Demand, key: str) -> Suggestion | None:
+    """The engine's entry for an invited supplier (its score and reasons are kept with the invitation)."""
+    return next((s for s in demand_suggestions(demand, top=30) if _key(s) == key), None)
+
+
+def merge_candidates(demand: Demand) -> list[Demand]:
+    """The firm's other demands a duplicate may be merged into: waiting for screening or open."""
+    from jingxiang.demands.models import OPEN_STATUSES
+
+    return list(
+        Demand.objects.filter(
+            organisation_id=demand.organisation_id,
+            status__in=[DemandStatus.SCREENING, *OPEN_STATUSES],
+            archived_at__isnull=True,
+        ).exclude(pk=demand.pk)
+    )
+
+
+def pending_invitations(user: Any) -> list[Invitation]:
+    """Invitations waiting for the user's answer (as an expert or for their organisation), newest first."""
+    from jingxiang.demands.models import OPEN_STATUSES, InvitationStatus
+    from jingxiang.demands.permissions import addressed_to
+
+    condition = addressed_to(user)
+    if condition is None:
+        return []
+    return list(
+        Invitation.objects.filter(
+            condition, status=InvitationStatus.PENDING, demand__status__in=OPEN_STATUSES
+        )
+        .select_related("demand__organisation", "talent", "organisation")
+        .order_by("-created_at")
+    )
+
+
+def demand_next_step(
+    demand: Demand, *, proposals: list[Proposal], invitations: list[Invitation], challenge: Challenge | None
+) -> NextStep | None:
+    """Who acts next on a demand (UI rule: every workflow object says it)."""
+    from django.utils.translation import gettext as _
+
+    from jingxiang.demands.models import OPEN_STATUSES, InvitationStatus, ProposalStatus
+
+    firm = demand.organisation.name
+    is_open = demand.status in OPEN_STATUSES
+    pending = [i.supplier_name for i in invitations if i.status == InvitationStatus.PENDING]
+    return first_step(
+        (
+            demand.status == DemandStatus.DRAFT,
+            NextStep(_("等待 %(firm)s 修改并提交审核") % {"firm": firm}, actor=firm),
+        ),
+        (demand.status == DemandStatus.SCREENING, NextStep(_("等待 平台运营 审核发布"))),
+        (
+            is_open and any(p.status == ProposalStatus.SUBMITTED for p in proposals),
+            NextStep(_("等待 %(firm)s 决定是否采纳方案") % {"firm": firm}, actor=firm),
+        ),
+        (
+            is_open and bool(pending),
+            NextStep(_("等待 %(names)s 回复邀请") % {"names": _("、").join(pending[:3])}),
+        ),
+        (
+            is_open,
+            NextStep(_("等待 %(firm)s 邀请专家或机构,或等待供给方提交方案") % {"firm": firm}, actor=firm),
+        ),
+        (
+            demand.status == DemandStatus.MATCHED and challenge is not None,
+            NextStep(_("揭榜挂帅实施中:等待里程碑验收与付款")),
+        ),
+        (
+            demand.status == DemandStatus.MATCHED,
+            NextStep(_("等待 %(firm)s 记录合作结果并关闭") % {"firm": firm}, actor=firm),
+        ),
+    )
+
+
+def challenge_next_step(challenge: Challenge) -> NextStep | None:
+    """Who acts next on a 揭榜挂帅 challenge."""
+    from django.utils.translation import gettext as _
+
+    from jingxiang.demands.models import ChallengeStatus
+
+    return first_step(
+        (
+            challenge.status == ChallengeStatus.OPEN,
+            NextStep(_("揭榜中:等待团队揭榜,截止 %(d)s") % {"d": challenge.deadline}),
+        ),
+        (
+            challenge.status == ChallengeStatus.REVIEWING,
+            NextStep(_("等待 评审专家 评分,之后由平台运营选定揭榜方")),
+        ),
+        (challenge.status == ChallengeStatus.AWARDED, NextStep(_("实施中:等待里程碑验收与付款"))),
+    )
+
+
+def demand_hall(user: Any, *, everything: bool) -> Any:
+    """The demands of the hall the user may see. It shows what can still be answered, and the firm's own
+    demands in any state; ``everything`` (a status or "only my firm" chosen) leaves the choice to the
+    filters. Merged and archived demands never appear."""
+    from django.db.models import Q
+
+    from jingxiang.demands.models import OPEN_STATUSES
+    from jingxiang.organisations.permissions import firm_ids
+
+    queryset = (
+        Demand.objects.visible_to(user)
+        .filter(archived_at__isnull=True)
+        .exclude(status=DemandStatus.MERGED)
+        .select_related("organisation")
+    )
+    if everything:
+        return queryset
+    return queryset.filter(Q(status__in=OPEN_STATUSES) | Q(organisation_id__in=firm_ids(user)))
+
+
+def knowledge_documents() -> list[dict[str, Any]]:
+    """Each knowledge table with its active version and the latest five."""
+    from jingxiang.demands.models import KnowledgeDocument, KnowledgeVersion, KnowledgeVersionStatus
+
+    versions = list(KnowledgeVersion.objects.select_related("created_by").order_by("document", "-version"))
+    documents = []
+    for value, label in KnowledgeDocument.choices:
+        mine = [v for v in versions if v.document == value]
+        active = next((v for v in mine if v.status == KnowledgeVersionStatus.ACTIVE), None)
+        documents.append({"code": value, "label": label, "active": active, "versions": mine[:5]})
+    return documents
+
+
+def knowledge_draft(document: str, version_id: str | None) -> Any:
+    """The version an operator edits from: the one chosen (``?from=``), else the active one; None means
+    the built-in table."""
+    from jingxiang.demands.models import KnowledgeVersion, KnowledgeVersionStatus
+
+    base = KnowledgeVersion.objects.filter(document=document)
+    chosen = base.filter(pk=version_id).first() if version_id and version_id.isdigit() else None
+    return chosen or base.filter(status=KnowledgeVersionStatus.ACTIVE).first()

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.services import notification_send
 from jingxiang.core.texts import Text
-from jingxiang.demands import texts, validation
+from jingxiang.core.timerules import REASON_FIELD, TimeRuleCheck, enforce_time_rules
+from jingxiang.demands import permissions, rules, texts, validation
 from jingxiang.demands.models import (
     OPEN_STATUSES,
     ApplicationStatus,
@@ -51,7 +52,7 @@ from jingxiang.demands.models import (
 from jingxiang.demands.permissions import acts_for_supplier, may_manage_demand, poster_firm_ids
 from jingxiang.matchindex.suppliers import parse_key, supplier_organisations, supplier_talents
 from jingxiang.organisations.models import Organisation, Role
-from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator, organisation_ids
+from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator
 from jingxiang.organisations.selectors import operators
 
 DUPLICATE_THRESHOLD = 0.45
@@ -107,8 +108,8 @@ def _notify(users: list[Any], *, message: Text, url: str = "", kind: str = "dema
         notification_send(recipient=user, message=message, url=url, kind=kind)
 
 
-def _clean_demand_data(data: dict[str, Any]) -> dict[str, Any]:
-    """Every rule on a demand's fields, all problems reported at once by field."""
+def _clean_demand_data(data: dict[str, Any], *, actor: Any) -> tuple[dict[str, Any], TimeRuleCheck]:
+    """Every rule on a demand's fields, the time rules included, all problems reported at once by field."""
     errors: dict[str, list[ValidationError]] = {}
     cleaned: dict[str, Any] = {}
 
@@ -171,8 +172,6 @@ def _clean_demand_data(data: dict[str, Any]) -> dict[str, Any]:
             return None
         if not isinstance(value, dt.date):
             raise ValidationError(_("日期格式应为 2026-06-20。"), code="deadline")
-        if value < timezone.localdate():
-            raise ValidationError(_("期望完成日期不能早于今天。"), code="deadline_past")
         return value
 
     check("deadline", deadline)
@@ -198,9 +197,17 @@ def _clean_demand_data(data: dict[str, Any]) -> dict[str, Any]:
         return value
 
     check("region", region)
+    time_check = TimeRuleCheck()
+    try:
+        time_check = enforce_time_rules(
+            rules.DEMAND_RULES, cleaned, actor=actor, reason=data.get(REASON_FIELD, "")
+        )
+    except ValidationError as error:
+        for field, problems in error.error_dict.items():
+            errors.setdefault(field, []).extend(problems)
     if errors:
         raise ValidationError(errors)
-    return cleaned
+    return cleaned, time_check
 
 
 def _save_attachments(*, demand: Demand, actor: Any, files: list[Any]) -> None:
@@ -232,9 +239,10 @@ def demand_create(
     """A firm's admin or 共享人才官 writes a demand; it starts as a draft only the firm sees."""
     if organisation.pk not in poster_firm_ids(actor):
         raise PermissionDenied(_("只有已入驻企业的管理员或共享人才官可以发布需求。"))
-    cleaned = _clean_demand_data(data)
+    cleaned, time_check = _clean_demand_data(data, actor=actor)
     demand = Demand(organisation=organisation, created_by=actor, **cleaned)
     demand.save()
+    time_check.record(demand)
     _save_attachments(demand=demand, actor=actor, files=files or [])
     return demand
 
@@ -251,9 +259,11 @@ def demand_update(
         raise ValidationError(
             _("只有草稿状态的需求可以修改;已提交或已发布的需求请联系平台运营。"), code="not_draft"
         )
-    for field, value in _clean_demand_data(data).items():
+    cleaned, time_check = _clean_demand_data(data, actor=actor)
+    for field, value in cleaned.items():
         setattr(demand, field, value)
     demand.save()
+    time_check.record(demand)
     _save_attachments(demand=demand, actor=actor, files=files or [])
     return demand
 
@@ -823,8 +833,12 @@ def challenge_create(
     ip_terms: str,
     deliverables: str,
     criteria: list[tuple[str, int]] | None = None,
+    backdate_reason: str = "",
 ) -> Challenge:
-    """An operator promotes a published public demand to a 揭榜挂帅 challenge with a weighted scorecard."""
+    """An operator promotes a published public demand to a 揭榜挂帅 challenge with a weighted scorecard.
+
+    The application deadline lies after today (``rules.CHALLENGE_RULES``); an operator entering a
+    challenge that ran before the platform gives ``backdate_reason``, which is kept as an override."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以发布揭榜挂帅榜单。"))
     demand = Demand.objects.select_for_update(of=("self",)).get(pk=demand.pk)
@@ -851,8 +865,17 @@ def challenge_create(
             errors[field] = error.messages
     if award_amount is None or award_amount <= 0:
         errors["award_amount"] = [_("榜额必须大于 0。")]
-    if deadline is None or deadline <= timezone.localdate():
-        errors["deadline"] = [_("揭榜截止日期必须晚于今天。")]
+    if deadline is None:
+        errors["deadline"] = [_("请填写揭榜截止日期。")]
+    try:
+        time_check = enforce_time_rules(
+            rules.CHALLENGE_RULES,
+            {"deadline": deadline, "today": timezone.localdate()},
+            actor=actor,
+            reason=backdate_reason,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
     try:
         rows = _parse_criteria(criteria)
     except ValidationError as error:
@@ -868,6 +891,7 @@ def challenge_create(
         deliverables=deliverables.strip(),
         created_by=actor,
     )
+    time_check.record(challenge)
     ChallengeCriterion.objects.bulk_create(
         ChallengeCriterion(challenge=challenge, name=name.strip(), weight=weight, order=index)
         for index, (name, weight) in enumerate(rows)
@@ -933,38 +957,6 @@ def challenge_apply(
     return application
 
 
-def reviewer_conflicts(
-    user: Any, challenge: Challenge, application: ChallengeApplication | None = None
-) -> list[str]:
-    """Why ``user`` may not review (the whole challenge, or one application): empty when there is no conflict."""
-    from jingxiang.organisations.permissions import forget_roles
-
-    forget_roles(user)
-    own = organisation_ids(user)
-    talent_ids = set(supplier_talents().filter(user=user).values_list("pk", flat=True))
-    conflicts = []
-    if challenge.demand.organisation_id in own:
-        conflicts.append(
-            _("%(user)s 属于发榜企业 %(org)s,需回避。")
-            % {"user": user, "org": challenge.demand.organisation.name}
-        )
-    applications = (
-        [application]
-        if application is not None
-        else list(
-            challenge.applications.select_related("talent", "organisation", "talent__home_organisation")
-        )
-    )
-    for item in applications:
-        clash = item.conflict_organisation_ids() & own
-        if clash or (item.talent_id and item.talent_id in talent_ids):
-            conflicts.append(
-                _("%(user)s 与揭榜方 %(applicant)s 同属一个单位(或为其本人),需回避。")
-                % {"user": user, "applicant": item.supplier_name}
-            )
-    return conflicts
-
-
 @transaction.atomic
 def challenge_reviewer_invite(*, actor: Any, challenge: Challenge, user: Any) -> ChallengeReviewer:
     """Operators invite reviewers; anyone from the firm's or an applicant's organisation is refused."""
@@ -981,7 +973,7 @@ def challenge_reviewer_invite(*, actor: Any, challenge: Challenge, user: Any) ->
         raise ValidationError({"user": [_("找不到该用户。")]})
     if ChallengeReviewer.objects.filter(challenge=challenge, user=user).exists():
         raise ValidationError({"user": [_("%(user)s 已是本榜单的评审专家。") % {"user": user}]})
-    conflicts = reviewer_conflicts(user, challenge)
+    conflicts = permissions.reviewer_conflicts(user, challenge)
     if conflicts:
         raise ValidationError({"user": conflicts})
     reviewer = ChallengeReviewer.objects.create(challenge=challenge, user=user, invited_by=actor)
@@ -1026,7 +1018,7 @@ def challenge_score(
         raise PermissionDenied(_("只有受邀的评审专家可以评分。"))
     if challenge.status != ChallengeStatus.REVIEWING:
         raise ValidationError(_("榜单不在评审阶段,不能评分。"), code="not_reviewing")
-    conflicts = reviewer_conflicts(actor, challenge, application)
+    conflicts = permissions.reviewer_conflicts(actor, challenge, application)
     if conflicts:
         raise ValidationError(conflicts, code="conflict")
     criteria = list(challenge.criteria.all())
@@ -1103,9 +1095,17 @@ def challenge_select_winner(
 
 @transaction.atomic
 def challenge_plan_set(
-    *, actor: Any, challenge: Challenge, milestones: list[tuple[str, dt.date, Decimal]]
+    *,
+    actor: Any,
+    challenge: Challenge,
+    milestones: list[tuple[str, dt.date, Decimal]],
+    backdate_reason: str = "",
 ) -> list[ChallengeMilestone]:
-    """Milestones with the instalment paid on each acceptance; instalments must add up to the award."""
+    """Milestones with the instalment paid on each acceptance; instalments must add up to the award.
+
+    Every problem of the plan is reported at once: names, amounts, the total, and the time rules of each
+    milestone (``rules.MILESTONE_RULES``: not in the past unless an operator gives ``backdate_reason``,
+    never due before the milestone it follows)."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以制定里程碑与付款计划。"))
     challenge = Challenge.objects.select_for_update(of=("self",)).get(pk=challenge.pk)
@@ -1116,11 +1116,28 @@ def challenge_plan_set(
     if not milestones:
         raise ValidationError(_("至少要有一个里程碑。"), code="empty_plan")
     problems = []
-    for index, (title, _due, amount) in enumerate(milestones, start=1):
+    time_checks: list[TimeRuleCheck] = []
+    previous = None
+    for index, (title, due, amount) in enumerate(milestones, start=1):
         if not (title or "").strip():
             problems.append(_("第 %(n)s 个里程碑缺少名称。") % {"n": index})
         if amount is None or amount <= 0:
             problems.append(_("第 %(n)s 个里程碑的付款金额必须大于 0。") % {"n": index})
+        try:
+            time_checks.append(
+                enforce_time_rules(
+                    rules.MILESTONE_RULES,
+                    {"due_date": due, "previous_due_date": previous},
+                    actor=actor,
+                    reason=backdate_reason,
+                )
+            )
+        except ValidationError as error:
+            problems.extend(
+                _("第 %(n)s 个里程碑:%(problem)s") % {"n": index, "problem": message}
+                for message in error.messages
+            )
+        previous = due
     total = sum((amount for _t, _d, amount in milestones if amount is not None), Decimal("0"))
     if total != challenge.award_amount:
         problems.append(
@@ -1129,16 +1146,14 @@ def challenge_plan_set(
         )
     if problems:
         raise ValidationError(problems)
-    return [
-        ChallengeMilestone.objects.create(
+    saved = []
+    for index, ((title, due, amount), time_check) in enumerate(zip(milestones, time_checks, strict=True)):
+        milestone = ChallengeMilestone.objects.create(
             challenge=challenge, title=title.strip(), due_date=due, payment=amount, order=index
         )
-        for index, (title, due, amount) in enumerate(milestones)
-    ]
-
-
-def _may_accept(actor: Any, challenge: Challenge) -> bool:
-    return is_operator(actor) or may_manage_demand(actor, challenge.demand)
+        time_check.record(milestone)
+        saved.append(milestone)
+    return saved
 
 
 @transaction.atomic
@@ -1149,7 +1164,7 @@ def milestone_accept(*, actor: Any, milestone: ChallengeMilestone, note: str = "
         .select_related("challenge__demand")
         .get(pk=milestone.pk)
     )
-    if not _may_accept(actor, milestone.challenge):
+    if not permissions.may_accept_milestones(actor, milestone.challenge):
         raise PermissionDenied(_("只有发榜企业或平台运营人员可以验收。"))
     if milestone.challenge.status != ChallengeStatus.AWARDED:
         raise ValidationError(_("榜单不在实施阶段。"), code="not_awarded")

@@ -94,17 +94,17 @@ def standard_choices(product_type: str, reg: RuleRegistry | None = None) -> list
     return choices
 
 
-def resolve_designation(
+def find_designation(
     product_type: str, standard: str, on: datetime.date, reg: RuleRegistry | None = None
-) -> str:
-    """The edition a sample is judged against; ValidationError (zh) when none applies."""
+) -> str | ValidationError:
+    """The edition a sample is judged against, or why none applies (zh) — a page can show it as is."""
     reg = reg or registry()
     if standard.startswith(SERIES_PREFIX):
         series = standard[len(SERIES_PREFIX) :]
         in_force = [d for d in reg.documents if d.series == series and d.in_force_on(on)]
         covering = [d for d in in_force if product_type in {p.value for p in d.product_types}]
         if not covering:
-            raise ValidationError(
+            return ValidationError(
                 _(
                     "%(series)s 在 %(date)s 没有现行有效的版本覆盖该产品类型;请指定具体的标准版本,或由平台运营上传新版本规则文件。"
                 )
@@ -114,13 +114,23 @@ def resolve_designation(
         return covering[0].designation
     document = reg.find(standard)
     if document is None:
-        raise ValidationError(_("未知的标准版本:%(s)s。") % {"s": standard}, code="unknown_standard")
+        return ValidationError(_("未知的标准版本:%(s)s。") % {"s": standard}, code="unknown_standard")
     if product_type not in {p.value for p in document.product_types}:
-        raise ValidationError(
+        return ValidationError(
             _("标准 %(s)s 不适用于该产品类型,请选择适用的标准。") % {"s": document.designation},
             code="wrong_standard_for_product",
         )
     return document.designation
+
+
+def resolve_designation(
+    product_type: str, standard: str, on: datetime.date, reg: RuleRegistry | None = None
+) -> str:
+    """The edition a sample is judged against; ValidationError (zh) when none applies."""
+    found = find_designation(product_type, standard, on, reg)
+    if isinstance(found, ValidationError):
+        raise found
+    return found
 
 
 @dataclass(frozen=True)

@@ -78,14 +78,25 @@ class SampleRegisterForm(StyledFormMixin, forms.Form):
     location = PlainTextField(label=_("存放位置"), max_length=100, required=False)
 
 
+def _pick(message: Any) -> dict[str, Any]:
+    """One message for a missing and an unknown choice: the buttons' forms are refused by it."""
+    return {"required": message, "invalid_choice": message}
+
+
 class CustodyForm(StyledFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("流转环节"), choices=CustodyKind.choices)
+    kind = forms.ChoiceField(
+        label=_("流转环节"), choices=CustodyKind.choices, error_messages=_pick(_("请选择流转环节。"))
+    )
     location = PlainTextField(label=_("位置"), max_length=100, required=False)
     note = PlainTextField(label=_("说明"), max_length=200, required=False)
 
 
 class AssignForm(StyledFormMixin, forms.Form):
-    technician = forms.ModelChoiceField(label=_("检测人员"), queryset=get_user_model().objects.none())
+    technician = forms.ModelChoiceField(
+        label=_("检测人员"),
+        queryset=get_user_model().objects.none(),
+        error_messages=_pick(_("请选择本实验室的检测人员。")),
+    )
 
     def __init__(self, *args: Any, lab_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,6 +117,17 @@ class RecalibrateForm(StyledFormMixin, forms.Form):
     calibration_due = forms.DateField(
         label=_("新的校准有效期至"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+def chosen_test_date(value: str | None, fallback: datetime.date) -> datetime.date:
+    """The test date picked before the form is built (it decides the edition): never after today;
+    a garbled date falls back to today."""
+    if not value:
+        return fallback
+    try:
+        return min(datetime.date.fromisoformat(value), timezone.localdate())
+    except ValueError:
+        return timezone.localdate()
 
 
 class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
@@ -168,6 +190,18 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
                 cleaned[field.key] = value.strip().replace(",", ".").replace("，", ".")
         return cleaned
 
+    def groups(self) -> list[tuple[Any, list[Any]]]:
+        """The fields under their headings: the test conditions, nominal values (when the items have
+        any) and measured values."""
+        roles = {field.key: field.role for field in self.entry_fields}
+        conditions = ("test_date", "instrument", "length_unit", "transmittance_unit")
+        nominal = [self[key] for key, role in roles.items() if role == "nominal"]
+        groups = [(_("检测条件"), [self[name] for name in conditions])]
+        if nominal:
+            groups.append((_("标称值(产品标注/处方)"), nominal))
+        groups.append((_("实测值"), [self[key] for key, role in roles.items() if role == "measured"]))
+        return groups
+
     def units(self) -> dict[str, str]:
         return {
             "length": self.cleaned_data["length_unit"],
@@ -199,7 +233,11 @@ class ReviewForm(StyledFormMixin, forms.Form):
 
 
 class CorrectionForm(StyledFormMixin, forms.Form):
-    reason = PlainTextField(label=_("更正原因"), max_length=300)
+    reason = PlainTextField(
+        label=_("更正原因"),
+        max_length=300,
+        error_messages={"required": _("请写明更正原因,它会印在新版本报告上。")},
+    )
 
 
 class RuleConfirmForm(StyledFormMixin, forms.Form):
@@ -225,6 +263,7 @@ class RulesUploadForm(StyledFormMixin, forms.Form):
 
 class BatchUploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("结果文件(Excel .xlsx 或仪器导出的 .csv)"))
+    submit = forms.BooleanField(label=_("导入后直接提交审核"), required=False)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -249,6 +288,7 @@ class BrandReviewForm(StyledFormMixin, forms.Form):
         label=_("审批结论"),
         choices=[("approve", _("批准授权")), ("reject", _("不予批准"))],
         widget=forms.RadioSelect,
+        error_messages=_pick(_("请选择审批结论。")),
     )
     note = PlainTextField(label=_("审批意见"), max_length=300, required=False)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from jingxiang.core.forms import refusal_message
 from jingxiang.core.imports import (
     ImportColumn,
     ImportSpec,
@@ -27,8 +28,8 @@ from jingxiang.core.imports import (
 )
 from jingxiang.core.timerules import time_rule_violations
 from jingxiang.lab import conformance, texts
-from jingxiang.lab.models import Instrument, Sample, SampleStatus
-from jingxiang.lab.permissions import lab_ids
+from jingxiang.lab.models import Instrument, Sample
+from jingxiang.lab.permissions import lab_ids, results_entry_refusal
 from jingxiang.lab.rules import RESULT_RULES
 from jingxiang.lab.services import sample_received_on
 from jingxiang.quality import CaseRejectedError, judge
@@ -100,14 +101,9 @@ class ResultBatchImport(ImportSpec):
             if sample is None:
                 errors.append(RowError(row.row, self.header_for("sample"), _("本实验室没有这个样品编号。")))
                 continue
-            if sample.status not in {SampleStatus.REGISTERED, SampleStatus.IN_TEST, SampleStatus.CORRECTION}:
-                errors.append(
-                    RowError(
-                        row.row,
-                        self.header_for("sample"),
-                        _("样品当前为“%(s)s”,不能录入结果。") % {"s": sample.get_status_display()},
-                    )
-                )
+            refusal = results_entry_refusal(actor, sample)
+            if refusal is not None:
+                errors.append(RowError(row.row, self.header_for("sample"), refusal_message(refusal)))
                 continue
             key = (data["sample"], data["field"])
             if key in seen:
@@ -152,12 +148,11 @@ class ResultBatchImport(ImportSpec):
                     % {"i": instrument, "d": instrument.calibration_due.isoformat()},
                 )
             ]
-        try:
-            designation = conformance.resolve_designation(
-                sample.request.product_type, sample.request.standard, test_date
-            )
-        except ValidationError as error:
-            return [RowError(first.row, self.header_for("sample"), " ".join(error.messages))]
+        designation = conformance.find_designation(
+            sample.request.product_type, sample.request.standard, test_date
+        )
+        if isinstance(designation, ValidationError):
+            return [RowError(first.row, self.header_for("sample"), " ".join(designation.messages))]
         _items, fields = conformance.catalogue(sample.request.product_type, designation)
         known = {f"{f.role}.{f.side + '.' if f.side else ''}{f.name}": f for f in fields}
         nominal = {**(sample.nominal or {})}

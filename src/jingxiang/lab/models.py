@@ -278,6 +278,10 @@ class SampleStatus(models.TextChoices):
     CORRECTION = "correction", _("更正中")
 
 
+#: The states in which a sample's results may be entered or changed.
+ENTRY_STATUSES = frozenset({SampleStatus.REGISTERED, SampleStatus.IN_TEST, SampleStatus.CORRECTION})
+
+
 class CustodyKind(models.TextChoices):
     RECEIVED = "received", _("已接收")
     STORED = "stored", _("入库保存")

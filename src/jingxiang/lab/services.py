@@ -42,8 +42,20 @@ from jingxiang.lab.models import (
     SampleStatus,
     TestRequest,
 )
-from jingxiang.lab.permissions import lab_ids
+from jingxiang.lab.permissions import (
+    assign_refusal,
+    brand_apply_refusal,
+    brand_review_refusal,
+    refuse,
+    report_correct_refusal,
+    request_cancel_refusal,
+    results_entry_refusal,
+    review_refusal,
+    sample_register_refusal,
+    works_in_lab,
+)
 from jingxiang.lab.rules import RECEIPT_RULES, RESULT_RULES
+from jingxiang.lab.selectors import brand_evidence
 from jingxiang.organisations.models import (
     Membership,
     Organisation,
@@ -69,10 +81,6 @@ CUSTODY_NEXT = {
     CustodyKind.RETURNED: set(),
     CustodyKind.DISPOSED: set(),
 }
-
-
-def brand_evidence_months() -> int:
-    return int(getattr(settings, "LAB_BRAND_EVIDENCE_MONTHS", 12))
 
 
 def brand_valid_months() -> int:
@@ -215,10 +223,7 @@ def request_submit(
 def request_cancel(*, actor: Any, request: TestRequest) -> TestRequest:
     """The firm withdraws a request before the lab has received any sample."""
     request = TestRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
-    if request.firm_id not in firm_ids(actor, *FIRM_PEOPLE):
-        raise PermissionDenied(_("只有委托企业可以撤回委托。"))
-    if request.status != RequestStatus.SUBMITTED or request.samples.exists():
-        raise ValidationError(_("实验室已收样,委托不能再撤回;请联系实验室。"), code="already_received")
+    refuse(request_cancel_refusal(actor, request))
     request.status = RequestStatus.CANCELLED
     request.save(update_fields=["status", "updated_at"])
     return request
@@ -244,16 +249,7 @@ def sample_register(
     received_at = received_at or timezone.now()
     enforce_time_rules(RECEIPT_RULES, {"received_at": received_at}, actor=actor)
     request = TestRequest.objects.select_for_update(of=("self",)).select_related("lab").get(pk=request.pk)
-    if request.lab_id not in lab_ids(actor):
-        raise PermissionDenied(_("只有受托实验室的检测人员可以登记样品。"))
-    if request.status in {RequestStatus.CANCELLED, RequestStatus.COMPLETED}:
-        raise ValidationError(
-            _("委托已%(s)s,不能再登记样品。") % {"s": request.get_status_display()}, code="closed"
-        )
-    if request.samples.count() >= request.quantity:
-        raise ValidationError(
-            _("委托约定的样品数量为 %(n)s 件,已全部登记。") % {"n": request.quantity}, code="quantity"
-        )
+    refuse(sample_register_refusal(actor, request))
     year = timezone.localdate().year
     code = f"{lab_prefix(request.lab)}-{year}-{next_number(f'lab{request.lab_id}-sample', year):05d}"
     sample = Sample.objects.create(request=request, code=code, description=description, registered_by=actor)
@@ -272,7 +268,7 @@ def custody_record(
 ) -> CustodyEvent:
     """Append one chain-of-custody event (never edited or deleted)."""
     sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
-    if sample.request.lab_id not in lab_ids(actor):
+    if not works_in_lab(actor, sample.request.lab_id):
         raise PermissionDenied(_("只有受托实验室的检测人员可以记录样品流转。"))
     if kind not in CustodyKind.values:
         raise ValidationError(_("未知的流转环节。"), code="kind")
@@ -295,16 +291,13 @@ def custody_record(
 def sample_assign(*, actor: Any, sample: Sample, technician: Any) -> Sample:
     """Give a sample to a technician (lab staff of the same lab)."""
     sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
-    if sample.request.lab_id not in lab_ids(actor):
-        raise PermissionDenied(_("只有受托实验室的检测人员可以分派任务。"))
+    refuse(assign_refusal(actor, sample))
     if (
         not Membership.objects.active()
         .filter(user=technician, organisation_id=sample.request.lab_id, role=Role.LAB_STAFF)
         .exists()
     ):
         raise ValidationError(_("只能分派给本实验室的检测人员。"), code="technician")
-    if sample.status == SampleStatus.APPROVED:
-        raise ValidationError(_("报告已签发,无需再分派。"), code="approved")
     sample.technician = technician
     sample.save(update_fields=["technician", "updated_at"])
     if technician.pk != actor.pk:
@@ -324,7 +317,7 @@ def sample_assign(*, actor: Any, sample: Sample, technician: Any) -> Sample:
 def _check_instrument(
     actor: Any, lab: Organisation, name: str, serial: str, calibration_due: datetime.date
 ) -> None:
-    if lab.pk not in lab_ids(actor):
+    if not works_in_lab(actor, lab.pk):
         raise PermissionDenied(_("只有本实验室的检测人员可以维护仪器台账。"))
     if not name.strip() or not serial.strip():
         raise ValidationError(_("请填写仪器名称和出厂编号。"), code="required")
@@ -394,12 +387,7 @@ def results_enter(
     calibration and every mandatory item assessed.
     """
     sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
-    if sample.request.lab_id not in lab_ids(actor):
-        raise PermissionDenied(_("只有受托实验室的检测人员可以录入结果。"))
-    if sample.status not in {SampleStatus.REGISTERED, SampleStatus.IN_TEST, SampleStatus.CORRECTION}:
-        raise ValidationError(
-            _("样品当前为“%(s)s”,不能修改结果。") % {"s": sample.get_status_display()}, code="status"
-        )
+    refuse(results_entry_refusal(actor, sample))
     enforce_time_rules(
         RESULT_RULES, {"test_date": test_date, "received_on": sample_received_on(sample)}, actor=actor
     )
@@ -497,12 +485,7 @@ def result_review(
         .select_related("request", "request__lab", "instrument")
         .get(pk=sample.pk)
     )
-    if sample.request.lab_id not in lab_ids(actor):
-        raise PermissionDenied(_("只有受托实验室的检测人员可以审核结果。"))
-    if sample.status != SampleStatus.AWAITING_REVIEW:
-        raise ValidationError(_("该样品没有待审核的结果。"), code="status")
-    if sample.entered_by_id == actor.pk:
-        raise PermissionDenied(_("四眼原则:审核人不能是录入结果的人,请由另一位检测人员审核。"))
+    refuse(review_refusal(actor, sample))
     if not approve:
         if not note.strip():
             raise ValidationError(_("退回时请写明原因。"), code="note_required")
@@ -632,16 +615,11 @@ def _text(value: Any) -> str:
 @transaction.atomic
 def report_correct(*, actor: Any, report: Report, reason: str) -> Sample:
     """Open a correction: results are re-entered and re-approved, then a new version supersedes this one."""
-    report = Report.objects.select_for_update(of=("self",)).select_related("sample").get(pk=report.pk)
-    if report.lab_id not in lab_ids(actor):
-        raise PermissionDenied(_("只有出具报告的实验室可以更正报告。"))
-    if report.status != ReportStatus.VALID:
-        raise ValidationError(_("该报告已被新版本取代,请更正最新版本。"), code="superseded")
+    report = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    sample = Sample.objects.select_for_update(of=("self",)).get(pk=report.sample_id)
+    refuse(report_correct_refusal(actor, report, sample))
     if not reason.strip():
         raise ValidationError(_("请写明更正原因,它会印在新版本报告上。"), code="reason_required")
-    sample = Sample.objects.select_for_update(of=("self",)).get(pk=report.sample_id)
-    if sample.status != SampleStatus.APPROVED:
-        raise ValidationError(_("该报告已在更正中。"), code="already_correcting")
     sample.status = SampleStatus.CORRECTION
     sample.correction_reason = reason.strip()
     sample.save(update_fields=["status", "correction_reason", "updated_at"])
@@ -735,38 +713,12 @@ def rule_unconfirm(*, actor: Any, confirmation: RuleConfirmation) -> RuleConfirm
 # Regional brand 杜桥眼镜 -------------------------------------------------------------------------
 
 
-def brand_evidence(line: ProductLine) -> tuple[list[Report], str | None]:
-    """Passing current reports of the line within the evidence period, or why there are none."""
-    since = timezone.now() - datetime.timedelta(days=round(brand_evidence_months() * 30.44))
-    reports = list(
-        Report.objects.current().filter(product_line=line, issued_at__gte=since).order_by("-issued_at", "-pk")
-    )
-    months = brand_evidence_months()
-    if not reports:
-        return [], _("申请区域品牌需要该产品线近 %(m)s 个月内的合格检测报告,目前没有。") % {"m": months}
-    if reports[0].overall != Overall.PASS:
-        return [], _(
-            "该产品线最近一份检测报告(%(n)s)结论为“%(o)s”,须有合格报告后才能申请或保持区域品牌授权。"
-        ) % {
-            "n": reports[0].display_number,
-            "o": reports[0].get_overall_display(),
-        }
-    return [report for report in reports if report.overall == Overall.PASS], None
-
-
 @transaction.atomic
 def brand_apply(*, actor: Any, product_line: ProductLine, note: str = "") -> BrandAuthorisation:
     """A firm applies to use 杜桥眼镜 on a product line; conforming reports are required."""
     line = ProductLine.objects.select_for_update(of=("self",)).get(pk=product_line.pk)
-    if line.firm_id not in firm_ids(actor, *FIRM_PEOPLE):
-        raise PermissionDenied(_("只有产品线所属企业可以申请区域品牌。"))
-    if BrandAuthorisation.objects.filter(
-        product_line=line, status__in=[BrandStatus.PENDING, BrandStatus.ACTIVE]
-    ).exists():
-        raise ValidationError(_("该产品线已有待审批或有效的区域品牌授权。"), code="duplicate")
-    evidence, problem = brand_evidence(line)
-    if problem:
-        raise ValidationError(problem, code="no_conforming_report")
+    refuse(brand_apply_refusal(actor, line))
+    evidence, _problem = brand_evidence(line)
     brand = BrandAuthorisation.objects.create(
         firm_id=line.firm_id, product_line=line, note=note, applied_by=actor
     )
@@ -784,10 +736,7 @@ def brand_review(
         .select_related("product_line")
         .get(pk=brand.pk)
     )
-    if not is_operator(actor):
-        raise PermissionDenied(_("只有平台运营人员可以审批区域品牌申请。"))
-    if brand.status != BrandStatus.PENDING:
-        raise ValidationError(_("该申请已处理。"), code="status")
+    refuse(brand_review_refusal(actor, brand))
     if approve:
         evidence, problem = brand_evidence(brand.product_line)
         if problem:

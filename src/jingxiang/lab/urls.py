@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/<int:pk>/pdf/", views.report_download, name="report_pdf"),
     path("reports/<int:pk>/correct/", views.report_correct, name="report_correct"),
     path("instruments/", views.instrument_list, name="instrument_list"),
+    path("instruments/new/", views.instrument_create, name="instrument_create"),
     path("instruments/<int:pk>/", views.instrument_edit, name="instrument_edit"),
     path("standards/", views.standard_list, name="standard_list"),
     path("standards/<int:pk>/archive/", views.standard_archive, name="standard_archive"),

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,24 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import xlsx_response
-from jingxiang.core.forms import add_service_error, flash_refusal
+from jingxiang.core.forms import flash_refusal, refusal_message
 from jingxiang.core.links import absolute_url
-from jingxiang.core.listing import (
-    ExportColumn,
-    apply_sort,
-    export_queryset,
-    paginate,
-    query_without,
-    wants_export,
-)
+from jingxiang.core.listing import ExportColumn
+from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.jobs.services import job_enqueue
-from jingxiang.lab import conformance, forms, services, texts
+from jingxiang.lab import conformance, forms, selectors, services, texts
 from jingxiang.lab.documents import report_pdf
 from jingxiang.lab.filters import (
     BrandFilter,
@@ -51,10 +44,7 @@ from jingxiang.lab.models import (
     ProductLine,
     Report,
     ReportStatus,
-    RuleConfirmation,
-    RulesFile,
     Sample,
-    SampleStatus,
     TestRequest,
 )
 from jingxiang.lab.permissions import (
@@ -63,19 +53,33 @@ from jingxiang.lab.permissions import (
     access_product_line,
     access_report,
     access_request,
+    access_rule_confirmation,
+    access_rules_file,
     access_sample,
+    awaits_another_reviewer,
+    brand_apply_refusal,
+    brand_lines,
+    instrument_lab,
     is_lab_staff,
-    lab_ids,
+    may_apply_for_brand,
+    may_assign,
     may_cancel_request,
+    may_correct_report,
     may_enter_results,
     may_record_field_test,
+    may_register_sample,
     may_request,
     may_review,
+    may_review_brand,
+    quality_reports,
+    requesting_firms,
+    results_entry_refusal,
+    sees_brand,
+    sees_instruments,
     uses_lab,
+    works_in_lab,
 )
-from jingxiang.lab.selectors import quality_picture
-from jingxiang.organisations.models import Organisation
-from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator
+from jingxiang.organisations.permissions import firm_ids, is_operator
 
 
 def _require(condition: bool) -> None:
@@ -83,30 +87,28 @@ def _require(condition: bool) -> None:
         raise Http404
 
 
-def _list_context(request: HttpRequest, filterset: Any, page: Any, sort: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "filterset": filterset,
-        "page": page,
-        "sort": sort,
-        "query": query_without(request, "page"),
-        "query_nosort": query_without(request, "page", "sort"),
-        **extra,
-    }
-
-
 # Requests ---------------------------------------------------------------------------------------
 
 REQUEST_EXPORT = (
-    ExportColumn(_("委托编号"), lambda r: r.number),
-    ExportColumn(_("委托企业"), lambda r: r.firm.name),
-    ExportColumn(_("检测机构"), lambda r: r.lab.name),
-    ExportColumn(_("产品线"), lambda r: r.product_line.name),
-    ExportColumn(_("产品名称/型号"), lambda r: r.product_name),
-    ExportColumn(_("产品类型"), lambda r: r.product_type_label),
-    ExportColumn(_("检测依据"), lambda r: r.standard.removeprefix(conformance.SERIES_PREFIX)),
-    ExportColumn(_("样品数量"), lambda r: r.quantity),
-    ExportColumn(_("状态"), lambda r: r.get_status_display()),
-    ExportColumn(_("提交时间"), lambda r: r.created_at),
+    ExportColumn(gettext_lazy("委托编号"), lambda r: r.number),
+    ExportColumn(gettext_lazy("委托企业"), lambda r: r.firm.name),
+    ExportColumn(gettext_lazy("检测机构"), lambda r: r.lab.name),
+    ExportColumn(gettext_lazy("产品线"), lambda r: r.product_line.name),
+    ExportColumn(gettext_lazy("产品名称/型号"), lambda r: r.product_name),
+    ExportColumn(gettext_lazy("产品类型"), lambda r: r.product_type_label),
+    ExportColumn(gettext_lazy("检测依据"), lambda r: r.standard.removeprefix(conformance.SERIES_PREFIX)),
+    ExportColumn(gettext_lazy("样品数量"), lambda r: r.quantity),
+    ExportColumn(gettext_lazy("状态"), lambda r: r.get_status_display()),
+    ExportColumn(gettext_lazy("提交时间"), lambda r: r.created_at),
+)
+
+REQUEST_LIST = ListSpec(
+    template="lab/request_list.html",
+    partial="lab/_request_table.html",
+    filterset=RequestFilter,
+    sort=("created_at", "number", "status"),
+    default_sort="-created_at",
+    export=Export("test-requests", REQUEST_EXPORT),
 )
 
 
@@ -114,14 +116,7 @@ REQUEST_EXPORT = (
 def request_list(request: HttpRequest) -> HttpResponse:
     _require(uses_lab(request.user))
     queryset = TestRequest.objects.visible_to(request.user).select_related("firm", "lab", "product_line")
-    filterset = RequestFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["created_at", "number", "status"], "-created_at")
-    if wants_export(request):
-        return export_queryset("test-requests", queryset, REQUEST_EXPORT)
-    page = paginate(request, queryset)
-    context = _list_context(request, filterset, page, sort, can_request=may_request(request.user))
-    return render_page(request, "lab/request_list.html", context, partial="lab/_request_table.html")
+    return list_page(request, queryset, REQUEST_LIST, {"can_request": may_request(request.user)})
 
 
 @login_required
@@ -131,40 +126,42 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if product_type not in PRODUCT_TYPE_LABELS:
         start = forms.RequestStartForm(request.GET or None)
         return render_page(request, "lab/request_start.html", {"form": start})
-    firms = Organisation.objects.filter(pk__in=firm_ids(request.user, *FIRM_PEOPLE))
-    form = forms.RequestForm(request.POST or None, product_type=product_type, firms=firms)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            test_request = services.request_submit(
-                actor=request.user,
-                firm=data["firm"],
-                lab=data["lab"],
-                product_type=product_type,
-                product_line_name=data["product_line_name"],
-                product_name=data["product_name"],
-                standard=data["standard"],
-                items=data["items"],
-                quantity=data["quantity"],
-                nominal_note=data["nominal_note"],
-                note=data["note"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("委托已提交,等待实验室收样。"))
-            return redirect("lab:request_detail", pk=test_request.pk)
-    return render_page(
+    form = forms.RequestForm(
+        request.POST or None, product_type=product_type, firms=requesting_firms(request.user)
+    )
+    return form_page(
         request,
-        "lab/request_form.html",
-        {"form": form, "product_type_label": PRODUCT_TYPE_LABELS[product_type]},
+        form,
+        save=lambda data: services.request_submit(
+            actor=request.user,
+            firm=data["firm"],
+            lab=data["lab"],
+            product_type=product_type,
+            product_line_name=data["product_line_name"],
+            product_name=data["product_name"],
+            standard=data["standard"],
+            items=data["items"],
+            quantity=data["quantity"],
+            nominal_note=data["nominal_note"],
+            note=data["note"],
+        ),
+        success_url=lambda test_request: reverse("lab:request_detail", args=[test_request.pk]),
+        success_message=_("委托已提交,等待实验室收样。"),
+        context={
+            "title": _("提交检测委托:%(t)s") % {"t": PRODUCT_TYPE_LABELS[product_type]},
+            "crumbs": [
+                (_("检测委托"), reverse("lab:request_list")),
+                (_("产品类型"), reverse("lab:request_create")),
+            ],
+            "intro": _("第 2 步:检测依据可选具体版本,或“检测日现行有效版本”(由检测日期决定适用的版本)。"),
+            "submit_label": _("提交委托"),
+        },
     )
 
 
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     test_request = access_request(request.user, pk)
-    is_lab = test_request.lab_id in lab_ids(request.user)
     samples = list(
         test_request.samples.select_related("technician").prefetch_related(
             Prefetch(
@@ -178,14 +175,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "req": test_request,
             "samples": samples,
-            "is_lab": is_lab,
-            "can_register": is_lab
-            and test_request.status in {"submitted", "in_progress"}
-            and len(samples) < test_request.quantity,
+            "can_register": may_register_sample(request.user, test_request, len(samples)),
             "can_cancel": may_cancel_request(request.user, test_request),
             "register_form": forms.SampleRegisterForm(),
             "standard_label": test_request.standard.removeprefix(conformance.SERIES_PREFIX),
             "by_edition_in_force": test_request.standard.startswith(conformance.SERIES_PREFIX),
+            "next_step": selectors.request_next_step(test_request),
             "timeline": audit_timeline(test_request),
         },
     )
@@ -195,13 +190,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     test_request = access_request(request.user, pk)
-    try:
-        services.request_cancel(actor=request.user, request=test_request)
-    except (ValidationError, PermissionDenied) as error:
-        flash_refusal(request, error)
-    else:
-        messages.success(request, _("委托已撤回。"))
-    return redirect("lab:request_detail", pk=pk)
+    return action(
+        request,
+        lambda: services.request_cancel(actor=request.user, request=test_request),
+        success_url=reverse("lab:request_detail", args=[pk]),
+        success_message=_("委托已撤回。"),
+    )
 
 
 @login_required
@@ -209,32 +203,37 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def sample_register(request: HttpRequest, pk: int) -> HttpResponse:
     test_request = access_request(request.user, pk, write=True)
     form = forms.SampleRegisterForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("lab:request_detail", pk=pk)
-    try:
-        sample = services.sample_register(actor=request.user, request=test_request, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        flash_refusal(request, error)
-        return redirect("lab:request_detail", pk=pk)
-    messages.success(request, _("样品已登记:%(c)s。请打印样品标签贴在样品上。") % {"c": sample.code})
-    return redirect("lab:sample_detail", pk=sample.pk)
+    return action(
+        request,
+        lambda: services.sample_register(actor=request.user, request=test_request, **form.cleaned_data),
+        form=form,
+        success_url=lambda sample: reverse("lab:sample_detail", args=[sample.pk]),
+        success_message=lambda sample: _("样品已登记:%(c)s。请打印样品标签贴在样品上。") % {"c": sample.code},
+        failure_url=reverse("lab:request_detail", args=[pk]),
+    )
 
 
 # Samples ----------------------------------------------------------------------------------------
 
 SAMPLE_EXPORT = (
-    ExportColumn(_("样品编号"), lambda s: s.code),
-    ExportColumn(_("委托编号"), lambda s: s.request.number),
-    ExportColumn(_("委托企业"), lambda s: s.request.firm.name),
-    ExportColumn(_("产品"), lambda s: s.request.product_name),
-    ExportColumn(_("状态"), lambda s: s.get_status_display()),
-    ExportColumn(_("流转状态"), lambda s: s.get_custody_state_display()),
-    ExportColumn(_("检测人员"), lambda s: str(s.technician or "")),
-    ExportColumn(_("自动判定"), lambda s: s.overall),
-    ExportColumn(_("登记时间"), lambda s: s.created_at),
+    ExportColumn(gettext_lazy("样品编号"), lambda s: s.code),
+    ExportColumn(gettext_lazy("委托编号"), lambda s: s.request.number),
+    ExportColumn(gettext_lazy("委托企业"), lambda s: s.request.firm.name),
+    ExportColumn(gettext_lazy("产品"), lambda s: s.request.product_name),
+    ExportColumn(gettext_lazy("状态"), lambda s: s.get_status_display()),
+    ExportColumn(gettext_lazy("流转状态"), lambda s: s.get_custody_state_display()),
+    ExportColumn(gettext_lazy("检测人员"), lambda s: str(s.technician or "")),
+    ExportColumn(gettext_lazy("自动判定"), lambda s: s.overall),
+    ExportColumn(gettext_lazy("登记时间"), lambda s: s.created_at),
+)
+
+SAMPLE_LIST = ListSpec(
+    template="lab/sample_list.html",
+    partial="lab/_sample_table.html",
+    filterset=SampleFilter,
+    sort=("created_at", "code", "status"),
+    default_sort="-created_at",
+    export=Export("samples", SAMPLE_EXPORT),
 )
 
 
@@ -244,31 +243,19 @@ def sample_list(request: HttpRequest) -> HttpResponse:
     queryset = Sample.objects.visible_to(request.user).select_related(
         "request", "request__firm", "technician"
     )
-    filterset = SampleFilter(request.GET, queryset=queryset, request=request)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["created_at", "code", "status"], "-created_at")
-    if wants_export(request):
-        return export_queryset("samples", queryset, SAMPLE_EXPORT)
-    page = paginate(request, queryset)
-    context = _list_context(request, filterset, page, sort, is_lab=is_lab_staff(request.user))
-    return render_page(request, "lab/sample_list.html", context, partial="lab/_sample_table.html")
-
-
-def _next_actor(sample: Sample) -> str:
-    lab = sample.request.lab.name
-    if sample.status == SampleStatus.AWAITING_REVIEW:
-        return _("等待 %(lab)s 另一位检测人员审核(录入人:%(who)s)") % {"lab": lab, "who": sample.entered_by}
-    if sample.status in {SampleStatus.REGISTERED, SampleStatus.IN_TEST, SampleStatus.CORRECTION}:
-        who = sample.technician or _("待分派的检测人员")
-        return _("等待 %(lab)s %(who)s 录入检测结果") % {"lab": lab, "who": who}
-    return ""
+    return list_page(
+        request,
+        queryset,
+        SAMPLE_LIST,
+        {"is_lab": is_lab_staff(request.user)},
+        filter_kwargs={"request": request},
+    )
 
 
 @login_required
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk)
-    is_lab = sample.request.lab_id in lab_ids(request.user)
-    reports = list(sample.reports.select_related("approved_by").order_by("-version"))
+    is_lab = works_in_lab(request.user, sample.request.lab_id)
     indicative = conformance.failing_indicative(sample.verdict) if sample.verdict else []
     return render_page(
         request,
@@ -278,17 +265,16 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "req": sample.request,
             "is_lab": is_lab,
             "events": sample.custody_events.select_related("actor"),
-            "reports": reports,
+            "reports": list(sample.reports.select_related("approved_by").order_by("-version")),
             "verdict": sample.verdict,
             "can_enter": may_enter_results(request.user, sample),
             "can_review": may_review(request.user, sample),
-            "same_person": is_lab
-            and sample.status == SampleStatus.AWAITING_REVIEW
-            and sample.entered_by_id == request.user.pk,
+            "can_assign": may_assign(request.user, sample),
+            "same_person": awaits_another_reviewer(request.user, sample),
             "custody_form": forms.CustodyForm() if is_lab else None,
             "assign_form": forms.AssignForm(lab_id=sample.request.lab_id) if is_lab else None,
             "review_form": forms.ReviewForm(indicative=indicative),
-            "next_actor": _next_actor(sample),
+            "next_step": selectors.sample_next_step(sample),
             "timeline": audit_timeline(sample),
         },
     )
@@ -311,16 +297,13 @@ def sample_label(request: HttpRequest, pk: int) -> HttpResponse:
 def custody_record(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk, write=True)
     form = forms.CustodyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.custody_record(actor=request.user, sample=sample, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            flash_refusal(request, error)
-        else:
-            messages.success(request, _("已记录样品流转。"))
-    else:
-        messages.error(request, _("请选择流转环节。"))
-    return redirect("lab:sample_detail", pk=pk)
+    return action(
+        request,
+        lambda: services.custody_record(actor=request.user, sample=sample, **form.cleaned_data),
+        form=form,
+        success_url=reverse("lab:sample_detail", args=[pk]),
+        success_message=_("已记录样品流转。"),
+    )
 
 
 @login_required
@@ -328,42 +311,44 @@ def custody_record(request: HttpRequest, pk: int) -> HttpResponse:
 def sample_assign(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk, write=True)
     form = forms.AssignForm(request.POST, lab_id=sample.request.lab_id)
-    if form.is_valid():
-        try:
-            services.sample_assign(
-                actor=request.user, sample=sample, technician=form.cleaned_data["technician"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            flash_refusal(request, error)
-        else:
-            messages.success(request, _("已分派。"))
-    else:
-        messages.error(request, _("请选择本实验室的检测人员。"))
-    return redirect("lab:sample_detail", pk=pk)
+    return action(
+        request,
+        lambda: services.sample_assign(
+            actor=request.user, sample=sample, technician=form.cleaned_data["technician"]
+        ),
+        form=form,
+        success_url=reverse("lab:sample_detail", args=[pk]),
+        success_message=_("已分派。"),
+    )
 
 
 @login_required
 def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk, write=True)
-    if not may_enter_results(request.user, sample):
-        messages.error(request, _("样品当前为“%(s)s”,不能录入结果。") % {"s": sample.get_status_display()})
+    refusal = results_entry_refusal(request.user, sample)
+    if refusal is not None:
+        flash_refusal(request, refusal)
         return redirect("lab:sample_detail", pk=pk)
     # The test date decides the edition in force, so it can come from the form or the query string.
-    day = sample.test_date or timezone.localdate()
-    chosen = request.POST.get("test_date") if request.method == "POST" else request.GET.get("test_date")
-    if chosen:
-        try:
-            day = min(datetime.date.fromisoformat(chosen), timezone.localdate())
-        except ValueError:
-            day = timezone.localdate()
-    try:
-        designation = services.sample_designation(sample, day)
-    except ValidationError as error:
-        return render_page(
-            request,
-            "lab/results_form.html",
-            {"sample": sample, "req": sample.request, "blocked": error.messages},
-        )
+    day = forms.chosen_test_date(
+        request.POST.get("test_date") if request.method == "POST" else request.GET.get("test_date"),
+        sample.test_date or timezone.localdate(),
+    )
+    detail = reverse("lab:sample_detail", args=[pk])
+    page = {
+        "sample": sample,
+        "req": sample.request,
+        "day": day,
+        "title": _("录入检测结果 %(c)s") % {"c": sample.code},
+        "crumbs": [
+            (sample.request.number, reverse("lab:request_detail", args=[sample.request_id])),
+            (sample.code, detail),
+        ],
+        "back": detail,
+    }
+    designation = selectors.sample_edition(sample, day)
+    if isinstance(designation, ValidationError):
+        return render_page(request, "lab/results_form.html", {**page, "blocked": designation.messages})
     items, entry_fields = conformance.catalogue(
         sample.request.product_type, designation, sample.request.item_ids
     )
@@ -382,36 +367,36 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
     )
     form.received_on = services.sample_received_on(sample)
-    if request.method == "POST" and form.is_valid():
-        nominal, measured = conformance.split_values(entry_fields, form.cleaned_data)
-        submit = request.POST.get("action") == "submit"
-        try:
-            services.results_enter(
-                actor=request.user,
-                sample=sample,
-                test_date=form.cleaned_data["test_date"],
-                instrument=form.cleaned_data["instrument"],
-                nominal=nominal,
-                measured=measured,
-                units=form.units(),
-                submit=submit,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已提交审核。") if submit else _("已保存,自动判定已更新。"))
-            return redirect("lab:sample_detail", pk=pk)
-    return render_page(
+    submit = request.POST.get("action") == "submit"
+
+    def save(data: dict[str, Any]) -> Sample:
+        nominal, measured = conformance.split_values(entry_fields, data)
+        return services.results_enter(
+            actor=request.user,
+            sample=sample,
+            test_date=data["test_date"],
+            instrument=data["instrument"],
+            nominal=nominal,
+            measured=measured,
+            units=form.units(),
+            submit=submit,
+        )
+
+    return form_page(
         request,
-        "lab/results_form.html",
-        {
-            "sample": sample,
-            "req": sample.request,
-            "form": form,
+        form,
+        save=save,
+        success_url=detail,
+        success_message=_("已提交审核。") if submit else _("已保存,自动判定已更新。"),
+        template="lab/results_form.html",
+        context={
+            **page,
             "items": items,
             "designation": designation,
-            "nominal_fields": [form[f.key] for f in entry_fields if f.role == "nominal"],
-            "measured_fields": [form[f.key] for f in entry_fields if f.role == "measured"],
+            "buttons": [
+                ("action", "save", _("保存并自动判定"), True),
+                ("action", "submit", _("提交审核"), False),
+            ],
         },
     )
 
@@ -421,42 +406,47 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
 def sample_review(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk, write=True)
     form = forms.ReviewForm(request.POST, indicative=conformance.failing_indicative(sample.verdict or {}))
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("lab:sample_detail", pk=pk)
-    try:
-        report = services.result_review(
+    detail = reverse("lab:sample_detail", args=[pk])
+    return action(
+        request,
+        lambda: services.result_review(
             actor=request.user,
             sample=sample,
             approve=form.cleaned_data["decision"] == "approve",
             note=form.cleaned_data["note"],
             confirmed_rules=form.cleaned_data.get("confirmed_rules") or [],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        flash_refusal(request, error)
-        return redirect("lab:sample_detail", pk=pk)
-    if report is None:
-        messages.success(request, _("已退回录入人。"))
-        return redirect("lab:sample_detail", pk=pk)
-    messages.success(request, _("报告已签发:%(n)s。") % {"n": report.display_number})
-    return redirect("lab:report_detail", pk=report.pk)
+        ),
+        form=form,
+        success_url=lambda report: reverse("lab:report_detail", args=[report.pk]) if report else detail,
+        success_message=lambda report: (
+            _("报告已签发:%(n)s。") % {"n": report.display_number} if report else _("已退回录入人。")
+        ),
+        failure_url=detail,
+    )
 
 
 # Reports ----------------------------------------------------------------------------------------
 
 REPORT_EXPORT = (
-    ExportColumn(_("报告编号"), lambda r: r.display_number),
-    ExportColumn(_("版本状态"), lambda r: r.get_status_display()),
-    ExportColumn(_("委托企业"), lambda r: r.firm.name),
-    ExportColumn(_("检测机构"), lambda r: r.lab.name),
-    ExportColumn(_("产品线"), lambda r: r.product_line.name),
-    ExportColumn(_("产品类型"), lambda r: r.product_type_label),
-    ExportColumn(_("检测依据"), lambda r: r.designation),
-    ExportColumn(_("检测日期"), lambda r: r.test_date),
-    ExportColumn(_("结论"), lambda r: r.get_overall_display()),
-    ExportColumn(_("签发时间"), lambda r: r.issued_at),
+    ExportColumn(gettext_lazy("报告编号"), lambda r: r.display_number),
+    ExportColumn(gettext_lazy("版本状态"), lambda r: r.get_status_display()),
+    ExportColumn(gettext_lazy("委托企业"), lambda r: r.firm.name),
+    ExportColumn(gettext_lazy("检测机构"), lambda r: r.lab.name),
+    ExportColumn(gettext_lazy("产品线"), lambda r: r.product_line.name),
+    ExportColumn(gettext_lazy("产品类型"), lambda r: r.product_type_label),
+    ExportColumn(gettext_lazy("检测依据"), lambda r: r.designation),
+    ExportColumn(gettext_lazy("检测日期"), lambda r: r.test_date),
+    ExportColumn(gettext_lazy("结论"), lambda r: r.get_overall_display()),
+    ExportColumn(gettext_lazy("签发时间"), lambda r: r.issued_at),
+)
+
+REPORT_LIST = ListSpec(
+    template="includes/list_page.html",
+    partial="lab/_report_table.html",
+    filterset=ReportFilter,
+    sort=("issued_at", "number", "test_date"),
+    default_sort="-issued_at",
+    export=Export("test-reports", REPORT_EXPORT),
 )
 
 
@@ -464,35 +454,22 @@ REPORT_EXPORT = (
 def report_list(request: HttpRequest) -> HttpResponse:
     _require(uses_lab(request.user))
     queryset = Report.objects.visible_to(request.user).select_related("firm", "lab", "product_line", "sample")
-    filterset = ReportFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["issued_at", "number", "test_date"], "-issued_at")
-    if wants_export(request):
-        return export_queryset("test-reports", queryset, REPORT_EXPORT)
-    page = paginate(request, queryset)
-    return render_page(
-        request,
-        "lab/report_list.html",
-        _list_context(request, filterset, page, sort),
-        partial="lab/_report_table.html",
-    )
+    return list_page(request, queryset, REPORT_LIST, {"title": _("检测报告")})
 
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_report(request.user, pk)
-    is_lab = report.lab_id in lab_ids(request.user)
     return render_page(
         request,
         "lab/report_detail.html",
         {
             "report": report,
             "items": report.result_items.all(),
-            "versions": Report.objects.filter(sample=report.sample).order_by("-version"),
-            "can_correct": is_lab
-            and report.status == ReportStatus.VALID
-            and report.sample.status == SampleStatus.APPROVED,
+            "versions": selectors.report_versions(report),
+            "can_correct": may_correct_report(request.user, report),
             "correction_form": forms.CorrectionForm(),
+            "next_step": selectors.report_next_step(report),
             "verify_url": verification_url("report", report.verify_code),
             "qr": qr_svg(verification_url("report", report.verify_code), scale=3),
             "timeline": audit_timeline(report),
@@ -511,61 +488,66 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access_report(request.user, pk)
-    _require(report.lab_id in lab_ids(request.user))
+    report = access_report(request.user, pk, write=True)
     form = forms.CorrectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请写明更正原因,它会印在新版本报告上。"))
-        return redirect("lab:report_detail", pk=pk)
-    try:
-        sample = services.report_correct(
+    return action(
+        request,
+        lambda: services.report_correct(
             actor=request.user, report=report, reason=form.cleaned_data["reason"]
-        )
-    except (ValidationError, PermissionDenied) as error:
-        flash_refusal(request, error)
-        return redirect("lab:report_detail", pk=pk)
-    messages.success(request, _("已开始更正:请重新录入并提交审核,批准后将签发新版本报告。"))
-    return redirect("lab:results_enter", pk=sample.pk)
+        ),
+        form=form,
+        success_url=lambda sample: reverse("lab:results_enter", args=[sample.pk]),
+        success_message=_("已开始更正:请重新录入并提交审核,批准后将签发新版本报告。"),
+        failure_url=reverse("lab:report_detail", args=[pk]),
+    )
 
 
 # Instruments ------------------------------------------------------------------------------------
 
 INSTRUMENT_EXPORT = (
-    ExportColumn(_("仪器名称"), lambda i: i.name),
-    ExportColumn(_("型号"), lambda i: i.model_number),
-    ExportColumn(_("出厂编号"), lambda i: i.serial),
-    ExportColumn(_("实验室"), lambda i: i.lab.name),
-    ExportColumn(_("校准有效期至"), lambda i: i.calibration_due),
+    ExportColumn(gettext_lazy("仪器名称"), lambda i: i.name),
+    ExportColumn(gettext_lazy("型号"), lambda i: i.model_number),
+    ExportColumn(gettext_lazy("出厂编号"), lambda i: i.serial),
+    ExportColumn(gettext_lazy("实验室"), lambda i: i.lab.name),
+    ExportColumn(gettext_lazy("校准有效期至"), lambda i: i.calibration_due),
+)
+
+INSTRUMENT_LIST = ListSpec(
+    template="lab/instrument_list.html",
+    partial="lab/_instrument_table.html",
+    filterset=InstrumentFilter,
+    sort=("name", "calibration_due", "serial"),
+    default_sort="calibration_due",
+    export=Export("instruments", INSTRUMENT_EXPORT),
 )
 
 
 @login_required
 def instrument_list(request: HttpRequest) -> HttpResponse:
-    _require(is_lab_staff(request.user) or is_operator(request.user))
+    _require(sees_instruments(request.user))
     queryset = Instrument.objects.visible_to(request.user).select_related("lab")
-    filterset = InstrumentFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["name", "calibration_due", "serial"], "calibration_due")
-    if wants_export(request):
-        return export_queryset("instruments", queryset, INSTRUMENT_EXPORT)
-    labs = lab_ids(request.user)
-    form = forms.InstrumentForm(request.POST or None)
-    if request.method == "POST":
-        _require(bool(labs))
-        if form.is_valid():
-            lab = Organisation.objects.get(pk=min(labs))
-            try:
-                services.instrument_register(actor=request.user, lab=lab, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("仪器已登记。"))
-                return redirect("lab:instrument_list")
-    page = paginate(request, queryset)
-    context = _list_context(
-        request, filterset, page, sort, form=form if labs else None, today=timezone.localdate()
+    form = forms.InstrumentForm() if is_lab_staff(request.user) else None
+    return list_page(request, queryset, INSTRUMENT_LIST, {"form": form, "today": timezone.localdate()})
+
+
+@login_required
+def instrument_create(request: HttpRequest) -> HttpResponse:
+    lab = instrument_lab(request.user)
+    _require(lab is not None)
+    back = reverse("lab:instrument_list")
+    return form_page(
+        request,
+        forms.InstrumentForm(request.POST or None),
+        save=lambda data: services.instrument_register(actor=request.user, lab=lab, **data),
+        success_url=back,
+        success_message=_("仪器已登记。"),
+        context={
+            "title": _("登记仪器"),
+            "back": back,
+            "back_label": _("仪器台账"),
+            "submit_label": _("登记"),
+        },
     )
-    return render_page(request, "lab/instrument_list.html", context, partial="lab/_instrument_table.html")
 
 
 @login_required
@@ -574,18 +556,22 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RecalibrateForm(
         request.POST or None, initial={"calibration_due": instrument.calibration_due}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.instrument_recalibrate(actor=request.user, instrument=instrument, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("校准有效期已更新。"))
-            return redirect("lab:instrument_list")
-    return render_page(
+    back = reverse("lab:instrument_list")
+    return form_page(
         request,
-        "lab/instrument_edit.html",
-        {"form": form, "instrument": instrument, "timeline": audit_timeline(instrument)},
+        form,
+        save=lambda data: services.instrument_recalibrate(actor=request.user, instrument=instrument, **data),
+        success_url=back,
+        success_message=_("校准有效期已更新。"),
+        template="lab/instrument_edit.html",
+        context={
+            "title": str(instrument),
+            "back": back,
+            "back_label": _("仪器台账"),
+            "intro": _("当前校准有效期至:%(d)s") % {"d": instrument.calibration_due.isoformat()},
+            "submit_label": _("更新校准有效期"),
+            "timeline": audit_timeline(instrument),
+        },
     )
 
 
@@ -595,50 +581,38 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def standard_list(request: HttpRequest) -> HttpResponse:
     _require(uses_lab(request.user))
-    reg = conformance.registry()
-    uploads = {f.designation: f for f in RulesFile.objects.active()}
-    today = timezone.localdate()
-    editions = [
-        {
-            "designation": d.designation,
-            "title": conformance.document_title(d),
-            "period": conformance.period_zh(d),
-            "in_force": d.in_force_on(today),
-            "mandatory": d.mandatory,
-            "types": [PRODUCT_TYPE_LABELS.get(p.value, p.value) for p in sorted(d.product_types)],
-            "items": len(d.items),
-            "upload": uploads.get(d.designation),
-        }
-        for d in sorted(reg.documents, key=lambda d: d.designation)
-    ]
     operator = is_operator(request.user)
-    form = forms.RulesUploadForm(request.POST or None, request.FILES or None) if operator else None
-    if request.method == "POST":
-        _require(operator)
-        assert form is not None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                rules_file = services.rules_upload(actor=request.user, filename=upload.name, text=upload.text)
-            except (ValidationError, PermissionDenied) as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("标准 %(d)s 已上传并生效。") % {"d": rules_file.designation})
-                return redirect("lab:standard_list")
-    return render_page(
-        request, "lab/standard_list.html", {"editions": editions, "form": form, "is_operator": operator}
+    context = {"editions": selectors.editions(timezone.localdate()), "is_operator": operator}
+    if not operator:
+        _require(request.method != "POST")
+        return render_page(request, "lab/standard_list.html", context)
+    return form_page(
+        request,
+        forms.RulesUploadForm(request.POST or None, request.FILES or None),
+        save=lambda data: services.rules_upload(
+            actor=request.user, filename=data["file"].name, text=data["file"].text
+        ),
+        success_url=reverse("lab:standard_list"),
+        success_message=lambda rules_file: _("标准 %(d)s 已上传并生效。") % {"d": rules_file.designation},
+        template="lab/standard_list.html",
+        context=context,
     )
 
 
 @login_required
 @require_POST
 def standard_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(is_operator(request.user))
-    rules_file = RulesFile.objects.active().filter(pk=pk).first()
-    _require(rules_file is not None)
-    services.rules_archive(actor=request.user, rules_file=rules_file)
-    messages.success(request, _("已停用该规则文件。"))
-    return redirect("lab:standard_list")
+    rules_file = access_rules_file(request.user, pk)
+    return action(
+        request,
+        lambda: services.rules_archive(actor=request.user, rules_file=rules_file),
+        success_url=reverse("lab:standard_list"),
+        success_message=_("已停用该规则文件。"),
+    )
+
+
+def _edition_url(designation: str) -> str:
+    return f"{reverse('lab:standard_detail')}?{urlencode({'designation': designation})}"
 
 
 @login_required
@@ -647,52 +621,28 @@ def standard_detail(request: HttpRequest) -> HttpResponse:
     _require(uses_lab(request.user))
     document = conformance.registry().find(request.GET.get("designation", "")[:60])
     _require(document is not None)
-    confirmations = {
-        c.rule_id: c
-        for c in RuleConfirmation.objects.active()
-        .filter(designation=document.designation)
-        .select_related("confirmed_by")
-    }
     operator = is_operator(request.user)
-    form = forms.RuleConfirmForm(request.POST or None) if operator else None
     if request.method == "POST":
         _require(operator)
-        assert form is not None
-        if form.is_valid():
-            try:
-                services.rule_confirm(
-                    actor=request.user, designation=document.designation, **form.cleaned_data
-                )
-            except (ValidationError, PermissionDenied) as error:
-                flash_refusal(request, error)
-            else:
-                messages.success(request, _("已确认:该规则今后计入判定结论。"))
-            return redirect(_edition_url(document.designation))
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    items = [
-        {
-            "id": item.id,
-            "label": item.label_zh,
-            "clause": item.clause,
-            "certainty": item.certainty.value,
-            "mandatory": item.mandatory,
-            "types": [PRODUCT_TYPE_LABELS.get(p.value, p.value) for p in sorted(item.product_types)],
-            "confirmation": confirmations.get(item.id),
-            "note": item.note,
-        }
-        for item in document.items
-    ]
+        form = forms.RuleConfirmForm(request.POST)
+        return action(
+            request,
+            lambda: services.rule_confirm(
+                actor=request.user, designation=document.designation, **form.cleaned_data
+            ),
+            form=form,
+            success_url=_edition_url(document.designation),
+            success_message=_("已确认:该规则今后计入判定结论。"),
+        )
     return render_page(
         request,
         "lab/standard_detail.html",
         {
             "document": document,
             "period": conformance.period_zh(document),
-            "items": items,
+            "items": selectors.edition_items(document),
             "is_operator": operator,
-            "form": form,
+            "form": forms.RuleConfirmForm() if operator else None,
         },
     )
 
@@ -700,16 +650,13 @@ def standard_detail(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def rule_unconfirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(is_operator(request.user))
-    confirmation = RuleConfirmation.objects.active().filter(pk=pk).first()
-    _require(confirmation is not None)
-    services.rule_unconfirm(actor=request.user, confirmation=confirmation)
-    messages.success(request, _("已撤销确认:该规则恢复为参考性。"))
-    return redirect(_edition_url(confirmation.designation))
-
-
-def _edition_url(designation: str) -> str:
-    return f"{reverse('lab:standard_detail')}?{urlencode({'designation': designation})}"
+    confirmation = access_rule_confirmation(request.user, pk)
+    return action(
+        request,
+        lambda: services.rule_unconfirm(actor=request.user, confirmation=confirmation),
+        success_url=_edition_url(confirmation.designation),
+        success_message=_("已撤销确认:该规则恢复为参考性。"),
+    )
 
 
 # Batch entry ------------------------------------------------------------------------------------
@@ -718,18 +665,26 @@ def _edition_url(designation: str) -> str:
 @login_required
 def batch_upload(request: HttpRequest) -> HttpResponse:
     _require(is_lab_staff(request.user))
-    form = forms.BatchUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = job_enqueue(
+    return form_page(
+        request,
+        forms.BatchUploadForm(request.POST or None, request.FILES or None),
+        save=lambda data: job_enqueue(
             kind="lab_results_batch",
-            title=texts.BATCH_TITLE(f=upload.name),
+            title=texts.BATCH_TITLE(f=data["file"].name),
             created_by=request.user,
-            params={"submit": request.POST.get("submit") == "1"},
-            input_file=upload,
-        )
-        return redirect("jobs:detail", pk=job.pk)
-    return render_page(request, "lab/batch_upload.html", {"form": form, "spec": ResultBatchImport()})
+            params={"submit": data["submit"]},
+            input_file=data["file"],
+        ),
+        success_url=lambda job: reverse("jobs:detail", args=[job.pk]),
+        template="lab/batch_upload.html",
+        context={
+            "title": _("批量录入检测结果"),
+            "back": reverse("lab:sample_list"),
+            "back_label": _("样品工作台"),
+            "submit_label": _("上传并校验"),
+            "spec": ResultBatchImport(),
+        },
+    )
 
 
 @login_required
@@ -745,12 +700,8 @@ def _quality_filters(request: HttpRequest) -> tuple[str, int | None]:
     product_type = request.GET.get("product_type", "")
     if product_type not in PRODUCT_TYPE_LABELS:
         product_type = ""
-    try:
-        year = int(request.GET.get("year", "")) if request.GET.get("year") else None
-    except ValueError:
-        year = None
-    if year is not None and not 2000 <= year <= 2100:
-        year = None
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
     return product_type, year
 
 
@@ -760,10 +711,9 @@ def quality(request: HttpRequest) -> HttpResponse:
     _require(uses_lab(request.user))
     product_type, year = _quality_filters(request)
     operator = is_operator(request.user)
-    reports = Report.objects.visible_to(request.user)
-    if not operator and firm_ids(request.user):
-        reports = reports.filter(firm_id__in=firm_ids(request.user))
-    picture = quality_picture(reports, with_firms=operator, product_type=product_type, year=year)
+    picture = selectors.quality_picture(
+        quality_reports(request.user), with_firms=operator, product_type=product_type, year=year
+    )
     scope = _("全集群") if operator else (_("本企业") if firm_ids(request.user) else _("本实验室"))
     return render_page(
         request,
@@ -782,7 +732,9 @@ def quality(request: HttpRequest) -> HttpResponse:
 def quality_public(request: HttpRequest) -> HttpResponse:
     """The cluster's anonymised quality picture: no firm names, public."""
     product_type, year = _quality_filters(request)
-    picture = quality_picture(Report.objects.all(), with_firms=False, product_type=product_type, year=year)
+    picture = selectors.quality_picture(
+        Report.objects.all(), with_firms=False, product_type=product_type, year=year
+    )
     active_brands = BrandAuthorisation.objects.filter(status=BrandStatus.ACTIVE).count()
     return render_page(
         request,
@@ -802,10 +754,21 @@ def quality_public(request: HttpRequest) -> HttpResponse:
 # Product lines, field tests ---------------------------------------------------------------------
 
 LINE_EXPORT = (
-    ExportColumn(_("产品线"), lambda p: p.name),
-    ExportColumn(_("企业"), lambda p: p.firm.name),
-    ExportColumn(_("产品类型"), lambda p: str(PRODUCT_TYPE_LABELS.get(p.product_type, p.product_type))),
-    ExportColumn(_("创建时间"), lambda p: p.created_at),
+    ExportColumn(gettext_lazy("产品线"), lambda p: p.name),
+    ExportColumn(gettext_lazy("企业"), lambda p: p.firm.name),
+    ExportColumn(
+        gettext_lazy("产品类型"), lambda p: str(PRODUCT_TYPE_LABELS.get(p.product_type, p.product_type))
+    ),
+    ExportColumn(gettext_lazy("创建时间"), lambda p: p.created_at),
+)
+
+LINE_LIST = ListSpec(
+    template="includes/list_page.html",
+    partial="lab/_product_line_table.html",
+    filterset=ProductLineFilter,
+    sort=("name", "created_at"),
+    default_sort="name",
+    export=Export("product-lines", LINE_EXPORT),
 )
 
 
@@ -813,25 +776,14 @@ LINE_EXPORT = (
 def product_line_list(request: HttpRequest) -> HttpResponse:
     _require(uses_lab(request.user))
     queryset = ProductLine.objects.visible_to(request.user).select_related("firm")
-    filterset = ProductLineFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["name", "created_at"], "name")
-    if wants_export(request):
-        return export_queryset("product-lines", queryset, LINE_EXPORT)
-    page = paginate(request, queryset)
-    return render_page(
-        request,
-        "lab/product_line_list.html",
-        _list_context(request, filterset, page, sort),
-        partial="lab/_product_line_table.html",
-    )
+    return list_page(request, queryset, LINE_LIST, {"title": _("产品线")})
 
 
 @login_required
 def product_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
     line = access_product_line(request.user, pk)
     reports = Report.objects.visible_to(request.user).filter(product_line=line).select_related("lab")
-    _evidence, problem = services.brand_evidence(line)
+    refusal = brand_apply_refusal(request.user, line)
     return render_page(
         request,
         "lab/product_line_detail.html",
@@ -841,9 +793,10 @@ def product_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "brands": BrandAuthorisation.objects.visible_to(request.user).filter(product_line=line),
             "field_tests": FieldTest.objects.filter(product_line=line).select_related("recorded_by"),
             "can_field_test": may_record_field_test(request.user, line),
-            "can_apply": line.firm_id in firm_ids(request.user, *FIRM_PEOPLE) and problem is None,
-            "brand_problem": problem if line.firm_id in firm_ids(request.user) else None,
-            "picture": quality_picture(reports),
+            "can_apply": refusal is None,
+            # The firm is told why it cannot apply yet; others are not offered the brand at all.
+            "brand_problem": refusal_message(refusal) if isinstance(refusal, ValidationError) else None,
+            "picture": selectors.quality_picture(reports),
         },
     )
 
@@ -852,78 +805,82 @@ def product_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def field_test_create(request: HttpRequest, pk: int) -> HttpResponse:
     line = access_product_line(request.user, pk)
     _require(may_record_field_test(request.user, line))
-    form = forms.FieldTestForm(request.POST or None, initial={"test_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.field_test_record(actor=request.user, product_line=line, data=form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("实地测试记录已保存。"))
-            return redirect("lab:product_line_detail", pk=line.pk)
-    return render_page(request, "lab/field_test_form.html", {"form": form, "line": line})
+    detail = reverse("lab:product_line_detail", args=[line.pk])
+    return form_page(
+        request,
+        forms.FieldTestForm(request.POST or None, initial={"test_date": timezone.localdate()}),
+        save=lambda data: services.field_test_record(actor=request.user, product_line=line, data=data),
+        success_url=detail,
+        success_message=_("实地测试记录已保存。"),
+        context={"title": _("记录高原实地测试"), "back": detail, "back_label": line.name},
+    )
 
 
 # Regional brand ---------------------------------------------------------------------------------
 
 BRAND_EXPORT = (
-    ExportColumn(_("授权编号"), lambda b: b.number or ""),
-    ExportColumn(_("企业"), lambda b: b.firm.name),
-    ExportColumn(_("产品线"), lambda b: b.product_line.name),
-    ExportColumn(_("状态"), lambda b: b.get_status_display()),
-    ExportColumn(_("有效期至"), lambda b: b.valid_until),
-    ExportColumn(_("申请时间"), lambda b: b.created_at),
+    ExportColumn(gettext_lazy("授权编号"), lambda b: b.number or ""),
+    ExportColumn(gettext_lazy("企业"), lambda b: b.firm.name),
+    ExportColumn(gettext_lazy("产品线"), lambda b: b.product_line.name),
+    ExportColumn(gettext_lazy("状态"), lambda b: b.get_status_display()),
+    ExportColumn(gettext_lazy("有效期至"), lambda b: b.valid_until),
+    ExportColumn(gettext_lazy("申请时间"), lambda b: b.created_at),
+)
+
+BRAND_LIST = ListSpec(
+    template="lab/brand_list.html",
+    partial="lab/_brand_table.html",
+    filterset=BrandFilter,
+    sort=("created_at", "valid_until", "number"),
+    default_sort="-created_at",
+    export=Export("brand-authorisations", BRAND_EXPORT),
 )
 
 
 @login_required
 def brand_list(request: HttpRequest) -> HttpResponse:
-    _require(is_operator(request.user) or bool(firm_ids(request.user)))
+    _require(sees_brand(request.user))
     queryset = BrandAuthorisation.objects.visible_to(request.user).select_related("firm", "product_line")
-    filterset = BrandFilter(request.GET, queryset=queryset)
-    queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    queryset, sort = apply_sort(request, queryset, ["created_at", "valid_until", "number"], "-created_at")
-    if wants_export(request):
-        return export_queryset("brand-authorisations", queryset, BRAND_EXPORT)
-    page = paginate(request, queryset)
-    context = _list_context(
-        request, filterset, page, sort, can_apply=bool(firm_ids(request.user, *FIRM_PEOPLE))
-    )
-    return render_page(request, "lab/brand_list.html", context, partial="lab/_brand_table.html")
+    return list_page(request, queryset, BRAND_LIST, {"can_apply": may_apply_for_brand(request.user)})
 
 
 @login_required
 def brand_apply(request: HttpRequest) -> HttpResponse:
-    firms = firm_ids(request.user, *FIRM_PEOPLE)
-    _require(bool(firms))
-    lines = ProductLine.objects.active().filter(firm_id__in=firms)
+    _require(may_apply_for_brand(request.user))
     initial = {"product_line": request.GET.get("line")} if request.GET.get("line", "").isdigit() else {}
-    form = forms.BrandApplyForm(request.POST or None, lines=lines, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            brand = services.brand_apply(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("申请已提交,等待平台运营审批。"))
-            return redirect("lab:brand_detail", pk=brand.pk)
-    return render_page(
-        request, "lab/brand_apply.html", {"form": form, "months": services.brand_evidence_months()}
+    form = forms.BrandApplyForm(request.POST or None, lines=brand_lines(request.user), initial=initial)
+    months = selectors.brand_evidence_months()
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.brand_apply(actor=request.user, **data),
+        success_url=lambda brand: reverse("lab:brand_detail", args=[brand.pk]),
+        success_message=_("申请已提交,等待平台运营审批。"),
+        context={
+            "title": _("申请“杜桥眼镜”区域品牌"),
+            "back": reverse("lab:brand_list"),
+            "back_label": _("“杜桥眼镜”区域品牌"),
+            "intro": _(
+                "条件:该产品线近 %(m)s 个月内有合格的检测报告,且最近一份报告结论为合格。之后如出现不合格报告,授权将自动暂停。"
+            )
+            % {"m": months},
+            "submit_label": _("提交申请"),
+        },
     )
 
 
 @login_required
 def brand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     brand = access_brand(request.user, pk)
-    operator = is_operator(request.user)
     return render_page(
         request,
         "lab/brand_detail.html",
         {
             "brand": brand,
             "evidence": brand.evidence.select_related("lab").order_by("-issued_at"),
-            "can_review": operator and brand.status == BrandStatus.PENDING,
+            "can_review": may_review_brand(request.user, brand),
             "review_form": forms.BrandReviewForm(),
+            "next_step": selectors.brand_next_step(brand),
             "verify_url": verification_url("brand", brand.verify_code) if brand.verify_code else "",
             "qr": qr_svg(verification_url("brand", brand.verify_code), scale=3) if brand.verify_code else "",
             "timeline": audit_timeline(brand),
@@ -936,21 +893,18 @@ def brand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def brand_review(request: HttpRequest, pk: int) -> HttpResponse:
     brand = access_brand(request.user, pk, write=True)
     form = forms.BrandReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.brand_review(
-                actor=request.user,
-                brand=brand,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            flash_refusal(request, error)
-        else:
-            messages.success(request, _("审批结果已保存并通知企业。"))
-    else:
-        messages.error(request, _("请选择审批结论。"))
-    return redirect("lab:brand_detail", pk=pk)
+    return action(
+        request,
+        lambda: services.brand_review(
+            actor=request.user,
+            brand=brand,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        ),
+        form=form,
+        success_url=reverse("lab:brand_detail", args=[pk]),
+        success_message=_("审批结果已保存并通知企业。"),
+    )
 
 
 @login_required

@@ -91,7 +91,7 @@ def test_pending_firm_may_not_post(cast: Any) -> None:
         ({"budget": "-1"}, "budget", "0 到 100 亿"),
         ({"budget": "很多钱"}, "budget", "金额数字"),
         ({"budget": "NaN"}, "budget", "0 到 100 亿"),
-        ({"deadline": dt.date(2000, 1, 1)}, "deadline", "不能早于今天"),
+        ({"deadline": dt.date(2000, 1, 1)}, "deadline", "期望完成日期不能早于"),
         ({"hours_needed": -3}, "hours_needed", "0 到 10000"),
         ({"hours_needed": "abc"}, "hours_needed", "整数"),
         ({"region": "<img src=x onerror=alert(1)>"}, "region", "HTML"),

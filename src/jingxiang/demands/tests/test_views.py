@@ -51,7 +51,7 @@ def test_create_page_posts_and_submits(cast: Any, suppliers: Any) -> None:
         ("description", "膜" * 5001, "5000"),
         ("category", "算命", "有效"),
         ("budget", "-5", "0"),
-        ("deadline", "2001-01-01", "不能早于今天"),
+        ("deadline", "2001-01-01", "期望完成日期不能早于"),
     ],
 )
 def test_bad_input_keeps_what_was_typed(cast: Any, field: str, value: str, fragment: str) -> None:
@@ -301,3 +301,38 @@ def test_needs_for_me_export_matches_the_page(cast: Any, suppliers: Any, spread:
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     titles = {row[0] for row in rows[1:]}
     assert spread["public"].title in titles and spread["alliance"].title not in titles
+
+
+def test_challenge_page_for_a_reviewer_has_a_fixed_query_count(
+    cast: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Conflicts are worked out once for all applications, not per application."""
+    from jingxiang.demands.models import ChallengeApplication, ChallengeReviewer
+    from jingxiang.demands.tests.test_challenge_services import promote
+    from jingxiang.organisations.models import OrganisationKind
+    from jingxiang.testing.factories import OrganisationFactory
+
+    challenge = promote(cast)
+    ChallengeReviewer.objects.create(challenge=challenge, user=cast.union_staff, invited_by=cast.operator)
+
+    def apply(n: int) -> None:
+        for _index in range(n):
+            ChallengeApplication.objects.create(
+                challenge=challenge,
+                organisation=OrganisationFactory(kind=OrganisationKind.UNIVERSITY, uscc=None),
+                submitted_by=cast.operator,
+                team="三人团队",
+                proposal="分三阶段实施,每阶段提交报告供企业验收。",
+            )
+
+    url = f"/demands/challenges/{challenge.pk}/"
+    client = client_for(cast.union_staff)
+    apply(2)
+    client.get(url)
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as small:
+        assert "回避" not in client.get(url).content.decode()
+    baseline = len(small)
+    apply(10)
+    with django_assert_max_num_queries(baseline):
+        client.get(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jingxiang.lab import services
-from jingxiang.lab.models import RuleConfirmation, RulesFile
+from jingxiang.lab.models import Instrument, RuleConfirmation, RulesFile
 from jingxiang.lab.tests.conftest import GOOD_GOGGLES
 from jingxiang.lab.tests.test_services import _new_edition_text
 from jingxiang.testing.matrix import ALL_LOGGED_IN, ANONYMOUS, RouteCase, check_matrix
@@ -107,6 +107,15 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
         RouteCase("lab:report_detail", f"/lab/reports/{w['report'].pk}/", SEES_REQUEST),
         RouteCase("lab:report_pdf", f"/lab/reports/{w['report'].pk}/pdf/", SEES_REQUEST),
         RouteCase("lab:instrument_list", "/lab/instruments/", LAB | OPERATOR),
+        RouteCase("lab:instrument_create", "/lab/instruments/new/", LAB),
+        RouteCase(
+            "lab:instrument_create post",
+            "/lab/instruments/new/",
+            LAB,
+            method="post",
+            data={"name": "色度计", "serial": "CM-9", "calibration_due": "2099-12-31"},
+            ok_status=(302,),
+        ),
         RouteCase("lab:instrument_edit", f"/lab/instruments/{w['instrument'].pk}/", LAB),
         RouteCase("lab:standard_list", "/lab/standards/", USES_LAB),
         RouteCase("lab:standard_detail", "/lab/standards/edition/?designation=JX-HA-2026", USES_LAB),
@@ -187,6 +196,7 @@ def test_every_lab_route_for_every_persona(world, lab_setup):
     assert world["pending"].reviewed_by == lab_setup.cast.operator
     assert RulesFile.objects.active().count() == 0
     assert RuleConfirmation.objects.active().get().rule_id == "HA-UV-A"
+    assert Instrument.objects.filter(serial="CM-9").count() == 1
 
 
 def test_every_lab_route_is_in_the_matrix(world):

@@ -147,3 +147,59 @@ def test_results_page_picks_the_edition_in_force_on_a_chosen_test_date(lab_setup
     assert 'name="nominal__right__sphere"' in body
     # A garbled date falls back to today instead of failing.
     assert client.get(f"/lab/samples/{sample.pk}/results/?test_date=not-a-date").status_code == 200
+
+
+def test_results_page_for_a_date_without_an_edition_in_force_says_why_and_offers_no_form(lab_setup, client):
+    import datetime
+
+    from jingxiang.lab import conformance
+
+    late = datetime.date(2026, 3, 2)
+    if late > timezone.localdate():
+        pytest.skip("the gap between the GB 13511.1 editions is not reached yet")
+    request = lab_setup.submit(
+        line="老花镜", product_type="ready_made_readers", standard=f"{conformance.SERIES_PREFIX}GB 13511.1"
+    )
+    sample = lab_setup.register(request)
+    client.force_login(lab_setup.cast.lab_staff)
+    body = client.get(f"/lab/samples/{sample.pk}/results/?test_date={late.isoformat()}").content.decode()
+    assert "没有现行有效的版本" in body and 'value="2026-03-02"' in body
+    assert 'name="measured__' not in body and 'value="submit"' not in body
+
+
+def test_the_product_line_page_offers_the_brand_only_when_the_service_would_accept(lab_setup, client):
+    from jingxiang.lab import services
+
+    report = lab_setup.report()
+    line_url = f"/lab/product-lines/{report.product_line_id}/"
+    client.force_login(lab_setup.cast.member)
+    assert "/lab/brand/apply/?line=" in client.get(line_url).content.decode()
+    services.brand_apply(actor=lab_setup.cast.firm_admin, product_line=report.product_line)
+    body = client.get(line_url).content.decode()
+    assert "/lab/brand/apply/?line=" not in body
+    assert "该产品线已有待审批或有效的区域品牌授权" in body
+    client.force_login(lab_setup.cast.lab_staff)
+    body = client.get(line_url).content.decode()
+    assert "/lab/brand/apply/?line=" not in body and "区域品牌授权。" not in body
+
+
+def test_a_button_posted_without_its_choice_is_refused_with_a_message(lab_setup, client):
+    sample = lab_setup.register(lab_setup.submit())
+    client.force_login(lab_setup.cast.lab_staff)
+    response = client.post(f"/lab/samples/{sample.pk}/custody/", {}, follow=True)
+    assert "请选择流转环节。" in response.content.decode()
+    assert sample.custody_events.count() == 1
+
+
+def test_instrument_registration_shows_every_problem_at_once(lab_setup, client):
+    from jingxiang.lab.models import Instrument
+
+    client.force_login(lab_setup.cast.lab_staff)
+    response = client.post("/lab/instruments/new/", {"name": "", "serial": "", "calibration_due": "明天"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "有 3 处需要修改" in body
+    response = client.post(
+        "/lab/instruments/new/", {"name": "色度计", "serial": "SP-1", "calibration_due": "2099-01-01"}
+    )
+    assert "本实验室已登记出厂编号为 SP-1 的仪器" in response.content.decode()
+    assert Instrument.objects.filter(serial="SP-1").count() == 1
