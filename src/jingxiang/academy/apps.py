@@ -13,7 +13,7 @@ class AcademyConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from jingxiang.academy import handlers, models, permissions  # noqa: F401 - handlers register jobs
-        from jingxiang.academy.verification import certificate_lookup
+        from jingxiang.academy.documents import certificate_lookup
         from jingxiang.core import navigation
         from jingxiang.core.documents import VerificationKind, register_verification
         from jingxiang.core.navigation import NavItem

@@ -17,6 +17,7 @@ from jingxiang.academy.models import (
     OrderStatus,
     TrainingOrder,
 )
+from jingxiang.core.filters import FilterSet, YearFilter
 from jingxiang.core.search import search_key
 from jingxiang.organisations.models import Organisation, OrganisationKind
 from jingxiang.talents.models import Skill
@@ -32,7 +33,7 @@ def _search(queryset, fields, value):  # type: ignore[no-untyped-def]
     return queryset.filter(condition)
 
 
-class CourseFilter(django_filters.FilterSet):
+class CourseFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     skill = django_filters.ModelChoiceFilter(
         label=_("技能"), queryset=Skill.objects.filter(is_active=True), empty_label=_("全部技能")
@@ -57,7 +58,7 @@ class CourseFilter(django_filters.FilterSet):
         return _search(queryset, ["code", "title", "description"], value)
 
 
-class CohortFilter(django_filters.FilterSet):
+class CohortFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=CohortStatus.choices, empty_label=_("全部状态")
@@ -77,7 +78,7 @@ class CohortFilter(django_filters.FilterSet):
         return _search(queryset, ["name", "venue", "course__title"], value)
 
 
-class EnrolmentFilter(django_filters.FilterSet):
+class EnrolmentFilter(FilterSet):
     q = django_filters.CharFilter(label=_("学员姓名"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=EnrolmentStatus.choices, empty_label=_("全部状态")
@@ -106,7 +107,7 @@ class EnrolmentFilter(django_filters.FilterSet):
         return _search(queryset, ["talent__name", "talent__search_text"], search_key(value) or value)
 
 
-class CertificateFilter(django_filters.FilterSet):
+class CertificateFilter(FilterSet):
     q = django_filters.CharFilter(label=_("编号或姓名"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=CertificateStatus.choices, empty_label=_("全部状态")
@@ -116,7 +117,7 @@ class CertificateFilter(django_filters.FilterSet):
         queryset=OccupationLevel.objects.select_related("occupation"),
         empty_label=_("全部等级"),
     )
-    year = django_filters.NumberFilter(label=_("年份"))
+    year = YearFilter(label=_("年份"))
 
     class Meta:
         model = Certificate
@@ -126,7 +127,7 @@ class CertificateFilter(django_filters.FilterSet):
         return _search(queryset, ["number", "holder_name", "talent__search_text"], search_key(value) or value)
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=OrderStatus.choices, empty_label=_("全部状态")

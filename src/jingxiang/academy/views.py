@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from jingxiang.academy import documents, forms, reports, services
+from jingxiang.academy.documents import certificate_check as check_certificate
 from jingxiang.academy.filters import (
     CertificateFilter,
     CohortFilter,
@@ -86,7 +87,6 @@ from jingxiang.academy.selectors import (
 from jingxiang.academy.selectors import (
     trainer_record as trainer_cohorts,
 )
-from jingxiang.academy.verification import certificate_check as check_certificate
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import ExportColumn

@@ -8,21 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from jingxiang.identifiers import IdentifierError, validate_mobile
-
-
-def _find_user(identifier: str) -> Any:
-    """A mobile number is tried first, so a username cannot shadow someone's phone number."""
-    user_model = get_user_model()
-    try:
-        mobile = validate_mobile(identifier)
-    except IdentifierError:
-        mobile = None
-    if mobile:
-        user = user_model._default_manager.filter(mobile=mobile).first()
-        if user is not None:
-            return user
-    return user_model._default_manager.filter(username=identifier.strip()).first()
+from jingxiang.accounts.selectors import user_for_login
 
 
 def lockout_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
@@ -30,7 +16,7 @@ def lockout_key(request: HttpRequest | None, credentials: dict[str, Any] | None)
     identifier = str((credentials or {}).get("username") or "").strip()
     if not identifier:
         return None
-    user = _find_user(identifier)
+    user = user_for_login(identifier)
     return user.username if user is not None else identifier.lower()
 
 
@@ -46,7 +32,7 @@ class MobileOrUsernameBackend(ModelBackend):
     ) -> Any:
         if not username or password is None:
             return None
-        user = _find_user(username)
+        user = user_for_login(username)
         if user is None:
             # Run the hasher anyway so timing does not reveal whether the account exists.
             get_user_model()().set_password(password)

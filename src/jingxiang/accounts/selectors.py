@@ -1,13 +1,16 @@
-"""Reads for accounts: what stands in the way of an invitation or a claim, and how a code can travel."""
+"""Reads for accounts: the account a login names, what stands in the way of an invitation or a claim, and
+how a code can travel."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from jingxiang.accounts.models import Channel, InvitationStatus, LoginInvitation
 from jingxiang.accounts.senders import CodeSender, configured_sender
-from jingxiang.identifiers import mask_email, mask_mobile
+from jingxiang.identifiers import IdentifierError, mask_email, mask_mobile, validate_mobile
 from jingxiang.talents.models import Talent
 
 
@@ -80,3 +83,18 @@ def claim_problem(invitation: LoginInvitation) -> tuple[str, str] | None:
             "手机号 %(mobile)s 已被另一个账号使用,不能用它开通新账号。请联系邀请人核对档案中的手机号。"
         ) % {"mobile": talent.masked_mobile}
     return problem
+
+
+def user_for_login(identifier: str) -> Any:
+    """The account a login identifier names: a mobile number is tried first, so a username cannot shadow
+    someone's phone number."""
+    user_model = get_user_model()
+    try:
+        mobile = validate_mobile(identifier)
+    except IdentifierError:
+        mobile = None
+    if mobile:
+        user = user_model._default_manager.filter(mobile=mobile).first()
+        if user is not None:
+            return user
+    return user_model._default_manager.filter(username=identifier.strip()).first()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jingxiang.jobs",
     "jingxiang.organisations",
     "jingxiang.talents",
+    "jingxiang.matchindex",
     "jingxiang.demands",
     "jingxiang.sharing",
     "jingxiang.events",
@@ -256,7 +257,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["jingxiang.core.filters.FilterBackend"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "镜享 Jingxiang API",

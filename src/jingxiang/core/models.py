@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -9,10 +11,27 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.signals import rows_changed
 from jingxiang.core.texts import Text
 
 
-class ArchivableQuerySet(models.QuerySet):
+class ChangeSignallingQuerySet(models.QuerySet):
+    """Reports bulk writes through ``core.signals.rows_changed`` (Django's post_save does not see them)."""
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        if count:
+            rows_changed.send(sender=self.model, fields=frozenset(kwargs))
+        return count
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            rows_changed.send(sender=self.model, fields=None)
+        return created
+
+
+class ArchivableQuerySet(ChangeSignallingQuerySet):
     def active(self) -> ArchivableQuerySet:
         return self.filter(archived_at__isnull=True)
 

@@ -1,29 +1,52 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _after_commit(function, pk):  # type: ignore[no-untyped-def]
-    from django.db import transaction
+def _contribute_to_matching(models: Any) -> None:
+    """Open demands, feedback and the operators' knowledge tables feed the shared matching index."""
+    from jingxiang.demands import selectors, services
+    from jingxiang.matchindex import registry
 
-    transaction.on_commit(lambda: function(pk))
-
-
-def _talent_changed(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
-    from jingxiang.demands.warm import refresh_talent
-
-    _after_commit(refresh_talent, instance.pk)
-
-
-def _talent_skill_changed(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
-    from jingxiang.demands.warm import refresh_talent
-
-    _after_commit(refresh_talent, instance.talent_id)
-
-
-def _organisation_changed(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
-    from jingxiang.demands.warm import refresh_organisation
-
-    _after_commit(refresh_organisation, instance.pk)
+    registry.register(
+        registry.Contribution(
+            name="demands",
+            watched=(
+                # Ranking columns written back by the re-rank job are not read by the index.
+                registry.Watched(
+                    models.Demand,
+                    registry.DEMANDS,
+                    frozenset(
+                        {
+                            "status",
+                            "archived_at",
+                            "organisation",
+                            "organisation_id",
+                            "title",
+                            "description",
+                            "category",
+                            "region",
+                            "hours_needed",
+                        }
+                    ),
+                ),
+                registry.Watched(models.MatchFeedback, registry.FEEDBACK),
+                registry.Watched(models.KnowledgeVersion, registry.KNOWLEDGE),
+            ),
+            demands=selectors.open_demand_records,
+            feedback=registry.FeedbackSource(state=selectors.feedback_state, after=selectors.feedback_after),
+            knowledge=registry.KnowledgeSource(
+                key=selectors.knowledge_key,
+                active=selectors.active_overrides,
+                candidate=selectors.knowledge_candidate,
+                activate=lambda pk: services.knowledge_version_activate(version_id=pk),
+                reject=lambda pk: services.knowledge_version_reject(version_id=pk),
+                result_url="demands:knowledge",
+            ),
+            categories={str(code): name for code, name in models.ENGINE_CATEGORY.items()},
+        )
+    )
 
 
 class DemandsConfig(AppConfig):
@@ -35,20 +58,13 @@ class DemandsConfig(AppConfig):
 
         register_search()  # global-search kinds and picker sources
         from auditlog.registry import auditlog
-        from django.db.models.signals import post_delete, post_save
 
         from jingxiang.core import navigation
         from jingxiang.core.documents import VerificationKind, register_verification
         from jingxiang.core.navigation import NavItem
-        from jingxiang.demands import handlers, models, permissions  # noqa: F401 - registers job handlers
-        from jingxiang.organisations.models import Organisation
-        from jingxiang.talents.models import Talent, TalentSkill
+        from jingxiang.demands import documents, handlers, models, permissions  # noqa: F401 - registers job handlers
 
-        # Signals only keep the warm matching index in step (cache invalidation); no business writes.
-        post_save.connect(_talent_changed, sender=Talent, dispatch_uid="demands_talent_index")
-        post_save.connect(_talent_skill_changed, sender=TalentSkill, dispatch_uid="demands_skill_index")
-        post_delete.connect(_talent_skill_changed, sender=TalentSkill, dispatch_uid="demands_skill_index_del")
-        post_save.connect(_organisation_changed, sender=Organisation, dispatch_uid="demands_org_index")
+        _contribute_to_matching(models)
 
         # Only the fields people decide on: the timeline reads as the story of the workflow.
         auditlog.register(
@@ -116,7 +132,7 @@ class DemandsConfig(AppConfig):
         )
 
         register_verification(
-            VerificationKind("challenge", _("揭榜挂帅中榜通知书"), permissions.challenge_verification)
+            VerificationKind("challenge", _("揭榜挂帅中榜通知书"), documents.challenge_lookup)
         )
         navigation.register(
             NavItem(_("需求大厅"), "demands:list", _("需求对接"), order=30, icon="target"),

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.filters import FilterSet
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.demands import validation
@@ -322,7 +323,7 @@ class ChallengeCloseForm(StyledFormMixin, forms.Form):
     notes = PlainTextAreaField(label=_("结项说明"), max_length=3000)
 
 
-class DemandFilter(django_filters.FilterSet):
+class DemandFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     category = django_filters.ChoiceFilter(
         label=_("类别"), choices=Category.choices, empty_label=_("全部类别")
@@ -393,7 +394,7 @@ class BoardFilter(DemandFilter):
         return queryset.filter(duplicate_of__isnull=False) if value else queryset
 
 
-class ChallengeFilter(django_filters.FilterSet):
+class ChallengeFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=ChallengeStatus.choices, empty_label=_("全部状态")
     )

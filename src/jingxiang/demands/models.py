@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
+from jingxiang.core.models import Archivable, ArchivableQuerySet, ChangeSignallingQuerySet, TimeStamped
 from jingxiang.core.numbering import next_number
 
 
@@ -402,6 +402,8 @@ class MatchFeedback(models.Model):
     rating = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    objects = ChangeSignallingQuerySet.as_manager()
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("匹配反馈")
@@ -445,6 +447,8 @@ class KnowledgeVersion(TimeStamped):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     activated_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+
+    objects = ChangeSignallingQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "-version"]

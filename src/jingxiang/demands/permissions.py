@@ -25,7 +25,7 @@ from jingxiang.demands.models import (
     Proposal,
     ProposalStatus,
 )
-from jingxiang.demands.warm import SUPPLIER_ORG_KINDS, TALENT_KINDS
+from jingxiang.matchindex.suppliers import SUPPLIER_ORG_KINDS, TALENT_KINDS
 from jingxiang.organisations.models import Organisation, Role
 from jingxiang.organisations.permissions import (
     FIRM_MANAGERS,
@@ -344,30 +344,6 @@ def review_conflicts(
         if problems:
             found[application.pk] = problems
     return found
-
-
-def challenge_verification(code: str) -> dict[str, Any] | None:
-    """Public facts of a 揭榜挂帅 award: the challenge, the award and the winner, nothing private."""
-    challenge = (
-        Challenge.objects.public()
-        .select_related("winner__talent", "winner__organisation")
-        .filter(verify_code=code, winner__isnull=False)
-        .first()
-    )
-    if challenge is None:
-        return None
-    return {
-        "status": "valid",
-        "status_label": challenge.get_status_display(),
-        "title": challenge.title,
-        "facts": [
-            (_("榜单"), challenge.title),
-            (_("榜额"), f"¥{challenge.award_amount:,.2f}"),
-            (_("中榜方"), challenge.winner.supplier_name if challenge.winner else "—"),
-            (_("选定日期"), f"{challenge.selected_at:%Y-%m-%d}" if challenge.selected_at else "—"),
-        ],
-        "note": _("本页面由镜享平台提供,用于核验揭榜挂帅中榜结果。"),
-    }
 
 
 def attention_cards(user: Any) -> list[dict[str, Any]]:

@@ -50,10 +50,10 @@ from jingxiang.demands.models import (
     Visibility,
 )
 from jingxiang.demands.permissions import acts_for_supplier, may_manage_demand, poster_firm_ids
-from jingxiang.demands.warm import parse_key, supplier_organisations, supplier_talents
+from jingxiang.matchindex.suppliers import parse_key, supplier_organisations, supplier_talents
 from jingxiang.organisations.models import Organisation, Role
 from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator
-from jingxiang.organisations.services import operators
+from jingxiang.organisations.selectors import operators
 
 DUPLICATE_THRESHOLD = 0.45
 """Bigram Jaccard similarity above which a new demand is flagged as a likely duplicate."""
@@ -722,7 +722,7 @@ def demands_rerank_all(*, progress: Any = None, top: int = 10) -> int:
 
 def knowledge_problems(document: str, content: str) -> list[str]:
     """Every problem with an edited table, found by loading it with the engine's own loader."""
-    from jingxiang.demands.warm import active_overrides
+    from jingxiang.demands.selectors import active_overrides
     from jingxiang.matching import KnowledgeError, load_knowledge
 
     if document not in KnowledgeDocument.values:
@@ -754,6 +754,7 @@ def knowledge_version_save(*, actor: Any, document: str, content: str, note: str
     """Save an operator's edited table as a new version (only if the engine loads it) and start the index
     rebuild that activates it."""
     from jingxiang.jobs.services import job_enqueue
+    from jingxiang.matchindex.handlers import REBUILD
 
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营人员可以修改匹配知识表。"))
@@ -778,7 +779,7 @@ def knowledge_version_save(*, actor: Any, document: str, content: str, note: str
         created_by=actor,
     )
     job_enqueue(
-        kind="demands_rebuild_index",
+        kind=REBUILD,
         title=texts.REBUILD_TITLE(doc=KnowledgeDocument(version.document).label, v=version.version),
         created_by=actor,
         params={"version_id": version.pk},
@@ -786,27 +787,9 @@ def knowledge_version_save(*, actor: Any, document: str, content: str, note: str
     return version
 
 
-def knowledge_version_activate(*, version_id: int, progress: Any = None) -> dict[str, Any]:
-    """Build a complete index with the new version; only when that works is the version activated."""
-    from jingxiang.demands.warm import active_overrides, knowledge_for, warm_index
-    from jingxiang.matching import KnowledgeError
-
+def knowledge_version_activate(*, version_id: int) -> None:
+    """Make the version the active one of its document (called by the index rebuild once it built)."""
     version = KnowledgeVersion.objects.get(pk=version_id)
-    _key, overrides = active_overrides()
-    overrides[version.document] = yaml.safe_load(version.content) or {}
-    # The key the web processes will compute once this version is active, so they reuse the loaded tables.
-    others = KnowledgeVersion.objects.filter(status=KnowledgeVersionStatus.ACTIVE).exclude(
-        document=version.document
-    )
-    key = tuple(sorted([*others.values_list("pk", flat=True), version.pk]))
-    if progress:
-        progress(10, texts.KNOWLEDGE_LOADING())
-    try:
-        knowledge = knowledge_for(key, overrides)
-    except KnowledgeError as error:
-        KnowledgeVersion.objects.filter(pk=version.pk).update(status=KnowledgeVersionStatus.FAILED)
-        return {"ok": False, "problems": error.problems}
-    index = warm_index.build(knowledge, progress)
     with transaction.atomic():
         KnowledgeVersion.objects.filter(
             document=version.document, status=KnowledgeVersionStatus.ACTIVE
@@ -814,8 +797,11 @@ def knowledge_version_activate(*, version_id: int, progress: Any = None) -> dict
         KnowledgeVersion.objects.filter(pk=version.pk).update(
             status=KnowledgeVersionStatus.ACTIVE, activated_at=timezone.now()
         )
-    warm_index.reset()
-    return {"ok": True, "suppliers": len(index)}
+
+
+def knowledge_version_reject(*, version_id: int) -> None:
+    """The version's tables do not load: it never becomes active."""
+    KnowledgeVersion.objects.filter(pk=version_id).update(status=KnowledgeVersionStatus.FAILED)
 
 
 # -- 揭榜挂帅 challenges ---------------------------------------------------------------------------------

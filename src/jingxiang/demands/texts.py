@@ -48,11 +48,4 @@ CHALLENGE_WON = message("demands.challenge_won", gettext_lazy("恭喜中榜:%(ti
 REBUILD_TITLE = message("demands.rebuild_title", gettext_lazy("重建匹配索引(%(doc)s 第 %(v)s 版)"))
 RERANK_TITLE = message("demands.rerank_title", gettext_lazy("重新匹配全部开放需求"))
 RERANK_PROGRESS = message("demands.rerank_progress", gettext_lazy("已重新匹配 %(n)s / %(t)s 个需求"))
-KNOWLEDGE_LOADING = message("demands.knowledge_loading", gettext_lazy("正在加载知识表"))
-SUPPLIERS_READ = message("demands.suppliers_read", gettext_lazy("已读取 %(n)s 个供给方"))
-INDEX_BUILT = message("demands.index_built", gettext_lazy("索引已建立,正在载入反馈和开放需求"))
-KNOWLEDGE_UNLOADABLE = message("demands.knowledge_unloadable", gettext_lazy("知识表无法加载,未生效。"))
-INDEX_REBUILT = message(
-    "demands.index_rebuilt", gettext_lazy("匹配索引已重建(%(n)s 个供给方),新版本已生效。")
-)
 RERANK_DONE = message("demands.rerank_done", gettext_lazy("已重新匹配 %(n)s 个开放需求。"))

@@ -16,7 +16,7 @@ from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.core.timerules import REASON_FIELD
-from jingxiang.demands import selectors, services, texts
+from jingxiang.demands import documents, selectors, services, texts
 from jingxiang.demands.forms import (
     ApplyForm,
     BoardFilter,
@@ -811,35 +811,9 @@ def challenge_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 def challenge_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable award notice with its public verification QR code."""
-    from jingxiang.core.documents import PdfDocument
-
     challenge = access_challenge(request.user, pk)
     if not may_see_notice(request.user, challenge):
         raise Http404
-    winner = challenge.winner
-    document = PdfDocument(
-        title=_("揭榜挂帅中榜通知书"),
-        subtitle=challenge.title,
-        number=f"JB{challenge.pk:05d}",
-        issuer=_("镜享 · 杜桥眼镜产业综合服务平台"),
-        facts=[
-            (_("发榜企业"), challenge.demand.organisation.name),
-            (_("中榜方"), winner.supplier_name),
-            (_("榜额"), f"¥{challenge.award_amount:,.2f}"),
-            (_("选定日期"), f"{challenge.selected_at:%Y-%m-%d}" if challenge.selected_at else "—"),
-        ],
-        verify_kind="challenge",
-        verify_code=challenge.verify_code,
-    )
-    document.add_paragraphs(_("交付成果要求"), challenge.deliverables.splitlines() or ["—"])
-    document.add_paragraphs(_("知识产权约定"), challenge.ip_terms.splitlines() or ["—"])
-    milestones = list(challenge.milestones.all())
-    if milestones:
-        document.add_table(
-            _("里程碑与付款"),
-            [_("里程碑"), _("计划完成"), _("付款(元)")],
-            [(m.title, m.due_date.isoformat(), f"{m.payment:,.2f}") for m in milestones],
-        )
-    response = HttpResponse(document.render(), content_type="application/pdf")
+    response = HttpResponse(documents.challenge_notice_pdf(challenge), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="challenge-{challenge.pk}.pdf"'
     return response

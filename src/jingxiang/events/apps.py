@@ -19,6 +19,7 @@ class EventsConfig(AppConfig):
             handlers,  # noqa: F401  (registers the scheduler job kind)
             permissions,
         )
+        from jingxiang.events.documents import agenda_lookup
         from jingxiang.events.models import (
             Event,
             EventTable,
@@ -29,7 +30,6 @@ class EventsConfig(AppConfig):
             ScheduleRun,
             Session,
         )
-        from jingxiang.events.verification import lookup_agenda
 
         def register(model: type, *extra: str) -> None:
             # Reverse relations are not changes of the record; leaving them in fills the timeline with noise.
@@ -44,7 +44,7 @@ class EventsConfig(AppConfig):
         register(ScheduleRun, "instance", "result", "violations")
         register(Feedback)
         register(FollowUp)
-        register_verification(VerificationKind("event-agenda", _("对接会日程"), lookup_agenda))
+        register_verification(VerificationKind("event-agenda", _("对接会日程"), agenda_lookup))
         navigation.register(
             NavItem(_("需求对接会"), "events:list", _("对接"), order=30, icon="chat"),
             NavItem(

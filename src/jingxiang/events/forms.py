@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.filters import FilterSet
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.events.models import (
@@ -269,7 +270,7 @@ class CheckInForm(forms.Form):
         self.fields["participant"].queryset = event.participants.all()
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), field_name="title", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=EventStatus.choices, empty_label=_("全部状态")
@@ -280,7 +281,7 @@ class EventFilter(django_filters.FilterSet):
         fields = ["q", "status"]
 
 
-class ParticipantFilter(django_filters.FilterSet):
+class ParticipantFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
     kind = django_filters.ChoiceFilter(
         label=_("类别"), choices=ParticipantKind.choices, empty_label=_("全部类别")
@@ -301,7 +302,7 @@ class ParticipantFilter(django_filters.FilterSet):
         )
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FilterSet):
     box = django_filters.ChoiceFilter(
         label=_("方向"),
         choices=[("incoming", _("收到的")), ("outgoing", _("发出的"))],

@@ -58,14 +58,12 @@ def published_demands(organisation: Any) -> list[Any]:
 
 def suggestions_for(participant: Participant, top: int = 10) -> list[tuple[Participant, Decimal, str]]:
     """Registrations of the same event that the matching engine suggests for ``participant``'s demand
-    (or stated needs): (participant, score in [0, 1], why). Empty when the engine is not available or
-    the participant has nothing to match on."""
+    (or stated needs): (participant, score in [0, 1], why). Empty when the participant has nothing to
+    match on."""
     if participant.kind != ParticipantKind.FIRM:
         return []  # suggestions answer a firm's demand; experts and institutions are the supply side
-    try:
-        from jingxiang.demands.suggestions import suggest_suppliers
-    except ImportError:
-        return []
+    from jingxiang.matchindex.selectors import suggest_suppliers
+
     demand = participant.demand if participant.demand_object_id else None
     title = getattr(demand, "title", "") or participant.needs[:60]
     if not title:

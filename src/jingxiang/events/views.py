@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jingxiang.core.documents import PdfDocument, qr_svg
+from jingxiang.core.documents import qr_svg
 from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import ExportColumn, export_queryset, wants_export
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
-from jingxiang.events import forms, selectors, services
+from jingxiang.events import documents, forms, selectors, services
 from jingxiang.events.models import (
     Event,
     Feedback,
@@ -669,25 +669,7 @@ def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not event.is_published:
         messages.error(request, _("日程尚未发布。"))
         return redirect("events:agenda", pk=participant.pk)
-    document = PdfDocument(
-        title=_("洽谈日程"),
-        subtitle=event.title,
-        number=participant.agenda_code,
-        issuer=_("镜享 · 需求对接会"),
-        facts=[
-            (_("参会者"), participant.name),
-            (_("日期"), event.event_date),
-            (_("地点"), event.venue),
-        ],
-        verify_kind="event-agenda",
-        verify_code=participant.agenda_code,
-    )
-    rows = [
-        (str(m.slot), m.table.name, m.other_party(participant).name, m.get_priority_display())
-        for m in selectors.agenda(participant)
-    ]
-    document.add_table(_("洽谈安排"), [_("时段"), _("洽谈桌"), _("洽谈对象"), _("优先级")], rows)
-    response = HttpResponse(document.render(), content_type="application/pdf")
+    response = HttpResponse(documents.agenda_pdf(participant), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="agenda-{participant.pk}.pdf"'
     return response
 

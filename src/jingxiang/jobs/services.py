@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from jingxiang.core.models import OutboxMessage, OutboxStatus
 from jingxiang.core.services import notification_send, outbox_deliver
 from jingxiang.core.texts import Text
+from jingxiang.jobs import progress as progress_channel
 from jingxiang.jobs import texts
 from jingxiang.jobs.models import Job, JobStatus
 from jingxiang.jobs.registry import JobFailed, JobLost, handler_spec
@@ -71,13 +72,15 @@ def _owned(job_id: int, attempt: int) -> Any:
 def job_report(job_id: int, attempt: int, progress: int, text: Text) -> None:
     """Record progress and the heartbeat; raise ``JobLost`` if the sweeper gave this run up.
 
-    Progress is written outside any business transaction where the handler allows, so the UI sees it.
+    Progress is written where the UI sees it at once, even from inside the handler's own transaction
+    (``jobs.progress``: a second connection on PostgreSQL).
     """
     if not isinstance(text, Text):
         raise TypeError("progress needs a bound message from a texts.py")
-    updated = _owned(job_id, attempt).update(
-        progress=max(0, min(100, int(progress))), message_text=text.as_json(), heartbeat_at=timezone.now()
-    )
+    values = {"progress": max(0, min(100, int(progress))), "message_text": text.as_json()}
+    if progress_channel.write_aside(job_id, attempt, values):
+        return
+    updated = _owned(job_id, attempt).update(**values, heartbeat_at=timezone.now())
     if not updated:
         raise JobLost(job_id)
 
@@ -101,6 +104,7 @@ def _run_claimed(job: Job) -> Job:
     def progress(percent: int, text: Text) -> None:
         job_report(job.pk, attempt, percent, text)
 
+    progress_channel.begin()
     try:
         result = handler_spec(job.kind).run(job, progress)
     except JobLost:
@@ -115,6 +119,8 @@ def _run_claimed(job: Job) -> Job:
         _finish(
             job, attempt, JobStatus.SUCCEEDED, outcome if isinstance(outcome, Text) else texts.DONE(), result
         )
+    finally:
+        progress_channel.close()
     job.refresh_from_db()
     return job
 

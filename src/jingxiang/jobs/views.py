@@ -8,16 +8,15 @@ from jingxiang.core.excel import xlsx_response
 from jingxiang.core.imports import get_spec
 from jingxiang.core.listing import paginate
 from jingxiang.core.rendering import render_page
-from jingxiang.jobs import texts
+from jingxiang.jobs import selectors, texts
 from jingxiang.jobs.forms import ImportUploadForm
-from jingxiang.jobs.models import Job
 from jingxiang.jobs.permissions import access_job, may_import
 from jingxiang.jobs.services import job_enqueue
 
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = Job.objects.visible_to(request.user).select_related("created_by")
+    jobs = selectors.job_list(request.user)
     return render_page(request, "jobs/list.html", {"page": paginate(request, jobs)})
 
 

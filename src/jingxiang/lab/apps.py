@@ -15,7 +15,7 @@ class LabConfig(AppConfig):
         from jingxiang.core import navigation
         from jingxiang.core.documents import VerificationKind, register_verification
         from jingxiang.core.navigation import NavItem
-        from jingxiang.lab import documents, imports, permissions  # noqa: F401 - imports registers the job handler
+        from jingxiang.lab import documents, handlers, imports, permissions  # noqa: F401 - handlers registers the job kind
         from jingxiang.lab.models import (
             BrandAuthorisation,
             FieldTest,

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.filters import FilterSet
 from jingxiang.lab.models import (
     PRODUCT_TYPE_CHOICES,
     BrandAuthorisation,
@@ -20,7 +21,7 @@ from jingxiang.lab.models import (
 )
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=RequestStatus.choices, empty_label=_("全部状态")
@@ -41,7 +42,7 @@ class RequestFilter(django_filters.FilterSet):
         )
 
 
-class SampleFilter(django_filters.FilterSet):
+class SampleFilter(FilterSet):
     q = django_filters.CharFilter(label=_("样品编号"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=SampleStatus.choices, empty_label=_("全部状态")
@@ -59,7 +60,7 @@ class SampleFilter(django_filters.FilterSet):
         return queryset.filter(technician=self.request.user) if value else queryset
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     q = django_filters.CharFilter(label=_("报告编号/产品"), method="filter_search")
     overall = django_filters.ChoiceFilter(label=_("结论"), choices=Overall.choices, empty_label=_("全部结论"))
     status = django_filters.ChoiceFilter(
@@ -81,7 +82,7 @@ class ReportFilter(django_filters.FilterSet):
         )
 
 
-class InstrumentFilter(django_filters.FilterSet):
+class InstrumentFilter(FilterSet):
     q = django_filters.CharFilter(label=_("名称/编号"), method="filter_search")
     due = django_filters.ChoiceFilter(
         label=_("校准"),
@@ -108,7 +109,7 @@ class InstrumentFilter(django_filters.FilterSet):
         )
 
 
-class BrandFilter(django_filters.FilterSet):
+class BrandFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=BrandStatus.choices, empty_label=_("全部状态")
     )
@@ -122,7 +123,7 @@ class BrandFilter(django_filters.FilterSet):
         return queryset.filter(Q(number__icontains=value) | Q(product_line__name__icontains=value))
 
 
-class ProductLineFilter(django_filters.FilterSet):
+class ProductLineFilter(FilterSet):
     q = django_filters.CharFilter(label=_("产品线"), field_name="name", lookup_expr="icontains")
     product_type = django_filters.ChoiceFilter(
         label=_("产品类型"), choices=PRODUCT_TYPE_CHOICES, empty_label=_("全部类型")

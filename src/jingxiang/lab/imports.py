@@ -14,7 +14,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -26,11 +25,8 @@ from jingxiang.core.imports import (
     ProgressCallback,
     RowError,
     ValidRow,
-    errors_in_every_language,
-    run_import,
 )
 from jingxiang.core.timerules import time_rule_violations
-from jingxiang.jobs.registry import JobFailed, register_handler
 from jingxiang.lab import conformance, texts
 from jingxiang.lab.models import Instrument, Sample
 from jingxiang.lab.permissions import lab_ids, results_entry_refusal
@@ -266,26 +262,3 @@ def csv_to_workbook(data: bytes) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-# All-or-nothing like every import: a run cut short saved nothing and may run again.
-@register_handler("lab_results_batch", retryable=True)
-def results_batch(job: Any, progress: ProgressCallback) -> dict[str, Any]:
-    """Job handler (thin): read the file, run the whole-file-first import."""
-    with job.input_file.open("rb") as handle:
-        data = handle.read()
-    if job.input_file.name.lower().endswith(".csv"):
-        data = csv_to_workbook(data)
-    spec = ResultBatchImport(submit=bool(job.params.get("submit")))
-    result = run_import(spec, data, job.created_by, progress)
-    if not result.ok:
-        outcome = result.as_dict()
-        outcome["errors_by_language"] = errors_in_every_language(spec, data, job.created_by, result)
-        raise JobFailed(texts.BATCH_REFUSED(n=len(result.errors)), outcome)
-    job.result_url = reverse("lab:sample_list") + (
-        "?status=awaiting_review" if job.params.get("submit") else ""
-    )
-    job.save(update_fields=["result_url"])
-    outcome = result.as_dict()
-    outcome["message"] = texts.BATCH_DONE(n=result.created)
-    return outcome

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from jingxiang import strictjson
 from jingxiang.matching.model import SUPPLIER_KINDS, Demand, Outcome, Ranking, Supplier
 
 T = TypeVar("T")
@@ -134,7 +135,7 @@ def parse_lines(
             errors.append(LineError(source, number, f"line longer than {MAX_LINE_CHARS} characters"))
             continue
         try:
-            raw = json.loads(line)
+            raw = strictjson.loads(line)
         except json.JSONDecodeError as error:
             errors.append(LineError(source, number, f"invalid JSON ({error.msg} at column {error.colno})"))
             continue
@@ -218,7 +219,7 @@ def read_json_objects(path: Path | str) -> list[tuple[int, dict[str, Any]]]:
                 if not line.strip():
                     continue
                 try:
-                    value = json.loads(line)
+                    value = strictjson.loads(line)
                 except json.JSONDecodeError as error:
                     errors.append(
                         LineError(source, number, f"invalid JSON ({error.msg} at column {error.colno})")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from jingxiang.core.filters import YesNoFilter
+from jingxiang.core.filters import FilterSet, YesNoFilter
 from jingxiang.organisations.models import (
     Organisation,
     OrganisationKind,
@@ -12,7 +12,7 @@ from jingxiang.organisations.models import (
 )
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     kind = django_filters.ChoiceFilter(
         label=_("类型"), choices=OrganisationKind.choices, empty_label=_("全部类型")

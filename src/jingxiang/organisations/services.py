@@ -21,6 +21,7 @@ from jingxiang.organisations.models import (
     Role,
 )
 from jingxiang.organisations.permissions import forget_roles, grantable_roles, is_operator, may_manage_members
+from jingxiang.organisations.selectors import operators
 
 ORGANISATION_FIELDS = (
     "name",
@@ -98,20 +99,6 @@ def _organisation_register(data: dict[str, Any]) -> tuple[Any, Organisation]:
             kind="organisation_review",
         )
     return user, organisation
-
-
-def operators() -> list[Any]:
-    """Active platform operators, who receive joining applications."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            memberships__role=Role.OPERATOR,
-            memberships__is_active=True,
-            memberships__organisation__status=OrganisationStatus.APPROVED,
-            is_active=True,
-        )
-        .distinct()
-    )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.identifiers import mask_mobile
-from jingxiang.organisations import services
+from jingxiang.organisations import selectors, services
 from jingxiang.organisations.filters import OrganisationFilter
 from jingxiang.organisations.forms import MemberAddForm, OrganisationFieldsForm, RegistrationForm, ReviewForm
 from jingxiang.organisations.models import Membership, Organisation, OrganisationStatus
@@ -67,11 +67,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk)
     can_manage = may_manage_members(request.user, organisation)
-    members = (
-        list(organisation.memberships.select_related("user").order_by("-is_active", "role"))
-        if can_manage
-        else []
-    )
+    members = selectors.members_of(organisation) if can_manage else []
     return render_page(
         request,
         "organisations/detail.html",
@@ -152,9 +148,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
-    pending = Organisation.objects.filter(
-        status=OrganisationStatus.PENDING, archived_at__isnull=True
-    ).order_by("created_at")
+    pending = selectors.pending_registrations()
     return render_page(request, "organisations/review_queue.html", {"page": paginate(request, pending)})
 
 

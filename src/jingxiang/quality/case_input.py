@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from jingxiang import strictjson
 from jingxiang.quality.exact import NotANumberError, format_decimal, to_decimal
 from jingxiang.quality.model import Case, CaseRejectedError, FieldValue, LensValues, Problem
 from jingxiang.quality.rules import RuleDocument, RuleRegistry
@@ -49,7 +50,7 @@ FRACTION_LOOKALIKE_LIMIT = Decimal(1)
 def load_case_json(text: str) -> dict[str, Any]:
     """Parse case JSON with every number as an exact ``Decimal``; malformed JSON is a problem, not a crash."""
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        data = strictjson.loads(text, exact=True)
     except json.JSONDecodeError as error:
         raise CaseRejectedError(
             [Problem("", f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}", "json")]

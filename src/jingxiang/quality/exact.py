@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import cache
 
+from jingxiang import strictjson
+
 _INTERVAL_PATTERN = re.compile(
     r"^\s*(?P<open>[\[(])\s*(?P<low>-inf|-?\d+(?:\.\d+)?)\s*,\s*(?P<high>inf|-?\d+(?:\.\d+)?)\s*(?P<close>[\])])\s*$"
 )
@@ -48,6 +50,9 @@ def to_decimal(value: object) -> Decimal:
         raise NotANumberError(f"expected a number, got {type(value).__name__}")
     if not result.is_finite():
         raise NotANumberError(f"expected a finite number, got {value!r}")
+    if result and result.adjusted() > strictjson.MAX_EXPONENT:
+        # Decimal holds 1e999999999, but arithmetic on it overflows; nothing measured comes near 1e308.
+        raise NotANumberError(f"number too large to represent (about 1e{result.adjusted()})")
     return result
 
 

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from jingxiang import strictjson
 from jingxiang.quality.exact import Interval
 from jingxiang.quality.model import CaseRejectedError, Certainty, Problem
 from jingxiang.quality.vocabulary import (
@@ -219,16 +220,57 @@ class RuleDocument:
 
 
 class _ExactLoader(yaml.SafeLoader):
-    """YAML loader that keeps decimals exact and dates as text.
+    """YAML loader that keeps decimals exact and dates as text, and refuses what no rule can hold.
 
     PyYAML would turn ``0.12`` into a binary float and ``2012-02-01`` into a ``date``; the first
-    breaks exact tolerance edges, the second does not fit JSON Schema's string type.
+    breaks exact tolerance edges, the second does not fit JSON Schema's string type. It would also
+    recurse once per nesting level (a file of 100,000 nested lists ends in a ``RecursionError``) and
+    fail on ``.nan``, a 5,000-digit integer or ``1e999999999`` with errors that are not YAML errors;
+    here each of those is a YAML error with its line, reported like any other.
     """
+
+    _nesting = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._nesting += 1
+        try:
+            if self._nesting > strictjson.MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested deeper than {strictjson.MAX_DEPTH} levels",
+                    self.get_mark(),
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
+
+
+def _number_refused(node: yaml.ScalarNode, problem: str) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
 
 
 def _construct_exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")
-    return Decimal(text)
+    if text.lower().lstrip("+-") in {".nan", ".inf"}:
+        raise _number_refused(node, f"{text!r} is not a finite number")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise _number_refused(node, f"{text!r} is not a decimal number") from None
+    if not value.is_finite():
+        raise _number_refused(node, f"{text!r} is not a finite number")
+    if value and value.adjusted() > strictjson.MAX_EXPONENT:
+        raise _number_refused(node, f"number too large to represent: {text[:24]}")
+    return value
+
+
+def _construct_bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if len(text.lstrip("+-").replace("_", "")) > strictjson.MAX_EXPONENT:
+        raise _number_refused(node, f"number too large to represent: {text[:24]}…")
+    value: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    return value
 
 
 def _construct_plain_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
@@ -236,6 +278,7 @@ def _construct_plain_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str
 
 
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_exact_float)
+_ExactLoader.add_constructor("tag:yaml.org,2002:int", _construct_bounded_int)
 _ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_plain_text)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from jingxiang import strictjson
 from jingxiang.scheduling.cpsat import solve
 from jingxiang.scheduling.formats import (
     announced_from_schedule_json,
@@ -34,7 +35,7 @@ class _InputError(Exception):
 
 def _read_json(path: str) -> Any:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        return strictjson.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise _InputError(f"cannot read {path}: {error.strerror or error}") from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

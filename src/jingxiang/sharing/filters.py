@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.filters import FilterSet, YearFilter
 from jingxiang.sharing.models import (
     Agreement,
     AgreementKind,
@@ -28,7 +29,7 @@ from jingxiang.talents.models import Skill, Talent, TalentKind
 YES_NO = [("1", _("是"))]
 
 
-class PoolFilter(django_filters.FilterSet):
+class PoolFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=TalentKind.choices, empty_label=_("全部类别"))
     mode = django_filters.ChoiceFilter(
@@ -62,7 +63,7 @@ class PoolFilter(django_filters.FilterSet):
         return queryset.filter(home_organisation__isnull=True) if value == "1" else queryset
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=RequestStatus.choices, empty_label=_("全部状态")
@@ -79,7 +80,7 @@ class RequestFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(firm__name__icontains=value))
 
 
-class AgreementFilter(django_filters.FilterSet):
+class AgreementFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=AgreementStatus.choices, empty_label=_("全部状态")
@@ -98,7 +99,7 @@ class AgreementFilter(django_filters.FilterSet):
         )
 
 
-class BookingFilter(django_filters.FilterSet):
+class BookingFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=BookingStatus.choices, empty_label=_("全部状态")
@@ -116,7 +117,7 @@ class BookingFilter(django_filters.FilterSet):
         return queryset.filter(Q(talent__name__icontains=value) | Q(agreement__host__name__icontains=value))
 
 
-class TimesheetFilter(django_filters.FilterSet):
+class TimesheetFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=TimesheetStatus.choices, empty_label=_("全部状态")
@@ -132,7 +133,7 @@ class TimesheetFilter(django_filters.FilterSet):
         )
 
 
-class StatementFilter(django_filters.FilterSet):
+class StatementFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=StatementStatus.choices, empty_label=_("全部状态")
@@ -140,7 +141,7 @@ class StatementFilter(django_filters.FilterSet):
     month = django_filters.CharFilter(
         label=_("月份"), method="filter_month", widget=forms.TextInput(attrs={"type": "month"})
     )
-    year = django_filters.NumberFilter(label=_("年份"), field_name="month", lookup_expr="year")
+    year = YearFilter(label=_("年份"), field_name="month", lookup_expr="year")
 
     class Meta:
         model = Statement
@@ -158,7 +159,7 @@ class StatementFilter(django_filters.FilterSet):
         )
 
 
-class OutcomeFilter(django_filters.FilterSet):
+class OutcomeFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     patent = django_filters.ChoiceFilter(
         label=_("有专利"), choices=YES_NO, empty_label=_("不限"), method="filter_patent"

@@ -224,7 +224,7 @@ def suggestions_for(request: SharingRequest, *, top: int = 10) -> list[Candidate
     Talents who do not share, are archived, work for the requesting firm, or have the firm on their
     conflict list are never offered.
     """
-    from jingxiang.demands.suggestions import suggest_suppliers
+    from jingxiang.matchindex.selectors import suggest_suppliers
 
     conflicted = set(
         SharingProfile.conflict_firms.through.objects.filter(organisation_id=request.firm_id).values_list(

@@ -30,7 +30,7 @@ from jingxiang.core.texts import Text
 from jingxiang.core.timerules import REASON_FIELD, TimeRuleCheck, enforce_time_rules
 from jingxiang.organisations.models import Membership, Organisation
 from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator
-from jingxiang.organisations.services import operators
+from jingxiang.organisations.selectors import operators
 from jingxiang.sharing import rules, texts
 from jingxiang.sharing.models import (
     ZERO,

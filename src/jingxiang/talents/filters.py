@@ -4,11 +4,11 @@ import django_filters
 from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
-from jingxiang.core.filters import YesNoFilter
+from jingxiang.core.filters import FilterSet, YesNoFilter
 from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentKind
 
 
-class TalentFilter(django_filters.FilterSet):
+class TalentFilter(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
     kind = django_filters.ChoiceFilter(
         label=_("人才类别"), choices=TalentKind.choices, empty_label=_("全部类别")

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
+from jingxiang.core.models import Archivable, ArchivableQuerySet, ChangeSignallingQuerySet, TimeStamped
 from jingxiang.core.search import search_key, searchable_text
 from jingxiang.identifiers import mask_mobile, mask_resident_id
 
@@ -168,6 +168,8 @@ class TalentSkill(models.Model):
         _("熟练程度"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     source = models.CharField(_("来源"), max_length=50, blank=True, help_text=_("如:自填、证书编号"))
+
+    objects = ChangeSignallingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("人才技能")

@@ -39,16 +39,6 @@ def may_create_any(user: Any) -> bool:
     return is_operator(user) or bool(approved_organisation_ids(user, *FIRM_MANAGERS))
 
 
-def home_organisation_choices(user: Any) -> Any:
-    """Organisations a talent may be placed in by this user: any approved one for operators, otherwise
-    those the user looks after people for."""
-    from jingxiang.organisations.models import Organisation
-
-    if is_operator(user):
-        return Organisation.objects.approved()
-    return Organisation.objects.filter(pk__in=approved_organisation_ids(user, *FIRM_MANAGERS))
-
-
 def may_reveal_personal(user: Any, talent: Talent) -> bool:
     """Full mobile/ID numbers: operators, the person themself, and their home organisation's admins."""
     return may_edit(user, talent)

@@ -55,9 +55,9 @@ def skill_choices(user: Any) -> QuerySet | None:
 
 def _home_organisations(user: Any) -> QuerySet | None:
     from jingxiang.organisations.permissions import is_operator
-    from jingxiang.talents.permissions import home_organisation_choices
+    from jingxiang.talents.selectors import home_organisations_for
 
-    choices = home_organisation_choices(user)
+    choices = home_organisations_for(user)
     return choices if is_operator(user) or choices.exists() else None
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,13 +15,12 @@ from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.organisations.models import Organisation
 from jingxiang.organisations.permissions import is_operator
-from jingxiang.talents import services
+from jingxiang.talents import selectors, services
 from jingxiang.talents.filters import TalentFilter
 from jingxiang.talents.forms import TalentForm
-from jingxiang.talents.models import SkillDomain, Talent, TalentSkill
+from jingxiang.talents.models import SkillDomain, Talent
 from jingxiang.talents.permissions import (
     access_talent,
-    home_organisation_choices,
     may_create_any,
     may_edit,
     may_reveal_personal,
@@ -51,16 +49,6 @@ EXPORT_COLUMNS = (
 )
 
 
-def _talent_queryset(user: object):  # type: ignore[no-untyped-def]
-    return (
-        Talent.objects.visible_to(user)
-        .select_related("home_organisation")
-        .prefetch_related(
-            Prefetch("talent_skills", queryset=TalentSkill.objects.select_related("skill").order_by("-level"))
-        )
-    )
-
-
 TALENT_LIST = ListSpec(
     template="talents/list.html",
     partial="talents/_table.html",
@@ -75,7 +63,7 @@ TALENT_LIST = ListSpec(
 def talent_list(request: HttpRequest) -> HttpResponse:
     return list_page(
         request,
-        _talent_queryset(request.user),
+        selectors.directory(request.user),
         TALENT_LIST,
         {"can_create": may_create_any(request.user)},
     )
@@ -99,11 +87,6 @@ def talent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _organisations_for(user: object):  # type: ignore[no-untyped-def]
-    """The organisations the user may add talents for (the form's choices)."""
-    return home_organisation_choices(user)
-
-
 def _talent_form_page(
     request: HttpRequest, form: TalentForm, save: Any, talent: Talent | None
 ) -> HttpResponse:
@@ -124,7 +107,7 @@ def _talent_form_page(
 
 @login_required
 def talent_create(request: HttpRequest) -> HttpResponse:
-    organisations = _organisations_for(request.user)
+    organisations = selectors.home_organisations_for(request.user)
     if not is_operator(request.user) and not organisations.exists():
         raise Http404
     initial = {"home_organisation": organisations.first()} if not is_operator(request.user) else {}
@@ -144,7 +127,7 @@ def talent_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
     talent = access_talent(request.user, pk, write=True)
-    organisations = _organisations_for(request.user)
+    organisations = selectors.home_organisations_for(request.user)
     if talent.home_organisation_id:
         organisations = organisations | Organisation.objects.filter(pk=talent.home_organisation_id)
     # Full personal numbers are never sent to the browser in a form: the fields start empty with the

@@ -598,7 +598,7 @@ def test_certificate_issue_by_another_school_is_refused(cast, academy, workers):
 
 
 def test_revocation_needs_a_reason_and_shows_publicly(cast, academy, workers):
-    from jingxiang.academy.verification import certificate_check, certificate_lookup
+    from jingxiang.academy.documents import certificate_check, certificate_lookup
 
     certificate = services.certificate_issue(
         actor=academy.school_staff, enrolment=passed_enrolment(cast, academy, workers)

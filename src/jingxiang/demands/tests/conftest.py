@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from jingxiang.demands.models import Category, Demand, DemandStatus, Visibility
-from jingxiang.demands.warm import warm_index
+from jingxiang.matchindex.warm import warm_index
 from jingxiang.organisations.models import OrganisationKind
 from jingxiang.talents.models import Skill, TalentKind, TalentSkill
 from jingxiang.testing.factories import OrganisationFactory, TalentFactory, UserFactory

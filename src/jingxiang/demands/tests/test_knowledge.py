@@ -11,8 +11,8 @@ from django.test import Client
 
 from jingxiang.demands import services
 from jingxiang.demands.models import KnowledgeVersion, KnowledgeVersionStatus
-from jingxiang.demands.suggestions import suggest_suppliers
 from jingxiang.jobs.models import Job, JobStatus
+from jingxiang.matchindex.selectors import suggest_suppliers
 from jingxiang.matching.knowledge import DATA_DIR
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_saved_version_is_activated_by_the_rebuild_job(
             actor=cast.operator, document="synonyms", content=WITH_NEW_TERM, note="加入蛤蟆纹"
         )
     first.refresh_from_db()
-    job = Job.objects.get(kind="demands_rebuild_index")
+    job = Job.objects.get(kind="matchindex_rebuild")
     assert job.status == JobStatus.SUCCEEDED and job.progress == 100 and job.result["ok"]
     assert first.status == KnowledgeVersionStatus.ACTIVE and first.version == 1 and first.activated_at
     assert suggest_suppliers(title="蛤蟆纹", description="蛤蟆纹")[0].object_id == suppliers.coating.pk

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jingxiang.demands.models import FeedbackKind, KnowledgeVersion, KnowledgeVersionStatus, MatchFeedback
-from jingxiang.demands.suggestions import Suggestion, suggest_suppliers
 from jingxiang.demands.tests.conftest import add_skills, make_demand
-from jingxiang.demands.warm import warm_index
+from jingxiang.matchindex.selectors import Suggestion, suggest_suppliers
+from jingxiang.matchindex.warm import warm_index
 from jingxiang.talents.models import Talent, TalentKind, TalentSkill
 from jingxiang.testing.factories import TalentFactory
 

@@ -181,3 +181,37 @@ def test_engine_does_not_import_django():
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+UNREPRESENTABLE = [
+    ('{"id": "D9", "title": "膜层", "hours_needed": 1e400}', "number too large"),
+    ('{"id": "D9", "title": "膜层", "hours_needed": ' + "9" * 5000 + "}", "number too large"),
+    ('{"id": "D9", "title": "膜层", "hours_needed": NaN}', "NaN is not a JSON number"),
+    ('{"id": "D9", "title": Infinity}', "Infinity is not a JSON number"),
+    ('{"id": -Infinity, "title": "膜层"}', "-Infinity is not a JSON number"),
+    ('{"id": "D9", "x": ' + "[" * 99_000 + "]" * 99_000 + "}", "nested deeper than"),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "words"), UNREPRESENTABLE, ids=["1e400", "5000-digits", "NaN", "Inf", "-Inf", "deep"]
+)
+def test_unrepresentable_numbers_and_deep_nesting_are_bad_lines(files, line, words):
+    demands = write(files["base"] / "huge.jsonl", [json.dumps({"id": "D1", "title": "膜层"}), line])
+    result = run("rank", "--suppliers", str(files["suppliers"]), "--demands", str(demands))
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert f"huge.jsonl:2: invalid JSON ({words}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_feedback_and_labels_are_read_as_strictly(files):
+    deep = write(files["base"] / "deep.jsonl", ["[" * 99_000 + "]" * 99_000])
+    big = write(files["base"] / "big.jsonl", ['{"demand_id": "D1", "supplier_id": "x", "grade": 1e999}'])
+    common = ["--suppliers", str(files["suppliers"]), "--demands", str(files["demands"])]
+    for result, name in (
+        (run("rank", *common, "--feedback", str(deep)), "deep.jsonl:1: invalid JSON (nested deeper"),
+        (run("evaluate", *common, "--qrels", str(deep)), "deep.jsonl:1: invalid JSON (nested deeper"),
+        (run("evaluate", *common, "--qrels", str(big)), "big.jsonl:1: invalid JSON (number too large"),
+    ):
+        assert result.returncode == 2 and name in result.stderr and "Traceback" not in result.stderr

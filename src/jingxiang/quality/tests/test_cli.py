@@ -100,3 +100,43 @@ def test_judge_with_an_extra_rules_file(tmp_path: Path) -> None:
     completed = cli("judge", str(case), "--rules", str(rules))
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["overall"] == "fail"
+
+
+CASE = (
+    '{"case_id": "BIG", "product_type": "sunglasses", "standard": "GB 39552.1", "test_date": "2024-06-01",'
+    ' "units": {"transmittance": "percent"}, "measured": {"luminous_transmittance": VALUE}}'
+)
+
+
+def test_judge_refuses_unrepresentable_numbers_and_deep_nesting() -> None:
+    for value, words in (
+        ("1e400", "number too large to represent"),
+        ("1e999999999", "number too large to represent"),
+        ("9" * 5000, "number too large to represent"),
+        ("NaN", "NaN is not a JSON number"),
+        ("-Infinity", "-Infinity is not a JSON number"),
+        ('"1e999999999"', "number too large to represent"),
+        ("[" * 100_000 + "]" * 100_000, "nested deeper than"),
+    ):
+        completed = cli("judge", "-", stdin=CASE.replace("VALUE", value))
+        assert completed.returncode == 2, (value[:20], completed.stderr)
+        payload = json.loads(completed.stdout)
+        assert payload["status"] == "rejected" and words in payload["errors"][0]["message"]
+        assert "Traceback" not in completed.stderr
+
+
+def test_rules_files_with_unrepresentable_numbers_or_deep_nesting_are_invalid(tmp_path: Path) -> None:
+    for name, text, words in (
+        ("deep.yaml", "[" * 100_000 + "]" * 100_000, "nested deeper than"),
+        ("digits.yaml", "designation: " + "9" * 5000, "number too large to represent"),
+        ("float.yaml", "designation: 1.5e+999999999", "number too large to represent"),
+        ("nan.yaml", "designation: x\nlimit: .nan", "is not a finite number"),
+        ("sexagesimal.yaml", "limit: 1:30.5", "is not a decimal number"),
+    ):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        for arguments in (("validate-rules", str(path)), ("list", "--rules", str(path))):
+            completed = cli(*arguments)
+            assert completed.returncode == 2, (name, arguments, completed.stderr)
+            assert words in json.loads(completed.stdout)["errors"][0]["message"], completed.stdout
+            assert "line" in completed.stderr and "Traceback" not in completed.stderr

@@ -131,3 +131,24 @@ def test_package_does_not_import_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_unrepresentable_numbers_and_deep_nesting_exit_2(tmp_path: Path) -> None:
+    """Numbers a double cannot hold, NaN/Infinity and deep nesting: the usual "not valid JSON" error."""
+    text = json.dumps(instance_json(2, [2], PEOPLE, MEETINGS))
+    cases = {
+        "1e400": text.replace('"capacity": 2', '"capacity": 1e400'),
+        "digits": text.replace('"capacity": 2', '"capacity": ' + "9" * 5000),
+        "nan": text.replace('"weight": 2', '"weight": NaN', 1),
+        "infinity": text.replace('"weight": 2', '"weight": -Infinity', 1),
+        "deep": text[:-1] + ', "notes": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    }
+    for name, content in cases.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(content, encoding="utf-8")
+        good = _write(tmp_path / "good.json", instance_json(2, [2], PEOPLE, MEETINGS))
+        for arguments in (("solve", str(path)), ("greedy", str(path)), ("validate", good, str(path))):
+            result = _run(*arguments)
+            assert result.returncode == 2, (name, arguments, result.stderr)
+            assert f"{path.name} is not valid JSON" in result.stderr and "line 1 column" in result.stderr
+            assert "Traceback" not in result.stderr

@@ -1,9 +1,8 @@
 """Ranked suppliers for a need, with reasons: the small stable service other apps call.
 
-Used by the demand board (this app), the talent-sharing station (issue 3) and matchmaking events
-(issue 5). It ranks against the process-wide warm index (``warm.py``), so a call costs a few
-milliseconds plus a handful of queries, and it always reflects the current profiles, the operators'
-knowledge tables and the feedback recorded so far.
+Used by the demand board, the talent-sharing station and matchmaking events. It ranks against the
+process-wide warm index (``warm.py``), so a call costs a few milliseconds plus two or three queries, and
+it always reflects the current profiles, the operators' knowledge tables and the feedback recorded so far.
 """
 
 from __future__ import annotations
@@ -11,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from jingxiang.demands.warm import parse_key, warm_index
+from jingxiang.matchindex import registry
+from jingxiang.matchindex.suppliers import parse_key, supplier_organisations, supplier_talents
+from jingxiang.matchindex.warm import warm_index
 from jingxiang.matching import Demand as EngineDemand
+from jingxiang.matching import Match
 
 
 @dataclass(frozen=True)
@@ -43,22 +45,19 @@ def suggest_suppliers(
 ) -> list[Suggestion]:
     """The best ``top`` suppliers (talents and non-firm organisations) for a need, best first.
 
-    ``category`` is one of the seven demand categories, as a code (``"testing"``) or its Chinese name
-    (``"质量检测"``); anything else is ranked on the text alone. Archived talents, students, firms and
-    organisations that are not approved are never suggested. Empty text gives an empty list.
+    ``category`` is a category code an app registered (the demand board's ``"testing"``) or the engine's
+    Chinese name (``"质量检测"``); anything else is ranked on the text alone. Archived talents, students,
+    firms and organisations that are not approved are never suggested. Empty text gives an empty list.
     """
-    from jingxiang.demands.models import ENGINE_CATEGORY, Category
-
     top = max(0, min(int(top), MAX_TOP))
     wanted = KINDS if kinds is None else set(kinds) & KINDS
     if top == 0 or not wanted or not (str(title).strip() or str(description).strip()):
         return []
-    engine_category = ENGINE_CATEGORY.get(Category(category), "") if category in Category.values else category
     query = EngineDemand(
         id="suggest",
         title=str(title),
         description=str(description),
-        category=str(engine_category or ""),
+        category=str(registry.engine_category(str(category or ""))),
         region=str(region or ""),
         hours_needed=float(max(0, hours_needed or 0)),
     )
@@ -81,10 +80,8 @@ def suggest_suppliers(
     return _materialise(picked[:top])
 
 
-def _materialise(picked: list[tuple[str, int, object]]) -> list[Suggestion]:
+def _materialise(picked: list[tuple[str, int, Match]]) -> list[Suggestion]:
     """Names and hours come from the database, which also drops anything archived since indexing."""
-    from jingxiang.demands.warm import supplier_organisations, supplier_talents
-
     talent_ids = [pk for kind, pk, _m in picked if kind == "talent"]
     organisation_ids = [pk for kind, pk, _m in picked if kind == "organisation"]
     talents = {t.pk: t for t in supplier_talents().filter(pk__in=talent_ids)} if talent_ids else {}
@@ -102,8 +99,8 @@ def _materialise(picked: list[tuple[str, int, object]]) -> list[Suggestion]:
                     kind="talent",
                     object_id=pk,
                     name=talent.name,
-                    score=float(match.score),  # type: ignore[attr-defined]
-                    why=list(match.why),  # type: ignore[attr-defined]
+                    score=float(match.score),
+                    why=list(match.why),
                     free_hours=int(talent.monthly_hours),
                 )
             )
@@ -113,8 +110,8 @@ def _materialise(picked: list[tuple[str, int, object]]) -> list[Suggestion]:
                     kind="organisation",
                     object_id=pk,
                     name=organisations[pk].name,
-                    score=float(match.score),  # type: ignore[attr-defined]
-                    why=list(match.why),  # type: ignore[attr-defined]
+                    score=float(match.score),
+                    why=list(match.why),
                     free_hours=None,
                 )
             )
@@ -122,11 +119,11 @@ def _materialise(picked: list[tuple[str, int, object]]) -> list[Suggestion]:
 
 
 def rank_demands_for(
-    *, supplier_key: str, demand_ids: Iterable[int], top: int = 20
-) -> list[tuple[int, float, list[str]]]:
-    """Open demands (limited to ``demand_ids``, which the caller has filtered for visibility) that this
-    supplier fits best: (demand pk, score, why), best first."""
-    allowed = {f"D-{pk}" for pk in demand_ids}
+    *, supplier_key: str, demand_ids: Iterable[str], top: int = 20
+) -> list[tuple[str, float, list[str]]]:
+    """Open demands (by engine id, limited to ``demand_ids``, which the caller has filtered for
+    visibility) that this supplier fits best: (engine id, score, why), best first."""
+    allowed = set(demand_ids)
     if not allowed:
         return []
     with warm_index.use() as index:
@@ -136,7 +133,7 @@ def rank_demands_for(
     results = []
     for match in ranking.matches:
         if match.id in allowed:
-            results.append((int(match.id.removeprefix("D-")), float(match.score), list(match.why)))
+            results.append((match.id, float(match.score), list(match.why)))
             if len(results) >= top:
                 break
     return results
