@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from jingxiang.sharing import services as sharing
 from jingxiang.sharing.models import AgreementStatus, InvitationStatus
@@ -60,7 +61,9 @@ def test_a_talent_invited_claims_the_login_and_signs_an_agreement(cast, otp_outb
     assert invitation.status == InvitationStatus.ACCEPTED
 
     # The firms draw up and sign the three-party agreement; the talent signs it on the agreement page.
-    agreement = sharing.agreement_create(actor=cast.talent_officer, invitation=invitation, data=terms())
+    agreement = sharing.agreement_create(
+        actor=cast.talent_officer, invitation=invitation, data=terms(period_start=timezone.localdate())
+    )
     sharing.agreement_sign(actor=cast.other_firm_admin, agreement=agreement, party="home")
     sharing.agreement_sign(actor=cast.talent_officer, agreement=agreement, party="host")
     page = phone.get(f"/sharing/agreements/{agreement.pk}/")
