@@ -94,8 +94,9 @@ def field_sets(ann: dict) -> tuple[set[str], set[str]]:
     return codes, neutral
 
 
-def grade(primary: set[str], related: set[str], gold: set[str], scope: str, hours: int,
-          neutral: set[str]) -> int:
+def grade(
+    primary: set[str], related: set[str], gold: set[str], scope: str, hours: int, neutral: set[str]
+) -> int:
     if not gold & (primary | related):
         g = 0
     elif scope == "off":
@@ -120,7 +121,11 @@ def load_and_validate() -> tuple[dict, dict, dict, set[str], set[str]]:
             raise Invalid(f"{sid}: kind {s['kind']}")
         if not isinstance(s["hours_per_month"], int) or s["hours_per_month"] < 0:
             raise Invalid(f"{sid}: hours_per_month {s['hours_per_month']!r}")
-        if not isinstance(s["skills"], list) or not s["skills"] or not all(isinstance(k, str) and k for k in s["skills"]):
+        if (
+            not isinstance(s["skills"], list)
+            or not s["skills"]
+            or not all(isinstance(k, str) and k for k in s["skills"])
+        ):
             raise Invalid(f"{sid}: skills must be a non-empty list of strings")
         for key in ("name", "org", "title", "description", "region"):
             if not isinstance(s[key], str) or not s[key].strip():
@@ -212,15 +217,21 @@ def main() -> int:
 
     grades = Counter(r["grade"] for r in qrels)
     print(f"suppliers {len(suppliers)}  kinds {dict(Counter(s['kind'] for s in suppliers.values()))}")
-    print(f"  scopes {dict(Counter(a['scope'] for a in ann['suppliers'].values()))}; "
-          f"zero free hours {sum(1 for s in suppliers.values() if s['hours_per_month'] == 0)}; "
-          f"no gold field {sum(1 for a in ann['suppliers'].values() if not a['gold_fields'])}")
+    print(
+        f"  scopes {dict(Counter(a['scope'] for a in ann['suppliers'].values()))}; "
+        f"zero free hours {sum(1 for s in suppliers.values() if s['hours_per_month'] == 0)}; "
+        f"no gold field {sum(1 for a in ann['suppliers'].values() if not a['gold_fields'])}"
+    )
     print(f"demands {len(demands)}  per kind {dict((k, kinds[k]) for k in DEMAND_KINDS)}")
-    print(f"qrels {len(qrels)}  per grade {dict(sorted(grades.items()))}  "
-          f"(of {len(demands) * len(suppliers)} pairs)")
+    print(
+        f"qrels {len(qrels)}  per grade {dict(sorted(grades.items()))}  "
+        f"(of {len(demands) * len(suppliers)} pairs)"
+    )
     per_kind = {k: [by_demand[d][3] for d in demands if demands[d]["kind"] == k] for k in DEMAND_KINDS}
-    print("grade-3 suppliers per demand, min/median/max by kind: " + "; ".join(
-        f"{k} {min(v)}/{sorted(v)[len(v) // 2]}/{max(v)}" for k, v in per_kind.items()))
+    print(
+        "grade-3 suppliers per demand, min/median/max by kind: "
+        + "; ".join(f"{k} {min(v)}/{sorted(v)[len(v) // 2]}/{max(v)}" for k, v in per_kind.items())
+    )
     if unused:
         print(f"fields no supplier delivers: {sorted(unused)}")
     if problems:

@@ -662,7 +662,7 @@ class MatchingIndex:
         query = demand if isinstance(demand, DemandQuery) else self.analyze_demand(demand)
         fusion = fusion or self.fusion
         scored = self.channel_scores(query)
-        scores, gated = self._fuse(scored, fusion)
+        scores, gated = fuse(scored, fusion)
         matches = []
         for position in _top(scores, gated, top, scored.ids):
             slot = int(scored.slots[position])
@@ -858,17 +858,6 @@ class MatchingIndex:
             },
         )
 
-    def _fuse(self, scored: ChannelScores, fusion: Fusion) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
-        relevance = np.zeros(len(scored.slots), dtype=np.float32)
-        for name, weight in fusion.weights().items():
-            if weight:
-                relevance += np.float32(weight) * scored.channels[name]
-        score = relevance * scored.multiplier if fusion.multipliers else relevance
-        gated = scored.gated if fusion.gate else np.zeros(len(score), dtype=np.bool_)
-        score = np.where(gated, score * GATE_FACTOR, score)
-        alive = self._alive[scored.slots]
-        return np.where(alive & (relevance >= MIN_SCORE), score, 0.0).astype(np.float32), gated
-
     def _region_share(self, path: list[str], selection: npt.NDArray[np.int64]) -> FloatArray:
         """Share of the region bonus per slot: 1.0 same town, 0.75 same city ... via a lookup table."""
         table = np.zeros(len(self._regions) + 1, dtype=np.float32)  # last entry: "no region" (-1)
@@ -1033,7 +1022,7 @@ class MatchingIndex:
             scored = []
             for query in queries:
                 channels = self.channel_scores(query, slot)
-                scores, gated = self._fuse(channels, self.fusion)
+                scores, gated = fuse(channels, self.fusion)
                 if scores[0] > 0:
                     parts = {name: float(value[0]) for name, value in channels.parts.items()}
                     parts["gated"] = float(gated[0])
@@ -1054,6 +1043,24 @@ class MatchingIndex:
                 else:
                     self.remove(supplier.id)
         return Ranking(query_id=supplier.id, matches=tuple(matches))
+
+
+def fuse(scored: ChannelScores, fusion: Fusion) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Combine channel values into scores (and gate flags) with ``fusion``'s weights."""
+    relevance = np.zeros(len(scored.slots), dtype=np.float32)
+    for name, weight in fusion.weights().items():
+        if weight:
+            relevance += np.float32(weight) * scored.channels[name]
+    score = relevance * scored.multiplier if fusion.multipliers else relevance
+    gated = scored.gated if fusion.gate else np.zeros(len(score), dtype=np.bool_)
+    score = np.where(gated, score * GATE_FACTOR, score)
+    return np.where(relevance >= MIN_SCORE, score, 0.0).astype(np.float32), gated
+
+
+def ranked_ids(scored: ChannelScores, fusion: Fusion, top: int) -> list[str]:
+    """Supplier ids as ``rank`` would order them under ``fusion`` (benchmarks refit weights offline)."""
+    scores, gated = fuse(scored, fusion)
+    return [scored.ids[position] for position in _top(scores, gated, top, scored.ids)]
 
 
 def _display(term: str) -> str:
