@@ -17,16 +17,28 @@ from __future__ import annotations
 import argparse
 import copy
 import itertools
+import math
 import random
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from jingxiang.matching import Demand, MatchingIndex, Supplier, read_demands, read_suppliers
 from jingxiang.matching.cli import _read_qrels
-from jingxiang.matching.engine import CHANNELS, ChannelScores, Fusion, ranked_ids
-from jingxiang.matching.evaluation import ndcg_at, recall_at
+from jingxiang.matching.engine import (
+    CHANNELS,
+    GATE_FACTOR,
+    MIN_SCORE,
+    TOP_GATED,
+    ChannelScores,
+    Fusion,
+    ranked_ids,
+)
 from jingxiang.matching.knowledge import KnowledgeBase, load_documents, load_knowledge
 
 HERE = Path(__file__).resolve().parent
@@ -57,21 +69,82 @@ def channel_features(index: MatchingIndex, demands: Sequence[Demand]) -> Feature
     return {demand.id: index.channel_scores(index.analyze_demand(demand)) for demand in demands}
 
 
-def objective(
-    features: Sequence[Features], qrels: Mapping[str, Mapping[str, int]], fusion: Fusion
-) -> tuple[float, float, float]:
+@dataclass
+class Prepared:
+    """One demand's candidates as arrays, so that thousands of weight vectors can be tried quickly.
+
+    ``rank`` reproduces ``engine.fuse`` and ``engine._top`` exactly (checked by ``check_prepared``).
+    """
+
+    matrix: npt.NDArray[np.float32]
+    multiplier: npt.NDArray[np.float32]
+    gated: npt.NDArray[np.bool_]
+    id_order: npt.NDArray[np.int64]
+    gains: npt.NDArray[np.float64]
+    useful: npt.NDArray[np.bool_]
+    ideal: float
+    relevant: int
+
+    @classmethod
+    def of(cls, scored: ChannelScores, grades: Mapping[str, int]) -> Prepared:
+        ideal_gains = sorted((2**grade - 1 for grade in grades.values() if grade > 0), reverse=True)[:10]
+        ranks = {identifier: rank for rank, identifier in enumerate(sorted(scored.ids))}
+        candidate_grades = np.array([grades.get(identifier, 0) for identifier in scored.ids], dtype=np.int64)
+        return cls(
+            matrix=np.stack([scored.channels[name] for name in CHANNELS], axis=1).astype(np.float32),
+            multiplier=scored.multiplier,
+            gated=scored.gated,
+            id_order=np.array([ranks[identifier] for identifier in scored.ids], dtype=np.int64),
+            gains=(2.0**candidate_grades - 1.0),
+            useful=candidate_grades >= 2,
+            ideal=sum(gain / math.log2(position + 2) for position, gain in enumerate(ideal_gains)),
+            relevant=sum(1 for grade in grades.values() if grade >= 2),
+        )
+
+    def rank(self, weights: npt.NDArray[np.float32], top: int = TOP) -> npt.NDArray[np.int64]:
+        relevance = (self.matrix @ weights).astype(np.float32)
+        score = relevance * self.multiplier
+        score = np.where(self.gated, score * np.float32(GATE_FACTOR), score)
+        score = np.where(relevance >= MIN_SCORE, score, 0.0).astype(np.float32)
+        order = np.lexsort((self.id_order, -np.round(score.astype(np.float64), 6)))
+        order = order[score[order] > 0]
+        head = order[~self.gated[order]][: min(top, TOP_GATED)]
+        rest = order[~np.isin(order, head)]
+        return np.concatenate([head, rest])[:top]
+
+    def metrics(self, weights: npt.NDArray[np.float32]) -> tuple[float, float]:
+        ranked = self.rank(weights)
+        top10 = ranked[:10]
+        dcg = float((self.gains[top10] / np.log2(np.arange(len(top10)) + 2)).sum())
+        ndcg = dcg / self.ideal if self.ideal > 0 else 0.0
+        recall = float(self.useful[ranked].sum()) / self.relevant if self.relevant else 0.0
+        return ndcg, recall
+
+
+def prepare(features: Sequence[Features], qrels: Mapping[str, Mapping[str, int]]) -> list[Prepared]:
+    return [
+        Prepared.of(scored, qrels.get(demand_id, {}))
+        for copy_ in features
+        for demand_id, scored in copy_.items()
+        if any(grade > 0 for grade in qrels.get(demand_id, {}).values())
+    ]
+
+
+def check_prepared(features: Features, qrels: Mapping[str, Mapping[str, int]], fusion: Fusion) -> None:
+    """The fast path must rank exactly like the engine (guards the fit against drifting from it)."""
+    weights = np.array([fusion.weights()[name] for name in CHANNELS], dtype=np.float32)
+    for demand_id, scored in features.items():
+        fast = [scored.ids[i] for i in Prepared.of(scored, qrels.get(demand_id, {})).rank(weights)]
+        if fast != ranked_ids(scored, fusion, TOP):
+            raise AssertionError(f"fast ranking differs from the engine's on {demand_id}")
+
+
+def objective(prepared: Sequence[Prepared], weights: Mapping[str, float]) -> tuple[float, float, float]:
     """(nDCG@10 + 0.5 recall@20, nDCG@10, recall@20), averaged over every demand of every copy."""
-    ndcgs, recalls = [], []
-    for copy_ in features:
-        for demand_id, scored in copy_.items():
-            grades = qrels.get(demand_id, {})
-            if not any(grade > 0 for grade in grades.values()):
-                continue
-            ranked = ranked_ids(scored, fusion, TOP)
-            ndcgs.append(ndcg_at(ranked, grades))
-            recalls.append(recall_at(ranked, grades))
-    ndcg = sum(ndcgs) / max(len(ndcgs), 1)
-    recall = sum(recalls) / max(len(recalls), 1)
+    vector = np.array([weights[name] for name in CHANNELS], dtype=np.float32)
+    pairs = [item.metrics(vector) for item in prepared]
+    ndcg = sum(pair[0] for pair in pairs) / max(len(pairs), 1)
+    recall = sum(pair[1] for pair in pairs) / max(len(pairs), 1)
     return ndcg + 0.5 * recall, ndcg, recall
 
 
@@ -91,10 +164,10 @@ def fit_weights(features: Sequence[Features], qrels: Mapping[str, Mapping[str, i
     Ties are broken towards the lexical channels (the floor), then by channel order, so the result is
     deterministic.
     """
-    base = Fusion()
+    prepared = prepare(features, qrels)
 
     def score(weights: Mapping[str, float]) -> tuple[float, float]:
-        value = objective(features, qrels, base.with_weights(weights))[0]
+        value = objective(prepared, weights)[0]
         return round(value, 6), weights["bigram"] + weights["word"]
 
     best = max(_simplex(GRID_STEP), key=score)
@@ -134,11 +207,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     demands = read_demands(args.data / "demands.jsonl")
     qrels = _read_qrels(args.data / "qrels.jsonl")
     copies = development_features(suppliers, demands, args.dropout, args.variants)
+    check_prepared(copies[0], qrels, Fusion())
     weights = fit_weights(copies, qrels)
-    fitted = Fusion().with_weights(weights)
     for label, subset in (("full tables", copies[:1]), ("knocked-out tables", copies[1:]), ("all", copies)):
-        _value, ndcg, recall = objective(subset, qrels, fitted)
-        default = objective(subset, qrels, Fusion())
+        prepared = prepare(subset, qrels)
+        _value, ndcg, recall = objective(prepared, weights)
+        default = objective(prepared, Fusion().weights())
         print(
             f"{label:>20}: fitted nDCG@10 {ndcg:.3f} recall@20 {recall:.3f}"
             f" | current Fusion() nDCG@10 {default[1]:.3f} recall@20 {default[2]:.3f}"
