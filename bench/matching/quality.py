@@ -33,7 +33,7 @@ from jingxiang.matching.engine import CHANNELS, Fusion, ranked_ids
 from jingxiang.matching.evaluation import evaluate_rankings, ndcg_at, recall_at
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fit_fusion import channel_features, development_features, fit_weights
+from fit_fusion import Features, channel_features, development_features, fit_weights
 from results_file import machine_details, write_section
 
 HERE = Path(__file__).resolve().parent
@@ -193,13 +193,15 @@ CHANNEL_LABELS = {
     "expansion": "engine channel alone: expansion (words the tables add)",
     "skill": "engine channel alone: skill (table concepts)",
     "field": "engine channel alone: field (field distribution)",
+    "semantic": "engine channel alone: semantic (word-skill links learned from the profiles)",
 }
 ABLATIONS = {
     "engine without the domain gate": Fusion(gate=False),
     "engine, lexical channels only (bigram + word, fused)": Fusion(
-        bigram=0.5, word=0.5, expansion=0.0, skill=0.0, field=0.0
+        bigram=0.5, word=0.5, expansion=0.0, skill=0.0, field=0.0, semantic=0.0
     ),
 }
+WITHOUT_SEMANTIC = "engine without the semantic channel (weights refitted on the development set without it)"
 CV_FOLDS = 5
 
 
@@ -232,7 +234,9 @@ class LabelledSet:
         )
 
 
-def rankings_for(labelled: LabelledSet) -> tuple[dict[str, dict[str, list[str]]], MatchingIndex]:
+def rankings_for(
+    labelled: LabelledSet, extra: Mapping[str, Fusion]
+) -> tuple[dict[str, dict[str, list[str]]], MatchingIndex]:
     index = MatchingIndex.build(labelled.suppliers)
     queries = [index.analyze_demand(demand) for demand in labelled.demands]
     systems: dict[str, dict[str, list[str]]] = {
@@ -245,7 +249,7 @@ def rankings_for(labelled: LabelledSet) -> tuple[dict[str, dict[str, list[str]]]
         systems[label] = {
             q.demand.id: [m.id for m in index.rank(q, TOP, fusion=only).matches] for q in queries
         }
-    for label, fusion in ABLATIONS.items():
+    for label, fusion in {**ABLATIONS, **extra}.items():
         systems[label] = {
             q.demand.id: [m.id for m in index.rank(q, TOP, fusion=fusion).matches] for q in queries
         }
@@ -262,10 +266,11 @@ def metrics_table(
     return {name: evaluate_rankings(rankings, qrels) for name, rankings in systems.items()}
 
 
-def cross_validation(development: LabelledSet, heldout: LabelledSet) -> dict[str, float]:
+def cross_validation(
+    dev_copies: Sequence[Features], development: LabelledSet, heldout: LabelledSet
+) -> dict[str, float]:
     """Fusion weights refitted CV_FOLDS times, each time on the development set (full and knocked-out
     tables) plus four fifths of the held-out demands, and scored on the remaining fifth only."""
-    dev_copies = development_features(development.suppliers, development.demands, 0.4, 3)
     held_index = MatchingIndex.build(heldout.suppliers)
     held = channel_features(held_index, heldout.demands)
     ordered = sorted(held)
@@ -315,10 +320,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     sets = [LabelledSet.read(path) for path in args.data]
+    dev_copies = development_features(sets[0].suppliers, sets[0].demands)
+    without_semantic = fit_weights(dev_copies, sets[0].qrels, without=("semantic",))
+    extra = {WITHOUT_SEMANTIC: Fusion().with_weights(without_semantic)}
     sections = []
     per_demand: list[str] = []
     for labelled in sets:
-        systems, _index = rankings_for(labelled)
+        systems, _index = rankings_for(labelled, extra)
         results = metrics_table(systems, labelled)
         graded = sum(len(grades) for grades in labelled.qrels.values())
         section = [
@@ -361,9 +369,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                 + f"\t{recall_at(engine.get(demand.id, []), grades):.2f}\t{top5}"
             )
 
+    semantic_text = (
+        f"\nThe semantic channel's ablation refits the other weights on the development set without it: "
+        f"{', '.join(f'{k} {v:g}' for k, v in without_semantic.items() if v)}.\n"
+    )
     cv_text = ""
     if len(sets) >= 2 and not args.no_cv:
-        cv = cross_validation(sets[0], sets[1])
+        cv = cross_validation(dev_copies, sets[0], sets[1])
         weights = ", ".join(
             f"{channel} {cv[f'w_{channel}']:.2f} ({cv[f'w_{channel}_min']:.2f}–{cv[f'w_{channel}_max']:.2f})"
             for channel in CHANNELS
@@ -432,7 +444,7 @@ the second is the held-out set (`heldout/README.md`), never used to fit or tune 
 alone are ranked by that channel's value only (no multipliers, no gate).
 
 {chr(10).join(chr(10) + section for section in sections)}
-{cv_text}{feedback_text}
+{semantic_text}{cv_text}{feedback_text}
 Run on: {machine_details()}; {elapsed:.1f} s.
 """
     print(body)

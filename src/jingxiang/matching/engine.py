@@ -58,6 +58,7 @@ from jingxiang.matching.analysis import Analyzer, Evidence, TextAnalysis
 from jingxiang.matching.feedback import FeedbackModel
 from jingxiang.matching.knowledge import KnowledgeBase, load_knowledge
 from jingxiang.matching.model import SUPPLIER_KINDS, Demand, Match, Outcome, Ranking, Supplier
+from jingxiang.matching.semantic import SkillAssociations
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -95,6 +96,9 @@ GATE_FACTOR = 0.3
 TOP_GATED = 10
 """Suppliers without evidence in the demand's fields never take one of the first ten places."""
 FIELD_MISMATCH = 0.2
+EYEWEAR_SCOPE = 0.8
+"""Multiplier for a profile that never mentions eyewear, on a demand of product-specific fields (lens
+coating, frame plating, not MES or patents): the same technique in another trade is a weaker match."""
 
 
 @dataclass(frozen=True)
@@ -105,11 +109,12 @@ class Fusion:
     ``bench/matching/fit_fusion.py``; the held-out set was never used to fit them.
     """
 
-    bigram: float = 0.15
-    word: float = 0.2
+    bigram: float = 0.3
+    word: float = 0.05
     expansion: float = 0.1
-    skill: float = 0.4
-    field: float = 0.15
+    skill: float = 0.35
+    field: float = 0.1
+    semantic: float = 0.1
     multipliers: bool = True
     gate: bool = True
 
@@ -129,7 +134,7 @@ class Fusion:
         return replace(self, **{name: float(value) for name, value in weights.items()})
 
 
-CHANNELS: tuple[str, ...] = ("bigram", "word", "expansion", "skill", "field")
+CHANNELS: tuple[str, ...] = ("bigram", "word", "expansion", "skill", "field", "semantic")
 
 
 @dataclass
@@ -280,6 +285,13 @@ class Postings:
                 self.slots[term_id].append(slot)
                 self.tfs[term_id].append(tf)
 
+    def counts(self, slot: int) -> dict[str, float]:
+        """The slot's tokens with their frequencies, as they were added."""
+        return {
+            self.terms[term_id]: tf
+            for term_id, tf in zip(self.row_terms[slot].tolist(), self.row_tfs[slot].tolist(), strict=True)
+        }
+
     def row(self, slot: int) -> set[str]:
         return {self.terms[term_id] for term_id in self.row_terms[slot].tolist()}
 
@@ -356,6 +368,9 @@ class MatchingIndex:
         self._skill_domain_index = np.array(
             [domain_index[self.knowledge.skill_domain[code]] for code in self.skill_codes], dtype=np.int32
         )
+        self._specific = np.array(
+            [code not in self.knowledge.neutral_skills for code in self.skill_codes], dtype=np.float32
+        )
         self._kinds = {kind: i for i, kind in enumerate(SUPPLIER_KINDS)}
         self._capacity = 0
         self._size = 0
@@ -368,6 +383,7 @@ class MatchingIndex:
         # only the suppliers that share a skill instead of a 100,000-row matrix product.
         self._concept_slots: list[array[int]] = [array("i") for _ in self.skill_codes]
         self._concept_weights: list[array[float]] = [array("f") for _ in self.skill_codes]
+        self._semantic = SkillAssociations(len(self.skill_codes))
         self._platform = self.feedback.platform_means()
         self._alive_count = 0
         self._regions: dict[str, int] = {}
@@ -443,6 +459,7 @@ class MatchingIndex:
         )
         self._region = grow(getattr(self, "_region", None), (REGION_DEPTH, capacity), np.int32, -1, axis=1)
         self._remote = grow(getattr(self, "_remote", None), (capacity,), np.bool_, False)
+        self._eyewear = grow(getattr(self, "_eyewear", None), (capacity,), np.bool_, False)
         self._capacity = capacity
 
     def _region_ids(self, region: str) -> tuple[list[int], bool]:
@@ -477,7 +494,9 @@ class MatchingIndex:
             self._concept_weights[column].append(weight)
             strong += weight >= STRONG_CONCEPT
         self._focus[slot] = 1.0 / (1.0 + FOCUS_PENALTY * max(0, strong - FOCUS_FREE_SKILLS))
+        self._semantic.add(SkillAssociations.features(evidence.terms, evidence.bigrams), row)
         self._context[slot] = context_factor(evidence.eyewear_hits, sum(evidence.off_domain.values()))
+        self._eyewear[slot] = evidence.eyewear_hits > 0
         self._hours[slot] = max(0.0, float(supplier.hours_per_month or 0.0))
         self._kind[slot] = self._kinds.get(supplier.kind, -1)
         self._refresh_feedback(slot, supplier.id)
@@ -521,6 +540,11 @@ class MatchingIndex:
             self._slot_of.pop(supplier.id, None)
         self._alive[slot] = False
         self._alive_count -= 1
+        self._semantic.add(
+            SkillAssociations.features(self._words.counts(slot), self._bigrams.counts(slot)),
+            self._concepts[slot],
+            sign=-1.0,
+        )
         self._words.retire(slot)
         self._bigrams.retire(slot)
         self._suppliers[slot] = None
@@ -535,6 +559,7 @@ class MatchingIndex:
             values = getattr(self, name)
             values[: len(keep)] = values[keep]
         self._remote[: len(keep)] = self._remote[keep]
+        self._eyewear[: len(keep)] = self._eyewear[keep]
         for name in ("_domains", "_region", "_competence"):
             values = getattr(self, name)
             values[:, : len(keep)] = values[:, keep]
@@ -735,6 +760,12 @@ class MatchingIndex:
         ).astype(np.float32)
         return blended
 
+    def _inferred_skills(self, query: DemandQuery) -> FloatArray:
+        """Skills the profiles' own wording associates with the demand's words (``semantic.py``)."""
+        if not (self.fusion.semantic or query.term_weights or query.bigram_weights):
+            return np.zeros(len(self.skill_codes), dtype=np.float32)
+        return self._semantic.infer(SkillAssociations.features(query.term_weights, query.bigram_weights))
+
     def _neighbour_fields(self, query: DemandQuery) -> FloatArray:
         alive = self._alive_count
         lexical = self._bigrams.score(query.bigram_weights, alive, self._size) + self._words.score(
@@ -761,6 +792,7 @@ class MatchingIndex:
         dq, total = self._concept_vector(query)
         alive, size = self._alive_count, self._size
         distribution = self._field_distribution(query, dq, total)
+        inferred = self._inferred_skills(query)
         if slots is None:
             bigram_all = self._bigrams.score(query.bigram_weights, alive, size)
             word_all = self._words.score(query.term_weights, alive, size)
@@ -770,7 +802,11 @@ class MatchingIndex:
                 else np.zeros(size, dtype=np.float32)
             )
             overlap_all = self._skill_overlap(dq) if total > 0 else np.zeros(size, dtype=np.float32)
+            semantic_all = (
+                self._skill_overlap(inferred) if inferred.any() else np.zeros(size, dtype=np.float32)
+            )
             any_evidence = (bigram_all > 0) | (word_all > 0) | (expansion_all > 0) | (overlap_all > 0)
+            any_evidence |= semantic_all > 0
             field_all = np.zeros(size, dtype=np.float32)
             for domain in np.flatnonzero(distribution).tolist():
                 field_all += self._domains[domain][:size] * distribution[domain]
@@ -781,6 +817,7 @@ class MatchingIndex:
             bigram, word = bigram_all[selection], word_all[selection]
             expansion, overlap = expansion_all[selection], overlap_all[selection]
             field_share = field_all[selection]
+            semantic = semantic_all[selection]
         else:
             selection = slots
             bigram = self._bigrams.score(query.bigram_weights, alive, size, slots)
@@ -791,6 +828,7 @@ class MatchingIndex:
                 else np.zeros(len(slots), dtype=np.float32)
             )
             overlap = (self._concepts[selection] @ dq).astype(np.float32)
+            semantic = (self._concepts[selection] @ inferred).astype(np.float32)
             field_share = np.zeros(len(slots), dtype=np.float32)
             for domain in np.flatnonzero(distribution).tolist():
                 field_share += self._domains[domain][selection] * distribution[domain]
@@ -819,8 +857,11 @@ class MatchingIndex:
         for kind, multiplier in query.kind_multipliers.items():
             kind_factor[kinds == self._kinds.get(kind, -2)] = multiplier
         region = self._region_share(query.region_path, selection)
+        specific = float((dq * self._specific).sum()) / total if total > 0 else 0.0
+        trade = np.where(self._eyewear[selection], 1.0, 1.0 - (1.0 - EYEWEAR_SCOPE) * specific)
         multiplier = (
             self._context[selection]
+            * trade
             * availability
             * kind_factor
             * self._prior[selection]
@@ -846,12 +887,14 @@ class MatchingIndex:
                 "expansion": expansion,
                 "skill": skill,
                 "field": field_share.astype(np.float32),
+                "semantic": semantic,
             },
             multiplier=multiplier,
             gated=np.asarray(gated & self._alive[selection], dtype=np.bool_),
             parts={
                 "lexical": np.maximum(bigram, word),
                 "field": field_share.astype(np.float32),
+                "semantic": semantic,
                 "region": region,
                 "availability": availability,
                 "competence": competence,

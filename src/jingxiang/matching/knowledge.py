@@ -107,6 +107,7 @@ class KnowledgeBase:
     skill_domain: Mapping[str, str]
     skill_label: Mapping[str, str]
     domain_label: Mapping[str, str] = field(default_factory=dict)
+    neutral_skills: frozenset[str] = frozenset()
     fingerprint: str = field(default="")
 
     def segmenter_words(self) -> set[str]:
@@ -389,6 +390,18 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
         for name, markers in (domains.get("off_domain") or {}).items()
     }
 
+    neutral = domains.get("neutral_fields") or {}
+    neutral_skills: set[str] = set()
+    domain_codes = set(skill_domain.values())
+    for code in neutral.get("domains", []) or []:
+        if str(code) not in domain_codes:
+            problems.append(f"domains.neutral_fields.domains: unknown field {code!r}")
+        neutral_skills |= {skill for skill, domain in skill_domain.items() if domain == str(code)}
+    for code in neutral.get("skills", []) or []:
+        if str(code) not in skill_domain:
+            problems.append(f"domains.neutral_fields.skills: unknown skill code {code!r}")
+        neutral_skills.add(str(code))
+
     if problems:
         raise KnowledgeError(problems)
 
@@ -416,5 +429,6 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
         skill_domain=skill_domain,
         skill_label={skill.code: skill.name_zh for skill in taxonomy.skills()},
         domain_label={domain.code: domain.name_zh for domain in taxonomy.domains},
+        neutral_skills=frozenset(neutral_skills),
         fingerprint=fingerprint,
     )
