@@ -578,12 +578,20 @@ QUOTE_MAX_CHARS = 14
 
 
 def _quote(sentence: str, parts: tuple[str, ...]) -> str:
-    """The owner's own words that fired a trigger: the stretch of the sentence from its first part to its
-    last ("膜就开始起皱"), or the parts joined when they lie far apart."""
+    """The owner's own words that fired a trigger: the comma-separated clause that holds them all when
+    it is short ("镜片膜层脱落"), else the stretch from the first part to the last, else the parts."""
     starts = [sentence.find(part) for part in parts]
     if min(starts) < 0:
         return "…".join(parts)
     begin = min(starts)
     end = max(start + len(part) for start, part in zip(starts, parts, strict=True))
+    clause_start = max(sentence.rfind(mark, 0, begin) for mark in _CLAUSE_MARKS) + 1
+    ends = [position for position in (sentence.find(mark, end) for mark in _CLAUSE_MARKS) if position >= 0]
+    clause = sentence[clause_start : min(ends) if ends else len(sentence)].strip(" ")
+    if len(clause) <= QUOTE_MAX_CHARS:
+        return clause
     span = sentence[begin:end].strip(" ,，、")
     return span if len(span) <= QUOTE_MAX_CHARS else "…".join(parts)
+
+
+_CLAUSE_MARKS = (",", "，", "、", " ")

@@ -48,11 +48,12 @@ import multiprocessing
 import os
 import threading
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from jingxiang.matching.analysis import Analyzer, Evidence, TextAnalysis
 from jingxiang.matching.feedback import FeedbackModel
@@ -175,11 +176,19 @@ class ChannelScores:
     fusion weights on these; ``rank`` combines them with ``Fusion``)."""
 
     slots: npt.NDArray[np.int64]
-    ids: list[str]
+    suppliers: Sequence[Supplier | None]
     channels: dict[str, FloatArray]
     multiplier: FloatArray
     gated: npt.NDArray[np.bool_]
     parts: dict[str, FloatArray]
+
+    def id(self, position: int) -> str:
+        supplier = self.suppliers[int(self.slots[position])]
+        return supplier.id if supplier is not None else ""
+
+    @property
+    def ids(self) -> list[str]:
+        return [self.id(position) for position in range(len(self.slots))]
 
 
 _worker_analyzer: Analyzer | None = None
@@ -268,6 +277,49 @@ class Postings:
         length = float(np.float32(sum(tfs)))
         self.lengths.append(length)
         self.total_length += length
+
+    def extend(self, rows: Sequence[Mapping[str, float]]) -> None:
+        """Add many slots at once (the build): exactly what ``add`` would store, slot after slot, with
+        the postings assembled by one sort instead of millions of appends."""
+        vocabulary, first = self.vocabulary, len(self.row_terms)
+        flat_terms: list[int] = []
+        flat_tfs: list[float] = []
+        for counts in rows:
+            term_ids = []
+            for term in counts:
+                term_id = vocabulary.get(term)
+                if term_id is None:
+                    term_id = len(self.terms)
+                    vocabulary[term] = term_id
+                    self.terms.append(term)
+                    self.slots.append(array("i"))
+                    self.tfs.append(array("f"))
+                    self.df.append(0)
+                term_ids.append(term_id)
+            tfs = list(counts.values())
+            self.row_terms.append(np.array(term_ids, dtype=np.int32))
+            self.row_tfs.append(np.array(tfs, dtype=np.float32))
+            flat_terms.extend(term_ids)
+            flat_tfs.extend(tfs)
+            length = float(np.float32(sum(tfs)))
+            self.lengths.append(length)
+            self.total_length += length
+        if not flat_terms:
+            return
+        terms = np.array(flat_terms, dtype=np.int64)
+        sizes = [len(row) for row in self.row_terms[first:]]
+        slots = np.repeat(np.arange(first, first + len(sizes), dtype=np.int32), sizes)
+        tfs_array = np.array(flat_tfs, dtype=np.float32)
+        order = np.argsort(terms, kind="stable")
+        terms, slots, tfs_array = terms[order], slots[order], tfs_array[order]
+        bounds = np.flatnonzero(np.diff(terms)) + 1
+        starts = np.concatenate([[0], bounds])
+        ends = np.concatenate([bounds, [len(terms)]])
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            term_id = int(terms[start])
+            self.slots[term_id].frombytes(slots[start:end].tobytes())
+            self.tfs[term_id].frombytes(tfs_array[start:end].tobytes())
+            self.df[term_id] += end - start
 
     def retire(self, slot: int) -> None:
         self.total_length -= float(self.lengths[slot])
@@ -383,7 +435,7 @@ class MatchingIndex:
         # only the suppliers that share a skill instead of a 100,000-row matrix product.
         self._concept_slots: list[array[int]] = [array("i") for _ in self.skill_codes]
         self._concept_weights: list[array[float]] = [array("f") for _ in self.skill_codes]
-        self._semantic = SkillAssociations(len(self.skill_codes))
+        self._semantic = SkillAssociations(len(self.skill_codes), ("word", "bigram"))
         self._platform = self.feedback.platform_means()
         self._alive_count = 0
         self._regions: dict[str, int] = {}
@@ -410,7 +462,10 @@ class MatchingIndex:
         index._allocate(max(64, len(supplier_list)))
         evidences = index._analyze_many(supplier_list, workers)
         for supplier, evidence in zip(supplier_list, evidences, strict=True):
-            index._add(supplier, evidence)
+            index._add(supplier, evidence, bulk=True)
+        index._words.extend([evidence.terms for evidence in evidences])
+        index._bigrams.extend([evidence.bigrams for evidence in evidences])
+        index._relearn()
         return index
 
     def _analyze_many(self, suppliers: list[Supplier], workers: int) -> list[SupplierEvidence]:
@@ -472,7 +527,31 @@ class MatchingIndex:
             ids.append(self._regions[place])
         return ids, remote
 
-    def _add(self, supplier: Supplier, evidence: SupplierEvidence) -> None:
+    def _token_rows(self, slot: int) -> dict[str, tuple[IntArray, FloatArray]]:
+        return {
+            "word": (self._words.row_terms[slot], self._words.row_tfs[slot]),
+            "bigram": (self._bigrams.row_terms[slot], self._bigrams.row_tfs[slot]),
+        }
+
+    def _relearn(self) -> None:
+        """Recount the semantic model from the postings in one sparse product (the build's path)."""
+        size = self._size
+        alive = self._alive[:size]
+        tables = {}
+        for kind, postings in (("word", self._words), ("bigram", self._bigrams)):
+            lengths = np.array([len(row) for row in postings.row_terms[:size]], dtype=np.int64)
+            rows = np.concatenate(postings.row_terms[:size]) if size else np.zeros(0, np.int32)
+            data = np.concatenate(postings.row_tfs[:size]) if size else np.zeros(0, np.float32)
+            columns = np.repeat(np.arange(size), lengths)
+            data = np.where(alive[columns], data, 0.0)
+            matrix = sparse.csr_matrix(
+                (data.astype(np.float64), (rows, columns)), shape=(len(postings.terms), size)
+            )
+            tables[kind] = (matrix, len(postings.terms))
+        self._semantic.rebuild(tables, self._concepts[:size] * alive[:, None])
+
+    def _add(self, supplier: Supplier, evidence: SupplierEvidence, *, bulk: bool = False) -> None:
+        """Index one profile; ``bulk`` leaves postings and the semantic model to the caller (``build``)."""
         if self._size >= self._capacity:
             self._allocate(self._capacity * 2)
         slot = self._size
@@ -480,8 +559,9 @@ class MatchingIndex:
         self._suppliers.append(supplier)
         self._slot_of[supplier.id] = slot
         self._listed.append(evidence.listed)
-        self._words.add(slot, evidence.terms)
-        self._bigrams.add(slot, evidence.bigrams)
+        if not bulk:
+            self._words.add(slot, evidence.terms)
+            self._bigrams.add(slot, evidence.bigrams)
         row = self._concepts[slot]
         domains = self._domains[:, slot]
         strong = 0
@@ -494,7 +574,8 @@ class MatchingIndex:
             self._concept_weights[column].append(weight)
             strong += weight >= STRONG_CONCEPT
         self._focus[slot] = 1.0 / (1.0 + FOCUS_PENALTY * max(0, strong - FOCUS_FREE_SKILLS))
-        self._semantic.add(SkillAssociations.features(evidence.terms, evidence.bigrams), row)
+        if not bulk:
+            self._semantic.add(self._token_rows(slot), row)
         self._context[slot] = context_factor(evidence.eyewear_hits, sum(evidence.off_domain.values()))
         self._eyewear[slot] = evidence.eyewear_hits > 0
         self._hours[slot] = max(0.0, float(supplier.hours_per_month or 0.0))
@@ -540,11 +621,7 @@ class MatchingIndex:
             self._slot_of.pop(supplier.id, None)
         self._alive[slot] = False
         self._alive_count -= 1
-        self._semantic.add(
-            SkillAssociations.features(self._words.counts(slot), self._bigrams.counts(slot)),
-            self._concepts[slot],
-            sign=-1.0,
-        )
+        self._semantic.add(self._token_rows(slot), self._concepts[slot], sign=-1.0)
         self._words.retire(slot)
         self._bigrams.retire(slot)
         self._suppliers[slot] = None
@@ -686,16 +763,16 @@ class MatchingIndex:
         """
         query = demand if isinstance(demand, DemandQuery) else self.analyze_demand(demand)
         fusion = fusion or self.fusion
-        scored = self.channel_scores(query)
+        scored = self.channel_scores(query, prune=fusion)
         scores, gated = fuse(scored, fusion)
         matches = []
-        for position in _top(scores, gated, top, scored.ids):
+        for position in _top(scores, gated, top, scored.id):
             slot = int(scored.slots[position])
             parts = {name: float(value[position]) for name, value in scored.parts.items()}
             parts["gated"] = float(gated[position])
             why = self._explain(query, slot, parts)
             matches.append(
-                Match(id=scored.ids[position], score=round(float(scores[position]), 6), why=tuple(why))
+                Match(id=scored.id(position), score=round(float(scores[position]), 6), why=tuple(why))
             )
         return Ranking(query_id=query.demand.id, matches=tuple(matches), notes=tuple(query.notes))
 
@@ -750,7 +827,11 @@ class MatchingIndex:
         if total > 0:
             np.add.at(know, self._skill_domain_index, dq / total)
         if query.field_feedback is None:
-            query.field_feedback = self._neighbour_fields(query)
+            alive, size = self._alive_count, self._size
+            query.field_feedback = self._neighbour_fields(
+                self._bigrams.score(query.bigram_weights, alive, size)
+                + self._words.score(query.term_weights, alive, size)
+            )
         vote = query.field_feedback
         if not vote.any():
             return know
@@ -762,40 +843,65 @@ class MatchingIndex:
 
     def _inferred_skills(self, query: DemandQuery) -> FloatArray:
         """Skills the profiles' own wording associates with the demand's words (``semantic.py``)."""
-        if not (self.fusion.semantic or query.term_weights or query.bigram_weights):
-            return np.zeros(len(self.skill_codes), dtype=np.float32)
-        return self._semantic.infer(SkillAssociations.features(query.term_weights, query.bigram_weights))
+        tokens: dict[str, tuple[list[int], list[float]]] = {}
+        for kind, postings, weights in (
+            ("word", self._words, query.term_weights),
+            ("bigram", self._bigrams, query.bigram_weights),
+        ):
+            known = [
+                (postings.vocabulary[term], weight)
+                for term, weight in weights.items()
+                if term in postings.vocabulary
+            ]
+            tokens[kind] = ([token for token, _w in known], [weight for _t, weight in known])
+        return self._semantic.infer(tokens)
 
-    def _neighbour_fields(self, query: DemandQuery) -> FloatArray:
-        alive = self._alive_count
-        lexical = self._bigrams.score(query.bigram_weights, alive, self._size) + self._words.score(
-            query.term_weights, alive, self._size
-        )
+    def _neighbour_fields(self, lexical: FloatArray) -> FloatArray:
+        """Field vote of the FIELD_NEIGHBOURS best lexical matches (``lexical``: a score per slot)."""
         lexical = np.where(self._alive[: self._size], lexical, 0.0).astype(np.float32)
         vote = np.zeros(len(self.domain_codes), dtype=np.float32)
         positive = np.flatnonzero(lexical > 0)
         if positive.size == 0:
             return vote
-        ids = [self._suppliers[slot].id if self._suppliers[slot] else "" for slot in positive.tolist()]  # type: ignore[union-attr]
-        order = sorted(range(len(positive)), key=lambda i: (-round(float(lexical[positive[i]]), 6), ids[i]))
-        for i in order[:FIELD_NEIGHBOURS]:
-            slot = int(positive[i])
+        if positive.size > FIELD_NEIGHBOURS * 4:
+            keep = np.argpartition(-lexical[positive], FIELD_NEIGHBOURS * 4 - 1)[: FIELD_NEIGHBOURS * 4]
+            positive = positive[keep]
+        ordered = sorted(
+            positive.tolist(), key=lambda slot: (-round(float(lexical[slot]), 6), self._id(slot))
+        )
+        for slot in ordered[:FIELD_NEIGHBOURS]:
             evidence = self._domains[:, slot]
             if evidence.sum() > 0:
                 vote += float(lexical[slot]) * evidence / float(evidence.sum())
         total = float(vote.sum())
         return (vote / total).astype(np.float32) if total > 0 else vote
 
-    def channel_scores(self, query: DemandQuery, slots: npt.NDArray[np.int64] | None = None) -> ChannelScores:
+    def _id(self, slot: int) -> str:
+        supplier = self._suppliers[slot]
+        return supplier.id if supplier is not None else ""
+
+    def channel_scores(
+        self,
+        query: DemandQuery,
+        slots: npt.NDArray[np.int64] | None = None,
+        *,
+        prune: Fusion | None = None,
+    ) -> ChannelScores:
         """Channel values, multipliers and gate flags of the candidates (any shared bigram, word or
-        skill), or of ``slots`` when given (reverse mode scores one profile)."""
+        skill), or of ``slots`` when given (reverse mode scores one profile).
+
+        ``prune``: keep only the candidates whose relevance under that fusion reaches MIN_SCORE (the
+        others would score 0 anyway); ``rank`` uses it so that 100,000 weak bigram matches cost nothing.
+        """
         dq, total = self._concept_vector(query)
         alive, size = self._alive_count, self._size
-        distribution = self._field_distribution(query, dq, total)
         inferred = self._inferred_skills(query)
         if slots is None:
             bigram_all = self._bigrams.score(query.bigram_weights, alive, size)
             word_all = self._words.score(query.term_weights, alive, size)
+            if query.field_feedback is None:
+                query.field_feedback = self._neighbour_fields(bigram_all + word_all)
+            distribution = self._field_distribution(query, dq, total)
             expansion_all = (
                 self._words.score(query.expansion_weights, alive, size)
                 if query.expansion_weights
@@ -812,14 +918,28 @@ class MatchingIndex:
                 field_all += self._domains[domain][:size] * distribution[domain]
             # The field channel only reorders: a shared field alone (all of "frame making") is too coarse
             # to suggest anyone, so a candidate needs a shared bigram, word or skill.
-            candidates = np.flatnonzero(any_evidence & self._alive[:size])
-            selection = candidates.astype(np.int64)
+            keep = any_evidence & self._alive[:size]
+            if prune is not None:
+                skill_all = overlap_all * self._focus[:size] / total if total > 0 else overlap_all
+                weights = prune.weights()
+                relevance = (
+                    weights["bigram"] * bigram_all
+                    + weights["word"] * word_all
+                    + weights["expansion"] * expansion_all
+                    + weights["skill"] * skill_all
+                    + weights["field"] * field_all
+                    + weights["semantic"] * semantic_all
+                )
+                # A hair below MIN_SCORE: float rounding must never drop a supplier that fuse() keeps.
+                keep &= relevance >= MIN_SCORE * 0.999
+            selection = np.flatnonzero(keep).astype(np.int64)
             bigram, word = bigram_all[selection], word_all[selection]
             expansion, overlap = expansion_all[selection], overlap_all[selection]
             field_share = field_all[selection]
             semantic = semantic_all[selection]
         else:
             selection = slots
+            distribution = self._field_distribution(query, dq, total)
             bigram = self._bigrams.score(query.bigram_weights, alive, size, slots)
             word = self._words.score(query.term_weights, alive, size, slots)
             expansion = (
@@ -874,13 +994,9 @@ class MatchingIndex:
             gated = evidence < GATE_EVIDENCE
         else:
             gated = np.zeros(n, dtype=np.bool_)
-        ids = []
-        for slot in selection.tolist():
-            supplier = self._suppliers[slot]
-            ids.append(supplier.id if supplier is not None else "")
         return ChannelScores(
             slots=selection,
-            ids=ids,
+            suppliers=self._suppliers,
             channels={
                 "bigram": bigram,
                 "word": word,
@@ -1103,7 +1219,7 @@ def fuse(scored: ChannelScores, fusion: Fusion) -> tuple[FloatArray, npt.NDArray
 def ranked_ids(scored: ChannelScores, fusion: Fusion, top: int) -> list[str]:
     """Supplier ids as ``rank`` would order them under ``fusion`` (benchmarks refit weights offline)."""
     scores, gated = fuse(scored, fusion)
-    return [scored.ids[position] for position in _top(scores, gated, top, scored.ids)]
+    return [scored.id(position) for position in _top(scores, gated, top, scored.id)]
 
 
 def _display(term: str) -> str:
@@ -1123,7 +1239,9 @@ def context_factor(eyewear_hits: int, off_domain_hits: int) -> float:
     return OFF_DOMAIN_FLOOR + (1.0 - OFF_DOMAIN_FLOOR) * share
 
 
-def _top(scores: FloatArray, gated: npt.NDArray[np.bool_], top: int, ids: list[str]) -> list[int]:
+def _top(
+    scores: FloatArray, gated: npt.NDArray[np.bool_], top: int, id_of: Callable[[int], str]
+) -> list[int]:
     """Positions of the ``top`` best positive scores, ties broken by supplier id, never by slot order.
 
     Suppliers flagged by the domain gate may not take any of the first TOP_GATED places while a
@@ -1137,7 +1255,7 @@ def _top(scores: FloatArray, gated: npt.NDArray[np.bool_], top: int, ids: list[s
         if positions.size > count * 4:
             keep = np.argpartition(-scores[positions], count * 4 - 1)[: count * 4]
             positions = positions[keep]
-        ordered = sorted(positions.tolist(), key=lambda p: (-round(float(scores[p]), 6), ids[p]))
+        ordered = sorted(positions.tolist(), key=lambda p: (-round(float(scores[p]), 6), id_of(p)))
         return ordered[:count]
 
     open_ = positive[~gated[positive]]
