@@ -50,6 +50,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -132,7 +133,8 @@ class Fusion:
         return {name: float(getattr(self, name)) for name in CHANNELS}
 
     def with_weights(self, weights: Mapping[str, float]) -> Fusion:
-        return replace(self, **{name: float(value) for name, value in weights.items()})
+        values: dict[str, Any] = {name: float(value) for name, value in weights.items()}
+        return replace(self, **values)
 
 
 CHANNELS: tuple[str, ...] = ("bigram", "word", "expansion", "skill", "field", "semantic")
@@ -383,17 +385,18 @@ class Postings:
         else:
             scores = np.zeros(len(slots), dtype=np.float32)
             for position, slot in enumerate(slots.tolist()):
-                norm = BM25_K1 * (1.0 - BM25_B + BM25_B * float(self.lengths[slot]) / average_length)
+                slot_norm = BM25_K1 * (1.0 - BM25_B + BM25_B * float(self.lengths[slot]) / average_length)
                 total = 0.0
                 for term_id, tf in zip(
                     self.row_terms[slot].tolist(), self.row_tfs[slot].tolist(), strict=True
                 ):
                     if term_id in idf_of:
-                        total += idf_of[term_id] * tf * (BM25_K1 + 1.0) / (tf + norm)
+                        total += idf_of[term_id] * tf * (BM25_K1 + 1.0) / (tf + slot_norm)
                 scores[position] = total
         if best <= 0:
             return np.zeros(len(scores), dtype=np.float32)
-        return np.tanh(scores * np.float32(LEXICAL_SCALE / best)).astype(np.float32)
+        shares: FloatArray = np.tanh(scores * np.float32(LEXICAL_SCALE / best)).astype(np.float32)
+        return shares
 
 
 class MatchingIndex:
@@ -486,13 +489,13 @@ class MatchingIndex:
         old = self._capacity
 
         def grow(
-            array_: npt.NDArray[np.generic] | None,
+            array_: npt.NDArray[Any] | None,
             shape: tuple[int, ...],
             dtype: type[np.generic],
             fill: float,
             axis: int = 0,
-        ) -> npt.NDArray[np.generic]:
-            new: npt.NDArray[np.generic] = np.full(shape, fill, dtype=dtype)
+        ) -> npt.NDArray[Any]:
+            new: npt.NDArray[Any] = np.full(shape, fill, dtype=dtype)
             if array_ is not None and old:
                 kept = (slice(None),) * axis + (slice(0, old),)
                 new[kept] = array_[kept]
