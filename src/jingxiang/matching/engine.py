@@ -87,6 +87,7 @@ REGION_LEVEL_SHARE = (1.0, 0.75, 0.5, 0.25)
 REGION_DEPTH = len(REGION_LEVEL_SHARE)
 FIELD_NEIGHBOURS = 10
 """How many best lexical matches vote on a demand's fields (pseudo-relevance feedback)."""
+MIN_SUPPORTERS = 2
 FIELD_FEEDBACK_MASS = 1.0
 """Weight of the neighbours' vote against the tables' concept mass (a demand whose tables fire strongly
 keeps its fields; one that no table recognises takes them from the profiles that match its words)."""
@@ -111,10 +112,10 @@ class Fusion:
     ``bench/matching/fit_fusion.py``; the held-out set was never used to fit them.
     """
 
-    bigram: float = 0.3
+    bigram: float = 0.35
     word: float = 0.05
     expansion: float = 0.1
-    skill: float = 0.35
+    skill: float = 0.3
     field: float = 0.1
     semantic: float = 0.1
     multipliers: bool = True
@@ -823,7 +824,8 @@ class MatchingIndex:
         """The demand's fields: the tables' concept mass, plus the neighbours' vote for the rest.
 
         The neighbours are the FIELD_NEIGHBOURS suppliers whose texts (bigrams and words) match the
-        demand best; each votes for the fields its profile shows evidence in, weighted by its match.
+        demand best; each votes for the fields its profile shows evidence in, and a field needs the votes
+        of MIN_SUPPORTERS neighbours.
         With strong table evidence the vote barely moves the distribution; with none, it decides.
         """
         know = np.zeros(len(self.domain_codes), dtype=np.float32)
@@ -872,10 +874,15 @@ class MatchingIndex:
         ordered = sorted(
             positive.tolist(), key=lambda slot: (-round(float(lexical[slot]), 6), self._id(slot))
         )
+        # One vote per neighbour, and a field needs MIN_SUPPORTERS of them: a profile that merely
+        # repeats the owner's words must not vote its own field into the demand's (and past the gate).
+        supporters = np.zeros(len(self.domain_codes), dtype=np.int32)
         for slot in ordered[:FIELD_NEIGHBOURS]:
             evidence = self._domains[:, slot]
             if evidence.sum() > 0:
-                vote += float(lexical[slot]) * evidence / float(evidence.sum())
+                vote += evidence / float(evidence.sum())
+                supporters += evidence > 0
+        vote = np.where(supporters >= MIN_SUPPORTERS, vote, 0.0).astype(np.float32)
         total = float(vote.sum())
         return (vote / total).astype(np.float32) if total > 0 else vote
 
