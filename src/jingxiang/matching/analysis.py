@@ -215,6 +215,7 @@ class Analyzer:
         self._token_info: dict[str, TokenInfo | object | None] = {}
         self._region_cache: dict[str, list[str]] = {}
         self._dictionary = self.tokenizer.FREQ
+        self.dictionary: dict[str, int] = self._dictionary
         self._groups: dict[str, SynonymGroup] = {group.canonical: group for group in knowledge.groups}
         self._off_domain_by_marker: dict[str, str] = {
             marker: name for name, markers in knowledge.off_domain.items() for marker in markers

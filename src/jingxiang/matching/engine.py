@@ -1108,7 +1108,7 @@ class MatchingIndex:
         if reason.kind == "symptom":
             link = f"您说的“{word}”，多半要找懂这一行的人"
         elif reason.kind == "synonym":
-            link = f"您说的“{word}”就是“{_display(reason.target)}”"
+            link = f"您说的“{word}”，行内多叫“{_display(reason.target)}”"
         elif reason.kind == "sense":
             link = (
                 f"您说的“{word}”，{reason.target}"
@@ -1148,8 +1148,10 @@ class MatchingIndex:
             return "资料里也写到您用的词：" + "、".join(_display(term) for term in matched[:5])
         grams = self._bigrams.row(slot)
         alive = self._alive_count
+        dictionary = self.analyzer.dictionary
+        # Only pairs that are words themselves: "鼻梁" says something to an owner, "和鼻" does not.
         shared = sorted(
-            (gram for gram in query.bigram_weights if gram in grams),
+            (gram for gram in query.bigram_weights if gram in grams and dictionary.get(gram)),
             key=lambda gram: (-self._bigrams.idf(gram, alive), gram),
         )
         if shared:

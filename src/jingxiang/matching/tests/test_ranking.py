@@ -75,7 +75,7 @@ def test_why_quotes_the_owners_words_and_says_what_they_mean(index):
     assert symptom.why[0].startswith("擅长膜层附着力")
     assert "您说的“" in symptom.why[0] and "膜层起皱" in symptom.why[0]
     synonym = index.rank(Demand(id="d", description="镜片想加一层减反膜"), 3).matches
-    assert any("您说的“减反膜”就是“减反射膜”" in " ".join(match.why) for match in synonym)
+    assert any("您说的“减反膜”，行内多叫“减反射膜”" in " ".join(match.why) for match in synonym)
     alias = index.rank(Demand(id="d", description="镜片想加一层增透膜"), 3).matches
     assert any("您说的“增透膜”正是这方面的事" in " ".join(match.why) for match in alias)
     sense = index.rank(Demand(id="d", description="我们镜片上的电镀层一擦就掉"), 1).matches[0]
