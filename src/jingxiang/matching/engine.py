@@ -157,8 +157,9 @@ class SupplierEvidence:
 class DemandQuery:
     """A demand analysed once, reusable across ranks (the web app re-ranks demands as profiles change).
 
-    ``field_feedback`` (the fields of the demand's best lexical matches) is filled on first use and then
-    kept, so ranking the same query object again reads the fields it was first ranked with.
+    ``field_feedback`` (the fields of the demand's best lexical matches) and ``inferred`` (the skills the
+    semantic model reads in it) are filled on first use and then kept, so ranking the same query object
+    again (``rank_demands`` over the indexed demands) reads what it was first ranked with.
     """
 
     demand: Demand
@@ -171,6 +172,7 @@ class DemandQuery:
     kind_multipliers: dict[str, float]
     notes: list[str] = field(default_factory=list)
     field_feedback: FloatArray | None = None
+    inferred: FloatArray | None = None
 
 
 @dataclass
@@ -848,6 +850,8 @@ class MatchingIndex:
 
     def _inferred_skills(self, query: DemandQuery) -> FloatArray:
         """Skills the profiles' own wording associates with the demand's words (``semantic.py``)."""
+        if query.inferred is not None:
+            return query.inferred
         tokens: dict[str, tuple[list[int], list[float]]] = {}
         for kind, postings, weights in (
             ("word", self._words, query.term_weights),
@@ -859,7 +863,8 @@ class MatchingIndex:
                 if term in postings.vocabulary
             ]
             tokens[kind] = ([token for token, _w in known], [weight for _t, weight in known])
-        return self._semantic.infer(tokens)
+        query.inferred = self._semantic.infer(tokens)
+        return query.inferred
 
     def _neighbour_fields(self, lexical: FloatArray) -> FloatArray:
         """Field vote of the FIELD_NEIGHBOURS best lexical matches (``lexical``: a score per slot)."""
