@@ -1,17 +1,23 @@
 """Turning Chinese (and mixed Chinese/English) text into matching evidence.
 
-Three layers, each recorded so the final ranking can say *why*:
+Four layers, each recorded so the final ranking can say *why*:
 
-1. terms: jieba segmentation (search mode, so "膜层附着力" also yields "附着力") with the industry
-   lexicon, stopwords dropped, every synonym variant rewritten to its canonical term;
-2. concepts: taxonomy skills credited by skill names/aliases, synonym groups, symptom triggers and
-   context-resolved ambiguous words (电镀 near 镜片 is lens coating, near 镜架 it is frame plating);
-3. context: hits of eyewear words versus words of other industries (food testing, camera optics,
+1. bigrams: overlapping character pairs of the normalised text, no dictionary at all; the floor that
+   no table can take away (see ``engine.py``);
+2. terms: jieba segmentation (search mode, so "膜层附着力" also yields "附着力") with the industry
+   lexicon, stopwords dropped, every synonym variant rewritten to its canonical term; terms that a
+   table *adds* (a symptom's expert words, an ambiguous word read as another) are kept apart as
+   ``expansion``, so the owner's own words stay a channel of their own;
+3. concepts: taxonomy skills credited by skill names/aliases, synonym groups, symptom triggers and
+   context-resolved ambiguous words (电镀 near 镜片 is lens coating, near 镜架 it is frame plating),
+   each weighed by the entry's confidence and recorded with structured ``Evidence``;
+4. context: hits of eyewear words versus words of other industries (food testing, camera optics,
    hardware plating), used to damp profiles that only share generic words with a demand.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,7 +25,7 @@ from dataclasses import dataclass, field
 
 import jieba
 
-from jingxiang.matching.knowledge import KnowledgeBase, Sense, place_name
+from jingxiang.matching.knowledge import CONTEXT_CONFIDENCE, KnowledgeBase, Sense, SynonymGroup, place_name
 from jingxiang.matching.model import Demand, Supplier
 from jingxiang.matching.textnorm import normalise, normalise_term, sentences
 
@@ -34,9 +40,44 @@ SKILL_FIELD_BOOST = 2.0
 SYMPTOM_TERM_WEIGHT = 0.6
 """Expert terms added by a symptom link are inferred, so they weigh less than the owner's own words."""
 SECONDARY_SYMPTOM_SCALE = 0.35
+"""Expert words of a vague complaint (投诉多, 效率低) weigh this share of a specific symptom's."""
+SENSE_OWN_WORD_WEIGHT = 0.5
+"""An ambiguous word read as another ("镜片的电镀" -> 镀膜) keeps half its weight as the owner's word."""
+_BIGRAM_RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 SKILL_CACHE_SIZE = 50_000
 TOKEN_CACHE_SIZE = 500_000
 _UNSEEN = object()
+SKILL_WORD_CONFIDENCE = 1.0
+"""A taxonomy skill name or alias written out ("膜层附着力", "MES") names the field itself."""
+OUT_OF_SCOPE_SCALE = 0.4
+"""A context entry (product noun, vague complaint) next to a surer entry of another field counts this
+much: "我们做钛架的，网店没流量" needs e-commerce help, not a titanium-frame maker."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a text was credited with a skill, kept structured so the explainer can phrase it plainly.
+
+    ``kind``: ``skill_word`` (a skill name or alias written out), ``synonym`` (a variant of a canonical
+    term), ``product`` (a product noun), ``sense`` (an ambiguous word read in context), ``symptom`` (a
+    described problem), ``category`` (the demand's category), ``learned`` (a link learned from outcomes),
+    ``listed`` (a profile's listed skill).  ``word`` is what the text said; ``target`` the canonical
+    term, the sense's note or the symptom's label.
+    """
+
+    kind: str
+    word: str
+    target: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """One table entry that fired on a demand: its skills (already weighed), evidence and scope."""
+
+    skills: tuple[tuple[str, float], ...]
+    evidence: Evidence
+    confidence: float
+    scope: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +88,9 @@ class TokenInfo:
     canonical: str
     sense_word: str | None
     link: tuple[str, str] | None
-    skills: tuple[tuple[str, str], ...]
-    product_skills: tuple[tuple[str, str], ...]
+    firings: tuple[Firing, ...]
     eyewear: bool
     industry: str | None
-
-
-PRODUCT_CONTEXT_SCALE = 0.4
-"""A product noun next to a recognised symptom says what is made, not which field solves the problem."""
 
 
 @dataclass
@@ -62,8 +98,9 @@ class TextAnalysis:
     """Evidence extracted from one text (or one whole profile/demand)."""
 
     terms: dict[str, float] = field(default_factory=dict)
+    expansion: dict[str, float] = field(default_factory=dict)
     concepts: dict[str, float] = field(default_factory=dict)
-    reasons: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    reasons: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
     synonym_links: list[tuple[str, str]] = field(default_factory=list)
     symptom_labels: list[str] = field(default_factory=list)
     eyewear_hits: int = 0
@@ -72,14 +109,25 @@ class TextAnalysis:
     def add_term(self, term: str, weight: float = 1.0) -> None:
         self.terms[term] = self.terms.get(term, 0.0) + weight
 
-    def add_concept(self, code: str, weight: float, reason: str) -> None:
+    def add_expansion(self, term: str, weight: float) -> None:
+        self.expansion[term] = self.expansion.get(term, 0.0) + weight
+
+    def add_concept(self, code: str, weight: float, reason: Evidence) -> None:
+        """Keep the strongest weight per skill, and the reasons in the order of their strength."""
+        reasons = self.reasons[code]
         if weight > self.concepts.get(code, 0.0):
             self.concepts[code] = weight
-        if reason not in self.reasons[code]:
-            self.reasons[code].append(reason)
+            if reason in reasons:
+                reasons.remove(reason)
+            reasons.insert(0, reason)
+        elif reason not in reasons:
+            reasons.append(reason)
 
     def merge(self, other: TextAnalysis, *, concept_scale: float = 1.0, term_scale: float = 1.0) -> None:
+        """Add ``other`` into this analysis (a profile's documents: its expansion terms join its terms)."""
         for term, weight in other.terms.items():
+            self.add_term(term, weight * term_scale)
+        for term, weight in other.expansion.items():
             self.add_term(term, weight * term_scale)
         for code, weight in other.concepts.items():
             for reason in other.reasons.get(code, []):
@@ -167,6 +215,8 @@ class Analyzer:
         self._token_info: dict[str, TokenInfo | object | None] = {}
         self._region_cache: dict[str, list[str]] = {}
         self._dictionary = self.tokenizer.FREQ
+        self.dictionary: dict[str, int] = self._dictionary
+        self._groups: dict[str, SynonymGroup] = {group.canonical: group for group in knowledge.groups}
         self._off_domain_by_marker: dict[str, str] = {
             marker: name for name, markers in knowledge.off_domain.items() for marker in markers
         }
@@ -213,8 +263,29 @@ class Analyzer:
             result.append(knowledge.variant_to_canonical.get(token, token))
         return result
 
+    def bigrams(self, text: str) -> dict[str, float]:
+        """Character bigrams of ``text`` (normalised first): pairs of each CJK run, Latin/digit runs whole.
+
+        No dictionary, no table: this is the evidence that stays when every table misreads a text.
+        """
+        counts: dict[str, float] = {}
+        for run in _BIGRAM_RUNS.findall(normalise(text, self.knowledge.traditional)):
+            if run[0] < "\u4e00" or len(run) == 1:
+                grams: Iterable[str] = (run,)
+            else:
+                grams = (run[i : i + 2] for i in range(len(run) - 1))
+            for gram in grams:
+                counts[gram] = counts.get(gram, 0.0) + 1.0
+        return counts
+
     def analyze_text(
-        self, text: str, *, concept_weight: float = 1.0, clauses: bool = False, symptom_scale: float = 1.0
+        self,
+        text: str,
+        *,
+        concept_weight: float = 1.0,
+        clauses: bool = False,
+        symptom_scale: float = 1.0,
+        demand: bool = False,
     ) -> TextAnalysis:
         """Extract terms, concepts (with reasons) and domain context from one free text.
 
@@ -222,7 +293,8 @@ class Analyzer:
         comma-separated clause: profiles list competences separated by commas ("钛架焊接，焊接发黑处理"),
         while owners run one complaint over several commas.  ``symptom_scale`` weighs what symptoms
         imply: fully for a demand, less for a profile ("盐雾测试" on a lab's profile is a test it runs,
-        not a plating skill).
+        not a plating skill).  ``demand=True`` weighs every entry by its confidence: a demand is short,
+        and a table entry firing on it is a guess about the need, while a profile's words are its own.
         """
         knowledge = self.knowledge
         analysis = TextAnalysis()
@@ -230,7 +302,7 @@ class Analyzer:
         if not normalised:
             return analysis
         resolved_words: dict[str, Sense | None] = {}
-        product_mentions: dict[str, str] = {}
+        firings: list[Firing] = []
         sentence_list = sentences(normalised, clauses=clauses)
         token_info = self._token_info
         for raw in self.segment(normalised):
@@ -249,27 +321,55 @@ class Analyzer:
                     resolved_words[word] = self._resolve_sense(word, sentence_list, normalised)
                 sense = resolved_words[word]
                 if sense is not None:
-                    analysis.add_term(sense.term or info.canonical)
-                    reason = f"歧义词 {info.token} 按上下文理解" + (f"（{sense.note}）" if sense.note else "")
-                    for code, weight in sense.skills.items():
-                        analysis.add_concept(code, weight * concept_weight, reason)
+                    if sense.term and sense.term != info.canonical:
+                        # The owner's word stays; the reading the context implies is an added term.
+                        analysis.add_term(info.canonical, SENSE_OWN_WORD_WEIGHT)
+                        analysis.add_expansion(sense.term, 1.0)
+                    else:
+                        analysis.add_term(info.canonical)
+                    if sense.skills:
+                        firings.append(
+                            Firing(
+                                skills=tuple(sense.skills.items()),
+                                evidence=Evidence("sense", info.token, sense.note),
+                                confidence=sense.confidence,
+                                scope=sense.scope,
+                            )
+                        )
                     continue
             analysis.add_term(info.canonical)
             if info.link is not None and info.link not in analysis.synonym_links:
                 analysis.synonym_links.append(info.link)
-            for code, reason in info.skills:
-                analysis.add_concept(code, concept_weight, reason)
-            for code, reason in info.product_skills:
-                product_mentions.setdefault(code, reason)
+            firings.extend(info.firings)
             if info.eyewear:
                 analysis.eyewear_hits += 1
             if info.industry is not None:
                 analysis.off_domain[info.industry] = analysis.off_domain.get(info.industry, 0) + 1
-        self._apply_symptoms(analysis, normalised, sentence_list, concept_weight * symptom_scale)
-        product_scale = PRODUCT_CONTEXT_SCALE if analysis.symptom_labels else 1.0
-        for code, reason in product_mentions.items():
-            analysis.add_concept(code, concept_weight * product_scale, reason)
+        firings.extend(self._apply_symptoms(analysis, normalised, sentence_list, symptom_scale))
+        self._credit(analysis, firings, concept_weight, demand=demand)
         return analysis
+
+    @staticmethod
+    def _credit(
+        analysis: TextAnalysis, firings: list[Firing], concept_weight: float, *, demand: bool
+    ) -> None:
+        """Turn fired entries into weighted concepts.
+
+        A context entry (confidence at most CONTEXT_CONFIDENCE: a product noun, a vague complaint) whose
+        scope shares no field with a surer entry that also fired counts OUT_OF_SCOPE_SCALE: it says
+        what the firm makes or how it feels, the surer entry says what it needs.  On a demand every
+        entry also counts by its confidence.
+        """
+        sure_scope: set[str] = set()
+        for firing in firings:
+            if firing.confidence > CONTEXT_CONFIDENCE:
+                sure_scope |= firing.scope
+        for firing in firings:
+            scale = concept_weight * (firing.confidence if demand else 1.0)
+            if sure_scope and firing.confidence <= CONTEXT_CONFIDENCE and not (firing.scope & sure_scope):
+                scale *= OUT_OF_SCOPE_SCALE
+            for code, weight in firing.skills:
+                analysis.add_concept(code, weight * scale, firing.evidence)
 
     def _describe_token(self, raw: str) -> TokenInfo | None:
         """Everything the tables say about one segmenter token (None: carries no meaning).
@@ -286,24 +386,43 @@ class Analyzer:
         sense_word = (
             token if token in knowledge.senses else canonical if canonical in knowledge.senses else None
         )
-        skills: list[tuple[str, str]] = []
-        product_skills: list[tuple[str, str]] = []
-        is_product = canonical in knowledge.product_terms
-        for code in knowledge.canonical_skills.get(canonical, ()):
-            reason = f"同义 {token}={canonical}" if canonical != token else f"术语 {token}"
-            (product_skills if is_product else skills).append((code, reason))
+        firings: list[Firing] = []
+        group = self._groups.get(canonical)
+        if group is not None and group.skills:
+            kind = "product" if group.product else "synonym" if canonical != token else "term"
+            firings.append(
+                Firing(
+                    skills=tuple((code, 1.0) for code in group.skills),
+                    evidence=Evidence(kind, token, canonical),
+                    confidence=group.confidence,
+                    scope=group.scope,
+                )
+            )
         code = knowledge.skill_terms.get(token) or knowledge.skill_terms.get(canonical)
-        if code is not None and is_product:
-            product_skills.append((code, f"产品 {token}"))
-        elif code is not None and token not in knowledge.generic_terms:
-            skills.append((code, f"技能词 {token}"))
+        product = group is not None and group.product
+        if code is not None and (product or token not in knowledge.generic_terms):
+            firings.append(
+                Firing(
+                    skills=((code, 1.0),),
+                    evidence=Evidence(
+                        "product"
+                        if product
+                        else "skill_word"
+                        if token in knowledge.skill_terms
+                        else "synonym",
+                        token,
+                        canonical,
+                    ),
+                    confidence=group.confidence if group is not None and product else SKILL_WORD_CONFIDENCE,
+                    scope=frozenset({knowledge.skill_domain[code]}),
+                )
+            )
         return TokenInfo(
             token=token,
             canonical=canonical,
             sense_word=sense_word,
             link=(token, canonical) if canonical != token else None,
-            skills=tuple(skills),
-            product_skills=tuple(product_skills),
+            firings=tuple(firings),
             eyewear=token in knowledge.eyewear_markers or canonical in knowledge.eyewear_markers,
             industry=self._off_domain_by_marker.get(token),
         )
@@ -318,35 +437,44 @@ class Analyzer:
         return None
 
     def _apply_symptoms(
-        self, analysis: TextAnalysis, normalised: str, sentence_list: list[str], concept_weight: float
-    ) -> None:
+        self, analysis: TextAnalysis, normalised: str, sentence_list: list[str], symptom_scale: float
+    ) -> list[Firing]:
         present = self._trigger_finder.find(normalised)
         if not present:
-            return
-        fired: set[int] = set()
+            return []
+        fired: dict[int, str] = {}
         symptoms = self.knowledge.symptoms
         for part in present:
             for index, trigger in self._triggers_by_part.get(part, ()):
-                if index in fired or not all(other in present for other in trigger):
+                if not all(other in present for other in trigger):
                     continue
                 veto = symptoms[index].not_with
-                if any(
-                    all(p in sentence for p in trigger) and not any(cue in sentence for cue in veto)
-                    for sentence in sentence_list
-                ):
-                    fired.add(index)
-        specific_fired = any(not symptoms[index].secondary for index in fired)
+                for sentence in sentence_list:
+                    if all(p in sentence for p in trigger) and not any(cue in sentence for cue in veto):
+                        # Of all the triggers that fired, quote the tightest: the owner's own phrase.
+                        quote = _quote(sentence, trigger)
+                        if index not in fired or (len(quote), quote) < (len(fired[index]), fired[index]):
+                            fired[index] = quote
+                        break
+        firings = []
         for index in sorted(fired):
             symptom = symptoms[index]
-            # A vague complaint next to a specific one is mostly a consequence of it.
-            scale = SECONDARY_SYMPTOM_SCALE if symptom.secondary and specific_fired else 1.0
             analysis.symptom_labels.append(symptom.label)
-            for code, weight in symptom.skills.items():
-                analysis.add_concept(code, weight * concept_weight * scale, f"症状 {symptom.label}")
-            for term in symptom.terms:
-                analysis.add_term(
-                    self.knowledge.variant_to_canonical.get(term, term), SYMPTOM_TERM_WEIGHT * scale
+            firings.append(
+                Firing(
+                    skills=tuple((code, weight * symptom_scale) for code, weight in symptom.skills.items()),
+                    evidence=Evidence("symptom", fired[index], symptom.label),
+                    confidence=symptom.confidence,
+                    scope=symptom.scope,
                 )
+            )
+            # Context complaints add their expert words at the context share (see ``_credit``).
+            term_weight = SYMPTOM_TERM_WEIGHT * (
+                SECONDARY_SYMPTOM_SCALE if symptom.confidence <= CONTEXT_CONFIDENCE else 1.0
+            )
+            for term in symptom.terms:
+                analysis.add_expansion(self.knowledge.variant_to_canonical.get(term, term), term_weight)
+        return firings
 
     # -- records ----------------------------------------------------------------------------------
     def resolve_skill(self, skill: str) -> tuple[str, ...]:
@@ -373,7 +501,7 @@ class Analyzer:
         codes = self.resolve_skill(skill)
         analysis = TextAnalysis()
         for code in codes:
-            analysis.add_concept(code, 1.0, f"技能 {knowledge.skill_label.get(code, code)}")
+            analysis.add_concept(code, 1.0, Evidence("listed", skill, knowledge.skill_label.get(code, code)))
         if skill in knowledge.skill_domain:
             # A bare code carries no words of its own; its taxonomy name stands in for them.
             label = normalise_term(knowledge.skill_label.get(skill, skill))
@@ -403,13 +531,19 @@ class Analyzer:
         )
         return analysis
 
+    def supplier_bigrams(self, supplier: Supplier) -> dict[str, float]:
+        """The profile's character bigrams: title, organisation, listed skills and description."""
+        return self.bigrams(
+            " ".join([supplier.title, supplier.org, " ".join(supplier.skills), supplier.description])
+        )
+
     def analyze_demand(self, demand: Demand) -> TextAnalysis:
         """Demand evidence: title and description, plus the skills its category leans to."""
-        analysis = self.analyze_text(f"{demand.title}。{demand.description}")
+        analysis = self.analyze_text(f"{demand.title}。{demand.description}", demand=True)
         rule = self.knowledge.categories.get(demand.category)
         if rule is not None:
             for code, weight in rule.skills.items():
-                analysis.add_concept(code, weight, f"类别 {demand.category}")
+                analysis.add_concept(code, weight, Evidence("category", demand.category))
         return analysis
 
     def region_path(self, region: str) -> list[str]:
@@ -439,3 +573,26 @@ class Analyzer:
             place = regions[place]
             path.append(place)
         return path
+
+
+QUOTE_MAX_CHARS = 14
+
+
+def _quote(sentence: str, parts: tuple[str, ...]) -> str:
+    """The owner's own words that fired a trigger: the comma-separated clause that holds them all when
+    it is short ("镜片膜层脱落"), else the stretch from the first part to the last, else the parts."""
+    starts = [sentence.find(part) for part in parts]
+    if min(starts) < 0:
+        return "…".join(parts)
+    begin = min(starts)
+    end = max(start + len(part) for start, part in zip(starts, parts, strict=True))
+    clause_start = max(sentence.rfind(mark, 0, begin) for mark in _CLAUSE_MARKS) + 1
+    ends = [position for position in (sentence.find(mark, end) for mark in _CLAUSE_MARKS) if position >= 0]
+    clause = sentence[clause_start : min(ends) if ends else len(sentence)].strip(" ")
+    if len(clause) <= QUOTE_MAX_CHARS:
+        return clause
+    span = sentence[begin:end].strip(" ,，、")
+    return span if len(span) <= QUOTE_MAX_CHARS else "…".join(parts)
+
+
+_CLAUSE_MARKS = (",", "，", "、", " ")

@@ -10,8 +10,9 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from jingxiang.matching.engine import MatchingIndex
 from jingxiang.matching.evaluation import evaluate_rankings
@@ -81,6 +82,22 @@ def _read_qrels(path: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
+Record = TypeVar("Record")
+
+
+def _collect(
+    read: Callable[[Path], list[Record]], path: Path | None, problems: list[LineError]
+) -> list[Record]:
+    """Read one input file, adding its bad lines to ``problems`` so that every file's are reported."""
+    if path is None:
+        return []
+    try:
+        return read(path)
+    except JsonlError as error:
+        problems.extend(error.errors)
+        return []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(argv)
@@ -98,18 +115,9 @@ def _run(argv: Sequence[str] | None) -> int:
             print(f"ok: {len(knowledge.groups)} synonym groups, {len(knowledge.symptoms)} symptoms")
             return EXIT_OK
         problems: list[LineError] = []
-        suppliers, demands, outcomes = [], [], []
-        for reader, path, sink in (
-            (read_suppliers, args.suppliers, suppliers),
-            (read_demands, args.demands, demands),
-            (read_outcomes, args.feedback, outcomes),
-        ):
-            if path is None:
-                continue
-            try:
-                sink.extend(reader(path))
-            except JsonlError as error:
-                problems.extend(error.errors)
+        suppliers = _collect(read_suppliers, args.suppliers, problems)
+        demands = _collect(read_demands, args.demands, problems)
+        outcomes = _collect(read_outcomes, args.feedback, problems)
         qrels = {}
         if args.command == "evaluate":
             try:

@@ -170,12 +170,12 @@ class FeedbackModel:
         parts = []
         invitations = history.accepted + history.declined
         if invitations:
-            parts.append(f"接受邀请 {int(history.accepted)}/{int(invitations)}")
+            parts.append(f"邀请 {int(invitations)} 次接受 {int(history.accepted)} 次")
         if history.rating_count:
             parts.append(
-                f"评分 {history.rating_sum / history.rating_count:.1f}（{int(history.rating_count)} 次）"
+                f"平均评分 {history.rating_sum / history.rating_count:.1f} 分（{int(history.rating_count)} 次评价）"
             )
-        return "历史反馈: " + "，".join(parts) if parts else None
+        return "以往反馈：" + "，".join(parts) if parts else None
 
     def learned_concepts(self, terms: Iterable[str]) -> dict[str, tuple[float, str]]:
         """Skills a demand's terms point to through learned links: code -> (weight, term that linked)."""

@@ -186,7 +186,9 @@ def read_outcomes(path: Path | str) -> list[Outcome]:
     return _read(path, outcome_from_dict, unique_ids=False)
 
 
-def ranking_to_dict(ranking: Ranking, *, query_key: str = "demand_id", item_key: str = "supplier_id") -> dict:
+def ranking_to_dict(
+    ranking: Ranking, *, query_key: str = "demand_id", item_key: str = "supplier_id"
+) -> dict[str, Any]:
     """The issue's output line: ``{"demand_id", "ranking": [{"supplier_id", "score", "why"}]}``."""
     line: dict[str, Any] = {
         query_key: ranking.query_id,

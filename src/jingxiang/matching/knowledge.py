@@ -36,12 +36,21 @@ class KnowledgeError(ValueError):
         super().__init__("invalid matching knowledge:\n  " + "\n  ".join(problems))
 
 
+DEFAULT_CONFIDENCE = {"synonym": 0.9, "product": 0.5, "symptom": 0.8, "secondary": 0.5, "sense": 0.7}
+"""Used when an operator's edited entry states no confidence (the shipped tables state every one)."""
+CONTEXT_CONFIDENCE = 0.5
+"""Entries at or below this confidence (product nouns, vague complaints) describe the firm's context
+more often than its need; the analyser discounts them next to a surer entry of another field."""
+
+
 @dataclass(frozen=True)
 class SynonymGroup:
     canonical: str
     variants: tuple[str, ...]
     skills: tuple[str, ...]
     product: bool = False
+    confidence: float = DEFAULT_CONFIDENCE["synonym"]
+    scope: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,8 @@ class Symptom:
     terms: tuple[str, ...]
     not_with: tuple[str, ...] = ()
     secondary: bool = False
+    confidence: float = DEFAULT_CONFIDENCE["symptom"]
+    scope: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,8 @@ class Sense:
     skills: Mapping[str, float]
     term: str | None = None
     note: str = ""
+    confidence: float = DEFAULT_CONFIDENCE["sense"]
+    scope: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,8 @@ class KnowledgeBase:
     skill_terms: Mapping[str, str]
     skill_domain: Mapping[str, str]
     skill_label: Mapping[str, str]
+    domain_label: Mapping[str, str] = field(default_factory=dict)
+    neutral_skills: frozenset[str] = frozenset()
     fingerprint: str = field(default="")
 
     def segmenter_words(self) -> set[str]:
@@ -182,6 +197,48 @@ def _weights(raw: Any, where: str, known: set[str], problems: list[str]) -> dict
     return weights
 
 
+def _confidence_and_scope(
+    raw: Mapping[str, Any],
+    where: str,
+    default_confidence: float,
+    skills: Mapping[str, float] | tuple[str, ...],
+    skill_domain: Mapping[str, str],
+    problems: list[str],
+) -> tuple[float, frozenset[str]]:
+    """Read an entry's ``confidence`` (0 < c <= 1) and ``scope`` (taxonomy domain codes).
+
+    The scope says in which fields the entry is meant to apply; an entry that credits a skill outside
+    its own scope is refused, because that is how a copy-paste or a typo in a table turns into matches
+    in an unrelated field.  Without a stated scope, the fields of the credited skills are the scope.
+    """
+    confidence = default_confidence
+    if raw.get("confidence") is not None:
+        try:
+            confidence = float(raw["confidence"])
+        except (TypeError, ValueError):
+            problems.append(f"{where}: confidence is not a number")
+        else:
+            if not 0.0 < confidence <= 1.0:
+                problems.append(f"{where}: confidence must be above 0 and at most 1")
+                confidence = default_confidence
+    domains = set(skill_domain.values())
+    credited = {skill_domain[code] for code in skills if code in skill_domain}
+    raw_scope = raw.get("scope")
+    if raw_scope is None:
+        return confidence, frozenset(credited)
+    if isinstance(raw_scope, str):
+        raw_scope = [raw_scope]
+    if not isinstance(raw_scope, list) or not raw_scope:
+        problems.append(f"{where}: scope must be a non-empty list of field (domain) codes")
+        return confidence, frozenset(credited)
+    scope = {str(code) for code in raw_scope}
+    for code in sorted(scope - domains):
+        problems.append(f"{where}: unknown field {code!r} in scope")
+    for code in sorted(credited - scope):
+        problems.append(f"{where}: credits a skill of field {code!r}, which is outside its scope")
+    return confidence, frozenset(scope & domains)
+
+
 def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Taxonomy) -> KnowledgeBase:
     """Validate and normalise parsed documents into a KnowledgeBase (raises KnowledgeError)."""
     problems: list[str] = []
@@ -191,6 +248,7 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
         return normalise_term(str(term), traditional)
 
     known = {skill.code for skill in taxonomy.skills() if not skill.retired}
+    skill_domain = {skill.code: skill.domain_code for skill in taxonomy.skills()}
     skill_terms: dict[str, str] = {}
     for skill in taxonomy.skills():
         if skill.retired:
@@ -224,9 +282,23 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
                 continue
             variant_to_canonical[variant] = canonical
         canonical_skills[canonical] = skills
+        product = bool(raw.get("product"))
+        confidence, scope = _confidence_and_scope(
+            raw,
+            where,
+            DEFAULT_CONFIDENCE["product" if product else "synonym"],
+            skills,
+            skill_domain,
+            problems,
+        )
         groups.append(
             SynonymGroup(
-                canonical=canonical, variants=variants, skills=skills, product=bool(raw.get("product"))
+                canonical=canonical,
+                variants=variants,
+                skills=skills,
+                product=product,
+                confidence=confidence,
+                scope=scope,
             )
         )
 
@@ -248,15 +320,27 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
             triggers.append(parts)
         if not triggers:
             problems.append(f"{where} ({symptom_id}): no triggers")
+        symptom_skills = _weights(raw.get("skills"), f"{where} ({symptom_id})", known, problems)
+        secondary = bool(raw.get("secondary", False))
+        confidence, scope = _confidence_and_scope(
+            raw,
+            f"{where} ({symptom_id})",
+            DEFAULT_CONFIDENCE["secondary" if secondary else "symptom"],
+            symptom_skills,
+            skill_domain,
+            problems,
+        )
         symptoms.append(
             Symptom(
                 id=symptom_id,
                 label=str(raw.get("label", symptom_id)),
                 triggers=tuple(triggers),
-                skills=_weights(raw.get("skills"), f"{where} ({symptom_id})", known, problems),
+                skills=symptom_skills,
                 terms=tuple(norm(term) for term in raw.get("terms", []) or []),
                 not_with=tuple(norm(cue) for cue in raw.get("not_with", []) or []),
-                secondary=bool(raw.get("secondary", False)),
+                secondary=secondary,
+                confidence=confidence,
+                scope=scope,
             )
         )
 
@@ -266,12 +350,18 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
         parsed = []
         for index, raw in enumerate(raw_senses or []):
             where = f"domains.senses.{word}[{index}]"
+            sense_skills = _weights(raw.get("skills"), where, known, problems)
+            confidence, scope = _confidence_and_scope(
+                raw, where, DEFAULT_CONFIDENCE["sense"], sense_skills, skill_domain, problems
+            )
             parsed.append(
                 Sense(
                     cues=tuple(norm(cue) for cue in raw.get("cues", []) or []),
-                    skills=_weights(raw.get("skills"), where, known, problems),
+                    skills=sense_skills,
                     term=norm(raw["term"]) if raw.get("term") else None,
                     note=str(raw.get("note", "")),
+                    confidence=confidence,
+                    scope=scope,
                 )
             )
         senses[norm(word)] = tuple(parsed)
@@ -300,6 +390,18 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
         for name, markers in (domains.get("off_domain") or {}).items()
     }
 
+    neutral = domains.get("neutral_fields") or {}
+    neutral_skills: set[str] = set()
+    domain_codes = set(skill_domain.values())
+    for code in neutral.get("domains", []) or []:
+        if str(code) not in domain_codes:
+            problems.append(f"domains.neutral_fields.domains: unknown field {code!r}")
+        neutral_skills |= {skill for skill, domain in skill_domain.items() if domain == str(code)}
+    for code in neutral.get("skills", []) or []:
+        if str(code) not in skill_domain:
+            problems.append(f"domains.neutral_fields.skills: unknown skill code {code!r}")
+        neutral_skills.add(str(code))
+
     if problems:
         raise KnowledgeError(problems)
 
@@ -324,7 +426,9 @@ def build_knowledge(documents: Mapping[str, Mapping[str, Any]], *, taxonomy: Tax
         categories=categories,
         regions=regions,
         skill_terms=skill_terms,
-        skill_domain={skill.code: skill.domain_code for skill in taxonomy.skills()},
+        skill_domain=skill_domain,
         skill_label={skill.code: skill.name_zh for skill in taxonomy.skills()},
+        domain_label={domain.code: domain.name_zh for domain in taxonomy.domains},
+        neutral_skills=frozenset(neutral_skills),
         fingerprint=fingerprint,
     )

@@ -55,16 +55,33 @@ def test_supplier_without_free_hours_never_tops_an_available_equal(index):
         for m in index.rank(Demand(id="d", description="板材架抛光后有白雾"), 10).matches
         if m.id == "acetate-busy"
     )
-    assert any("无空闲工时" in reason for reason in match.why)
+    assert any("没有空闲工时" in reason for reason in match.why)
 
 
 def test_why_lists_skills_terms_synonyms_hours_and_region(index):
     demand = Demand(id="d", description="想做AR膜，反光颜色不对", region="临海")
     top = index.rank(demand, 3).matches[0]
     joined = " ".join(top.why)
-    assert "减反射镀膜" in joined
-    assert "ar膜=减反射膜" in joined
+    assert "擅长减反射镀膜" in joined
+    assert "“AR膜”" in joined  # the owner's word, written as owners write it
     assert "空闲" in joined
+    # Plain words for a firm owner, not the tables' vocabulary.
+    for jargon in ("需求依据", "术语", "症状 ", "同义词 ", "=", "技能词"):
+        assert jargon not in joined
+
+
+def test_why_quotes_the_owners_words_and_says_what_they_mean(index):
+    symptom = index.rank(Demand(id="d", description="镜片戴一段时间膜层起皱脱落"), 1).matches[0]
+    assert symptom.why[0].startswith("擅长膜层附着力")
+    assert "您说的“" in symptom.why[0] and "膜层起皱" in symptom.why[0]
+    synonym = index.rank(Demand(id="d", description="镜片想加一层减反膜"), 3).matches
+    assert any("您说的“减反膜”，行内多叫“减反射膜”" in " ".join(match.why) for match in synonym)
+    alias = index.rank(Demand(id="d", description="镜片想加一层增透膜"), 3).matches
+    assert any("您说的“增透膜”正是这方面的事" in " ".join(match.why) for match in alias)
+    sense = index.rank(Demand(id="d", description="我们镜片上的电镀层一擦就掉"), 1).matches[0]
+    assert "其实是真空镀膜" in sense.why[0]
+    busy = index.rank(Demand(id="d", description="板材架抛光后有白雾"), 5).matches
+    assert any("近期没有空闲工时（已排后）" in match.why for match in busy)
 
 
 def test_empty_and_unknown_category_demands_are_answered_with_notes(index):
@@ -142,7 +159,7 @@ def test_feedback_moves_suppliers_in_the_expected_direction(knowledge):
     index.apply_feedback(outcomes)
     after = {m.id: m.score for m in index.rank(demand, 5).matches}
     assert after["good"] > before["good"] > after["poor"]
-    assert any("历史反馈" in reason for reason in index.rank(demand, 1).matches[0].why)
+    assert any("以往反馈：邀请 3 次接受 3 次" in reason for reason in index.rank(demand, 1).matches[0].why)
 
 
 def test_feedback_learns_new_owner_words(knowledge):
@@ -158,7 +175,7 @@ def test_feedback_learns_new_owner_words(knowledge):
     index.apply_feedback([Outcome(d, "tint", "rated", 5) for d in history], history)
     ranked = index.rank(slang, 5).matches
     assert ranked[0].id == "tint"
-    assert any("反馈学习" in reason for reason in ranked[0].why)
+    assert any(reason.startswith("擅长镜片染色") and "以往反馈：写“" in reason for reason in ranked[0].why)
 
 
 def test_feedback_round_trips_through_plain_data(knowledge):
