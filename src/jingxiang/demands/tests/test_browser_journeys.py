@@ -70,7 +70,8 @@ def test_demand_from_posting_to_outcome(
     page.wait_for_selector("#suggestions")
     first = page.locator("[data-testid=suggestion]").first
     assert "周敏华" in first.inner_text()
-    assert "膜层附着力" in first.inner_text()
+    # Reasons in plain words a firm owner understands (issue 12), not "需求依据:术语 镀膜".
+    assert "资料里列为专长" in first.inner_text() and "需求依据" not in first.inner_text()
     screenshot(page, "demands-suggestions-desktop")
     page.click("button[aria-label='邀请 周敏华']")
     page.wait_for_selector("text=已邀请 周敏华")
