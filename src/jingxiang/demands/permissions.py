@@ -28,11 +28,10 @@ from jingxiang.demands.models import (
 from jingxiang.matchindex.suppliers import SUPPLIER_ORG_KINDS, TALENT_KINDS
 from jingxiang.organisations.models import Organisation, Role
 from jingxiang.organisations.permissions import (
-    FIRM_MANAGERS,
     approved_organisation_ids,
-    firm_ids,
     forget_roles,
     is_operator,
+    managed_firm_ids,
     organisation_ids,
 )
 
@@ -41,13 +40,8 @@ __all__ = ["is_operator"]
 SUPPLIER_ORG_ROLES = (Role.ORG_ADMIN, Role.LAB_STAFF, Role.MEMBER)
 
 
-def poster_firm_ids(user: Any) -> set[int]:
-    """Approved firms for which the user may post and manage demands (admins and 共享人才官)."""
-    return firm_ids(user, *FIRM_MANAGERS)
-
-
 def may_post(user: Any) -> bool:
-    return bool(poster_firm_ids(user))
+    return bool(managed_firm_ids(user))
 
 
 def supplier_identities(user: Any) -> dict[str, Any]:
@@ -128,13 +122,13 @@ def access_demand(user: Any, pk: int, *, write: bool = False) -> Demand:
     )
     if demand is None:
         raise Http404
-    if write and demand.organisation_id not in poster_firm_ids(user):
+    if write and demand.organisation_id not in managed_firm_ids(user):
         raise Http404
     return demand
 
 
 def may_manage_demand(user: Any, demand: Demand) -> bool:
-    return demand.organisation_id in poster_firm_ids(user)
+    return demand.organisation_id in managed_firm_ids(user)
 
 
 def access_attachment(user: Any, pk: int, attachment_pk: int) -> DemandAttachment:
@@ -147,7 +141,7 @@ def access_attachment(user: Any, pk: int, attachment_pk: int) -> DemandAttachmen
 
 def posting_firm(user: Any) -> Organisation:
     """The firm in whose name the user posts a demand (the first they manage); 404 for anyone else."""
-    firms = poster_firm_ids(user)
+    firms = managed_firm_ids(user)
     organisation = Organisation.objects.approved().filter(pk__in=firms).order_by("pk").first()
     if organisation is None:
         raise Http404
@@ -361,7 +355,7 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
                 "tone": "waiting" if waiting else "ok",
             }
         )
-    firms = poster_firm_ids(user)
+    firms = managed_firm_ids(user)
     if firms:
         proposals = Proposal.objects.filter(
             demand__organisation_id__in=firms, status=ProposalStatus.SUBMITTED

@@ -49,10 +49,10 @@ from jingxiang.demands.models import (
     ProposalStatus,
     Visibility,
 )
-from jingxiang.demands.permissions import acts_for_supplier, may_manage_demand, poster_firm_ids
+from jingxiang.demands.permissions import acts_for_supplier, may_manage_demand
 from jingxiang.matchindex.suppliers import parse_key, supplier_organisations, supplier_talents
 from jingxiang.organisations.models import Organisation, Role
-from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator
+from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator, managed_firm_ids
 from jingxiang.organisations.selectors import operators
 
 DUPLICATE_THRESHOLD = 0.45
@@ -237,7 +237,7 @@ def demand_create(
     *, actor: Any, organisation: Organisation, data: dict[str, Any], files: list[Any] | None = None
 ) -> Demand:
     """A firm's admin or 共享人才官 writes a demand; it starts as a draft only the firm sees."""
-    if organisation.pk not in poster_firm_ids(actor):
+    if organisation.pk not in managed_firm_ids(actor):
         raise PermissionDenied(_("只有已入驻企业的管理员或共享人才官可以发布需求。"))
     cleaned, time_check = _clean_demand_data(data, actor=actor)
     demand = Demand(organisation=organisation, created_by=actor, **cleaned)
