@@ -28,6 +28,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -69,7 +70,9 @@ PAGES: list[tuple[str, str, str]] = [
     ("talent list, pinyin search", "firm_admin", "/talents/?q=wang"),
     ("talent list, skill domain page 5", "firm_admin", "/talents/?domain=1&page=5"),
     ("demand list", "operator", "/demands/"),
-    ("demand board", "expert", "/demands/board/"),
+    ("demand board", "operator", "/demands/board/"),
+    ("demands for me", "expert", "/demands/for-me/"),
+    ("my sharing", "expert", "/sharing/me/"),
     ("challenge list", "operator", "/demands/challenges/"),
     ("sharing pool", "operator", "/sharing/pool/"),
     ("sharing requests", "talent_officer", "/sharing/requests/"),
@@ -206,7 +209,8 @@ def measure(label: str, persona: str, path: str, cookies: dict[str, str]) -> Res
     cookie = cookies.get(persona, "")
     status, size = fetch(path, cookie)  # also the warm-up
     if status != 200:
-        raise RuntimeError(f"{label}: {path} answered {status}")
+        print(f"{label}: {path} answered {status}, not measured", flush=True)
+        return Result(label, path, 0.0, 0.0, 0.0, 0.0, 0.0, -status)
     data = run_wrk(path, cookie)
     result = Result(
         label,
@@ -234,6 +238,7 @@ def page_ids() -> dict[str, object]:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the finally below: stop the server
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
     if "--reuse" not in sys.argv:
@@ -319,7 +324,10 @@ def write_results(
             f"| {result.label} | `{result.path}` | {result.rps:.0f} | {100 * result.rps / floor_rps:.0f} % | "
             f"{result.p50:.0f} | {result.p95:.0f} | {result.p99:.0f} | {result.kb:.1f} | {result.failures} |"
         )
-    below = [r.label for r in results if r.rps < 0.25 * floor_rps]
+    below = [r.label for r in results if r.failures >= 0 and r.rps < 0.25 * floor_rps]
+    refused = [f"{r.label} ({-r.failures})" for r in results if r.failures < 0]
+    if refused:
+        lines += ["", f"Not measured (the page did not answer 200): {', '.join(refused)}."]
     lines += ["", f"Pages below 25 % of the floor: {', '.join(below) if below else 'none'}."]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
