@@ -31,7 +31,14 @@ class ServicesConfig(AppConfig):
             auditlog.register(model, exclude_fields=["updated_at", "search_text", *reverse])
         navigation.register(
             NavItem(_("服务市场"), "services:service_list", _("专业服务"), order=30, icon="briefcase"),
-            NavItem(_("服务订单"), "services:order_list", _("专业服务"), order=31, visible=_uses_orders, icon="list"),
+            NavItem(
+                _("服务订单"),
+                "services:order_list",
+                _("专业服务"),
+                order=31,
+                visible=_uses_orders,
+                icon="list",
+            ),
             NavItem(
                 _("订单簿"),
                 "services:order_book",
@@ -41,7 +48,14 @@ class ServicesConfig(AppConfig):
                 icon="kanban",
             ),
             NavItem(_("共享人才智库"), "services:think_tank", _("专业服务"), order=33, icon="chat"),
-            NavItem(_("创新券"), "services:voucher_list", _("专业服务"), order=34, visible=_uses_vouchers, icon="yen"),
+            NavItem(
+                _("创新券"),
+                "services:voucher_list",
+                _("专业服务"),
+                order=34,
+                visible=_uses_vouchers,
+                icon="yen",
+            ),
             NavItem(
                 _("创新券兑付"),
                 "services:claim_list",

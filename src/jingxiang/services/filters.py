@@ -24,7 +24,9 @@ class ServiceFilter(FilterSet):
 
 
 class OrderFilter(FilterSet):
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=OrderStatus.choices, empty_label=_("全部状态"))
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=OrderStatus.choices, empty_label=_("全部状态")
+    )
 
     class Meta:
         model = Order
@@ -32,7 +34,9 @@ class OrderFilter(FilterSet):
 
 
 class VoucherFilter(FilterSet):
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=VoucherStatus.choices, empty_label=_("全部状态"))
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=VoucherStatus.choices, empty_label=_("全部状态")
+    )
 
     class Meta:
         model = Voucher

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -40,24 +40,30 @@ class OrderRequestForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = firms
+        cast(forms.ModelChoiceField[Any], self.fields["firm"]).queryset = firms
 
 
 class QuoteForm(StyledFormMixin, forms.Form):
-    price = forms.DecimalField(label=_("报价(元)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    price = forms.DecimalField(
+        label=_("报价(元)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
     note = PlainTextField(label=_("报价说明"), max_length=300, required=False)
 
 
+class VoucherChoiceField(forms.ModelChoiceField[Voucher]):
+    def label_from_instance(self, obj: Voucher) -> str:
+        return f"{obj.number} · {obj.programme.name}({obj.programme.share}%)"
+
+
 class PlaceForm(StyledFormMixin, forms.Form):
-    voucher = forms.ModelChoiceField(
+    voucher = VoucherChoiceField(
         label=_("使用创新券"), queryset=Voucher.objects.none(), required=False, empty_label=_("不使用创新券")
     )
 
     def __init__(self, *args: Any, vouchers: list[Voucher], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["voucher"]
+        field = cast(forms.ModelChoiceField[Any], self.fields["voucher"])
         field.queryset = Voucher.objects.filter(pk__in=[v.pk for v in vouchers]).select_related("programme")
-        field.label_from_instance = lambda v: f"{v.number} · {v.programme.name}({v.programme.share}%)"
 
 
 class MilestoneForm(StyledFormMixin, forms.Form):
@@ -71,7 +77,9 @@ class DisputeForm(StyledFormMixin, forms.Form):
 
 
 class RateForm(StyledFormMixin, forms.Form):
-    rating = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)])
+    rating = forms.TypedChoiceField(
+        label=_("评分"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)]
+    )
     note = PlainTextField(label=_("评价"), max_length=300, required=False)
 
 
@@ -83,18 +91,27 @@ class ProgrammeForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         label=_("适用企业规模"), choices=OrganisationSize.choices, widget=forms.CheckboxSelectMultiple
     )
     eligible_regions = PlainTextField(
-        label=_("适用区域"), max_length=300, required=False, help_text=_("用顿号或逗号分隔;留空表示不限区域。")
+        label=_("适用区域"),
+        max_length=300,
+        required=False,
+        help_text=_("用顿号或逗号分隔;留空表示不限区域。"),
     )
     categories = forms.MultipleChoiceField(
         label=_("适用服务类别"), choices=ServiceCategory.choices, widget=forms.CheckboxSelectMultiple
     )
     share = forms.DecimalField(
-        label=_("抵扣比例(%)"), min_value=Decimal("0.01"), max_value=Decimal("100"), max_digits=5, decimal_places=2
+        label=_("抵扣比例(%)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
     )
     cap_per_firm_year = forms.DecimalField(
         label=_("每家企业每年上限(元)"), min_value=Decimal("0"), max_digits=12, decimal_places=2
     )
-    budget = forms.DecimalField(label=_("总预算(元)"), min_value=Decimal("0"), max_digits=14, decimal_places=2)
+    budget = forms.DecimalField(
+        label=_("总预算(元)"), min_value=Decimal("0"), max_digits=14, decimal_places=2
+    )
     valid_from = forms.DateField(label=_("生效日期"), widget=DateInput())
     valid_to = forms.DateField(label=_("失效日期"), widget=DateInput())
 
@@ -109,7 +126,7 @@ class VoucherApplyForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = firms
+        cast(forms.ModelChoiceField[Any], self.fields["firm"]).queryset = firms
 
 
 class DecideForm(StyledFormMixin, forms.Form):
@@ -128,7 +145,7 @@ class ConsultationForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = firms
+        cast(forms.ModelChoiceField[Any], self.fields["firm"]).queryset = firms
 
     def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         day, start = cleaned.get("date"), cleaned.get("start_time")

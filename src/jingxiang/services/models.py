@@ -75,7 +75,10 @@ class ServiceQuerySet(ArchivableQuerySet):
 
         if is_operator(user):
             return self
-        return self.filter(Q(status=ServiceStatus.PUBLISHED, archived_at__isnull=True) | Q(provider_id__in=provider_ids(user)))
+        return self.filter(
+            Q(status=ServiceStatus.PUBLISHED, archived_at__isnull=True)
+            | Q(provider_id__in=provider_ids(user))
+        )
 
 
 class Service(TimeStamped, Archivable):
@@ -90,7 +93,11 @@ class Service(TimeStamped, Archivable):
     lead_time_days = models.PositiveSmallIntegerField(_("周期(天)"))
     deliverables = models.CharField(_("交付成果"), max_length=300)
     status = models.CharField(
-        _("状态"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PUBLISHED, db_index=True
+        _("状态"),
+        max_length=20,
+        choices=ServiceStatus.choices,
+        default=ServiceStatus.PUBLISHED,
+        db_index=True,
     )
     search_text = models.TextField(editable=False, blank=True, default="")
 
@@ -109,7 +116,9 @@ class Service(TimeStamped, Archivable):
         return self.price is None
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = searchable_text(self.title, self.get_category_display() and str(self.get_category_display()))
+        self.search_text = searchable_text(
+            self.title, self.get_category_display() and str(self.get_category_display())
+        )
         super().save(*args, **kwargs)
 
 
@@ -123,7 +132,7 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-class OrderQuerySet(models.QuerySet):
+class OrderQuerySet(models.QuerySet["Order"]):
     def visible_to(self, user: Any) -> OrderQuerySet:
         """The ordering firm's managers, the provider's staff and the operators; nobody else."""
         from jingxiang.organisations.permissions import is_operator, managed_firm_ids
@@ -138,7 +147,9 @@ class OrderQuerySet(models.QuerySet):
 
 class Order(TimeStamped):
     number = models.CharField(_("订单编号"), max_length=30, unique=True)
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="orders", verbose_name=_("服务"))
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="orders", verbose_name=_("服务")
+    )
     provider = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("服务机构")
     )
@@ -157,7 +168,12 @@ class Order(TimeStamped):
     delivered_at = models.DateTimeField(_("交付时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
     voucher = models.ForeignKey(
-        "Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="orders", verbose_name=_("创新券")
+        "Voucher",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("创新券"),
     )
     voucher_amount = models.DecimalField(_("创新券抵扣(元)"), max_digits=12, decimal_places=2, default=ZERO)
     dispute_reason = models.CharField(_("异议理由"), max_length=300, blank=True)
@@ -180,7 +196,9 @@ class Order(TimeStamped):
 
 
 class Milestone(TimeStamped):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("订单"))
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("订单")
+    )
     title = models.CharField(_("节点"), max_length=100)
     due_date = models.DateField(_("计划日期"))
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -208,9 +226,11 @@ class FollowUp(models.TextChoices):
     SHARING = "sharing", _("提出了共享用工需求")
 
 
-class ConsultationQuerySet(models.QuerySet):
+class ConsultationQuerySet(models.QuerySet["Consultation"]):
     def live(self) -> ConsultationQuerySet:
-        return self.filter(status__in=[ConsultationStatus.REQUESTED, ConsultationStatus.CONFIRMED, ConsultationStatus.HELD])
+        return self.filter(
+            status__in=[ConsultationStatus.REQUESTED, ConsultationStatus.CONFIRMED, ConsultationStatus.HELD]
+        )
 
     def visible_to(self, user: Any) -> ConsultationQuerySet:
         from jingxiang.organisations.permissions import is_operator, managed_firm_ids
@@ -226,7 +246,9 @@ class Consultation(TimeStamped):
     """An hour of a think-tank member's free time booked by a firm. The time is checked against the
     sharing app's availability and bookings: there is one calendar per talent."""
 
-    talent = models.ForeignKey("talents.Talent", on_delete=models.PROTECT, related_name="+", verbose_name=_("智库专家"))
+    talent = models.ForeignKey(
+        "talents.Talent", on_delete=models.PROTECT, related_name="+", verbose_name=_("智库专家")
+    )
     firm = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
     )
@@ -285,7 +307,9 @@ class VoucherProgramme(TimeStamped, Archivable):
         verbose_name = _("创新券项目")
         verbose_name_plural = _("创新券项目")
         constraints = [
-            models.CheckConstraint(condition=Q(committed__lte=models.F("budget")), name="services_budget_not_overspent"),
+            models.CheckConstraint(
+                condition=Q(committed__lte=models.F("budget")), name="services_budget_not_overspent"
+            ),
             models.CheckConstraint(condition=Q(committed__gte=0), name="services_committed_not_negative"),
         ]
 
@@ -303,7 +327,7 @@ class VoucherStatus(models.TextChoices):
     REJECTED = "rejected", _("未批准")
 
 
-class VoucherQuerySet(models.QuerySet):
+class VoucherQuerySet(models.QuerySet["Voucher"]):
     def visible_to(self, user: Any) -> VoucherQuerySet:
         from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 
@@ -324,12 +348,19 @@ class Voucher(TimeStamped):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     purpose = models.CharField(_("用途"), max_length=300)
-    status = models.CharField(_("状态"), max_length=20, choices=VoucherStatus.choices, default=VoucherStatus.APPLIED)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=VoucherStatus.choices, default=VoucherStatus.APPLIED
+    )
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审批人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审批人"),
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
@@ -341,7 +372,9 @@ class Voucher(TimeStamped):
         verbose_name = _("创新券")
         verbose_name_plural = _("创新券")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "firm", "year"], name="services_one_voucher_per_year")
+            models.UniqueConstraint(
+                fields=["programme", "firm", "year"], name="services_one_voucher_per_year"
+            )
         ]
 
     def __str__(self) -> str:
@@ -353,7 +386,7 @@ class ClaimStatus(models.TextChoices):
     PAID = "paid", _("已兑付")
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(models.QuerySet["VoucherClaim"]):
     def visible_to(self, user: Any) -> ClaimQuerySet:
         from jingxiang.organisations.permissions import is_operator
         from jingxiang.services.permissions import provider_ids
@@ -368,14 +401,23 @@ class ClaimQuerySet(models.QuerySet):
 class VoucherClaim(TimeStamped):
     """The provider's claim for the voucher part of an accepted order, paid out by the operator."""
 
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="claim", verbose_name=_("订单"))
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, related_name="claim", verbose_name=_("订单")
+    )
     amount = models.DecimalField(_("兑付金额(元)"), max_digits=12, decimal_places=2)
-    status = models.CharField(_("状态"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.CLAIMED)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.CLAIMED
+    )
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
     )
     paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("兑付人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("兑付人"),
     )
     paid_at = models.DateTimeField(_("兑付时间"), null=True, blank=True)
 

@@ -29,7 +29,7 @@ def provider_ids(user: Any) -> set[int]:
     """The providers this user acts for in the marketplace (cached on the user for the request)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_services_provider_ids", None)
+    cached: set[int] | None = getattr(user, "_services_provider_ids", None)
     if cached is not None:
         return cached
     ids = set(
@@ -39,7 +39,9 @@ def provider_ids(user: Any) -> set[int]:
     )
     by_role = approved_organisation_ids(user, Role.ORG_ADMIN, Role.LAB_STAFF)
     if by_role:
-        ids |= set(Organisation.objects.filter(pk__in=by_role, kind__in=PROVIDER_KINDS).values_list("pk", flat=True))
+        ids |= set(
+            Organisation.objects.filter(pk__in=by_role, kind__in=PROVIDER_KINDS).values_list("pk", flat=True)
+        )
     user._services_provider_ids = ids
     return ids
 
@@ -65,26 +67,35 @@ def is_order_provider(user: Any, order: Order) -> bool:
 
 
 def is_consulted_expert(user: Any, consultation: Consultation) -> bool:
-    return consultation.talent.user_id is not None and consultation.talent.user_id == getattr(user, "pk", None)
+    return consultation.talent.user_id is not None and consultation.talent.user_id == getattr(
+        user, "pk", None
+    )
 
 
 def access_service(user: Any, pk: int, *, write: bool = False) -> Service:
     """A service the user may see; with ``write`` only its provider's staff."""
-    service = Service.objects.visible_to(user).select_related("provider").filter(pk=pk).first()
+    service: Service | None = Service.objects.visible_to(user).select_related("provider").filter(pk=pk).first()
     if service is None or (write and not may_manage_service(user, service)):
         raise Http404
     return service
 
 
 def access_order(user: Any, pk: int) -> Order:
-    order = Order.objects.visible_to(user).select_related("service", "provider", "firm", "voucher").filter(pk=pk).first()
+    order: Order | None = (
+        Order.objects.visible_to(user)
+        .select_related("service", "provider", "firm", "voucher")
+        .filter(pk=pk)
+        .first()
+    )
     if order is None:
         raise Http404
     return order
 
 
 def access_consultation(user: Any, pk: int) -> Consultation:
-    consultation = Consultation.objects.visible_to(user).select_related("talent", "firm").filter(pk=pk).first()
+    consultation: Consultation | None = (
+        Consultation.objects.visible_to(user).select_related("talent", "firm").filter(pk=pk).first()
+    )
     if consultation is None:
         raise Http404
     return consultation
@@ -94,21 +105,21 @@ def access_programme(user: Any, pk: int) -> VoucherProgramme:
     """Programmes are public facts for firms that may apply; statements are the operators'."""
     if not (is_operator(user) or may_order(user)):
         raise Http404
-    programme = VoucherProgramme.objects.filter(pk=pk).first()
+    programme: VoucherProgramme | None = VoucherProgramme.objects.filter(pk=pk).first()
     if programme is None:
         raise Http404
     return programme
 
 
 def access_voucher(user: Any, pk: int) -> Voucher:
-    voucher = Voucher.objects.visible_to(user).select_related("programme", "firm").filter(pk=pk).first()
+    voucher: Voucher | None = Voucher.objects.visible_to(user).select_related("programme", "firm").filter(pk=pk).first()
     if voucher is None:
         raise Http404
     return voucher
 
 
 def access_claim(user: Any, pk: int) -> VoucherClaim:
-    claim = VoucherClaim.objects.visible_to(user).select_related("order").filter(pk=pk).first()
+    claim: VoucherClaim | None = VoucherClaim.objects.visible_to(user).select_related("order").filter(pk=pk).first()
     if claim is None:
         raise Http404
     return claim

@@ -62,14 +62,24 @@ def provider_catalogue(provider: Organisation) -> list[CatalogueEntry]:
     """The provider's own published services, its lab testing (if it is a lab) and the sharing of
     its people (talents it lends through the sharing app)."""
     entries = [
-        CatalogueEntry("service", s.title, s.get_category_display(), s.price, reverse("services:service_detail", args=[s.pk]))
+        CatalogueEntry(
+            "service",
+            s.title,
+            s.get_category_display(),
+            s.price,
+            reverse("services:service_detail", args=[s.pk]),
+        )
         for s in Service.objects.published().filter(provider=provider)
     ]
     if LabProfile.objects.filter(lab=provider).exists():
         entries.append(
-            CatalogueEntry("lab", _("检测委托(按检测项目计价)"), _("检验检测"), None, reverse("lab:request_create"))
+            CatalogueEntry(
+                "lab", _("检测委托(按检测项目计价)"), _("检验检测"), None, reverse("lab:request_create")
+            )
         )
-    for talent in Talent.objects.filter(home_organisation=provider, shares_talent=True, archived_at__isnull=True):
+    for talent in Talent.objects.filter(
+        home_organisation=provider, shares_talent=True, archived_at__isnull=True
+    ):
         entries.append(
             CatalogueEntry(
                 "sharing",
@@ -85,7 +95,15 @@ def provider_catalogue(provider: Organisation) -> list[CatalogueEntry]:
 def order_book(provider: Organisation) -> list[BookEntry]:
     """Marketplace orders, lab test requests and sharing agreements of ``provider``, newest first."""
     rows = [
-        BookEntry("service", o.number, o.firm.name, o.service.title, o.get_status_display(), o.created_at, reverse("services:order_detail", args=[o.pk]))
+        BookEntry(
+            "service",
+            o.number,
+            o.firm.name,
+            o.service.title,
+            o.get_status_display(),
+            o.created_at,
+            reverse("services:order_detail", args=[o.pk]),
+        )
         for o in Order.objects.filter(provider=provider).select_related("firm", "service")
     ]
     rows += [

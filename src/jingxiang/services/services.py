@@ -25,7 +25,7 @@ from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.core.texts import Text
 from jingxiang.core.timerules import enforce_time_rules
-from jingxiang.organisations.models import Membership, Organisation
+from jingxiang.organisations.models import Membership, Organisation, OrganisationSize
 from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator, managed_firm_ids
 from jingxiang.organisations.selectors import operators
 from jingxiang.services import rules, texts
@@ -91,7 +91,12 @@ def _order_url(order: Order) -> str:
 
 
 def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update(of=("self",)).select_related("service", "provider", "firm").get(pk=order.pk)
+    locked: Order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("service", "provider", "firm")
+        .get(pk=order.pk)
+    )
+    return locked
 
 
 # Providers and services ---------------------------------------------------------------------------
@@ -102,12 +107,16 @@ def provider_staff_add(*, actor: Any, provider: Organisation, user: Any) -> Prov
     """Operators (or the provider's own staff) give someone the right to act for a provider."""
     if not (is_operator(actor) or provider.pk in provider_ids(actor)):
         raise PermissionDenied(_("只有运营人员或该服务机构的人员可以添加服务机构人员。"))
-    staff, _created = ProviderStaff.objects.update_or_create(provider=provider, user=user, defaults={"active": True})
+    staff, _created = ProviderStaff.objects.update_or_create(
+        provider=provider, user=user, defaults={"active": True}
+    )
     return staff
 
 
 @transaction.atomic
-def service_save(*, actor: Any, provider: Organisation, data: dict[str, Any], service: Service | None = None) -> Service:
+def service_save(
+    *, actor: Any, provider: Organisation, data: dict[str, Any], service: Service | None = None
+) -> Service:
     """Publish a new service of ``provider`` or change one (only its own staff)."""
     if provider.pk not in provider_ids(actor):
         raise PermissionDenied(_("只有该服务机构的人员可以发布或修改其服务。"))
@@ -137,7 +146,8 @@ def service_withdraw(*, actor: Any, service: Service) -> Service:
 def _check_orderable(service: Service) -> None:
     if service.status != ServiceStatus.PUBLISHED or service.archived_at is not None:
         raise ValidationError(
-            _("服务「%(title)s」已下架,不能再询价或下单。") % {"title": service.title}, code="service_withdrawn"
+            _("服务「%(title)s」已下架,不能再询价或下单。") % {"title": service.title},
+            code="service_withdrawn",
         )
 
 
@@ -196,7 +206,9 @@ def order_quote(*, actor: Any, order: Order, price: Decimal, note: str = "") -> 
     order.save(update_fields=["price", "quote_note", "status", "quoted_at", "updated_at"])
     _notify(
         _firm_managers(order.firm_id),
-        message=texts.QUOTED(provider=order.provider.name, price=str(order.price), service=order.service.title),
+        message=texts.QUOTED(
+            provider=order.provider.name, price=str(order.price), service=order.service.title
+        ),
         url=_order_url(order),
         kind="services_quote",
     )
@@ -209,14 +221,19 @@ def _check_voucher(voucher: Voucher, order: Order, today: dt.date) -> None:
         raise ValidationError({"voucher": _("只能使用本企业已批准的创新券。")}, code="voucher_not_approved")
     if not (programme.valid_from <= today <= programme.valid_to) or programme.archived_at is not None:
         raise ValidationError(
-            {"voucher": _("创新券项目「%(name)s」不在有效期内。") % {"name": programme.name}}, code="voucher_expired"
+            {"voucher": _("创新券项目「%(name)s」不在有效期内。") % {"name": programme.name}},
+            code="voucher_expired",
         )
     if voucher.year != today.year:
-        raise ValidationError({"voucher": _("该创新券属于 %(year)s 年度。") % {"year": voucher.year}}, code="voucher_year")
+        raise ValidationError(
+            {"voucher": _("该创新券属于 %(year)s 年度。") % {"year": voucher.year}}, code="voucher_year"
+        )
     if order.service.category not in programme.categories:
         raise ValidationError(
-            {"voucher": _("创新券项目「%(name)s」不支持「%(category)s」类服务。")
-             % {"name": programme.name, "category": order.service.get_category_display()}},
+            {
+                "voucher": _("创新券项目「%(name)s」不支持「%(category)s」类服务。")
+                % {"name": programme.name, "category": order.service.get_category_display()}
+            },
             code="voucher_category",
         )
 
@@ -303,7 +320,12 @@ def order_deliver(*, actor: Any, order: Order) -> Order:
     order.status = OrderStatus.DELIVERED
     order.delivered_at = timezone.now()
     order.save(update_fields=["status", "delivered_at", "updated_at"])
-    _notify(_firm_managers(order.firm_id), message=texts.DELIVERED(number=order.number), url=_order_url(order), kind="services_order")
+    _notify(
+        _firm_managers(order.firm_id),
+        message=texts.DELIVERED(number=order.number),
+        url=_order_url(order),
+        kind="services_order",
+    )
     return order
 
 
@@ -360,7 +382,12 @@ def order_accept(*, actor: Any, order: Order) -> Order:
     order.status = OrderStatus.ACCEPTED
     order.accepted_at = timezone.now()
     order.save(update_fields=["voucher_amount", "status", "accepted_at", "updated_at"])
-    _notify(_provider_staff(order.provider_id), message=texts.ACCEPTED(number=order.number), url=_order_url(order), kind="services_order")
+    _notify(
+        _provider_staff(order.provider_id),
+        message=texts.ACCEPTED(number=order.number),
+        url=_order_url(order),
+        kind="services_order",
+    )
     return order
 
 
@@ -407,7 +434,9 @@ def order_rate(*, actor: Any, order: Order, rating: int, note: str = "") -> Orde
 
 
 @transaction.atomic
-def programme_save(*, actor: Any, data: dict[str, Any], programme: VoucherProgramme | None = None) -> VoucherProgramme:
+def programme_save(
+    *, actor: Any, data: dict[str, Any], programme: VoucherProgramme | None = None
+) -> VoucherProgramme:
     """Operators keep the programmes as data. The budget may not drop below what is already spent."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有运营人员可以维护创新券项目。"))
@@ -418,9 +447,20 @@ def programme_save(*, actor: Any, data: dict[str, Any], programme: VoucherProgra
         programme = VoucherProgramme()
     if data["budget"] < programme.committed:
         raise ValidationError(
-            {"budget": _("总预算不能低于已使用的 %(used)s 元。") % {"used": programme.committed}}, code="budget_below_spent"
+            {"budget": _("总预算不能低于已使用的 %(used)s 元。") % {"used": programme.committed}},
+            code="budget_below_spent",
         )
-    for name in ("name", "eligible_sizes", "eligible_regions", "categories", "share", "cap_per_firm_year", "budget", "valid_from", "valid_to"):
+    for name in (
+        "name",
+        "eligible_sizes",
+        "eligible_regions",
+        "categories",
+        "share",
+        "cap_per_firm_year",
+        "budget",
+        "valid_from",
+        "valid_to",
+    ):
         setattr(programme, name, data[name])
     programme.full_clean()
     programme.save()
@@ -439,8 +479,14 @@ def voucher_apply(*, actor: Any, programme: VoucherProgramme, firm: Organisation
     if firm.size not in programme.eligible_sizes:
         raise ValidationError(
             _("该项目只面向 %(sizes)s 企业;贵企业的规模为「%(size)s」。")
-            % {"sizes": "、".join(str(label) for value, label in Organisation._meta.get_field("size").choices if value in programme.eligible_sizes),
-               "size": firm.get_size_display() or _("未填写")},
+            % {
+                "sizes": "、".join(
+                    str(label)
+                    for value, label in OrganisationSize.choices
+                    if value in programme.eligible_sizes
+                ),
+                "size": firm.get_size_display() or _("未填写"),
+            },
             code="size_not_eligible",
         )
     if programme.eligible_regions and firm.region not in programme.eligible_regions:
@@ -524,6 +570,7 @@ def claim_pay(*, actor: Any, claim: VoucherClaim) -> VoucherClaim:
     claim = VoucherClaim.objects.select_for_update(of=("self",)).select_related("order").get(pk=claim.pk)
     if claim.status != ClaimStatus.CLAIMED:
         raise ValidationError(_("该兑付已支付。"), code="already_paid")
+    assert claim.order.voucher_id is not None  # a claim exists only for a voucher order
     voucher = Voucher.objects.get(pk=claim.order.voucher_id)
     programme = VoucherProgramme.objects.select_for_update(of=("self",)).get(pk=voucher.programme_id)
     if programme.paid + claim.amount > programme.committed:
@@ -547,7 +594,9 @@ def claim_pay(*, actor: Any, claim: VoucherClaim) -> VoucherClaim:
 
 
 @transaction.atomic
-def consultation_book(*, actor: Any, talent: Talent, firm: Organisation, starts_at: dt.datetime, topic: str) -> Consultation:
+def consultation_book(
+    *, actor: Any, talent: Talent, firm: Organisation, starts_at: dt.datetime, topic: str
+) -> Consultation:
     """Book one hour of a think-tank member's free time.
 
     Free time is the sharing app's: the talent's availability windows and exceptions, minus sharing
@@ -558,7 +607,9 @@ def consultation_book(*, actor: Any, talent: Talent, firm: Organisation, starts_
         raise PermissionDenied(_("只有企业管理员或共享人才官可以为本企业预约智库咨询。"))
     talent = Talent.objects.select_for_update(of=("self",)).get(pk=talent.pk)
     if not talent.think_tank or talent.archived_at is not None:
-        raise ValidationError(_("%(name)s 不是共享人才智库成员。") % {"name": talent.name}, code="not_think_tank")
+        raise ValidationError(
+            _("%(name)s 不是共享人才智库成员。") % {"name": talent.name}, code="not_think_tank"
+        )
     starts = timezone.localtime(starts_at)
     ends = starts + CONSULTATION_LENGTH
     check = enforce_time_rules(rules.CONSULTATION_RULES, {"starts_at": starts}, actor=actor)
@@ -572,7 +623,9 @@ def consultation_book(*, actor: Any, talent: Talent, firm: Organisation, starts_
         ).exists()
     ):
         raise ValidationError(_("该时段专家已有安排,请另选时间。"), code="overlap")
-    consultation = Consultation(talent=talent, firm=firm, requested_by=actor, topic=topic, starts_at=starts, ends_at=ends)
+    consultation = Consultation(
+        talent=talent, firm=firm, requested_by=actor, topic=topic, starts_at=starts, ends_at=ends
+    )
     consultation.full_clean()
     consultation.save()
     check.record(consultation)
@@ -599,7 +652,8 @@ def consultation_answer(*, actor: Any, consultation: Consultation, confirm: bool
     _notify(
         _firm_managers(consultation.firm_id),
         message=texts.CONSULTATION_ANSWERED(
-            slot=f"{timezone.localtime(consultation.starts_at):%Y-%m-%d %H:%M}", status=consultation.get_status_display()
+            slot=f"{timezone.localtime(consultation.starts_at):%Y-%m-%d %H:%M}",
+            status=consultation.get_status_display(),
         ),
         url=reverse("services:consultation_detail", args=[consultation.pk]),
         kind="services_consultation",
@@ -608,7 +662,9 @@ def consultation_answer(*, actor: Any, consultation: Consultation, confirm: bool
 
 
 @transaction.atomic
-def consultation_record(*, actor: Any, consultation: Consultation, advice: str, follow_up: str) -> Consultation:
+def consultation_record(
+    *, actor: Any, consultation: Consultation, advice: str, follow_up: str
+) -> Consultation:
     """Expert or firm records the advice given and whether it led to a demand or a sharing request."""
     if not (is_consulted_expert(actor, consultation) or consultation.firm_id in managed_firm_ids(actor)):
         raise PermissionDenied(_("只有专家本人或预约企业可以记录咨询意见。"))

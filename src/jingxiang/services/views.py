@@ -46,7 +46,16 @@ from jingxiang.services.permissions import (
 from jingxiang.talents.models import Talent
 
 
-def _form(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any], *, done: Any, title: str, back: str, message: str = "") -> HttpResponse:
+def _form(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    done: Any,
+    title: str,
+    back: str,
+    message: str = "",
+) -> HttpResponse:
     return form_page(
         request,
         form,
@@ -193,7 +202,9 @@ def order_request(request: HttpRequest, pk: int) -> HttpResponse:
     return _form(
         request,
         forms.OrderRequestForm(request.POST or None, firms=_managed_firms(request.user)),
-        lambda data: services.order_request(actor=request.user, service=service, firm=data["firm"], brief=data["brief"]),
+        lambda data: services.order_request(
+            actor=request.user, service=service, firm=data["firm"], brief=data["brief"]
+        ),
         done=lambda o: reverse("services:order_detail", args=[o.pk]),
         message=_("已提交。"),
         title=_("询价/下单:%(title)s") % {"title": service.title},
@@ -227,7 +238,9 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "services/order_detail.html", context)
 
 
-def _order_action(request: HttpRequest, pk: int, run: Callable[[Order, Any], Any], message: str, form: Any = None) -> HttpResponse:
+def _order_action(
+    request: HttpRequest, pk: int, run: Callable[[Order, Any], Any], message: str, form: Any = None
+) -> HttpResponse:
     order = access_order(request.user, pk)
     return action(
         request,
@@ -267,7 +280,9 @@ def order_place(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _order_action(request, pk, lambda o, d: services.order_cancel(actor=request.user, order=o), _("订单已取消。"))
+    return _order_action(
+        request, pk, lambda o, d: services.order_cancel(actor=request.user, order=o), _("订单已取消。")
+    )
 
 
 @login_required
@@ -276,7 +291,9 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _order_action(
         request,
         pk,
-        lambda o, d: services.milestone_add(actor=request.user, order=o, title=d["title"], due_date=d["due_date"], note=d["note"]),
+        lambda o, d: services.milestone_add(
+            actor=request.user, order=o, title=d["title"], due_date=d["due_date"], note=d["note"]
+        ),
         _("已添加交付节点。"),
         forms.MilestoneForm(request.POST),
     )
@@ -299,13 +316,20 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_deliver(request: HttpRequest, pk: int) -> HttpResponse:
-    return _order_action(request, pk, lambda o, d: services.order_deliver(actor=request.user, order=o), _("已交付,等待企业验收。"))
+    return _order_action(
+        request,
+        pk,
+        lambda o, d: services.order_deliver(actor=request.user, order=o),
+        _("已交付,等待企业验收。"),
+    )
 
 
 @login_required
 @require_POST
 def order_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _order_action(request, pk, lambda o, d: services.order_accept(actor=request.user, order=o), _("已验收。"))
+    return _order_action(
+        request, pk, lambda o, d: services.order_accept(actor=request.user, order=o), _("已验收。")
+    )
 
 
 @login_required
@@ -335,7 +359,9 @@ def order_rate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_file(request: HttpRequest, pk: int) -> HttpResponse:
-    return _order_action(request, pk, lambda o, d: services.claim_file(actor=request.user, order=o), _("已申请兑付创新券。"))
+    return _order_action(
+        request, pk, lambda o, d: services.claim_file(actor=request.user, order=o), _("已申请兑付创新券。")
+    )
 
 
 # Vouchers -----------------------------------------------------------------------------------------
@@ -365,7 +391,9 @@ PROGRAMME_LIST = ListSpec(
 def programme_list(request: HttpRequest) -> HttpResponse:
     if not (is_operator(request.user) or may_order(request.user)):
         raise Http404
-    return list_page(request, VoucherProgramme.objects.all(), PROGRAMME_LIST, {"is_operator": is_operator(request.user)})
+    return list_page(
+        request, VoucherProgramme.objects.all(), PROGRAMME_LIST, {"is_operator": is_operator(request.user)}
+    )
 
 
 @login_required
@@ -437,7 +465,9 @@ def voucher_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return _form(
         request,
         forms.VoucherApplyForm(request.POST or None, firms=_managed_firms(request.user)),
-        lambda data: services.voucher_apply(actor=request.user, programme=programme, firm=data["firm"], purpose=data["purpose"]),
+        lambda data: services.voucher_apply(
+            actor=request.user, programme=programme, firm=data["firm"], purpose=data["purpose"]
+        ),
         done=reverse("services:voucher_list"),
         message=_("创新券申请已提交,等待审批。"),
         title=_("申请创新券:%(name)s") % {"name": programme.name},
@@ -483,7 +513,10 @@ def voucher_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return action(
         request,
         lambda: services.voucher_decide(
-            actor=request.user, voucher=voucher, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"]
+            actor=request.user,
+            voucher=voucher,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
         ),
         form=form,
         success_url=reverse("services:voucher_list"),
@@ -537,7 +570,11 @@ def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def think_tank(request: HttpRequest) -> HttpResponse:
     """The shared think tank: talents flagged as members, bookable for an hour's consultation."""
-    talents = Talent.objects.visible_to(request.user).filter(think_tank=True, archived_at__isnull=True).order_by("name")
+    talents = (
+        Talent.objects.visible_to(request.user)
+        .filter(think_tank=True, archived_at__isnull=True)
+        .order_by("name")
+    )
     consultations = Consultation.objects.visible_to(request.user).select_related("talent", "firm")[:50]
     return render_page(
         request,
@@ -555,7 +592,11 @@ def consultation_book(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         forms.ConsultationForm(request.POST or None, firms=_managed_firms(request.user), actor=request.user),
         lambda data: services.consultation_book(
-            actor=request.user, talent=talent, firm=data["firm"], starts_at=data["starts_at"], topic=data["topic"]
+            actor=request.user,
+            talent=talent,
+            firm=data["firm"],
+            starts_at=data["starts_at"],
+            topic=data["topic"],
         ),
         done=lambda c: reverse("services:consultation_detail", args=[c.pk]),
         message=_("已预约,等待专家确认。"),

@@ -58,15 +58,21 @@ def approved_voucher(cast: Any, prog: VoucherProgramme, firm: Any = None, actor:
     if firm.size not in prog.eligible_sizes:
         firm.size = prog.eligible_sizes[0]
         firm.save()
-    voucher = services.voucher_apply(actor=actor or cast.firm_admin, programme=prog, firm=firm, purpose="专利申请")
+    voucher = services.voucher_apply(
+        actor=actor or cast.firm_admin, programme=prog, firm=firm, purpose="专利申请"
+    )
     return services.voucher_decide(actor=cast.operator, voucher=voucher, approve=True)
 
 
-def delivered_order(cast: Any, svc: Service, staff: Any, *, voucher: Any = None, firm: Any = None, actor: Any = None) -> Any:
+def delivered_order(
+    cast: Any, svc: Service, staff: Any, *, voucher: Any = None, firm: Any = None, actor: Any = None
+) -> Any:
     """An order of ``svc`` by the cast's firm, ordered (with ``voucher``) and delivered."""
     actor = actor or cast.firm_admin
     order = services.order_request(actor=actor, service=svc, firm=firm or cast.firm, brief="新款镜架外观专利")
     order = services.order_place(actor=actor, order=order, voucher=voucher)
-    milestone = services.milestone_add(actor=staff, order=order, title="提交申请", due_date=timezone.localdate())
+    milestone = services.milestone_add(
+        actor=staff, order=order, title="提交申请", due_date=timezone.localdate()
+    )
     services.milestone_done(actor=staff, milestone=milestone)
     return services.order_deliver(actor=staff, order=order)

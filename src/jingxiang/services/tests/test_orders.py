@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_quote_only_service_waits_for_the_providers_price(cast):
     org, staff = agency()
     svc = service(org, price=None)
-    order = services.order_request(actor=cast.firm_admin, service=svc, firm=cast.firm, brief="镜片膜层检测方案")
+    order = services.order_request(
+        actor=cast.firm_admin, service=svc, firm=cast.firm, brief="镜片膜层检测方案"
+    )
     assert order.status == OrderStatus.QUOTE_REQUESTED and order.number.startswith("FW")
     with pytest.raises(ValidationError, match="报价"):
         services.order_place(actor=cast.firm_admin, order=order)
@@ -64,7 +66,9 @@ def test_delivery_needs_every_milestone_done(cast):
     org, staff = agency()
     order = services.order_request(actor=cast.firm_admin, service=service(org), firm=cast.firm, brief="x")
     order = services.order_place(actor=cast.firm_admin, order=order)
-    milestone = services.milestone_add(actor=staff, order=order, title="检索报告", due_date=timezone.localdate())
+    milestone = services.milestone_add(
+        actor=staff, order=order, title="检索报告", due_date=timezone.localdate()
+    )
     with pytest.raises(ValidationError, match="检索报告"):
         services.order_deliver(actor=staff, order=order)
     services.milestone_done(actor=staff, milestone=milestone)

@@ -10,7 +10,17 @@ from jingxiang.testing.matrix import RouteCase, check_matrix
 pytestmark = pytest.mark.django_db
 
 EVERYONE = frozenset(
-    {"firm_admin", "talent_officer", "member", "other_firm_admin", "lab_staff", "operator", "union_staff", "expert", "outsider"}
+    {
+        "firm_admin",
+        "talent_officer",
+        "member",
+        "other_firm_admin",
+        "lab_staff",
+        "operator",
+        "union_staff",
+        "expert",
+        "outsider",
+    }
 )
 FIRM_MANAGERS = frozenset({"firm_admin", "talent_officer", "other_firm_admin"})
 OWN_FIRM = frozenset({"firm_admin", "talent_officer"})
@@ -25,14 +35,20 @@ def test_route_matrix(cast, market):
         RouteCase("edit", lambda c: f"/services/{market.service.pk}/edit/", frozenset({"lab_staff"})),
         RouteCase("request", lambda c: f"/services/{market.service.pk}/request/", FIRM_MANAGERS),
         RouteCase("orders", "/services/orders/", EVERYONE),
-        RouteCase("order", lambda c: f"/services/orders/{market.order.pk}/", OWN_FIRM | {"lab_staff", "operator"}),
+        RouteCase(
+            "order", lambda c: f"/services/orders/{market.order.pk}/", OWN_FIRM | {"lab_staff", "operator"}
+        ),
         RouteCase("order book", "/services/orders/book/", frozenset({"lab_staff"})),
         RouteCase("programmes", "/services/vouchers/programmes/", FIRM_MANAGERS | {"operator"}),
         RouteCase("new programme", "/services/vouchers/programmes/new/", frozenset({"operator"})),
         RouteCase(
-            "statement", lambda c: f"/services/vouchers/programmes/{market.programme.pk}/statement/", frozenset({"operator"})
+            "statement",
+            lambda c: f"/services/vouchers/programmes/{market.programme.pk}/statement/",
+            frozenset({"operator"}),
         ),
-        RouteCase("apply", lambda c: f"/services/vouchers/programmes/{market.programme.pk}/apply/", FIRM_MANAGERS),
+        RouteCase(
+            "apply", lambda c: f"/services/vouchers/programmes/{market.programme.pk}/apply/", FIRM_MANAGERS
+        ),
         RouteCase("vouchers", "/services/vouchers/", FIRM_MANAGERS | {"operator"}),
         RouteCase("claims", "/services/vouchers/claims/", frozenset({"lab_staff", "operator"})),
         RouteCase("think tank", "/services/think-tank/", EVERYONE),
