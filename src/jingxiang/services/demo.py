@@ -88,8 +88,12 @@ def load(context: Any) -> None:
     if not kangbo.size:
         kangbo.size = "small"
         kangbo.save(update_fields=["size"])
-    voucher = services.voucher_apply(actor=admin, programme=programme, firm=kangbo, purpose="新款太阳镜检测与外观专利")
+    voucher = services.voucher_apply(
+        actor=admin, programme=programme, firm=kangbo, purpose="新款太阳镜检测与外观专利"
+    )
     services.voucher_decide(actor=operator, voucher=voucher, approve=True)
-    order = services.order_request(actor=admin, service=lab_service, firm=kangbo, brief="新款偏光太阳镜 3 个型号")
+    order = services.order_request(
+        actor=admin, service=lab_service, firm=kangbo, brief="新款偏光太阳镜 3 个型号"
+    )
     services.order_place(actor=admin, order=order, voucher=voucher)
     context.notes.append("专业服务:provider(长江创服)发布服务与报价;康波已获批创新券,检测订单进行中。")

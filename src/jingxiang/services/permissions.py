@@ -74,7 +74,9 @@ def is_consulted_expert(user: Any, consultation: Consultation) -> bool:
 
 def access_service(user: Any, pk: int, *, write: bool = False) -> Service:
     """A service the user may see; with ``write`` only its provider's staff."""
-    service: Service | None = Service.objects.visible_to(user).select_related("provider").filter(pk=pk).first()
+    service: Service | None = (
+        Service.objects.visible_to(user).select_related("provider").filter(pk=pk).first()
+    )
     if service is None or (write and not may_manage_service(user, service)):
         raise Http404
     return service
@@ -112,14 +114,18 @@ def access_programme(user: Any, pk: int) -> VoucherProgramme:
 
 
 def access_voucher(user: Any, pk: int) -> Voucher:
-    voucher: Voucher | None = Voucher.objects.visible_to(user).select_related("programme", "firm").filter(pk=pk).first()
+    voucher: Voucher | None = (
+        Voucher.objects.visible_to(user).select_related("programme", "firm").filter(pk=pk).first()
+    )
     if voucher is None:
         raise Http404
     return voucher
 
 
 def access_claim(user: Any, pk: int) -> VoucherClaim:
-    claim: VoucherClaim | None = VoucherClaim.objects.visible_to(user).select_related("order").filter(pk=pk).first()
+    claim: VoucherClaim | None = (
+        VoucherClaim.objects.visible_to(user).select_related("order").filter(pk=pk).first()
+    )
     if claim is None:
         raise Http404
     return claim
