@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jingxiang.academy",
     "jingxiang.lab",
     "jingxiang.services",
+    "jingxiang.parks",
 ]
 
 MIDDLEWARE = [
