@@ -38,8 +38,17 @@ class ParksConfig(AppConfig):
                 visible=lambda user: is_operator(user) or permissions.is_park_manager(user),
                 icon="building",
             ),
-            NavItem(_("租约"), "parks:leases", _("一城多园"), order=41, visible=_uses_parks, icon="file-text"),
-            NavItem(_("园区服务请求"), "parks:requests", _("一城多园"), order=42, visible=_uses_parks, icon="clipboard"),
+            NavItem(
+                _("租约"), "parks:leases", _("一城多园"), order=41, visible=_uses_parks, icon="file-text"
+            ),
+            NavItem(
+                _("园区服务请求"),
+                "parks:requests",
+                _("一城多园"),
+                order=42,
+                visible=_uses_parks,
+                icon="clipboard",
+            ),
         )
 
 

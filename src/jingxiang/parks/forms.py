@@ -22,7 +22,9 @@ class UnitForm(StyledFormMixin, forms.Form):
     code = PlainTextField(label=_("房号"), max_length=20)
     floor = forms.IntegerField(label=_("楼层"), min_value=-5, max_value=99)
     area = forms.DecimalField(label=_("面积(㎡)"), min_value=Decimal("0.01"), max_digits=9, decimal_places=2)
-    monthly_rent = forms.DecimalField(label=_("月租金(元)"), min_value=Decimal("0"), max_digits=12, decimal_places=2)
+    monthly_rent = forms.DecimalField(
+        label=_("月租金(元)"), min_value=Decimal("0"), max_digits=12, decimal_places=2
+    )
 
 
 class LeaseForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
@@ -32,7 +34,11 @@ class LeaseForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     starts_on = forms.DateField(label=_("起租日期"), widget=DateInput())
     ends_on = forms.DateField(label=_("到期日期"), widget=DateInput())
     monthly_rent = forms.DecimalField(
-        label=_("月租金(元)"), min_value=Decimal("0"), max_digits=12, decimal_places=2, required=False,
+        label=_("月租金(元)"),
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
         help_text=_("留空按单元标准租金。"),
     )
 

@@ -69,7 +69,9 @@ class Building(TimeStamped):
 
 
 class Unit(TimeStamped):
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("楼栋"))
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("楼栋")
+    )
     code = models.CharField(_("房号"), max_length=20)
     floor = models.SmallIntegerField(_("楼层"))
     area = models.DecimalField(_("面积(㎡)"), max_digits=9, decimal_places=2)
@@ -101,7 +103,9 @@ class LeaseQuerySet(models.QuerySet["Lease"]):
             return self.none()
         if is_operator(user):
             return self
-        return self.filter(Q(unit__building__site_id__in=managed_site_ids(user)) | Q(tenant_id__in=managed_firm_ids(user)))
+        return self.filter(
+            Q(unit__building__site_id__in=managed_site_ids(user)) | Q(tenant_id__in=managed_firm_ids(user))
+        )
 
 
 class LeaseStatus(models.TextChoices):
@@ -118,7 +122,9 @@ class Lease(TimeStamped):
     starts_on = models.DateField(_("起租日期"))
     ends_on = models.DateField(_("到期日期"))
     monthly_rent = models.DecimalField(_("月租金(元)"), max_digits=12, decimal_places=2)
-    status = models.CharField(_("状态"), max_length=20, choices=LeaseStatus.choices, default=LeaseStatus.SIGNED)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=LeaseStatus.choices, default=LeaseStatus.SIGNED
+    )
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签约人")
     )
@@ -163,7 +169,9 @@ class IncubationQuerySet(models.QuerySet["Incubation"]):
 
 
 class Incubation(TimeStamped):
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="incubations", verbose_name=_("园区"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="incubations", verbose_name=_("园区")
+    )
     tenant = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("租户")
     )
@@ -184,7 +192,9 @@ class Incubation(TimeStamped):
 
 
 class IncubationReview(TimeStamped):
-    incubation = models.ForeignKey(Incubation, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("孵化"))
+    incubation = models.ForeignKey(
+        Incubation, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("孵化")
+    )
     kind = models.CharField(_("评审类型"), max_length=20, choices=ReviewKind.choices)
     passed = models.BooleanField(_("通过"), default=True)
     reason = models.CharField(_("意见/原因"), max_length=300)
@@ -232,7 +242,9 @@ class ServiceRequest(TimeStamped):
     )
     kind = models.CharField(_("类型"), max_length=20, choices=RequestKind.choices)
     description = models.CharField(_("说明"), max_length=500)
-    status = models.CharField(_("状态"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
     )

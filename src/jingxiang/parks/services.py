@@ -51,15 +51,21 @@ def _firm_managers(organisation_id: int) -> list[Any]:
 
 
 @transaction.atomic
-def unit_add(*, actor: Any, site: Site, building: str, code: str, floor: int, area: Decimal, monthly_rent: Decimal) -> Unit:
+def unit_add(
+    *, actor: Any, site: Site, building: str, code: str, floor: int, area: Decimal, monthly_rent: Decimal
+) -> Unit:
     """Add a unit (and its building, the first time it is named)."""
     _require_manager(actor, site.pk)
     if area <= 0 or monthly_rent < 0:
         raise ValidationError(_("面积须大于 0,租金不能为负。"), code="bad_unit")
     block, _created = Building.objects.get_or_create(site=site, name=building.strip())
     if Unit.objects.filter(building=block, code=code.strip()).exists():
-        raise ValidationError({"code": _("%(building)s 已有房号 %(code)s。") % {"building": block.name, "code": code}})
-    return Unit.objects.create(building=block, code=code.strip(), floor=floor, area=area, monthly_rent=monthly_rent)
+        raise ValidationError(
+            {"code": _("%(building)s 已有房号 %(code)s。") % {"building": block.name, "code": code}}
+        )
+    return Unit.objects.create(
+        building=block, code=code.strip(), floor=floor, area=area, monthly_rent=monthly_rent
+    )
 
 
 @transaction.atomic
@@ -79,7 +85,12 @@ def lease_sign(
     enforce_time_rules(rules.LEASE_RULES, {"starts_on": starts_on, "ends_on": ends_on}, actor=actor)
     if tenant.status != "approved":
         raise ValidationError({"tenant": _("租户须为平台上已入驻的机构。")}, code="tenant_not_approved")
-    clash = Lease.objects.live().filter(unit=unit, starts_on__lte=ends_on, ends_on__gte=starts_on).select_related("tenant").first()
+    clash = (
+        Lease.objects.live()
+        .filter(unit=unit, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .select_related("tenant")
+        .first()
+    )
     if clash is not None:
         raise ValidationError(
             _("单元 %(unit)s 在 %(start)s 至 %(end)s 已租给 %(tenant)s(租约 %(number)s),租期不能重叠。")
@@ -109,7 +120,14 @@ def lease_sign(
 
 @transaction.atomic
 def incubation_review(
-    *, actor: Any, site: Site, tenant: Organisation, kind: str, passed: bool, reason: str, reviewed_on: dt.date | None = None
+    *,
+    actor: Any,
+    site: Site,
+    tenant: Organisation,
+    kind: str,
+    passed: bool,
+    reason: str,
+    reviewed_on: dt.date | None = None,
 ) -> Incubation:
     """Record an entry review, a yearly review, a graduation or an exit (with reasons) and move the
     tenant's incubation stage accordingly."""
@@ -117,7 +135,9 @@ def incubation_review(
     if not reason.strip():
         raise ValidationError({"reason": _("请写明评审意见或原因。")}, code="reason_required")
     day = reviewed_on or timezone.localdate()
-    incubation, _created = Incubation.objects.select_for_update(of=("self",)).get_or_create(site=site, tenant=tenant)
+    incubation, _created = Incubation.objects.select_for_update(of=("self",)).get_or_create(
+        site=site, tenant=tenant
+    )
     allowed = {
         ReviewKind.ENTRY: (Stage.APPLIED, Stage.REFUSED),
         ReviewKind.YEARLY: (Stage.INCUBATING,),
@@ -141,13 +161,20 @@ def incubation_review(
         incubation.stage, incubation.left_on = Stage.EXITED, day
     incubation.save()
     IncubationReview.objects.create(
-        incubation=incubation, kind=kind, passed=passed, reason=reason.strip(), reviewed_on=day, reviewed_by=actor
+        incubation=incubation,
+        kind=kind,
+        passed=passed,
+        reason=reason.strip(),
+        reviewed_on=day,
+        reviewed_by=actor,
     )
     return incubation
 
 
 @transaction.atomic
-def request_file(*, actor: Any, site: Site, tenant: Organisation, kind: str, description: str) -> ServiceRequest:
+def request_file(
+    *, actor: Any, site: Site, tenant: Organisation, kind: str, description: str
+) -> ServiceRequest:
     """A tenant's person asks the park for help (a repair, registration help …)."""
     if tenant.pk not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有租户本单位的人员可以提交园区服务请求。"))
@@ -192,22 +219,38 @@ def lease_reminders_send(*, today: dt.date | None = None, progress: Callable[...
     today = today or timezone.localdate()
     due = list(
         Lease.objects.live()
-        .filter(ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=REMINDER_DAYS), reminded_at__isnull=True)
+        .filter(
+            ends_on__gte=today,
+            ends_on__lte=today + dt.timedelta(days=REMINDER_DAYS),
+            reminded_at__isnull=True,
+        )
         .values_list("pk", flat=True)
     )
     sent = 0
     for index, pk in enumerate(due, start=1):
         with transaction.atomic():
-            lease = Lease.objects.select_for_update(of=("self",)).select_related("unit__building", "tenant").get(pk=pk)
+            lease = (
+                Lease.objects.select_for_update(of=("self",))
+                .select_related("unit__building", "tenant")
+                .get(pk=pk)
+            )
             if lease.reminded_at is not None:
                 continue
-            recipients = [m.user for m in ParkManager.objects.filter(site_id=lease.unit.building.site_id, active=True).select_related("user")]
+            recipients = [
+                m.user
+                for m in ParkManager.objects.filter(
+                    site_id=lease.unit.building.site_id, active=True
+                ).select_related("user")
+            ]
             recipients += _firm_managers(lease.tenant_id)
             for user in {u.pk: u for u in recipients}.values():
                 notification_send(
                     recipient=user,
                     message=texts.LEASE_EXPIRING(
-                        number=lease.number, unit=str(lease.unit), tenant=lease.tenant.name, date=f"{lease.ends_on:%Y-%m-%d}"
+                        number=lease.number,
+                        unit=str(lease.unit),
+                        tenant=lease.tenant.name,
+                        date=f"{lease.ends_on:%Y-%m-%d}",
                     ),
                     url=reverse("parks:leases"),
                     kind="parks_lease",

@@ -47,7 +47,9 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "site": site,
             "units": selectors.site_units(site),
             "figures": selectors.occupancy(site),
-            "incubations": Incubation.objects.filter(site=site).select_related("tenant").prefetch_related("reviews"),
+            "incubations": Incubation.objects.filter(site=site)
+            .select_related("tenant")
+            .prefetch_related("reviews"),
         },
     )
 
@@ -61,7 +63,10 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.unit_add(actor=request.user, site=site, **data),
         success_url=reverse("parks:site_detail", args=[pk]),
         success_message=_("单元已添加。"),
-        context={"title": _("添加单元:%(site)s") % {"site": site.name}, "back": reverse("parks:site_detail", args=[pk])},
+        context={
+            "title": _("添加单元:%(site)s") % {"site": site.name},
+            "back": reverse("parks:site_detail", args=[pk]),
+        },
     )
 
 
@@ -84,7 +89,11 @@ def lease_sign(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success_url=back,
         success_message=_("租约已签订。"),
-        context={"title": _("签订租约:%(unit)s") % {"unit": str(unit)}, "back": back, "submit_label": _("签订")},
+        context={
+            "title": _("签订租约:%(unit)s") % {"unit": str(unit)},
+            "back": back,
+            "submit_label": _("签订"),
+        },
     )
 
 
@@ -113,7 +122,10 @@ LEASE_LIST = ListSpec(
 def lease_list(request: HttpRequest) -> HttpResponse:
     queryset = Lease.objects.visible_to(request.user).select_related("unit__building__site", "tenant")
     return list_page(
-        request, queryset, LEASE_LIST, {"may_remind": is_operator(request.user) or bool(managed_site_ids(request.user))}
+        request,
+        queryset,
+        LEASE_LIST,
+        {"may_remind": is_operator(request.user) or bool(managed_site_ids(request.user))},
     )
 
 
@@ -124,7 +136,9 @@ def reminders_run(request: HttpRequest) -> HttpResponse:
         raise Http404
     return action(
         request,
-        lambda: job_enqueue(kind="parks_lease_reminders", title=texts.REMINDERS_TITLE(), created_by=request.user),
+        lambda: job_enqueue(
+            kind="parks_lease_reminders", title=texts.REMINDERS_TITLE(), created_by=request.user
+        ),
         success_url=lambda job: reverse("jobs:detail", args=[job.pk]),
         success_message=_("已开始发送租约到期提醒。"),
         failure_url=reverse("parks:leases"),
@@ -139,7 +153,12 @@ def incubation_review(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         forms.ReviewForm(request.POST or None, tenants=tenant_choices(request.user)),
         save=lambda data: services.incubation_review(
-            actor=request.user, site=site, tenant=data["tenant"], kind=data["kind"], passed=data["passed"], reason=data["reason"]
+            actor=request.user,
+            site=site,
+            tenant=data["tenant"],
+            kind=data["kind"],
+            passed=data["passed"],
+            reason=data["reason"],
         ),
         success_url=back,
         success_message=_("评审已记录。"),
@@ -176,7 +195,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if not (is_operator(request.user) or managed or _tenant_firms(request.user).exists()):
         raise Http404
     queryset = ServiceRequest.objects.visible_to(request.user).select_related("site", "tenant")
-    return list_page(request, queryset, REQUEST_LIST, {"managed": managed, "is_operator": is_operator(request.user)})
+    return list_page(
+        request, queryset, REQUEST_LIST, {"managed": managed, "is_operator": is_operator(request.user)}
+    )
 
 
 @login_required
@@ -189,7 +210,11 @@ def request_create(request: HttpRequest) -> HttpResponse:
         request,
         forms.RequestForm(request.POST or None, tenants=tenants, sites=sites),
         save=lambda data: services.request_file(
-            actor=request.user, site=data["site"], tenant=data["tenant"], kind=data["kind"], description=data["description"]
+            actor=request.user,
+            site=data["site"],
+            tenant=data["tenant"],
+            kind=data["kind"],
+            description=data["description"],
         ),
         success_url=reverse("parks:requests"),
         success_message=_("已提交,园区管理员会尽快处理。"),

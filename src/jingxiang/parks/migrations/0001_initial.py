@@ -7,170 +7,456 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='园区名称')),
-                ('kind', models.CharField(choices=[('market', '眼镜城(市场)'), ('startup_park', '创业园'), ('platform', '平台园区')], max_length=20, verbose_name='园区类型')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="园区名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("market", "眼镜城(市场)"),
+                            ("startup_park", "创业园"),
+                            ("platform", "平台园区"),
+                        ],
+                        max_length=20,
+                        verbose_name="园区类型",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
             ],
             options={
-                'verbose_name': '园区',
-                'verbose_name_plural': '园区',
-                'ordering': ['name'],
+                "verbose_name": "园区",
+                "verbose_name_plural": "园区",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Incubation',
+            name="Incubation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('stage', models.CharField(choices=[('applied', '待入园评审'), ('incubating', '孵化中'), ('graduated', '已毕业'), ('exited', '已退出'), ('refused', '未通过入园评审')], default='applied', max_length=20, verbose_name='孵化阶段')),
-                ('entered_on', models.DateField(blank=True, null=True, verbose_name='入园日期')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='离园日期')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='租户')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incubations', to='parks.site', verbose_name='园区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("applied", "待入园评审"),
+                            ("incubating", "孵化中"),
+                            ("graduated", "已毕业"),
+                            ("exited", "已退出"),
+                            ("refused", "未通过入园评审"),
+                        ],
+                        default="applied",
+                        max_length=20,
+                        verbose_name="孵化阶段",
+                    ),
+                ),
+                ("entered_on", models.DateField(blank=True, null=True, verbose_name="入园日期")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="离园日期")),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="租户",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incubations",
+                        to="parks.site",
+                        verbose_name="园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '孵化',
-                'verbose_name_plural': '孵化',
-                'ordering': ['site', 'tenant'],
+                "verbose_name": "孵化",
+                "verbose_name_plural": "孵化",
+                "ordering": ["site", "tenant"],
             },
         ),
         migrations.CreateModel(
-            name='IncubationReview',
+            name="IncubationReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('entry', '入园评审'), ('yearly', '年度评审'), ('graduation', '毕业'), ('exit', '退出')], max_length=20, verbose_name='评审类型')),
-                ('passed', models.BooleanField(default=True, verbose_name='通过')),
-                ('reason', models.CharField(max_length=300, verbose_name='意见/原因')),
-                ('reviewed_on', models.DateField(verbose_name='评审日期')),
-                ('incubation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='parks.incubation', verbose_name='孵化')),
-                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='评审人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("entry", "入园评审"),
+                            ("yearly", "年度评审"),
+                            ("graduation", "毕业"),
+                            ("exit", "退出"),
+                        ],
+                        max_length=20,
+                        verbose_name="评审类型",
+                    ),
+                ),
+                ("passed", models.BooleanField(default=True, verbose_name="通过")),
+                ("reason", models.CharField(max_length=300, verbose_name="意见/原因")),
+                ("reviewed_on", models.DateField(verbose_name="评审日期")),
+                (
+                    "incubation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="parks.incubation",
+                        verbose_name="孵化",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="评审人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '孵化评审',
-                'verbose_name_plural': '孵化评审',
-                'ordering': ['reviewed_on', 'pk'],
+                "verbose_name": "孵化评审",
+                "verbose_name_plural": "孵化评审",
+                "ordering": ["reviewed_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceRequest',
+            name="ServiceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('repair', '报修'), ('registration', '工商注册协助'), ('other', '其他')], max_length=20, verbose_name='类型')),
-                ('description', models.CharField(max_length=500, verbose_name='说明')),
-                ('status', models.CharField(choices=[('open', '待处理'), ('done', '已办结')], default='open', max_length=20, verbose_name='状态')),
-                ('resolution', models.CharField(blank=True, max_length=300, verbose_name='办理结果')),
-                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='租户')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='parks.site', verbose_name='园区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("repair", "报修"), ("registration", "工商注册协助"), ("other", "其他")],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("description", models.CharField(max_length=500, verbose_name="说明")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待处理"), ("done", "已办结")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("resolution", models.CharField(blank=True, max_length=300, verbose_name="办理结果")),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="租户",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="parks.site",
+                        verbose_name="园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '园区服务请求',
-                'verbose_name_plural': '园区服务请求',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "园区服务请求",
+                "verbose_name_plural": "园区服务请求",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Building',
+            name="Building",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=50, verbose_name='楼栋')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buildings', to='parks.site', verbose_name='园区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=50, verbose_name="楼栋")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="buildings",
+                        to="parks.site",
+                        verbose_name="园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '楼栋',
-                'verbose_name_plural': '楼栋',
-                'ordering': ['site', 'name'],
+                "verbose_name": "楼栋",
+                "verbose_name_plural": "楼栋",
+                "ordering": ["site", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=20, verbose_name='房号')),
-                ('floor', models.SmallIntegerField(verbose_name='楼层')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='面积(㎡)')),
-                ('monthly_rent', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='月租金(元)')),
-                ('building', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='parks.building', verbose_name='楼栋')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=20, verbose_name="房号")),
+                ("floor", models.SmallIntegerField(verbose_name="楼层")),
+                ("area", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="面积(㎡)")),
+                (
+                    "monthly_rent",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="月租金(元)"),
+                ),
+                (
+                    "building",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="parks.building",
+                        verbose_name="楼栋",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单元',
-                'verbose_name_plural': '单元',
-                'ordering': ['building', 'floor', 'code'],
+                "verbose_name": "单元",
+                "verbose_name_plural": "单元",
+                "ordering": ["building", "floor", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Lease',
+            name="Lease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=30, unique=True, verbose_name='租约编号')),
-                ('starts_on', models.DateField(verbose_name='起租日期')),
-                ('ends_on', models.DateField(verbose_name='到期日期')),
-                ('monthly_rent', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='月租金(元)')),
-                ('status', models.CharField(choices=[('signed', '已签约'), ('terminated', '已解除')], default='signed', max_length=20, verbose_name='状态')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='到期提醒时间')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签约人')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='租户')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leases', to='parks.unit', verbose_name='单元')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=30, unique=True, verbose_name="租约编号")),
+                ("starts_on", models.DateField(verbose_name="起租日期")),
+                ("ends_on", models.DateField(verbose_name="到期日期")),
+                (
+                    "monthly_rent",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="月租金(元)"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("signed", "已签约"), ("terminated", "已解除")],
+                        default="signed",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reminded_at", models.DateTimeField(blank=True, null=True, verbose_name="到期提醒时间")),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="签约人",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="租户",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leases",
+                        to="parks.unit",
+                        verbose_name="单元",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '租约',
-                'verbose_name_plural': '租约',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "租约",
+                "verbose_name_plural": "租约",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ParkManager',
+            name="ParkManager",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('active', models.BooleanField(default=True, verbose_name='有效')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='人员')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='managers', to='parks.site', verbose_name='园区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="人员",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="managers",
+                        to="parks.site",
+                        verbose_name="园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '园区管理员',
-                'verbose_name_plural': '园区管理员',
-                'constraints': [models.UniqueConstraint(fields=('site', 'user'), name='parks_manager_unique')],
+                "verbose_name": "园区管理员",
+                "verbose_name_plural": "园区管理员",
+                "constraints": [
+                    models.UniqueConstraint(fields=("site", "user"), name="parks_manager_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='incubation',
-            constraint=models.UniqueConstraint(fields=('site', 'tenant'), name='parks_incubation_unique'),
+            model_name="incubation",
+            constraint=models.UniqueConstraint(fields=("site", "tenant"), name="parks_incubation_unique"),
         ),
         migrations.AddConstraint(
-            model_name='building',
-            constraint=models.UniqueConstraint(fields=('site', 'name'), name='parks_building_unique'),
+            model_name="building",
+            constraint=models.UniqueConstraint(fields=("site", "name"), name="parks_building_unique"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('building', 'code'), name='parks_unit_unique'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("building", "code"), name="parks_unit_unique"),
         ),
     ]

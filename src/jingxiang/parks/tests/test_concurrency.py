@@ -25,7 +25,13 @@ def test_concurrent_leases_of_one_unit_exactly_one_wins(cast, park):
     def attempt(actor, tenant):
         try:
             barrier.wait(timeout=10)
-            services.lease_sign(actor=actor, unit=park.a101, tenant=tenant, starts_on=today, ends_on=today + dt.timedelta(days=365))
+            services.lease_sign(
+                actor=actor,
+                unit=park.a101,
+                tenant=tenant,
+                starts_on=today,
+                ends_on=today + dt.timedelta(days=365),
+            )
             outcomes.append("won")
         except ValidationError as error:
             outcomes.append(error.code or "refused")

@@ -19,8 +19,16 @@ def test_route_matrix(cast, park):
 
     ParkManager.objects.create(site=park.site, user=cast.lab_staff)
     today = timezone.localdate()
-    services.lease_sign(actor=park.manager, unit=park.a101, tenant=cast.firm, starts_on=today, ends_on=today + dt.timedelta(days=90))
-    req = services.request_file(actor=cast.member, site=park.site, tenant=cast.firm, kind="repair", description="门锁损坏")
+    services.lease_sign(
+        actor=park.manager,
+        unit=park.a101,
+        tenant=cast.firm,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=90),
+    )
+    req = services.request_file(
+        actor=cast.member, site=park.site, tenant=cast.firm, kind="repair", description="门锁损坏"
+    )
     managers = frozenset({"lab_staff", "operator"})
     tenant_people = frozenset({"firm_admin", "talent_officer", "member"})
     cases = [
@@ -32,7 +40,19 @@ def test_route_matrix(cast, park):
         RouteCase(
             "leases",
             "/parks/leases/",
-            frozenset({"firm_admin", "talent_officer", "member", "other_firm_admin", "lab_staff", "operator", "union_staff", "expert", "outsider"}),
+            frozenset(
+                {
+                    "firm_admin",
+                    "talent_officer",
+                    "member",
+                    "other_firm_admin",
+                    "lab_staff",
+                    "operator",
+                    "union_staff",
+                    "expert",
+                    "outsider",
+                }
+            ),
         ),
         RouteCase("requests", "/parks/requests/", managers | tenant_people | {"other_firm_admin"}),
         RouteCase("new request", "/parks/requests/new/", tenant_people | {"other_firm_admin"}),
