@@ -65,20 +65,22 @@ class ServiceQuerySet(ArchivableQuerySet):
         return self.filter(Q(search_text__contains=needle) | Q(provider__search_text__contains=needle))
 
     def visible_to(self, user: Any) -> ServiceQuerySet:
-        """Published services are a directory for every signed-in user; a provider's own staff and the
-        operators also see withdrawn ones."""
-        from jingxiang.services.permissions import provider_ids
-
+        """Services are a directory for every signed-in user; a withdrawn one stays readable by its
+        link (so whoever had it open learns why it can no longer be ordered)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        from jingxiang.organisations.permissions import is_operator
+        return self.filter(archived_at__isnull=True)
 
+    def on_market_for(self, user: Any) -> ServiceQuerySet:
+        """The marketplace list: published services, plus the viewer's own withdrawn ones (providers)
+        or all of them (operators)."""
+        from jingxiang.organisations.permissions import is_operator
+        from jingxiang.services.permissions import provider_ids
+
+        visible = self.visible_to(user)
         if is_operator(user):
-            return self
-        return self.filter(
-            Q(status=ServiceStatus.PUBLISHED, archived_at__isnull=True)
-            | Q(provider_id__in=provider_ids(user))
-        )
+            return visible
+        return visible.filter(Q(status=ServiceStatus.PUBLISHED) | Q(provider_id__in=provider_ids(user)))
 
 
 class Service(TimeStamped, Archivable):

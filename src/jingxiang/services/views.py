@@ -94,7 +94,7 @@ SERVICE_LIST = ListSpec(
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
     """The marketplace: every published service, searchable in Chinese and pinyin."""
-    queryset = Service.objects.visible_to(request.user).select_related("provider")
+    queryset = Service.objects.on_market_for(request.user).select_related("provider")
     return list_page(request, queryset, SERVICE_LIST, {"providing": provider_ids(request.user)})
 
 

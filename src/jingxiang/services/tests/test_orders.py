@@ -110,14 +110,16 @@ def test_search_finds_services_by_chinese_and_pinyin(cast):
     assert Service.objects.search("changjiang").count() == 2  # the provider's name in pinyin
 
 
-def test_withdrawn_services_hidden_from_firms_but_not_from_their_provider(cast):
+def test_withdrawn_services_leave_the_market_but_not_their_providers_list(cast):
     org, staff = agency()
     svc = service(org, status=ServiceStatus.WITHDRAWN)
     from jingxiang.services.models import Service
 
-    assert not Service.objects.visible_to(cast.firm_admin).filter(pk=svc.pk).exists()
-    assert Service.objects.visible_to(staff).filter(pk=svc.pk).exists()
-    assert not Service.objects.visible_to(cast.other_firm_admin).filter(pk=svc.pk).exists()
+    assert not Service.objects.on_market_for(cast.firm_admin).filter(pk=svc.pk).exists()
+    assert Service.objects.on_market_for(staff).filter(pk=svc.pk).exists()
+    assert Service.objects.on_market_for(cast.operator).filter(pk=svc.pk).exists()
+    # Still readable by its link, so a firm that had it open learns it was withdrawn.
+    assert Service.objects.visible_to(cast.firm_admin).filter(pk=svc.pk).exists()
 
 
 def test_orders_visible_to_firm_provider_and_operator_only(cast):
