@@ -17,6 +17,10 @@ class ParksConfig(AppConfig):
         from jingxiang.parks.search import register_search
 
         register_search()
+        from jingxiang.jobs.periodic import Periodic, register_periodic
+
+        # Daily: queue the reminder run (idempotent — each lease is reminded once, whatever the date).
+        register_periodic(Periodic("parks.lease_reminders", every="daily", run=_enqueue_reminders))
         for model in (
             models.Site,
             models.ParkManager,
@@ -50,6 +54,13 @@ class ParksConfig(AppConfig):
                 icon="clipboard",
             ),
         )
+
+
+def _enqueue_reminders(day: object) -> object:
+    from jingxiang.jobs.services import job_enqueue
+    from jingxiang.parks import texts
+
+    return job_enqueue(kind="parks_lease_reminders", title=texts.REMINDERS_TITLE(), created_by=None)
 
 
 def _uses_parks(user: object) -> bool:

@@ -151,3 +151,15 @@ def test_lease_reminder_job_runs(cast, park, django_capture_on_commit_callbacks)
     job = Job.objects.get(pk=job.pk)
     assert job.status == "succeeded", job.result
     assert job.result["sent"] == 1
+
+
+def test_reminders_are_a_daily_calendar_duty(cast, park, django_capture_on_commit_callbacks):
+    from jingxiang.jobs.periodic import run_due_periodic
+
+    services.lease_sign(
+        actor=park.manager, unit=park.a101, tenant=cast.firm, starts_on=days(-300), ends_on=days(3)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ran = run_due_periodic(keys=["parks.lease_reminders"])
+    assert [key for key, _day in ran] == ["parks.lease_reminders"]
+    assert Lease.objects.get().reminded_at is not None
