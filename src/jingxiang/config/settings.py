@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "jingxiang.academy",
     "jingxiang.lab",
     "jingxiang.insights",
+    "jingxiang.services",
+    "jingxiang.parks",
 ]
 
 MIDDLEWARE = [
