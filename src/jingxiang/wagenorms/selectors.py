@@ -29,11 +29,11 @@ def compliance(lines: QuerySet[WageLine], by: str) -> list[dict[str, Any]]:
         )
         .order_by(field)
     )
-    workers = dict(lines.values(field).annotate(n=Count("worker_id", distinct=True)).values_list(field, "n"))
+    workers = dict(lines.order_by().values(field).annotate(n=Count("worker_id", distinct=True)).values_list(field, "n"))
     # Workers are counted per firm (a staff number is the firm's own): distinct (firm, worker id) pairs.
     if by != "firm":
         workers = {}
-        for key, _firm, _worker in lines.values_list(field, "firm_id", "worker_id").distinct():
+        for key, _firm, _worker in lines.order_by().values_list(field, "firm_id", "worker_id").distinct():
             workers[key] = workers.get(key, 0) + 1
     return [
         {
@@ -50,7 +50,7 @@ def compliance(lines: QuerySet[WageLine], by: str) -> list[dict[str, Any]]:
 
 def workers_covered(lines: QuerySet[WageLine]) -> int:
     """Distinct workers in the reports (a firm's staff number identifies a worker within that firm)."""
-    return lines.values("firm_id", "worker_id").distinct().count()
+    return lines.order_by().values("firm_id", "worker_id").distinct().count()
 
 
 def _quantile(sorted_values: list[Decimal], q: Decimal) -> Decimal:
