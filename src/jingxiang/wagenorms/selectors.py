@@ -29,7 +29,9 @@ def compliance(lines: QuerySet[WageLine], by: str) -> list[dict[str, Any]]:
         )
         .order_by(field)
     )
-    workers = dict(lines.order_by().values(field).annotate(n=Count("worker_id", distinct=True)).values_list(field, "n"))
+    workers = dict(
+        lines.order_by().values(field).annotate(n=Count("worker_id", distinct=True)).values_list(field, "n")
+    )
     # Workers are counted per firm (a staff number is the firm's own): distinct (firm, worker id) pairs.
     if by != "firm":
         workers = {}

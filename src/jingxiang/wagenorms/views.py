@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jingxiang.core.charts import Chart, Series, chart_export_response
 from jingxiang.core.excel import export_response, xlsx_response
@@ -61,11 +62,11 @@ AGREEMENT_LIST = ListSpec(
     export=Export(
         "wage-agreements",
         [
-            ExportColumn(_("协议编号"), lambda a: a.number),
-            ExportColumn(_("协议名称"), lambda a: a.title),
-            ExportColumn(_("状态"), lambda a: a.get_status_display()),
-            ExportColumn(_("生效日期"), lambda a: a.effective_from),
-            ExportColumn(_("到期日期"), lambda a: a.expires_on),
+            ExportColumn(gettext_lazy("协议编号"), lambda a: a.number),
+            ExportColumn(gettext_lazy("协议名称"), lambda a: a.title),
+            ExportColumn(gettext_lazy("状态"), lambda a: a.get_status_display()),
+            ExportColumn(gettext_lazy("生效日期"), lambda a: a.effective_from),
+            ExportColumn(gettext_lazy("到期日期"), lambda a: a.expires_on),
         ],
     ),
 )
@@ -265,10 +266,10 @@ REPORT_LIST = ListSpec(
     export=Export(
         "wage-reports",
         [
-            ExportColumn(_("企业"), lambda r: r.firm.name),
-            ExportColumn(_("上传时间"), lambda r: r.created_at),
-            ExportColumn(_("行数"), lambda r: r.rows),
-            ExportColumn(_("不达标行数"), lambda r: r.failed),
+            ExportColumn(gettext_lazy("企业"), lambda r: r.firm.name),
+            ExportColumn(gettext_lazy("上传时间"), lambda r: r.created_at),
+            ExportColumn(gettext_lazy("行数"), lambda r: r.rows),
+            ExportColumn(gettext_lazy("不达标行数"), lambda r: r.failed),
         ],
     ),
 )
@@ -287,16 +288,18 @@ def _line_export() -> Export:
     return Export(
         "wage-lines",
         [
-            ExportColumn(_("企业"), lambda line: line.firm.name),
-            ExportColumn(_("行号"), lambda line: line.row),
-            ExportColumn(_("工号"), lambda line: line.worker_id),
-            ExportColumn(_("月份"), lambda line: f"{line.month:%Y-%m}"),
-            ExportColumn(_("岗位"), lambda line: line.post),
-            ExportColumn(_("认定等级"), lambda line: line.level),
-            ExportColumn(_("能级工资标准"), lambda line: line.norm),
-            ExportColumn(_("结果"), lambda line: line.get_status_display()),
-            ExportColumn(_("不达标原因"), lambda line: "; ".join(f["label_zh"] for f in line.failures)),
-            ExportColumn(_("企业说明"), lambda line: line.explanation),
+            ExportColumn(gettext_lazy("企业"), lambda line: line.firm.name),
+            ExportColumn(gettext_lazy("行号"), lambda line: line.row),
+            ExportColumn(gettext_lazy("工号"), lambda line: line.worker_id),
+            ExportColumn(gettext_lazy("月份"), lambda line: f"{line.month:%Y-%m}"),
+            ExportColumn(gettext_lazy("岗位"), lambda line: line.post),
+            ExportColumn(gettext_lazy("认定等级"), lambda line: line.level),
+            ExportColumn(gettext_lazy("能级工资标准"), lambda line: line.norm),
+            ExportColumn(gettext_lazy("结果"), lambda line: line.get_status_display()),
+            ExportColumn(
+                gettext_lazy("不达标原因"), lambda line: "; ".join(f["label_zh"] for f in line.failures)
+            ),
+            ExportColumn(gettext_lazy("企业说明"), lambda line: line.explanation),
         ],
     )
 

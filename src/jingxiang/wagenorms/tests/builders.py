@@ -12,13 +12,17 @@ from openpyxl import Workbook
 from jingxiang.wagenorms import services
 from jingxiang.wagenorms.imports import WageImport
 
-EXAMPLE = resources.files("jingxiang.wages").joinpath("agreements/linhai-eyewear.yaml").read_text(encoding="utf-8")
+EXAMPLE = (
+    resources.files("jingxiang.wages").joinpath("agreements/linhai-eyewear.yaml").read_text(encoding="utf-8")
+)
 
 
 def effective_agreement(actor: Any, *, text: str = EXAMPLE) -> Any:
     """Negotiated (one round), voted (30 of 35 present, 25 approve), filed 20 days ago, review over."""
     today = dt.date.today()
-    agreement = services.agreement_create(actor=actor, title="临海市眼镜行业能级工资集体协议", employers="临海市眼镜行业协会", text=text)
+    agreement = services.agreement_create(
+        actor=actor, title="临海市眼镜行业能级工资集体协议", employers="临海市眼镜行业协会", text=text
+    )
     services.round_record(
         actor=actor,
         agreement=agreement,

@@ -38,7 +38,13 @@ def test_agreement_to_compliance_and_self_check(page, live_server, cast, tmp_pat
     page.wait_for_selector("text=第 1 轮")
     page.click("a:has-text('职工代表表决')")
     page.fill("#id_held_on", today)
-    for field, value in (("representatives", "35"), ("present", "30"), ("approve", "26"), ("against", "3"), ("abstain", "1")):
+    for field, value in (
+        ("representatives", "35"),
+        ("present", "30"),
+        ("approve", "26"),
+        ("against", "3"),
+        ("abstain", "1"),
+    ):
         page.fill(f"#id_{field}", value)
     page.click("form.card button[type=submit]")
     page.wait_for_selector("text=报送审查")

@@ -59,13 +59,21 @@ def test_lines_of_a_firm_are_not_seen_by_another(setup):
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [("firm_admin", True), ("union_staff", True), ("talent_officer", False), ("other_firm_admin", False), ("member", False)],
+    [
+        ("firm_admin", True),
+        ("union_staff", True),
+        ("talent_officer", False),
+        ("other_firm_admin", False),
+        ("member", False),
+    ],
 )
 def test_reveal_is_limited_and_logged(setup, client, role, allowed):
     client.force_login(setup.by_role()[role])
     line = setup.failed_line
     response = client.post(
-        "/reveal/", {"model": "wagenorms.wageline", "pk": line.pk, "field": "total_pay"}, HTTP_HX_REQUEST="true"
+        "/reveal/",
+        {"model": "wagenorms.wageline", "pk": line.pk, "field": "total_pay"},
+        HTTP_HX_REQUEST="true",
     )
     if allowed:
         assert response.status_code == 200 and f"{line.total_pay:,.2f}" in response.content.decode()
@@ -83,6 +91,10 @@ def test_wages_are_masked_on_the_report_page(setup, client):
 
 def test_junk_filters_are_form_errors(setup, client):
     client.force_login(setup.union_staff)
-    for url in ("/wages/lines/?month=2026-13", "/wages/compliance/?month=abc", "/wages/statistics/?month=0000-00"):
+    for url in (
+        "/wages/lines/?month=2026-13",
+        "/wages/compliance/?month=abc",
+        "/wages/statistics/?month=0000-00",
+    ):
         assert client.get(url).status_code in (200, 400), url
     assert client.get("/wages/agreements/1/compare/?a=99&b=x").status_code == 404

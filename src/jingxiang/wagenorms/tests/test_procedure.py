@@ -36,7 +36,9 @@ def test_vote_outcome_edges(representatives, present, approve, quorum, passed):
 
 
 def _draft(cast):
-    agreement = services.agreement_create(actor=cast.union_staff, title="协议", employers="行业协会", text=EXAMPLE)
+    agreement = services.agreement_create(
+        actor=cast.union_staff, title="协议", employers="行业协会", text=EXAMPLE
+    )
     services.round_record(
         actor=cast.union_staff,
         agreement=agreement,
@@ -60,21 +62,35 @@ def test_full_procedure_makes_the_agreement_effective_on_its_terms(cast):
 def test_failed_vote_is_recorded_and_sends_back_to_negotiation(cast):
     agreement = _draft(cast)
     vote = services.vote_record(
-        actor=cast.union_staff, agreement=agreement, held_on=TODAY, representatives=30, present=19,
-        approve=19, against=0, abstain=0,
+        actor=cast.union_staff,
+        agreement=agreement,
+        held_on=TODAY,
+        representatives=30,
+        present=19,
+        approve=19,
+        against=0,
+        abstain=0,
     )
     agreement.refresh_from_db()
     assert not vote.quorum_met and agreement.status == AgreementStatus.REJECTED
     with pytest.raises(ValidationError):
-        services.agreement_file(actor=cast.union_staff, agreement=agreement, filed_on=TODAY, authority="人社局")
+        services.agreement_file(
+            actor=cast.union_staff, agreement=agreement, filed_on=TODAY, authority="人社局"
+        )
 
 
 def test_vote_counts_must_add_up(cast):
     agreement = _draft(cast)
     with pytest.raises(ValidationError) as error:
         services.vote_record(
-            actor=cast.union_staff, agreement=agreement, held_on=TODAY, representatives=30, present=31,
-            approve=20, against=5, abstain=5,
+            actor=cast.union_staff,
+            agreement=agreement,
+            held_on=TODAY,
+            representatives=30,
+            present=31,
+            approve=20,
+            against=5,
+            abstain=5,
         )
     assert "present" in error.value.message_dict and "approve" in error.value.message_dict
     assert not agreement.votes.exists()
@@ -83,12 +99,20 @@ def test_vote_counts_must_add_up(cast):
 def test_review_waits_fifteen_days_unless_the_authority_answers(cast):
     agreement = _draft(cast)
     services.vote_record(
-        actor=cast.union_staff, agreement=agreement, held_on=TODAY, representatives=9, present=6,
-        approve=4, against=1, abstain=1,
+        actor=cast.union_staff,
+        agreement=agreement,
+        held_on=TODAY,
+        representatives=9,
+        present=6,
+        approve=4,
+        against=1,
+        abstain=1,
     )
     services.agreement_file(actor=cast.union_staff, agreement=agreement, filed_on=TODAY, authority="人社局")
     with pytest.raises(ValidationError):
-        services.agreement_review_result(actor=cast.union_staff, agreement=agreement, today=TODAY + dt.timedelta(days=15))
+        services.agreement_review_result(
+            actor=cast.union_staff, agreement=agreement, today=TODAY + dt.timedelta(days=15)
+        )
     done = services.agreement_review_result(
         actor=cast.union_staff, agreement=agreement, today=TODAY + dt.timedelta(days=16)
     )
@@ -98,11 +122,19 @@ def test_review_waits_fifteen_days_unless_the_authority_answers(cast):
 def test_objection_sends_it_back(cast):
     agreement = _draft(cast)
     services.vote_record(
-        actor=cast.union_staff, agreement=agreement, held_on=TODAY, representatives=9, present=9,
-        approve=9, against=0, abstain=0,
+        actor=cast.union_staff,
+        agreement=agreement,
+        held_on=TODAY,
+        representatives=9,
+        present=9,
+        approve=9,
+        against=0,
+        abstain=0,
     )
     services.agreement_file(actor=cast.union_staff, agreement=agreement, filed_on=TODAY, authority="人社局")
-    done = services.agreement_review_result(actor=cast.union_staff, agreement=agreement, objection="第5条需修改")
+    done = services.agreement_review_result(
+        actor=cast.union_staff, agreement=agreement, objection="第5条需修改"
+    )
     assert done.status == AgreementStatus.OBJECTED and done.review_note == "第5条需修改"
 
 
@@ -131,7 +163,9 @@ def test_only_union_staff_run_the_procedure(cast, role):
 def test_versions_are_kept_and_compared(cast):
     agreement = _draft(cast)
     services.version_add(
-        actor=cast.union_staff, agreement=agreement, text=EXAMPLE.replace("学徒工: 2480", "学徒工: 2500", 1),
+        actor=cast.union_staff,
+        agreement=agreement,
+        text=EXAMPLE.replace("学徒工: 2480", "学徒工: 2500", 1),
         note="学徒工上调",
     )
     assert list(agreement.versions.values_list("number", flat=True)) == [1, 2]
@@ -139,7 +173,9 @@ def test_versions_are_kept_and_compared(cast):
     changed = [row for row in rows if row[0] == "changed"]
     assert len(changed) == 1 and "2480" in changed[0][1] and "2500" in changed[0][2]
     with pytest.raises(ValidationError):
-        services.version_add(actor=cast.union_staff, agreement=agreement, text=agreement.current_version.text, note="同")
+        services.version_add(
+            actor=cast.union_staff, agreement=agreement, text=agreement.current_version.text, note="同"
+        )
 
 
 def test_renewal_reminder_once_per_expiry(cast, settings):

@@ -10,7 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from jingxiang.wagenorms import selectors, services
 from jingxiang.wagenorms.models import LineStatus, WageLine, WageReport
-from jingxiang.wagenorms.tests.builders import GOOD, TWO_VIOLATIONS, effective_agreement, import_file, workbook
+from jingxiang.wagenorms.tests.builders import (
+    GOOD,
+    TWO_VIOLATIONS,
+    effective_agreement,
+    import_file,
+    workbook,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +72,9 @@ def test_every_bad_row_is_listed(cast, agreement):
 
 
 def test_missing_required_column(cast, agreement):
-    result, _spec = import_file(cast.firm, cast.firm_admin, workbook([["A1", "2026-03"]], header=["工号", "月份"]))
+    result, _spec = import_file(
+        cast.firm, cast.firm_admin, workbook([["A1", "2026-03"]], header=["工号", "月份"])
+    )
     assert not result.ok and any("岗位" in e.message for e in result.errors)
 
 
@@ -77,15 +85,27 @@ def test_certified_level_comes_from_the_academy(cast, agreement, academy):
 
     worker_user = UserFactory(username="worker_w")
     worker = TalentFactory(
-        name="陈立新", kind=TalentKind.CRAFTSMAN, home_organisation=cast.firm, user=worker_user, mobile="13800001111"
+        name="陈立新",
+        kind=TalentKind.CRAFTSMAN,
+        home_organisation=cast.firm,
+        user=worker_user,
+        mobile="13800001111",
     )
     enrolment = Enrolment.objects.create(
         cohort=academy.cohort, talent=worker, enrolled_by=cast.firm_admin, status=EnrolmentStatus.GRADUATED
     )
     Certificate.objects.create(
-        number="C-1", year=2026, serial=1, enrolment=enrolment, talent=worker, holder_name=worker.name,
-        occupation_level=academy.level4, skill=academy.level4.occupation.skill, skill_level=4,
-        issued_by=academy.school_staff, verify_code="v1",
+        number="C-1",
+        year=2026,
+        serial=1,
+        enrolment=enrolment,
+        talent=worker,
+        holder_name=worker.name,
+        occupation_level=academy.level4,
+        skill=academy.level4.occupation.skill,
+        skill_level=4,
+        issued_by=academy.school_staff,
+        verify_code="v1",
     )
     # The firm says 学徒工; the certificate says 中级工 (四级): the norm is 2,760, so 2,700 fails.
     rows = [["W1", "13800001111", "2026-03", "抛光", "学徒工", "2700", "0", "0", "0"]]
@@ -104,7 +124,9 @@ def test_follow_up_only_by_the_firm_with_a_reason(cast, agreement):
         services.line_follow_up(actor=cast.other_firm_admin, line=line, status="fixed", explanation="已补发")
     with pytest.raises(ValidationError):
         services.line_follow_up(actor=cast.firm_admin, line=line, status="fixed", explanation=" ")
-    done = services.line_follow_up(actor=cast.firm_admin, line=line, status="fixed", explanation="4月补发 0.01 元")
+    done = services.line_follow_up(
+        actor=cast.firm_admin, line=line, status="fixed", explanation="4月补发 0.01 元"
+    )
     assert done.status == LineStatus.FIXED
     table = {row["key"]: row for row in selectors.compliance(WageLine.objects.all(), "firm")}
     assert table[cast.firm.name]["failed"] == 2 and table[cast.firm.name]["open"] == 1
@@ -122,7 +144,9 @@ def test_compliance_counts_workers_from_reports(cast, agreement):
     import_file(cast.firm, cast.firm_admin, workbook(later))
     import_file(cast.other_firm, cast.other_firm_admin, workbook(GOOD))
     lines = WageLine.objects.all()
-    assert selectors.workers_covered(lines) == 5 + 3  # A001–A005 at 康波, A001–A003 at 远方 (ids are per firm)
+    assert (
+        selectors.workers_covered(lines) == 5 + 3
+    )  # A001–A005 at 康波, A001–A003 at 远方 (ids are per firm)
     by_post = {row["key"]: row for row in selectors.compliance(lines, "post")}
     assert by_post["抛光"]["failed"] == 2 and sum(r["rows"] for r in by_post.values()) == lines.count()
     assert sum(r["workers"] for r in by_post.values()) == 8
@@ -134,7 +158,11 @@ def test_statistics_suppress_small_groups_and_give_quartiles(cast, agreement):
     import_file(cast.firm, cast.firm_admin, workbook(rows))
     stats = {(r["post"], r["level"]): r for r in selectors.distribution(WageLine.objects.all())}
     polish = stats[("抛光", "中级工")]
-    assert (polish["q1"], polish["median"], polish["q3"]) == (Decimal("2900.00"), Decimal("3000.00"), Decimal("3100.00"))
+    assert (polish["q1"], polish["median"], polish["q3"]) == (
+        Decimal("2900.00"),
+        Decimal("3000.00"),
+        Decimal("3100.00"),
+    )
     assert stats[("验光", "中级工")]["suppressed"] and "median" not in stats[("验光", "中级工")]
 
 
@@ -142,16 +170,31 @@ def test_api_checks_whole_and_stores_nothing_on_error(cast, agreement, client):
     client.force_login(cast.firm_admin)
     keys = ["worker_id", "mobile", "month", "post", "level", "base_wage"]
     rows = [dict(zip(keys, row[:6], strict=True)) for row in TWO_VIOLATIONS]
-    bad = [*rows, {"worker_id": "X", "month": "2026-03", "post": "喷漆", "level": "中级工", "base_wage": "3000"}]
-    response = client.post("/api/v1/wagenorms/lines/", json.dumps({"firm": cast.firm.pk, "rows": bad}), content_type="application/json")
+    bad = [
+        *rows,
+        {"worker_id": "X", "month": "2026-03", "post": "喷漆", "level": "中级工", "base_wage": "3000"},
+    ]
+    response = client.post(
+        "/api/v1/wagenorms/lines/",
+        json.dumps({"firm": cast.firm.pk, "rows": bad}),
+        content_type="application/json",
+    )
     assert response.status_code == 400 and response.json()["errors"][0]["row"] == 6
     assert not WageLine.objects.exists()
-    response = client.post("/api/v1/wagenorms/lines/", json.dumps({"firm": cast.firm.pk, "rows": rows}), content_type="application/json")
+    response = client.post(
+        "/api/v1/wagenorms/lines/",
+        json.dumps({"firm": cast.firm.pk, "rows": rows}),
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json()["failed"] == 2
     listed = client.get("/api/v1/wagenorms/lines/").json()
     assert "total_pay" not in json.dumps(listed)
     client.force_login(cast.other_firm_admin)
-    response = client.post("/api/v1/wagenorms/lines/", json.dumps({"firm": cast.firm.pk, "rows": rows}), content_type="application/json")
+    response = client.post(
+        "/api/v1/wagenorms/lines/",
+        json.dumps({"firm": cast.firm.pk, "rows": rows}),
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert client.get("/api/v1/wagenorms/lines/").json()["count"] == 0
 
@@ -183,7 +226,10 @@ def test_a_refused_upload_lists_the_rows(cast, agreement, client, django_capture
     client.force_login(cast.firm_admin)
     bad = [*GOOD, ["B1", "", "2026-03", "喷漆", "中级工", "3000", "0", "0", "0"]]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/wages/reports/upload/", {"firm": cast.firm.pk, "file": SimpleUploadedFile("w.xlsx", workbook(bad))})
+        client.post(
+            "/wages/reports/upload/",
+            {"firm": cast.firm.pk, "file": SimpleUploadedFile("w.xlsx", workbook(bad))},
+        )
     job = Job.objects.get()
     assert job.status == "failed" and job.result["errors"][0]["row"] == 5
     assert "协议中没有这个岗位" in client.get(f"/jobs/{job.pk}/").content.decode()
