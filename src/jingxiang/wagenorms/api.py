@@ -22,7 +22,7 @@ from jingxiang.wagenorms.services import report_save
 MAX_ROWS = 20_000
 
 
-class WageLineSerializer(serializers.ModelSerializer):
+class WageLineSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     firm = serializers.CharField(source="firm.name")
     month = serializers.DateField(format="%Y-%m")
 
@@ -43,7 +43,7 @@ class WageLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
     firm = serializers.IntegerField()
     rows = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
@@ -52,7 +52,7 @@ class ReportSerializer(serializers.Serializer):
     )
 
 
-class WageLineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class WageLineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
     serializer_class = WageLineSerializer
     filterset_class = LineFilter
 

@@ -1,5 +1,12 @@
+from functools import partial
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _money_of(field: str, line: Any) -> str:
+    return f"¥{getattr(line, field):,.2f}"
 
 
 class WagenormsConfig(AppConfig):
@@ -32,7 +39,7 @@ class WagenormsConfig(AppConfig):
                     models.WageLine,
                     field,
                     permissions.may_reveal_wage,
-                    lambda line, field=field: f"¥{getattr(line, field):,.2f}",
+                    partial(_money_of, field),
                 )
             )
         register_periodic(Periodic("wagenorms.renewal", every="daily", run=services.renewal_remind, hour=6))

@@ -22,7 +22,7 @@ class MonthField(forms.CharField):
         return month
 
 
-class MonthFilter(django_filters.Filter):
+class MonthFilter(django_filters.Filter):  # type: ignore[misc]
     field_class = MonthField
 
 

@@ -74,7 +74,7 @@ class UploadForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firms: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].choices = firms
+        self.fields["firm"].choices = firms  # type: ignore[attr-defined]
 
 
 class FollowUpForm(StyledFormMixin, forms.Form):
@@ -111,6 +111,6 @@ class SelfCheckForm(StyledFormMixin, forms.Form):
         self, *args: Any, posts: list[tuple[str, str]], regions: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["post"].choices = posts
-        self.fields["level"].choices = _level_choices()
-        self.fields["region"].choices = regions
+        self.fields["post"].choices = posts  # type: ignore[attr-defined]
+        self.fields["level"].choices = _level_choices()  # type: ignore[attr-defined]
+        self.fields["region"].choices = regions  # type: ignore[attr-defined]

@@ -62,7 +62,7 @@ class WageImport(ImportSpec):
         self.report = report_save(
             actor=actor, firm_id=self.firm_id, source="excel", checked=self.checked, progress=step
         )
-        return self.report.rows
+        return int(self.report.rows)
 
 
 def firm_template(agreement: Any) -> bytes:

@@ -174,10 +174,12 @@ def vote_record(
     if errors:
         raise ValidationError(errors)
     enforce_time_rules(rules.VOTE_RULES, {"held_on": held_on}, actor=actor)
+    version = agreement.current_version
+    assert version is not None  # created with version 1
     quorum, passed = vote_outcome(representatives=representatives, present=present, approve=approve)
     vote = RepresentativeVote.objects.create(
         agreement=agreement,
-        version=agreement.current_version,
+        version=version,
         held_on=held_on,
         representatives=representatives,
         present=present,

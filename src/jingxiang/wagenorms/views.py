@@ -119,7 +119,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _manage(request: HttpRequest, pk: int) -> WageAgreement:
-    agreement = access_agreement(request.user, pk, write=True)
+    agreement: WageAgreement = access_agreement(request.user, pk, write=True)
     return agreement
 
 
@@ -377,7 +377,9 @@ def _period_lines(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
 def compliance(request: HttpRequest) -> HttpResponse:
     _need(is_union_staff(request.user))
     lines, context = _period_lines(request)
-    by = request.GET.get("by") if request.GET.get("by") in ("firm", "post", "level") else "firm"
+    by = str(request.GET.get("by", ""))
+    if by not in ("firm", "post", "level"):
+        by = "firm"
     table = selectors.compliance(lines, by)
     if request.GET.get("export") == "xlsx":
         return export_response(
@@ -489,11 +491,12 @@ def self_check(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_months(request: HttpRequest) -> HttpResponse:
-    lines = WageLine.objects.filter(talent__user=request.user).select_related("firm").order_by("-month")
+    user: Any = request.user
+    lines = WageLine.objects.filter(talent__user=user).select_related("firm").order_by("-month")
     return render_page(
         request,
         "wagenorms/my_months.html",
-        {"lines": lines, "masked_name": mask_name(request.user.get_full_name())},
+        {"lines": lines, "masked_name": mask_name(user.get_full_name())},
     )
 
 
