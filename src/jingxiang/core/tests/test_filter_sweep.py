@@ -89,7 +89,10 @@ def world(cast: Any) -> dict[str, Any]:
     from jingxiang.wagenorms.models import WageReport
 
     report = WageReport.objects.create(firm=cast.firm, created_by=cast.firm_admin)
-    return {"events:participants": {"pk": make_event(cast.operator).pk}, "wagenorms:report": {"pk": report.pk}}
+    return {
+        "events:participants": {"pk": make_event(cast.operator).pk},
+        "wagenorms:report": {"pk": report.pk},
+    }
 
 
 def test_no_filter_value_anywhere_gives_a_500(cast: Any, world: dict[str, Any]) -> None:
