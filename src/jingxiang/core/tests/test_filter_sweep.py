@@ -85,7 +85,6 @@ def form_parameters(response: Any) -> set[str]:
 def world(cast: Any) -> dict[str, Any]:
     """Objects for the list pages that sit under another object."""
     from jingxiang.events.tests.conftest import make_event
-
     from jingxiang.wagenorms.models import WageReport
 
     report = WageReport.objects.create(firm=cast.firm, created_by=cast.firm_admin)
