@@ -35,6 +35,7 @@ urlpatterns = [
     path("events/", include("jingxiang.events.urls")),
     path("academy/", include("jingxiang.academy.urls")),
     path("lab/", include("jingxiang.lab.urls")),
+    path("insights/", include("jingxiang.insights.urls")),
     path("wages/", include("jingxiang.wagenorms.urls")),
     # The language switch also remembers the choice on the account (core.views.language_switch).
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
