@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jingxiang.insights",
     "jingxiang.services",
     "jingxiang.parks",
+    "jingxiang.wagenorms",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from jingxiang.core import views as core_views
 from jingxiang.organisations.api import OrganisationViewSet
 from jingxiang.sharing.api import AgreementViewSet, BookingViewSet, StatementViewSet
 from jingxiang.talents.api import SkillViewSet, TalentViewSet
+from jingxiang.wagenorms.api import WageLineViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -17,6 +18,7 @@ router.register("skills", SkillViewSet, basename="skill")
 router.register("sharing/agreements", AgreementViewSet, basename="sharing-agreement")
 router.register("sharing/bookings", BookingViewSet, basename="sharing-booking")
 router.register("sharing/statements", StatementViewSet, basename="sharing-statement")
+router.register("wagenorms/lines", WageLineViewSet, basename="wagenorms-line")
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -36,6 +38,7 @@ urlpatterns = [
     path("insights/", include("jingxiang.insights.urls")),
     path("services/", include("jingxiang.services.urls")),
     path("parks/", include("jingxiang.parks.urls")),
+    path("wages/", include("jingxiang.wagenorms.urls")),
     # The language switch also remembers the choice on the account (core.views.language_switch).
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
