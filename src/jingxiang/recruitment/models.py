@@ -226,6 +226,9 @@ class ClassTime(models.Model):
         verbose_name = _("课程时间")
         verbose_name_plural = _("课程时间")
 
+    def __str__(self) -> str:
+        return f"{self.student} · {self.starts_at:%H:%M}"
+
 
 class InterviewSlot(models.Model):
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="slots")

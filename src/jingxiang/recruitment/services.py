@@ -612,9 +612,9 @@ def _academy_offer(actor: Any, app: Application) -> None:
     from jingxiang.academy.services import enrolment_offer
 
     enrolment = _order_enrolment(app)
-    if enrolment is not None and enrolment.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED):
-        if not enrolment.hired_by_id:
-            enrolment_offer(actor=actor, enrolment=enrolment, firm=app.job.fair_firm.firm)
+    active = (EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED)
+    if enrolment is not None and enrolment.status in active and not enrolment.hired_by_id:
+        enrolment_offer(actor=actor, enrolment=enrolment, firm=app.job.fair_firm.firm)
 
 
 @transaction.atomic
