@@ -203,7 +203,7 @@ def test_a_double_booked_interview_slot_is_refused(cast, otp_outbox, setup):
     with pytest.raises(ValidationError) as error:
         services.interview_place(actor=cast.other_firm_admin, application=other, slot=slot)
     assert "该学生在这个时段已有面试" in messages_of(error)
-    second, (own2, _o) = _applied(otp_outbox, setup, mobile="13800000011")
+    _second, (own2, _o) = _applied(otp_outbox, setup, mobile="13800000011")
     services.applications_move(actor=cast.firm_admin, applications=[own2], status=ApplicationStatus.INTERVIEW)
     with pytest.raises(ValidationError) as error:
         services.interview_place(actor=cast.firm_admin, application=own2, slot=slot)
