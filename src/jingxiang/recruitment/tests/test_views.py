@@ -26,9 +26,17 @@ def test_routes_per_role(cast, otp_outbox, setup):
         RouteCase("fair", f"/recruitment/{fair.pk}/", STAFF),
         RouteCase("fair report", f"/recruitment/{fair.pk}/report/", STAFF),
         RouteCase("new fair", "/recruitment/new/", frozenset({"operator"})),
-        RouteCase("post job", f"/recruitment/booths/{own_booth.pk}/jobs/new/", frozenset({"firm_admin", "talent_officer", "operator"})),
+        RouteCase(
+            "post job",
+            f"/recruitment/booths/{own_booth.pk}/jobs/new/",
+            frozenset({"firm_admin", "talent_officer", "operator"}),
+        ),
         RouteCase("applications", "/recruitment/applications/", STAFF),
-        RouteCase("application", f"/recruitment/applications/{own.pk}/", frozenset({"firm_admin", "talent_officer", "operator"})),
+        RouteCase(
+            "application",
+            f"/recruitment/applications/{own.pk}/",
+            frozenset({"firm_admin", "talent_officer", "operator"}),
+        ),
         RouteCase("firm report", "/recruitment/report/", STAFF),
         RouteCase("student page", "/recruitment/me/", frozenset()),
     ]
@@ -58,12 +66,28 @@ def test_public_page_registration_cv_and_apply_through_the_web(client, otp_outbo
     sent = otp_outbox[-1].code
     bad = client.post(
         f"/recruitment/f/{code}/register/",
-        {"step": "register", "mobile": "13800000102", "code": "x", "name": "钱", "school": "天津职业大学", "degree": "college", "graduation_year": 2026},
+        {
+            "step": "register",
+            "mobile": "13800000102",
+            "code": "x",
+            "name": "钱",
+            "school": "天津职业大学",
+            "degree": "college",
+            "graduation_year": 2026,
+        },
     )
     assert bad.status_code == 200 and not Student.objects.exists()
     client.post(
         f"/recruitment/f/{code}/register/",
-        {"step": "register", "mobile": "13800000102", "code": sent, "name": "钱", "school": "天津职业大学", "degree": "college", "graduation_year": 2026},
+        {
+            "step": "register",
+            "mobile": "13800000102",
+            "code": sent,
+            "name": "钱",
+            "school": "天津职业大学",
+            "degree": "college",
+            "graduation_year": 2026,
+        },
     )
     assert Student.objects.filter(mobile="13800000102").exists()
     again = client.post(f"/recruitment/f/{code}/register/", {"step": "code", "mobile": "13800000102"})
@@ -82,7 +106,12 @@ def test_offer_pdf_is_for_the_student_and_the_firm_only(cast, otp_outbox, setup)
     own, other = services.apply(actor=student.user, jobs=[setup.job, setup.other_job])
     services.applications_move(actor=cast.firm_admin, applications=[own], status=ApplicationStatus.SCREENED)
     services.offer_make(actor=cast.firm_admin, application=own, salary=Decimal("3900"))
-    for user, status in ((student.user, 200), (cast.firm_admin, 200), (cast.other_firm_admin, 404), (cast.member, 404)):
+    for user, status in (
+        (student.user, 200),
+        (cast.firm_admin, 200),
+        (cast.other_firm_admin, 404),
+        (cast.member, 404),
+    ):
         client = Client()
         client.force_login(user)
         assert client.get(f"/recruitment/applications/{own.pk}/offer.pdf").status_code == status
