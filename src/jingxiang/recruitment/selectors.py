@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jingxiang.recruitment.models import (
     DEGREE_RANK,
@@ -265,15 +266,15 @@ def _tally_row(group: str, t: Tally) -> list[Any]:
 
 
 REPORT_HEADERS = (
-    "分组",
-    "名称",
-    "投递",
-    "面试",
-    "录用通知",
-    "入职",
-    "高层次人才",
-    "接受率",
-    "平均发出录用天数",
+    gettext_lazy("分组"),
+    gettext_lazy("名称"),
+    gettext_lazy("投递"),
+    gettext_lazy("面试"),
+    gettext_lazy("录用通知"),
+    gettext_lazy("入职"),
+    gettext_lazy("高层次人才"),
+    gettext_lazy("接受率"),
+    gettext_lazy("平均发出录用天数"),
 )
 
 

@@ -347,7 +347,7 @@ def offer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def _report_page(request: HttpRequest, applications: Any, title: str, back: str) -> HttpResponse:
     rep = selectors.report(applications)
     if request.GET.get("export") == "xlsx":
-        return export_response(title, [_(h) for h in selectors.REPORT_HEADERS], selectors.report_rows(rep))
+        return export_response(title, [str(h) for h in selectors.REPORT_HEADERS], selectors.report_rows(rep))
     return render_page(request, "recruitment/report.html", {"report": rep, "title": title, "back": back})
 
 

@@ -103,7 +103,7 @@ def test_public_page_registration_cv_and_apply_through_the_web(client, otp_outbo
 
 def test_offer_pdf_is_for_the_student_and_the_firm_only(cast, otp_outbox, setup):
     student = register(otp_outbox, "13800000103")
-    own, other = services.apply(actor=student.user, jobs=[setup.job, setup.other_job])
+    own, _other = services.apply(actor=student.user, jobs=[setup.job, setup.other_job])
     services.applications_move(actor=cast.firm_admin, applications=[own], status=ApplicationStatus.SCREENED)
     services.offer_make(actor=cast.firm_admin, application=own, salary=Decimal("3900"))
     for user, status in (
