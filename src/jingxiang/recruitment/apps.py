@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +32,7 @@ class RecruitmentConfig(AppConfig):
             Student,
         )
 
-        def register(model: type, *extra: str) -> None:
+        def register(model: Any, *extra: str) -> None:
             reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
             auditlog.register(model, exclude_fields=[*reverse, "updated_at", *extra])
 
@@ -47,7 +49,8 @@ class RecruitmentConfig(AppConfig):
         register_reveal_policy(
             RevealPolicy(Student, "resident_id", permissions.may_reveal_student, lambda s: s.resident_id)
         )
-        register_verification(VerificationKind("recruitment-offer", _("录用通知书"), offer_lookup))
+        title: Any = _("录用通知书")  # shown in the reader's language
+        register_verification(VerificationKind("recruitment-offer", title, offer_lookup))
         register_periodic(
             Periodic("recruitment.retention", every="daily", run=services.retention_remind, hour=6)
         )

@@ -56,15 +56,16 @@ def _student(mobile: str, name: str, degree: str, school: str) -> Student:
 def load(context: Any) -> None:
     operator = context.users["operator"]
     firm_admin = context.users["firm_admin"]
-    own_firm = Membership.objects.filter(user=firm_admin).select_related("organisation").first().organisation
+    own_firm = Membership.objects.select_related("organisation").get(user=firm_admin).organisation
     university = Organisation.objects.filter(
         kind=OrganisationKind.UNIVERSITY, status=OrganisationStatus.APPROVED
     ).first() or Organisation.objects.create(name="天津职业大学", kind=OrganisationKind.UNIVERSITY)
-    firms = [own_firm] + list(
-        Organisation.objects.filter(kind=OrganisationKind.FIRM, status=OrganisationStatus.APPROVED)
+    firms = [
+        own_firm,
+        *Organisation.objects.filter(kind=OrganisationKind.FIRM, status=OrganisationStatus.APPROVED)
         .exclude(pk=own_firm.pk)
-        .order_by("pk")[:2]
-    )
+        .order_by("pk")[:2],
+    ]
     fair = services.fair_create(
         actor=operator,
         data={

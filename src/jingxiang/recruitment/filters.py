@@ -18,7 +18,7 @@ class FairFilter(FilterSet):
         model = Fair
         fields = ["q", "status"]
 
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: QuerySet[Fair], name: str, value: str) -> QuerySet[Fair]:
         value = (value or "").strip()
         if not value:
             return queryset

@@ -107,7 +107,7 @@ class Fair(TimeStamped, Archivable):
 
     @property
     def tone_key(self) -> str:
-        return {FairStatus.OPEN: "active"}.get(self.status, self.status)
+        return "active" if self.status == FairStatus.OPEN else str(self.status)
 
 
 class FairFirmStatus(models.TextChoices):
@@ -247,7 +247,7 @@ class InterviewSlot(models.Model):
         return f"{timezone.localtime(self.starts_at):%H:%M}–{timezone.localtime(self.ends_at):%H:%M}"
 
 
-class ApplicationQuerySet(models.QuerySet):
+class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user: object) -> ApplicationQuerySet:
         """Operators see all; a firm's managers only applications to their own firm's jobs; a student their own."""
         from jingxiang.organisations.permissions import is_operator, managed_firm_ids

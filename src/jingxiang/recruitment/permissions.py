@@ -14,7 +14,7 @@ def access_fair(user: Any, pk: int, *, write: bool = False) -> Fair:
     """A fair the user may see (operators: also change)."""
     if write and not is_operator(user):
         raise Http404
-    fair = Fair.objects.visible_to(user).filter(pk=pk).first()
+    fair: Fair | None = Fair.objects.visible_to(user).filter(pk=pk).first()
     if fair is None:
         raise Http404
     return fair
@@ -22,7 +22,7 @@ def access_fair(user: Any, pk: int, *, write: bool = False) -> Fair:
 
 def public_fair(code: str) -> Fair:
     """The public page of a fair past preparation, by its code (what the poster's QR code holds)."""
-    fair = (
+    fair: Fair | None = (
         Fair.objects.filter(public_code=code, archived_at__isnull=True)
         .exclude(status=FairStatus.DRAFT)
         .first()
@@ -42,7 +42,7 @@ def access_fair_firm(user: Any, pk: int) -> FairFirm:
 
 def access_application(user: Any, pk: int) -> Application:
     """An application: the student themself, the managers of the firm whose job it is, operators."""
-    app = (
+    app: Application | None = (
         Application.objects.visible_to(user)
         .select_related("student__user", "job__fair_firm__firm", "job__fair_firm__fair", "slot")
         .filter(pk=pk)

@@ -207,7 +207,7 @@ class Tally:
     def days_to_offer(self) -> Decimal | None:
         if not self.offer_days:
             return None
-        return (sum(self.offer_days) / len(self.offer_days)).quantize(Decimal("0.1"))
+        return (sum(self.offer_days, Decimal(0)) / len(self.offer_days)).quantize(Decimal("0.1"))
 
 
 @dataclass

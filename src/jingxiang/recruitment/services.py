@@ -355,13 +355,13 @@ def student_login(*, mobile: str, code: str, ip: str | None = None) -> Student:
 
 
 def _own_student(actor: Any) -> Student:
-    student = Student.objects.filter(user_id=getattr(actor, "pk", None)).first()
+    student = Student.objects.filter(user__pk=getattr(actor, "pk", None) or 0).first()
     if student is None:
         raise PermissionDenied
     return student
 
 
-def check_pdf(upload: UploadedFile) -> None:
+def check_pdf(upload: UploadedFile[Any]) -> None:
     """A CV must be a PDF (by its first bytes, not only its name) and at most 5 MB."""
     if upload.size is None or upload.size > CV_MAX_BYTES:
         raise ValidationError({"cv": _("简历不能超过 5 MB。")}, code="too_big")
@@ -375,7 +375,7 @@ def check_pdf(upload: UploadedFile) -> None:
 
 
 @transaction.atomic
-def cv_upload(*, actor: Any, cv: UploadedFile) -> Student:
+def cv_upload(*, actor: Any, cv: UploadedFile[Any]) -> Student:
     """The student uploads (or replaces) their CV."""
     student = _own_student(actor)
     check_pdf(cv)
@@ -415,7 +415,9 @@ def apply(*, actor: Any, jobs: list[Job]) -> list[Application]:
 @transaction.atomic
 def application_withdraw(*, actor: Any, application: Application) -> Application:
     student = _own_student(actor)
-    app = Application.objects.select_for_update(of=("self",)).get(pk=application.pk, student=student)
+    app: Application = Application.objects.select_for_update(of=("self",)).get(
+        pk=application.pk, student=student
+    )
     if app.status not in {ApplicationStatus.APPLIED, ApplicationStatus.SCREENED, ApplicationStatus.INTERVIEW}:
         raise ValidationError(_("当前状态不能撤回。"), code="status")
     app.status = ApplicationStatus.WITHDRAWN
@@ -428,7 +430,9 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
 
 
 def _firm_app(actor: Any, pk: int) -> Application:
-    app = Application.objects.select_for_update(of=("self",)).select_related("job__fair_firm").get(pk=pk)
+    app: Application = (
+        Application.objects.select_for_update(of=("self",)).select_related("job__fair_firm").get(pk=pk)
+    )
     _require_firm(actor, app.job.fair_firm.firm_id)
     return app
 
@@ -438,14 +442,15 @@ def applications_move(
     *, actor: Any, applications: Iterable[Application], status: str, reason: str = ""
 ) -> list[Application]:
     """Bulk action of a firm: screen, invite to interview or reject (with a reason). All or nothing."""
-    if status not in FIRM_MOVES:
+    if status not in ApplicationStatus.values or ApplicationStatus(status) not in FIRM_MOVES:
         raise ValidationError(_("不支持的操作。"), code="status")
+    allowed = FIRM_MOVES[ApplicationStatus(status)]
     if status == ApplicationStatus.REJECTED and not reason.strip():
         raise ValidationError({"reason": _("请填写未通过的原因。")}, code="reason")
     moved = []
     for application in applications:
         app = _firm_app(actor, application.pk)
-        if app.status not in FIRM_MOVES[status]:
+        if app.status not in allowed:
             raise ValidationError(
                 _("%(who)s 当前为「%(s)s」,不能改为「%(t)s」。")
                 % {
@@ -621,7 +626,7 @@ def _academy_offer(actor: Any, app: Application) -> None:
 def offer_respond(*, actor: Any, application: Application, accept: bool) -> Application:
     """The student accepts or declines the offer online."""
     student = _own_student(actor)
-    app = (
+    app: Application | None = (
         Application.objects.select_for_update(of=("self",)).filter(pk=application.pk, student=student).first()
     )
     if app is None:
