@@ -153,7 +153,9 @@ def schedule_instance(fair: Fair) -> dict[str, Any]:
 
 def slot_taken(*, slot: InterviewSlot, student_id: int, firm_id: int, exclude_pk: int | None = None) -> str:
     """Why ``slot`` cannot hold this interview ('' when it can): the student or the firm's booth is busy."""
-    busy = Application.objects.filter(slot=slot, status=ApplicationStatus.INTERVIEW).exclude(pk=exclude_pk)
+    busy = Application.objects.filter(slot=slot, status=ApplicationStatus.INTERVIEW).exclude(
+        pk=exclude_pk or 0
+    )
     if busy.filter(student_id=student_id).exists():
         return _("该学生在这个时段已有面试。")
     if busy.filter(job__fair_firm__firm_id=firm_id).exists():

@@ -709,7 +709,7 @@ def retention_remind(due_date: dt.date) -> int:
     )
     for months, field in ((6, "retention_6m_reminded"), (12, "retention_12m_reminded")):
         for app in hires.filter(**{f"{field}__isnull": True}):
-            if selectors.months_after(app.hired_on, months) > due_date:
+            if app.hired_on is None or selectors.months_after(app.hired_on, months) > due_date:
                 continue
             with transaction.atomic():
                 if not Application.objects.filter(pk=app.pk, **{f"{field}__isnull": True}).update(

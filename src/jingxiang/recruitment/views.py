@@ -215,7 +215,7 @@ def job_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request.user)
-    queryset = Application.objects.visible_to(request.user).exclude(student__user=request.user)
+    queryset = Application.objects.visible_to(request.user).exclude(student__user_id=request.user.pk or 0)
     return list_page(
         request,
         queryset,
@@ -367,7 +367,7 @@ def fair_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def firm_report(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request.user)
-    apps = Application.objects.visible_to(request.user).exclude(student__user=request.user)
+    apps = Application.objects.visible_to(request.user).exclude(student__user_id=request.user.pk or 0)
     return _report_page(request, apps, _("我的校园招聘成果"), reverse("recruitment:fairs"))
 
 
