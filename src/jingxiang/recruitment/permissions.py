@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404
 
-from jingxiang.organisations.permissions import is_operator, managed_firm_ids
+from jingxiang.organisations.permissions import approved_organisation_ids, is_operator, managed_firm_ids
 from jingxiang.recruitment.models import Application, Fair, FairFirm, FairStatus, Student
 
 
@@ -71,5 +71,15 @@ def may_reveal_student(user: Any, student: Student) -> bool:
     return bool(firms) and student.applications.filter(job__fair_firm__firm_id__in=firms).exists()
 
 
+def career_office_fair_ids(user: Any) -> set[int]:
+    """Fairs held at a university the user works for (its career office sees their totals)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    universities = approved_organisation_ids(user)
+    if not universities:
+        return set()
+    return set(Fair.objects.filter(university_id__in=universities).values_list("pk", flat=True))
+
+
 def may_see_recruitment(user: Any) -> bool:
-    return is_operator(user) or bool(managed_firm_ids(user))
+    return is_operator(user) or bool(managed_firm_ids(user)) or bool(career_office_fair_ids(user))

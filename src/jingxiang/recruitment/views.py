@@ -33,6 +33,7 @@ from jingxiang.recruitment.permissions import (
     access_application,
     access_fair,
     access_fair_firm,
+    career_office_fair_ids,
     may_see_firm_side,
     may_see_recruitment,
     public_fair,
@@ -356,6 +357,9 @@ def fair_report(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_or_404(request.user)
     fair = access_fair(request.user, pk)
     apps = Application.objects.visible_to(request.user).filter(job__fair_firm__fair=fair)
+    if fair.pk in career_office_fair_ids(request.user):
+        # The university's career office sees the fair's totals (counts only, no student's record).
+        apps = Application.objects.filter(job__fair_firm__fair=fair)
     return _report_page(
         request,
         apps,

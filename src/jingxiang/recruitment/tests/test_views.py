@@ -115,3 +115,21 @@ def test_offer_pdf_is_for_the_student_and_the_firm_only(cast, otp_outbox, setup)
         client = Client()
         client.force_login(user)
         assert client.get(f"/recruitment/applications/{own.pk}/offer.pdf").status_code == status
+
+
+def test_the_universitys_career_office_sees_its_fairs_totals_but_no_applications(cast, otp_outbox, setup):
+    from jingxiang.organisations.models import Role
+    from jingxiang.testing.factories import MembershipFactory, UserFactory
+
+    office = UserFactory(username="career_office")
+    MembershipFactory(user=office, organisation=setup.university, role=Role.MEMBER)
+    student = register(otp_outbox, "13800000104")
+    services.apply(actor=student.user, jobs=[setup.job, setup.other_job])
+    client = Client()
+    client.force_login(office)
+    report = client.get(f"/recruitment/{setup.fair.pk}/report/")
+    assert report.status_code == 200 and 'id="hires-total">0<' in report.content.decode()
+    assert "<strong>2</strong>" in report.content.decode()
+    listing = client.get("/recruitment/applications/").content.decode()
+    assert "验光" not in listing
+    assert client.get(f"/recruitment/applications/{Application.objects.first().pk}/").status_code == 404
