@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jingxiang.core.charts import Chart, Series
 from jingxiang.core.documents import qr_svg
 from jingxiang.core.excel import export_response
 from jingxiang.core.forms import add_service_error
@@ -349,7 +350,20 @@ def _report_page(request: HttpRequest, applications: Any, title: str, back: str)
     rep = selectors.report(applications)
     if request.GET.get("export") == "xlsx":
         return export_response(title, [str(h) for h in selectors.REPORT_HEADERS], selectors.report_rows(rep))
-    return render_page(request, "recruitment/report.html", {"report": rep, "title": title, "back": back})
+    chart = Chart(
+        key="recruitment-by-firm",
+        title=_("各企业投递、录用与入职"),
+        kind="bar",
+        categories=[t.label for t in rep.by_firm],
+        series=[
+            Series(_("投递"), [t.applications for t in rep.by_firm]),
+            Series(_("录用通知"), [t.offers for t in rep.by_firm]),
+            Series(_("入职"), [t.hires for t in rep.by_firm]),
+        ],
+        unit=_("人"),
+    )
+    context = {"report": rep, "title": title, "back": back, "chart": chart}
+    return render_page(request, "recruitment/report.html", context)
 
 
 @login_required
