@@ -85,8 +85,12 @@ def form_parameters(response: Any) -> set[str]:
 def world(cast: Any) -> dict[str, Any]:
     """Objects for the list pages that sit under another object."""
     from jingxiang.events.tests.conftest import make_event
+    from jingxiang.services.tests.builders import programme
 
-    return {"events:participants": {"pk": make_event(cast.operator).pk}}
+    return {
+        "events:participants": {"pk": make_event(cast.operator).pk},
+        "services:programme_statement": {"pk": programme().pk},
+    }
 
 
 def test_no_filter_value_anywhere_gives_a_500(cast: Any, world: dict[str, Any]) -> None:
