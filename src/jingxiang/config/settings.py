@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jingxiang.services",
     "jingxiang.parks",
     "jingxiang.wagenorms",
+    "jingxiang.recruitment",
 ]
 
 MIDDLEWARE = [
