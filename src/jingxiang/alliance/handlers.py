@@ -16,7 +16,9 @@ from jingxiang.jobs.registry import ProgressCallback, register_handler
 def run_reminders(job: Any, progress: ProgressCallback) -> dict[str, Any]:
     from jingxiang.alliance.services import obligation_reminders_send
 
-    Job.objects.filter(pk=job.pk).update(result_url=reverse("alliance:obligations"))
+    alliance_id = job.params.get("alliance_id")
+    url = reverse("alliance:obligations", args=[alliance_id]) if alliance_id else reverse("alliance:home")
+    Job.objects.filter(pk=job.pk).update(result_url=url)
     progress(10, texts.REMINDERS_PROGRESS())
     counts = obligation_reminders_send()
     return {**counts, "message": texts.REMINDERS_DONE(due=counts["due_soon"], overdue=counts["overdue"])}

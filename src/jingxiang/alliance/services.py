@@ -337,6 +337,8 @@ def member_leave(*, actor: Any, member: Member, left_on: dt.date | None = None, 
 
 
 def _current_member(alliance: Alliance, member: Member | None, field: str) -> None:
+    if member is not None:
+        member = Member.objects.select_related("organisation").get(pk=member.pk)
     if member is not None and (member.alliance_id != alliance.pk or not member.is_current):
         raise ValidationError({field: _("%(org)s 不是本联盟的在盟单位。") % {"org": member.organisation}})
 
@@ -382,6 +384,8 @@ TASK_FIELDS = ("title", "description", "owner", "due_on", "expected_output")
 def _check_task(domain: Domain, data: dict[str, Any], year: int) -> None:
     errors: dict[str, str] = {}
     owner = data.get("owner")
+    if owner is not None:
+        owner = Member.objects.filter(pk=owner.pk).first()  # its status now, not as the form read it
     if owner is not None and (owner.alliance_id != domain.alliance_id or not owner.is_current):
         errors["owner"] = _("责任单位必须是本联盟的在盟单位。")
     due = data.get("due_on")
@@ -882,4 +886,7 @@ def reminders_start(*, actor: Any, alliance: Alliance | None = None) -> Any:
 
     if actor is not None and alliance is not None:
         _secretariat(actor, alliance)
-    return job_enqueue(kind="alliance_reminders", title=texts.REMINDERS_TITLE(), created_by=actor)
+    params = {"alliance_id": alliance.pk} if alliance is not None else {}
+    return job_enqueue(
+        kind="alliance_reminders", title=texts.REMINDERS_TITLE(), created_by=actor, params=params
+    )

@@ -8,302 +8,846 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('organisations', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=30, unique=True, verbose_name='登记编号')),
-                ('title', models.CharField(max_length=120, verbose_name='协议名称')),
-                ('scope', models.TextField(verbose_name='合作内容')),
-                ('signed_on', models.DateField(verbose_name='签约日期')),
-                ('term_start', models.DateField(verbose_name='有效期自')),
-                ('term_end', models.DateField(verbose_name='有效期至')),
-                ('status', models.CharField(choices=[('active', '履行中'), ('completed', '已履行完毕'), ('terminated', '已终止')], default='active', max_length=12, verbose_name='状态')),
-                ('text_file', models.FileField(blank=True, upload_to='alliance/agreements/%Y/', verbose_name='协议文本')),
-                ('confidential', models.BooleanField(default=False, verbose_name='不对外公开')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=30, unique=True, verbose_name="登记编号")),
+                ("title", models.CharField(max_length=120, verbose_name="协议名称")),
+                ("scope", models.TextField(verbose_name="合作内容")),
+                ("signed_on", models.DateField(verbose_name="签约日期")),
+                ("term_start", models.DateField(verbose_name="有效期自")),
+                ("term_end", models.DateField(verbose_name="有效期至")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "履行中"), ("completed", "已履行完毕"), ("terminated", "已终止")],
+                        default="active",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "text_file",
+                    models.FileField(
+                        blank=True, upload_to="alliance/agreements/%Y/", verbose_name="协议文本"
+                    ),
+                ),
+                ("confidential", models.BooleanField(default=False, verbose_name="不对外公开")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '战略合作协议',
-                'verbose_name_plural': '战略合作协议',
-                'ordering': ['-signed_on', '-pk'],
+                "verbose_name": "战略合作协议",
+                "verbose_name_plural": "战略合作协议",
+                "ordering": ["-signed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementParty',
+            name="AgreementParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='单位名称')),
-                ('uscc', models.CharField(blank=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parties', to='alliance.agreement', verbose_name='协议')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='平台单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="单位名称")),
+                ("uscc", models.CharField(blank=True, max_length=18, verbose_name="统一社会信用代码")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parties",
+                        to="alliance.agreement",
+                        verbose_name="协议",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="平台单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '协议方',
-                'verbose_name_plural': '协议方',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "协议方",
+                "verbose_name_plural": "协议方",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Alliance',
+            name="Alliance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='联盟名称')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('innovation', '产业创新联盟'), ('reform', '产业链产改联盟'), ('other', '其他联盟')], default='innovation', max_length=20, verbose_name='类型')),
-                ('founded_on', models.DateField(verbose_name='成立日期')),
-                ('charter', models.TextField(blank=True, verbose_name='联盟章程')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('is_public', models.BooleanField(default=True, verbose_name='对外公开')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('secretariat', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alliances_run', to='organisations.organisation', verbose_name='秘书处单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="联盟名称")),
+                ("short_name", models.CharField(blank=True, max_length=40, verbose_name="简称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("innovation", "产业创新联盟"),
+                            ("reform", "产业链产改联盟"),
+                            ("other", "其他联盟"),
+                        ],
+                        default="innovation",
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("founded_on", models.DateField(verbose_name="成立日期")),
+                ("charter", models.TextField(blank=True, verbose_name="联盟章程")),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                ("is_public", models.BooleanField(default=True, verbose_name="对外公开")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "secretariat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alliances_run",
+                        to="organisations.organisation",
+                        verbose_name="秘书处单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联盟',
-                'verbose_name_plural': '联盟',
-                'ordering': ['founded_on', 'pk'],
+                "verbose_name": "联盟",
+                "verbose_name_plural": "联盟",
+                "ordering": ["founded_on", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='alliance',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='alliance.alliance', verbose_name='联盟'),
+            model_name="agreement",
+            name="alliance",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agreements",
+                to="alliance.alliance",
+                verbose_name="联盟",
+            ),
         ),
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('verify_code', models.CharField(max_length=32, unique=True, verbose_name='核验码')),
-                ('figures', models.JSONField(default=dict, verbose_name='年报数据')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='出具时间')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='alliance.alliance', verbose_name='联盟')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='出具人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("verify_code", models.CharField(max_length=32, unique=True, verbose_name="核验码")),
+                ("figures", models.JSONField(default=dict, verbose_name="年报数据")),
+                (
+                    "issued_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="出具时间"),
+                ),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="alliance.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="出具人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联盟年度报告',
-                'verbose_name_plural': '联盟年度报告',
-                'ordering': ['-issued_at', '-pk'],
+                "verbose_name": "联盟年度报告",
+                "verbose_name_plural": "联盟年度报告",
+                "ordering": ["-issued_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.SlugField(max_length=20, verbose_name='代码')),
-                ('name', models.CharField(max_length=40, verbose_name='领域')),
-                ('description', models.TextField(blank=True, verbose_name='工作目标')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='domains', to='alliance.alliance', verbose_name='联盟')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.SlugField(max_length=20, verbose_name="代码")),
+                ("name", models.CharField(max_length=40, verbose_name="领域")),
+                ("description", models.TextField(blank=True, verbose_name="工作目标")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="domains",
+                        to="alliance.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作领域',
-                'verbose_name_plural': '工作领域',
-                'ordering': ['alliance', 'order', 'pk'],
+                "verbose_name": "工作领域",
+                "verbose_name_plural": "工作领域",
+                "ordering": ["alliance", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=120, verbose_name='会议名称')),
-                ('starts_at', models.DateTimeField(verbose_name='时间')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='地点')),
-                ('agenda', models.TextField(verbose_name='议程')),
-                ('minutes', models.TextField(blank=True, verbose_name='会议纪要')),
-                ('status', models.CharField(choices=[('planned', '已安排'), ('held', '已召开')], default='planned', max_length=10, verbose_name='状态')),
-                ('verify_code', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='核验码')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='alliance.alliance', verbose_name='联盟')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('domain', models.ForeignKey(blank=True, help_text='不选则为联盟全体会议。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='alliance.domain', verbose_name='工作组')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=120, verbose_name="会议名称")),
+                ("starts_at", models.DateTimeField(verbose_name="时间")),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="地点")),
+                ("agenda", models.TextField(verbose_name="议程")),
+                ("minutes", models.TextField(blank=True, verbose_name="会议纪要")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "已安排"), ("held", "已召开")],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "verify_code",
+                    models.CharField(blank=True, db_index=True, max_length=32, verbose_name="核验码"),
+                ),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="alliance.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="不选则为联盟全体会议。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="alliance.domain",
+                        verbose_name="工作组",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联盟会议',
-                'verbose_name_plural': '联盟会议',
-                'ordering': ['-starts_at', '-pk'],
+                "verbose_name": "联盟会议",
+                "verbose_name_plural": "联盟会议",
+                "ordering": ["-starts_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('text', models.CharField(max_length=300, verbose_name='决议')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='alliance.meeting', verbose_name='会议')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("text", models.CharField(max_length=300, verbose_name="决议")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="alliance.meeting",
+                        verbose_name="会议",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '会议决议',
-                'verbose_name_plural': '会议决议',
-                'ordering': ['pk'],
+                "verbose_name": "会议决议",
+                "verbose_name_plural": "会议决议",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('role', models.CharField(choices=[('chair', '理事长单位'), ('vice_chair', '副理事长单位'), ('member', '成员单位')], default='member', max_length=20, verbose_name='联盟职务')),
-                ('status', models.CharField(choices=[('pending', '入盟待审核'), ('active', '在盟'), ('leaving', '退盟待审核'), ('left', '已退盟'), ('rejected', '未通过')], db_index=True, default='pending', max_length=10, verbose_name='状态')),
-                ('joined_on', models.DateField(verbose_name='入盟日期')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='退盟日期')),
-                ('contact_name', models.CharField(blank=True, max_length=40, verbose_name='联络人')),
-                ('contact_mobile', models.CharField(blank=True, max_length=20, verbose_name='联络人手机')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('leave_reason', models.CharField(blank=True, max_length=300, verbose_name='退盟原因')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='alliance.alliance', verbose_name='联盟')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alliance_memberships', to='organisations.organisation', verbose_name='成员单位')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "理事长单位"),
+                            ("vice_chair", "副理事长单位"),
+                            ("member", "成员单位"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="联盟职务",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "入盟待审核"),
+                            ("active", "在盟"),
+                            ("leaving", "退盟待审核"),
+                            ("left", "已退盟"),
+                            ("rejected", "未通过"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("joined_on", models.DateField(verbose_name="入盟日期")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="退盟日期")),
+                ("contact_name", models.CharField(blank=True, max_length=40, verbose_name="联络人")),
+                ("contact_mobile", models.CharField(blank=True, max_length=20, verbose_name="联络人手机")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("leave_reason", models.CharField(blank=True, max_length=300, verbose_name="退盟原因")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="alliance.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alliance_memberships",
+                        to="organisations.organisation",
+                        verbose_name="成员单位",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '成员单位',
-                'verbose_name_plural': '成员单位',
-                'ordering': ['alliance', 'role', 'joined_on', 'pk'],
+                "verbose_name": "成员单位",
+                "verbose_name_plural": "成员单位",
+                "ordering": ["alliance", "role", "joined_on", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='attendees',
-            field=models.ManyToManyField(blank=True, related_name='meetings_attended', to='alliance.member', verbose_name='出席单位'),
+            model_name="meeting",
+            name="attendees",
+            field=models.ManyToManyField(
+                blank=True, related_name="meetings_attended", to="alliance.member", verbose_name="出席单位"
+            ),
         ),
         migrations.AddField(
-            model_name='domain',
-            name='lead',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='domains_led', to='alliance.member', verbose_name='牵头单位'),
+            model_name="domain",
+            name="lead",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="domains_led",
+                to="alliance.member",
+                verbose_name="牵头单位",
+            ),
         ),
         migrations.AddField(
-            model_name='domain',
-            name='members',
-            field=models.ManyToManyField(blank=True, related_name='domains', to='alliance.member', verbose_name='工作组成员'),
+            model_name="domain",
+            name="members",
+            field=models.ManyToManyField(
+                blank=True, related_name="domains", to="alliance.member", verbose_name="工作组成员"
+            ),
         ),
         migrations.CreateModel(
-            name='Obligation',
+            name="Obligation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('description', models.CharField(max_length=200, verbose_name='义务内容')),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='目标值')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='计量单位')),
-                ('achieved', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='完成值')),
-                ('due_on', models.DateField(verbose_name='完成期限')),
-                ('status', models.CharField(choices=[('not_started', '未开始'), ('in_progress', '履行中'), ('delivered', '已交付'), ('overdue', '已逾期'), ('waived', '已豁免')], db_index=True, default='not_started', max_length=12, verbose_name='状态')),
-                ('evidence', models.FileField(blank=True, upload_to='alliance/evidence/%Y/%m/', verbose_name='佐证材料')),
-                ('evidence_note', models.CharField(blank=True, max_length=300, verbose_name='履约说明')),
-                ('waive_reason', models.CharField(blank=True, max_length=300, verbose_name='豁免原因')),
-                ('delivered_on', models.DateField(blank=True, null=True, verbose_name='交付日期')),
-                ('reminded_due_at', models.DateTimeField(blank=True, null=True, verbose_name='到期提醒时间')),
-                ('reminded_overdue_at', models.DateTimeField(blank=True, null=True, verbose_name='逾期提醒时间')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='obligations', to='alliance.agreement', verbose_name='协议')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='obligations', to='alliance.agreementparty', verbose_name='履约方')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("description", models.CharField(max_length=200, verbose_name="义务内容")),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="目标值",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="计量单位")),
+                (
+                    "achieved",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="完成值",
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="完成期限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "未开始"),
+                            ("in_progress", "履行中"),
+                            ("delivered", "已交付"),
+                            ("overdue", "已逾期"),
+                            ("waived", "已豁免"),
+                        ],
+                        db_index=True,
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.FileField(
+                        blank=True, upload_to="alliance/evidence/%Y/%m/", verbose_name="佐证材料"
+                    ),
+                ),
+                ("evidence_note", models.CharField(blank=True, max_length=300, verbose_name="履约说明")),
+                ("waive_reason", models.CharField(blank=True, max_length=300, verbose_name="豁免原因")),
+                ("delivered_on", models.DateField(blank=True, null=True, verbose_name="交付日期")),
+                ("reminded_due_at", models.DateTimeField(blank=True, null=True, verbose_name="到期提醒时间")),
+                (
+                    "reminded_overdue_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="逾期提醒时间"),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="obligations",
+                        to="alliance.agreement",
+                        verbose_name="协议",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="obligations",
+                        to="alliance.agreementparty",
+                        verbose_name="履约方",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '履约义务',
-                'verbose_name_plural': '履约义务',
-                'ordering': ['due_on', 'pk'],
+                "verbose_name": "履约义务",
+                "verbose_name_plural": "履约义务",
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000)], verbose_name='计划年度')),
-                ('title', models.CharField(max_length=120, verbose_name='任务')),
-                ('description', models.TextField(blank=True, verbose_name='内容')),
-                ('due_on', models.DateField(verbose_name='完成期限')),
-                ('expected_output', models.CharField(max_length=200, verbose_name='预期成果')),
-                ('status', models.CharField(choices=[('planned', '未开始'), ('in_progress', '进行中'), ('done', '已完成'), ('cancelled', '已取消')], db_index=True, default='planned', max_length=12, verbose_name='状态')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='alliance.decision', verbose_name='来源决议')),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='alliance.domain', verbose_name='领域')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='alliance.member', verbose_name='责任单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(2000)], verbose_name="计划年度"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="任务")),
+                ("description", models.TextField(blank=True, verbose_name="内容")),
+                ("due_on", models.DateField(verbose_name="完成期限")),
+                ("expected_output", models.CharField(max_length=200, verbose_name="预期成果")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "未开始"),
+                            ("in_progress", "进行中"),
+                            ("done", "已完成"),
+                            ("cancelled", "已取消"),
+                        ],
+                        db_index=True,
+                        default="planned",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="alliance.decision",
+                        verbose_name="来源决议",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="alliance.domain",
+                        verbose_name="领域",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="alliance.member",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作任务',
-                'verbose_name_plural': '工作任务',
-                'ordering': ['due_on', 'pk'],
+                "verbose_name": "工作任务",
+                "verbose_name_plural": "工作任务",
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Output',
+            name="Output",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(db_index=True, max_length=20, verbose_name='成果类型')),
-                ('object_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('declared_kind', models.CharField(blank=True, choices=[('standard', '标准'), ('paper', '论文'), ('other', '其他成果')], max_length=20, verbose_name='申报类型')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='成果名称')),
-                ('attachment', models.FileField(blank=True, upload_to='alliance/outputs/%Y/%m/', verbose_name='附件')),
-                ('confidential', models.BooleanField(default=False, verbose_name='不对外公开')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outputs', to='alliance.alliance', verbose_name='联盟')),
-                ('content_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('linked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outputs', to='alliance.member', verbose_name='成员单位')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outputs', to='alliance.task', verbose_name='任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("kind", models.CharField(db_index=True, max_length=20, verbose_name="成果类型")),
+                ("object_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "declared_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("standard", "标准"), ("paper", "论文"), ("other", "其他成果")],
+                        max_length=20,
+                        verbose_name="申报类型",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="成果名称")),
+                (
+                    "attachment",
+                    models.FileField(blank=True, upload_to="alliance/outputs/%Y/%m/", verbose_name="附件"),
+                ),
+                ("confidential", models.BooleanField(default=False, verbose_name="不对外公开")),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outputs",
+                        to="alliance.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outputs",
+                        to="alliance.member",
+                        verbose_name="成员单位",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outputs",
+                        to="alliance.task",
+                        verbose_name="任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联盟成果',
-                'verbose_name_plural': '联盟成果',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "联盟成果",
+                "verbose_name_plural": "联盟成果",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='TaskNote',
+            name="TaskNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='进展')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填写人')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='alliance.task', verbose_name='任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="进展")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填写人",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notes",
+                        to="alliance.task",
+                        verbose_name="任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务进展',
-                'verbose_name_plural': '任务进展',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "任务进展",
+                "verbose_name_plural": "任务进展",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='domain',
-            constraint=models.UniqueConstraint(fields=('alliance', 'code'), name='alliance_domain_code_unique'),
+            model_name="domain",
+            constraint=models.UniqueConstraint(
+                fields=("alliance", "code"), name="alliance_domain_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='domain',
-            constraint=models.UniqueConstraint(fields=('alliance', 'name'), name='alliance_domain_name_unique'),
+            model_name="domain",
+            constraint=models.UniqueConstraint(
+                fields=("alliance", "name"), name="alliance_domain_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='output',
-            constraint=models.UniqueConstraint(condition=models.Q(('archived_at__isnull', True), ('object_id__isnull', False)), fields=('alliance', 'content_type', 'object_id'), name='alliance_output_record_once'),
+            model_name="output",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("archived_at__isnull", True), ("object_id__isnull", False)),
+                fields=("alliance", "content_type", "object_id"),
+                name="alliance_output_record_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='output',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'declared'), ('object_id__isnull', True)), models.Q(models.Q(('kind', 'declared'), _negated=True), ('object_id__isnull', False)), _connector='OR'), name='alliance_output_linked_or_declared'),
+            model_name="output",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "declared"), ("object_id__isnull", True)),
+                    models.Q(models.Q(("kind", "declared"), _negated=True), ("object_id__isnull", False)),
+                    _connector="OR",
+                ),
+                name="alliance_output_linked_or_declared",
+            ),
         ),
     ]
