@@ -62,7 +62,11 @@ def full(world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-
     obligation = services.obligation_add(
         actor=world.secretariat,
         agreement=agreement,
-        data={"party": agreement.parties.get(organisation=world.cast.firm), "description": "送样", "due_on": today},
+        data={
+            "party": agreement.parties.get(organisation=world.cast.firm),
+            "description": "送样",
+            "due_on": today,
+        },
     )
     obligation.evidence.save("e.pdf", SimpleUploadedFile("e.pdf", b"%PDF"), save=True)
     report = documents.annual_report_issue(actor=world.secretariat, alliance=world.alliance, year=today.year)
@@ -101,7 +105,9 @@ def cases() -> list[RouteCase]:
         RouteCase("alliance:obligations", a("obligations/"), WORKSPACE),
         RouteCase("alliance:reminders", a("reminders/"), SECRETARIAT, **post),
         RouteCase("alliance:member", lambda w: f"/alliance/members/{w.firm_member.pk}/", WORKSPACE),
-        RouteCase("alliance:member_edit", lambda w: f"/alliance/members/{w.firm_member.pk}/edit/", SECRETARIAT),
+        RouteCase(
+            "alliance:member_edit", lambda w: f"/alliance/members/{w.firm_member.pk}/edit/", SECRETARIAT
+        ),
         RouteCase(
             "alliance:member_review",
             lambda w: f"/alliance/members/{w.firm_member.pk}/review/",
@@ -114,14 +120,20 @@ def cases() -> list[RouteCase]:
             lambda w: f"/alliance/members/{w.firm_member.pk}/leave-request/",
             frozenset({"firm_admin"}),
         ),
-        RouteCase("alliance:member_leave", lambda w: f"/alliance/members/{w.firm_member.pk}/leave/", SECRETARIAT),
+        RouteCase(
+            "alliance:member_leave", lambda w: f"/alliance/members/{w.firm_member.pk}/leave/", SECRETARIAT
+        ),
         RouteCase("alliance:domain", lambda w: f"/alliance/domains/{w.rd.pk}/", WORKSPACE),
         RouteCase("alliance:domain_edit", lambda w: f"/alliance/domains/{w.rd.pk}/edit/", SECRETARIAT),
         RouteCase(
-            "alliance:task_create", lambda w: f"/alliance/domains/{w.rd.pk}/tasks/new/", SECRETARIAT | {"firm_admin"}
+            "alliance:task_create",
+            lambda w: f"/alliance/domains/{w.rd.pk}/tasks/new/",
+            SECRETARIAT | {"firm_admin"},
         ),
         RouteCase("alliance:task", lambda w: f"/alliance/tasks/{w.task.pk}/", WORKSPACE),
-        RouteCase("alliance:task_edit", lambda w: f"/alliance/tasks/{w.task.pk}/edit/", SECRETARIAT | {"firm_admin"}),
+        RouteCase(
+            "alliance:task_edit", lambda w: f"/alliance/tasks/{w.task.pk}/edit/", SECRETARIAT | {"firm_admin"}
+        ),
         RouteCase("alliance:task_reassign", lambda w: f"/alliance/tasks/{w.task.pk}/reassign/", SECRETARIAT),
         RouteCase(
             "alliance:task_progress",
@@ -130,10 +142,15 @@ def cases() -> list[RouteCase]:
             data={"status": "in_progress", "note": "进展"},
             **post,
         ),
-        RouteCase("alliance:output_link", lambda w: f"/alliance/tasks/{w.task.pk}/link/lab_report/", TASK_WORKERS),
+        RouteCase(
+            "alliance:output_link", lambda w: f"/alliance/tasks/{w.task.pk}/link/lab_report/", TASK_WORKERS
+        ),
         RouteCase("alliance:output_declare", lambda w: f"/alliance/tasks/{w.task.pk}/declare/", TASK_WORKERS),
         RouteCase(
-            "alliance:output_withdraw", lambda w: f"/alliance/outputs/{w.output.pk}/withdraw/", TASK_WORKERS, **post
+            "alliance:output_withdraw",
+            lambda w: f"/alliance/outputs/{w.output.pk}/withdraw/",
+            TASK_WORKERS,
+            **post,
         ),
         RouteCase(
             "alliance:output_attachment",
@@ -142,7 +159,9 @@ def cases() -> list[RouteCase]:
         ),
         RouteCase("alliance:report_pdf", lambda w: f"/alliance/reports/{w.report.pk}/pdf/", WORKSPACE),
         RouteCase("alliance:meeting", lambda w: f"/alliance/meetings/{w.meeting.pk}/", WORKSPACE),
-        RouteCase("alliance:meeting_minutes", lambda w: f"/alliance/meetings/{w.meeting.pk}/minutes/", SECRETARIAT),
+        RouteCase(
+            "alliance:meeting_minutes", lambda w: f"/alliance/meetings/{w.meeting.pk}/minutes/", SECRETARIAT
+        ),
         RouteCase(
             "alliance:decision_add",
             lambda w: f"/alliance/meetings/{w.meeting.pk}/decisions/",
@@ -159,9 +178,13 @@ def cases() -> list[RouteCase]:
             data={"status": "active"},
             **post,
         ),
-        RouteCase("alliance:agreement_text", lambda w: f"/alliance/agreements/{w.agreement.pk}/text/", WORKSPACE),
         RouteCase(
-            "alliance:obligation_add", lambda w: f"/alliance/agreements/{w.agreement.pk}/obligations/new/", SECRETARIAT
+            "alliance:agreement_text", lambda w: f"/alliance/agreements/{w.agreement.pk}/text/", WORKSPACE
+        ),
+        RouteCase(
+            "alliance:obligation_add",
+            lambda w: f"/alliance/agreements/{w.agreement.pk}/obligations/new/",
+            SECRETARIAT,
         ),
         RouteCase(
             "alliance:obligation_report",
@@ -169,7 +192,9 @@ def cases() -> list[RouteCase]:
             SECRETARIAT | {"firm_admin"},
         ),
         RouteCase(
-            "alliance:obligation_evidence", lambda w: f"/alliance/obligations/{w.obligation.pk}/evidence/", WORKSPACE
+            "alliance:obligation_evidence",
+            lambda w: f"/alliance/obligations/{w.obligation.pk}/evidence/",
+            WORKSPACE,
         ),
     ]
 
@@ -224,7 +249,9 @@ def test_confidential_agreements_stay_with_their_parties(full, client):
 def test_exports_of_every_table(full, client):
     client.force_login(full.secretariat)
     for path in ("", "members/", "tasks/", "outputs/", "meetings/", "agreements/", "obligations/"):
-        response = client.get(f"/alliance/{full.alliance.pk}/{path}?export=xlsx" if path else "/alliance/?export=xlsx")
+        response = client.get(
+            f"/alliance/{full.alliance.pk}/{path}?export=xlsx" if path else "/alliance/?export=xlsx"
+        )
         assert response.status_code == 200, path
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     for key in ("domains", "kinds", "members", "agreements"):
