@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,7 @@ class AllianceConfig(AppConfig):
 
         register_search()
 
-        def register(model: type, *extra: str, m2m: tuple[str, ...] = ()) -> None:
+        def register(model: Any, *extra: str, m2m: tuple[str, ...] = ()) -> None:
             # Reverse relations are not changes of the record; leaving them in fills the timeline with noise.
             reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
             auditlog.register(model, exclude_fields=[*reverse, "updated_at", *extra], m2m_fields=set(m2m))
@@ -63,9 +65,9 @@ class AllianceConfig(AppConfig):
             )
         )
         register_verification(
-            VerificationKind("alliance-report", _("联盟年度工作报告"), annual_report_lookup)
+            VerificationKind("alliance-report", _("联盟年度工作报告"), annual_report_lookup)  # type: ignore[arg-type]
         )
-        register_verification(VerificationKind("alliance-minutes", _("联盟会议纪要"), minutes_lookup))
+        register_verification(VerificationKind("alliance-minutes", _("联盟会议纪要"), minutes_lookup))  # type: ignore[arg-type]
         navigation.register(
             NavItem(
                 _("创新联盟"),

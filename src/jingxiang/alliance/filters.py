@@ -63,7 +63,7 @@ class TaskFilter(_AllianceFilter):
         model = Task
         fields = ["q", "year", "domain", "owner", "state", "status"]
 
-    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return task_state(queryset, value)
 
 
@@ -96,7 +96,7 @@ class AgreementFilter(FilterSet):
     def __init__(self, *args: Any, alliance: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(
             Q(title__icontains=value) | Q(number__icontains=value) | Q(parties__name__icontains=value)
         ).distinct()

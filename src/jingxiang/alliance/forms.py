@@ -40,14 +40,19 @@ def _members(alliance: Alliance) -> Any:
     )
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.organisation.name
+def _limit(field: Any, queryset: Any) -> None:
+    """Offer ``queryset`` in a model choice field (the rows this form may choose from)."""
+    field.queryset = queryset
 
 
-class MemberMultipleField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return obj.organisation.name
+        return str(obj.organisation.name)
+
+
+class MemberMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.organisation.name)
 
 
 class AllianceForm(StyledFormMixin, TimeRulesFormMixin, forms.Form):
@@ -75,7 +80,7 @@ class AllianceForm(StyledFormMixin, TimeRulesFormMixin, forms.Form):
             del self.fields["secretariat"]
             del self.fields["standard_domains"]
         else:
-            self.fields["secretariat"].queryset = secretariats
+            _limit(self.fields["secretariat"], secretariats)
             if secretariats is not None and secretariats.count() == 1:
                 self.fields["secretariat"].initial = secretariats.first()
 
@@ -105,7 +110,7 @@ class MemberForm(StyledFormMixin, TimeRulesFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["domains"].queryset = alliance.domains.filter(archived_at__isnull=True)
+        _limit(self.fields["domains"], alliance.domains.filter(archived_at__isnull=True))
         if editing:
             del self.fields["organisation"]
             del self.fields["joined_on"]
@@ -118,7 +123,7 @@ class MemberForm(StyledFormMixin, TimeRulesFormMixin, forms.Form):
             )
             del self.fields["role"]
         else:
-            self.fields["organisation"].queryset = Organisation.objects.approved()
+            _limit(self.fields["organisation"], Organisation.objects.approved())
 
 
 class LeaveForm(StyledFormMixin, forms.Form):
@@ -147,8 +152,8 @@ class DomainForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, alliance: Alliance, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = _members(alliance)
-        self.fields["members"].queryset = _members(alliance)
+        _limit(self.fields["lead"], _members(alliance))
+        _limit(self.fields["members"], _members(alliance))
 
 
 class TaskForm(StyledFormMixin, forms.Form):
@@ -161,7 +166,7 @@ class TaskForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, alliance: Alliance, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(alliance)
+        _limit(self.fields["owner"], _members(alliance))
         if editing:
             del self.fields["year"]
 
@@ -171,7 +176,7 @@ class ReassignForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, alliance: Alliance, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(alliance).filter(status="active")
+        _limit(self.fields["owner"], _members(alliance).filter(status="active"))
 
 
 class ProgressForm(StyledFormMixin, forms.Form):
@@ -212,9 +217,8 @@ class MeetingForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, alliance: Alliance, domains: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = (
-            domains if domains is not None else alliance.domains.filter(archived_at__isnull=True)
-        )
+        choices = domains if domains is not None else alliance.domains.filter(archived_at__isnull=True)
+        _limit(self.fields["domain"], choices)
 
 
 class MinutesForm(StyledFormMixin, forms.Form):
@@ -228,7 +232,7 @@ class MinutesForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, alliance: Alliance, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = _members(alliance)
+        _limit(self.fields["attendees"], _members(alliance))
 
 
 class DecisionForm(StyledFormMixin, forms.Form):
@@ -241,11 +245,11 @@ class DecisionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, alliance: Alliance, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = alliance.domains.filter(archived_at__isnull=True)
-        self.fields["owner"].queryset = _members(alliance)
+        _limit(self.fields["domain"], alliance.domains.filter(archived_at__isnull=True))
+        _limit(self.fields["owner"], _members(alliance))
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         if cleaned.get("make_task"):
             for name in ("owner", "due_on", "expected_output"):
                 if not cleaned.get(name):
@@ -273,7 +277,7 @@ class AgreementForm(StyledFormMixin, TimeRulesFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parties"].queryset = Organisation.objects.approved()
+        _limit(self.fields["parties"], Organisation.objects.approved())
 
     def outside(self) -> list[tuple[str, str]]:
         rows = []
@@ -300,7 +304,7 @@ class ObligationForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, agreement: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = agreement.parties.all()
+        _limit(self.fields["party"], agreement.parties.all())
 
 
 class ObligationReportForm(StyledFormMixin, forms.Form):

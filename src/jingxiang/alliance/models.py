@@ -110,7 +110,7 @@ class MemberStatus(models.TextChoices):
 HOLDING = (MemberStatus.PENDING, MemberStatus.ACTIVE, MemberStatus.LEAVING)
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(models.QuerySet["Member"]):
     def current(self) -> MemberQuerySet:
         return self.filter(status__in=[MemberStatus.ACTIVE, MemberStatus.LEAVING])
 
@@ -169,13 +169,14 @@ class Member(TimeStamped):
 
     @property
     def tone(self) -> str:
-        return {
+        tones: dict[str, str] = {
             MemberStatus.PENDING: "pending",
             MemberStatus.ACTIVE: "active",
             MemberStatus.LEAVING: "pending",
             MemberStatus.LEFT: "closed",
             MemberStatus.REJECTED: "rejected",
-        }.get(self.status, "closed")
+        }
+        return tones.get(self.status, "closed")
 
 
 class Domain(TimeStamped, Archivable):
@@ -223,7 +224,7 @@ class TaskStatus(models.TextChoices):
 OPEN_TASK = (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS)
 
 
-class TaskQuerySet(models.QuerySet):
+class TaskQuerySet(models.QuerySet["Task"]):
     def overdue(self, today: dt.date | None = None) -> TaskQuerySet:
         return self.filter(status__in=OPEN_TASK, due_on__lt=today or timezone.localdate())
 
@@ -301,7 +302,7 @@ class DeclaredKind(models.TextChoices):
     OTHER = "other", _("其他成果")
 
 
-class OutputQuerySet(models.QuerySet):
+class OutputQuerySet(models.QuerySet["Output"]):
     def public(self) -> OutputQuerySet:
         return self.filter(confidential=False, archived_at__isnull=True)
 

@@ -31,7 +31,7 @@ class LinkKind:
     label: str | Promise
     model_label: str  # "app_label.Model"
     #: Records of this kind that count as a result (whoever looks).
-    results: Callable[[QuerySet], QuerySet]
+    results: Callable[[QuerySet[Any]], QuerySet[Any]]
     title: Callable[[Any], str]
     url: Callable[[Any], str]
     #: Fields a typed name is looked up in (the record picker).
@@ -44,15 +44,16 @@ class LinkKind:
     def content_type(self) -> ContentType:
         return ContentType.objects.get_for_model(self.model)
 
-    def visible(self, user: Any) -> QuerySet:
+    def visible(self, user: Any) -> QuerySet[Any]:
         """The records of this kind the user may open (the owning app's rule)."""
-        return self.model.objects.visible_to(user)
+        records: QuerySet[Any] = self.model.objects.visible_to(user)
+        return records
 
-    def candidates(self, user: Any) -> QuerySet:
+    def candidates(self, user: Any) -> QuerySet[Any]:
         """What the user may link: results they may see."""
         return self.results(self.visible(user))
 
-    def match(self, queryset: QuerySet, query: str) -> QuerySet:
+    def match(self, queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
         typed = query.strip()
         if not typed:
             return queryset
@@ -62,31 +63,31 @@ class LinkKind:
         return queryset.filter(condition)
 
 
-def _demand_results(qs: QuerySet) -> QuerySet:
+def _demand_results(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(solved=True)
 
 
-def _challenge_results(qs: QuerySet) -> QuerySet:
+def _challenge_results(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(winner__isnull=False)
 
 
-def _engagement_results(qs: QuerySet) -> QuerySet:
+def _engagement_results(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(status__in=["active", "ended"])
 
 
-def _cohort_results(qs: QuerySet) -> QuerySet:
+def _cohort_results(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(status="completed")
 
 
-def _report_results(qs: QuerySet) -> QuerySet:
+def _report_results(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(status="valid")
 
 
-def _brand_results(qs: QuerySet) -> QuerySet:
+def _brand_results(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(status="active")
 
 
-def _patent_results(qs: QuerySet) -> QuerySet:
+def _patent_results(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.exclude(patent_number="")
 
 

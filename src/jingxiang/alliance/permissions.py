@@ -73,14 +73,16 @@ def member_org_ids(user: Any, alliance: Alliance) -> set[int]:
 
 def access_alliance(user: Any, pk: int, *, write: bool = False) -> Alliance:
     """The alliance's workspace (members, town, secretariat); ``write``: the secretariat only."""
-    alliance = Alliance.objects.visible_to(user).filter(pk=pk).select_related("secretariat").first()
+    alliance: Alliance | None = (
+        Alliance.objects.visible_to(user).filter(pk=pk).select_related("secretariat").first()
+    )
     if alliance is None or (write and not is_secretariat(user, alliance)):
         raise Http404
     return alliance
 
 
 def access_public_alliance(pk: int) -> Alliance:
-    alliance = Alliance.objects.public().filter(pk=pk).first()
+    alliance: Alliance | None = Alliance.objects.public().filter(pk=pk).first()
     if alliance is None:
         raise Http404
     return alliance
@@ -88,7 +90,7 @@ def access_public_alliance(pk: int) -> Alliance:
 
 def access_member(user: Any, pk: int, *, write: bool = False) -> Member:
     """A membership: seen by those who see the alliance; ``write`` (review, reassign) by the secretariat."""
-    member = Member.objects.select_related("alliance", "organisation").filter(pk=pk).first()
+    member: Member | None = Member.objects.select_related("alliance", "organisation").filter(pk=pk).first()
     if member is None or not Alliance.objects.visible_to(user).filter(pk=member.alliance_id).exists():
         raise Http404
     if write and not is_secretariat(user, member.alliance):
@@ -119,7 +121,9 @@ def may_request_leave(user: Any, member: Member) -> bool:
 
 def access_domain(user: Any, pk: int, *, write: bool = False) -> Domain:
     """A domain work group; ``write`` (its data, lead and members): the secretariat."""
-    domain = Domain.objects.select_related("alliance", "lead__organisation").filter(pk=pk).first()
+    domain: Domain | None = (
+        Domain.objects.select_related("alliance", "lead__organisation").filter(pk=pk).first()
+    )
     if domain is None or not Alliance.objects.visible_to(user).filter(pk=domain.alliance_id).exists():
         raise Http404
     if write and not is_secretariat(user, domain.alliance):
@@ -141,7 +145,7 @@ def may_plan(user: Any, domain: Domain) -> bool:
 def access_task(user: Any, pk: int, *, write: bool = False) -> Task:
     """A task: seen by those who see the alliance; ``write`` (progress, outputs) by the secretariat, the
     domain's lead unit and the people of the owner unit."""
-    task = (
+    task: Task | None = (
         Task.objects.select_related("domain__alliance", "domain__lead", "owner__organisation")
         .filter(pk=pk)
         .first()
@@ -162,7 +166,7 @@ def may_work_on(user: Any, task: Task) -> bool:
 def access_meeting(user: Any, pk: int, *, write: bool = False) -> Meeting:
     """A meeting: seen by those who see the alliance; ``write`` (minutes, decisions) by the secretariat
     and, for a work group's meeting, the lead unit's admins."""
-    meeting = (
+    meeting: Meeting | None = (
         Meeting.objects.select_related("alliance", "domain__lead", "domain__alliance").filter(pk=pk).first()
     )
     if meeting is None or not Alliance.objects.visible_to(user).filter(pk=meeting.alliance_id).exists():
@@ -178,7 +182,9 @@ def may_run_meeting(user: Any, alliance: Alliance, domain: Domain | None) -> boo
 
 def access_agreement(user: Any, pk: int, *, write: bool = False) -> Agreement:
     """An agreement of the registry; ``write`` (obligations, status): the alliance's secretariat."""
-    agreement = Agreement.objects.visible_to(user).filter(pk=pk).select_related("alliance").first()
+    agreement: Agreement | None = (
+        Agreement.objects.visible_to(user).filter(pk=pk).select_related("alliance").first()
+    )
     if agreement is None or (write and not is_secretariat(user, agreement.alliance)):
         raise Http404
     return agreement
@@ -187,7 +193,9 @@ def access_agreement(user: Any, pk: int, *, write: bool = False) -> Agreement:
 def access_obligation(user: Any, pk: int, *, write: bool = False) -> Obligation:
     """An obligation; ``write`` (report progress with evidence): the secretariat and the owing party's
     admins."""
-    obligation = Obligation.objects.select_related("agreement__alliance", "party").filter(pk=pk).first()
+    obligation: Obligation | None = (
+        Obligation.objects.select_related("agreement__alliance", "party").filter(pk=pk).first()
+    )
     if (
         obligation is None
         or not Agreement.objects.visible_to(user).filter(pk=obligation.agreement_id).exists()

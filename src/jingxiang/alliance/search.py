@@ -14,7 +14,7 @@ from jingxiang.core.pickers import PickerSource, register_source
 from jingxiang.core.search import SearchKind, register_search_kind
 
 
-def organisation_choices(user: Any) -> QuerySet | None:
+def organisation_choices(user: Any) -> QuerySet[Any] | None:
     """Approved organisations of every kind, for those who run an alliance (members, parties)."""
     from jingxiang.alliance.permissions import may_create_alliance
     from jingxiang.organisations.models import Organisation
@@ -25,7 +25,7 @@ def organisation_choices(user: Any) -> QuerySet | None:
 
 
 def _record_source(kind: LinkKind) -> PickerSource:
-    def rows(user: Any) -> QuerySet | None:
+    def rows(user: Any) -> QuerySet[Any] | None:
         if not getattr(user, "is_authenticated", False):
             return None
         return kind.candidates(user)

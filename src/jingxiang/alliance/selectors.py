@@ -38,11 +38,11 @@ def _url(name: str, alliance: Alliance, **params: Any) -> str:
     return reverse(name, args=[alliance.pk]) + (f"?{query}" if query else "")
 
 
-def tasks_of_year(alliance: Alliance, year: int) -> QuerySet:
+def tasks_of_year(alliance: Alliance, year: int) -> QuerySet[Any]:
     return Task.objects.filter(domain__alliance=alliance, year=year)
 
 
-def task_state(queryset: QuerySet, state: str, today: dt.date | None = None) -> QuerySet:
+def task_state(queryset: QuerySet[Any], state: str, today: dt.date | None = None) -> QuerySet[Any]:
     """The three figures of a plan: planned (all but cancelled), done, overdue (open and past due)."""
     today = today or timezone.localdate()
     if state == "planned":
@@ -54,7 +54,7 @@ def task_state(queryset: QuerySet, state: str, today: dt.date | None = None) -> 
     return queryset
 
 
-def outputs_of_year(alliance: Alliance, year: int) -> QuerySet:
+def outputs_of_year(alliance: Alliance, year: int) -> QuerySet[Any]:
     return Output.objects.filter(alliance=alliance, task__year=year, archived_at__isnull=True)
 
 

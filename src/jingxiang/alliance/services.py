@@ -42,7 +42,6 @@ from jingxiang.alliance.models import (
 )
 from jingxiang.alliance.outputs import DECLARED, LINK_KINDS
 from jingxiang.alliance.permissions import (
-    is_org_admin,
     is_secretariat,
     may_create_alliance,
     may_plan,
@@ -58,6 +57,7 @@ from jingxiang.core.services import notification_send
 from jingxiang.core.timerules import enforce_time_rules
 from jingxiang.core.validators import clean_uscc
 from jingxiang.organisations.models import Membership, Organisation, OrganisationStatus, Role
+from jingxiang.organisations.permissions import is_org_admin
 
 #: Days before an obligation's due date when its owner is reminded.
 DUE_SOON_DAYS = 14
@@ -74,7 +74,8 @@ def _secretariat(actor: Any, alliance: Alliance) -> None:
 
 def _locked(alliance: Alliance) -> Alliance:
     """Serialise the writes of one alliance (membership periods, numbers) on its row."""
-    return Alliance.objects.select_for_update(of=("self",)).get(pk=alliance.pk)
+    locked: Alliance = Alliance.objects.select_for_update(of=("self",)).get(pk=alliance.pk)
+    return locked
 
 
 def _admins(organisation_id: int) -> list[Any]:
@@ -520,7 +521,7 @@ def output_declare(
     task: Task,
     declared_kind: str,
     title: str,
-    attachment: UploadedFile | None,
+    attachment: UploadedFile[Any] | None,
     confidential: bool = False,
 ) -> Output:
     """A free-form output (a standard drafted, a paper): it carries an attachment and counts as declared."""
@@ -544,7 +545,7 @@ def output_declare(
         confidential=confidential,
         linked_by=actor,
     )
-    output.attachment.save(attachment.name, attachment, save=False)  # type: ignore[union-attr]
+    output.attachment.save(attachment.name or "attachment", attachment, save=False)  # type: ignore[union-attr, arg-type]
     output.save()
     return output
 
@@ -675,7 +676,7 @@ def agreement_create(
     data: dict[str, Any],
     organisations: Sequence[Organisation],
     outside: Sequence[tuple[str, str]] = (),
-    text_file: UploadedFile | None = None,
+    text_file: UploadedFile[Any] | None = None,
 ) -> Agreement:
     """Register a strategic agreement with its parties (platform organisations, or outside ones by name
     and USCC) and the agreement text."""
@@ -692,7 +693,7 @@ def agreement_create(
         **{k: data[k] for k in AGREEMENT_FIELDS if k in data},
     )
     if text_file is not None:
-        agreement.text_file.save(text_file.name, text_file, save=False)
+        agreement.text_file.save(text_file.name or "agreement", text_file, save=False)
     agreement.save()
     for order, (organisation, name, uscc) in enumerate(rows):
         AgreementParty.objects.create(
@@ -749,7 +750,7 @@ def obligation_report(
     status: str,
     note: str = "",
     achieved: Decimal | None = None,
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile[Any] | None = None,
     waive_reason: str = "",
 ) -> Obligation:
     """Report on an obligation: in progress, delivered (with evidence), or waived (secretariat, with a
@@ -789,7 +790,7 @@ def obligation_report(
     if status == ObligationStatus.DELIVERED:
         obligation.delivered_on = timezone.localdate()
     if evidence is not None:
-        obligation.evidence.save(evidence.name, evidence, save=False)
+        obligation.evidence.save(evidence.name or "evidence", evidence, save=False)
     obligation.save()
     return obligation
 

@@ -51,7 +51,7 @@ from jingxiang.core.selectors import audit_timeline
 from jingxiang.organisations.models import Organisation
 
 
-def _file(field: Any) -> HttpResponse:
+def _file(field: Any) -> FileResponse:
     if not field:
         raise Http404
     try:
@@ -665,7 +665,7 @@ def output_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def output_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def output_attachment(request: HttpRequest, pk: int) -> FileResponse:
     return _file(_access_output(request.user, pk).attachment)
 
 
@@ -675,7 +675,7 @@ def _output_export(user: Any) -> tuple[ExportColumn, ...]:
     def title(o: Output) -> str:
         if o.pk not in cache:
             cache.update(resolve(user, [o]))
-        return cache[o.pk].title
+        return str(cache[o.pk].title)
 
     return (
         ExportColumn(gettext_lazy("成果类型"), lambda o: kind_label(o.kind)),
@@ -1016,7 +1016,7 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agreement_text(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_text(request: HttpRequest, pk: int) -> FileResponse:
     return _file(access_agreement(request.user, pk).text_file)
 
 
@@ -1063,7 +1063,7 @@ def obligation_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def obligation_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def obligation_evidence(request: HttpRequest, pk: int) -> FileResponse:
     return _file(access_obligation(request.user, pk).evidence)
 
 
