@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from jingxiang.alliance.api import AllianceViewSet, ObligationViewSet, TaskViewSet
 from jingxiang.core import views as core_views
 from jingxiang.organisations.api import OrganisationViewSet
 from jingxiang.sharing.api import AgreementViewSet, BookingViewSet, StatementViewSet
@@ -17,6 +18,9 @@ router.register("skills", SkillViewSet, basename="skill")
 router.register("sharing/agreements", AgreementViewSet, basename="sharing-agreement")
 router.register("sharing/bookings", BookingViewSet, basename="sharing-booking")
 router.register("sharing/statements", StatementViewSet, basename="sharing-statement")
+router.register("alliance/alliances", AllianceViewSet, basename="alliance-alliance")
+router.register("alliance/tasks", TaskViewSet, basename="alliance-task")
+router.register("alliance/obligations", ObligationViewSet, basename="alliance-obligation")
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME

@@ -267,3 +267,14 @@ def test_mobile_is_masked_and_revealed_only_to_the_secretariat(full, client):
     assert "13805761234" not in client.post("/reveal/", reveal).content.decode()
     client.force_login(full.secretariat)
     assert "13805761234" in client.post("/reveal/", reveal).content.decode()
+
+
+def test_api_lists_only_what_the_caller_may_see(full, client):
+    client.force_login(full.firm_admin)
+    tasks = client.get("/api/v1/alliance/tasks/").json()
+    assert [t["title"] for t in tasks.get("results", tasks)] == [full.task.title]
+    assert client.get("/api/v1/alliance/obligations/?status=junk").status_code == 400
+    client.force_login(full.other_firm_admin)
+    tasks = client.get("/api/v1/alliance/tasks/").json()
+    assert tasks.get("results", tasks) == []
+    assert client.get("/api/v1/alliance/alliances/").json().get("results", []) == []
