@@ -110,3 +110,13 @@ def world(cast: Any) -> World:
         },
     )
     return World(cast, secretariat, secretariat_org, alliance, firm_member, lab_member, rd, testing, task)
+
+
+def sweep_alliance() -> Alliance:
+    """An alliance for the platform-wide filter sweep (core/tests/test_filter_sweep.py)."""
+    secretariat_org = OrganisationFactory(
+        name="联盟秘书处(筛选测试)", kind=OrganisationKind.ASSOCIATION, uscc=None
+    )
+    secretariat = UserFactory(username="sweep_secretariat")
+    MembershipFactory(user=secretariat, organisation=secretariat_org, role=Role.OPERATOR)
+    return make_alliance(secretariat, secretariat_org)
