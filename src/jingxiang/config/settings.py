@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jingxiang.academy",
     "jingxiang.lab",
     "jingxiang.alliance",
+    "jingxiang.insights",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Django's widget templates, with selects and inputs written in Python (their options were the largest
+# cost of the list pages' filter forms; core.renderers).
+FORM_RENDERER = "jingxiang.core.renderers.FastFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
