@@ -79,3 +79,16 @@ class AllianceConfig(AppConfig):
             ),
         )
         navigation.register_attention(permissions.attention_cards)
+
+        from jingxiang.alliance import services
+        from jingxiang.jobs.periodic import Periodic, register_periodic
+
+        # Once a day: obligations due soon remind their owner once, overdue ones the secretariat once.
+        register_periodic(
+            Periodic(
+                "alliance.obligation_reminders",
+                every="daily",
+                run=lambda due: services.obligation_reminders_send(today=due),
+                hour=7,
+            )
+        )

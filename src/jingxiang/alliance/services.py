@@ -807,8 +807,9 @@ def _obligation_owners(obligation: Obligation) -> list[Any]:
 
 def obligation_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """The reminder sweep: obligations due within ``DUE_SOON_DAYS`` remind their owner once; those past
-    their due date are marked overdue and the secretariat is told once. Run by the ``alliance_reminders``
-    job (``manage.py alliance_reminders`` queues it); each obligation is handled in its own transaction."""
+    their due date are marked overdue and the secretariat is told once. Run daily as the calendar duty
+    ``alliance.obligation_reminders`` (jobs.periodic) and by the ``alliance_reminders`` job from the
+    secretariat's button; each obligation is handled in its own transaction."""
     today = today or timezone.localdate()
     due_soon = overdue = 0
     soon = Obligation.objects.filter(

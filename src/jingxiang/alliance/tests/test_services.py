@@ -423,11 +423,15 @@ def test_reminders_due_soon_to_the_owner_overdue_to_the_secretariat(
     assert soon.pk
 
 
-def test_reminder_command_runs_the_sweep(world):
-    from io import StringIO
+def test_reminders_run_once_a_day_as_a_calendar_duty(world):
+    import datetime as dt
 
-    from django.core.management import call_command
+    from django.utils import timezone
 
-    out = StringIO()
-    call_command("alliance_reminders", "--now", stdout=out)
-    assert "due soon 0" in out.getvalue()
+    from jingxiang.jobs.periodic import run_due_periodic
+
+    now = timezone.now().replace(hour=8) if timezone.localtime().hour < 7 else timezone.now()
+    ran = run_due_periodic(now=now, keys=["alliance.obligation_reminders"])
+    assert [key for key, _ in ran] == ["alliance.obligation_reminders"]
+    assert run_due_periodic(now=now, keys=["alliance.obligation_reminders"]) == []
+    assert isinstance(ran[0][1], dt.date)
