@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jingxiang.events",
     "jingxiang.academy",
     "jingxiang.lab",
+    "jingxiang.taxfree",
 ]
 
 MIDDLEWARE = [
