@@ -308,7 +308,7 @@ def form_issue(
         result = counter_evaluate(store=store, traveller=traveller, basket=basket, day=day, instant=instant_input)
         if not result.issuable:
             raise ValidationError(reasons_text([r for r in result.reasons if r.stage == "issue"]))
-        if instant and (result.instant is None or result.instant.status != "allowed"):
+        if instant and (result.instant is None or result.instant.status != "available"):
             refusals = result.instant.reasons if result.instant is not None else ()
             raise ValidationError(reasons_text(refusals) or [_("这张单不能办理即买即退。")])
         form = RefundForm.objects.create(
