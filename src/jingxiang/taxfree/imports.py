@@ -6,11 +6,15 @@ file or already verified: the whole file is refused with every bad row, nothing 
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
 from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow, choice_value
 from jingxiang.taxfree import services
@@ -88,3 +92,25 @@ class VerificationImport(ImportSpec):
                 port=row.cleaned.get("port") or "",
             )
         return len(rows)
+
+
+def as_workbook(data: bytes) -> bytes:
+    """Customs files come as CSV (UTF-8, with BOM or GBK) or Excel; the import reads workbooks."""
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        return data
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = data.decode("utf-8", errors="replace")
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in csv.reader(io.StringIO(text)):
+        # Written as text cells: a form number must stay as typed.
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -20,18 +20,19 @@ def _totals(queryset: QuerySet[RefundForm], *group: str) -> list[dict[str, Any]]
         active.values(*group)
         .order_by(*group)
         .annotate(
-            forms=Count("pk"),
-            goods_amount=Sum("goods_amount"),
-            refund=Sum("refund"),
-            agency_fee=Sum("agency_fee"),
-            net_refund=Sum("net_refund"),
-            instant_forms=Count("pk", filter=Q(instant=True)),
-            advance=Sum("advance"),
-            released=Sum("advance", filter=Q(status=FormStatus.RELEASED)),
-            recovered=Sum("recovery_amount", filter=Q(status=FormStatus.RECOVERED)),
+            t_forms=Count("pk"),
+            t_goods_amount=Sum("goods_amount"),
+            t_refund=Sum("refund"),
+            t_agency_fee=Sum("agency_fee"),
+            t_net_refund=Sum("net_refund"),
+            t_instant_forms=Count("pk", filter=Q(instant=True)),
+            t_advance=Sum("advance"),
+            t_released=Sum("advance", filter=Q(status=FormStatus.RELEASED)),
+            t_recovered=Sum("recovery_amount", filter=Q(status=FormStatus.RECOVERED)),
         )
     )
-    return [{key: (ZERO if value is None else value) for key, value in row.items()} for row in rows]
+    # Annotations may not share a field's name; the t_ prefix is dropped for the pages.
+    return [{key.removeprefix("t_"): (ZERO if value is None else value) for key, value in row.items()} for row in rows]
 
 
 def reconciliation_by_store(queryset: QuerySet[RefundForm]) -> list[dict[str, Any]]:
@@ -54,5 +55,5 @@ def report_by(queryset: QuerySet[RefundForm], dimension: str) -> list[dict[str, 
 def report_by_category(queryset: QuerySet[RefundForm]) -> list[dict[str, Any]]:
     lines = FormLine.objects.filter(form__in=queryset.exclude(status=FormStatus.VOIDED), refundable=True)
     return list(
-        lines.values("category").order_by("category").annotate(lines=Count("pk"), amount=Sum("amount"), refund=Sum("refund"))
+        lines.values("category").order_by("category").annotate(lines=Count("pk"), total=Sum("amount"), refunded=Sum("refund"))
     )

@@ -8,6 +8,7 @@ from django import forms as django_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,7 +27,7 @@ from jingxiang.jobs.texts import IMPORT_TITLE
 from jingxiang.organisations.models import Organisation
 from jingxiang.organisations.permissions import FIRM_MANAGERS, firm_ids, is_operator
 from jingxiang.taxfree import engine_bridge, forms, permissions, selectors, services, texts
-from jingxiang.taxfree.imports import VerificationImport
+from jingxiang.taxfree.imports import VerificationImport, as_workbook
 from jingxiang.taxfree.models import FilingStatus, StoreStaff
 
 STORE_LIST = ListSpec(
@@ -375,7 +376,9 @@ def verification_upload(request: HttpRequest) -> HttpResponse:
             title=IMPORT_TITLE(what=spec.title, file=data["file"].name),
             created_by=request.user,
             params={"spec": spec.name},
-            input_file=data["file"],
+            input_file=SimpleUploadedFile(
+                data["file"].name.rsplit(".", 1)[0] + ".xlsx", as_workbook(data["file"].read())
+            ),
         ),
         success_url=lambda job: reverse("jobs:detail", args=[job.pk]),
         context={"title": _("导入海关验核文件"), "back": reverse("taxfree:agency"), "submit_label": _("上传并校验")},
@@ -467,7 +470,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         rows: list[list[Any]] = []
         for dimension, field in (("store", "store__name"), ("day", "purchase_date"), ("nationality", "nationality"), ("instant", "instant")):
             rows += [[dimension, r[field], *(r[k] for k in RECON_KEYS)] for r in tables[dimension]]
-        rows += [["category", c["label"], c["lines"], c["amount"], c["refund"]] for c in categories]
+        rows += [["category", c["label"], c["lines"], c["total"], c["refunded"]] for c in categories]
         return export_response("taxfree-reports", [_("维度"), _("分组"), *RECON_HEADERS], rows)
     return render_page(
         request,
