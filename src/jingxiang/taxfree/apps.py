@@ -16,7 +16,15 @@ class TaxfreeConfig(AppConfig):
         from jingxiang.core.navigation import NavItem
         from jingxiang.jobs.periodic import Periodic, register_periodic
         from jingxiang.taxfree import documents, handlers, imports, permissions
-        from jingxiang.taxfree.models import Good, RefundAgency, RefundForm, Store, StoreStaff, TaxOffice, Verification
+        from jingxiang.taxfree.models import (
+            Good,
+            RefundAgency,
+            RefundForm,
+            Store,
+            StoreStaff,
+            TaxOffice,
+            Verification,
+        )
 
         for model in (Store, StoreStaff, Good, RefundForm, Verification, RefundAgency, TaxOffice):
             auditlog.register(model, exclude_fields=["updated_at"])
@@ -26,10 +34,36 @@ class TaxfreeConfig(AppConfig):
 
         section = _("离境退税")
         navigation.register(
-            NavItem(_("退税商店"), "taxfree:store_list", section, order=60, visible=permissions.uses_taxfree, icon="tag"),
             NavItem(
-                _("退税申请单"), "taxfree:form_list", section, order=61, visible=permissions.sees_reports, icon="file-text"
+                _("退税商店"),
+                "taxfree:store_list",
+                section,
+                order=60,
+                visible=permissions.uses_taxfree,
+                icon="tag",
             ),
-            NavItem(_("代理机构"), "taxfree:agency", section, order=62, visible=permissions.is_agency, icon="gauge"),
-            NavItem(_("退税报表"), "taxfree:reports", section, order=63, visible=permissions.sees_reports, icon="trend"),
+            NavItem(
+                _("退税申请单"),
+                "taxfree:form_list",
+                section,
+                order=61,
+                visible=permissions.sees_reports,
+                icon="file-text",
+            ),
+            NavItem(
+                _("代理机构"),
+                "taxfree:agency",
+                section,
+                order=62,
+                visible=permissions.is_agency,
+                icon="gauge",
+            ),
+            NavItem(
+                _("退税报表"),
+                "taxfree:reports",
+                section,
+                order=63,
+                visible=permissions.sees_reports,
+                icon="trend",
+            ),
         )

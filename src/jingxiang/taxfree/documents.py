@@ -28,13 +28,24 @@ def form_pdf(form: RefundForm) -> bytes:
         (_both("应退税额", "VAT refund"), f"¥{form.refund}"),
         (_both("代理机构手续费", "Agency fee"), f"¥{form.agency_fee}"),
         (_both("实退金额", "Net refund"), f"¥{form.net_refund}"),
-        (_both("退税方式", "Payment"), _both("现金或转账", "cash or transfer") if form.cash_allowed else _both("仅银行转账", "bank transfer only")),
+        (
+            _both("退税方式", "Payment"),
+            _both("现金或转账", "cash or transfer")
+            if form.cash_allowed
+            else _both("仅银行转账", "bank transfer only"),
+        ),
     ]
     if form.instant:
         facts += [
             (_both("即买即退预付金", "Instant refund advance"), f"¥{form.advance}"),
-            (_both("信用卡预授权", "Card pre-authorisation"), f"{form.preauth_reference} ¥{form.preauth_amount}"),
-            (_both("承诺离境日/口岸", "Promised departure"), f"{form.promised_departure_date} {form.promised_port}"),
+            (
+                _both("信用卡预授权", "Card pre-authorisation"),
+                f"{form.preauth_reference} ¥{form.preauth_amount}",
+            ),
+            (
+                _both("承诺离境日/口岸", "Promised departure"),
+                f"{form.promised_departure_date} {form.promised_port}",
+            ),
         ]
     if form.status == "voided":
         facts.append((_both("已作废", "VOID"), form.void_reason))
@@ -54,8 +65,16 @@ def form_pdf(form: RefundForm) -> bytes:
     )
     document.add_table(
         _both("退税物品", "Goods"),
-        [_both("品名", "Item"), _both("数量", "Qty"), _both("含税金额", "Amount"), _both("应退税额", "Refund")],
-        [[line.description, line.quantity, f"¥{line.amount}", f"¥{line.refund}"] for line in form.lines.all()],
+        [
+            _both("品名", "Item"),
+            _both("数量", "Qty"),
+            _both("含税金额", "Amount"),
+            _both("应退税额", "Refund"),
+        ],
+        [
+            [line.description, line.quantity, f"¥{line.amount}", f"¥{line.refund}"]
+            for line in form.lines.all()
+        ],
     )
     return document.render()
 

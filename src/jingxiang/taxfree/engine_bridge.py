@@ -45,7 +45,9 @@ def _store(store: Store) -> dict[str, Any]:
     }
 
 
-def _line(index: int, *, description: str, amount: Decimal, vat_rate: str, kind: str, category: str) -> dict[str, Any]:
+def _line(
+    index: int, *, description: str, amount: Decimal, vat_rate: str, kind: str, category: str
+) -> dict[str, Any]:
     line: dict[str, Any] = {
         "id": str(index),
         "description": description,
@@ -89,7 +91,10 @@ def build_case(
     if verification is not None:
         case["verifications"] = [{"store": store.code, "date": day.isoformat(), **verification}]
         if verification.get("result") == "verified":
-            case["departure"] = {"date": verification["verified_on"], "port": verification.get("port") or "HGH"}
+            case["departure"] = {
+                "date": verification["verified_on"],
+                "port": verification.get("port") or "HGH",
+            }
     return case
 
 
@@ -142,7 +147,9 @@ def judge_form(
     instant = None
     if form.instant:
         instant = {
-            "promised_departure_date": form.promised_departure_date.isoformat() if form.promised_departure_date else None,
+            "promised_departure_date": form.promised_departure_date.isoformat()
+            if form.promised_departure_date
+            else None,
             "promised_port": form.promised_port,
             "consent_signed": form.consent_signed,
             "card_preauthorised": bool(form.preauth_reference),

@@ -85,13 +85,19 @@ class CounterForm(StyledFormMixin, forms.Form):
     nationality = forms.RegexField(label=_("国籍 Nationality"), regex=r"^[A-Za-z]{3}$", max_length=3)
     document_number = forms.RegexField(label=_("证件号码 Document No."), regex=r"^[A-Za-z0-9 ]{5,20}$")
     last_entry_date = forms.DateField(label=_("最后入境日期 Last entry"), required=False)
-    last_entry_unreadable = forms.BooleanField(label=_("证件上看不出最后入境日期 Last entry not readable"), required=False)
-    invoice_number = forms.RegexField(label=_("发票号码 Invoice No."), regex=r"^[0-9A-Za-z-]{6,30}$", required=False)
+    last_entry_unreadable = forms.BooleanField(
+        label=_("证件上看不出最后入境日期 Last entry not readable"), required=False
+    )
+    invoice_number = forms.RegexField(
+        label=_("发票号码 Invoice No."), regex=r"^[0-9A-Za-z-]{6,30}$", required=False
+    )
     instant = forms.BooleanField(label=_("即买即退 Instant refund"), required=False)
     promised_departure_date = forms.DateField(label=_("承诺离境日 Promised departure"), required=False)
     promised_port = forms.CharField(label=_("离境口岸 Port"), max_length=10, required=False, initial="HGH")
     consent_signed = forms.BooleanField(label=_("旅客已签署协议书 Consent form signed"), required=False)
-    preauth_reference = forms.CharField(label=_("信用卡预授权号 Pre-authorisation No."), max_length=40, required=False)
+    preauth_reference = forms.CharField(
+        label=_("信用卡预授权号 Pre-authorisation No."), max_length=40, required=False
+    )
 
     def __init__(self, *args: Any, goods: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,7 +109,11 @@ class CounterForm(StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("last_entry_unreadable") and not data.get("last_entry_date") and "last_entry_date" not in self.errors:
+        if (
+            not data.get("last_entry_unreadable")
+            and not data.get("last_entry_date")
+            and "last_entry_date" not in self.errors
+        ):
             self.add_error("last_entry_date", _("请填写最后入境日期;看不出时请勾选“看不出最后入境日期”。"))
         if data.get("last_entry_unreadable"):
             data["last_entry_date"] = None

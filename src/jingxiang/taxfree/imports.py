@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow, choice_value
+from jingxiang.core.imports import (
+    ImportColumn,
+    ImportSpec,
+    ProgressCallback,
+    RowError,
+    ValidRow,
+    choice_value,
+)
 from jingxiang.taxfree import services
 from jingxiang.taxfree.models import FormStatus, RefundForm
 from jingxiang.taxfree.permissions import agency_forms
@@ -49,7 +56,9 @@ class VerificationImport(ImportSpec):
     name = "taxfree_verifications"
     title = gettext_lazy("海关验核文件")
     columns = (
-        ImportColumn("form_number", gettext_lazy("申请单号"), "Form number", required=True, example="DQTR2026-000001"),
+        ImportColumn(
+            "form_number", gettext_lazy("申请单号"), "Form number", required=True, example="DQTR2026-000001"
+        ),
         ImportColumn("result", gettext_lazy("验核结果"), "Result", required=True, example="已验核"),
         ImportColumn("verified_on", gettext_lazy("验核日期"), "Verified on", example="2026-12-10"),
         ImportColumn("port", gettext_lazy("口岸"), "Port", example="HGH"),
@@ -61,7 +70,8 @@ class VerificationImport(ImportSpec):
 
     def prepare(self, actor: Any) -> None:
         self.forms = {
-            form.number: form for form in agency_forms(actor).select_related("store").prefetch_related("verification")
+            form.number: form
+            for form in agency_forms(actor).select_related("store").prefetch_related("verification")
         }
 
     def check_rows(self, rows: list[ValidRow], actor: Any) -> list[RowError]:

@@ -71,7 +71,10 @@ class Store(TimeStamped):
     code = models.CharField(_("门店编号"), max_length=20, unique=True)
     name = models.CharField(_("门店名称"), max_length=120)
     firm = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="taxfree_stores", verbose_name=_("企业")
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="taxfree_stores",
+        verbose_name=_("企业"),
     )
     region = models.CharField(_("地区"), max_length=20, choices=Region.choices, default=Region.ZHEJIANG)
     credit_rating = models.CharField(_("纳税信用级别"), max_length=1, choices=CreditRating.choices)
@@ -85,7 +88,9 @@ class Store(TimeStamped):
     tax_office = models.ForeignKey(
         TaxOffice, on_delete=models.PROTECT, related_name="stores", verbose_name=_("主管税务机关")
     )
-    status = models.CharField(_("备案状态"), max_length=12, choices=FilingStatus.choices, default=FilingStatus.DRAFT)
+    status = models.CharField(
+        _("备案状态"), max_length=12, choices=FilingStatus.choices, default=FilingStatus.DRAFT
+    )
     submitted_on = models.DateField(_("材料齐全日"), null=True, blank=True)
     review_due = models.DateField(_("审核截止日"), null=True, blank=True)
     filed_on = models.DateField(_("备案日"), null=True, blank=True)
@@ -178,6 +183,9 @@ class VisitorDay(models.Model):
             models.UniqueConstraint(fields=["store", "passport_key", "day"], name="taxfree_visitor_day_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.day}"
+
 
 class FormStatus(models.TextChoices):
     ISSUED = "issued", _("已开单")
@@ -233,14 +241,18 @@ class RefundForm(TimeStamped):
     promised_port = models.CharField(_("承诺离境口岸"), max_length=10, blank=True)
     consent_signed = models.BooleanField(_("已签协议书"), default=False)
     preauth_reference = models.CharField(_("信用卡预授权号"), max_length=40, blank=True)
-    preauth_amount = models.DecimalField(_("预授权金额"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    preauth_amount = models.DecimalField(
+        _("预授权金额"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
     advance = models.DecimalField(_("预付金"), max_digits=14, decimal_places=2, default=Decimal("0"))
     paid_out_at = models.DateTimeField(_("预付时间"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=14, choices=FormStatus.choices, default=FormStatus.ISSUED)
     verified_on = models.DateField(_("海关验核日"), null=True, blank=True)
     customs_port = models.CharField(_("验核口岸"), max_length=10, blank=True)
     released_at = models.DateTimeField(_("预授权解除时间"), null=True, blank=True)
-    recovery_amount = models.DecimalField(_("追回金额"), max_digits=14, decimal_places=2, null=True, blank=True)
+    recovery_amount = models.DecimalField(
+        _("追回金额"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     recovery_due = models.DateField(_("最迟追回日"), null=True, blank=True)
     recovered_at = models.DateTimeField(_("追回时间"), null=True, blank=True)
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
@@ -272,6 +284,9 @@ class FormLine(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class Verification(TimeStamped):

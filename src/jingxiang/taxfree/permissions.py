@@ -71,7 +71,9 @@ def may_apply(user: Any) -> bool:
 
 
 def uses_taxfree(user: Any) -> bool:
-    return is_operator(user) or is_agency(user) or is_tax_office(user) or is_store_staff(user) or may_apply(user)
+    return (
+        is_operator(user) or is_agency(user) or is_tax_office(user) or is_store_staff(user) or may_apply(user)
+    )
 
 
 def sees_reports(user: Any) -> bool:

@@ -32,7 +32,10 @@ def _totals(queryset: QuerySet[RefundForm], *group: str) -> list[dict[str, Any]]
         )
     )
     # Annotations may not share a field's name; the t_ prefix is dropped for the pages.
-    return [{key.removeprefix("t_"): (ZERO if value is None else value) for key, value in row.items()} for row in rows]
+    return [
+        {key.removeprefix("t_"): (ZERO if value is None else value) for key, value in row.items()}
+        for row in rows
+    ]
 
 
 def reconciliation_by_store(queryset: QuerySet[RefundForm]) -> list[dict[str, Any]]:
@@ -46,14 +49,19 @@ def reconciliation_by_agency(queryset: QuerySet[RefundForm]) -> list[dict[str, A
 
 def report_by(queryset: QuerySet[RefundForm], dimension: str) -> list[dict[str, Any]]:
     """Refunds grouped by store, day, nationality or instant vs ordinary."""
-    field = {"store": "store__name", "day": "purchase_date", "nationality": "nationality", "instant": "instant"}[
-        dimension
-    ]
+    field = {
+        "store": "store__name",
+        "day": "purchase_date",
+        "nationality": "nationality",
+        "instant": "instant",
+    }[dimension]
     return _totals(queryset, field)
 
 
 def report_by_category(queryset: QuerySet[RefundForm]) -> list[dict[str, Any]]:
     lines = FormLine.objects.filter(form__in=queryset.exclude(status=FormStatus.VOIDED), refundable=True)
     return list(
-        lines.values("category").order_by("category").annotate(lines=Count("pk"), total=Sum("amount"), refunded=Sum("refund"))
+        lines.values("category")
+        .order_by("category")
+        .annotate(lines=Count("pk"), total=Sum("amount"), refunded=Sum("refund"))
     )

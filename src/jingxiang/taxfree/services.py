@@ -160,7 +160,9 @@ def store_submit(*, actor: Any, store: Store, on: dt.date | None = None) -> Stor
     return store
 
 
-def store_review(*, actor: Any, store: Store, approve: bool, note: str = "", on: dt.date | None = None) -> Store:
+def store_review(
+    *, actor: Any, store: Store, approve: bool, note: str = "", on: dt.date | None = None
+) -> Store:
     """The tax office's decision; a filed store gets its Tax Free sign number."""
     if not permissions.may_review(actor, store):
         raise PermissionDenied
@@ -186,7 +188,9 @@ def staff_add(*, actor: Any, store: Store, user: Any, manager: bool = False) -> 
     if not permissions.may_edit_store(actor, store):
         raise PermissionDenied
     with transaction.atomic():
-        staff, _created = StoreStaff.objects.update_or_create(store=store, user=user, defaults={"manager": manager})
+        staff, _created = StoreStaff.objects.update_or_create(
+            store=store, user=user, defaults={"manager": manager}
+        )
     return staff
 
 
@@ -283,7 +287,9 @@ def form_issue(
         if not consent_signed:
             raise ValidationError({"consent_signed": _("即买即退须旅客签署协议书。")})
         if not preauth_reference.strip():
-            raise ValidationError({"preauth_reference": _("即买即退须先在旅客本人信用卡上做预授权,请填写预授权号。")})
+            raise ValidationError(
+                {"preauth_reference": _("即买即退须先在旅客本人信用卡上做预授权,请填写预授权号。")}
+            )
         if promised_departure_date is None:
             raise ValidationError({"promised_departure_date": _("即买即退须填写承诺离境日。")})
         instant_input = {
@@ -305,7 +311,9 @@ def form_issue(
                 )
                 % {"number": existing.number}
             )
-        result = counter_evaluate(store=store, traveller=traveller, basket=basket, day=day, instant=instant_input)
+        result = counter_evaluate(
+            store=store, traveller=traveller, basket=basket, day=day, instant=instant_input
+        )
         if not result.issuable:
             raise ValidationError(reasons_text([r for r in result.reasons if r.stage == "issue"]))
         if instant and (result.instant is None or result.instant.status != "available"):
@@ -378,7 +386,9 @@ def form_void(*, actor: Any, form: RefundForm, reason: str) -> RefundForm:
 # --- agency ---------------------------------------------------------------------------------------
 
 
-def verification_record(*, actor: Any, form: RefundForm, verified: bool, verified_on: dt.date | None, port: str) -> RefundForm:
+def verification_record(
+    *, actor: Any, form: RefundForm, verified: bool, verified_on: dt.date | None, port: str
+) -> RefundForm:
     """Match one customs result to its form: release the pre-authorisation or start recovery."""
     if not permissions.may_act_for_agency(actor, form):
         raise PermissionDenied
@@ -388,8 +398,13 @@ def verification_record(*, actor: Any, form: RefundForm, verified: bool, verifie
             raise ValidationError(_("申请单 %(n)s 已有海关验核记录。") % {"n": form.number})
         if form.status == FormStatus.VOIDED:
             raise ValidationError(_("申请单 %(n)s 已作废。") % {"n": form.number})
-        Verification.objects.create(form=form, verified=verified, verified_on=verified_on, port=port, imported_by=actor)
-        verification: dict[str, Any] = {"result": "verified" if verified else "not_verified", "port": port or "HGH"}
+        Verification.objects.create(
+            form=form, verified=verified, verified_on=verified_on, port=port, imported_by=actor
+        )
+        verification: dict[str, Any] = {
+            "result": "verified" if verified else "not_verified",
+            "port": port or "HGH",
+        }
         if verified and verified_on:
             verification["verified_on"] = verified_on.isoformat()
         result = engine_bridge.judge_form(form, verification=verification, as_of=verified_on or today())
@@ -405,7 +420,9 @@ def verification_record(*, actor: Any, form: RefundForm, verified: bool, verifie
                 form.recovery_amount = result.instant.recovery_amount if result.instant else form.advance
                 form.recovery_due = result.instant.recovery_latest_date if result.instant else None
         else:
-            form.status = FormStatus.VERIFIED if verified and result.status == "eligible" else FormStatus.NOT_VERIFIED
+            form.status = (
+                FormStatus.VERIFIED if verified and result.status == "eligible" else FormStatus.NOT_VERIFIED
+            )
         form.save()
     return form
 
@@ -424,7 +441,11 @@ def recovery_run(*, actor: Any | None, as_of: dt.date, form_ids: Sequence[int] |
     """
     candidates = RefundForm.objects.filter(instant=True).filter(
         pk__in=list(overdue_instant(as_of=as_of).values_list("pk", flat=True))
-        + list(RefundForm.objects.filter(instant=True, status=FormStatus.NOT_VERIFIED).values_list("pk", flat=True))
+        + list(
+            RefundForm.objects.filter(instant=True, status=FormStatus.NOT_VERIFIED).values_list(
+                "pk", flat=True
+            )
+        )
     )
     if actor is not None:
         candidates = candidates.filter(store__agency_id__in=permissions.agency_ids(actor))

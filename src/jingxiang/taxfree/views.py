@@ -12,9 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jingxiang.core.excel import export_response
@@ -96,8 +95,10 @@ def store_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def store_create(request: HttpRequest) -> HttpResponse:
     _require(permissions.may_apply(request.user))
-    firms = Organisation.objects.all() if is_operator(request.user) else Organisation.objects.filter(
-        pk__in=firm_ids(request.user, *FIRM_MANAGERS)
+    firms = (
+        Organisation.objects.all()
+        if is_operator(request.user)
+        else Organisation.objects.filter(pk__in=firm_ids(request.user, *FIRM_MANAGERS))
     )
     return form_page(
         request,
@@ -119,7 +120,8 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "store": store,
             "may_edit": may_edit,
-            "may_review": permissions.may_review(request.user, store) and store.status == FilingStatus.SUBMITTED,
+            "may_review": permissions.may_review(request.user, store)
+            and store.status == FilingStatus.SUBMITTED,
             "may_counter": permissions.may_work_counter(request.user, store),
             "refusals": services.filing_refusals(store) if store.status in ("draft", "rejected") else [],
             "goods": store.goods.all(),
@@ -164,7 +166,10 @@ def store_review(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.store_review(actor=request.user, store=store, **data),
         success_url=reverse("taxfree:store_detail", args=[store.pk]),
         success_message=_("审核结论已记录。"),
-        context={"title": _("审核备案:%(s)s") % {"s": store}, "back": reverse("taxfree:store_detail", args=[store.pk])},
+        context={
+            "title": _("审核备案:%(s)s") % {"s": store},
+            "back": reverse("taxfree:store_detail", args=[store.pk]),
+        },
     )
 
 
@@ -226,8 +231,29 @@ def _counter_context(request: HttpRequest, store: Any, form: forms.CounterForm) 
         "form": form,
         "goods_fields": [form[f"qty_{good.pk}"] for good in form.goods],
         "goods": form.goods,
-        "person_fields": [form[name] for name in ("traveller_name", "traveller_category", "document_type", "nationality", "document_number", "last_entry_date", "last_entry_unreadable", "invoice_number")],
-        "instant_fields": [form[name] for name in ("instant", "promised_departure_date", "promised_port", "consent_signed", "preauth_reference")],
+        "person_fields": [
+            form[name]
+            for name in (
+                "traveller_name",
+                "traveller_category",
+                "document_type",
+                "nationality",
+                "document_number",
+                "last_entry_date",
+                "last_entry_unreadable",
+                "invoice_number",
+            )
+        ],
+        "instant_fields": [
+            form[name]
+            for name in (
+                "instant",
+                "promised_departure_date",
+                "promised_port",
+                "consent_signed",
+                "preauth_reference",
+            )
+        ],
     }
 
 
@@ -283,7 +309,11 @@ def counter_check(request: HttpRequest, pk: int) -> HttpResponse:
             }
         try:
             context["result"] = services.counter_evaluate(
-                store=store, traveller=form.traveller(), basket=form.basket(), day=services.today(), instant=instant
+                store=store,
+                traveller=form.traveller(),
+                basket=form.basket(),
+                day=services.today(),
+                instant=instant,
             )
         except ValidationError as error:
             context["errors"] = error.messages
@@ -312,7 +342,8 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "f": refund_form,
             "lines": refund_form.lines.all(),
-            "may_void": permissions.may_void(request.user, refund_form) and refund_form.status in ("issued", "paid_out"),
+            "may_void": permissions.may_void(request.user, refund_form)
+            and refund_form.status in ("issued", "paid_out"),
             "void_form": forms.VoidForm(),
         },
     )
@@ -336,7 +367,11 @@ def form_void(request: HttpRequest, pk: int) -> HttpResponse:
     void = forms.VoidForm(request.POST)
     return action(
         request,
-        lambda: services.form_void(actor=request.user, form=refund_form, reason=void.cleaned_data["reason"] if void.is_valid() else ""),
+        lambda: services.form_void(
+            actor=request.user,
+            form=refund_form,
+            reason=void.cleaned_data["reason"] if void.is_valid() else "",
+        ),
         success_url=reverse("taxfree:form_detail", args=[refund_form.pk]),
         success_message=_("申请单已作废。"),
     )
@@ -360,7 +395,11 @@ def agency(request: HttpRequest) -> HttpResponse:
         request,
         overdue,
         OVERDUE_LIST,
-        {"title": _("逾期未验核的即买即退"), "upload": UploadForm(), "recovery": forms.RecoveryForm(initial={"as_of": services.today()})},
+        {
+            "title": _("逾期未验核的即买即退"),
+            "upload": UploadForm(),
+            "recovery": forms.RecoveryForm(initial={"as_of": services.today()}),
+        },
     )
 
 
@@ -381,7 +420,11 @@ def verification_upload(request: HttpRequest) -> HttpResponse:
             ),
         ),
         success_url=lambda job: reverse("jobs:detail", args=[job.pk]),
-        context={"title": _("导入海关验核文件"), "back": reverse("taxfree:agency"), "submit_label": _("上传并校验")},
+        context={
+            "title": _("导入海关验核文件"),
+            "back": reverse("taxfree:agency"),
+            "submit_label": _("上传并校验"),
+        },
     )
 
 
@@ -423,7 +466,17 @@ RECON_HEADERS = [
     gettext_lazy("已解除预授权"),
     gettext_lazy("已追回"),
 ]
-RECON_KEYS = ["forms", "goods_amount", "refund", "agency_fee", "net_refund", "instant_forms", "advance", "released", "recovered"]
+RECON_KEYS = [
+    "forms",
+    "goods_amount",
+    "refund",
+    "agency_fee",
+    "net_refund",
+    "instant_forms",
+    "advance",
+    "released",
+    "recovered",
+]
 
 
 @login_required
@@ -438,7 +491,10 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         return export_response(
             "taxfree-reconciliation-stores",
             [_("门店编号"), _("门店名称"), _("日期"), *RECON_HEADERS],
-            [[r["store__code"], r["store__name"], r["purchase_date"], *(r[k] for k in RECON_KEYS)] for r in by_store],
+            [
+                [r["store__code"], r["store__name"], r["purchase_date"], *(r[k] for k in RECON_KEYS)]
+                for r in by_store
+            ],
         )
     if export == "agency":
         return export_response(
@@ -460,7 +516,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     queryset = permissions.visible_forms(request.user)
     language = get_language() or "zh-hans"
     tables = {
-        dimension: selectors.report_by(queryset, dimension) for dimension in ("store", "day", "nationality", "instant")
+        dimension: selectors.report_by(queryset, dimension)
+        for dimension in ("store", "day", "nationality", "instant")
     }
     categories = [
         {**row, "label": engine_bridge.category_label(row["category"], language)}
@@ -468,7 +525,12 @@ def reports(request: HttpRequest) -> HttpResponse:
     ]
     if request.GET.get("export") == "xlsx":
         rows: list[list[Any]] = []
-        for dimension, field in (("store", "store__name"), ("day", "purchase_date"), ("nationality", "nationality"), ("instant", "instant")):
+        for dimension, field in (
+            ("store", "store__name"),
+            ("day", "purchase_date"),
+            ("nationality", "nationality"),
+            ("instant", "instant"),
+        ):
             rows += [[dimension, r[field], *(r[k] for k in RECON_KEYS)] for r in tables[dimension]]
         rows += [["category", c["label"], c["lines"], c["total"], c["refunded"]] for c in categories]
         return export_response("taxfree-reports", [_("维度"), _("分组"), *RECON_HEADERS], rows)

@@ -17,7 +17,9 @@ from jingxiang.testing.browser import login, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_instant_refund_released_and_missed_departure_recovered(tf: Any, page: Any, live_server: Any, tmp_path: Any) -> None:
+def test_instant_refund_released_and_missed_departure_recovered(
+    tf: Any, page: Any, live_server: Any, tmp_path: Any
+) -> None:
     page.set_viewport_size({"width": 1024, "height": 768})
     base = live_server.url
     today = timezone.localdate()
@@ -46,16 +48,24 @@ def test_instant_refund_released_and_missed_departure_recovered(tf: Any, page: A
 
     # Another visitor with an instant refund whose promised departure has passed.
     missed = issue(
-        tf, [(tf.frame, 1)], number="E99887766", day=today - dt.timedelta(days=20),
+        tf,
+        [(tf.frame, 1)],
+        number="E99887766",
+        day=today - dt.timedelta(days=20),
         traveller=traveller(entry=today - dt.timedelta(days=30)),
-        instant=True, promised_departure_date=today - dt.timedelta(days=2), promised_port="HGH",
-        consent_signed=True, preauth_reference="PA-112233",
+        instant=True,
+        promised_departure_date=today - dt.timedelta(days=2),
+        promised_port="HGH",
+        consent_signed=True,
+        preauth_reference="PA-112233",
     )
 
     page.context.clear_cookies()
     login(page, base, "agent")
     csv_file = tmp_path / "customs.csv"
-    csv_file.write_text(f"申请单号,验核结果,验核日期,口岸\n{form.number},已验核,{today.isoformat()},HGH\n", encoding="utf-8")
+    csv_file.write_text(
+        f"申请单号,验核结果,验核日期,口岸\n{form.number},已验核,{today.isoformat()},HGH\n", encoding="utf-8"
+    )
     page.goto(f"{base}/taxfree/agency/verifications/")
     page.set_input_files("#id_file", str(csv_file))
     page.click("main form.card button[type=submit]")

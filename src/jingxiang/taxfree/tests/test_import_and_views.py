@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from typing import Any
 
@@ -24,7 +23,11 @@ def _csv(*rows: str) -> bytes:
 
 def test_import_refuses_unknown_and_duplicates_and_saves_nothing(tf: Any) -> None:
     form = instant_form(tf)
-    data = _csv(f"{form.number},已验核,2026-12-10,HGH", "DQTR2026-999999,已验核,2026-12-10,HGH", f"{form.number},verified,2026-12-10,HGH")
+    data = _csv(
+        f"{form.number},已验核,2026-12-10,HGH",
+        "DQTR2026-999999,已验核,2026-12-10,HGH",
+        f"{form.number},verified,2026-12-10,HGH",
+    )
     result = run_import(VerificationImport(), data, tf.agent, lambda *a: None)
     assert not result.ok
     rows = sorted(error.row for error in result.errors)
@@ -36,7 +39,9 @@ def test_import_refuses_unknown_and_duplicates_and_saves_nothing(tf: Any) -> Non
 
 def test_import_releases_preauthorisation(tf: Any) -> None:
     form = instant_form(tf)
-    result = run_import(VerificationImport(), _csv(f"{form.number},已验核,2026-12-10,HGH"), tf.agent, lambda *a: None)
+    result = run_import(
+        VerificationImport(), _csv(f"{form.number},已验核,2026-12-10,HGH"), tf.agent, lambda *a: None
+    )
     assert result.ok and result.created == 1
     form.refresh_from_db()
     assert form.status == FormStatus.RELEASED
@@ -44,7 +49,9 @@ def test_import_releases_preauthorisation(tf: Any) -> None:
 
 def test_import_other_agency_form_is_unknown(tf: Any, cast: Any) -> None:
     form = instant_form(tf)
-    result = run_import(VerificationImport(), _csv(f"{form.number},已验核,2026-12-10,HGH"), cast.operator, lambda *a: None)
+    result = run_import(
+        VerificationImport(), _csv(f"{form.number},已验核,2026-12-10,HGH"), cast.operator, lambda *a: None
+    )
     assert not result.ok
 
 
@@ -52,8 +59,6 @@ def test_verified_row_needs_date(tf: Any) -> None:
     form = instant_form(tf)
     result = run_import(VerificationImport(), _csv(f"{form.number},已验核,,HGH"), tf.agent, lambda *a: None)
     assert not result.ok
-
-
 
 
 def test_role_matrix(cast: Any, tf: Any, monkeypatch: Any) -> None:
@@ -71,7 +76,11 @@ def test_role_matrix(cast: Any, tf: Any, monkeypatch: Any) -> None:
         RouteCase("agency", "/taxfree/agency/", frozenset({"agent"})),
         RouteCase("reconciliation", "/taxfree/reconciliation/", seeing),
         RouteCase("reports", "/taxfree/reports/", seeing),
-        RouteCase("goods", f"/taxfree/stores/{tf.store.pk}/goods/new/", frozenset({"firm_admin", "talent_officer", "operator"})),
+        RouteCase(
+            "goods",
+            f"/taxfree/stores/{tf.store.pk}/goods/new/",
+            frozenset({"firm_admin", "talent_officer", "operator"}),
+        ),
         RouteCase("review", f"/taxfree/stores/{tf.store.pk}/review/", frozenset({"tax_officer"})),
     ]
     assert check_matrix(cast, cases) == []
@@ -81,9 +90,14 @@ def test_counter_live_verdict_and_issue(tf: Any) -> None:
     client = Client()
     client.force_login(tf.clerk)
     data = {
-        "traveller_name": "KIM MINJUN", "traveller_category": "foreigner", "document_type": "passport",
-        "nationality": "kor", "document_number": "M12345678", "last_entry_date": "2026-11-20",
-        "invoice_number": "25332000000012345678", f"qty_{tf.cloth.pk}": "1",
+        "traveller_name": "KIM MINJUN",
+        "traveller_category": "foreigner",
+        "document_type": "passport",
+        "nationality": "kor",
+        "document_number": "M12345678",
+        "last_entry_date": "2026-11-20",
+        "invoice_number": "25332000000012345678",
+        f"qty_{tf.cloth.pk}": "1",
     }
     url = f"/taxfree/stores/{tf.store.pk}/counter/"
     verdict = client.post(url + "check/", data, HTTP_HX_REQUEST="true")
@@ -104,7 +118,9 @@ def test_counter_bad_input_is_a_message(tf: Any) -> None:
     client = Client()
     client.force_login(tf.clerk)
     url = f"/taxfree/stores/{tf.store.pk}/counter/"
-    response = client.post(url, {"nationality": "K0R", "document_number": "<script>", f"qty_{tf.frame.pk}": "-1"})
+    response = client.post(
+        url, {"nationality": "K0R", "document_number": "<script>", f"qty_{tf.frame.pk}": "-1"}
+    )
     assert response.status_code == 200
     response = client.post(url + "check/", {"last_entry_date": "2026-02-31"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -122,7 +138,7 @@ def test_two_counters_same_visitor_day_one_form(tf: Any) -> None:
             barrier.wait()
             issue(tf, [(good, 1)])
             outcomes.append("issued")
-        except Exception as error:  # noqa: BLE001 - the refusal is the expected outcome of one side
+        except Exception as error:
             outcomes.append(type(error).__name__)
         finally:
             connection.close()

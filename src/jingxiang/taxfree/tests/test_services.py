@@ -89,16 +89,34 @@ def test_void_needs_reason_and_only_staff(tf: Any, cast: Any) -> None:
 
 def test_instant_needs_consent_and_preauth(tf: Any) -> None:
     with pytest.raises(ValidationError):
-        issue(tf, [(tf.frame, 1)], instant=True, promised_departure_date=TODAY + dt.timedelta(days=10), preauth_reference="PA1")
+        issue(
+            tf,
+            [(tf.frame, 1)],
+            instant=True,
+            promised_departure_date=TODAY + dt.timedelta(days=10),
+            preauth_reference="PA1",
+        )
     with pytest.raises(ValidationError):
-        issue(tf, [(tf.frame, 1)], instant=True, promised_departure_date=TODAY + dt.timedelta(days=10), consent_signed=True)
+        issue(
+            tf,
+            [(tf.frame, 1)],
+            instant=True,
+            promised_departure_date=TODAY + dt.timedelta(days=10),
+            consent_signed=True,
+        )
     assert not RefundForm.objects.exists()
 
 
 def instant_form(tf: Any, **kw: Any) -> RefundForm:
     return issue(
-        tf, [(tf.frame, 1)], instant=True, promised_departure_date=TODAY + dt.timedelta(days=10),
-        promised_port="HGH", consent_signed=True, preauth_reference="PA-778899", **kw,
+        tf,
+        [(tf.frame, 1)],
+        instant=True,
+        promised_departure_date=TODAY + dt.timedelta(days=10),
+        promised_port="HGH",
+        consent_signed=True,
+        preauth_reference="PA-778899",
+        **kw,
     )
 
 
@@ -107,7 +125,9 @@ def test_instant_paid_out_then_released(tf: Any) -> None:
     assert form.status == FormStatus.PAID_OUT
     assert form.advance == form.net_refund == Decimal("101.70")
     assert form.preauth_amount == Decimal("101.70")
-    form = services.verification_record(actor=tf.agent, form=form, verified=True, verified_on=TODAY + dt.timedelta(days=8), port="HGH")
+    form = services.verification_record(
+        actor=tf.agent, form=form, verified=True, verified_on=TODAY + dt.timedelta(days=8), port="HGH"
+    )
     assert form.status == FormStatus.RELEASED
     assert form.released_at is not None
     with pytest.raises(ValidationError):
@@ -133,13 +153,27 @@ def test_not_yet_overdue_not_recovered(tf: Any) -> None:
 
 def test_counter_needs_filed_store_staff(tf: Any, cast: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.form_issue(actor=cast.member, store=tf.store, traveller=traveller(), document_number="X1234567",
-                            basket=[], invoice_number="", day=TODAY)
+        services.form_issue(
+            actor=cast.member,
+            store=tf.store,
+            traveller=traveller(),
+            document_number="X1234567",
+            basket=[],
+            invoice_number="",
+            day=TODAY,
+        )
 
 
 def test_filing_workflow(tf: Any, cast: Any) -> None:
-    store = services.store_apply(actor=cast.firm_admin, firm=cast.firm, code="dq-c301", name="C301", credit_rating="C",
-                                 agency=tf.agency, tax_office=tf.office)
+    store = services.store_apply(
+        actor=cast.firm_admin,
+        firm=cast.firm,
+        code="dq-c301",
+        name="C301",
+        credit_rating="C",
+        agency=tf.agency,
+        tax_office=tf.office,
+    )
     assert store.code == "DQ-C301"
     with pytest.raises(ValidationError) as error:
         services.store_submit(actor=cast.firm_admin, store=store)
@@ -147,7 +181,9 @@ def test_filing_workflow(tf: Any, cast: Any) -> None:
     Store.objects.filter(pk=store.pk).update(credit_rating="M", uses_refund_system=True, separate_ledger=True)
     store.refresh_from_db()
     for kind in ("licence", "taxpayer", "credit"):
-        services.store_document_add(actor=cast.firm_admin, store=store, kind=kind, file=SimpleUploadedFile("a.pdf", b"%PDF"))
+        services.store_document_add(
+            actor=cast.firm_admin, store=store, kind=kind, file=SimpleUploadedFile("a.pdf", b"%PDF")
+        )
     store = services.store_submit(actor=cast.firm_admin, store=store, on=dt.date(2026, 9, 30))
     # 5 working days after 30 Sept across the National Day holiday (1–8 Oct 2026)
     assert store.review_due > dt.date(2026, 10, 7)
@@ -158,11 +194,20 @@ def test_filing_workflow(tf: Any, cast: Any) -> None:
     store = services.store_review(actor=tf.officer, store=store, approve=True)
     assert store.status == FilingStatus.FILED and store.sign_number.startswith("TF")
     with pytest.raises(ValidationError):
-        services.store_document_add(actor=cast.firm_admin, store=store, kind="other", file=SimpleUploadedFile("b.pdf", b"x"))
+        services.store_document_add(
+            actor=cast.firm_admin, store=store, kind="other", file=SimpleUploadedFile("b.pdf", b"x")
+        )
     assert StoreDocument.objects.filter(store=store).count() == 3
 
 
 def test_other_firm_cannot_apply(tf: Any, cast: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.store_apply(actor=cast.other_firm_admin, firm=cast.firm, code="X1", name="x", credit_rating="A",
-                             agency=tf.agency, tax_office=tf.office)
+        services.store_apply(
+            actor=cast.other_firm_admin,
+            firm=cast.firm,
+            code="X1",
+            name="x",
+            credit_rating="A",
+            agency=tf.agency,
+            tax_office=tf.office,
+        )
