@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,9 @@ class TaxfreeConfig(AppConfig):
 
         for model in (Store, StoreStaff, Good, RefundForm, Verification, RefundAgency, TaxOffice):
             auditlog.register(model, exclude_fields=["updated_at"])
-        register_verification(VerificationKind("taxfree", _("离境退税申请单"), documents.form_lookup))
+        # The title stays lazy so the public page reads it in the viewer's language.
+        title: Any = _("离境退税申请单")
+        register_verification(VerificationKind("taxfree", title, documents.form_lookup))
         register_spec(imports.VerificationImport())
         register_periodic(Periodic("taxfree.recovery", every="daily", run=handlers.daily_recovery, hour=6))
 

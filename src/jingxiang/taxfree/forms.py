@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextField, StyledFormMixin
+from jingxiang.organisations.models import Organisation
 from jingxiang.taxfree import engine_bridge
 from jingxiang.taxfree.models import (
     CreditRating,
@@ -23,7 +24,9 @@ from jingxiang.taxfree.models import (
 
 
 class StoreApplyForm(StyledFormMixin, forms.Form):
-    firm = forms.ModelChoiceField(label=_("企业"), queryset=None)  # type: ignore[arg-type]
+    firm: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("企业"), queryset=Organisation.objects.none()
+    )
     code = forms.RegexField(label=_("门店编号"), regex=r"^[A-Za-z0-9-]{2,20}$")
     name = PlainTextField(label=_("门店名称"), max_length=120)
     region = forms.ChoiceField(label=_("地区"), choices=Region.choices)

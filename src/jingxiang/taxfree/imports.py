@@ -40,10 +40,10 @@ class VerificationRowForm(forms.Form):
     port = forms.CharField(label=gettext_lazy("口岸"), max_length=10, required=False)
 
     def clean_form_number(self) -> str:
-        return self.cleaned_data["form_number"].strip().upper()
+        return str(self.cleaned_data["form_number"]).strip().upper()
 
     def clean_result(self) -> str:
-        return choice_value(self.cleaned_data["result"], RESULTS, _("验核结果"))
+        return str(choice_value(self.cleaned_data["result"], RESULTS, _("验核结果")))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -117,7 +117,7 @@ def as_workbook(data: bytes) -> bytes:
     else:
         text = data.decode("utf-8", errors="replace")
     workbook = Workbook()
-    sheet = workbook.active
+    sheet: Any = workbook.active
     for row in csv.reader(io.StringIO(text)):
         # Written as text cells: a form number must stay as typed.
         sheet.append(row)

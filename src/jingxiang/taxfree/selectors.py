@@ -60,8 +60,9 @@ def report_by(queryset: QuerySet[RefundForm], dimension: str) -> list[dict[str, 
 
 def report_by_category(queryset: QuerySet[RefundForm]) -> list[dict[str, Any]]:
     lines = FormLine.objects.filter(form__in=queryset.exclude(status=FormStatus.VOIDED), refundable=True)
-    return list(
-        lines.values("category")
+    return [
+        dict(row)
+        for row in lines.values("category")
         .order_by("category")
         .annotate(lines=Count("pk"), total=Sum("amount"), refunded=Sum("refund"))
-    )
+    ]

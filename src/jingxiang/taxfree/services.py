@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -112,7 +111,7 @@ def store_apply(
     return store
 
 
-def store_document_add(*, actor: Any, store: Store, kind: str, file: UploadedFile) -> StoreDocument:
+def store_document_add(*, actor: Any, store: Store, kind: str, file: Any) -> StoreDocument:
     """Attach one filing document (drafts and refused filings only)."""
     if not permissions.may_edit_store(actor, store):
         raise PermissionDenied
@@ -319,6 +318,8 @@ def form_issue(
         if instant and (result.instant is None or result.instant.status != "available"):
             refusals = result.instant.reasons if result.instant is not None else ()
             raise ValidationError(reasons_text(refusals) or [_("这张单不能办理即买即退。")])
+        if traveller.last_entry_date is None:  # the engine refuses first; this keeps the record whole
+            raise ValidationError({"last_entry_date": _("请填写最后入境日期。")})
         form = RefundForm.objects.create(
             number=f"DQTR{day.year}-{next_number('taxfree.form', day.year):06d}",
             store=store,

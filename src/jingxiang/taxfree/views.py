@@ -490,7 +490,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     if export == "store":
         return export_response(
             "taxfree-reconciliation-stores",
-            [_("门店编号"), _("门店名称"), _("日期"), *RECON_HEADERS],
+            [_("门店编号"), _("门店名称"), _("日期"), *(str(h) for h in RECON_HEADERS)],
             [
                 [r["store__code"], r["store__name"], r["purchase_date"], *(r[k] for k in RECON_KEYS)]
                 for r in by_store
@@ -499,7 +499,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     if export == "agency":
         return export_response(
             "taxfree-reconciliation-agencies",
-            [_("退税代理机构"), _("日期"), *RECON_HEADERS],
+            [_("退税代理机构"), _("日期"), *(str(h) for h in RECON_HEADERS)],
             [[r["store__agency__name"], r["purchase_date"], *(r[k] for k in RECON_KEYS)] for r in by_agency],
         )
     return render_page(
@@ -533,7 +533,9 @@ def reports(request: HttpRequest) -> HttpResponse:
         ):
             rows += [[dimension, r[field], *(r[k] for k in RECON_KEYS)] for r in tables[dimension]]
         rows += [["category", c["label"], c["lines"], c["total"], c["refunded"]] for c in categories]
-        return export_response("taxfree-reports", [_("维度"), _("分组"), *RECON_HEADERS], rows)
+        return export_response(
+            "taxfree-reports", [_("维度"), _("分组"), *(str(h) for h in RECON_HEADERS)], rows
+        )
     return render_page(
         request,
         "taxfree/reports.html",
