@@ -72,7 +72,12 @@ INSTALLED_APPS = [
     "jingxiang.events",
     "jingxiang.academy",
     "jingxiang.lab",
+    "jingxiang.alliance",
     "jingxiang.insights",
+    "jingxiang.services",
+    "jingxiang.parks",
+    "jingxiang.wagenorms",
+    "jingxiang.recruitment",
     "jingxiang.taxfree",
 ]
 

@@ -5,10 +5,12 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from jingxiang.alliance.api import AllianceViewSet, ObligationViewSet, TaskViewSet
 from jingxiang.core import views as core_views
 from jingxiang.organisations.api import OrganisationViewSet
 from jingxiang.sharing.api import AgreementViewSet, BookingViewSet, StatementViewSet
 from jingxiang.talents.api import SkillViewSet, TalentViewSet
+from jingxiang.wagenorms.api import WageLineViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -17,6 +19,10 @@ router.register("skills", SkillViewSet, basename="skill")
 router.register("sharing/agreements", AgreementViewSet, basename="sharing-agreement")
 router.register("sharing/bookings", BookingViewSet, basename="sharing-booking")
 router.register("sharing/statements", StatementViewSet, basename="sharing-statement")
+router.register("wagenorms/lines", WageLineViewSet, basename="wagenorms-line")
+router.register("alliance/alliances", AllianceViewSet, basename="alliance-alliance")
+router.register("alliance/tasks", TaskViewSet, basename="alliance-task")
+router.register("alliance/obligations", ObligationViewSet, basename="alliance-obligation")
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -33,7 +39,12 @@ urlpatterns = [
     path("events/", include("jingxiang.events.urls")),
     path("academy/", include("jingxiang.academy.urls")),
     path("lab/", include("jingxiang.lab.urls")),
+    path("alliance/", include("jingxiang.alliance.urls")),
     path("insights/", include("jingxiang.insights.urls")),
+    path("services/", include("jingxiang.services.urls")),
+    path("parks/", include("jingxiang.parks.urls")),
+    path("wages/", include("jingxiang.wagenorms.urls")),
+    path("recruitment/", include("jingxiang.recruitment.urls")),
     path("taxfree/", include("jingxiang.taxfree.urls")),
     # The language switch also remembers the choice on the account (core.views.language_switch).
     path("i18n/setlang/", core_views.language_switch, name="set_language"),

@@ -4,7 +4,6 @@ matching index (open demands, feedback, the operators' knowledge tables; registe
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -180,29 +179,63 @@ def demand_activity(demand: Demand) -> dict[str, Any]:
 
 
 def weighted_scores(challenge: Challenge) -> list[dict[str, Any]]:
-    """Each application's weighted score (0–10): per reviewer Σ weight × score / Σ weight, averaged over
-    reviewers who scored it; best first, unscored last."""
-    criteria = {c.pk: c.weight for c in challenge.criteria.all()}
-    total_weight = sum(criteria.values()) or 1
+    """Each application's score (0–10) from the review engine (`jingxiang.review.score`), the one way
+    platform reviews are scored: per reviewer Σ weight × score / Σ weight; a reviewer with enough
+    scores is normalised (z-score within their own scores, so a strict judge cannot sink an entry),
+    one with few is used as given (rules.yaml `min_scores`). Best first by the engine's ranking and
+    tie-breaks, unscored last; each row also carries the raw score and the rank it would have had
+    without normalisation."""
+    from jingxiang.review import rules as review_rules
+    from jingxiang.review.records import Criterion, RawScore, Scale, ScoreInstance, ScoreParameters
+    from jingxiang.review.scoring import score as review_score
+
+    criteria = list(challenge.criteria.all())
     applications = list(
         challenge.applications.select_related("talent", "organisation").annotate(
             reviewers_scored=Count("scores__reviewer", distinct=True)
         )
     )
-    per_reviewer: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for application_id, reviewer_id, criterion_id, score in challenge.applications.filter(
-        scores__isnull=False
-    ).values_list("pk", "scores__reviewer_id", "scores__criterion_id", "scores__score"):
-        per_reviewer[(application_id, reviewer_id)] += Decimal(criteria.get(criterion_id, 0) * score)
-    by_application: dict[int, list[Decimal]] = defaultdict(list)
-    for (application_id, _reviewer), weighted in per_reviewer.items():
-        by_application[application_id].append(weighted / total_weight)
+    raw = [
+        RawScore(reviewer=reviewer_id, submission=application_id, criterion=criterion_id, value=float(value))
+        for application_id, reviewer_id, criterion_id, value in challenge.applications.filter(
+            scores__isnull=False
+        ).values_list("pk", "scores__reviewer_id", "scores__criterion_id", "scores__score")
+    ]
+    ranked: dict[int, Any] = {}
+    if raw and criteria:
+        scale = Scale(min=0.0, max=10.0, step=1.0)
+        rules = review_rules.rules()
+        result = review_score(
+            ScoreInstance(
+                criteria=tuple(Criterion(id=c.pk, weight=float(c.weight), scale=scale) for c in criteria),
+                scores=tuple(raw),
+                total_scale=scale,
+                parameters=ScoreParameters(
+                    min_scores=rules.min_scores,
+                    shrinkage=rules.shrinkage,
+                    outlier_threshold=rules.outlier_threshold,
+                ),
+            )
+        )
+        ranked = {entry.submission: entry for entry in result.ranking}
+
+    def two_places(value: float) -> Decimal:
+        return Decimal(repr(value)).quantize(Decimal("0.01"))
+
     rows = []
     for application in applications:
-        values = by_application.get(application.pk, [])
-        score = (sum(values, Decimal("0")) / len(values)).quantize(Decimal("0.01")) if values else None
-        rows.append({"application": application, "score": score, "reviewers": len(values)})
-    rows.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0), row["application"].pk))
+        entry = ranked.get(application.pk)
+        rows.append(
+            {
+                "application": application,
+                "score": two_places(entry.score) if entry else None,
+                "raw_score": two_places(entry.raw_score) if entry else None,
+                "rank": entry.rank if entry else None,
+                "raw_rank": entry.raw_rank if entry else None,
+                "reviewers": entry.reviews if entry else 0,
+            }
+        )
+    rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["application"].pk))
     return rows
 
 

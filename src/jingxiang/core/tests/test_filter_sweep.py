@@ -84,9 +84,22 @@ def form_parameters(response: Any) -> set[str]:
 @pytest.fixture
 def world(cast: Any) -> dict[str, Any]:
     """Objects for the list pages that sit under another object."""
+    from jingxiang.alliance.tests.conftest import sweep_alliance
     from jingxiang.events.tests.conftest import make_event
+    from jingxiang.services.tests.builders import programme
+    from jingxiang.wagenorms.models import WageReport
 
-    return {"events:participants": {"pk": make_event(cast.operator).pk}}
+    report = WageReport.objects.create(firm=cast.firm, created_by=cast.firm_admin)
+    alliance = {"pk": sweep_alliance().pk}
+    lists = ("members", "tasks", "outputs", "meetings", "agreements", "obligations")
+    return {
+        "events:participants": {"pk": make_event(cast.operator).pk},
+        "services:programme_statement": {"pk": programme().pk},
+        "wagenorms:report": {"pk": report.pk},
+        "insights:records": {"code": "demands_posted"},
+        "insights:indicator": {"code": "demands_posted"},
+        **{f"alliance:{n}": alliance for n in lists},
+    }
 
 
 def test_no_filter_value_anywhere_gives_a_500(cast: Any, world: dict[str, Any]) -> None:

@@ -347,3 +347,44 @@ def test_verification_page_shows_only_public_facts(
     assert "天津医科大学眼视光学院" in text and "100,000.00" in text
     assert "张教授" not in text, "the application itself is not public"
     assert client.get("/verify/challenge/NOPE/").status_code in (200, 404)
+
+
+def test_scorecards_are_normalised_by_the_review_engine(
+    cast: Any, suppliers: Any, university: Any, monkeypatch: Any
+) -> None:
+    """Scorecards go through `jingxiang.review.score`: once a reviewer has enough scores (lowered to 2
+    here), adding a constant to all their scores leaves the ranking and the gaps between normalised
+    scores unchanged (only the panel mean they are mapped back onto moves)."""
+    import dataclasses
+
+    from jingxiang.review import rules as review_rules
+
+    original = review_rules.rules()
+    monkeypatch.setattr(review_rules, "rules", lambda: dataclasses.replace(original, min_scores=2))
+    challenge, uni, expert = reviewing(cast, suppliers, university)
+    criteria = [c.pk for c in challenge.criteria.all()]
+
+    def sheet(value: int) -> dict[int, int]:
+        return dict.fromkeys(criteria, value)
+
+    services.challenge_score(actor=cast.union_staff, application=uni, scores=sheet(6))
+    services.challenge_score(actor=cast.union_staff, application=expert, scores=sheet(3))
+    services.challenge_score(actor=cast.expert_user, application=uni, scores=sheet(5))
+    services.challenge_score(actor=cast.expert_user, application=expert, scores=sheet(7))
+    first = weighted_scores(challenge)
+    before = [(row["application"].pk, row["rank"]) for row in first]
+    gap_before = first[0]["score"] - first[1]["score"]
+    raw_before = {row["application"].pk: row["raw_score"] for row in first}
+    services.challenge_score(actor=cast.expert_user, application=uni, scores=sheet(7))
+    services.challenge_score(actor=cast.expert_user, application=expert, scores=sheet(9))
+    after = weighted_scores(challenge)
+    assert [(row["application"].pk, row["rank"]) for row in after] == before
+    assert after[0]["score"] - after[1]["score"] == gap_before
+    assert {row["application"].pk: row["raw_score"] for row in after} != raw_before
+    # Normalised: each entry is one reviewer's best and the other's worst, so both land on the panel mean.
+    assert [row["score"] for row in after] == [Decimal("6.25"), Decimal("6.25")]
+    assert {row["application"].pk: row["raw_score"] for row in after} == {
+        uni.pk: Decimal("6.50"),
+        expert.pk: Decimal("6.00"),
+    }
+    assert all(row["reviewers"] == 2 and row["raw_rank"] in (1, 2) for row in after)

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from jingxiang.services import views
+
+app_name = "services"
+urlpatterns = [
+    path("", views.service_list, name="service_list"),
+    path("new/", views.service_edit, name="service_create"),
+    path("<int:pk>/", views.service_detail, name="service_detail"),
+    path("<int:pk>/edit/", views.service_edit, name="service_edit"),
+    path("<int:pk>/withdraw/", views.service_withdraw, name="service_withdraw"),
+    path("<int:pk>/request/", views.order_request, name="order_request"),
+    path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
+    path("orders/", views.order_list, name="order_list"),
+    path("orders/book/", views.order_book, name="order_book"),
+    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    path("orders/<int:pk>/quote/", views.order_quote, name="order_quote"),
+    path("orders/<int:pk>/place/", views.order_place, name="order_place"),
+    path("orders/<int:pk>/cancel/", views.order_cancel, name="order_cancel"),
+    path("orders/<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
+    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
+    path("orders/<int:pk>/deliver/", views.order_deliver, name="order_deliver"),
+    path("orders/<int:pk>/accept/", views.order_accept, name="order_accept"),
+    path("orders/<int:pk>/dispute/", views.order_dispute, name="order_dispute"),
+    path("orders/<int:pk>/rate/", views.order_rate, name="order_rate"),
+    path("orders/<int:pk>/claim/", views.claim_file, name="claim_file"),
+    path("vouchers/programmes/", views.programme_list, name="programme_list"),
+    path("vouchers/programmes/new/", views.programme_edit, name="programme_create"),
+    path("vouchers/programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("vouchers/programmes/<int:pk>/statement/", views.programme_statement, name="programme_statement"),
+    path("vouchers/programmes/<int:pk>/apply/", views.voucher_apply, name="voucher_apply"),
+    path("vouchers/", views.voucher_list, name="voucher_list"),
+    path("vouchers/<int:pk>/decide/", views.voucher_decide, name="voucher_decide"),
+    path("vouchers/claims/", views.claim_list, name="claim_list"),
+    path("vouchers/claims/<int:pk>/pay/", views.claim_pay, name="claim_pay"),
+    path("think-tank/", views.think_tank, name="think_tank"),
+    path("think-tank/<int:pk>/book/", views.consultation_book, name="consultation_book"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation_detail"),
+    path("consultations/<int:pk>/answer/", views.consultation_answer, name="consultation_answer"),
+    path("consultations/<int:pk>/record/", views.consultation_record, name="consultation_record"),
+]
