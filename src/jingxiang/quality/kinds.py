@@ -234,8 +234,10 @@ class ItemContext:
             deviation=deviation,
             acceptance=acceptance,
             unit=unit if unit is not None else (item.unit or ""),
-            confirmed=item.id in self.case.confirmed_rules,
+            confirmed=item.id in self.case.confirmed_rules or item.confirmed_source is not None,
             notes=tuple(dict.fromkeys(all_notes)),
+            exclusion_reason=self.case.excluded_rules.get(item.id),
+            confirmed_source=item.confirmed_source,
         )
 
     def judged(

@@ -175,6 +175,11 @@ class RuleItem:
     expected: bool | None = None
     category_table: str | None = None
     category_rows: tuple[CategoryLimitRow, ...] = ()
+    #: For a U item: where its value was checked against the standard text. Set, the item is
+    #: confirmed in every case judged against this file (it decides like a V/S item).
+    confirmed_source: str | None = None
+    #: Instrument types that may measure this item; empty = the defaults of its measured fields.
+    instruments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -874,6 +879,8 @@ def _build_document(data: dict[str, Any], source: str) -> RuleDocument:
                 of=raw.get("of"),
                 unit=raw.get("unit"),
                 expected=raw.get("expected"),
+                confirmed_source=raw.get("confirmed_source"),
+                instruments=tuple(raw.get("instruments", ())),
                 category_table=raw.get("category_table"),
                 category_rows=tuple(
                     CategoryLimitRow(

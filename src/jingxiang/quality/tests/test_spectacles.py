@@ -138,8 +138,16 @@ def test_single_side_prism_band_is_indicative_until_confirmed() -> None:
     item = result(verdict, "A-OCS.right")
     assert item.status.value == "fail"
     assert item.indicative
-    assert verdict.overall is Overall.PASS
+    # A failing row is never under a 合格: the reviewer must confirm the limit or exclude the item.
+    assert verdict.overall is Overall.UNDECIDED
+    assert verdict.to_dict()["decisions_needed"] == ["A-OCS"]
     assert [entry.result_id for entry in verdict.indicative_findings] == ["A-OCS.right"]
+    excluded = run(_low_power_pair("0.34") | {"excluded_rules": {"A-OCS": "委托方确认不考核单侧偏差"}})
+    assert excluded.overall is Overall.PASS
+    assert excluded.to_dict()["excluded"] == [
+        {"result_id": "A-OCS.right", "rule_id": "A-OCS", "reason": "委托方确认不考核单侧偏差"},
+        {"result_id": "A-OCS.left", "rule_id": "A-OCS", "reason": "委托方确认不考核单侧偏差"},
+    ]
     assert verdict.to_dict()["items"][0]["notice"] is None
     confirmed = run(_low_power_pair("0.34") | {"confirmed_rules": ["A-OCS"]})
     assert not result(confirmed, "A-OCS.right").indicative
