@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from importlib import resources
 from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 import pytest
