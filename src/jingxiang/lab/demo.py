@@ -87,6 +87,7 @@ def load(context: Any) -> None:
         actor=technician,
         lab=lab,
         name="分光光度计",
+        kind="spectrophotometer",
         model_number="UV-3600i Plus",
         serial="DHU-SP-0417",
         calibration_due=today + datetime.timedelta(days=200),
@@ -95,9 +96,19 @@ def load(context: Any) -> None:
         actor=technician,
         lab=lab,
         name="焦度计",
+        kind="focimeter",
         model_number="LM-1800P",
         serial="DHU-LM-0093",
         calibration_due=today - datetime.timedelta(days=12),
+    )
+    focimeter = services.instrument_register(
+        actor=technician,
+        lab=lab,
+        name="自动焦度计",
+        kind="focimeter",
+        model_number="LM-1800PD",
+        serial="DHU-LM-0141",
+        calibration_due=today + datetime.timedelta(days=150),
     )
 
     firms = [kangbo] + [
@@ -198,7 +209,7 @@ def load(context: Any) -> None:
             actor=technician,
             sample=sample,
             test_date=day,
-            instrument=photometer,
+            instrument=focimeter,
             nominal={"marked_oc_distance": "62", "right": {"sphere": "2.00"}, "left": {"sphere": "2.00"}},
             measured={
                 "right": {"sphere": "2.04", "cylinder": "0", "oc_monocular": right_oc, "oc_height": "20.0"},

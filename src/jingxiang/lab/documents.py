@@ -53,6 +53,7 @@ def _report_pdf(report: Report) -> bytes:
         (_("产品类型"), report.product_type_label),
         (_("样品编号"), report.sample.code),
         (_("检测依据"), report.designation),
+        *([(_("委托方指定标准"), report.client_named_note)] if report.client_named_note else []),
         (_("检测日期"), report.test_date),
         (_("所用仪器"), report.instrument_label or "—"),
         (_("检测结论"), report.get_overall_display()),
@@ -72,8 +73,12 @@ def _report_pdf(report: Report) -> bytes:
     rows = []
     for item in report.result_items.all():
         label = item.label + (f"({SIDE_ZH.get(item.side, item.side)})" if item.side else "")
-        if item.indicative:
-            label += _("[参考性]")
+        if item.decision == "excluded":
+            label += _("[参考性限值,已排除]")
+        elif item.decision == "confirmed":
+            label += _("[参考性限值,已确认]")
+        elif item.certainty == "U":
+            label += _("[参考性限值]")
         rows.append(
             [
                 item.rule_id,
@@ -92,19 +97,42 @@ def _report_pdf(report: Report) -> bytes:
         rows,
     )
     notes = [
-        _("结论按 %(d)s 逐项判定;“未判定”项目缺少所需数据,不视为合格。") % {"d": report.designation},
-        _("标注“参考性”的项目依据尚未与标准原文核对的数值,仅供参考,不单独决定结论。"),
+        _("结论按 %(d)s 逐项判定:任一计入结论的项目不合格即为不合格;“未判定”项目缺少所需数据,不视为合格。")
+        % {"d": report.designation},
     ]
-    if report.confirmed_rules:
-        notes.append(
-            _("经审核人对照标准原文确认并计入结论的规则:%(r)s。") % {"r": "、".join(report.confirmed_rules)}
-        )
+    if report.client_named_note:
+        notes.append(report.client_named_note)
     document.add_paragraphs(_("说明"), notes)
+    decisions = indicative_decisions(report)
+    if decisions:
+        document.add_paragraphs(_("依据参考性限值判定的项目及审核决定"), decisions)
     document.signatures = [
         Signature(_("检测"), str(report.entered_by), report.sample.entered_at),
         Signature(_("审核/批准"), str(report.approved_by), report.issued_at),
     ]
     return document.render()
+
+
+def indicative_decisions(report: Report) -> list[str]:
+    """One sentence per item judged on an indicative (not yet verified) limit: its result and what
+    the reviewer decided. Printed on the report and shown on the public verification page."""
+    sentences = []
+    seen: set[str] = set()
+    for item in report.result_items.all():
+        if item.certainty != "U" or item.status not in {"pass", "fail"} or item.rule_id in seen:
+            continue
+        seen.add(item.rule_id)
+        values = {"r": item.rule_id, "l": item.label, "s": STATUS_ZH.get(item.status, item.status)}
+        if item.decision == "excluded":
+            sentences.append(
+                _("%(r)s %(l)s:%(s)s;审核人排除该项,不计入结论。理由:%(why)s")
+                % {**values, "why": item.decision_reason}
+            )
+        elif item.decision == "confirmed":
+            sentences.append(_("%(r)s %(l)s:%(s)s;限值已对照标准原文确认,计入结论。") % values)
+        else:
+            sentences.append(_("%(r)s %(l)s:%(s)s(依据参考性限值)。") % values)
+    return sentences
 
 
 def report_lookup(code: str) -> dict[str, Any] | None:
@@ -132,6 +160,8 @@ def report_lookup(code: str) -> dict[str, Any] | None:
             (_("检测日期"), report.test_date.isoformat()),
             (_("签发日期"), timezone.localtime(report.issued_at).date().isoformat()),
             (_("检测结论"), report.get_overall_display()),
+            *[(_("参考性限值项目"), sentence) for sentence in indicative_decisions(report)],
+            *([(_("委托方指定标准"), report.client_named_note)] if report.client_named_note else []),
         ],
         "overall": report.overall,
         "note": _("本页由平台根据报告上的核验码生成,内容与实验室签发记录一致。"),

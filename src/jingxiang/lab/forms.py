@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.lab import conformance
-from jingxiang.lab.models import PRODUCT_TYPE_CHOICES, CustodyKind, Instrument
+from jingxiang.lab.models import INSTRUMENT_KIND_CHOICES, PRODUCT_TYPE_CHOICES, CustodyKind, Instrument
 from jingxiang.lab.rules import RESULT_RULES
 from jingxiang.organisations.models import Membership, Organisation, OrganisationKind, Role
 
@@ -110,6 +110,12 @@ class InstrumentForm(StyledFormMixin, forms.Form):
     name = PlainTextField(label=_("仪器名称"), max_length=100)
     model_number = PlainTextField(label=_("型号"), max_length=60, required=False)
     serial = PlainTextField(label=_("出厂编号"), max_length=60)
+    kind = forms.ChoiceField(
+        label=_("仪器类型"),
+        choices=INSTRUMENT_KIND_CHOICES,
+        help_text=_("决定它可测量哪些检测项目"),
+        error_messages={"required": _("请选择仪器类型。"), "invalid_choice": _("请选择仪器类型。")},
+    )
     calibration_due = forms.DateField(label=_("校准有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -144,7 +150,20 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         label=_("所用仪器"),
         queryset=Instrument.objects.none(),
         required=False,
-        help_text=_("只列出校准有效的仪器"),
+        help_text=_("只列出校准有效的仪器;每个检测项目须由适用类型的仪器测量"),
+    )
+    instruments = forms.ModelMultipleChoiceField(
+        label=_("其他仪器"),
+        queryset=Instrument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("同一次测量还用到的仪器(如焦度计之外的分光光度计)"),
+    )
+    retest_reason = PlainTextField(
+        label=_("复测原因"),
+        max_length=300,
+        required=False,
+        help_text=_("再次提交测量时必填;之前的测量保留在历史中"),
     )
     length_unit = forms.ChoiceField(
         label=_("长度单位"), choices=[("mm", _("毫米 mm")), ("cm", _("厘米 cm"))], initial="mm"
@@ -160,9 +179,10 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.entry_fields = entry_fields
-        self.fields["instrument"].queryset = Instrument.objects.filter(lab_id=lab_id).usable_on(
-            timezone.localdate()
-        )
+        usable = Instrument.objects.filter(lab_id=lab_id).usable_on(timezone.localdate())
+        self.fields["instrument"].queryset = usable
+        self.fields["instruments"].queryset = usable
+        self.fields["instruments"].widget.attrs["class"] = "checkbox"
         self.fields["test_date"].initial = timezone.localdate()
         for field in entry_fields:
             side = conformance.SIDE_LABELS.get(field.side, "")
@@ -194,7 +214,14 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         """The fields under their headings: the test conditions, nominal values (when the items have
         any) and measured values."""
         roles = {field.key: field.role for field in self.entry_fields}
-        conditions = ("test_date", "instrument", "length_unit", "transmittance_unit")
+        conditions = (
+            "test_date",
+            "instrument",
+            "instruments",
+            "retest_reason",
+            "length_unit",
+            "transmittance_unit",
+        )
         nominal = [self[key] for key, role in roles.items() if role == "nominal"]
         groups = [(_("检测条件"), [self[name] for name in conditions])]
         if nominal:
@@ -209,27 +236,55 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         }
 
 
+DECISION_CONFIRM = "confirm"
+DECISION_EXCLUDE = "exclude"
+
+
 class ReviewForm(StyledFormMixin, forms.Form):
+    """Approve or return; each row failing on an indicative limit gets a decision of its own."""
+
     decision = forms.ChoiceField(
         label=_("审核结论"),
         choices=[("approve", _("批准签发报告")), ("return", _("退回重测"))],
         widget=forms.RadioSelect,
     )
-    confirmed_rules = forms.MultipleChoiceField(
-        label=_("已对照标准原文确认的参考性规则"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("勾选后,该参考性规则的不合格结果将计入报告结论"),
-    )
     note = PlainTextField(label=_("审核意见"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, indicative: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, indicative: list[str], labels: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].widget.attrs["class"] = "checkbox"
-        self.fields["confirmed_rules"].choices = [(rule, rule) for rule in indicative]
-        self.fields["confirmed_rules"].widget.attrs["class"] = "checkbox"
-        if not indicative:
-            del self.fields["confirmed_rules"]
+        self.indicative = indicative
+        for rule in indicative:
+            name = f"{rule} {(labels or {}).get(rule, '')}".strip()
+            self.fields[f"decide__{rule}"] = forms.ChoiceField(
+                label=_("%(r)s:依据参考性限值判为不合格") % {"r": name},
+                choices=[
+                    ("", _("请决定")),
+                    (DECISION_CONFIRM, _("已对照标准原文确认限值,计入结论")),
+                    (DECISION_EXCLUDE, _("排除该项,不计入结论(须写明理由)")),
+                ],
+                required=False,
+            )
+            self.fields[f"reason__{rule}"] = PlainTextField(
+                label=_("%(r)s 排除理由") % {"r": rule}, max_length=300, required=False
+            )
+        self.order_fields(
+            ["decision", *[f for rule in indicative for f in (f"decide__{rule}", f"reason__{rule}")], "note"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["confirmed_rules"] = [
+            rule for rule in self.indicative if data.get(f"decide__{rule}") == DECISION_CONFIRM
+        ]
+        data["excluded_rules"] = {
+            rule: data.get(f"reason__{rule}") or ""
+            for rule in self.indicative
+            if data.get(f"decide__{rule}") == DECISION_EXCLUDE
+        }
+        return data
 
 
 class CorrectionForm(StyledFormMixin, forms.Form):

@@ -24,7 +24,7 @@ from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.lab import conformance, forms, selectors, services, texts
-from jingxiang.lab.documents import report_pdf
+from jingxiang.lab.documents import indicative_decisions, report_pdf
 from jingxiang.lab.filters import (
     BrandFilter,
     InstrumentFilter,
@@ -45,6 +45,7 @@ from jingxiang.lab.models import (
     Report,
     ReportStatus,
     Sample,
+    SampleStatus,
     TestRequest,
 )
 from jingxiang.lab.permissions import (
@@ -256,7 +257,7 @@ def sample_list(request: HttpRequest) -> HttpResponse:
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk)
     is_lab = works_in_lab(request.user, sample.request.lab_id)
-    indicative = conformance.failing_indicative(sample.verdict) if sample.verdict else []
+    indicative = services.pending_decisions(sample) if sample.status == SampleStatus.AWAITING_REVIEW else []
     return render_page(
         request,
         "lab/sample_detail.html",
@@ -273,11 +274,18 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "same_person": awaits_another_reviewer(request.user, sample),
             "custody_form": forms.CustodyForm() if is_lab else None,
             "assign_form": forms.AssignForm(lab_id=sample.request.lab_id) if is_lab else None,
-            "review_form": forms.ReviewForm(indicative=indicative),
+            "review_form": forms.ReviewForm(indicative=indicative, labels=_row_labels(sample.verdict)),
+            "pending_decisions": indicative,
+            "measurements": list(sample.measurements.select_related("entered_by")),
+            "parts": list(sample.parts.all()),
             "next_step": selectors.sample_next_step(sample),
             "timeline": audit_timeline(sample),
         },
     )
+
+
+def _row_labels(verdict: dict[str, Any] | None) -> dict[str, str]:
+    return {item["rule_id"]: item.get("label_zh") or "" for item in (verdict or {}).get("items", [])}
 
 
 @login_required
@@ -380,6 +388,8 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
             measured=measured,
             units=form.units(),
             submit=submit,
+            instruments=list(data.get("instruments") or []),
+            retest_reason=data.get("retest_reason") or "",
         )
 
     return form_page(
@@ -405,7 +415,9 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sample_review(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk, write=True)
-    form = forms.ReviewForm(request.POST, indicative=conformance.failing_indicative(sample.verdict or {}))
+    form = forms.ReviewForm(
+        request.POST, indicative=services.pending_decisions(sample), labels=_row_labels(sample.verdict)
+    )
     detail = reverse("lab:sample_detail", args=[pk])
     return action(
         request,
@@ -415,6 +427,7 @@ def sample_review(request: HttpRequest, pk: int) -> HttpResponse:
             approve=form.cleaned_data["decision"] == "approve",
             note=form.cleaned_data["note"],
             confirmed_rules=form.cleaned_data.get("confirmed_rules") or [],
+            excluded_rules=form.cleaned_data.get("excluded_rules") or {},
         ),
         form=form,
         success_url=lambda report: reverse("lab:report_detail", args=[report.pk]) if report else detail,
@@ -466,6 +479,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "items": report.result_items.all(),
+            "indicative_decisions": indicative_decisions(report),
             "versions": selectors.report_versions(report),
             "can_correct": may_correct_report(request.user, report),
             "correction_form": forms.CorrectionForm(),

@@ -27,10 +27,18 @@ def _lab_people(cast):  # type: ignore[no-untyped-def]
     MembershipFactory(user=reviewer, organisation=cast.lab, role=Role.LAB_STAFF)
     today = timezone.localdate()
     Instrument.objects.create(
-        lab=cast.lab, name="分光光度计", serial="SP-1", calibration_due=today + datetime.timedelta(days=90)
+        lab=cast.lab,
+        name="分光光度计",
+        kind="spectrophotometer",
+        serial="SP-1",
+        calibration_due=today + datetime.timedelta(days=90),
     )
     Instrument.objects.create(
-        lab=cast.lab, name="焦度计", serial="LM-1", calibration_due=today - datetime.timedelta(days=3)
+        lab=cast.lab,
+        name="焦度计",
+        kind="focimeter",
+        serial="LM-1",
+        calibration_due=today - datetime.timedelta(days=3),
     )
     return reviewer
 

@@ -113,7 +113,12 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
             "/lab/instruments/new/",
             LAB,
             method="post",
-            data={"name": "色度计", "serial": "CM-9", "calibration_due": "2099-12-31"},
+            data={
+                "name": "色度计",
+                "serial": "CM-9",
+                "kind": "spectrophotometer",
+                "calibration_due": "2099-12-31",
+            },
             ok_status=(302,),
         ),
         RouteCase("lab:instrument_edit", f"/lab/instruments/{w['instrument'].pk}/", LAB),
