@@ -76,6 +76,11 @@ from jingxiang.quality import (
 
 MAX_QUANTITY = 50
 
+# How a request proceeds when its edition in force has no rules loaded.
+BASIS_IN_FORCE = "in_force"
+BASIS_CLIENT_NAMED = "client_named"
+BASIS_WAIT = "wait"
+
 # Custody moves a sample may make; returned and disposed are final.
 CUSTODY_NEXT = {
     CustodyKind.RECEIVED: {
@@ -147,8 +152,16 @@ def request_submit(
     quantity: int,
     nominal_note: str = "",
     note: str = "",
+    basis: str = BASIS_IN_FORCE,
+    contract_reference: str = "",
 ) -> TestRequest:
-    """A firm asks a lab to test a product against a standard (or the edition in force)."""
+    """A firm asks a lab to test a product against a standard (or the edition in force).
+
+    Editions in force without rules are found now, not at result entry: when the standard cannot be
+    judged as the edition in force today, the request proceeds only under an edition the client
+    names in the contract (``basis="client_named"``, printed on the report with a note), or waits
+    for the operator's upload of that edition's rules file (``basis="wait"``).
+    """
     if firm.pk not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有已入驻企业的管理员、共享人才官或成员可以为本企业提交检测委托。"))
     if (
@@ -184,6 +197,38 @@ def request_submit(
             raise ValidationError(
                 _("以下检测项目不属于所选标准:%(items)s。") % {"items": _("、").join(unknown)}, code="items"
             )
+    notice = conformance.edition_notice(product_type, standard, timezone.localdate(), reg)
+    client_named = False
+    awaiting = ""
+    if basis not in {BASIS_IN_FORCE, BASIS_CLIENT_NAMED, BASIS_WAIT}:
+        raise ValidationError(_("请选择检测依据的处理方式。"), code="basis")
+    if notice.blocking:
+        if basis == BASIS_CLIENT_NAMED:
+            if standard.startswith(conformance.SERIES_PREFIX):
+                raise ValidationError(
+                    _("委托方指定标准时,请在“检测依据”中选择合同约定的具体标准版本。"),
+                    code="client_named_edition",
+                )
+            if not contract_reference.strip():
+                raise ValidationError(
+                    _("委托方指定标准须填写合同或委托书编号,它会印在报告上。"), code="contract_reference"
+                )
+            client_named = True
+        elif basis == BASIS_WAIT and notice.awaiting:
+            awaiting = notice.awaiting
+        else:
+            raise ValidationError(
+                [
+                    *notice.messages,
+                    _(
+                        "请选择:①“委托方指定标准”——按合同约定的版本检测(报告注明它不是现行有效版本);"
+                        "或 ②“等待平台上传新版本规则文件”后再检测。"
+                    )
+                    if notice.awaiting
+                    else _("请选择“委托方指定标准”并填写合同编号,报告将注明它不是现行有效版本。"),
+                ],
+                code="edition_not_in_force",
+            )
     line_name = product_line_name.strip()
     if not line_name:
         raise ValidationError(_("请填写产品线名称。"), code="product_line")
@@ -211,6 +256,10 @@ def request_submit(
         nominal_note=nominal_note,
         note=note,
         requested_by=actor,
+        client_named=client_named,
+        contract_reference=contract_reference.strip()[:100] if client_named else "",
+        edition_notice=notice.gaps,
+        awaiting_edition=awaiting,
     )
     for membership in (
         Membership.objects.active().filter(organisation=lab, role=Role.LAB_STAFF).select_related("user")

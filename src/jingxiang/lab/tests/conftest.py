@@ -45,6 +45,7 @@ class LabSetup:
         quantity: int = 1,
         items: list[str] | None = None,
         by: Any = None,
+        **extra: Any,
     ) -> Any:
         return services.request_submit(
             actor=by or self.cast.firm_admin,
@@ -56,6 +57,7 @@ class LabSetup:
             standard=standard,
             items=items or [],
             quantity=quantity,
+            **extra,
         )
 
     def register(self, request: Any, **extra: Any) -> Any:

@@ -128,7 +128,12 @@ def test_instrument_csv_export_in_gbk_with_negative_values(lab_setup, cast):
         lab=cast.lab, name="焦度计", kind="focimeter", serial="FM-1", calibration_due=timezone.localdate()
     )
     request = lab_setup.submit(
-        line="老花镜", product_type="ready_made_readers", standard="GB 13511.1-2011", quantity=1
+        line="老花镜",
+        product_type="ready_made_readers",
+        standard="GB 13511.1-2011",
+        quantity=1,
+        basis="client_named",
+        contract_reference="HT-2026-001",
     )
     sample = lab_setup.register(
         request, received_at=timezone.make_aware(datetime.datetime(2026, 1, 14, 9, 0))

@@ -289,7 +289,10 @@ def test_requested_items_restrict_the_verdict(lab_setup):
 
 def test_edition_in_force_is_chosen_by_the_test_date(lab_setup):
     request = lab_setup.submit(
-        line="老花镜", product_type="ready_made_readers", standard=f"{conformance.SERIES_PREFIX}GB 13511.1"
+        line="老花镜",
+        product_type="ready_made_readers",
+        standard=f"{conformance.SERIES_PREFIX}GB 13511.1",
+        basis="wait",
     )
     sample = lab_setup.register(request)
     readers = {

@@ -138,7 +138,10 @@ def test_results_page_picks_the_edition_in_force_on_a_chosen_test_date(lab_setup
     from jingxiang.lab import conformance
 
     request = lab_setup.submit(
-        line="老花镜", product_type="ready_made_readers", standard=f"{conformance.SERIES_PREFIX}GB 13511.1"
+        line="老花镜",
+        product_type="ready_made_readers",
+        standard=f"{conformance.SERIES_PREFIX}GB 13511.1",
+        basis="wait",
     )
     sample = lab_setup.register(request)
     client.force_login(lab_setup.cast.lab_staff)
@@ -158,7 +161,10 @@ def test_results_page_for_a_date_without_an_edition_in_force_says_why_and_offers
     if late > timezone.localdate():
         pytest.skip("the gap between the GB 13511.1 editions is not reached yet")
     request = lab_setup.submit(
-        line="老花镜", product_type="ready_made_readers", standard=f"{conformance.SERIES_PREFIX}GB 13511.1"
+        line="老花镜",
+        product_type="ready_made_readers",
+        standard=f"{conformance.SERIES_PREFIX}GB 13511.1",
+        basis="wait",
     )
     sample = lab_setup.register(request)
     client.force_login(lab_setup.cast.lab_staff)
