@@ -45,6 +45,23 @@ class RequestForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("不勾选则检测该标准适用的全部项目"),
     )
+    basis = forms.ChoiceField(
+        label=_("检测依据的处理方式"),
+        choices=[
+            ("in_force", _("按现行有效版本(或所选版本)检测")),
+            ("client_named", _("委托方指定标准:按合同约定的版本检测,报告注明它不是现行有效版本")),
+            ("wait", _("等待平台上传现行版本的规则文件后再检测")),
+        ],
+        initial="in_force",
+        widget=forms.RadioSelect,
+        help_text=_("现行有效版本尚无规则文件时,只能选择后两种方式之一"),
+    )
+    contract_reference = PlainTextField(
+        label=_("合同/委托书编号"),
+        max_length=100,
+        required=False,
+        help_text=_("委托方指定标准时必填,印在报告上"),
+    )
     quantity = forms.IntegerField(label=_("样品数量"), min_value=1, max_value=50, initial=1)
     nominal_note = PlainTextField(
         label=_("标称值说明"),
@@ -71,6 +88,7 @@ class RequestForm(StyledFormMixin, forms.Form):
                 item_choices.setdefault(entry.rule_id, f"{entry.rule_id} {entry.label}{mark}")
         self.fields["items"].choices = sorted(item_choices.items())
         self.fields["items"].widget.attrs["class"] = "checkbox"
+        self.fields["basis"].widget.attrs["class"] = "checkbox"
 
 
 class SampleRegisterForm(StyledFormMixin, forms.Form):

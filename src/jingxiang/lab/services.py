@@ -219,15 +219,17 @@ def request_submit(
         else:
             raise ValidationError(
                 [
-                    *notice.messages,
-                    _(
-                        "请选择:①“委托方指定标准”——按合同约定的版本检测(报告注明它不是现行有效版本);"
-                        "或 ②“等待平台上传新版本规则文件”后再检测。"
-                    )
-                    if notice.awaiting
-                    else _("请选择“委托方指定标准”并填写合同编号,报告将注明它不是现行有效版本。"),
-                ],
-                code="edition_not_in_force",
+                    ValidationError(message, code="edition_not_in_force")
+                    for message in [
+                        *notice.messages,
+                        _(
+                            "请选择:①“委托方指定标准”——按合同约定的版本检测(报告注明它不是现行有效版本);"
+                            "或 ②“等待平台上传新版本规则文件”后再检测。"
+                        )
+                        if notice.awaiting
+                        else _("请选择“委托方指定标准”并填写合同编号,报告将注明它不是现行有效版本。"),
+                    ]
+                ]
             )
     line_name = product_line_name.strip()
     if not line_name:

@@ -145,7 +145,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
             quantity=data["quantity"],
             nominal_note=data["nominal_note"],
             note=data["note"],
+            basis=data["basis"],
+            contract_reference=data["contract_reference"],
         ),
+        template="lab/request_form.html",
         success_url=lambda test_request: reverse("lab:request_detail", args=[test_request.pk]),
         success_message=_("委托已提交,等待实验室收样。"),
         context={
@@ -156,6 +159,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             ],
             "intro": _("第 2 步:检测依据可选具体版本,或“检测日现行有效版本”(由检测日期决定适用的版本)。"),
             "submit_label": _("提交委托"),
+            "edition_notices": selectors.edition_notices_for(product_type, timezone.localdate()),
         },
     )
 
@@ -181,6 +185,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "register_form": forms.SampleRegisterForm(),
             "standard_label": test_request.standard.removeprefix(conformance.SERIES_PREFIX),
             "by_edition_in_force": test_request.standard.startswith(conformance.SERIES_PREFIX),
+            "awaiting_upload": selectors.awaiting_upload(test_request),
             "next_step": selectors.request_next_step(test_request),
             "timeline": audit_timeline(test_request),
         },

@@ -21,6 +21,8 @@ WEAK_UVA = {
 
 
 def codes(error: ValidationError) -> set[str]:
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}
 
 
