@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.conf import settings
@@ -9,9 +10,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
-from jingxiang.core.documents import PdfDocument, Signature
-from jingxiang.lab.models import BrandAuthorisation, Report, ReportStatus
+from jingxiang.core.documents import PdfDocument, Signature, qr_png
+from jingxiang.core.fontstack import font_stack
+from jingxiang.lab.models import BrandAuthorisation, Report, ReportStatus, Sample
 
 STATUS_ZH = {
     "pass": gettext_lazy("合格"),
@@ -198,3 +204,59 @@ def brand_lookup(code: str) -> dict[str, Any] | None:
         ],
         "note": _("该产品线的区域品牌授权因检测不合格已暂停使用。") if status == "suspended" else "",
     }
+
+
+# Sample labels ----------------------------------------------------------------------------------
+
+LABEL_SIZE = (50 * mm, 30 * mm)
+SHEET_COLUMNS, SHEET_ROWS = 3, 9  # 27 labels of 50 × 30 mm on A4 (margins 30 × 13.5 mm)
+
+
+def _draw_label(pdf: Any, fonts: Any, sample: Sample, url: str, x: float, y: float) -> None:
+    """One 50 × 30 mm label with its lower-left corner at (x, y): QR left, code and facts right.
+
+    The QR opens the sample's page, which needs a lab login; the label names no client firm."""
+    qr = ImageReader(io.BytesIO(qr_png(url, scale=4)))
+    pdf.drawImage(qr, x + 1.5 * mm, y + 3 * mm, width=24 * mm, height=24 * mm)
+    left = x + 27 * mm
+    fonts.draw(pdf, left, y + 22 * mm, sample.code, size=7.5)
+    request = sample.request
+    lines = [
+        request.number,
+        str(request.product_type_label)[:12],
+        timezone.localtime(sample.created_at).date().isoformat(),
+        (sample.description or "")[:12],
+    ]
+    for index, line in enumerate(lines):
+        fonts.draw(pdf, left, y + (17 - index * 4.2) * mm, line, size=5.5)
+
+
+def labels_pdf(samples: list[Sample], url_for: Any, *, sheet: bool) -> bytes:
+    """Sample labels: one 50 × 30 mm page per sample (label printers) or A4 sheets of 3 × 9."""
+    fonts = font_stack()
+    buffer = io.BytesIO()
+    size = A4 if sheet else LABEL_SIZE
+    pdf = canvas.Canvas(buffer, pagesize=size, initialFontName=fonts.primary)
+    pdf.setTitle("样品标签")
+    if sheet:
+        margin_x = (A4[0] - SHEET_COLUMNS * LABEL_SIZE[0]) / 2
+        margin_y = (A4[1] - SHEET_ROWS * LABEL_SIZE[1]) / 2
+        per_page = SHEET_COLUMNS * SHEET_ROWS
+        for index, sample in enumerate(samples):
+            if index and index % per_page == 0:
+                pdf.showPage()
+            slot = index % per_page
+            column, row = slot % SHEET_COLUMNS, slot // SHEET_COLUMNS
+            x = margin_x + column * LABEL_SIZE[0]
+            y = A4[1] - margin_y - (row + 1) * LABEL_SIZE[1]
+            pdf.setLineWidth(0.2)
+            pdf.setStrokeGray(0.8)
+            pdf.rect(x, y, LABEL_SIZE[0], LABEL_SIZE[1])
+            _draw_label(pdf, fonts, sample, url_for(sample), x, y)
+    else:
+        for index, sample in enumerate(samples):
+            if index:
+                pdf.showPage()
+            _draw_label(pdf, fonts, sample, url_for(sample), 0, 0)
+    pdf.save()
+    return buffer.getvalue()

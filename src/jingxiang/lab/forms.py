@@ -101,6 +101,12 @@ def _pick(message: Any) -> dict[str, Any]:
     return {"required": message, "invalid_choice": message}
 
 
+class SplitForm(StyledFormMixin, forms.Form):
+    parts = forms.IntegerField(label=_("分出份数"), min_value=1, max_value=10, initial=1)
+    purpose = PlainTextField(label=_("分样用途"), max_length=150, help_text=_("如:抗冲击(破坏性)试验"))
+    location = PlainTextField(label=_("存放位置"), max_length=100, required=False)
+
+
 class CustodyForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("流转环节"), choices=CustodyKind.choices, error_messages=_pick(_("请选择流转环节。"))

@@ -634,6 +634,14 @@ class BrandAuthorisation(TimeStamped, Archivable):
         return self.number or f"#{self.pk}"
 
     @property
+    def latest_report(self) -> Report | None:
+        """The newest current report behind the authorisation (prefetched by the directory)."""
+        reports = getattr(self, "current_evidence", None)
+        if reports is None:
+            reports = list(self.evidence.filter(status=ReportStatus.VALID).order_by("-issued_at")[:1])
+        return reports[0] if reports else None
+
+    @property
     def public_status(self) -> str:
         if self.status == BrandStatus.ACTIVE and self.valid_until and self.valid_until < timezone.localdate():
             return "expired"

@@ -307,6 +307,26 @@ def edition_items(document: Any) -> list[dict[str, Any]]:
 # Regional brand ---------------------------------------------------------------------------------
 
 
+def brand_directory() -> QuerySet[BrandAuthorisation]:
+    """Authorisations in force today (active, not expired), each with its latest evidence report
+    as ``latest_report`` (one extra query for the page, whatever its length)."""
+    from django.db.models import Prefetch
+
+    today = timezone.localdate()
+    return (
+        BrandAuthorisation.objects.filter(status=BrandStatus.ACTIVE, archived_at__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("firm", "product_line")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Report.objects.filter(status=ReportStatus.VALID).order_by("-issued_at"),
+                to_attr="current_evidence",
+            )
+        )
+    )
+
+
 def brand_evidence_months() -> int:
     return int(getattr(settings, "LAB_BRAND_EVIDENCE_MONTHS", 12))
 

@@ -346,6 +346,54 @@ def custody_record(
     return event
 
 
+MAX_PARTS = 10
+
+
+@transaction.atomic
+def sample_split(*, actor: Any, sample: Sample, parts: int, purpose: str, location: str = "") -> list[Sample]:
+    """Split a sample into sub-samples for destructive tests: each gets its own code (parent code and
+    a running letter) and its own chain of custody, starting with the receipt from the parent."""
+    sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
+    if not works_in_lab(actor, sample.request.lab_id):
+        raise PermissionDenied(_("只有受托实验室的检测人员可以分样。"))
+    if sample.parent_id is not None:
+        raise ValidationError(_("子样品不能再分样。"), code="nested_split")
+    if sample.custody_state in {CustodyKind.RETURNED, CustodyKind.DISPOSED}:
+        raise ValidationError(_("已退还或已处置的样品不能分样。"), code="custody_final")
+    if not 1 <= parts <= MAX_PARTS:
+        raise ValidationError(_("每次分样 1 到 %(n)s 份。") % {"n": MAX_PARTS}, code="parts")
+    if not purpose.strip():
+        raise ValidationError(_("请写明分样用途(如:破坏性试验项目)。"), code="purpose")
+    existing = sample.parts.count()
+    if existing + parts > 26:
+        raise ValidationError(_("一个样品最多分出 26 份子样品。"), code="parts")
+    created = []
+    for index in range(existing, existing + parts):
+        child = Sample.objects.create(
+            request=sample.request,
+            parent=sample,
+            code=f"{sample.code}-{chr(ord('A') + index)}",
+            description=purpose.strip()[:200],
+            registered_by=actor,
+        )
+        CustodyEvent.objects.create(
+            sample=child,
+            kind=CustodyKind.RECEIVED,
+            actor=actor,
+            location=location,
+            note=(_("由 %(c)s 分样:%(p)s") % {"c": sample.code, "p": purpose.strip()})[:200],
+        )
+        created.append(child)
+    CustodyEvent.objects.create(
+        sample=sample,
+        kind=sample.custody_state,
+        actor=actor,
+        location=location,
+        note=(_("分出子样品 %(codes)s") % {"codes": "、".join(c.code for c in created)})[:200],
+    )
+    return created
+
+
 @transaction.atomic
 def sample_assign(*, actor: Any, sample: Sample, technician: Any) -> Sample:
     """Give a sample to a technician (lab staff of the same lab)."""
@@ -649,10 +697,8 @@ def result_review(
     sample.overall = verdict["overall"]
     sample.save(update_fields=["status", "review_note", "verdict", "overall", "updated_at"])
     request = sample.request
-    if (
-        not request.samples.exclude(status=SampleStatus.APPROVED).exists()
-        and request.samples.count() >= request.quantity
-    ):
+    whole = request.samples.filter(parent__isnull=True)
+    if not whole.exclude(status=SampleStatus.APPROVED).exists() and whole.count() >= request.quantity:
         request.status = RequestStatus.COMPLETED
         request.save(update_fields=["status", "updated_at"])
     for recipient in _firm_recipients(request.firm_id, request.requested_by):

@@ -24,8 +24,9 @@ from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.lab import conformance, forms, selectors, services, texts
-from jingxiang.lab.documents import indicative_decisions, report_pdf
+from jingxiang.lab.documents import indicative_decisions, labels_pdf, report_pdf
 from jingxiang.lab.filters import (
+    BrandDirectoryFilter,
     BrandFilter,
     InstrumentFilter,
     ProductLineFilter,
@@ -180,12 +181,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "req": test_request,
             "samples": samples,
-            "can_register": may_register_sample(request.user, test_request, len(samples)),
+            "can_register": may_register_sample(
+                request.user, test_request, sum(1 for s in samples if s.parent_id is None)
+            ),
             "can_cancel": may_cancel_request(request.user, test_request),
             "register_form": forms.SampleRegisterForm(),
             "standard_label": test_request.standard.removeprefix(conformance.SERIES_PREFIX),
             "by_edition_in_force": test_request.standard.startswith(conformance.SERIES_PREFIX),
             "awaiting_upload": selectors.awaiting_upload(test_request),
+            "can_print_labels": bool(samples) and works_in_lab(request.user, test_request.lab_id),
             "next_step": selectors.request_next_step(test_request),
             "timeline": audit_timeline(test_request),
         },
@@ -278,6 +282,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_assign": may_assign(request.user, sample),
             "same_person": awaits_another_reviewer(request.user, sample),
             "custody_form": forms.CustodyForm() if is_lab else None,
+            "split_form": forms.SplitForm() if is_lab and sample.parent_id is None else None,
             "assign_form": forms.AssignForm(lab_id=sample.request.lab_id) if is_lab else None,
             "review_form": forms.ReviewForm(indicative=indicative, labels=_row_labels(sample.verdict)),
             "pending_decisions": indicative,
@@ -302,6 +307,46 @@ def sample_label(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "lab/sample_label.html",
         {"sample": sample, "req": sample.request, "qr": qr_svg(url, scale=3)},
+    )
+
+
+@login_required
+def sample_labels_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One 50 × 30 mm label (label printers) for a sample; its QR opens the sample page for staff."""
+    sample = access_sample(request.user, pk, write=True)
+    return _labels_response(request, [sample], sheet=False, name=sample.code)
+
+
+@login_required
+def request_labels_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A4 sheets (3 × 9 labels of 50 × 30 mm) for every sample and sub-sample of a request."""
+    test_request = access_request(request.user, pk, write=True)
+    samples = list(test_request.samples.select_related("request").order_by("code"))
+    if not samples:
+        raise Http404
+    return _labels_response(request, samples, sheet=True, name=test_request.number)
+
+
+def _labels_response(request: HttpRequest, samples: list[Sample], *, sheet: bool, name: str) -> HttpResponse:
+    def url_for(sample: Sample) -> str:
+        return absolute_url(reverse("lab:sample_detail", args=[sample.pk]), request)
+
+    response = HttpResponse(labels_pdf(samples, url_for, sheet=sheet), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="labels-{name}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def sample_split(request: HttpRequest, pk: int) -> HttpResponse:
+    sample = access_sample(request.user, pk, write=True)
+    form = forms.SplitForm(request.POST)
+    return action(
+        request,
+        lambda: services.sample_split(actor=request.user, sample=sample, **form.cleaned_data),
+        form=form,
+        success_url=reverse("lab:sample_detail", args=[pk]),
+        success_message=lambda parts: _("已分出子样品:%(c)s。") % {"c": "、".join(p.code for p in parts)},
     )
 
 
@@ -854,6 +899,39 @@ BRAND_LIST = ListSpec(
     default_sort="-created_at",
     export=Export("brand-authorisations", BRAND_EXPORT),
 )
+
+
+BRAND_DIRECTORY_EXPORT = (
+    ExportColumn(gettext_lazy("授权编号"), lambda b: b.number),
+    ExportColumn(gettext_lazy("企业"), lambda b: b.firm.name),
+    ExportColumn(gettext_lazy("产品线"), lambda b: b.product_line.name),
+    ExportColumn(
+        gettext_lazy("产品类型"), lambda b: str(PRODUCT_TYPE_LABELS.get(b.product_line.product_type, ""))
+    ),
+    ExportColumn(gettext_lazy("状态"), lambda b: b.get_status_display()),
+    ExportColumn(gettext_lazy("有效期至"), lambda b: b.valid_until),
+    ExportColumn(
+        gettext_lazy("依据报告"), lambda b: b.latest_report.display_number if b.latest_report else ""
+    ),
+)
+
+BRAND_DIRECTORY = ListSpec(
+    template="lab/brand_directory.html",
+    partial="lab/_brand_directory_table.html",
+    filterset=BrandDirectoryFilter,
+    sort=("number", "valid_until"),
+    default_sort="number",
+    export=Export("dq-brand-directory", BRAND_DIRECTORY_EXPORT),
+)
+
+
+def brand_directory(request: HttpRequest) -> HttpResponse:
+    """Public: every 杜桥眼镜 authorisation in force, searchable, with the report behind each.
+
+    A suspended, expired or withdrawn authorisation is not listed (its QR page still says why)."""
+    return list_page(
+        request, selectors.brand_directory(), BRAND_DIRECTORY, {"title": _("“杜桥眼镜”授权产品名录")}
+    )
 
 
 @login_required

@@ -79,6 +79,16 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
         RouteCase("lab:sample_list", "/lab/samples/", USES_LAB),
         RouteCase("lab:sample_detail", f"/lab/samples/{w['waiting'].pk}/", SEES_REQUEST),
         RouteCase("lab:sample_label", f"/lab/samples/{w['registered'].pk}/label/", LAB),
+        RouteCase("lab:sample_label_pdf", f"/lab/samples/{w['registered'].pk}/label.pdf", LAB),
+        RouteCase("lab:request_labels_pdf", f"/lab/requests/{w['request'].pk}/labels.pdf", LAB),
+        RouteCase(
+            "lab:sample_split",
+            f"/lab/samples/{w['registered'].pk}/split/",
+            LAB,
+            method="post",
+            data={"parts": "1", "purpose": "抗冲击试验"},
+            ok_status=(302,),
+        ),
         RouteCase(
             "lab:custody_record",
             f"/lab/samples/{w['registered'].pk}/custody/",
@@ -137,6 +147,7 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
         RouteCase("lab:batch_template", "/lab/batch/template/", LAB),
         RouteCase("lab:quality", "/lab/quality/", USES_LAB),
         RouteCase("lab:quality_public", "/lab/quality/public/", EVERYONE),
+        RouteCase("lab:brand_directory", "/lab/brand/directory/", EVERYONE),
         RouteCase("lab:product_line_list", "/lab/product-lines/", USES_LAB),
         RouteCase("lab:product_line_detail", f"/lab/product-lines/{w['line'].pk}/", SEES_REQUEST),
         RouteCase(
