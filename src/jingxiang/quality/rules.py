@@ -48,6 +48,7 @@ ITEM_KINDS = (
     "category_by_transmittance",
     "boolean_required",
     "lens_difference",
+    "same_as_nominal",
 )
 TABLE_KIND_FOR_ITEM = {
     "power_meridians": "power_table",
@@ -675,6 +676,15 @@ def _check_item(
             problems,
             per_lens=per_lens,
             allowed={Quantity.CATEGORY},
+        )
+    if kind == "same_as_nominal":
+        _check_field(
+            f"{path}/measured",
+            item.get("measured"),
+            fields,
+            problems,
+            per_lens=per_lens,
+            allowed={Quantity.BOOLEAN},
         )
     if kind == "boolean_required":
         _check_field(
