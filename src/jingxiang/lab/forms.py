@@ -372,6 +372,15 @@ class BrandReviewForm(StyledFormMixin, forms.Form):
     note = PlainTextField(label=_("审批意见"), max_length=300, required=False)
 
 
+class FieldTestCorrectionMixin(forms.Form):
+    correction_reason = PlainTextField(
+        label=_("更正原因"),
+        max_length=300,
+        error_messages={"required": _("更正实地测试须写明原因。")},
+        help_text=_("原记录保留在变更记录中"),
+    )
+
+
 class FieldTestForm(StyledFormMixin, forms.Form):
     site = PlainTextField(label=_("测试地点"), max_length=100, initial=_("拉萨 · 高原护目镜实践检测基地"))
     altitude_m = forms.IntegerField(label=_("海拔(米)"), min_value=0, max_value=9000, initial=3650)
@@ -383,3 +392,7 @@ class FieldTestForm(StyledFormMixin, forms.Form):
     wearers = forms.IntegerField(label=_("佩戴人数"), min_value=1, max_value=1000)
     rating = forms.IntegerField(label=_("综合评分(1–5)"), min_value=1, max_value=5)
     feedback = PlainTextAreaField(label=_("佩戴反馈"), max_length=2000)
+
+
+class FieldTestCorrectForm(FieldTestForm, FieldTestCorrectionMixin):
+    pass

@@ -1058,3 +1058,45 @@ def field_test_record(*, actor: Any, product_line: ProductLine, data: dict[str, 
     if not 1 <= data["rating"] <= 5:
         raise ValidationError(_("综合评分为 1 到 5 分。"), code="rating")
     return FieldTest.objects.create(product_line=product_line, recorded_by=actor, **data)
+
+
+FIELD_TEST_FIELDS = (
+    "site",
+    "altitude_m",
+    "test_date",
+    "conditions",
+    "uv_index",
+    "wearers",
+    "rating",
+    "feedback",
+)
+
+
+@transaction.atomic
+def field_test_correct(*, actor: Any, field_test: FieldTest, data: dict[str, Any], reason: str) -> FieldTest:
+    """Correct a plateau field test with a written reason. The earlier values stay in the change log
+    (auditlog), and the record shows that, when and why it was corrected."""
+    from jingxiang.lab.permissions import may_record_field_test
+
+    field_test = (
+        FieldTest.objects.select_for_update(of=("self",)).select_related("product_line").get(pk=field_test.pk)
+    )
+    if not may_record_field_test(actor, field_test.product_line):
+        raise PermissionDenied(_("只有检测基地人员(平台运营或检测过该产品线的实验室)可以更正实地测试。"))
+    if not reason.strip():
+        raise ValidationError(_("更正实地测试须写明原因。"), code="reason_required")
+    if not 1000 <= data["altitude_m"] <= 8849:
+        raise ValidationError(_("海拔应在 1000 到 8849 米之间(高原测试)。"), code="altitude")
+    if data["test_date"] > timezone.localdate():
+        raise ValidationError(_("测试日期不能晚于今天。"), code="test_date")
+    if not 1 <= data["rating"] <= 5:
+        raise ValidationError(_("综合评分为 1 到 5 分。"), code="rating")
+    changed = [name for name in FIELD_TEST_FIELDS if getattr(field_test, name) != data[name]]
+    if not changed:
+        raise ValidationError(_("没有修改任何内容。"), code="unchanged")
+    for name in changed:
+        setattr(field_test, name, data[name])
+    field_test.correction_reason = reason.strip()[:300]
+    field_test.corrected_at = timezone.now()
+    field_test.save(update_fields=[*changed, "correction_reason", "corrected_at", "updated_at"])
+    return field_test

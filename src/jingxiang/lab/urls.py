@@ -37,6 +37,7 @@ urlpatterns = [
     path("product-lines/", views.product_line_list, name="product_line_list"),
     path("product-lines/<int:pk>/", views.product_line_detail, name="product_line_detail"),
     path("product-lines/<int:pk>/field-tests/new/", views.field_test_create, name="field_test_create"),
+    path("field-tests/<int:pk>/correct/", views.field_test_correct, name="field_test_correct"),
     path("brand/", views.brand_list, name="brand_list"),
     path("brand/directory/", views.brand_directory, name="brand_directory"),
     path("brand/apply/", views.brand_apply, name="brand_apply"),

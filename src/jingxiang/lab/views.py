@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -877,6 +877,32 @@ def field_test_create(request: HttpRequest, pk: int) -> HttpResponse:
         success_url=detail,
         success_message=_("实地测试记录已保存。"),
         context={"title": _("记录高原实地测试"), "back": detail, "back_label": line.name},
+    )
+
+
+@login_required
+def field_test_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    field_test = get_object_or_404(
+        FieldTest.objects.visible_to(request.user).select_related("product_line"), pk=pk
+    )
+    line = field_test.product_line
+    _require(may_record_field_test(request.user, line))
+    detail = reverse("lab:product_line_detail", args=[line.pk])
+    initial = {name: getattr(field_test, name) for name in services.FIELD_TEST_FIELDS}
+
+    def save(data: dict[str, Any]) -> FieldTest:
+        reason = data.pop("correction_reason")
+        return services.field_test_correct(
+            actor=request.user, field_test=field_test, data=data, reason=reason
+        )
+
+    return form_page(
+        request,
+        forms.FieldTestCorrectForm(request.POST or None, initial=initial),
+        save=save,
+        success_url=detail,
+        success_message=_("实地测试已更正。"),
+        context={"title": _("更正高原实地测试"), "back": detail, "back_label": line.name},
     )
 
 

@@ -135,3 +135,47 @@ def test_public_directory_lists_an_authorised_product_and_drops_a_suspended_one(
     brand.refresh_from_db()
     assert brand.status == BrandStatus.SUSPENDED
     assert brand.number not in client.get("/lab/brand/directory/").content.decode()
+
+
+def test_a_field_test_is_corrected_with_a_reason_and_the_old_values_stay_in_the_log(lab_setup):
+    from auditlog.models import LogEntry
+
+    line = lab_setup.report().product_line
+    data = {
+        "site": "拉萨 · 高原护目镜实践检测基地",
+        "altitude_m": 3650,
+        "test_date": timezone.localdate(),
+        "conditions": "晴,积雪反光",
+        "uv_index": None,
+        "wearers": 6,
+        "rating": 4,
+        "feedback": "无眩光",
+    }
+    field_test = services.field_test_record(actor=lab_setup.cast.lab_staff, product_line=line, data=data)
+    with pytest.raises(ValidationError) as error:
+        services.field_test_correct(
+            actor=lab_setup.cast.lab_staff,
+            field_test=field_test,
+            data={**data, "altitude_m": 4650},
+            reason=" ",
+        )
+    assert codes(error.value) == {"reason_required"}
+    with pytest.raises(ValidationError) as error:
+        services.field_test_correct(
+            actor=lab_setup.cast.lab_staff, field_test=field_test, data=data, reason="x"
+        )
+    assert codes(error.value) == {"unchanged"}
+    corrected = services.field_test_correct(
+        actor=lab_setup.cast.lab_staff,
+        field_test=field_test,
+        data={**data, "altitude_m": 4650},
+        reason="海拔抄录错误,按 GPS 记录更正",
+    )
+    assert corrected.altitude_m == 4650 and corrected.corrected_at is not None
+    assert corrected.correction_reason == "海拔抄录错误,按 GPS 记录更正"
+    changes = [entry.changes_dict for entry in LogEntry.objects.get_for_object(corrected)]
+    assert any(change.get("altitude_m") == ["3650", "4650"] for change in changes)
+    with pytest.raises(Exception):  # noqa: B017 - a firm is refused (PermissionDenied)
+        services.field_test_correct(
+            actor=lab_setup.cast.firm_admin, field_test=field_test, data={**data, "rating": 5}, reason="x"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from jingxiang.lab import services
 from jingxiang.lab.models import Instrument, RuleConfirmation, RulesFile
@@ -40,7 +41,22 @@ def world(lab_setup):
         actor=cast.operator, designation="JX-HA-2026", rule_id="HA-UV-B", note="原文核对"
     )
     brand_active.refresh_from_db()
+    field_test = services.field_test_record(
+        actor=cast.operator,
+        product_line=request.product_line,
+        data={
+            "site": "拉萨",
+            "altitude_m": 3650,
+            "test_date": timezone.localdate(),
+            "conditions": "晴",
+            "uv_index": None,
+            "wearers": 5,
+            "rating": 4,
+            "feedback": "清晰",
+        },
+    )
     return {
+        "field_test": field_test,
         "request": request,
         "registered": registered,
         "waiting": waiting,
@@ -152,6 +168,9 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
         RouteCase("lab:product_line_detail", f"/lab/product-lines/{w['line'].pk}/", SEES_REQUEST),
         RouteCase(
             "lab:field_test_create", f"/lab/product-lines/{w['line'].pk}/field-tests/new/", LAB | OPERATOR
+        ),
+        RouteCase(
+            "lab:field_test_correct", f"/lab/field-tests/{w['field_test'].pk}/correct/", LAB | OPERATOR
         ),
         RouteCase("lab:brand_list", "/lab/brand/", FIRMS | OPERATOR),
         RouteCase("lab:brand_apply", "/lab/brand/apply/", FIRMS),
