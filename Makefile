@@ -6,6 +6,9 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Front-end libraries from the npm registry (package.json + lock file), copied into static files.
+VENDOR := src/jingxiang/core/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/jingxiang
 ENGINES := src/jingxiang/matching src/jingxiang/scheduling src/jingxiang/quality src/jingxiang/identifiers src/jingxiang/demo_data src/jingxiang/taxonomy src/jingxiang/review src/jingxiang/wages src/jingxiang/taxrefund
 export JINGXIANG_ENV ?= development
@@ -19,7 +22,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(VENDOR_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "需要 Node.js 和 npm / Node.js with npm is required"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@mkdir -p $(VENDOR)/echarts
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE $(VENDOR)/echarts/
+	@touch $(VENDOR_STAMP)
+
+install: $(STAMP) $(VENDOR_STAMP)
 
 # Set up a SQLite database with the demo cluster, run a task worker beside the server, print logins.
 demo: install

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jingxiang.jobs.models import Job
+from jingxiang.jobs.models import Job, PeriodicRun
 
 
 @admin.register(Job)
@@ -8,6 +8,16 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "status", "progress", "created_by", "created_at"]
     list_filter = ["kind", "status"]
     readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(admin.ModelAdmin):
+    list_display = ["key", "due_on", "started_at", "finished_at", "error"]
+    list_filter = ["key"]
+    readonly_fields = [f.name for f in PeriodicRun._meta.fields]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

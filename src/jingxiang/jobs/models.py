@@ -87,3 +87,22 @@ class Job(models.Model):
             return list(by_language[get_language()])
         errors = self.result.get("errors") if isinstance(self.result, dict) else None
         return list(errors) if isinstance(errors, list) else []
+
+
+class PeriodicRun(models.Model):
+    """One run of a calendar duty (`jobs.periodic`) for one date: claimed once, whoever runs it."""
+
+    key = models.CharField(_("例行任务"), max_length=80)
+    due_on = models.DateField(_("应执行日期"))
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-due_on", "key"]
+        constraints = [models.UniqueConstraint(fields=["key", "due_on"], name="periodic_run_once_per_date")]
+        verbose_name = _("例行任务执行")
+        verbose_name_plural = _("例行任务执行")
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.due_on}"

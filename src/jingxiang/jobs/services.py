@@ -242,8 +242,11 @@ def _sweep_one(job_id: int, limit: dt.datetime, now: dt.datetime, outcome: Sweep
 
 
 def jobs_maintain() -> SweepResult:
-    """One maintenance pass: sweep lost jobs, send due e-mails (retries), and plan the next pass."""
+    """One maintenance pass: sweep lost jobs, run due calendar duties, send due e-mails, plan the next pass."""
+    from jingxiang.jobs.periodic import run_due_periodic
+
     result = jobs_sweep()
+    run_due_periodic()
     outbox_deliver()
     maintenance_schedule()
     return result

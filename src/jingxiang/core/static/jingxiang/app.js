@@ -24,3 +24,38 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Charts (core.charts / includes/chart.html): the option object is a JSON data block next to the
+// drawing area; ECharts is served from our own static files and loaded once, only where a chart is.
+const drawCharts = (root) => {
+  const holders = Array.from(root.querySelectorAll("[data-chart]")).filter((h) => !h.dataset.drawn);
+  if (!holders.length) {
+    return;
+  }
+  const draw = () => {
+    holders.forEach((holder) => {
+      const data = document.getElementById(holder.getAttribute("data-chart"));
+      if (!data || holder.dataset.drawn) {
+        return;
+      }
+      const chart = window.echarts.init(holder, null, { renderer: "svg" });
+      chart.setOption(JSON.parse(data.textContent));
+      holder.dataset.drawn = "1";
+      new ResizeObserver(() => chart.resize()).observe(holder);
+    });
+  };
+  if (window.echarts) {
+    draw();
+    return;
+  }
+  let script = document.getElementById("echarts-library");
+  if (!script) {
+    script = document.createElement("script");
+    script.id = "echarts-library";
+    script.src = document.documentElement.getAttribute("data-echarts-src");
+    document.head.appendChild(script);
+  }
+  script.addEventListener("load", draw);
+};
+drawCharts(document);
+document.addEventListener("htmx:afterSettle", (event) => drawCharts(event.target));
