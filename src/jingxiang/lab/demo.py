@@ -266,3 +266,35 @@ def load(context: Any) -> None:
         quantity=2,
         nominal_note="标称 4 类,标注“不适用于驾驶”",
     )
+
+    # Issue 11: a sample whose UVA row fails on an indicative (U) limit waits for the reviewer's
+    # decision (confirm the limit or exclude it with a reason) — it cannot be approved before.
+    waiting = services.request_submit(
+        actor=context.users["firm_admin"],
+        firm=kangbo,
+        lab=lab,
+        product_type="high_altitude_goggles",
+        product_line_name="雪域 GX 高原护目镜",
+        product_name="GX-9 试产款",
+        standard="JX-HA-2026",
+        items=[],
+        quantity=1,
+    )
+    undecided = services.sample_register(actor=technician, request=waiting, description="试产 2 副")
+    services.results_enter(
+        actor=technician,
+        sample=undecided,
+        test_date=today,
+        instrument=photometer,
+        nominal={"declared_category": 4},
+        measured={
+            "luminous_transmittance": "5.4",
+            "uvb_transmittance": "0.3",
+            "uva_transmittance": "3.1",
+            "marked_not_for_driving": True,
+        },
+        submit=True,
+    )
+    context.notes.append(
+        f"质量检测:样品 {undecided.code} 的紫外A 按参考性限值不合格,等待 lab_reviewer 决定(确认限值或写明理由排除)。"
+    )
