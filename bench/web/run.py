@@ -1,98 +1,170 @@
-"""Web latency benchmark: 10× the demo cluster on PostgreSQL, main pages under concurrent load.
+"""Web benchmark: the project's main pages side by side with the floor, in one run (issue 13).
 
-Reproduce with `make bench-web` (needs PostgreSQL on 127.0.0.1:5432). It creates the database
-``jingxiang_bench``, loads the demo cluster at scale 10 (about 3,400 organisations and 6,000 talents),
-starts gunicorn (2 workers × 4 threads, the size of the 2-core machine), logs in as two personas, and
-sends a fixed number of requests from concurrent clients. Results go to bench/web/RESULTS.md.
+Reproduce with `make bench-web` (needs PostgreSQL on 127.0.0.1:5432 and `wrk`: `apt-get install -y wrk`).
+It creates the database ``jingxiang_bench``, loads the demo cluster at scale 10 (about 3,400
+organisations and 6,000 talents), starts gunicorn with 4 sync workers on the project's settings plus one
+extra URL (``bench_settings``/``bench_urls``: the *floor*, a bare Django view rendering a 50-row table
+from the database through the same middleware), logs every persona in, and runs
+``wrk -t2 -c32 -d10s`` against the floor and then every page, one after the other, with the floor run
+again at the end. Each page's requests per second are reported as a share of the floor's (the mean of
+its two runs), with p50/p95/p99 latency, the HTML size and the non-200 answers. Results go to
+bench/web/RESULTS.md (summarised in docs/benchmarks.md).
+
+On a shared machine absolute figures move with the other work; the share of the floor is measured under
+the same load and is the figure to compare. The load average before and after is recorded.
+
+Options: ``--reuse`` keeps an existing benchmark database; ``--only SUBSTRING`` runs the pages whose
+label contains it (plus the floor). Environment: ``BENCH_DATABASE_URL``, ``BENCH_PORT``,
+``BENCH_DURATION`` (wrk -d, default 10s), ``BENCH_CONNECTIONS`` (32), ``BENCH_WORKERS`` (4),
+``BENCH_SRC`` (another source tree to serve, e.g. an export of an older commit, for before/after runs),
+``BENCH_RESULTS`` (where to write the table).
 """
 
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import platform
 import re
-import statistics
+import shutil
+import signal
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SRC = Path(os.environ.get("BENCH_SRC", str(ROOT / "src")))
 PYTHON = sys.executable
 DB_NAME = "jingxiang_bench"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "200"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+RESULTS = Path(os.environ.get("BENCH_RESULTS", str(HERE / "RESULTS.md")))
+PERSONAS = (
+    "operator",
+    "firm_admin",
+    "talent_officer",
+    "member",
+    "expert",
+    "lab_staff",
+    "union_staff",
+    "secretariat",
+)
+FLOOR = ("floor: bare 50-row list", "operator", "/bench/floor/")
 
-PAGES = {
-    "home (operator)": ("operator", "/"),
-    "organisation list": ("operator", "/organisations/"),
-    "organisation list, filtered": ("operator", "/organisations/?kind=firm&region=杜桥&sort=-employee_count"),
-    "talent list": ("firm_admin", "/talents/"),
-    "talent list, pinyin search": ("firm_admin", "/talents/?q=wang"),
-    "talent list, skill filter page 5": ("firm_admin", "/talents/?domain=1&page=5"),
-    "talent detail": ("firm_admin", "/talents/{talent}/"),
-    "organisation detail": ("firm_admin", "/organisations/{organisation}/"),
-    "global search": ("firm_admin", "/search/?q=kb"),
-    "API talents": ("firm_admin", "/api/v1/talents/"),
-}
+# (label, persona, path); {name} is filled from page_ids.py (records in the middle of each table).
+PAGES: list[tuple[str, str, str]] = [
+    *((f"home ({persona})", persona, "/") for persona in PERSONAS),
+    ("organisation list", "operator", "/organisations/"),
+    ("organisation list, filtered+sorted", "operator", "/organisations/?kind=firm&sort=-employee_count"),
+    ("talent list", "firm_admin", "/talents/"),
+    ("talent list, pinyin search", "firm_admin", "/talents/?q=wang"),
+    ("talent list, skill domain page 5", "firm_admin", "/talents/?domain=1&page=5"),
+    ("demand list", "operator", "/demands/"),
+    ("demand board", "operator", "/demands/board/"),
+    ("demands for me", "expert", "/demands/for-me/"),
+    ("my sharing", "expert", "/sharing/me/"),
+    ("challenge list", "operator", "/demands/challenges/"),
+    ("sharing pool", "operator", "/sharing/pool/"),
+    ("sharing requests", "talent_officer", "/sharing/requests/"),
+    ("sharing agreements", "operator", "/sharing/agreements/"),
+    ("sharing statements", "operator", "/sharing/statements/"),
+    ("event list", "firm_admin", "/events/"),
+    ("course list", "operator", "/academy/courses/"),
+    ("cohort list", "operator", "/academy/cohorts/"),
+    ("enrolment list", "operator", "/academy/enrolments/"),
+    ("lab requests", "lab_staff", "/lab/"),
+    ("lab samples", "lab_staff", "/lab/samples/"),
+    ("lab reports", "lab_staff", "/lab/reports/"),
+    ("jobs", "operator", "/jobs/"),
+    ("notifications", "firm_admin", "/notifications/"),
+    ("global search", "firm_admin", "/search/?q=kb"),
+    ("talent detail", "firm_admin", "/talents/{talent}/"),
+    ("organisation detail", "operator", "/organisations/{organisation}/"),
+    ("demand detail", "operator", "/demands/{demand}/"),
+    ("event detail", "operator", "/events/{event}/"),
+    ("course detail", "operator", "/academy/courses/{course}/"),
+    ("lab report detail", "lab_staff", "/lab/reports/{report}/"),
+    ("sharing agreement detail", "operator", "/sharing/agreements/{agreement}/"),
+    ("verify: certificate (public)", "", "/verify/certificate/{v_certificate}/"),
+    ("verify: lab report (public)", "", "/verify/report/{v_report}/"),
+    ("verify: brand (public)", "", "/verify/brand/{v_brand}/"),
+    ("verify: agreement (public)", "", "/verify/agreement/{v_agreement}/"),
+    ("verify: statement (public)", "", "/verify/statement/{v_statement}/"),
+    ("verify: event agenda (public)", "", "/verify/event-agenda/{v_agenda}/"),
+    ("API organisations", "operator", "/api/v1/organisations/"),
+    ("API talents", "firm_admin", "/api/v1/talents/"),
+    ("API skills", "firm_admin", "/api/v1/skills/"),
+    ("API sharing agreements", "operator", "/api/v1/sharing/agreements/"),
+]
 
 
 def env() -> dict[str, str]:
     return {
         **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), str(HERE)]),
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
         "DATABASE_URL": DATABASE_URL,
         "JINGXIANG_ENV": "development",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_CONN_MAX_AGE": "60",
+        "DATABASE_CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
     }
 
 
 def manage(*args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env(), check=True)
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env(), check=True)
 
 
 def prepare_database() -> None:
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
+    name = urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
     manage("migrate", "--no-input", "-v", "0")
     started = time.perf_counter()
     manage("load_demo", "--scale", "10")
     print(f"loaded 10x demo data in {time.perf_counter() - started:.1f}s")
 
 
-class Session:
-    def __init__(self, username: str) -> None:
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        page = self.opener.open(f"{BASE}/accounts/login/").read().decode()
+def session_cookie(username: str) -> str:
+    """Log in through the login form (as a browser would) and return the Cookie header to send."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    if username:
+        page = opener.open(f"{BASE}/accounts/login/").read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
         data = urllib.parse.urlencode(
             {"username": username, "password": "jingxiang2026", "csrfmiddlewaretoken": token}
         ).encode()
-        request = urllib.request.Request(
-            f"{BASE}/accounts/login/", data=data, headers={"Referer": f"{BASE}/"}
+        opener.open(
+            urllib.request.Request(f"{BASE}/accounts/login/", data=data, headers={"Referer": f"{BASE}/"})
         )
-        self.opener.open(request).read()
+        if not any(cookie.name == "sessionid" for cookie in jar):
+            raise RuntimeError(f"could not log in as {username}")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
-    def get(self, path: str) -> tuple[int, float]:
-        started = time.perf_counter()
-        with self.opener.open(BASE + urllib.parse.quote(path, safe="/?=&")) as response:
-            response.read()
-            status = response.status
-        return status, (time.perf_counter() - started) * 1000
+
+def fetch(path: str, cookie: str) -> tuple[int, int]:
+    request = urllib.request.Request(BASE + path, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, len(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, 0
 
 
 def wait_for_server() -> None:
-    for _ in range(100):
+    for _ in range(150):
         try:
             urllib.request.urlopen(f"{BASE}/health/", timeout=1).read()
             return
@@ -101,14 +173,87 @@ def wait_for_server() -> None:
     raise RuntimeError("server did not start")
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+@dataclass
+class Result:
+    label: str
+    path: str
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    kb: float
+    failures: int
+
+
+def run_wrk(path: str, cookie: str) -> dict[str, float]:
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{CONNECTIONS}",
+        f"-d{DURATION}",
+        "--timeout",
+        "10s",
+        "-s",
+        str(HERE / "report.lua"),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, BASE + path], capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+def measure(label: str, persona: str, path: str, cookies: dict[str, str]) -> Result:
+    cookie = cookies.get(persona, "")
+    status, size = fetch(path, cookie)  # also the warm-up
+    if status != 200:
+        print(f"{label}: {path} answered {status}, not measured", flush=True)
+        return Result(label, path, 0.0, 0.0, 0.0, 0.0, 0.0, -status)
+    data = run_wrk(path, cookie)
+    result = Result(
+        label,
+        path,
+        data["rps"],
+        data["p50"] / 1000,
+        data["p95"] / 1000,
+        data["p99"] / 1000,
+        size / 1024,
+        int(data["errors"] + data["non200"]),
+    )
+    print(
+        f"{label:<38} {result.rps:7.1f} req/s  p50 {result.p50:7.1f}  p95 {result.p95:7.1f}  "
+        f"p99 {result.p99:7.1f} ms  {result.kb:6.1f} KB  failures {result.failures}",
+        flush=True,
+    )
+    return result
+
+
+def page_ids() -> dict[str, object]:
+    output = subprocess.run(
+        [PYTHON, str(HERE / "page_ids.py")], cwd=ROOT, env=env(), capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the finally below: stop the server
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk")
     if "--reuse" not in sys.argv:
         prepare_database()
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+    ids = page_ids()
+    pages = []
+    for label, persona, path in PAGES:
+        if only not in label:
+            continue
+        if any(ids.get(key) is None for key in re.findall(r"{(\w+)}", path)):
+            print(f"{label}: no record in the database, skipped")
+            continue
+        pages.append((label, persona, path.format(**ids)))
+    load_before = os.getloadavg()
     server = subprocess.Popen(
         [
             PYTHON,
@@ -118,9 +263,11 @@ def main() -> None:
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            "2",
-            "--threads",
-            "4",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "2048",
             "--log-level",
             "warning",
         ],
@@ -129,70 +276,61 @@ def main() -> None:
     )
     try:
         wait_for_server()
-        sessions = {name: Session(name) for name in ("operator", "firm_admin")}
-        ids = (
-            subprocess.run(
-                [
-                    PYTHON,
-                    "manage.py",
-                    "shell",
-                    "-c",
-                    "from jingxiang.talents.models import Talent; from jingxiang.organisations.models import Organisation;"
-                    "print(Talent.objects.order_by('pk')[3000].pk, Organisation.objects.order_by('pk')[1500].pk)",
-                ],
-                cwd=ROOT,
-                env=env(),
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-            .split()
-        )  # the shell may print a banner first
-        rows = []
-        for label, (persona, template) in PAGES.items():
-            path = template.format(talent=ids[0], organisation=ids[1])
-            session = sessions[persona]
-            session.get(path)  # warm-up
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-                results = list(pool.map(session.get, [path] * REQUESTS_PER_PAGE))
-            elapsed = time.perf_counter() - started
-            failures = sum(1 for status, _ms in results if status != 200)
-            latencies = [ms for _status, ms in results]
-            rows.append(
-                (
-                    label,
-                    path,
-                    statistics.median(latencies),
-                    percentile(latencies, 0.95),
-                    REQUESTS_PER_PAGE / elapsed,
-                    failures,
-                )
-            )
-            print(
-                f"{label:<36} p50 {rows[-1][2]:7.1f} ms  p95 {rows[-1][3]:7.1f} ms  {rows[-1][4]:6.1f} req/s"
-            )
+        cookies = {persona: session_cookie(persona) for persona in PERSONAS}
+        cookies[""] = ""
+        # Every worker loads its apps, templates and connections on its first requests: not measured.
+        for _label, persona, path in [FLOOR, *pages]:
+            fetch(path, cookies[persona])
+        subprocess.run(
+            ["wrk", "-t2", f"-c{CONNECTIONS}", "-d3s", "-H", f"Cookie: {cookies['operator']}", BASE + "/"],
+            capture_output=True,
+            check=True,
+        )
+        floor_first = measure(*FLOOR, cookies)
+        results = [measure(label, persona, path, cookies) for label, persona, path in pages]
+        floor_last = measure(*FLOOR, cookies)
     finally:
         server.terminate()
-        server.wait(timeout=10)
-    write_results(rows)
+        server.wait(timeout=20)
+    load_after = os.getloadavg()
+    write_results(floor_first, floor_last, results, load_before, load_after)
 
 
-def write_results(rows: list[tuple[str, str, float, float, float, int]]) -> None:
+def write_results(
+    floor_first: Result,
+    floor_last: Result,
+    results: list[Result],
+    load_before: tuple[float, float, float],
+    load_after: tuple[float, float, float],
+) -> None:
+    floor_rps = (floor_first.rps + floor_last.rps) / 2
     lines = [
         "# Web benchmark results",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; PostgreSQL; "
-        f"gunicorn 2 workers × 4 threads; {CONCURRENCY} concurrent clients; {REQUESTS_PER_PAGE} requests per page; "
-        "data: demo cluster at scale 10 (≈3,400 organisations, 6,000 talents).",
+        f"gunicorn {WORKERS} sync workers; `wrk -t2 -c{CONNECTIONS} -d{DURATION}` per page, one page at a time; "
+        "data: demo cluster at scale 10 (≈3,400 organisations, 6,000 talents). "
+        f"Load average (1/5/15 min) before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
+        f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} (the machine is shared: compare "
+        "shares of the floor, measured under the same load, rather than absolute figures). "
+        f"Floor: {floor_first.rps:.0f} req/s at the start, {floor_last.rps:.0f} at the end; shares are of "
+        f"their mean, {floor_rps:.0f} req/s. Generated by `bench/web/run.py`; do not edit by hand.",
         "",
-        "| page | path | p50 ms | p95 ms | req/s | errors |",
-        "|---|---|---:|---:|---:|---:|",
+        "| page | path | req/s | share of floor | p50 ms | p95 ms | p99 ms | HTML KB | failures |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    lines += [f"| {label} | `{p}` | {a:.1f} | {b:.1f} | {c:.1f} | {f} |" for label, p, a, b, c, f in rows]
-    (Path(__file__).parent / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for result in (floor_first, *results, floor_last):
+        lines.append(
+            f"| {result.label} | `{result.path}` | {result.rps:.0f} | {100 * result.rps / floor_rps:.0f} % | "
+            f"{result.p50:.0f} | {result.p95:.0f} | {result.p99:.0f} | {result.kb:.1f} | {result.failures} |"
+        )
+    below = [r.label for r in results if r.failures >= 0 and r.rps < 0.25 * floor_rps]
+    refused = [f"{r.label} ({-r.failures})" for r in results if r.failures < 0]
+    if refused:
+        lines += ["", f"Not measured (the page did not answer 200): {', '.join(refused)}."]
+    lines += ["", f"Pages below 25 % of the floor: {', '.join(below) if below else 'none'}."]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

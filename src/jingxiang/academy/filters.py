@@ -102,6 +102,13 @@ class EnrolmentFilter(FilterSet):
         super().__init__(*args, **kwargs)
         if visible_cohorts is not None:
             self.filters["cohort"].queryset = visible_cohorts
+        if self.queryset is not None:
+            # The firms of the enrolments the user may see, not every firm of the cluster: at scale 10 the
+            # choice list alone was 200 KB of HTML (issue 13), and it named firms the viewer has no
+            # enrolment of.
+            self.filters["firm"].queryset = Organisation.objects.filter(
+                kind=OrganisationKind.FIRM, pk__in=self.queryset.values("talent__home_organisation")
+            )
 
     def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return _search(queryset, ["talent__name", "talent__search_text"], search_key(value) or value)

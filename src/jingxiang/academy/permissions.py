@@ -30,7 +30,6 @@ from jingxiang.organisations.permissions import (
 )
 
 _ACADEMY_ATTR = "_jingxiang_academy_orgs"
-_TALENT_ATTR = "_jingxiang_academy_talent"
 ACADEMY_ROLES = (Role.ORG_ADMIN, Role.MEMBER)
 
 
@@ -60,14 +59,10 @@ def school_ids(user: Any) -> set[int]:
 
 
 def own_talent(user: Any) -> Any:
-    """The user's own Talent profile, or None (cached per request)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, _TALENT_ATTR):
-        from jingxiang.talents.models import Talent
+    """The user's own Talent profile, or None (cached per request, shared with the other apps)."""
+    from jingxiang.organisations.models import own_talent_profile
 
-        setattr(user, _TALENT_ATTR, Talent.objects.filter(user=user, archived_at__isnull=True).first())
-    return getattr(user, _TALENT_ATTR)
+    return own_talent_profile(user)
 
 
 def is_academy_staff(user: Any) -> bool:

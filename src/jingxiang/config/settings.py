@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jingxiang.events",
     "jingxiang.academy",
     "jingxiang.lab",
+    "jingxiang.insights",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Django's widget templates, with selects and inputs written in Python (their options were the largest
+# cost of the list pages' filter forms; core.renderers).
+FORM_RENDERER = "jingxiang.core.renderers.FastFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -33,6 +33,7 @@ urlpatterns = [
     path("events/", include("jingxiang.events.urls")),
     path("academy/", include("jingxiang.academy.urls")),
     path("lab/", include("jingxiang.lab.urls")),
+    path("insights/", include("jingxiang.insights.urls")),
     # The language switch also remembers the choice on the account (core.views.language_switch).
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

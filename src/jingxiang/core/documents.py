@@ -70,6 +70,12 @@ class Signature:
     note: str = ""
 
 
+class BarChartSection:
+    def __init__(self, categories: list[str], values: list[float]) -> None:
+        self.categories = categories
+        self.values = values
+
+
 @dataclass
 class PdfDocument:
     """A structured document; ``render`` lays it out on A4 with the platform's header and QR code."""
@@ -90,6 +96,10 @@ class PdfDocument:
 
     def add_table(self, heading: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         self.sections.append((heading, (list(headers), [list(row) for row in rows])))
+
+    def add_bar_chart(self, heading: str, categories: Sequence[str], values: Sequence[float | None]) -> None:
+        """A small bar chart (monthly trend, say) drawn as vectors in the PDF; always beside a table of its figures."""
+        self.sections.append((heading, BarChartSection(list(categories), [v or 0 for v in values])))
 
     def render(self) -> bytes:
         return render_pdf(self)
@@ -162,7 +172,9 @@ def render_pdf(document: PdfDocument) -> bytes:
 
     for heading, content in document.sections:
         story.append(Paragraph(text(heading), styles["heading"]))
-        if isinstance(content, tuple):
+        if isinstance(content, BarChartSection):
+            story.append(_bar_chart(content, fonts.primary))
+        elif isinstance(content, tuple):
             headers, rows = content
             data = [[Paragraph(text(str(h)), styles["cell"]) for h in headers]]
             data += [[Paragraph(text(_text(cell)), styles["cell"]) for cell in row] for row in rows]
@@ -210,6 +222,26 @@ def render_pdf(document: PdfDocument) -> bytes:
 
     pdf.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
     return buffer.getvalue()
+
+
+def _bar_chart(section: BarChartSection, font: str) -> Any:
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    drawing = Drawing(170 * mm, 45 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 8 * mm, 150 * mm, 32 * mm
+    chart.data = [section.values]
+    chart.categoryAxis.categoryNames = section.categories
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#2f6fb2")
+    drawing.add(chart)
+    return drawing
 
 
 def _grid_style(*, header: bool) -> TableStyle:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -49,7 +50,8 @@ def build_workbook(
 ) -> bytes:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
-    sheet.title = sheet_title[:31]
+    # Excel refuses these characters in a sheet's name (a chart titled "专利:逐月", say).
+    sheet.title = re.sub(r"[\\/?*\[\]:：]", " ", str(sheet_title)).strip()[:31] or "Sheet1"
     sheet.append([safe_cell(str(header)) for header in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -61,16 +62,33 @@ def overview_for(user: Any) -> list[dict[str, Any]]:
     return figures
 
 
+_urls: dict[tuple[Any, str, str], str | None] = {}
+
+
+def _url(url_name: str) -> str | None:
+    """``reverse(url_name)``, remembered: the menu reverses every entry on every page otherwise."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), url_name)
+    if key not in _urls:
+        try:
+            _urls[key] = reverse(url_name)
+        except NoReverseMatch:
+            _urls[key] = None
+    return _urls[key]
+
+
 def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
-    """The menu for this user, grouped by section; the entry with the longest matching URL is current."""
+    """The menu for this user, grouped by section; the entry with the longest matching URL is current.
+
+    The role predicates behind ``visible`` read the roles cached on the user (one query per request);
+    the entries' URLs are reversed once per process.
+    """
     sections: dict[str, list[dict[str, Any]]] = {}
     entries: list[dict[str, Any]] = []
     for item in sorted(_items, key=lambda it: it.order):
         if not item.visible(user):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = _url(item.url_name)
+        if url is None:
             continue
         entry = {"label": item.label, "url": url, "icon": item.icon, "active": False}
         entries.append(entry)

@@ -52,15 +52,12 @@ def supplier_identities(user: Any) -> dict[str, Any]:
     cached = getattr(user, "_jingxiang_supplier", None)
     if cached is not None:
         return cached
-    from jingxiang.talents.models import Talent
+    from jingxiang.organisations.models import own_talent_profile
 
     cached = {"talent": None, "organisations": []}
     if getattr(user, "is_authenticated", False):
-        cached["talent"] = (
-            Talent.objects.filter(user=user, archived_at__isnull=True, kind__in=list(TALENT_KINDS))
-            .select_related("home_organisation")
-            .first()
-        )
+        talent = own_talent_profile(user)  # shared with the other apps' menus: no query of its own
+        cached["talent"] = talent if talent is not None and talent.kind in TALENT_KINDS else None
         org_ids = approved_organisation_ids(user, *SUPPLIER_ORG_ROLES)
         cached["organisations"] = (
             list(Organisation.objects.approved().filter(pk__in=org_ids, kind__in=list(SUPPLIER_ORG_KINDS)))

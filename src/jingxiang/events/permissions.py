@@ -35,13 +35,18 @@ from jingxiang.organisations.permissions import (
 
 
 def registrable_profiles(user: Any) -> list[tuple[str, Any]]:
-    """(kind, profile) pairs the user may register for an event: firms, institutions, own talent."""
-    from jingxiang.organisations.models import Organisation
-    from jingxiang.talents.models import Talent
+    """(kind, profile) pairs the user may register for an event: firms, institutions, own talent.
+
+    Cached on the user for the request: the menu asks on every page.
+    """
+    from jingxiang.organisations.models import Organisation, own_talent_profile
 
     profiles: list[tuple[str, Any]] = []
     if not getattr(user, "is_authenticated", False):
         return profiles
+    cached = getattr(user, "_jingxiang_event_profiles", None)
+    if cached is not None:
+        return list(cached)
     firms = managed_firm_ids(user)
     institutions = approved_organisation_ids(user, Role.ORG_ADMIN) - firm_ids(user)
     for organisation in Organisation.objects.filter(pk__in=firms | institutions).order_by("name"):
@@ -54,9 +59,10 @@ def registrable_profiles(user: Any) -> list[tuple[str, Any]]:
             OrganisationKind.ASSOCIATION,
         }:
             profiles.append((ParticipantKind.INSTITUTION, organisation))
-    talent = Talent.objects.filter(user=user, archived_at__isnull=True).first()
+    talent = own_talent_profile(user)
     if talent is not None:
         profiles.append((ParticipantKind.EXPERT, talent))
+    user._jingxiang_event_profiles = tuple(profiles)
     return profiles
 
 

@@ -44,15 +44,32 @@ class Role(models.TextChoices):
     UNION_STAFF = "union_staff", _("工会工作人员")
 
 
+_OWN_TALENT_ATTR = "_jingxiang_own_talent"
+
+
+def own_talent_profile(user: object) -> object | None:
+    """The user's own (unarchived) Talent with its home organisation, or None; one query per request.
+
+    Menus and permission checks of several apps ask for it on every page (academy, demands, events,
+    sharing), so it is read once and kept on the user object (``forget_roles`` drops it).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, _OWN_TALENT_ATTR):
+        talent = (
+            apps.get_model("talents", "Talent")
+            .objects.filter(user=user, archived_at__isnull=True)
+            .select_related("home_organisation")
+            .order_by("pk")
+            .first()
+        )
+        setattr(user, _OWN_TALENT_ATTR, talent)
+    return getattr(user, _OWN_TALENT_ATTR)
+
+
 def _has_talent_profile(user: object) -> bool:
     """Experts with a login but no organisation role still use the directories."""
-    cached = getattr(user, "_jingxiang_has_talent", None)
-    if cached is None:
-        cached = (
-            apps.get_model("talents", "Talent").objects.filter(user=user, archived_at__isnull=True).exists()
-        )
-        user._jingxiang_has_talent = cached  # type: ignore[attr-defined]
-    return bool(cached)
+    return own_talent_profile(user) is not None
 
 
 class OrganisationQuerySet(ArchivableQuerySet):

@@ -46,8 +46,9 @@ def _roles(user: Any) -> frozenset[tuple[int, str, str, str]]:
 
 def forget_roles(user: Any) -> None:
     """Drop the cached roles (after memberships change within the same request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, "_jingxiang_own_talent", "_jingxiang_supplier", "_jingxiang_event_profiles"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def _approved(user: Any) -> set[tuple[int, str]]:

@@ -40,6 +40,8 @@ class PoolFilter(FilterSet):
         label=_("技能"),
         queryset=Skill.objects.filter(is_active=True),
         field_name="skills",
+        # Only this filter joins the talent's skills: distinct here, not on every pool page (issue 13).
+        distinct=True,
         empty_label=_("全部技能"),
     )
     independent = django_filters.ChoiceFilter(

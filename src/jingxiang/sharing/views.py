@@ -133,8 +133,9 @@ POOL_LIST = ListSpec(
 
 @login_required
 def pool_list(request: HttpRequest) -> HttpResponse:
-    # Distinct: filtering by skill joins the talent's skills.
-    queryset = pool_queryset(request.user).select_related("home_organisation", "sharing_profile").distinct()
+    # Not distinct: only the skill filter joins the talent's skills, and it asks for distinct itself. A
+    # DISTINCT over every column of the directory was most of this page's SQL at scale 10 (issue 13).
+    queryset = pool_queryset(request.user).select_related("home_organisation", "sharing_profile")
     return list_page(request, queryset, POOL_LIST)
 
 

@@ -76,3 +76,9 @@ def test_echarts_is_served_from_our_static_files():
     assert found, "run `make install`: ECharts is missing from static files"
     with open(found, "rb") as handle:
         assert b"echarts" in handle.read(4096)
+
+
+def test_a_title_excel_refuses_as_a_sheet_name_still_exports():
+    response = chart_export_response(sample(title="专利:逐月 [2026/03]"), category_header="年度")
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.title == "专利 逐月  2026 03"
