@@ -21,6 +21,7 @@ from jingxiang.quality import (
     Problem,
     RuleRegistry,
     RulesInvalidError,
+    edition_gaps,
     item_catalogue,
     judge,
 )
@@ -294,3 +295,78 @@ def run_judge(case: dict[str, Any], reg: RuleRegistry | None = None) -> dict[str
 def failing_indicative(verdict: dict[str, Any]) -> list[str]:
     """U-rule ids that fail in this verdict but do not decide it (candidates for confirmation)."""
     return sorted(set(verdict.get("indicative_findings") or []))
+
+
+@dataclass(frozen=True)
+class EditionNotice:
+    """What a request must be told when it is made: editions in force with no rules loaded.
+
+    ``blocking`` = the standard asked for cannot be judged as "the edition in force" today: the
+    request proceeds only under an edition the client names in the contract, or waits for the
+    operator's upload of ``awaiting``.
+    """
+
+    gaps: list[dict[str, Any]]
+    blocking: bool
+    awaiting: str
+    messages: list[str]
+
+
+def edition_notice(
+    product_type: str, standard: str, on: datetime.date, reg: RuleRegistry | None = None
+) -> EditionNotice:
+    """The notice for a request of ``product_type`` against ``standard`` made on ``on``."""
+    reg = reg or registry()
+    if standard.startswith(SERIES_PREFIX):
+        series: str | None = standard[len(SERIES_PREFIX) :]
+        document = None
+    else:
+        document = reg.find(standard)
+        series = document.series if document is not None else None
+    gaps = edition_gaps(product_type, on, reg, series=series)
+    messages = []
+    blocking = False
+    awaiting = ""
+    for gap in gaps:
+        edition = gap.edition
+        values = {"d": edition.designation, "from": edition.effective_from.isoformat(), "s": edition.series}
+        if gap.blocks and document is None:
+            blocking, awaiting = True, edition.designation
+            messages.append(
+                _(
+                    "%(s)s 的现行有效版本是 %(d)s(%(from)s 起实施),平台尚无该版本的规则文件(其数值未能取得),"
+                    "无法按“现行有效版本”判定。"
+                )
+                % values
+            )
+        elif gap.blocks or (edition.relation == "replaces" and document is not None):
+            messages.append(
+                _("注意:%(s)s 的现行有效版本是 %(d)s(%(from)s 起实施),所选版本不是现行有效版本。") % values
+            )
+        else:
+            messages.append(
+                _("另有强制性标准 %(d)s 自 %(from)s 起实施,平台尚无其规则文件;本次检测不包括它的要求。")
+                % values
+                if edition.mandatory
+                else _("另有 %(d)s 自 %(from)s 起实施,平台尚无其规则文件。") % values
+            )
+    if document is None and series is not None and not blocking:
+        covering = [
+            d
+            for d in reg.documents
+            if d.series == series and d.in_force_on(on) and product_type in {p.value for p in d.product_types}
+        ]
+        if not covering:
+            blocking, awaiting = True, series
+            messages.append(
+                _("%(s)s 在 %(on)s 没有覆盖该产品类型的现行有效版本规则,无法按“现行有效版本”判定。")
+                % {"s": series, "on": on.isoformat()}
+            )
+    if document is not None and not document.in_force_on(on):
+        blocking = True
+        if not any(gap.blocks or gap.edition.relation == "replaces" for gap in gaps):
+            messages.append(
+                _("所选版本 %(d)s 在 %(on)s 不是现行有效版本(有效期 %(p)s)。")
+                % {"d": document.designation, "on": on.isoformat(), "p": period_zh(document)}
+            )
+    return EditionNotice([gap.to_dict() for gap in gaps], blocking, awaiting, messages)

@@ -87,6 +87,7 @@ def load(context: Any) -> None:
         actor=technician,
         lab=lab,
         name="分光光度计",
+        kind="spectrophotometer",
         model_number="UV-3600i Plus",
         serial="DHU-SP-0417",
         calibration_due=today + datetime.timedelta(days=200),
@@ -95,9 +96,19 @@ def load(context: Any) -> None:
         actor=technician,
         lab=lab,
         name="焦度计",
+        kind="focimeter",
         model_number="LM-1800P",
         serial="DHU-LM-0093",
         calibration_due=today - datetime.timedelta(days=12),
+    )
+    focimeter = services.instrument_register(
+        actor=technician,
+        lab=lab,
+        name="自动焦度计",
+        kind="focimeter",
+        model_number="LM-1800PD",
+        serial="DHU-LM-0141",
+        calibration_due=today + datetime.timedelta(days=150),
     )
 
     firms = [kangbo] + [
@@ -198,7 +209,7 @@ def load(context: Any) -> None:
             actor=technician,
             sample=sample,
             test_date=day,
-            instrument=photometer,
+            instrument=focimeter,
             nominal={"marked_oc_distance": "62", "right": {"sphere": "2.00"}, "left": {"sphere": "2.00"}},
             measured={
                 "right": {"sphere": "2.04", "cylinder": "0", "oc_monocular": right_oc, "oc_height": "20.0"},
@@ -254,4 +265,36 @@ def load(context: Any) -> None:
         items=[],
         quantity=2,
         nominal_note="标称 4 类,标注“不适用于驾驶”",
+    )
+
+    # Issue 11: a sample whose UVA row fails on an indicative (U) limit waits for the reviewer's
+    # decision (confirm the limit or exclude it with a reason) — it cannot be approved before.
+    waiting = services.request_submit(
+        actor=context.users["firm_admin"],
+        firm=kangbo,
+        lab=lab,
+        product_type="high_altitude_goggles",
+        product_line_name="雪域 GX 高原护目镜",
+        product_name="GX-9 试产款",
+        standard="JX-HA-2026",
+        items=[],
+        quantity=1,
+    )
+    undecided = services.sample_register(actor=technician, request=waiting, description="试产 2 副")
+    services.results_enter(
+        actor=technician,
+        sample=undecided,
+        test_date=today,
+        instrument=photometer,
+        nominal={"declared_category": 4},
+        measured={
+            "luminous_transmittance": "5.4",
+            "uvb_transmittance": "0.3",
+            "uva_transmittance": "3.1",
+            "marked_not_for_driving": True,
+        },
+        submit=True,
+    )
+    context.notes.append(
+        f"质量检测:样品 {undecided.code} 的紫外A 按参考性限值不合格,等待 lab_reviewer 决定(确认限值或写明理由排除)。"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.conf import settings
@@ -9,9 +10,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
-from jingxiang.core.documents import PdfDocument, Signature
-from jingxiang.lab.models import BrandAuthorisation, Report, ReportStatus
+from jingxiang.core.documents import PdfDocument, Signature, qr_png
+from jingxiang.core.fontstack import font_stack
+from jingxiang.lab.models import BrandAuthorisation, Report, ReportStatus, Sample
 
 STATUS_ZH = {
     "pass": gettext_lazy("合格"),
@@ -53,6 +59,7 @@ def _report_pdf(report: Report) -> bytes:
         (_("产品类型"), report.product_type_label),
         (_("样品编号"), report.sample.code),
         (_("检测依据"), report.designation),
+        *([(_("委托方指定标准"), report.client_named_note)] if report.client_named_note else []),
         (_("检测日期"), report.test_date),
         (_("所用仪器"), report.instrument_label or "—"),
         (_("检测结论"), report.get_overall_display()),
@@ -72,8 +79,12 @@ def _report_pdf(report: Report) -> bytes:
     rows = []
     for item in report.result_items.all():
         label = item.label + (f"({SIDE_ZH.get(item.side, item.side)})" if item.side else "")
-        if item.indicative:
-            label += _("[参考性]")
+        if item.decision == "excluded":
+            label += _("[参考性限值,已排除]")
+        elif item.decision == "confirmed":
+            label += _("[参考性限值,已确认]")
+        elif item.certainty == "U":
+            label += _("[参考性限值]")
         rows.append(
             [
                 item.rule_id,
@@ -92,19 +103,42 @@ def _report_pdf(report: Report) -> bytes:
         rows,
     )
     notes = [
-        _("结论按 %(d)s 逐项判定;“未判定”项目缺少所需数据,不视为合格。") % {"d": report.designation},
-        _("标注“参考性”的项目依据尚未与标准原文核对的数值,仅供参考,不单独决定结论。"),
+        _("结论按 %(d)s 逐项判定:任一计入结论的项目不合格即为不合格;“未判定”项目缺少所需数据,不视为合格。")
+        % {"d": report.designation},
     ]
-    if report.confirmed_rules:
-        notes.append(
-            _("经审核人对照标准原文确认并计入结论的规则:%(r)s。") % {"r": "、".join(report.confirmed_rules)}
-        )
+    if report.client_named_note:
+        notes.append(report.client_named_note)
     document.add_paragraphs(_("说明"), notes)
+    decisions = indicative_decisions(report)
+    if decisions:
+        document.add_paragraphs(_("依据参考性限值判定的项目及审核决定"), decisions)
     document.signatures = [
         Signature(_("检测"), str(report.entered_by), report.sample.entered_at),
         Signature(_("审核/批准"), str(report.approved_by), report.issued_at),
     ]
     return document.render()
+
+
+def indicative_decisions(report: Report) -> list[str]:
+    """One sentence per item judged on an indicative (not yet verified) limit: its result and what
+    the reviewer decided. Printed on the report and shown on the public verification page."""
+    sentences = []
+    seen: set[str] = set()
+    for item in report.result_items.all():
+        if item.certainty != "U" or item.status not in {"pass", "fail"} or item.rule_id in seen:
+            continue
+        seen.add(item.rule_id)
+        values = {"r": item.rule_id, "l": item.label, "s": STATUS_ZH.get(item.status, item.status)}
+        if item.decision == "excluded":
+            sentences.append(
+                _("%(r)s %(l)s:%(s)s;审核人排除该项,不计入结论。理由:%(why)s")
+                % {**values, "why": item.decision_reason}
+            )
+        elif item.decision == "confirmed":
+            sentences.append(_("%(r)s %(l)s:%(s)s;限值已对照标准原文确认,计入结论。") % values)
+        else:
+            sentences.append(_("%(r)s %(l)s:%(s)s(依据参考性限值)。") % values)
+    return sentences
 
 
 def report_lookup(code: str) -> dict[str, Any] | None:
@@ -132,6 +166,8 @@ def report_lookup(code: str) -> dict[str, Any] | None:
             (_("检测日期"), report.test_date.isoformat()),
             (_("签发日期"), timezone.localtime(report.issued_at).date().isoformat()),
             (_("检测结论"), report.get_overall_display()),
+            *[(_("参考性限值项目"), sentence) for sentence in indicative_decisions(report)],
+            *([(_("委托方指定标准"), report.client_named_note)] if report.client_named_note else []),
         ],
         "overall": report.overall,
         "note": _("本页由平台根据报告上的核验码生成,内容与实验室签发记录一致。"),
@@ -168,3 +204,59 @@ def brand_lookup(code: str) -> dict[str, Any] | None:
         ],
         "note": _("该产品线的区域品牌授权因检测不合格已暂停使用。") if status == "suspended" else "",
     }
+
+
+# Sample labels ----------------------------------------------------------------------------------
+
+LABEL_SIZE = (50 * mm, 30 * mm)
+SHEET_COLUMNS, SHEET_ROWS = 3, 9  # 27 labels of 50 × 30 mm on A4 (margins 30 × 13.5 mm)
+
+
+def _draw_label(pdf: Any, fonts: Any, sample: Sample, url: str, x: float, y: float) -> None:
+    """One 50 × 30 mm label with its lower-left corner at (x, y): QR left, code and facts right.
+
+    The QR opens the sample's page, which needs a lab login; the label names no client firm."""
+    qr = ImageReader(io.BytesIO(qr_png(url, scale=4)))
+    pdf.drawImage(qr, x + 1.5 * mm, y + 3 * mm, width=24 * mm, height=24 * mm)
+    left = x + 27 * mm
+    fonts.draw(pdf, left, y + 22 * mm, sample.code, size=7.5)
+    request = sample.request
+    lines = [
+        request.number,
+        str(request.product_type_label)[:12],
+        timezone.localtime(sample.created_at).date().isoformat(),
+        (sample.description or "")[:12],
+    ]
+    for index, line in enumerate(lines):
+        fonts.draw(pdf, left, y + (17 - index * 4.2) * mm, line, size=5.5)
+
+
+def labels_pdf(samples: list[Sample], url_for: Any, *, sheet: bool) -> bytes:
+    """Sample labels: one 50 × 30 mm page per sample (label printers) or A4 sheets of 3 × 9."""
+    fonts = font_stack()
+    buffer = io.BytesIO()
+    size = A4 if sheet else LABEL_SIZE
+    pdf = canvas.Canvas(buffer, pagesize=size, initialFontName=fonts.primary)
+    pdf.setTitle("样品标签")
+    if sheet:
+        margin_x = (A4[0] - SHEET_COLUMNS * LABEL_SIZE[0]) / 2
+        margin_y = (A4[1] - SHEET_ROWS * LABEL_SIZE[1]) / 2
+        per_page = SHEET_COLUMNS * SHEET_ROWS
+        for index, sample in enumerate(samples):
+            if index and index % per_page == 0:
+                pdf.showPage()
+            slot = index % per_page
+            column, row = slot % SHEET_COLUMNS, slot // SHEET_COLUMNS
+            x = margin_x + column * LABEL_SIZE[0]
+            y = A4[1] - margin_y - (row + 1) * LABEL_SIZE[1]
+            pdf.setLineWidth(0.2)
+            pdf.setStrokeGray(0.8)
+            pdf.rect(x, y, LABEL_SIZE[0], LABEL_SIZE[1])
+            _draw_label(pdf, fonts, sample, url_for(sample), x, y)
+    else:
+        for index, sample in enumerate(samples):
+            if index:
+                pdf.showPage()
+            _draw_label(pdf, fonts, sample, url_for(sample), 0, 0)
+    pdf.save()
+    return buffer.getvalue()

@@ -132,3 +132,27 @@ class ProductLineFilter(FilterSet):
     class Meta:
         model = ProductLine
         fields = ["q", "product_type"]
+
+
+class BrandDirectoryFilter(FilterSet):
+    """The public directory: one search box over firm, product line, product type and number."""
+
+    q = django_filters.CharFilter(label=_("企业/产品/授权编号"), method="filter_search")
+    product_type = django_filters.ChoiceFilter(
+        label=_("产品类型"),
+        field_name="product_line__product_type",
+        choices=PRODUCT_TYPE_CHOICES,
+        empty_label=_("全部类型"),
+    )
+
+    class Meta:
+        model = BrandAuthorisation
+        fields = ["q", "product_type"]
+
+    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(product_line__name__icontains=value)
+            | Q(firm__name__icontains=value)
+            | Q(product_line__test_requests__product_name__icontains=value)
+        ).distinct()

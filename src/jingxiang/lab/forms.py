@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.lab import conformance
-from jingxiang.lab.models import PRODUCT_TYPE_CHOICES, CustodyKind, Instrument
+from jingxiang.lab.models import INSTRUMENT_KIND_CHOICES, PRODUCT_TYPE_CHOICES, CustodyKind, Instrument
 from jingxiang.lab.rules import RESULT_RULES
 from jingxiang.organisations.models import Membership, Organisation, OrganisationKind, Role
 
@@ -45,6 +45,23 @@ class RequestForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("不勾选则检测该标准适用的全部项目"),
     )
+    basis = forms.ChoiceField(
+        label=_("检测依据的处理方式"),
+        choices=[
+            ("in_force", _("按现行有效版本(或所选版本)检测")),
+            ("client_named", _("委托方指定标准:按合同约定的版本检测,报告注明它不是现行有效版本")),
+            ("wait", _("等待平台上传现行版本的规则文件后再检测")),
+        ],
+        initial="in_force",
+        widget=forms.RadioSelect,
+        help_text=_("现行有效版本尚无规则文件时,只能选择后两种方式之一"),
+    )
+    contract_reference = PlainTextField(
+        label=_("合同/委托书编号"),
+        max_length=100,
+        required=False,
+        help_text=_("委托方指定标准时必填,印在报告上"),
+    )
     quantity = forms.IntegerField(label=_("样品数量"), min_value=1, max_value=50, initial=1)
     nominal_note = PlainTextField(
         label=_("标称值说明"),
@@ -71,6 +88,7 @@ class RequestForm(StyledFormMixin, forms.Form):
                 item_choices.setdefault(entry.rule_id, f"{entry.rule_id} {entry.label}{mark}")
         self.fields["items"].choices = sorted(item_choices.items())
         self.fields["items"].widget.attrs["class"] = "checkbox"
+        self.fields["basis"].widget.attrs["class"] = "checkbox"
 
 
 class SampleRegisterForm(StyledFormMixin, forms.Form):
@@ -81,6 +99,12 @@ class SampleRegisterForm(StyledFormMixin, forms.Form):
 def _pick(message: Any) -> dict[str, Any]:
     """One message for a missing and an unknown choice: the buttons' forms are refused by it."""
     return {"required": message, "invalid_choice": message}
+
+
+class SplitForm(StyledFormMixin, forms.Form):
+    parts = forms.IntegerField(label=_("分出份数"), min_value=1, max_value=10, initial=1)
+    purpose = PlainTextField(label=_("分样用途"), max_length=150, help_text=_("如:抗冲击(破坏性)试验"))
+    location = PlainTextField(label=_("存放位置"), max_length=100, required=False)
 
 
 class CustodyForm(StyledFormMixin, forms.Form):
@@ -110,6 +134,12 @@ class InstrumentForm(StyledFormMixin, forms.Form):
     name = PlainTextField(label=_("仪器名称"), max_length=100)
     model_number = PlainTextField(label=_("型号"), max_length=60, required=False)
     serial = PlainTextField(label=_("出厂编号"), max_length=60)
+    kind = forms.ChoiceField(
+        label=_("仪器类型"),
+        choices=INSTRUMENT_KIND_CHOICES,
+        help_text=_("决定它可测量哪些检测项目"),
+        error_messages={"required": _("请选择仪器类型。"), "invalid_choice": _("请选择仪器类型。")},
+    )
     calibration_due = forms.DateField(label=_("校准有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -144,7 +174,20 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         label=_("所用仪器"),
         queryset=Instrument.objects.none(),
         required=False,
-        help_text=_("只列出校准有效的仪器"),
+        help_text=_("只列出校准有效的仪器;每个检测项目须由适用类型的仪器测量"),
+    )
+    instruments = forms.ModelMultipleChoiceField(
+        label=_("其他仪器"),
+        queryset=Instrument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("同一次测量还用到的仪器(如焦度计之外的分光光度计)"),
+    )
+    retest_reason = PlainTextField(
+        label=_("复测原因"),
+        max_length=300,
+        required=False,
+        help_text=_("再次提交测量时必填;之前的测量保留在历史中"),
     )
     length_unit = forms.ChoiceField(
         label=_("长度单位"), choices=[("mm", _("毫米 mm")), ("cm", _("厘米 cm"))], initial="mm"
@@ -160,9 +203,10 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.entry_fields = entry_fields
-        self.fields["instrument"].queryset = Instrument.objects.filter(lab_id=lab_id).usable_on(
-            timezone.localdate()
-        )
+        usable = Instrument.objects.filter(lab_id=lab_id).usable_on(timezone.localdate())
+        self.fields["instrument"].queryset = usable
+        self.fields["instruments"].queryset = usable
+        self.fields["instruments"].widget.attrs["class"] = "checkbox"
         self.fields["test_date"].initial = timezone.localdate()
         for field in entry_fields:
             side = conformance.SIDE_LABELS.get(field.side, "")
@@ -194,7 +238,14 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         """The fields under their headings: the test conditions, nominal values (when the items have
         any) and measured values."""
         roles = {field.key: field.role for field in self.entry_fields}
-        conditions = ("test_date", "instrument", "length_unit", "transmittance_unit")
+        conditions = (
+            "test_date",
+            "instrument",
+            "instruments",
+            "retest_reason",
+            "length_unit",
+            "transmittance_unit",
+        )
         nominal = [self[key] for key, role in roles.items() if role == "nominal"]
         groups = [(_("检测条件"), [self[name] for name in conditions])]
         if nominal:
@@ -209,27 +260,55 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         }
 
 
+DECISION_CONFIRM = "confirm"
+DECISION_EXCLUDE = "exclude"
+
+
 class ReviewForm(StyledFormMixin, forms.Form):
+    """Approve or return; each row failing on an indicative limit gets a decision of its own."""
+
     decision = forms.ChoiceField(
         label=_("审核结论"),
         choices=[("approve", _("批准签发报告")), ("return", _("退回重测"))],
         widget=forms.RadioSelect,
     )
-    confirmed_rules = forms.MultipleChoiceField(
-        label=_("已对照标准原文确认的参考性规则"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("勾选后,该参考性规则的不合格结果将计入报告结论"),
-    )
     note = PlainTextField(label=_("审核意见"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, indicative: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, indicative: list[str], labels: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].widget.attrs["class"] = "checkbox"
-        self.fields["confirmed_rules"].choices = [(rule, rule) for rule in indicative]
-        self.fields["confirmed_rules"].widget.attrs["class"] = "checkbox"
-        if not indicative:
-            del self.fields["confirmed_rules"]
+        self.indicative = indicative
+        for rule in indicative:
+            name = f"{rule} {(labels or {}).get(rule, '')}".strip()
+            self.fields[f"decide__{rule}"] = forms.ChoiceField(
+                label=_("%(r)s:依据参考性限值判为不合格") % {"r": name},
+                choices=[
+                    ("", _("请决定")),
+                    (DECISION_CONFIRM, _("已对照标准原文确认限值,计入结论")),
+                    (DECISION_EXCLUDE, _("排除该项,不计入结论(须写明理由)")),
+                ],
+                required=False,
+            )
+            self.fields[f"reason__{rule}"] = PlainTextField(
+                label=_("%(r)s 排除理由") % {"r": rule}, max_length=300, required=False
+            )
+        self.order_fields(
+            ["decision", *[f for rule in indicative for f in (f"decide__{rule}", f"reason__{rule}")], "note"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["confirmed_rules"] = [
+            rule for rule in self.indicative if data.get(f"decide__{rule}") == DECISION_CONFIRM
+        ]
+        data["excluded_rules"] = {
+            rule: data.get(f"reason__{rule}") or ""
+            for rule in self.indicative
+            if data.get(f"decide__{rule}") == DECISION_EXCLUDE
+        }
+        return data
 
 
 class CorrectionForm(StyledFormMixin, forms.Form):
@@ -293,6 +372,15 @@ class BrandReviewForm(StyledFormMixin, forms.Form):
     note = PlainTextField(label=_("审批意见"), max_length=300, required=False)
 
 
+class FieldTestCorrectionMixin(forms.Form):
+    correction_reason = PlainTextField(
+        label=_("更正原因"),
+        max_length=300,
+        error_messages={"required": _("更正实地测试须写明原因。")},
+        help_text=_("原记录保留在变更记录中"),
+    )
+
+
 class FieldTestForm(StyledFormMixin, forms.Form):
     site = PlainTextField(label=_("测试地点"), max_length=100, initial=_("拉萨 · 高原护目镜实践检测基地"))
     altitude_m = forms.IntegerField(label=_("海拔(米)"), min_value=0, max_value=9000, initial=3650)
@@ -304,3 +392,7 @@ class FieldTestForm(StyledFormMixin, forms.Form):
     wearers = forms.IntegerField(label=_("佩戴人数"), min_value=1, max_value=1000)
     rating = forms.IntegerField(label=_("综合评分(1–5)"), min_value=1, max_value=5)
     feedback = PlainTextAreaField(label=_("佩戴反馈"), max_length=2000)
+
+
+class FieldTestCorrectForm(FieldTestForm, FieldTestCorrectionMixin):
+    pass

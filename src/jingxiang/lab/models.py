@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
+from jingxiang.quality import instrument_type_labels
 from jingxiang.quality import product_types as engine_product_types
 
 
@@ -32,6 +33,13 @@ PRODUCT_TYPE_CHOICES = [
 ]
 PRODUCT_TYPE_LABELS = dict(PRODUCT_TYPE_CHOICES)
 HIGH_ALTITUDE = "high_altitude_goggles"
+
+_localised_pair = lazy(_product_type_label, str)
+INSTRUMENT_KIND_CHOICES = [
+    (kind, _localised_pair(label_zh, label_en))
+    for kind, (label_zh, label_en) in instrument_type_labels().items()
+]
+INSTRUMENT_KIND_LABELS = dict(INSTRUMENT_KIND_CHOICES)
 
 
 def _firm_and_lab_filter(user: Any, firm_path: str, lab_path: str) -> models.Q | None:
@@ -90,6 +98,9 @@ class Instrument(TimeStamped, Archivable):
     name = models.CharField(_("仪器名称"), max_length=100)
     model_number = models.CharField(_("型号"), max_length=60, blank=True)
     serial = models.CharField(_("出厂编号"), max_length=60)
+    # One of the engine's instrument types (quality/instruments.yaml); blank = not yet classified,
+    # which fits no test item.
+    kind = models.CharField(_("仪器类型"), max_length=40, blank=True, choices=INSTRUMENT_KIND_CHOICES)
     calibration_due = models.DateField(_("校准有效期至"))
 
     objects = InstrumentQuerySet.as_manager()
@@ -242,6 +253,13 @@ class TestRequest(TimeStamped, Archivable):
     standard = models.CharField(_("检测依据"), max_length=60)
     item_ids = models.JSONField(_("检测项目"), default=list, blank=True)
     quantity = models.PositiveSmallIntegerField(_("样品数量"))
+    # 委托方指定标准: the client named an edition in the contract that is not the one in force.
+    client_named = models.BooleanField(_("委托方指定标准"), default=False)
+    contract_reference = models.CharField(_("合同/委托书编号"), max_length=100, blank=True)
+    # Editions in force without rules, as found when the request was made (engine's EditionGap dicts).
+    edition_notice = models.JSONField(_("标准版本提示"), default=list, blank=True)
+    # Waiting for the rules file of this edition (the operator's upload) before testing.
+    awaiting_edition = models.CharField(_("等待上传的标准版本"), max_length=60, blank=True)
     nominal_note = models.CharField(_("标称值说明"), max_length=300, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
     status = models.CharField(
@@ -301,6 +319,15 @@ class Sample(TimeStamped, Archivable):
         TestRequest, on_delete=models.PROTECT, related_name="samples", verbose_name=_("委托")
     )
     code = models.CharField(_("样品编号"), max_length=30, unique=True)
+    # A sub-sample split off for a destructive test: its own code and chain of custody.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("母样"),
+    )
     description = models.CharField(_("样品描述"), max_length=200, blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=SampleStatus.choices, default=SampleStatus.REGISTERED, db_index=True
@@ -327,6 +354,8 @@ class Sample(TimeStamped, Archivable):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("仪器")
     )
+    # Further instruments of the same measurement (a focimeter and a spectrophotometer, say).
+    instruments = models.ManyToManyField(Instrument, related_name="+", blank=True, verbose_name=_("其他仪器"))
     designation = models.CharField(_("标准版本"), max_length=60, blank=True)
     verdict = models.JSONField(default=dict, blank=True)
     overall = models.CharField(_("结论"), max_length=20, blank=True)
@@ -351,6 +380,41 @@ class Sample(TimeStamped, Archivable):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Measurement(models.Model):
+    """One submitted measurement of a sample. A retest adds a row with its reason; none is overwritten."""
+
+    sample = models.ForeignKey(
+        Sample, on_delete=models.PROTECT, related_name="measurements", verbose_name=_("样品")
+    )
+    sequence = models.PositiveSmallIntegerField(_("次序"))
+    test_date = models.DateField(_("检测日期"))
+    nominal = models.JSONField(_("标称值"), default=dict)
+    measured = models.JSONField(_("实测值"), default=dict)
+    units = models.JSONField(_("单位"), default=dict)
+    instruments = models.CharField(_("仪器"), max_length=300, blank=True)
+    overall = models.CharField(_("自动判定"), max_length=20)
+    retest_reason = models.CharField(_("复测原因"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["sample", "sequence"]
+        verbose_name = _("测量记录")
+        verbose_name_plural = _("测量记录")
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "sequence"], name="lab_measurement_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id} #{self.sequence}"
+
+    @property
+    def is_retest(self) -> bool:
+        return self.sequence > 1
 
 
 class CustodyEvent(models.Model):
@@ -385,6 +449,8 @@ class Overall(models.TextChoices):
     PASS = "pass", _("合格")
     FAIL = "fail", _("不合格")
     INCOMPLETE = "incomplete", _("未完成判定")
+    # A row fails on an indicative limit and the reviewer has not decided it yet (never on a report).
+    UNDECIDED = "undecided", _("待审核人判定")
 
 
 class ReportQuerySet(models.QuerySet):
@@ -434,6 +500,10 @@ class Report(TimeStamped):
     verdict = models.JSONField(default=dict)
     instrument_label = models.CharField(_("仪器"), max_length=200, blank=True)
     confirmed_rules = models.JSONField(_("确认计入的参考性规则"), default=list, blank=True)
+    # Items the reviewer left out of the conclusion: rule id -> written reason (printed on the report).
+    excluded_rules = models.JSONField(_("排除的参考性项目"), default=dict, blank=True)
+    # 委托方指定标准: printed with a note that it is not the edition in force.
+    client_named_note = models.CharField(_("委托方指定标准说明"), max_length=300, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("检测人")
     )
@@ -485,6 +555,9 @@ class ReportItem(models.Model):
     certainty = models.CharField(max_length=1, blank=True)
     mandatory = models.BooleanField(default=False)
     indicative = models.BooleanField(default=False)
+    # For rows judged on an indicative limit: "confirmed", "excluded" or "" (a passing row).
+    decision = models.CharField(_("审核决定"), max_length=20, blank=True)
+    decision_reason = models.CharField(_("排除理由"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -561,6 +634,14 @@ class BrandAuthorisation(TimeStamped, Archivable):
         return self.number or f"#{self.pk}"
 
     @property
+    def latest_report(self) -> Report | None:
+        """The newest current report behind the authorisation (prefetched by the directory)."""
+        reports = getattr(self, "current_evidence", None)
+        if reports is None:
+            reports = list(self.evidence.filter(status=ReportStatus.VALID).order_by("-issued_at")[:1])
+        return reports[0] if reports else None
+
+    @property
     def public_status(self) -> str:
         if self.status == BrandStatus.ACTIVE and self.valid_until and self.valid_until < timezone.localdate():
             return "expired"
@@ -589,6 +670,9 @@ class FieldTest(TimeStamped, Archivable):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
     )
+    # Corrections keep the earlier values in the change log (auditlog) and state why.
+    correction_reason = models.CharField(_("更正原因"), max_length=300, blank=True)
+    corrected_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
 
     objects = FieldTestQuerySet.as_manager()
 

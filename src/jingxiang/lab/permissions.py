@@ -114,7 +114,9 @@ def sample_register_refusal(user: Any, request: TestRequest, registered: int | N
         return ValidationError(
             _("委托已%(s)s,不能再登记样品。") % {"s": request.get_status_display()}, code="closed"
         )
-    if (request.samples.count() if registered is None else registered) >= request.quantity:
+    if (
+        request.samples.filter(parent__isnull=True).count() if registered is None else registered
+    ) >= request.quantity:
         return ValidationError(
             _("委托约定的样品数量为 %(n)s 件,已全部登记。") % {"n": request.quantity}, code="quantity"
         )

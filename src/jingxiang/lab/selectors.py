@@ -229,6 +229,40 @@ def sample_edition(sample: Sample, day: datetime.date) -> str | ValidationError:
 # Standard editions ------------------------------------------------------------------------------
 
 
+def edition_notices_for(product_type: str, today: datetime.date) -> list[dict[str, Any]]:
+    """For the request form: per series of the product type, what must be said about its edition in
+    force today, with the upload status of the missing edition."""
+    reg = conformance.registry()
+    notices = []
+    for value, _label in conformance.standard_choices(product_type, reg):
+        if not value.startswith(conformance.SERIES_PREFIX):
+            continue
+        notice = conformance.edition_notice(product_type, value, today, reg)
+        if notice.messages:
+            notices.append(
+                {
+                    "series": value.removeprefix(conformance.SERIES_PREFIX),
+                    "notice": notice,
+                    "blocking": notice.blocking,
+                }
+            )
+    return notices
+
+
+def awaiting_upload(request: TestRequest) -> dict[str, Any] | None:
+    """A request waiting for an edition's rules file: which one, and whether it is uploaded yet."""
+    if not request.awaiting_edition:
+        return None
+    designation = request.awaiting_edition
+    upload = RulesFile.objects.active().filter(Q(designation=designation) | Q(series=designation)).first()
+    in_force = conformance.find_designation(request.product_type, request.standard, timezone.localdate())
+    return {
+        "designation": designation,
+        "upload": upload,
+        "ready": not isinstance(in_force, ValidationError),
+    }
+
+
 def editions(today: datetime.date) -> list[dict[str, Any]]:
     """Every edition the engine knows (built in or uploaded), with whether it is in force today."""
     uploads = {f.designation: f for f in RulesFile.objects.active()}
@@ -271,6 +305,26 @@ def edition_items(document: Any) -> list[dict[str, Any]]:
 
 
 # Regional brand ---------------------------------------------------------------------------------
+
+
+def brand_directory() -> QuerySet[BrandAuthorisation]:
+    """Authorisations in force today (active, not expired), each with its latest evidence report
+    as ``latest_report`` (one extra query for the page, whatever its length)."""
+    from django.db.models import Prefetch
+
+    today = timezone.localdate()
+    return (
+        BrandAuthorisation.objects.filter(status=BrandStatus.ACTIVE, archived_at__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("firm", "product_line")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Report.objects.filter(status=ReportStatus.VALID).order_by("-issued_at"),
+                to_attr="current_evidence",
+            )
+        )
+    )
 
 
 def brand_evidence_months() -> int:

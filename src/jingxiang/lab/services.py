@@ -22,6 +22,7 @@ from jingxiang.core.services import notification_send
 from jingxiang.core.timerules import enforce_time_rules
 from jingxiang.lab import conformance, texts
 from jingxiang.lab.models import (
+    INSTRUMENT_KIND_LABELS,
     PRODUCT_TYPE_LABELS,
     BrandAuthorisation,
     BrandStatus,
@@ -30,6 +31,7 @@ from jingxiang.lab.models import (
     FieldTest,
     Instrument,
     LabProfile,
+    Measurement,
     Overall,
     ProductLine,
     Report,
@@ -64,9 +66,20 @@ from jingxiang.organisations.models import (
     Role,
 )
 from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator
-from jingxiang.quality import RulesInvalidError, load_rules_document, validate_rules_text
+from jingxiang.quality import (
+    RulesInvalidError,
+    conclude,
+    instrument_types_by_rule,
+    load_rules_document,
+    validate_rules_text,
+)
 
 MAX_QUANTITY = 50
+
+# How a request proceeds when its edition in force has no rules loaded.
+BASIS_IN_FORCE = "in_force"
+BASIS_CLIENT_NAMED = "client_named"
+BASIS_WAIT = "wait"
 
 # Custody moves a sample may make; returned and disposed are final.
 CUSTODY_NEXT = {
@@ -139,8 +152,16 @@ def request_submit(
     quantity: int,
     nominal_note: str = "",
     note: str = "",
+    basis: str = BASIS_IN_FORCE,
+    contract_reference: str = "",
 ) -> TestRequest:
-    """A firm asks a lab to test a product against a standard (or the edition in force)."""
+    """A firm asks a lab to test a product against a standard (or the edition in force).
+
+    Editions in force without rules are found now, not at result entry: when the standard cannot be
+    judged as the edition in force today, the request proceeds only under an edition the client
+    names in the contract (``basis="client_named"``, printed on the report with a note), or waits
+    for the operator's upload of that edition's rules file (``basis="wait"``).
+    """
     if firm.pk not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有已入驻企业的管理员、共享人才官或成员可以为本企业提交检测委托。"))
     if (
@@ -176,6 +197,40 @@ def request_submit(
             raise ValidationError(
                 _("以下检测项目不属于所选标准:%(items)s。") % {"items": _("、").join(unknown)}, code="items"
             )
+    notice = conformance.edition_notice(product_type, standard, timezone.localdate(), reg)
+    client_named = False
+    awaiting = ""
+    if basis not in {BASIS_IN_FORCE, BASIS_CLIENT_NAMED, BASIS_WAIT}:
+        raise ValidationError(_("请选择检测依据的处理方式。"), code="basis")
+    if notice.blocking:
+        if basis == BASIS_CLIENT_NAMED:
+            if standard.startswith(conformance.SERIES_PREFIX):
+                raise ValidationError(
+                    _("委托方指定标准时,请在“检测依据”中选择合同约定的具体标准版本。"),
+                    code="client_named_edition",
+                )
+            if not contract_reference.strip():
+                raise ValidationError(
+                    _("委托方指定标准须填写合同或委托书编号,它会印在报告上。"), code="contract_reference"
+                )
+            client_named = True
+        elif basis == BASIS_WAIT and notice.awaiting:
+            awaiting = notice.awaiting
+        else:
+            raise ValidationError(
+                [
+                    ValidationError(message, code="edition_not_in_force")
+                    for message in [
+                        *notice.messages,
+                        _(
+                            "请选择:①“委托方指定标准”——按合同约定的版本检测(报告注明它不是现行有效版本);"
+                            "或 ②“等待平台上传新版本规则文件”后再检测。"
+                        )
+                        if notice.awaiting
+                        else _("请选择“委托方指定标准”并填写合同编号,报告将注明它不是现行有效版本。"),
+                    ]
+                ]
+            )
     line_name = product_line_name.strip()
     if not line_name:
         raise ValidationError(_("请填写产品线名称。"), code="product_line")
@@ -203,6 +258,10 @@ def request_submit(
         nominal_note=nominal_note,
         note=note,
         requested_by=actor,
+        client_named=client_named,
+        contract_reference=contract_reference.strip()[:100] if client_named else "",
+        edition_notice=notice.gaps,
+        awaiting_edition=awaiting,
     )
     for membership in (
         Membership.objects.active().filter(organisation=lab, role=Role.LAB_STAFF).select_related("user")
@@ -287,6 +346,54 @@ def custody_record(
     return event
 
 
+MAX_PARTS = 10
+
+
+@transaction.atomic
+def sample_split(*, actor: Any, sample: Sample, parts: int, purpose: str, location: str = "") -> list[Sample]:
+    """Split a sample into sub-samples for destructive tests: each gets its own code (parent code and
+    a running letter) and its own chain of custody, starting with the receipt from the parent."""
+    sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
+    if not works_in_lab(actor, sample.request.lab_id):
+        raise PermissionDenied(_("只有受托实验室的检测人员可以分样。"))
+    if sample.parent_id is not None:
+        raise ValidationError(_("子样品不能再分样。"), code="nested_split")
+    if sample.custody_state in {CustodyKind.RETURNED, CustodyKind.DISPOSED}:
+        raise ValidationError(_("已退还或已处置的样品不能分样。"), code="custody_final")
+    if not 1 <= parts <= MAX_PARTS:
+        raise ValidationError(_("每次分样 1 到 %(n)s 份。") % {"n": MAX_PARTS}, code="parts")
+    if not purpose.strip():
+        raise ValidationError(_("请写明分样用途(如:破坏性试验项目)。"), code="purpose")
+    existing = sample.parts.count()
+    if existing + parts > 26:
+        raise ValidationError(_("一个样品最多分出 26 份子样品。"), code="parts")
+    created = []
+    for index in range(existing, existing + parts):
+        child = Sample.objects.create(
+            request=sample.request,
+            parent=sample,
+            code=f"{sample.code}-{chr(ord('A') + index)}",
+            description=purpose.strip()[:200],
+            registered_by=actor,
+        )
+        CustodyEvent.objects.create(
+            sample=child,
+            kind=CustodyKind.RECEIVED,
+            actor=actor,
+            location=location,
+            note=(_("由 %(c)s 分样:%(p)s") % {"c": sample.code, "p": purpose.strip()})[:200],
+        )
+        created.append(child)
+    CustodyEvent.objects.create(
+        sample=sample,
+        kind=sample.custody_state,
+        actor=actor,
+        location=location,
+        note=(_("分出子样品 %(codes)s") % {"codes": "、".join(c.code for c in created)})[:200],
+    )
+    return created
+
+
 @transaction.atomic
 def sample_assign(*, actor: Any, sample: Sample, technician: Any) -> Sample:
     """Give a sample to a technician (lab staff of the same lab)."""
@@ -334,9 +441,15 @@ def instrument_register(
     serial: str,
     calibration_due: datetime.date,
     model_number: str = "",
+    kind: str = "",
 ) -> Instrument:
-    """Add an instrument to the lab's register (serial numbers are unique within a lab)."""
+    """Add an instrument to the lab's register (serial numbers are unique within a lab).
+
+    ``kind`` is one of the engine's instrument types: it decides which items it may measure.
+    """
     _check_instrument(actor, lab, name, serial, calibration_due)
+    if kind and kind not in INSTRUMENT_KIND_LABELS:
+        raise ValidationError(_("未知的仪器类型。"), code="kind")
     if Instrument.objects.filter(lab=lab, serial=serial.strip()).exists():
         raise ValidationError(_("本实验室已登记出厂编号为 %(s)s 的仪器。") % {"s": serial}, code="duplicate")
     return Instrument.objects.create(
@@ -345,6 +458,7 @@ def instrument_register(
         serial=serial.strip(),
         calibration_due=calibration_due,
         model_number=model_number,
+        kind=kind,
     )
 
 
@@ -369,6 +483,53 @@ def sample_designation(sample: Sample, test_date: datetime.date, reg: Any = None
     )
 
 
+def _check_instruments(
+    sample: Sample,
+    instruments: list[Instrument],
+    test_date: datetime.date,
+    verdict: dict[str, Any],
+    document: Any,
+) -> None:
+    """Every instrument is the lab's and calibrated on the test date, and every measured row was
+    measured with an instrument of a type its item allows (``quality/instruments.yaml``)."""
+    for instrument in instruments:
+        if instrument.lab_id != sample.request.lab_id:
+            raise ValidationError(_("只能使用本实验室登记的仪器。"), code="instrument")
+        if not instrument.calibrated_on(test_date):
+            raise ValidationError(
+                _("仪器 %(i)s 的校准已于 %(d)s 到期,不能用于检测;请先校准并更新台账。")
+                % {"i": instrument, "d": instrument.calibration_due.isoformat()},
+                code="instrument_calibration",
+            )
+    if document is None:
+        return
+    allowed_by_rule = instrument_types_by_rule(document)
+    kinds = {instrument.kind for instrument in instruments}
+    unfit = []
+    for row in verdict["items"]:
+        allowed = allowed_by_rule.get(row["rule_id"], ())
+        if row["status"] in {"pass", "fail"} and allowed and not kinds & set(allowed):
+            unfit.append(
+                _("%(item)s(须用:%(kinds)s)")
+                % {
+                    "item": f"{row['rule_id']} {row.get('label_zh') or ''}".strip(),
+                    "kinds": _("、").join(str(INSTRUMENT_KIND_LABELS.get(k, k)) for k in allowed),
+                }
+            )
+    if unfit:
+        raise ValidationError(
+            _("所选仪器(%(chosen)s)不适合测量以下项目:%(items)s。请选择适用类型的仪器。")
+            % {
+                "chosen": _("、").join(
+                    f"{instrument}:{INSTRUMENT_KIND_LABELS.get(instrument.kind, _('未分类'))}"
+                    for instrument in instruments
+                ),
+                "items": _(";").join(dict.fromkeys(unfit)),
+            },
+            code="instrument_unsuitable",
+        )
+
+
 @transaction.atomic
 def results_enter(
     *,
@@ -380,27 +541,22 @@ def results_enter(
     measured: dict[str, Any],
     units: dict[str, str] | None = None,
     submit: bool = False,
+    instruments: list[Instrument] | None = None,
+    retest_reason: str = "",
 ) -> Sample:
     """Store the values for a sample and the engine's automatic verdict.
 
-    ``submit`` sends the results for review by a second person; it needs an instrument in
-    calibration and every mandatory item assessed.
+    ``submit`` sends the results for review by a second person; it needs instruments in
+    calibration, of a type fit for every measured item, and every mandatory item assessed. Each
+    submission is kept as a ``Measurement``; a later one is a retest and needs ``retest_reason``.
     """
     sample = Sample.objects.select_for_update(of=("self",)).select_related("request").get(pk=sample.pk)
     refuse(results_entry_refusal(actor, sample))
     enforce_time_rules(
         RESULT_RULES, {"test_date": test_date, "received_on": sample_received_on(sample)}, actor=actor
     )
-    if instrument is not None:
-        if instrument.lab_id != sample.request.lab_id:
-            raise ValidationError(_("只能使用本实验室登记的仪器。"), code="instrument")
-        if not instrument.calibrated_on(test_date):
-            raise ValidationError(
-                _("仪器 %(i)s 的校准已于 %(d)s 到期,不能用于检测;请先校准并更新台账。")
-                % {"i": instrument, "d": instrument.calibration_due.isoformat()},
-                code="instrument_calibration",
-            )
-    elif submit:
+    used = list(dict.fromkeys([*([instrument] if instrument else []), *(instruments or [])]))
+    if submit and not used:
         raise ValidationError(_("提交审核前请选择所用仪器。"), code="instrument_required")
     reg = conformance.registry()
     designation = sample_designation(sample, test_date, reg)
@@ -417,14 +573,26 @@ def results_enter(
     verdict = conformance.run_judge(case, reg)
     if sample.request.item_ids:
         verdict = _restrict(verdict, sample.request.item_ids)
+    if used:
+        _check_instruments(sample, used, test_date, verdict, reg.find(designation))
     if submit and verdict.get("not_assessed_mandatory"):
         raise ValidationError(
             _("以下必检项目缺少数据,不能提交审核:%(items)s。请补全后再提交,或先保存草稿。")
             % {"items": _("、").join(verdict["not_assessed_mandatory"])},
             code="missing_items",
         )
+    previous = sample.measurements.order_by("-sequence").first()
+    reason = retest_reason.strip() or (
+        sample.correction_reason if sample.status == SampleStatus.CORRECTION else ""
+    )
+    if submit and previous is not None and not reason:
+        raise ValidationError(
+            _("该样品已有第 %(n)s 次测量记录;复测请写明原因(原记录保留在测量历史中)。")
+            % {"n": previous.sequence},
+            code="retest_reason_required",
+        )
     sample.test_date = test_date
-    sample.instrument = instrument
+    sample.instrument = used[0] if used else None
     sample.nominal, sample.measured, sample.units = nominal, measured, units or {}
     sample.designation = designation
     sample.verdict = verdict
@@ -439,6 +607,20 @@ def results_enter(
     if sample.technician_id is None:
         sample.technician = actor
     sample.save()
+    sample.instruments.set(used[1:])
+    if submit:
+        Measurement.objects.create(
+            sample=sample,
+            sequence=(previous.sequence + 1) if previous else 1,
+            test_date=test_date,
+            nominal=nominal,
+            measured=measured,
+            units=units or {},
+            instruments=_("、").join(str(i) for i in used)[:300],
+            overall=verdict["overall"],
+            retest_reason=reason[:300] if previous else "",
+            entered_by=actor,
+        )
     if sample.custody_state in {CustodyKind.RECEIVED, CustodyKind.STORED}:
         CustodyEvent.objects.create(sample=sample, kind=CustodyKind.IN_TEST, actor=actor, note=_("开始检测"))
         Sample.objects.filter(pk=sample.pk).update(custody_state=CustodyKind.IN_TEST)
@@ -447,38 +629,32 @@ def results_enter(
 
 
 def _restrict(verdict: dict[str, Any], rule_ids: list[str]) -> dict[str, Any]:
-    """Keep only the requested items and recompute the overall verdict the engine's way."""
+    """Keep only the requested items; the conclusion is the engine's rule over those rows."""
     wanted = set(rule_ids)
     items = [item for item in verdict["items"] if item["rule_id"] in wanted]
-    deciding = [item for item in items if not item.get("indicative")]
-    failed = sorted({item["rule_id"] for item in deciding if item["status"] == "fail"})
-    missing = sorted({i["rule_id"] for i in deciding if i["status"] == "not_assessed" and i.get("mandatory")})
-    passed = any(item["status"] == "pass" for item in deciding)
-    overall = "fail" if failed else ("incomplete" if missing or not passed else "pass")
     counts = {
         status: sum(1 for i in items if i["status"] == status)
         for status in ("pass", "fail", "not_assessed", "not_applicable")
     }
-    return {
-        **verdict,
-        "items": items,
-        "overall": overall,
-        "failed": failed,
-        "not_assessed_mandatory": missing,
-        "counts": counts,
-        "indicative_findings": sorted(set(verdict.get("indicative_findings") or []) & wanted),
-    }
+    return {**verdict, **conclude(items), "items": items, "counts": counts}
 
 
 @transaction.atomic
 def result_review(
-    *, actor: Any, sample: Sample, approve: bool, note: str = "", confirmed_rules: list[str] | None = None
+    *,
+    actor: Any,
+    sample: Sample,
+    approve: bool,
+    note: str = "",
+    confirmed_rules: list[str] | None = None,
+    excluded_rules: dict[str, str] | None = None,
 ) -> Report | None:
     """Second-person review. Approval issues the report (a new version if one exists).
 
-    Four eyes: the reviewer must not be whoever entered the results. Indicative (U) findings only
-    decide the verdict when the reviewer confirms them against the standard text. A failing report
-    suspends the product line's brand authorisations.
+    Four eyes: the reviewer must not be whoever entered the results. Every row that fails on an
+    indicative (U) limit must be decided before approval: confirmed (the limit counts) or excluded
+    with a written reason; the report prints each decision. A failing report suspends the product
+    line's brand authorisations.
     """
     sample = (
         Sample.objects.select_for_update(of=("self",))
@@ -500,38 +676,29 @@ def result_review(
             email=False,
         )
         return None
-    confirmed = sorted(set(confirmed_rules or []))
-    candidates = set(conformance.failing_indicative(sample.verdict))
-    if set(confirmed) - candidates:
-        raise ValidationError(_("只能确认本次结果中未通过的参考性规则。"), code="confirmed_rules")
-    # Judge again at approval: the reviewer's confirmations and any an operator made since entry count.
-    confirmed = sorted({*confirmed, *conformance.confirmed_rules(sample.designation)})
-    case = {
-        "case_id": sample.code,
-        "product_type": sample.request.product_type,
-        "standard": sample.designation,
-        "test_date": sample.test_date.isoformat(),
-        "units": sample.units,
-        "nominal": sample.nominal,
-        "measured": sample.measured,
-        "confirmed_rules": confirmed,
-    }
-    verdict = conformance.run_judge(case)
-    if sample.request.item_ids:
-        verdict = _restrict(verdict, sample.request.item_ids)
+    verdict, confirmed, excluded = _decided_verdict(sample, confirmed_rules or [], excluded_rules or {})
+    if verdict["overall"] == Overall.UNDECIDED:
+        raise ValidationError(
+            _(
+                "以下项目依据参考性(未核实)限值判为不合格,须逐项决定后才能批准:%(items)s。"
+                "请对每项选择“确认限值,计入结论”或“排除该项并写明理由”。"
+            )
+            % {"items": _("、").join(verdict["decisions_needed"])},
+            code="indicative_undecided",
+        )
     if verdict["overall"] == Overall.INCOMPLETE and verdict.get("not_assessed_mandatory"):
         raise ValidationError(_("有必检项目未判定,不能签发报告;请退回补测。"), code="incomplete")
-    report = _issue_report(actor=actor, sample=sample, verdict=verdict, confirmed=confirmed)
+    report = _issue_report(
+        actor=actor, sample=sample, verdict=verdict, confirmed=confirmed, excluded=excluded
+    )
     sample.status = SampleStatus.APPROVED
     sample.review_note = note
     sample.verdict = verdict
     sample.overall = verdict["overall"]
     sample.save(update_fields=["status", "review_note", "verdict", "overall", "updated_at"])
     request = sample.request
-    if (
-        not request.samples.exclude(status=SampleStatus.APPROVED).exists()
-        and request.samples.count() >= request.quantity
-    ):
+    whole = request.samples.filter(parent__isnull=True)
+    if not whole.exclude(status=SampleStatus.APPROVED).exists() and whole.count() >= request.quantity:
         request.status = RequestStatus.COMPLETED
         request.save(update_fields=["status", "updated_at"])
     for recipient in _firm_recipients(request.firm_id, request.requested_by):
@@ -546,7 +713,83 @@ def result_review(
     return report
 
 
-def _issue_report(*, actor: Any, sample: Sample, verdict: dict[str, Any], confirmed: list[str]) -> Report:
+def pending_decisions(sample: Sample) -> list[str]:
+    """Rule ids whose rows fail on an indicative limit and await the reviewer (operators'
+    confirmations since entry already count)."""
+    if not sample.verdict or not sample.designation:
+        return []
+    verdict, _confirmed, _excluded = _decided_verdict(sample, [], {})
+    return list(verdict.get("decisions_needed") or [])
+
+
+def _decided_verdict(
+    sample: Sample, confirmed_rules: list[str], excluded_rules: dict[str, str]
+) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    """Judge the stored values again with the reviewer's decisions (and every operator confirmation)."""
+    standing = conformance.confirmed_rules(sample.designation)
+    case = {
+        "case_id": sample.code,
+        "product_type": sample.request.product_type,
+        "standard": sample.designation,
+        "test_date": sample.test_date.isoformat(),
+        "units": sample.units,
+        "nominal": sample.nominal,
+        "measured": sample.measured,
+        "confirmed_rules": standing,
+    }
+    undecided = conformance.run_judge(case)
+    if sample.request.item_ids:
+        undecided = _restrict(undecided, sample.request.item_ids)
+    candidates = set(undecided.get("decisions_needed") or [])
+    confirmed = set(confirmed_rules)
+    excluded = {rule: (reason or "").strip() for rule, reason in excluded_rules.items()}
+    if (confirmed | set(excluded)) - candidates:
+        raise ValidationError(
+            _("只能对本次结果中依据参考性限值判为不合格的项目作出决定:%(r)s。")
+            % {"r": _("、").join(sorted(candidates)) or "—"},
+            code="confirmed_rules",
+        )
+    if confirmed & set(excluded):
+        raise ValidationError(_("同一项目不能既确认计入又排除。"), code="decision_conflict")
+    missing_reason = sorted(rule for rule, reason in excluded.items() if not reason)
+    if missing_reason:
+        raise ValidationError(
+            _("排除项目须写明理由:%(r)s。") % {"r": _("、").join(missing_reason)}, code="exclusion_reason"
+        )
+    all_confirmed = sorted(confirmed | set(standing))
+    verdict = conformance.run_judge({**case, "confirmed_rules": all_confirmed, "excluded_rules": excluded})
+    if sample.request.item_ids:
+        verdict = _restrict(verdict, sample.request.item_ids)
+    return verdict, all_confirmed, excluded
+
+
+def _row_decision(item: dict[str, Any]) -> tuple[str, str]:
+    if not item.get("judged_on_indicative_limit"):
+        return "", ""
+    if item.get("excluded"):
+        return "excluded", (item.get("exclusion_reason") or "")[:300]
+    if item.get("confirmed"):
+        return "confirmed", (item.get("confirmed_source") or "")[:300]
+    return "", ""
+
+
+def _client_named_note(sample: Sample) -> str:
+    request = sample.request
+    if not request.client_named:
+        return ""
+    in_force = [gap["designation"] for gap in request.edition_notice or []]
+    return _(
+        "委托方指定标准:按委托合同(%(ref)s)约定依据 %(d)s 检测;该版本不是检测日现行有效版本%(now)s。"
+    ) % {
+        "ref": request.contract_reference or "—",
+        "d": sample.designation,
+        "now": (_("(现行:%(s)s)") % {"s": _("、").join(in_force)}) if in_force else "",
+    }
+
+
+def _issue_report(
+    *, actor: Any, sample: Sample, verdict: dict[str, Any], confirmed: list[str], excluded: dict[str, str]
+) -> Report:
     previous = (
         Report.objects.select_for_update(of=("self",))
         .filter(sample=sample, status=ReportStatus.VALID)
@@ -575,6 +818,8 @@ def _issue_report(*, actor: Any, sample: Sample, verdict: dict[str, Any], confir
         verdict=verdict,
         instrument_label=str(sample.instrument) if sample.instrument else "",
         confirmed_rules=confirmed,
+        excluded_rules=excluded,
+        client_named_note=_client_named_note(sample)[:300],
         entered_by=sample.entered_by,
         approved_by=actor,
         correction_reason=sample.correction_reason if previous else "",
@@ -597,6 +842,8 @@ def _issue_report(*, actor: Any, sample: Sample, verdict: dict[str, Any], confir
                 certainty=item.get("certainty") or "",
                 mandatory=bool(item.get("mandatory")),
                 indicative=bool(item.get("indicative")),
+                decision=_row_decision(item)[0],
+                decision_reason=_row_decision(item)[1],
             )
             for item in verdict["items"]
         ]
@@ -811,3 +1058,45 @@ def field_test_record(*, actor: Any, product_line: ProductLine, data: dict[str, 
     if not 1 <= data["rating"] <= 5:
         raise ValidationError(_("综合评分为 1 到 5 分。"), code="rating")
     return FieldTest.objects.create(product_line=product_line, recorded_by=actor, **data)
+
+
+FIELD_TEST_FIELDS = (
+    "site",
+    "altitude_m",
+    "test_date",
+    "conditions",
+    "uv_index",
+    "wearers",
+    "rating",
+    "feedback",
+)
+
+
+@transaction.atomic
+def field_test_correct(*, actor: Any, field_test: FieldTest, data: dict[str, Any], reason: str) -> FieldTest:
+    """Correct a plateau field test with a written reason. The earlier values stay in the change log
+    (auditlog), and the record shows that, when and why it was corrected."""
+    from jingxiang.lab.permissions import may_record_field_test
+
+    field_test = (
+        FieldTest.objects.select_for_update(of=("self",)).select_related("product_line").get(pk=field_test.pk)
+    )
+    if not may_record_field_test(actor, field_test.product_line):
+        raise PermissionDenied(_("只有检测基地人员(平台运营或检测过该产品线的实验室)可以更正实地测试。"))
+    if not reason.strip():
+        raise ValidationError(_("更正实地测试须写明原因。"), code="reason_required")
+    if not 1000 <= data["altitude_m"] <= 8849:
+        raise ValidationError(_("海拔应在 1000 到 8849 米之间(高原测试)。"), code="altitude")
+    if data["test_date"] > timezone.localdate():
+        raise ValidationError(_("测试日期不能晚于今天。"), code="test_date")
+    if not 1 <= data["rating"] <= 5:
+        raise ValidationError(_("综合评分为 1 到 5 分。"), code="rating")
+    changed = [name for name in FIELD_TEST_FIELDS if getattr(field_test, name) != data[name]]
+    if not changed:
+        raise ValidationError(_("没有修改任何内容。"), code="unchanged")
+    for name in changed:
+        setattr(field_test, name, data[name])
+    field_test.correction_reason = reason.strip()[:300]
+    field_test.corrected_at = timezone.now()
+    field_test.save(update_fields=[*changed, "correction_reason", "corrected_at", "updated_at"])
+    return field_test

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -24,8 +24,9 @@ from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.lab import conformance, forms, selectors, services, texts
-from jingxiang.lab.documents import report_pdf
+from jingxiang.lab.documents import indicative_decisions, labels_pdf, report_pdf
 from jingxiang.lab.filters import (
+    BrandDirectoryFilter,
     BrandFilter,
     InstrumentFilter,
     ProductLineFilter,
@@ -45,6 +46,7 @@ from jingxiang.lab.models import (
     Report,
     ReportStatus,
     Sample,
+    SampleStatus,
     TestRequest,
 )
 from jingxiang.lab.permissions import (
@@ -144,7 +146,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
             quantity=data["quantity"],
             nominal_note=data["nominal_note"],
             note=data["note"],
+            basis=data["basis"],
+            contract_reference=data["contract_reference"],
         ),
+        template="lab/request_form.html",
         success_url=lambda test_request: reverse("lab:request_detail", args=[test_request.pk]),
         success_message=_("委托已提交,等待实验室收样。"),
         context={
@@ -155,6 +160,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             ],
             "intro": _("第 2 步:检测依据可选具体版本,或“检测日现行有效版本”(由检测日期决定适用的版本)。"),
             "submit_label": _("提交委托"),
+            "edition_notices": selectors.edition_notices_for(product_type, timezone.localdate()),
         },
     )
 
@@ -175,11 +181,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "req": test_request,
             "samples": samples,
-            "can_register": may_register_sample(request.user, test_request, len(samples)),
+            "can_register": may_register_sample(
+                request.user, test_request, sum(1 for s in samples if s.parent_id is None)
+            ),
             "can_cancel": may_cancel_request(request.user, test_request),
             "register_form": forms.SampleRegisterForm(),
             "standard_label": test_request.standard.removeprefix(conformance.SERIES_PREFIX),
             "by_edition_in_force": test_request.standard.startswith(conformance.SERIES_PREFIX),
+            "awaiting_upload": selectors.awaiting_upload(test_request),
+            "can_print_labels": bool(samples) and works_in_lab(request.user, test_request.lab_id),
             "next_step": selectors.request_next_step(test_request),
             "timeline": audit_timeline(test_request),
         },
@@ -256,7 +266,7 @@ def sample_list(request: HttpRequest) -> HttpResponse:
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk)
     is_lab = works_in_lab(request.user, sample.request.lab_id)
-    indicative = conformance.failing_indicative(sample.verdict) if sample.verdict else []
+    indicative = services.pending_decisions(sample) if sample.status == SampleStatus.AWAITING_REVIEW else []
     return render_page(
         request,
         "lab/sample_detail.html",
@@ -272,12 +282,20 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_assign": may_assign(request.user, sample),
             "same_person": awaits_another_reviewer(request.user, sample),
             "custody_form": forms.CustodyForm() if is_lab else None,
+            "split_form": forms.SplitForm() if is_lab and sample.parent_id is None else None,
             "assign_form": forms.AssignForm(lab_id=sample.request.lab_id) if is_lab else None,
-            "review_form": forms.ReviewForm(indicative=indicative),
+            "review_form": forms.ReviewForm(indicative=indicative, labels=_row_labels(sample.verdict)),
+            "pending_decisions": indicative,
+            "measurements": list(sample.measurements.select_related("entered_by")),
+            "parts": list(sample.parts.all()),
             "next_step": selectors.sample_next_step(sample),
             "timeline": audit_timeline(sample),
         },
     )
+
+
+def _row_labels(verdict: dict[str, Any] | None) -> dict[str, str]:
+    return {item["rule_id"]: item.get("label_zh") or "" for item in (verdict or {}).get("items", [])}
 
 
 @login_required
@@ -289,6 +307,46 @@ def sample_label(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "lab/sample_label.html",
         {"sample": sample, "req": sample.request, "qr": qr_svg(url, scale=3)},
+    )
+
+
+@login_required
+def sample_labels_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One 50 × 30 mm label (label printers) for a sample; its QR opens the sample page for staff."""
+    sample = access_sample(request.user, pk, write=True)
+    return _labels_response(request, [sample], sheet=False, name=sample.code)
+
+
+@login_required
+def request_labels_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A4 sheets (3 × 9 labels of 50 × 30 mm) for every sample and sub-sample of a request."""
+    test_request = access_request(request.user, pk, write=True)
+    samples = list(test_request.samples.select_related("request").order_by("code"))
+    if not samples:
+        raise Http404
+    return _labels_response(request, samples, sheet=True, name=test_request.number)
+
+
+def _labels_response(request: HttpRequest, samples: list[Sample], *, sheet: bool, name: str) -> HttpResponse:
+    def url_for(sample: Sample) -> str:
+        return absolute_url(reverse("lab:sample_detail", args=[sample.pk]), request)
+
+    response = HttpResponse(labels_pdf(samples, url_for, sheet=sheet), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="labels-{name}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def sample_split(request: HttpRequest, pk: int) -> HttpResponse:
+    sample = access_sample(request.user, pk, write=True)
+    form = forms.SplitForm(request.POST)
+    return action(
+        request,
+        lambda: services.sample_split(actor=request.user, sample=sample, **form.cleaned_data),
+        form=form,
+        success_url=reverse("lab:sample_detail", args=[pk]),
+        success_message=lambda parts: _("已分出子样品:%(c)s。") % {"c": "、".join(p.code for p in parts)},
     )
 
 
@@ -380,6 +438,8 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
             measured=measured,
             units=form.units(),
             submit=submit,
+            instruments=list(data.get("instruments") or []),
+            retest_reason=data.get("retest_reason") or "",
         )
 
     return form_page(
@@ -405,7 +465,9 @@ def results_enter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sample_review(request: HttpRequest, pk: int) -> HttpResponse:
     sample = access_sample(request.user, pk, write=True)
-    form = forms.ReviewForm(request.POST, indicative=conformance.failing_indicative(sample.verdict or {}))
+    form = forms.ReviewForm(
+        request.POST, indicative=services.pending_decisions(sample), labels=_row_labels(sample.verdict)
+    )
     detail = reverse("lab:sample_detail", args=[pk])
     return action(
         request,
@@ -415,6 +477,7 @@ def sample_review(request: HttpRequest, pk: int) -> HttpResponse:
             approve=form.cleaned_data["decision"] == "approve",
             note=form.cleaned_data["note"],
             confirmed_rules=form.cleaned_data.get("confirmed_rules") or [],
+            excluded_rules=form.cleaned_data.get("excluded_rules") or {},
         ),
         form=form,
         success_url=lambda report: reverse("lab:report_detail", args=[report.pk]) if report else detail,
@@ -466,6 +529,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "items": report.result_items.all(),
+            "indicative_decisions": indicative_decisions(report),
             "versions": selectors.report_versions(report),
             "can_correct": may_correct_report(request.user, report),
             "correction_form": forms.CorrectionForm(),
@@ -816,6 +880,32 @@ def field_test_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def field_test_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    field_test = get_object_or_404(
+        FieldTest.objects.visible_to(request.user).select_related("product_line"), pk=pk
+    )
+    line = field_test.product_line
+    _require(may_record_field_test(request.user, line))
+    detail = reverse("lab:product_line_detail", args=[line.pk])
+    initial = {name: getattr(field_test, name) for name in services.FIELD_TEST_FIELDS}
+
+    def save(data: dict[str, Any]) -> FieldTest:
+        reason = data.pop("correction_reason")
+        return services.field_test_correct(
+            actor=request.user, field_test=field_test, data=data, reason=reason
+        )
+
+    return form_page(
+        request,
+        forms.FieldTestCorrectForm(request.POST or None, initial=initial),
+        save=save,
+        success_url=detail,
+        success_message=_("实地测试已更正。"),
+        context={"title": _("更正高原实地测试"), "back": detail, "back_label": line.name},
+    )
+
+
 # Regional brand ---------------------------------------------------------------------------------
 
 BRAND_EXPORT = (
@@ -835,6 +925,39 @@ BRAND_LIST = ListSpec(
     default_sort="-created_at",
     export=Export("brand-authorisations", BRAND_EXPORT),
 )
+
+
+BRAND_DIRECTORY_EXPORT = (
+    ExportColumn(gettext_lazy("授权编号"), lambda b: b.number),
+    ExportColumn(gettext_lazy("企业"), lambda b: b.firm.name),
+    ExportColumn(gettext_lazy("产品线"), lambda b: b.product_line.name),
+    ExportColumn(
+        gettext_lazy("产品类型"), lambda b: str(PRODUCT_TYPE_LABELS.get(b.product_line.product_type, ""))
+    ),
+    ExportColumn(gettext_lazy("状态"), lambda b: b.get_status_display()),
+    ExportColumn(gettext_lazy("有效期至"), lambda b: b.valid_until),
+    ExportColumn(
+        gettext_lazy("依据报告"), lambda b: b.latest_report.display_number if b.latest_report else ""
+    ),
+)
+
+BRAND_DIRECTORY = ListSpec(
+    template="lab/brand_directory.html",
+    partial="lab/_brand_directory_table.html",
+    filterset=BrandDirectoryFilter,
+    sort=("number", "valid_until"),
+    default_sort="number",
+    export=Export("dq-brand-directory", BRAND_DIRECTORY_EXPORT),
+)
+
+
+def brand_directory(request: HttpRequest) -> HttpResponse:
+    """Public: every 杜桥眼镜 authorisation in force, searchable, with the report behind each.
+
+    A suspended, expired or withdrawn authorisation is not listed (its QR page still says why)."""
+    return list_page(
+        request, selectors.brand_directory(), BRAND_DIRECTORY, {"title": _("“杜桥眼镜”授权产品名录")}
+    )
 
 
 @login_required

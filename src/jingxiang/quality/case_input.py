@@ -39,6 +39,7 @@ HEADER_KEYS = {
     "nominal",
     "measured",
     "confirmed_rules",
+    "excluded_rules",
     "comment",
 }
 
@@ -81,6 +82,7 @@ def parse_case(
     case_id = _optional_text(data, "case_id", problems)
     units, explicit_units = _units(data.get("units"), problems)
     confirmed = _confirmed_rules(data.get("confirmed_rules"), problems)
+    excluded = _excluded_rules(data.get("excluded_rules"), confirmed, problems)
     if product_type is None or problems:
         raise CaseRejectedError(problems)
 
@@ -92,6 +94,8 @@ def parse_case(
     known_ids = {item.id for item in document.items}
     for rule_id in sorted(confirmed - known_ids):
         warnings.append(f"confirmed rule {rule_id!r} is not an item of {document.designation}")
+    for rule_id in sorted(set(excluded) - known_ids):
+        warnings.append(f"excluded rule {rule_id!r} is not an item of {document.designation}")
     if problems:
         raise CaseRejectedError(problems)
     case = Case(
@@ -104,6 +108,7 @@ def parse_case(
         nominal_lenses=nominal_lenses,
         measured_lenses=measured_lenses,
         confirmed_rules=frozenset(confirmed),
+        excluded_rules=excluded,
         case_id=case_id,
         input_warnings=tuple(warnings),
     )
@@ -187,6 +192,32 @@ def _confirmed_rules(value: Any, problems: list[Problem]) -> set[str]:
         problems.append(Problem("/confirmed_rules", "confirmed_rules must be a list of rule ids", "type"))
         return set()
     return set(value)
+
+
+def _excluded_rules(value: Any, confirmed: set[str], problems: list[Problem]) -> dict[str, str]:
+    """``{rule_id: reason}``: items left out of the conclusion, each with a written reason."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(
+            Problem("/excluded_rules", "excluded_rules must map rule ids to written reasons", "type")
+        )
+        return {}
+    excluded: dict[str, str] = {}
+    for rule_id, reason in value.items():
+        if not isinstance(reason, str) or not reason.strip():
+            problems.append(
+                Problem(f"/excluded_rules/{rule_id}", "an excluded item needs a written reason", "reason")
+            )
+        elif rule_id in confirmed:
+            problems.append(
+                Problem(
+                    f"/excluded_rules/{rule_id}", "a rule cannot be both confirmed and excluded", "conflict"
+                )
+            )
+        else:
+            excluded[rule_id] = reason.strip()
+    return excluded
 
 
 class _ValueReader:

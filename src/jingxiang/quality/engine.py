@@ -169,6 +169,8 @@ def _item_field_names(document: RuleDocument, item: RuleItem) -> list[tuple[str,
         for row in document.band_tables[item.table or ""]:
             add("nominal", row.nominal)
             add("measured", row.measured)
+    if item.kind == "same_as_nominal":
+        add("nominal", item.measured)
     if item.kind == "lens_difference":
         add("nominal", item.field_name)
         add("measured", item.field_name)

@@ -234,8 +234,10 @@ class ItemContext:
             deviation=deviation,
             acceptance=acceptance,
             unit=unit if unit is not None else (item.unit or ""),
-            confirmed=item.id in self.case.confirmed_rules,
+            confirmed=item.id in self.case.confirmed_rules or item.confirmed_source is not None,
             notes=tuple(dict.fromkeys(all_notes)),
+            exclusion_reason=self.case.excluded_rules.get(item.id),
+            confirmed_source=item.confirmed_source,
         )
 
     def judged(
@@ -707,6 +709,15 @@ def judge_boolean(context: ItemContext) -> list[ItemResult]:
     return [context.result(status, measured=value, nominal=item.expected)]
 
 
+def judge_same_as_nominal(context: ItemContext) -> list[ItemResult]:
+    """A yes/no finding that must match the nominal one (e.g. a prism's base direction)."""
+    name = context.item.measured or ""
+    nominal = context.require("nominal", name)
+    measured = context.require("measured", name)
+    status = ItemStatus.PASS if measured is nominal else ItemStatus.FAIL
+    return [context.result(status, measured=measured, nominal=nominal)]
+
+
 def judge_lens_difference(context: ItemContext) -> list[ItemResult]:
     """Right–left difference of a per-lens value, compared with the nominal difference."""
     item = context.item
@@ -739,4 +750,5 @@ KIND_JUDGES: dict[str, Callable[[ItemContext], list[ItemResult]]] = {
     "category_by_transmittance": judge_category,
     "boolean_required": judge_boolean,
     "lens_difference": judge_lens_difference,
+    "same_as_nominal": judge_same_as_nominal,
 }

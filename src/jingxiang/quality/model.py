@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -46,6 +47,9 @@ class Overall(enum.StrEnum):
     PASS = "pass"  # noqa: S105 - a verdict, not a password
     FAIL = "fail"
     INCOMPLETE = "incomplete"
+    #: A row fails on an indicative (U, unconfirmed) limit and nobody has decided it yet: the
+    #: reviewer confirms the limit (the row then counts) or excludes the item with a written reason.
+    UNDECIDED = "undecided"
 
 
 INDICATIVE_NOTICE_ZH = "参考性结果,请对照标准原文核实"
@@ -90,6 +94,8 @@ class Case:
     nominal_lenses: dict[str, LensValues] = field(default_factory=dict)
     measured_lenses: dict[str, LensValues] = field(default_factory=dict)
     confirmed_rules: frozenset[str] = frozenset()
+    #: Items the reviewer left out of the conclusion, rule id -> the written reason (printed).
+    excluded_rules: Mapping[str, str] = field(default_factory=dict)
     case_id: str | None = None
     input_warnings: tuple[str, ...] = ()
 
@@ -177,11 +183,19 @@ class ItemResult:
     unit: str = ""
     confirmed: bool = False
     notes: tuple[str, ...] = ()
+    #: Why the reviewer left this item out of the conclusion (None = it counts).
+    exclusion_reason: str | None = None
+    #: Where the rules file says the U value was checked (``confirmed_source``), if it does.
+    confirmed_source: str | None = None
 
     @property
     def indicative(self) -> bool:
-        """A U rule that no operator confirmed: shown, but it does not decide the verdict."""
+        """A U rule nobody confirmed (not the case, not the rules file): a failure needs a decision."""
         return self.certainty is Certainty.UNVERIFIED and not self.confirmed
+
+    @property
+    def excluded(self) -> bool:
+        return self.exclusion_reason is not None
 
     @property
     def result_id(self) -> str:
@@ -210,6 +224,10 @@ class ItemResult:
             "mandatory": self.mandatory,
             "indicative": self.indicative,
             "confirmed": self.confirmed,
+            "confirmed_source": self.confirmed_source,
+            "judged_on_indicative_limit": self.certainty is Certainty.UNVERIFIED,
+            "excluded": self.excluded,
+            "exclusion_reason": self.exclusion_reason,
             "notice": (f"{INDICATIVE_NOTICE_ZH} / {INDICATIVE_NOTICE_EN}" if self.indicative else None),
             "notes": list(self.notes),
         }
@@ -258,24 +276,17 @@ class Verdict:
 
     @property
     def overall(self) -> Overall:
-        """Fail on any deciding failure; otherwise incomplete while a mandatory item is unassessed.
-
-        Indicative (unconfirmed U) items never decide: their failures are listed in
-        ``indicative_findings`` for the technician, and their absence does not block a pass.
-        """
-        deciding = [item for item in self.items if not item.indicative]
-        if any(item.status is ItemStatus.FAIL for item in deciding):
-            return Overall.FAIL
-        if any(item.status is ItemStatus.NOT_ASSESSED and item.mandatory for item in deciding):
-            return Overall.INCOMPLETE
-        if not any(item.status is ItemStatus.PASS for item in deciding):
-            # Nothing that decides was judged (every item not applicable or indicative): no claim.
-            return Overall.INCOMPLETE
-        return Overall.PASS
+        """The conclusion by :func:`conclude` (the one rule the lab, its reports and the brand follow)."""
+        return Overall(conclude([item.to_dict() for item in self.items])["overall"])
 
     @property
     def indicative_findings(self) -> tuple[ItemResult, ...]:
-        return tuple(item for item in self.items if item.indicative and item.status is ItemStatus.FAIL)
+        """Failing rows judged on an indicative limit that are still undecided."""
+        return tuple(
+            item
+            for item in self.items
+            if item.indicative and item.status is ItemStatus.FAIL and not item.excluded
+        )
 
     def to_dict(self) -> dict[str, Any]:
         counts = {status.value: 0 for status in ItemStatus}
@@ -286,19 +297,58 @@ class Verdict:
             "product_type": self.product_type.value,
             "test_date": None if self.test_date is None else self.test_date.isoformat(),
             "standard": self.standard.to_dict(),
-            "overall": self.overall.value,
+            **conclude(items := [item.to_dict() for item in self.items]),
             "counts": counts,
-            "failed": [
-                item.result_id
-                for item in self.items
-                if item.status is ItemStatus.FAIL and not item.indicative
-            ],
-            "not_assessed_mandatory": [
-                item.result_id
-                for item in self.items
-                if item.status is ItemStatus.NOT_ASSESSED and item.mandatory and not item.indicative
-            ],
-            "indicative_findings": [item.result_id for item in self.indicative_findings],
-            "items": [item.to_dict() for item in self.items],
+            "items": items,
             "warnings": list(self.warnings),
         }
+
+
+def conclude(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The conclusion of a set of judged rows (``ItemResult.to_dict`` mappings).
+
+    * a failing row on a confirmed (V, S or confirmed U) limit -> ``fail``, whatever else is missing;
+    * a failing row on an indicative limit that was neither confirmed nor excluded -> ``undecided``:
+      never a pass, the reviewer must decide it;
+    * a mandatory deciding row not assessed, or no deciding row passed at all -> ``incomplete``;
+    * otherwise ``pass``. Excluded rows (with their written reason) do not count either way.
+
+    Used on the engine's own verdicts and on restricted row sets (a request's chosen items), so a
+    conclusion never disagrees with the rows printed under it.
+    """
+    counted = [item for item in items if not item.get("excluded")]
+    deciding = [item for item in counted if not item.get("indicative")]
+    failed = [item["result_id"] for item in deciding if item["status"] == "fail"]
+    pending = [item for item in counted if item.get("indicative") and item["status"] == "fail"]
+    missing = [
+        item["result_id"] for item in deciding if item["status"] == "not_assessed" and item.get("mandatory")
+    ]
+    if failed:
+        overall = Overall.FAIL
+    elif pending:
+        overall = Overall.UNDECIDED
+    elif missing or not any(item["status"] == "pass" for item in deciding):
+        overall = Overall.INCOMPLETE
+    else:
+        overall = Overall.PASS
+    return {
+        "overall": overall.value,
+        "failed": failed,
+        "not_assessed_mandatory": missing,
+        "indicative_findings": [item["result_id"] for item in pending],
+        "decisions_needed": sorted({item["rule_id"] for item in pending}),
+        "judged_on_indicative_limits": [
+            item["result_id"]
+            for item in items
+            if item.get("judged_on_indicative_limit") and item["status"] in {"pass", "fail"}
+        ],
+        "excluded": [
+            {
+                "result_id": item["result_id"],
+                "rule_id": item["rule_id"],
+                "reason": item.get("exclusion_reason"),
+            }
+            for item in items
+            if item.get("excluded")
+        ],
+    }

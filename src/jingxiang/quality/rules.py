@@ -48,6 +48,7 @@ ITEM_KINDS = (
     "category_by_transmittance",
     "boolean_required",
     "lens_difference",
+    "same_as_nominal",
 )
 TABLE_KIND_FOR_ITEM = {
     "power_meridians": "power_table",
@@ -175,6 +176,11 @@ class RuleItem:
     expected: bool | None = None
     category_table: str | None = None
     category_rows: tuple[CategoryLimitRow, ...] = ()
+    #: For a U item: where its value was checked against the standard text. Set, the item is
+    #: confirmed in every case judged against this file (it decides like a V/S item).
+    confirmed_source: str | None = None
+    #: Instrument types that may measure this item; empty = the defaults of its measured fields.
+    instruments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -671,6 +677,15 @@ def _check_item(
             per_lens=per_lens,
             allowed={Quantity.CATEGORY},
         )
+    if kind == "same_as_nominal":
+        _check_field(
+            f"{path}/measured",
+            item.get("measured"),
+            fields,
+            problems,
+            per_lens=per_lens,
+            allowed={Quantity.BOOLEAN},
+        )
     if kind == "boolean_required":
         _check_field(
             f"{path}/measured",
@@ -874,6 +889,8 @@ def _build_document(data: dict[str, Any], source: str) -> RuleDocument:
                 of=raw.get("of"),
                 unit=raw.get("unit"),
                 expected=raw.get("expected"),
+                confirmed_source=raw.get("confirmed_source"),
+                instruments=tuple(raw.get("instruments", ())),
                 category_table=raw.get("category_table"),
                 category_rows=tuple(
                     CategoryLimitRow(

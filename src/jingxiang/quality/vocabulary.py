@@ -185,6 +185,11 @@ BUILTIN_FIELDS: dict[str, FieldSpec] = {
         _field(
             "prism_vertical", Quantity.PRISM, "垂直处方棱镜度", "Vertical prism", "0", "20", per_lens=True
         ),
+        # Base directions as yes/no: base in (是) or out (否); base up (是) or down (否).
+        _field(
+            "prism_base_in", Quantity.BOOLEAN, "水平棱镜底向内", "Horizontal prism base in", per_lens=True
+        ),
+        _field("prism_base_up", Quantity.BOOLEAN, "垂直棱镜底向上", "Vertical prism base up", per_lens=True),
         # Whole-product values.
         _field("pd", Quantity.LENGTH, "瞳距", "Pupillary distance", "40", "85"),
         _field("oc_distance", Quantity.LENGTH, "光学中心水平距离", "Optical-centre distance", "30", "100"),

@@ -20,6 +20,7 @@ _TONES = {
     "suspended": "bad",
     "rejected": "bad",
     "incomplete": "waiting",
+    "undecided": "waiting",
     "not_assessed": "waiting",
     "submitted": "waiting",
     "pending": "waiting",
@@ -41,6 +42,8 @@ _ITEM_LABELS = {
     "not_applicable": _("不适用"),
     # The engine's overall verdict when a mandatory item could not be assessed.
     "incomplete": _("未完成判定"),
+    # A row fails on an indicative limit: the reviewer must confirm the limit or exclude the item.
+    "undecided": _("待审核人判定"),
 }
 
 

@@ -45,6 +45,7 @@ class LabSetup:
         quantity: int = 1,
         items: list[str] | None = None,
         by: Any = None,
+        **extra: Any,
     ) -> Any:
         return services.request_submit(
             actor=by or self.cast.firm_admin,
@@ -56,6 +57,7 @@ class LabSetup:
             standard=standard,
             items=items or [],
             quantity=quantity,
+            **extra,
         )
 
     def register(self, request: Any, **extra: Any) -> Any:
@@ -99,9 +101,17 @@ def lab_setup(cast: Any) -> LabSetup:
     LabProfile.objects.create(lab=cast.lab, code_prefix="DHU", accreditation="CMA 123")
     today = timezone.localdate()
     instrument = Instrument.objects.create(
-        lab=cast.lab, name="分光光度计", serial="SP-1", calibration_due=today + datetime.timedelta(days=100)
+        lab=cast.lab,
+        name="分光光度计",
+        kind="spectrophotometer",
+        serial="SP-1",
+        calibration_due=today + datetime.timedelta(days=100),
     )
     expired = Instrument.objects.create(
-        lab=cast.lab, name="焦度计", serial="LM-1", calibration_due=today - datetime.timedelta(days=1)
+        lab=cast.lab,
+        name="分光光度计(旧)",
+        kind="spectrophotometer",
+        serial="LM-1",
+        calibration_due=today - datetime.timedelta(days=1),
     )
     return LabSetup(cast=cast, reviewer=reviewer, instrument=instrument, expired=expired)

@@ -27,10 +27,18 @@ def _lab_people(cast):  # type: ignore[no-untyped-def]
     MembershipFactory(user=reviewer, organisation=cast.lab, role=Role.LAB_STAFF)
     today = timezone.localdate()
     Instrument.objects.create(
-        lab=cast.lab, name="分光光度计", serial="SP-1", calibration_due=today + datetime.timedelta(days=90)
+        lab=cast.lab,
+        name="分光光度计",
+        kind="spectrophotometer",
+        serial="SP-1",
+        calibration_due=today + datetime.timedelta(days=90),
     )
     Instrument.objects.create(
-        lab=cast.lab, name="焦度计", serial="LM-1", calibration_due=today - datetime.timedelta(days=3)
+        lab=cast.lab,
+        name="焦度计",
+        kind="focimeter",
+        serial="LM-1",
+        calibration_due=today - datetime.timedelta(days=3),
     )
     return reviewer
 
@@ -123,7 +131,7 @@ def test_request_sample_results_review_report_and_public_verification(cast, page
     phone_page.goto(f"{base}/verify/report/{report.verify_code}/")
     phone_page.wait_for_selector("text=有效")
     assert phone_page.locator("text=东华大学检测实验室").count() >= 1
-    assert phone_page.locator("dd:has-text('合格')").count() == 1
+    assert phone_page.locator("dt:has-text('检测结论') + dd").inner_text() == "合格"
     screenshot(phone_page, "lab-report-verify-phone")
     tampered = report.verify_code[:-1] + ("1" if report.verify_code.endswith("0") else "0")
     phone_page.goto(f"{base}/verify/report/{tampered}/")
@@ -274,3 +282,103 @@ def test_operator_uploads_a_standard_edition_and_lab_batch_entry_reports_bad_row
     screenshot(page, "lab-batch-errors")
     sample.refresh_from_db()
     assert sample.measured == {}
+
+
+WEAK_UVA = {
+    "nominal": {"declared_category": 4},
+    "measured": {
+        "luminous_transmittance": "5.2",
+        "uvb_transmittance": "0.4",
+        "uva_transmittance": "3.0",
+        "marked_not_for_driving": True,
+    },
+}
+
+
+def test_indicative_failure_is_decided_before_approval_and_editions_in_force_are_told_up_front(
+    cast, page, phone_page, live_server
+):
+    """Issue 11: a failing indicative row blocks approval until the reviewer decides it; the
+    decision shows on the report and the public page, the brand follows, and a 定配眼镜 request
+    after 2026-03-01 is told about GB/T 13511.1-2025 when it is made."""
+    reviewer = _lab_people(cast)
+    base = live_server.url
+    good = services.request_submit(
+        actor=cast.firm_admin,
+        firm=cast.firm,
+        lab=cast.lab,
+        product_type="high_altitude_goggles",
+        product_line_name="雪域 GX",
+        product_name="GX-7",
+        standard="JX-HA-2026",
+        items=[],
+        quantity=2,
+    )
+    instrument = Instrument.objects.get(serial="SP-1")
+    first = services.sample_register(actor=cast.lab_staff, request=good)
+    services.results_enter(
+        actor=cast.lab_staff,
+        sample=first,
+        test_date=timezone.localdate(),
+        instrument=instrument,
+        nominal={"declared_category": 4},
+        measured={**WEAK_UVA["measured"], "uva_transmittance": "1.5"},
+        submit=True,
+    )
+    passed = services.result_review(actor=reviewer, sample=first, approve=True)
+    brand = services.brand_apply(actor=cast.firm_admin, product_line=passed.product_line)
+    brand = services.brand_review(actor=cast.operator, brand=brand, approve=True)
+    phone_page.goto(f"{base}/lab/brand/directory/?q=雪域")
+    phone_page.wait_for_selector(f"[data-testid=brand-directory] >> text={brand.number}")
+    screenshot(phone_page, "lab-brand-directory-phone")
+
+    weak = services.sample_register(actor=cast.lab_staff, request=good)
+    services.results_enter(
+        actor=cast.lab_staff,
+        sample=weak,
+        test_date=timezone.localdate(),
+        instrument=instrument,
+        nominal=WEAK_UVA["nominal"],
+        measured=WEAK_UVA["measured"],
+        submit=True,
+    )
+    login(page, base, "lab_reviewer")
+    page.goto(f"{base}/lab/samples/{weak.pk}/")
+    page.wait_for_selector("[data-testid=pending-decisions]:has-text('HA-UV-A')")
+    page.check("input[name=decision][value=approve]")
+    page.click("text=提交审核结论")
+    page.wait_for_selector("text=须逐项决定后才能批准")
+    assert not Report.objects.filter(sample=weak).exists()
+    page.select_option("#id_decide__HA-UV-A", "confirm")
+    page.check("input[name=decision][value=approve]")
+    screenshot(page, "lab-review-indicative-decision")
+    page.click("text=提交审核结论")
+    page.wait_for_selector("text=报告已签发")
+    report = Report.objects.get(sample=weak)
+    assert report.overall == "fail"
+    page.wait_for_selector("[data-testid=indicative-decision]:has-text('计入结论')")
+    phone_page.goto(f"{base}/verify/report/{report.verify_code}/")
+    assert phone_page.locator("dt:has-text('检测结论') + dd").inner_text() == "不合格"
+    phone_page.wait_for_selector("text=限值已对照标准原文确认")
+    brand.refresh_from_db()
+    assert brand.status == "suspended"
+    phone_page.goto(f"{base}/lab/brand/directory/")
+    phone_page.wait_for_selector("text=目前没有有效的")
+    assert brand.number not in phone_page.content()
+
+    # A 定配眼镜 request today (after 2026-03-01): the notice comes with the form.
+    _switch(page, base, "firm_admin")
+    page.goto(f"{base}/lab/requests/new/?product_type=assembled_spectacles")
+    page.wait_for_selector("[data-testid=edition-notice]:has-text('GB/T 13511.1-2025')")
+    page.select_option("#id_lab", label="东华大学检测实验室")
+    page.fill("#id_product_line_name", "定配 A 系列")
+    page.select_option("#id_standard", "GB 13511.1-2011")
+    page.fill("#id_quantity", "1")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=委托方指定标准")
+    page.check("input[name=basis][value=client_named]")
+    page.fill("#id_contract_reference", "HT-2026-118")
+    screenshot(page, "lab-request-client-named")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=委托已提交")
+    page.wait_for_selector("[data-testid=client-named]:has-text('HT-2026-118')")

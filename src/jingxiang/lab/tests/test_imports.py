@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from jingxiang.core.imports import run_import
 from jingxiang.jobs.models import Job
 from jingxiang.lab.imports import ResultBatchImport, csv_to_workbook
-from jingxiang.lab.models import SampleStatus
+from jingxiang.lab.models import Instrument, SampleStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +124,16 @@ def test_other_labs_samples_are_unknown(lab_setup, two_samples, cast):
 
 
 def test_instrument_csv_export_in_gbk_with_negative_values(lab_setup, cast):
+    Instrument.objects.create(
+        lab=cast.lab, name="焦度计", kind="focimeter", serial="FM-1", calibration_due=timezone.localdate()
+    )
     request = lab_setup.submit(
-        line="老花镜", product_type="ready_made_readers", standard="GB 13511.1-2011", quantity=1
+        line="老花镜",
+        product_type="ready_made_readers",
+        standard="GB 13511.1-2011",
+        quantity=1,
+        basis="client_named",
+        contract_reference="HT-2026-001",
     )
     sample = lab_setup.register(
         request, received_at=timezone.make_aware(datetime.datetime(2026, 1, 14, 9, 0))
@@ -143,7 +151,7 @@ def test_instrument_csv_export_in_gbk_with_negative_values(lab_setup, cast):
         ("measured.right.oc_monocular", "31.1"),
         ("measured.left.oc_monocular", "30.9"),
     ]:
-        lines.append(f"{sample.code},{field},{value},,SP-1,{day}")
+        lines.append(f"{sample.code},{field},{value},,FM-1,{day}")
     data = csv_to_workbook("\n".join(lines).encode("gb18030"))
     result = run(lab_setup, data, submit=False)
     assert result.ok, result.errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from jingxiang.lab import services
 from jingxiang.lab.models import Instrument, RuleConfirmation, RulesFile
@@ -40,7 +41,22 @@ def world(lab_setup):
         actor=cast.operator, designation="JX-HA-2026", rule_id="HA-UV-B", note="原文核对"
     )
     brand_active.refresh_from_db()
+    field_test = services.field_test_record(
+        actor=cast.operator,
+        product_line=request.product_line,
+        data={
+            "site": "拉萨",
+            "altitude_m": 3650,
+            "test_date": timezone.localdate(),
+            "conditions": "晴",
+            "uv_index": None,
+            "wearers": 5,
+            "rating": 4,
+            "feedback": "清晰",
+        },
+    )
     return {
+        "field_test": field_test,
         "request": request,
         "registered": registered,
         "waiting": waiting,
@@ -79,6 +95,16 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
         RouteCase("lab:sample_list", "/lab/samples/", USES_LAB),
         RouteCase("lab:sample_detail", f"/lab/samples/{w['waiting'].pk}/", SEES_REQUEST),
         RouteCase("lab:sample_label", f"/lab/samples/{w['registered'].pk}/label/", LAB),
+        RouteCase("lab:sample_label_pdf", f"/lab/samples/{w['registered'].pk}/label.pdf", LAB),
+        RouteCase("lab:request_labels_pdf", f"/lab/requests/{w['request'].pk}/labels.pdf", LAB),
+        RouteCase(
+            "lab:sample_split",
+            f"/lab/samples/{w['registered'].pk}/split/",
+            LAB,
+            method="post",
+            data={"parts": "1", "purpose": "抗冲击试验"},
+            ok_status=(302,),
+        ),
         RouteCase(
             "lab:custody_record",
             f"/lab/samples/{w['registered'].pk}/custody/",
@@ -113,7 +139,12 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
             "/lab/instruments/new/",
             LAB,
             method="post",
-            data={"name": "色度计", "serial": "CM-9", "calibration_due": "2099-12-31"},
+            data={
+                "name": "色度计",
+                "serial": "CM-9",
+                "kind": "spectrophotometer",
+                "calibration_due": "2099-12-31",
+            },
             ok_status=(302,),
         ),
         RouteCase("lab:instrument_edit", f"/lab/instruments/{w['instrument'].pk}/", LAB),
@@ -132,10 +163,14 @@ def cases(world) -> list[RouteCase]:  # type: ignore[no-untyped-def]
         RouteCase("lab:batch_template", "/lab/batch/template/", LAB),
         RouteCase("lab:quality", "/lab/quality/", USES_LAB),
         RouteCase("lab:quality_public", "/lab/quality/public/", EVERYONE),
+        RouteCase("lab:brand_directory", "/lab/brand/directory/", EVERYONE),
         RouteCase("lab:product_line_list", "/lab/product-lines/", USES_LAB),
         RouteCase("lab:product_line_detail", f"/lab/product-lines/{w['line'].pk}/", SEES_REQUEST),
         RouteCase(
             "lab:field_test_create", f"/lab/product-lines/{w['line'].pk}/field-tests/new/", LAB | OPERATOR
+        ),
+        RouteCase(
+            "lab:field_test_correct", f"/lab/field-tests/{w['field_test'].pk}/correct/", LAB | OPERATOR
         ),
         RouteCase("lab:brand_list", "/lab/brand/", FIRMS | OPERATOR),
         RouteCase("lab:brand_apply", "/lab/brand/apply/", FIRMS),

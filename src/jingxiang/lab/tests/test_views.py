@@ -138,7 +138,10 @@ def test_results_page_picks_the_edition_in_force_on_a_chosen_test_date(lab_setup
     from jingxiang.lab import conformance
 
     request = lab_setup.submit(
-        line="老花镜", product_type="ready_made_readers", standard=f"{conformance.SERIES_PREFIX}GB 13511.1"
+        line="老花镜",
+        product_type="ready_made_readers",
+        standard=f"{conformance.SERIES_PREFIX}GB 13511.1",
+        basis="wait",
     )
     sample = lab_setup.register(request)
     client.force_login(lab_setup.cast.lab_staff)
@@ -158,7 +161,10 @@ def test_results_page_for_a_date_without_an_edition_in_force_says_why_and_offers
     if late > timezone.localdate():
         pytest.skip("the gap between the GB 13511.1 editions is not reached yet")
     request = lab_setup.submit(
-        line="老花镜", product_type="ready_made_readers", standard=f"{conformance.SERIES_PREFIX}GB 13511.1"
+        line="老花镜",
+        product_type="ready_made_readers",
+        standard=f"{conformance.SERIES_PREFIX}GB 13511.1",
+        basis="wait",
     )
     sample = lab_setup.register(request)
     client.force_login(lab_setup.cast.lab_staff)
@@ -197,9 +203,10 @@ def test_instrument_registration_shows_every_problem_at_once(lab_setup, client):
     client.force_login(lab_setup.cast.lab_staff)
     response = client.post("/lab/instruments/new/", {"name": "", "serial": "", "calibration_due": "明天"})
     body = response.content.decode()
-    assert response.status_code == 200 and "有 3 处需要修改" in body
+    assert response.status_code == 200 and "有 4 处需要修改" in body and "请选择仪器类型" in body
     response = client.post(
-        "/lab/instruments/new/", {"name": "色度计", "serial": "SP-1", "calibration_due": "2099-01-01"}
+        "/lab/instruments/new/",
+        {"name": "色度计", "serial": "SP-1", "kind": "spectrophotometer", "calibration_due": "2099-01-01"},
     )
     assert "本实验室已登记出厂编号为 SP-1 的仪器" in response.content.decode()
     assert Instrument.objects.filter(serial="SP-1").count() == 1

@@ -138,8 +138,16 @@ def test_single_side_prism_band_is_indicative_until_confirmed() -> None:
     item = result(verdict, "A-OCS.right")
     assert item.status.value == "fail"
     assert item.indicative
-    assert verdict.overall is Overall.PASS
+    # A failing row is never under a 合格: the reviewer must confirm the limit or exclude the item.
+    assert verdict.overall is Overall.UNDECIDED
+    assert verdict.to_dict()["decisions_needed"] == ["A-OCS"]
     assert [entry.result_id for entry in verdict.indicative_findings] == ["A-OCS.right"]
+    excluded = run(_low_power_pair("0.34") | {"excluded_rules": {"A-OCS": "委托方确认不考核单侧偏差"}})
+    assert excluded.overall is Overall.PASS
+    assert excluded.to_dict()["excluded"] == [
+        {"result_id": "A-OCS.right", "rule_id": "A-OCS", "reason": "委托方确认不考核单侧偏差"},
+        {"result_id": "A-OCS.left", "rule_id": "A-OCS", "reason": "委托方确认不考核单侧偏差"},
+    ]
     assert verdict.to_dict()["items"][0]["notice"] is None
     confirmed = run(_low_power_pair("0.34") | {"confirmed_rules": ["A-OCS"]})
     assert not result(confirmed, "A-OCS.right").indicative
@@ -380,3 +388,24 @@ def test_1992_axis_bands(cylinder: str, tolerance: int) -> None:
     outside = pair_1992(right, "64") | {"measured": {"right": right | {"axis": 90 - tolerance - 1}}}
     assert status(run(inside), "A92-AX.right") == "pass"
     assert status(run(outside), "A92-AX.right") == "fail"
+
+
+def test_prism_base_direction_is_compared() -> None:
+    def case(base_in: bool) -> dict[str, Any]:
+        built = spectacles("-2.00", {"right": {"prism_horizontal": D("2.00"), "prism_base_in": base_in}})
+        built["nominal"]["right"] |= {"prism_horizontal": D("2.00"), "prism_base_in": True}
+        return built
+
+    right_way = run(case(True))
+    assert status(right_way, "A-PRM-H.right") == "pass"
+    assert status(right_way, "A-PRM-H-BASE.right") == "pass"
+    assert status(right_way, "A-PRM-H-BASE.left") == "not_applicable"
+    wrong_way = run(case(False))
+    # The size is right, the base is the wrong way round: that row fails (U: the reviewer decides).
+    assert status(wrong_way, "A-PRM-H.right") == "pass"
+    assert status(wrong_way, "A-PRM-H-BASE.right") == "fail"
+    assert wrong_way.overall is Overall.UNDECIDED
+    assert run(case(False) | {"confirmed_rules": ["A-PRM-H-BASE"]}).overall is Overall.FAIL
+    missing = spectacles("-2.00", {"right": {"prism_horizontal": D("2.00")}})
+    missing["nominal"]["right"] |= {"prism_horizontal": D("2.00"), "prism_base_in": True}
+    assert status(run(missing), "A-PRM-H-BASE.right") == "not_assessed"

@@ -104,7 +104,7 @@ def test_blue_quotient_is_indicative() -> None:
     verdict = run(sunglasses("20", 2, **(GOOD_ROAD_USE | {"q_blue": D("0.39")})))
     assert status(verdict, "S-DRV-3-BLUE") == "fail"
     assert result(verdict, "S-DRV-3-BLUE").indicative
-    assert verdict.overall is Overall.PASS
+    assert verdict.overall is Overall.UNDECIDED
     confirmed = run(
         sunglasses("20", 2, **(GOOD_ROAD_USE | {"q_blue": D("0.39")})) | {"confirmed_rules": ["S-DRV-3-BLUE"]}
     )
@@ -169,7 +169,9 @@ def test_uv_limits_by_category(tv: str, category: int, uvb_limit: str, uva_limit
     assert status(above, "S-UV-B") == "fail"
     assert status(above, "S-UV-A") == "fail"
     assert result(above, "S-UV-A").indicative
-    assert above.overall is Overall.PASS
+    # The UV-B row fails on a U limit too, so the conclusion waits for the reviewer's decision.
+    assert above.overall is Overall.UNDECIDED
+    assert above.to_dict()["decisions_needed"] == ["S-UV-A", "S-UV-B"]
 
 
 def test_transmittance_as_fraction_is_converted() -> None:
@@ -226,8 +228,10 @@ def test_driving_quotients_of_gb_10810_3_are_indicative() -> None:
     verdict = run(case)
     assert status(verdict, "T-Q-RED") == "fail"
     assert status(verdict, "T-Q-YELLOW") == "pass"
-    # Every item of this edition is unverified: indicative results alone never make a pass.
-    assert verdict.overall is Overall.INCOMPLETE
+    # Every item of this edition is unverified: a failing indicative row waits for a decision,
+    # and once excluded, indicative passes alone never make a pass.
+    assert verdict.overall is Overall.UNDECIDED
+    assert run(case | {"excluded_rules": {"T-Q-RED": "不考核"}}).overall is Overall.INCOMPLETE
     assert run(case | {"confirmed_rules": ["T-Q-RED"]}).overall is Overall.FAIL
 
 
