@@ -71,7 +71,8 @@ def agreement_create(*, actor: Any, title: str, employers: str, text: str, note:
 
 
 def _locked(agreement: WageAgreement) -> WageAgreement:
-    return WageAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
+    locked: WageAgreement = WageAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
+    return locked
 
 
 @transaction.atomic
