@@ -287,6 +287,17 @@ def test_offer_accept_hire_makes_talent_membership_and_counts_high_level(cast, o
     assert (rep.total.applications, rep.total.offers, rep.total.hires, rep.total.high_level) == (2, 1, 1, 1)
     assert rep.total.acceptance_rate == Decimal("1.000")
     assert sum(t.hires for t in rep.by_firm) == rep.total.hires == sum(t.hires for t in rep.by_school)
+    # The cluster's "high-level talents introduced" is counted from these records (insights).
+    from jingxiang.insights.registry import get_source
+    from jingxiang.insights.selectors import Period, Scope, figures, month_start, records
+
+    month = month_start(timezone.localdate())
+    hires, high = figures(["campus_hires", "high_level_talents"], Period(month, month), Scope())
+    assert hires.value == 1 and high.value == 1
+    other = Scope(organisation_ids=frozenset({cast.other_firm.pk}))
+    assert figures(["high_level_talents"], Period(month, month), other)[0].value == 0
+    listed = records(get_source("recruitment.high_level_hires"), month, Period(month, month).end, Scope())
+    assert list(listed.values_list("pk", flat=True)) == [app.pk]
 
 
 def test_retention_reminders_at_six_and_twelve_months_once_each(cast, otp_outbox, setup):
