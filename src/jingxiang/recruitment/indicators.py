@@ -6,6 +6,7 @@ never shown in the drill-down, only the post and the degree.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +19,7 @@ _COLUMNS = [
 ]
 
 
-def _hires():  # type: ignore[no-untyped-def]
+def _hires() -> QuerySet[Application]:
     return Application.objects.filter(status=ApplicationStatus.HIRED, hired_on__isnull=False)
 
 
