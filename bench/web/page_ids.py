@@ -44,6 +44,8 @@ print(
             "v_agreement": middle("sharing.Agreement", "verification_code"),
             "v_statement": middle("sharing.Statement", "verification_code"),
             "v_agenda": middle("events.Participant", "agenda_code"),
+            "alliance": middle("alliance.Alliance"),
+            "fair_code": middle("recruitment.Fair", "public_code"),
         }
     )
 )

@@ -59,6 +59,8 @@ PERSONAS = (
     "union_staff",
     "secretariat",
 )
+#: Personas of the later apps (their demo.py adds them): logged in too, no home page of their own measured.
+APP_PERSONAS = ("provider", "park_manager", "tf_clerk", "tf_agency", "tf_tax")
 FLOOR = ("floor: bare 50-row list", "operator", "/bench/floor/")
 
 # (label, persona, path); {name} is filled from page_ids.py (records in the middle of each table).
@@ -87,6 +89,31 @@ PAGES: list[tuple[str, str, str]] = [
     ("lab reports", "lab_staff", "/lab/reports/"),
     ("jobs", "operator", "/jobs/"),
     ("notifications", "firm_admin", "/notifications/"),
+    ("alliance home", "secretariat", "/alliance/"),
+    ("alliance dashboard", "secretariat", "/alliance/{alliance}/dashboard/"),
+    ("alliance members", "secretariat", "/alliance/{alliance}/members/"),
+    ("alliance tasks", "secretariat", "/alliance/{alliance}/tasks/"),
+    ("alliance page (public)", "", "/alliance/public/{alliance}/"),
+    ("insights dashboard", "operator", "/insights/"),
+    ("insights open data (public)", "", "/insights/open-data/"),
+    ("service catalogue", "firm_admin", "/services/"),
+    ("service orders (provider)", "provider", "/services/orders/"),
+    ("service vouchers", "operator", "/services/vouchers/"),
+    ("park sites", "park_manager", "/parks/"),
+    ("park leases", "park_manager", "/parks/leases/"),
+    ("wage agreements", "union_staff", "/wages/agreements/"),
+    ("wage reports", "union_staff", "/wages/reports/"),
+    ("wage lines", "union_staff", "/wages/lines/"),
+    ("wage compliance", "union_staff", "/wages/compliance/"),
+    ("recruitment fairs", "operator", "/recruitment/"),
+    ("recruitment fairs (firm)", "firm_admin", "/recruitment/"),
+    ("recruitment applications", "firm_admin", "/recruitment/applications/"),
+    ("recruitment fair (public)", "", "/recruitment/f/{fair_code}/"),
+    ("tax-free stores", "tf_clerk", "/taxfree/"),
+    ("tax-free forms", "tf_clerk", "/taxfree/forms/"),
+    ("tax-free agency", "tf_agency", "/taxfree/agency/"),
+    ("tax-free reports", "tf_tax", "/taxfree/reports/"),
+    ("lab brand directory (public)", "", "/lab/brand/directory/"),
     ("global search", "firm_admin", "/search/?q=kb"),
     ("talent detail", "firm_admin", "/talents/{talent}/"),
     ("organisation detail", "operator", "/organisations/{organisation}/"),
@@ -276,7 +303,7 @@ def main() -> None:
     )
     try:
         wait_for_server()
-        cookies = {persona: session_cookie(persona) for persona in PERSONAS}
+        cookies = {persona: session_cookie(persona) for persona in (*PERSONAS, *APP_PERSONAS)}
         cookies[""] = ""
         # Every worker loads its apps, templates and connections on its first requests: not measured.
         for _label, persona, path in [FLOOR, *pages]:

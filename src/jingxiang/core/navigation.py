@@ -80,12 +80,15 @@ def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
     """The menu for this user, grouped by section; the entry with the longest matching URL is current.
 
     The role predicates behind ``visible`` read the roles cached on the user (one query per request);
-    the entries' URLs are reversed once per process.
+    the entries' URLs are reversed once per process, and a predicate several entries share is asked once.
     """
     sections: dict[str, list[dict[str, Any]]] = {}
     entries: list[dict[str, Any]] = []
+    answers: dict[VisibleTo, bool] = {}  # entries sharing a predicate ask it once per page
     for item in sorted(_items, key=lambda it: it.order):
-        if not item.visible(user):
+        if item.visible not in answers:
+            answers[item.visible] = bool(item.visible(user))
+        if not answers[item.visible]:
             continue
         url = _url(item.url_name)
         if url is None:

@@ -32,8 +32,9 @@ def site_list(request: HttpRequest) -> HttpResponse:
     sites = list(_sites(request.user))
     if not sites:
         raise Http404
+    figures = selectors.occupancy_by_site(sites)
     return render_page(
-        request, "parks/site_list.html", {"rows": [(site, selectors.occupancy(site)) for site in sites]}
+        request, "parks/site_list.html", {"rows": [(site, figures[site.pk]) for site in sites]}
     )
 
 

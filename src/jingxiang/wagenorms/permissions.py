@@ -28,7 +28,10 @@ def sees_wage_pages(user: Any) -> bool:
 
 
 def is_worker(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and hasattr(user, "talent"))
+    """A talent with a login (the menu asks on every page: the profile cached on the user, no query)."""
+    from jingxiang.organisations.models import own_talent_profile
+
+    return own_talent_profile(user) is not None
 
 
 def line_filter(user: Any) -> Q:
