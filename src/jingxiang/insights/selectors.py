@@ -147,18 +147,19 @@ def live_by_month(source: RecordSource, months: Sequence[dt.date], scope: Scope)
     rows = (
         records(source, min(months), next_month(max(months)), scope)
         .annotate(
-            month=TruncMonth(source.date_field, tzinfo=TZ)
+            insights_month=TruncMonth(source.date_field, tzinfo=TZ)
             if source.date_is_datetime()
             else TruncMonth(source.date_field)
         )
-        .values("month")
+        .values("insights_month")
         .annotate(**_aggregates(source))
         .order_by()
     )
     wanted = set(months)
     result: dict[dt.date, Tally] = {}
     for row in rows:
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        month = row["insights_month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
         if month in wanted:
             result.setdefault(month, Tally()).add(row["amount"], row["base"])
     return result
@@ -167,11 +168,11 @@ def live_by_month(source: RecordSource, months: Sequence[dt.date], scope: Scope)
 def live_by_organisation(source: RecordSource, period: Period, scope: Scope) -> dict[int | None, Tally]:
     rows = (
         records(source, period.first, period.end, scope)
-        .values(org=F(source.organisation_field))
+        .values(insights_org=F(source.organisation_field))
         .annotate(**_aggregates(source))
         .order_by()
     )
-    return {row["org"]: Tally(Decimal(row["amount"] or 0), int(row["base"] or 0)) for row in rows}
+    return {row["insights_org"]: Tally(Decimal(row["amount"] or 0), int(row["base"] or 0)) for row in rows}
 
 
 @dataclass

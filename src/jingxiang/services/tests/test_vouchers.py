@@ -89,6 +89,16 @@ def test_voucher_is_spent_at_acceptance_claimed_and_paid(cast):
     assert figures["spent"] == figures["paid"] == Decimal("3000.00") == prog.paid
     assert figures["remaining"] == Decimal("97000.00") and figures["consistent"]
     assert list(selectors.statement_lines(prog)) == [order]
+    # The cluster's figures count the same records (insights): one order accepted, 3,000 元 paid.
+    from django.utils import timezone
+
+    from jingxiang.insights.selectors import Period, Scope, figures, month_start
+
+    month = month_start(timezone.localdate())
+    orders, paid = figures(["service_orders", "vouchers_paid"], Period(month, month), Scope())
+    assert orders.value == 1 and paid.value == Decimal("3000.00")
+    mine = Scope(organisation_ids=frozenset({cast.other_firm.pk}))
+    assert figures(["vouchers_paid"], Period(month, month), mine)[0].value == 0
 
 
 def test_claim_above_the_firms_yearly_cap_is_refused_and_nothing_changes(cast):

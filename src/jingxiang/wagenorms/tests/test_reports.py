@@ -40,6 +40,16 @@ def test_two_violations_found_with_reasons_at_the_one_fen_edge(cast, agreement):
     a005 = lines["A005"]
     assert [f["rule"] for f in a005.failures] == ["W-STAT"]
     assert a005.failures[0]["required"] == "2260.00" and a005.shortfall == Decimal("260.00")
+    # Insights counts the same rows: five worker-months checked in March 2026, three of them compliant.
+    import datetime as dt
+
+    from jingxiang.insights.selectors import Period, Scope, figures
+
+    march = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 1))
+    checked, compliance = figures(["wage_lines_checked", "wage_compliance"], march, Scope())
+    months = {line.month for line in lines.values()}
+    assert months == {dt.date(2026, 3, 1)}, months
+    assert checked.value == 5 and compliance.value == Decimal("60.0")
 
 
 @pytest.mark.parametrize(
