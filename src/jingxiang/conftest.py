@@ -6,6 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# CI and our machines are 2 shared cores: a property test must not fail because generating its inputs
+# was slow while another process ran (the properties are what is tested, not the speed of generating).
+hypothesis_settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("shared-machine")
 
 
 @dataclass

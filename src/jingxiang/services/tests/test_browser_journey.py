@@ -32,7 +32,7 @@ def test_service_quote_voucher_order_accept_claim_paid(cast, page, live_server):
     # The firm applies for this year's voucher; the operator approves it.
     as_user(page, base, "firm_admin")
     page.goto(f"{base}/services/vouchers/programmes/")
-    page.click("text=申请")
+    page.click("#results a.button:has-text('申请')")
     page.fill("#id_purpose", "新款镜架外观专利申请")
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=创新券申请已提交")
