@@ -42,9 +42,7 @@ class FormPeriodFilter(FilterSet):
     """Store and purchase-date range: the filters of the reconciliation and the reports."""
 
     store = django_filters.ModelChoiceFilter(label=_("门店"), queryset=_stores, empty_label=_("全部门店"))
-    date_from = django_filters.DateFilter(
-        label=_("起始日期"), field_name="purchase_date", lookup_expr="gte"
-    )
+    date_from = django_filters.DateFilter(label=_("起始日期"), field_name="purchase_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("截止日期"), field_name="purchase_date", lookup_expr="lte")
 
     class Meta:
@@ -66,7 +64,9 @@ class OverdueFilter(FormPeriodFilter):
 
 
 class FormFilter(OverdueFilter):
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=FormStatus.choices, empty_label=_("全部状态"))
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=FormStatus.choices, empty_label=_("全部状态")
+    )
     instant = YesNoFilter(label=_("即买即退"))
 
     class Meta:

@@ -41,7 +41,10 @@ def test_form_list_filters_by_status_store_and_dates(tf: Any) -> None:
     day = TODAY.isoformat()
     assert form.number in client.get("/taxfree/forms/", {"status": form.status}).content.decode()
     assert form.number not in client.get("/taxfree/forms/", {"status": FormStatus.VOIDED}).content.decode()
-    assert form.number in client.get("/taxfree/forms/", {"store": tf.store.pk, "date_from": day}).content.decode()
+    assert (
+        form.number
+        in client.get("/taxfree/forms/", {"store": tf.store.pk, "date_from": day}).content.decode()
+    )
     later = (TODAY + dt.timedelta(days=1)).isoformat()
     assert form.number not in client.get("/taxfree/forms/", {"date_from": later}).content.decode()
     # A store the clerk may not see is not a choice.
@@ -50,7 +53,9 @@ def test_form_list_filters_by_status_store_and_dates(tf: Any) -> None:
 
 
 @pytest.mark.parametrize("path", ["/taxfree/reconciliation/", "/taxfree/reports/"])
-@pytest.mark.parametrize(("parameter", "junk"), [("date_from", "2026-13-45"), ("store", "99999999999999999999")])
+@pytest.mark.parametrize(
+    ("parameter", "junk"), [("date_from", "2026-13-45"), ("store", "99999999999999999999")]
+)
 def test_aggregate_pages_junk_filter_is_a_form_error(tf: Any, path: str, parameter: str, junk: str) -> None:
     issue(tf, [(tf.frame, 1)])
     client = _client(tf.clerk)
