@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from jingxiang.core.excel import export_response
 from jingxiang.core.forms import StyledFormMixin, add_service_error
-from jingxiang.core.listing import ExportColumn
+from jingxiang.core.listing import ExportColumn, query_without
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page, redirect_to
 from jingxiang.core.rendering import render_page
 from jingxiang.jobs.services import job_enqueue
@@ -26,12 +27,14 @@ from jingxiang.jobs.texts import IMPORT_TITLE
 from jingxiang.organisations.models import Organisation
 from jingxiang.organisations.permissions import FIRM_MANAGERS, firm_ids, is_operator
 from jingxiang.taxfree import engine_bridge, forms, permissions, selectors, services, texts
+from jingxiang.taxfree.filters import FormFilter, FormPeriodFilter, OverdueFilter, StoreFilter
 from jingxiang.taxfree.imports import VerificationImport, as_workbook
-from jingxiang.taxfree.models import FilingStatus, StoreStaff
+from jingxiang.taxfree.models import FilingStatus, RefundForm, StoreStaff
 
 STORE_LIST = ListSpec(
     template="taxfree/store_list.html",
     partial="taxfree/_store_table.html",
+    filterset=StoreFilter,
     sort=("code", "name", "status"),
     default_sort="code",
     export=Export(
@@ -61,6 +64,7 @@ FORM_COLUMNS = [
 FORM_LIST = ListSpec(
     template="taxfree/form_list.html",
     partial="taxfree/_form_table.html",
+    filterset=FormFilter,
     sort=("number", "purchase_date", "net_refund"),
     default_sort="-pk",
     export=Export("taxfree-forms", FORM_COLUMNS),
@@ -69,6 +73,7 @@ FORM_LIST = ListSpec(
 OVERDUE_LIST = ListSpec(
     template="taxfree/agency.html",
     partial="taxfree/_form_table.html",
+    filterset=OverdueFilter,
     sort=("number", "purchase_date"),
     default_sort="purchase_date",
     export=Export("taxfree-overdue", FORM_COLUMNS),
@@ -326,11 +331,13 @@ def counter_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def form_list(request: HttpRequest) -> HttpResponse:
     _require(permissions.sees_reports(request.user))
-    queryset = permissions.visible_forms(request.user)
-    status = request.GET.get("status")
-    if status:
-        queryset = queryset.filter(status=status)
-    return list_page(request, queryset, FORM_LIST, {"title": _("退税申请单")})
+    return list_page(
+        request,
+        permissions.visible_forms(request.user),
+        FORM_LIST,
+        {"title": _("退税申请单")},
+        filter_kwargs={"request": request},
+    )
 
 
 @login_required
@@ -400,6 +407,7 @@ def agency(request: HttpRequest) -> HttpResponse:
             "upload": UploadForm(),
             "recovery": forms.RecoveryForm(initial={"as_of": services.today()}),
         },
+        filter_kwargs={"request": request},
     )
 
 
@@ -479,14 +487,37 @@ RECON_KEYS = [
 ]
 
 
+def _period(request: HttpRequest) -> tuple[QuerySet[RefundForm], dict[str, Any]]:
+    """The forms an aggregate page sums: the viewer's, narrowed by store and date range.
+
+    A junk filter value is an error of the filter form, shown on the page over empty tables; the page
+    never sums (nor exports) anything with it.
+    """
+    filterset = FormPeriodFilter(
+        request.GET, queryset=permissions.visible_forms(request.user), request=request
+    )
+    valid = filterset.is_valid()
+    queryset = filterset.qs if valid else filterset.queryset.none()
+    context = {
+        "filterset": filterset,
+        "filters_valid": valid,
+        "export_query": query_without(request, "page", "export"),
+    }
+    return queryset, context
+
+
+def _export_url(query: str, export: str) -> str:
+    return f"?{query}&export={export}" if query else f"?export={export}"
+
+
 @login_required
 def reconciliation(request: HttpRequest) -> HttpResponse:
     """Daily reconciliation per store and per agency (Excel with ``?export=store|agency``)."""
     _require(permissions.sees_reports(request.user))
-    queryset = permissions.visible_forms(request.user)
+    queryset, context = _period(request)
     by_store = selectors.reconciliation_by_store(queryset)
     by_agency = selectors.reconciliation_by_agency(queryset)
-    export = request.GET.get("export")
+    export = request.GET.get("export") if context["filters_valid"] else None
     if export == "store":
         return export_response(
             "taxfree-reconciliation-stores",
@@ -505,7 +536,16 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "taxfree/reconciliation.html",
-        {"by_store": by_store, "by_agency": by_agency, "headers": RECON_HEADERS, "keys": RECON_KEYS},
+        {
+            **context,
+            "by_store": by_store,
+            "by_agency": by_agency,
+            "headers": RECON_HEADERS,
+            "keys": RECON_KEYS,
+            "export_store": _export_url(context["export_query"], "store"),
+            "export_agency": _export_url(context["export_query"], "agency"),
+        },
+        partial="taxfree/_reconciliation_tables.html",
     )
 
 
@@ -513,7 +553,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 def reports(request: HttpRequest) -> HttpResponse:
     """Refunds by store, day, nationality, goods category; instant vs ordinary; recovered."""
     _require(permissions.sees_reports(request.user))
-    queryset = permissions.visible_forms(request.user)
+    queryset, context = _period(request)
     language = get_language() or "zh-hans"
     tables = {
         dimension: selectors.report_by(queryset, dimension)
@@ -523,7 +563,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         {**row, "label": engine_bridge.category_label(row["category"], language)}
         for row in selectors.report_by_category(queryset)
     ]
-    if request.GET.get("export") == "xlsx":
+    if context["filters_valid"] and request.GET.get("export") == "xlsx":
         rows: list[list[Any]] = []
         for dimension, field in (
             ("store", "store__name"),
@@ -539,5 +579,13 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "taxfree/reports.html",
-        {"tables": tables, "categories": categories, "headers": RECON_HEADERS, "keys": RECON_KEYS},
+        {
+            **context,
+            "tables": tables,
+            "categories": categories,
+            "headers": RECON_HEADERS,
+            "keys": RECON_KEYS,
+            "export_xlsx": _export_url(context["export_query"], "xlsx"),
+        },
+        partial="taxfree/_report_tables.html",
     )
