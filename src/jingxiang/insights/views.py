@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,8 +68,6 @@ def _period_and_scope(request: HttpRequest, form: PeriodForm) -> tuple[Period | 
 
 def _query(request: HttpRequest) -> str:
     keep = {k: v for k, v in request.GET.items() if k in ("first", "last", "region", "size") and v}
-    from urllib.parse import urlencode
-
     return urlencode(keep)
 
 
@@ -243,7 +244,7 @@ def _organisation_of(obj: Any, path: str) -> str:
 def open_data(request: HttpRequest) -> HttpResponse:
     """Public indicators by month for anyone, with their definitions; CSV and Excel."""
     today = month_start(timezone.localdate())
-    first = month_start(today.replace(year=today.year - 1) + __import__("datetime").timedelta(days=31))
+    first = month_start(today.replace(year=today.year - 1) + dt.timedelta(days=31))
     period = Period(first, today)
     public = [i.code for i in indicators().values() if i.public]
     found = figures(public, period, Scope())
@@ -315,11 +316,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "POST" and "subscribe" in request.POST:
         services.subscription_set(actor=request.user, active=request.POST["subscribe"] == "1")
-        from django.contrib import messages
-
         messages.success(request, _("订阅设置已保存。"))
-        from django.shortcuts import redirect
-
         return redirect("insights:reports")
     form = ReportForm(request.POST or None) if may_manage(request.user) else None
     context = {

@@ -16,14 +16,15 @@ from jingxiang.taxfree.engine_bridge import BasketLine, Traveller
 from jingxiang.taxfree.models import FilingStatus, Good, RefundAgency, Store, StoreStaff, TaxOffice
 
 
-def _user(context: Any, username: str, name: str, role: str) -> Any:
+def _user(context: Any, username: str, name: str, role: str, code: str) -> Any:
     user, _created = get_user_model().objects.get_or_create(
         username=username, defaults={"display_name": name}
     )
     user.set_password(DEMO_PASSWORD)
     user.save()
     context.users[username] = user
-    context.logins.append((username, role, name))
+    # Printed like the foundation logins: username, role code, then who (name and what they do).
+    context.logins.append((username, code, f"{name}({role})"))
     return user
 
 
@@ -45,10 +46,10 @@ def load(context: Any) -> None:
         filed_on=today - dt.timedelta(days=60),
         sign_number=f"TF{today.year}-0001",
     )
-    clerk = _user(context, "tf_clerk", "陈晓雯", "退税柜台(门店员工)")
+    clerk = _user(context, "tf_clerk", "陈晓雯", "退税柜台门店员工", "store_staff")
     StoreStaff.objects.create(store=store, user=clerk)
-    agency.members.add(_user(context, "tf_agency", "王建国", "退税代理机构"))
-    office.members.add(_user(context, "tf_tax", "李静", "主管税务机关(只读)"))
+    agency.members.add(_user(context, "tf_agency", "王建国", "退税代理机构", "refund_agency"))
+    office.members.add(_user(context, "tf_tax", "李静", "主管税务机关,只读", "tax_office"))
     frame = Good.objects.create(
         store=store,
         name="钛金属光学镜架",
