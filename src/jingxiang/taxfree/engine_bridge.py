@@ -78,7 +78,7 @@ def build_case(
     case: dict[str, Any] = {
         "traveller": {
             "category": traveller.category,
-            "document": {"type": traveller.document_type, "country": traveller.nationality or "XXX"},
+            "document": {"type": traveller.document_type, "country": traveller.nationality},
             "last_entry_date": traveller.last_entry_date.isoformat() if traveller.last_entry_date else None,
         },
         "stores": [_store(store)],
