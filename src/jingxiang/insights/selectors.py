@@ -10,7 +10,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -255,13 +255,6 @@ def _add_median(figure: Figure, source: RecordSource, period: Period) -> None:
     figure.peers = len(values)
     if values:
         figure.median = Decimal(statistics.median(values)).quantize(Decimal("0.01"))
-
-
-@dataclass
-class Drilldown:
-    source: RecordSource
-    queryset: QuerySet[Any]
-    rows_total: Tally = field(default_factory=Tally)
 
 
 def drilldown_tally(source: RecordSource, queryset: QuerySet[Any]) -> Tally:
