@@ -951,6 +951,19 @@ def enrolment_offer(*, actor: Any, enrolment: Enrolment, firm: Organisation) -> 
 
 
 @transaction.atomic
+def enrolment_offer_clear(*, actor: Any, enrolment: Enrolment, firm: Organisation) -> Enrolment:
+    """The firm took its offer back (recruitment's offer revocation): the trainee has no open offer from it."""
+    if not may_record_pipeline(actor, enrolment, firm.pk):
+        raise PermissionDenied
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
+    if enrolment.offer_firm_id == firm.pk and not enrolment.hired_by_id:
+        enrolment.offer_firm = None
+        enrolment.offered_at = None
+        enrolment.save(update_fields=["offer_firm", "offered_at", "updated_at"])
+    return enrolment
+
+
+@transaction.atomic
 def enrolment_hire(*, actor: Any, enrolment: Enrolment, firm: Organisation, hired_on: dt.date) -> Enrolment:
     """Record that a graduate joined a firm of the order (counts toward the order's fulfilment)."""
     if not may_record_pipeline(actor, enrolment, firm.pk):

@@ -112,6 +112,10 @@ class OfferForm(StyledFormMixin, forms.Form):
     salary = forms.DecimalField(label=_("录用月薪(元)"), min_value=0, max_digits=9, decimal_places=2)
 
 
+class OfferRevokeForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("撤销原因(会告知学生)"), max_length=200)
+
+
 class HireForm(StyledFormMixin, forms.Form):
     hired_on = forms.DateField(label=_("入职日期"), widget=forms.DateInput(attrs={"type": "date"}))
     tier = forms.ChoiceField(label=_("台州人才层次"), choices=TalentTier.choices, required=False)

@@ -51,6 +51,7 @@ class ApplicationStatus(models.TextChoices):
     HIRED = "hired", _("已入职")
     REJECTED = "rejected", _("未通过")
     WITHDRAWN = "withdrawn", _("已撤回")
+    OFFER_REVOKED = "revoked", _("录用通知已撤销")
 
 
 #: Statuses whose offer counts against the job's headcount.
@@ -294,6 +295,8 @@ class Application(TimeStamped):
     offer_code = models.CharField(_("验证码"), max_length=24, blank=True, db_index=True)
     offered_at = models.DateTimeField(_("发出录用通知"), null=True, blank=True)
     decided_at = models.DateTimeField(_("学生答复时间"), null=True, blank=True)
+    offer_revoked_at = models.DateTimeField(_("撤销录用通知时间"), null=True, blank=True)
+    offer_revoke_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
     hired_on = models.DateField(_("入职日期"), null=True, blank=True)
     talent = models.ForeignKey(
         "talents.Talent",
@@ -338,6 +341,7 @@ class Application(TimeStamped):
             "rejected": "rejected",
             "declined": "closed",
             "withdrawn": "closed",
+            "revoked": "rejected",
         }.get(self.status, "draft")
 
 

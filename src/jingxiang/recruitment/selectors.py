@@ -169,8 +169,10 @@ def slot_taken(*, slot: InterviewSlot, student_id: int, firm_id: int, exclude_pk
 
 # Reports -------------------------------------------------------------------------------------------
 
-REACHED_INTERVIEW = {"interview", "offer", "accepted", "declined", "hired"}
-REACHED_OFFER = {"offer", "accepted", "declined", "hired"}
+# A revoked offer was still an offer made (and, if the student had answered, an acceptance): the
+# report counts what happened, not only where each application ended.
+REACHED_INTERVIEW = {"interview", "offer", "accepted", "declined", "hired", "revoked"}
+REACHED_OFFER = {"offer", "accepted", "declined", "hired", "revoked"}
 REACHED_ACCEPT = {"accepted", "hired"}
 
 
@@ -189,7 +191,9 @@ class Tally:
         self.applications += 1
         self.interviews += app.status in REACHED_INTERVIEW
         self.offers += app.status in REACHED_OFFER
-        self.accepted += app.status in REACHED_ACCEPT
+        self.accepted += app.status in REACHED_ACCEPT or (
+            app.status == ApplicationStatus.OFFER_REVOKED and app.decided_at is not None
+        )
         self.hires += app.status == ApplicationStatus.HIRED
         self.high_level += app.status == ApplicationStatus.HIRED and app.high_level
         if app.offered_at:

@@ -647,6 +647,37 @@ def offer_respond(*, actor: Any, application: Application, accept: bool) -> Appl
 
 
 @transaction.atomic
+def offer_revoke(*, actor: Any, application: Application, reason: str) -> Application:
+    """The firm takes back an offer the student has not yet turned into a hire (unanswered or accepted),
+    with a reason the student is told. The place it held on the job's headcount is freed, the letter's
+    public verification page then says it is no longer valid, and an order-class trainee's offer in the
+    academy is cleared so the order's pipeline does not count it."""
+    app = _firm_app(actor, application.pk)
+    Job.objects.select_for_update(of=("self",)).get(pk=app.job_id)
+    app.refresh_from_db()
+    if app.status not in {ApplicationStatus.OFFER, ApplicationStatus.ACCEPTED}:
+        raise ValidationError(_("只能撤销尚未入职的录用通知。"), code="status")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤销原因,学生会收到这条说明。")})
+    app.status = ApplicationStatus.OFFER_REVOKED
+    app.offer_revoked_at = timezone.now()
+    app.offer_revoke_reason = reason
+    app.save(update_fields=["status", "offer_revoked_at", "offer_revoke_reason", "updated_at"])
+    enrolment = _order_enrolment(app)
+    if enrolment is not None and enrolment.offer_firm_id == app.job.fair_firm.firm_id:
+        from jingxiang.academy.services import enrolment_offer_clear
+
+        enrolment_offer_clear(actor=actor, enrolment=enrolment, firm=app.job.fair_firm.firm)
+    _notify(
+        app.student.user,
+        texts.OFFER_REVOKED(firm=app.job.fair_firm.firm.name, post=app.job.post, reason=reason),
+        reverse("recruitment:mine"),
+    )
+    return app
+
+
+@transaction.atomic
 def hire_record(*, actor: Any, application: Application, hired_on: dt.date, tier: str = "") -> Application:
     """An accepted offer becomes platform records: a talent profile (the student's own login), a
     membership in the firm, the academy order's fulfilment for an order-class trainee, and the

@@ -8,6 +8,9 @@ from jingxiang.core.texts import message
 
 OFFER_MADE = message("recruitment.offer_made", gettext_lazy("%(firm)s 向您发出了录用通知:%(post)s"))
 OFFER_ANSWERED = message("recruitment.offer_answered", gettext_lazy("%(name)s 已答复录用通知:%(answer)s"))
+OFFER_REVOKED = message(
+    "recruitment.offer_revoked", gettext_lazy("%(firm)s 撤销了录用通知(%(post)s),原因:%(reason)s")
+)
 INTERVIEW_SET = message("recruitment.interview_set", gettext_lazy("面试已安排:%(firm)s,%(slot)s"))
 RETENTION_DUE = message(
     "recruitment.retention_due", gettext_lazy("请回访 %(name)s 入职 %(months)s 个月的在岗情况")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("applications/<int:pk>/note/", views.application_note, name="note"),
     path("applications/<int:pk>/place/", views.interview_place, name="place"),
     path("applications/<int:pk>/offer/", views.offer_make, name="offer"),
+    path("applications/<int:pk>/offer/revoke/", views.offer_revoke, name="offer_revoke"),
     path("applications/<int:pk>/offer.pdf", views.offer_pdf, name="offer_pdf"),
     path("applications/<int:pk>/respond/", views.offer_respond, name="respond"),
     path("applications/<int:pk>/hire/", views.hire_record, name="hire"),

@@ -263,6 +263,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "place_form": forms.PlaceForm(fair=app.job.fair_firm.fair) if firm_side else None,
         "offer_form": forms.OfferForm(initial={"salary": app.job.salary_min}) if firm_side else None,
         "hire_form": forms.HireForm(initial={"hired_on": timezone.localdate()}) if firm_side else None,
+        "revoke_form": forms.OfferRevokeForm() if firm_side else None,
     }
     return render_page(request, "recruitment/application.html", context)
 
@@ -314,6 +315,18 @@ def offer_make(request: HttpRequest, pk: int) -> HttpResponse:
         lambda a: services.offer_make(actor=request.user, application=a, salary=form.cleaned_data["salary"]),
         form,
         _("录用通知已发出。"),
+    )
+
+
+@login_required
+def offer_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.OfferRevokeForm(request.POST or None)
+    return _firm_action(
+        request,
+        pk,
+        lambda a: services.offer_revoke(actor=request.user, application=a, reason=form.cleaned_data["reason"]),
+        form,
+        _("录用通知已撤销,学生已收到通知。"),
     )
 
 

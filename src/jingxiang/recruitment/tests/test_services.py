@@ -396,3 +396,39 @@ def test_offer_letter_pdf_and_its_public_verification(cast, otp_outbox, setup):
     assert public and public["status"] == "valid"
     assert "欧阳明" not in str(public["facts"])
     assert offer_lookup("NOPE") is None
+
+
+def test_the_firm_revokes_an_offer_with_a_reason_and_the_place_is_freed(cast, otp_outbox, setup):
+    from jingxiang.recruitment.documents import offer_lookup
+
+    student, (first, _x) = _applied(otp_outbox, setup, mobile="13800000110")
+    _b, (second, _y) = _applied(otp_outbox, setup, mobile="13800000111")
+    services.applications_move(
+        actor=cast.firm_admin, applications=[first, second], status=ApplicationStatus.SCREENED
+    )
+    app = services.offer_make(actor=cast.firm_admin, application=first, salary=Decimal("3800"))
+    services.offer_respond(actor=student.user, application=app, accept=True)
+    with pytest.raises(ValidationError) as error:
+        services.offer_revoke(actor=cast.firm_admin, application=app, reason="  ")
+    assert "reason" in error.value.message_dict
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.ACCEPTED
+    with pytest.raises((PermissionDenied, ValidationError)):
+        services.offer_revoke(actor=cast.other_firm_admin, application=app, reason="不要了")
+    with pytest.raises(PermissionDenied):
+        services.offer_revoke(actor=student.user, application=app, reason="不要了")
+    app = services.offer_revoke(actor=cast.firm_admin, application=app, reason="岗位取消")
+    assert app.status == ApplicationStatus.OFFER_REVOKED and app.offer_revoke_reason == "岗位取消"
+    assert Notification.objects.filter(recipient=student.user, params__reason="岗位取消").exists()
+    public = offer_lookup(app.offer_code)
+    assert public and public["status"] == "revoked"
+    with pytest.raises(ValidationError):
+        services.offer_respond(actor=student.user, application=app, accept=True)
+    with pytest.raises(ValidationError):
+        services.hire_record(actor=cast.firm_admin, application=app, hired_on=timezone.localdate())
+    with pytest.raises(ValidationError):
+        services.offer_revoke(actor=cast.firm_admin, application=app, reason="再撤一次")
+    # The headcount of one is free again for the second candidate.
+    services.offer_make(actor=cast.firm_admin, application=second, salary=Decimal("3800"))
+    rep = selectors.report(Application.objects.filter(job__fair_firm__fair=setup.fair))
+    assert (rep.total.offers, rep.total.accepted) == (2, 1)

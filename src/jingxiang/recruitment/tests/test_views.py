@@ -133,3 +133,27 @@ def test_the_universitys_career_office_sees_its_fairs_totals_but_no_applications
     listing = client.get("/recruitment/applications/").content.decode()
     assert "验光" not in listing
     assert client.get(f"/recruitment/applications/{Application.objects.first().pk}/").status_code == 404
+
+
+def test_revoking_an_offer_through_the_page_needs_a_reason_and_only_the_firm_can(cast, otp_outbox, setup):
+    student = register(otp_outbox, "13800000104")
+    own, _other = services.apply(actor=student.user, jobs=[setup.job, setup.other_job])
+    services.applications_move(actor=cast.firm_admin, applications=[own], status=ApplicationStatus.SCREENED)
+    services.offer_make(actor=cast.firm_admin, application=own, salary=Decimal("3900"))
+    url = f"/recruitment/applications/{own.pk}/offer/revoke/"
+    outsider = Client()
+    outsider.force_login(cast.other_firm_admin)
+    assert outsider.post(url, {"reason": "x"}).status_code == 404
+    firm = Client()
+    firm.force_login(cast.firm_admin)
+    detail = firm.get(f"/recruitment/applications/{own.pk}/").content.decode()
+    assert url in detail and "data-confirm" in detail
+    empty = firm.post(url, {"reason": ""}, follow=True)
+    assert [m.level_tag for m in empty.context["messages"]] == ["error"]
+    assert Application.objects.get(pk=own.pk).status == ApplicationStatus.OFFER
+    done = firm.post(url, {"reason": "岗位调整"}, follow=True)
+    assert "录用通知已撤销" in done.content.decode()
+    assert Application.objects.get(pk=own.pk).status == ApplicationStatus.OFFER_REVOKED
+    mine = Client()
+    mine.force_login(student.user)
+    assert "岗位调整" in mine.get("/recruitment/me/").content.decode()
