@@ -5,9 +5,17 @@ forms all share one definition of "valid". Errors are ``IdentifierError`` subcla
 ``code``, an English ``template`` + ``params`` for gettext, and ready ``message``/``message_zh`` texts.
 """
 
-from jingxiang.identifiers.errors import MESSAGES, IdentifierError, MobileError, ResidentIdError, USCCError
+from jingxiang.identifiers.errors import (
+    MESSAGES,
+    IdentifierError,
+    MobileError,
+    MrzError,
+    ResidentIdError,
+    USCCError,
+)
 from jingxiang.identifiers.masking import mask_email, mask_mobile, mask_name, mask_resident_id
 from jingxiang.identifiers.mobile import is_valid_mobile, normalise_mobile, validate_mobile
+from jingxiang.identifiers.mrz import PassportMrz, mrz_check_digit, parse_passport_mrz
 from jingxiang.identifiers.resident_id import (
     ResidentIdResult,
     Sex,
@@ -36,6 +44,8 @@ __all__ = [
     "USCC_ALPHABET",
     "IdentifierError",
     "MobileError",
+    "MrzError",
+    "PassportMrz",
     "ResidentIdError",
     "ResidentIdResult",
     "Sex",
@@ -51,10 +61,12 @@ __all__ = [
     "mask_mobile",
     "mask_name",
     "mask_resident_id",
+    "mrz_check_digit",
     "normalise_mobile",
     "normalise_resident_id",
     "normalise_uscc",
     "organisation_code_check_character",
+    "parse_passport_mrz",
     "resident_id_birth_date",
     "resident_id_check_digit",
     "resident_id_sex",

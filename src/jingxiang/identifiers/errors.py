@@ -109,6 +109,57 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "A mainland China mobile number starts with 13 to 19.",
             "中国大陆手机号码应以13至19开头。",
         ),
+        # Machine-readable zone of a passport (ICAO Doc 9303, TD3: two lines of 44 characters)
+        "mrz_empty": (
+            "Scan or paste the two lines of the passport's machine-readable zone.",
+            "请扫描或粘贴护照机读区的两行字符。",
+        ),
+        "mrz_shape": (
+            "A passport's machine-readable zone is two lines of 44 characters; this has %(shape)s.",
+            "护照机读区应为两行、每行44个字符,当前为 %(shape)s。",
+        ),
+        "mrz_characters": (
+            "The machine-readable zone contains characters that are not allowed (%(characters)s): "
+            "only A-Z, 0-9 and < are used.",
+            "机读区含有不允许的字符(%(characters)s):只应有 A-Z、0-9 和 <。",
+        ),
+        "mrz_not_passport": (
+            "This machine-readable zone is not a passport's (it starts with '%(start)s', not 'P').",
+            "这不是护照的机读区(开头为“%(start)s”,护照应以 P 开头)。",
+        ),
+        "mrz_check_number": (
+            "The check digit of the document number does not match (read %(actual)s, expected %(expected)s): "
+            "scan again or type the data.",
+            "机读区证件号码的校验位不符(读到 %(actual)s,应为 %(expected)s):请重新扫描或手工录入。",
+        ),
+        "mrz_check_birth": (
+            "The check digit of the date of birth does not match (read %(actual)s, expected %(expected)s): "
+            "scan again or type the data.",
+            "机读区出生日期的校验位不符(读到 %(actual)s,应为 %(expected)s):请重新扫描或手工录入。",
+        ),
+        "mrz_check_expiry": (
+            "The check digit of the date of expiry does not match (read %(actual)s, expected %(expected)s): "
+            "scan again or type the data.",
+            "机读区有效期至的校验位不符(读到 %(actual)s,应为 %(expected)s):请重新扫描或手工录入。",
+        ),
+        "mrz_check_optional": (
+            "The check digit of the personal number does not match (read %(actual)s, expected %(expected)s): "
+            "scan again or type the data.",
+            "机读区个人号码的校验位不符(读到 %(actual)s,应为 %(expected)s):请重新扫描或手工录入。",
+        ),
+        "mrz_check_composite": (
+            "The check digit of the whole line does not match (read %(actual)s, expected %(expected)s): "
+            "scan again or type the data.",
+            "机读区第二行整体的校验位不符(读到 %(actual)s,应为 %(expected)s):请重新扫描或手工录入。",
+        ),
+        "mrz_date_birth": (
+            "The date of birth in the machine-readable zone is not a real date (%(value)s).",
+            "机读区的出生日期不是有效日期(%(value)s)。",
+        ),
+        "mrz_date_expiry": (
+            "The date of expiry in the machine-readable zone is not a real date (%(value)s).",
+            "机读区的有效期至不是有效日期(%(value)s)。",
+        ),
     }
 )
 
@@ -145,6 +196,10 @@ class USCCError(IdentifierError):
 
 class ResidentIdError(IdentifierError):
     """An invalid 居民身份证号码."""
+
+
+class MrzError(IdentifierError):
+    """A passport machine-readable zone that cannot be read."""
 
 
 class MobileError(IdentifierError):

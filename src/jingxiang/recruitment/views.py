@@ -324,7 +324,9 @@ def offer_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _firm_action(
         request,
         pk,
-        lambda a: services.offer_revoke(actor=request.user, application=a, reason=form.cleaned_data["reason"]),
+        lambda a: services.offer_revoke(
+            actor=request.user, application=a, reason=form.cleaned_data["reason"]
+        ),
         form,
         _("录用通知已撤销,学生已收到通知。"),
     )

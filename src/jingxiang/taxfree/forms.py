@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextField, StyledFormMixin
+from jingxiang.identifiers import MrzError, PassportMrz, parse_passport_mrz
 from jingxiang.organisations.models import Organisation
 from jingxiang.taxfree import engine_bridge
 from jingxiang.taxfree.models import (
@@ -68,6 +69,13 @@ class GoodForm(StyledFormMixin, forms.Form):
         self.fields["category"].choices = engine_bridge.category_choices()  # type: ignore[attr-defined]
 
 
+class GoodEditForm(GoodForm):
+    """Changing an item changes what the counter sells from now on; issued forms keep their own copy of
+    each line (name, category, rate, amount), so nothing already printed moves."""
+
+    active = forms.BooleanField(label=_("在售(取消勾选即停售,柜台不再显示)"), required=False)
+
+
 class StaffForm(StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     manager = forms.BooleanField(label=_("门店负责人"), required=False)
@@ -80,6 +88,15 @@ class VoidForm(StyledFormMixin, forms.Form):
 class CounterForm(StyledFormMixin, forms.Form):
     """The visitor's document as typed at the counter (no photo is taken or kept)."""
 
+    mrz = forms.CharField(
+        label=_("扫描护照机读区 Passport MRZ"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false", "class": "mono"}
+        ),
+        help_text=_("光标放在这里,用护照阅读器扫描;姓名、国籍和证件号码自动填入。也可手工录入下面各项。"),
+    )
     traveller_name = PlainTextField(label=_("旅客姓名 Name"), max_length=120)
     traveller_category = forms.ChoiceField(
         label=_("旅客身份 Traveller"), choices=TravellerCategory.choices, initial="foreigner"
@@ -102,9 +119,28 @@ class CounterForm(StyledFormMixin, forms.Form):
         label=_("信用卡预授权号 Pre-authorisation No."), max_length=40, required=False
     )
 
+    #: The fields a scanned MRZ fills (the counter page swaps them in as soon as the scan is read).
+    MRZ_FIELDS = ("traveller_name", "document_type", "nationality", "document_number")
+
     def __init__(self, *args: Any, goods: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.goods: list[Good] = list(goods)
+        self.mrz_read: PassportMrz | None = None
+        self.mrz_error: MrzError | None = None
+        scanned = str(self.data.get("mrz") or "").strip() if self.is_bound else ""
+        if scanned:
+            try:
+                self.mrz_read = parse_passport_mrz(scanned, today=dt.date.today())
+            except MrzError as error:
+                self.mrz_error = error
+            else:
+                # What the reader read wins over what was typed: that is the point of scanning.
+                data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+                data["traveller_name"] = self.mrz_read.name
+                data["document_type"] = "passport"
+                data["nationality"] = self.mrz_read.nationality
+                data["document_number"] = self.mrz_read.document_number
+                self.data = data
         for good in self.goods:
             self.fields[f"qty_{good.pk}"] = forms.IntegerField(
                 label=good.name, min_value=0, max_value=999, required=False, initial=0
@@ -112,6 +148,15 @@ class CounterForm(StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.mrz_error is not None:
+            # The counter speaks both languages: the clerk reads Chinese, the visitor English.
+            self.add_error("mrz", f"{self.mrz_error.message_zh} / {self.mrz_error.message}")
+        elif self.mrz_read is not None and self.mrz_read.expiry_date < dt.date.today():
+            self.add_error(
+                "mrz",
+                _("护照已于 %(date)s 过期,不能办理退税。 / The passport expired on %(date)s.")
+                % {"date": self.mrz_read.expiry_date.isoformat()},
+            )
         if (
             not data.get("last_entry_unreadable")
             and not data.get("last_entry_date")

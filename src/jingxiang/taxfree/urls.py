@@ -11,6 +11,7 @@ urlpatterns = [
     path("stores/<int:pk>/submit/", views.store_submit, name="store_submit"),
     path("stores/<int:pk>/review/", views.store_review, name="store_review"),
     path("stores/<int:pk>/goods/new/", views.good_add, name="good_add"),
+    path("stores/<int:pk>/goods/<int:good_pk>/edit/", views.good_edit, name="good_edit"),
     path("stores/<int:pk>/staff/new/", views.staff_add, name="staff_add"),
     path("stores/<int:pk>/staff/<int:staff_pk>/remove/", views.staff_remove, name="staff_remove"),
     path("stores/<int:pk>/counter/", views.counter, name="counter"),

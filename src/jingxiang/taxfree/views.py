@@ -191,6 +191,24 @@ def good_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def good_edit(request: HttpRequest, pk: int, good_pk: int) -> HttpResponse:
+    store = permissions.access_store(request.user, pk, write=True)
+    good = get_object_or_404(store.goods, pk=good_pk)
+    initial = {
+        f: getattr(good, f) for f in ("name", "name_en", "kind", "category", "vat_rate", "price", "active")
+    }
+    back = reverse("taxfree:store_detail", args=[store.pk])
+    return form_page(
+        request,
+        forms.GoodEditForm(request.POST or None, initial=initial),
+        save=lambda data: services.good_save(actor=request.user, store=store, good=good, **data),
+        success_url=back,
+        success_message=_("商品已保存。"),
+        context={"title": _("修改商品:%(name)s") % {"name": good.name}, "back": back},
+    )
+
+
 class _StaffForm(forms.StaffForm):
     def clean_username(self) -> Any:
         user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip()).first()
@@ -239,6 +257,7 @@ def _counter_context(request: HttpRequest, store: Any, form: forms.CounterForm) 
         "person_fields": [
             form[name]
             for name in (
+                "mrz",
                 "traveller_name",
                 "traveller_category",
                 "document_type",
@@ -322,6 +341,12 @@ def counter_check(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             context["errors"] = error.messages
+    if form.mrz_read is not None:
+        # Out-of-band swaps put what the reader read into the typed fields, so the clerk sees it.
+        context["mrz_widgets"] = [
+            form[name].as_widget(attrs={"hx-swap-oob": "true"}) for name in forms.CounterForm.MRZ_FIELDS
+        ]
+        context["mrz_read"] = form.mrz_read
     return render_page(request, "taxfree/_verdict.html", context)
 
 

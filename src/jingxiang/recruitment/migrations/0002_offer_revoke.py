@@ -4,25 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recruitment', '0001_initial'),
+        ("recruitment", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='offer_revoke_reason',
-            field=models.CharField(blank=True, max_length=200, verbose_name='撤销原因'),
+            model_name="application",
+            name="offer_revoke_reason",
+            field=models.CharField(blank=True, max_length=200, verbose_name="撤销原因"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='offer_revoked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='撤销录用通知时间'),
+            model_name="application",
+            name="offer_revoked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="撤销录用通知时间"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='status',
-            field=models.CharField(choices=[('applied', '已投递'), ('screened', '已筛选'), ('interview', '面试'), ('offer', '已发录用通知'), ('accepted', '已接受'), ('declined', '已婉拒'), ('hired', '已入职'), ('rejected', '未通过'), ('withdrawn', '已撤回'), ('revoked', '录用通知已撤销')], db_index=True, default='applied', max_length=12, verbose_name='状态'),
+            model_name="application",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("applied", "已投递"),
+                    ("screened", "已筛选"),
+                    ("interview", "面试"),
+                    ("offer", "已发录用通知"),
+                    ("accepted", "已接受"),
+                    ("declined", "已婉拒"),
+                    ("hired", "已入职"),
+                    ("rejected", "未通过"),
+                    ("withdrawn", "已撤回"),
+                    ("revoked", "录用通知已撤销"),
+                ],
+                db_index=True,
+                default="applied",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
     ]

@@ -81,9 +81,42 @@ def test_role_matrix(cast: Any, tf: Any, monkeypatch: Any) -> None:
             f"/taxfree/stores/{tf.store.pk}/goods/new/",
             frozenset({"firm_admin", "talent_officer", "operator"}),
         ),
+        RouteCase(
+            "good edit",
+            f"/taxfree/stores/{tf.store.pk}/goods/{tf.frame.pk}/edit/",
+            frozenset({"firm_admin", "talent_officer", "operator"}),
+        ),
         RouteCase("review", f"/taxfree/stores/{tf.store.pk}/review/", frozenset({"tax_officer"})),
     ]
     assert check_matrix(cast, cases) == []
+
+
+def test_a_catalogue_item_is_edited_or_taken_off_sale_and_issued_forms_keep_their_lines(
+    tf: Any, cast: Any
+) -> None:
+    form = issue(tf, [(tf.frame, 1)])
+    client = Client()
+    client.force_login(cast.firm_admin)
+    url = f"/taxfree/stores/{tf.store.pk}/goods/{tf.frame.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "钛金属光学镜架" in page and "1130.00" in page
+    data = {"name": "钛金属镜架", "name_en": "Titanium frame", "kind": "goods", "category": "frames"}
+    refused = client.post(url, {**data, "vat_rate": "13", "price": "0"})
+    assert refused.status_code == 200
+    tf.frame.refresh_from_db()
+    assert tf.frame.price == 1130 and tf.frame.name == "钛金属光学镜架"
+    saved = client.post(url, {**data, "vat_rate": "13", "price": "1200.00"})
+    assert saved.status_code == 302
+    tf.frame.refresh_from_db()
+    assert (tf.frame.name, tf.frame.price, tf.frame.active) == ("钛金属镜架", 1200, False)
+    line = form.lines.get()
+    assert (line.description, line.amount) == ("钛金属光学镜架", 1130)
+    clerk = Client()
+    clerk.force_login(tf.clerk)
+    assert "钛金属镜架" not in clerk.get(f"/taxfree/stores/{tf.store.pk}/counter/").content.decode()
+    other = Client()
+    other.force_login(cast.other_firm_admin)
+    assert other.post(url, {**data, "vat_rate": "13", "price": "1.00", "active": "on"}).status_code == 404
 
 
 def test_counter_live_verdict_and_issue(tf: Any) -> None:
@@ -150,3 +183,38 @@ def test_two_counters_same_visitor_day_one_form(tf: Any) -> None:
         thread.join()
     assert sorted(outcomes) == ["ValidationError", "issued"]
     assert RefundForm.objects.filter(purchase_date=TODAY).count() == 1
+
+
+def _mrz(expiry: str = "330630") -> str:
+    from jingxiang.identifiers import mrz_check_digit
+
+    number, birth = "M12345678", "900101"
+    head, mid = number + mrz_check_digit(number), birth + mrz_check_digit(birth)
+    tail = expiry + mrz_check_digit(expiry) + "<" * 14 + "<"
+    second = head + "KOR" + mid + "M" + tail
+    return "P<KORKIM<<MINJUN".ljust(44, "<") + "\r\n" + second + mrz_check_digit(head + mid + tail)
+
+
+def test_a_scanned_passport_fills_the_counter_and_a_bad_scan_is_refused(tf: Any) -> None:
+    client = Client()
+    client.force_login(tf.clerk)
+    url = f"/taxfree/stores/{tf.store.pk}/counter/"
+    base = {
+        "traveller_category": "foreigner",
+        "last_entry_date": "2026-11-20",
+        f"qty_{tf.frame.pk}": "1",
+    }
+    live = client.post(url + "check/", {**base, "mrz": _mrz()}, HTTP_HX_REQUEST="true").content.decode()
+    assert "KIM MINJUN" in live and 'hx-swap-oob="true"' in live and 'id="id_nationality"' in live
+    assert "M12345678" in live  # the clerk's own form field, swapped in; it is not stored in full
+    misread = _mrz().replace("M12345678", "M12345679")
+    refused = client.post(url + "check/", {**base, "mrz": misread}, HTTP_HX_REQUEST="true").content.decode()
+    assert "校验位不符" in refused and "hx-swap-oob" not in refused
+    expired = client.post(url, {**base, "mrz": _mrz(expiry="250101")})
+    assert expired.status_code == 200 and "过期" in expired.content.decode()
+    assert not RefundForm.objects.exists()
+    issued = client.post(url, {**base, "mrz": _mrz()})
+    assert issued.status_code == 302
+    form = RefundForm.objects.get()
+    assert form.traveller_name == "KIM MINJUN" and form.nationality == "KOR"
+    assert "M12345678" not in str(form.__dict__)
