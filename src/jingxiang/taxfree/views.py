@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingxiang.core.charts import Chart, Series
 from jingxiang.core.excel import export_response
 from jingxiang.core.forms import StyledFormMixin, add_service_error
 from jingxiang.core.listing import ExportColumn, query_without
@@ -574,6 +575,39 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report_charts(tables: dict[str, list[dict[str, Any]]]) -> list[Chart]:
+    """The daily refunds and the refunds per nationality, drawn from the same rows as the tables below
+    them (voided forms excluded in both), so a bar and its table row can never disagree."""
+    days, nations = tables["day"], tables["nationality"]
+    charts = []
+    if days:
+        charts.append(
+            Chart(
+                key="taxfree-by-day",
+                title=_("每日应退税额与已追回"),
+                kind="line",
+                categories=[str(r["purchase_date"]) for r in days],
+                series=[
+                    Series(_("应退税额"), [r["refund"] for r in days]),
+                    Series(_("已追回"), [r["recovered"] for r in days]),
+                ],
+                unit=_("元"),
+            )
+        )
+    if nations:
+        charts.append(
+            Chart(
+                key="taxfree-by-nationality",
+                title=_("各国籍旅客的申请单数"),
+                kind="bar",
+                categories=[r["nationality"] for r in nations],
+                series=[Series(_("申请单数"), [r["forms"] for r in nations])],
+                unit=_("份"),
+            )
+        )
+    return charts
+
+
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
     """Refunds by store, day, nationality, goods category; instant vs ordinary; recovered."""
@@ -606,6 +640,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "taxfree/reports.html",
         {
             **context,
+            "charts": _report_charts(tables),
             "tables": tables,
             "categories": categories,
             "headers": RECON_HEADERS,

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from jingxiang.taxfree.models import FormStatus
-from jingxiang.taxfree.tests.conftest import TODAY, issue
+from jingxiang.taxfree.tests.conftest import TODAY, issue, traveller
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,17 @@ def test_reconciliation_filtered_by_dates_adds_up_to_form_list(tf: Any) -> None:
     export = client.get("/taxfree/reconciliation/", {"date_from": day, "export": "store"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get("/taxfree/reports/", {"store": tf.store.pk}).context["tables"]["store"][0]["forms"] == 1
+
+
+def test_report_charts_draw_the_same_figures_as_the_tables_and_leave_voided_forms_out(tf: Any) -> None:
+    from jingxiang.taxfree import services
+
+    kept = issue(tf, [(tf.frame, 1)])
+    voided = issue(tf, [(tf.frame, 2)], number="M87654321", traveller=traveller(name="LEE SOYEON"))
+    services.form_void(actor=tf.clerk, form=voided, reason="退货")
+    page = _client(tf.clerk).get("/taxfree/reports/")
+    by_day, by_nation = page.context["charts"]
+    assert by_day.series[0].values == [r["refund"] for r in page.context["tables"]["day"]] == [kept.refund]
+    assert by_nation.categories == ["KOR"] and by_nation.series[0].values == [1]
+    html = page.content.decode()
+    assert 'data-chart="' in html and "每日应退税额与已追回" in html
