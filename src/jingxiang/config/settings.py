@@ -154,6 +154,11 @@ PASSWORD_HASHERS = [
 if ENVIRONMENT == "test":
     # Argon2 is deliberately slow; tests create hundreds of users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The side menu asks each app whether a person sees its entries; some answers need a query (store staff,
+# park managers, lab staff…). The answers are kept this long per person and set of memberships, so a
+# page does not pay those queries on every request. Only the menu waits: every page still checks access
+# itself. Tests turn it off (a test changes a person's roles and looks at the next page at once).
+NAV_CACHE_SECONDS = env_int("NAV_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -76,20 +77,54 @@ def _url(url_name: str) -> str | None:
     return _urls[key]
 
 
-def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
-    """The menu for this user, grouped by section; the entry with the longest matching URL is current.
-
-    The role predicates behind ``visible`` read the roles cached on the user (one query per request);
-    the entries' URLs are reversed once per process, and a predicate several entries share is asked once.
-    """
-    sections: dict[str, list[dict[str, Any]]] = {}
-    entries: list[dict[str, Any]] = []
+def _asked(user: Any) -> list[NavItem]:
     answers: dict[VisibleTo, bool] = {}  # entries sharing a predicate ask it once per page
+    shown = []
     for item in sorted(_items, key=lambda it: it.order):
         if item.visible not in answers:
             answers[item.visible] = bool(item.visible(user))
-        if not answers[item.visible]:
-            continue
+        if answers[item.visible]:
+            shown.append(item)
+    return shown
+
+
+def _cache_key(user: Any) -> str:
+    """Per person and per set of memberships: joining or leaving an organisation, or a new role in one,
+    shows in the very next menu; facts the apps keep elsewhere (store staff, park managers…) show
+    within ``NAV_CACHE_SECONDS``. The registry's size is in the key so a deploy that adds entries does
+    not serve an old menu."""
+    from jingxiang.organisations.permissions import role_fingerprint
+
+    return f"jx:nav:{user.pk}:{int(user.is_superuser)}{int(user.is_staff)}:{role_fingerprint(user)}:{len(_items)}"
+
+
+def visible_items(user: Any) -> list[NavItem]:
+    """The menu entries this person sees, in order. The answers are cached for ``NAV_CACHE_SECONDS``
+    (0 turns it off): several entries' predicates need a query each, and the menu is on every page."""
+    seconds = getattr(settings, "NAV_CACHE_SECONDS", 0)
+    if not seconds or not getattr(user, "is_authenticated", False):
+        return _asked(user)
+    key = _cache_key(user)
+    positions = cache.get(key)
+    if positions is None:
+        shown = _asked(user)
+        # Positions in the registry (fixed for the process; its size is in the key), not URL names:
+        # two entries may share a URL.
+        index = {id(item): position for position, item in enumerate(_items)}
+        cache.set(key, [index[id(item)] for item in shown], seconds)
+        return shown
+    return [_items[position] for position in positions if position < len(_items)]
+
+
+def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
+    """The menu for this user, grouped by section; the entry with the longest matching URL is current.
+
+    The role predicates behind ``visible`` read the roles cached on the user (one query per request),
+    their answers are cached per person (``visible_items``), and the URLs are reversed once per process.
+    """
+    sections: dict[str, list[dict[str, Any]]] = {}
+    entries: list[dict[str, Any]] = []
+    for item in visible_items(user):
         url = _url(item.url_name)
         if url is None:
             continue

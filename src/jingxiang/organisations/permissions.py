@@ -44,6 +44,15 @@ def _roles(user: Any) -> frozenset[tuple[int, str, str, str]]:
     return cached
 
 
+def role_fingerprint(user: Any) -> str:
+    """A short digest of the person's active memberships (organisation, role, kind, status): it changes
+    whenever one of them does, so caches keyed by it (the side menu) never outlive a change of roles."""
+    import hashlib
+
+    text = "|".join(sorted(":".join(str(part) for part in row) for row in _roles(user)))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
 def forget_roles(user: Any) -> None:
     """Drop the cached roles (after memberships change within the same request)."""
     for attr in (_CACHE_ATTR, "_jingxiang_own_talent", "_jingxiang_supplier", "_jingxiang_event_profiles"):
