@@ -633,11 +633,10 @@ def decision_add(
 AGREEMENT_FIELDS = ("title", "scope", "signed_on", "term_start", "term_end", "confidential")
 
 
-def _party_rows(
-    organisations: Sequence[Organisation], outside: Sequence[tuple[str, str]]
-) -> list[tuple[Organisation | None, str, str]]:
-    rows: list[tuple[Organisation | None, str, str]] = [(o, o.name, o.uscc or "") for o in organisations]
-    seen = {o.name for o in organisations}
+def _outside_rows(outside: Sequence[tuple[str, str]], seen: set[str]) -> list[tuple[None, str, str]]:
+    """Outside parties (one per line: name, USCC), checked all at once; ``seen`` holds the names already
+    on the agreement, so a party is never entered twice."""
+    rows: list[tuple[None, str, str]] = []
     problems = []
     for line, (name, uscc) in enumerate(outside, start=1):
         name = name.strip()
@@ -663,6 +662,14 @@ def _party_rows(
         rows.append((None, name, uscc))
     if problems:
         raise ValidationError({"outside_parties": problems})
+    return rows
+
+
+def _party_rows(
+    organisations: Sequence[Organisation], outside: Sequence[tuple[str, str]]
+) -> list[tuple[Organisation | None, str, str]]:
+    rows: list[tuple[Organisation | None, str, str]] = [(o, o.name, o.uscc or "") for o in organisations]
+    rows += _outside_rows(outside, {o.name for o in organisations})
     if len(rows) < 2:
         raise ValidationError({"parties": _("协议至少要有两方。")})
     return rows
@@ -704,6 +711,72 @@ def agreement_create(
 
 
 @transaction.atomic
+def agreement_update(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    data: dict[str, Any],
+    organisations: Sequence[Organisation],
+    outside: Sequence[tuple[str, str]] = (),
+    text_file: UploadedFile[Any] | None = None,
+) -> Agreement:
+    """Correct a registered agreement (title, scope, dates, confidentiality, the text) or add the parties
+    of a supplementary signing. A party once registered stays: obligations and reports refer to it, so
+    leaving it out of ``organisations`` is refused rather than dropping it silently. The signing date
+    cannot move past an obligation's due date."""
+    _secretariat(actor, agreement.alliance)
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
+    errors: dict[str, Any] = {}
+    try:  # the dates' rules report together with the parties' and the obligations' checks
+        check = enforce_time_rules(AGREEMENT_RULES, data, actor=actor, reason=data.get("backdate_reason", ""))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    parties = list(agreement.parties.select_related("organisation"))
+    chosen = {o.pk for o in organisations}
+    outside_names = {name.strip() for name, _uscc in outside}
+    dropped = [
+        p.name
+        for p in parties
+        if (p.organisation_id and p.organisation_id not in chosen)
+        or (not p.organisation_id and p.name not in outside_names)
+    ]
+    if dropped:
+        errors["parties"] = _("已登记的签约方不能移除:%(names)s。") % {"names": "、".join(dropped)}
+    known_orgs = {p.organisation_id for p in parties if p.organisation_id}
+    earliest = agreement.obligations.order_by("due_on").values_list("due_on", flat=True).first()
+    if earliest is not None and data["signed_on"] > earliest and "signed_on" not in errors:
+        errors["signed_on"] = _("签约日期不能晚于已有义务的最早完成期限 %(d)s。") % {
+            "d": earliest.isoformat()
+        }
+    seen = {p.name for p in parties}
+    # Outside parties already on file may be listed again in the form: only new names are added.
+    listed = [(name, uscc) for name, uscc in outside if name.strip() not in seen]
+    rows: list[tuple[Organisation | None, str, str]] = [
+        (o, o.name, o.uscc or "") for o in organisations if o.pk not in known_orgs
+    ]
+    try:
+        rows += _outside_rows(listed, seen | {name for _o, name, _u in rows})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    for key in AGREEMENT_FIELDS:
+        if key in data:
+            setattr(agreement, key, data[key])
+    if text_file is not None:
+        agreement.text_file.save(text_file.name or "agreement", text_file, save=False)
+    agreement.save()
+    order = len(parties)
+    for organisation, name, uscc in rows:
+        AgreementParty.objects.create(
+            agreement=agreement, organisation=organisation, name=name, uscc=uscc, order=order
+        )
+        order += 1
+    check.record(agreement)
+    return agreement
+
+
+@transaction.atomic
 def agreement_status_set(*, actor: Any, agreement: Agreement, status: str) -> Agreement:
     _secretariat(actor, agreement.alliance)
     if status not in AgreementStatus.values:
@@ -740,6 +813,44 @@ def obligation_add(*, actor: Any, agreement: Agreement, data: dict[str, Any]) ->
         unit=data.get("unit", ""),
         due_on=data["due_on"],
     )
+
+
+@transaction.atomic
+def obligation_update(*, actor: Any, obligation: Obligation, data: dict[str, Any]) -> Obligation:
+    """Correct an open obligation: who owes it (a party of the agreement), what, the target and the due
+    date. A delivered or waived one is closed and stays as reported. Moving the due date resets its
+    reminders; moving an overdue one into the future makes it open again (in progress when something
+    was already reported)."""
+    _secretariat(actor, obligation.agreement.alliance)
+    obligation = (
+        Obligation.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=obligation.pk)
+    )
+    agreement = obligation.agreement
+    errors: dict[str, Any] = {}
+    if obligation.status not in OPEN_OBLIGATION:
+        errors["status"] = _("这项义务已经办结,不能再修改。")
+    party = data.get("party")
+    if party is None or party.agreement_id != agreement.pk:
+        errors["party"] = _("履约方必须是本协议的签约方。")
+    if data["due_on"] < agreement.signed_on:
+        errors["due_on"] = _("完成期限不能早于签约日期 %(d)s。") % {"d": agreement.signed_on.isoformat()}
+    if data.get("target") is None and obligation.achieved is not None:
+        errors["target"] = _("已填报完成值的义务必须保留目标值。")
+    if errors:
+        raise ValidationError(errors)
+    if data["due_on"] != obligation.due_on:
+        obligation.reminded_due_at = None
+        obligation.reminded_overdue_at = None
+        if obligation.status == ObligationStatus.OVERDUE and data["due_on"] >= timezone.localdate():
+            reported = obligation.achieved is not None or obligation.evidence_note or obligation.evidence
+            obligation.status = ObligationStatus.IN_PROGRESS if reported else ObligationStatus.NOT_STARTED
+    obligation.party = data["party"]
+    obligation.description = data["description"]
+    obligation.target = data.get("target")
+    obligation.unit = data.get("unit", "")
+    obligation.due_on = data["due_on"]
+    obligation.save()
+    return obligation
 
 
 @transaction.atomic

@@ -47,9 +47,11 @@ urlpatterns = [
     path("meetings/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("meetings/<int:pk>/pdf/", views.meeting_pdf, name="meeting_pdf"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("agreements/<int:pk>/status/", views.agreement_status, name="agreement_status"),
     path("agreements/<int:pk>/text/", views.agreement_text, name="agreement_text"),
     path("agreements/<int:pk>/obligations/new/", views.obligation_add, name="obligation_add"),
+    path("obligations/<int:pk>/edit/", views.obligation_edit, name="obligation_edit"),
     path("obligations/<int:pk>/report/", views.obligation_report, name="obligation_report"),
     path("obligations/<int:pk>/evidence/", views.obligation_evidence, name="obligation_evidence"),
 ]

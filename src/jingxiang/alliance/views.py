@@ -979,6 +979,41 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = access_agreement(request.user, pk, write=True)
+    parties = list(agreement.parties.all())
+    initial = {
+        **{key: getattr(agreement, key) for key in services.AGREEMENT_FIELDS},
+        "parties": [p.organisation_id for p in parties if p.organisation_id],
+        "outside_parties": "\n".join(f"{p.name},{p.uscc}" for p in parties if not p.organisation_id),
+    }
+    form = forms.AgreementForm(
+        request.POST or None, request.FILES or None, actor=request.user, initial=initial
+    )
+    form.fields["parties"].help_text = _("已登记的签约方不能移除;补充签约时在这里加上新的签约方。")
+    back = reverse("alliance:agreement", args=[agreement.pk])
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.agreement_update(
+            actor=request.user,
+            agreement=agreement,
+            data=data,
+            organisations=list(data["parties"]),
+            outside=form.outside(),
+            text_file=data.get("text_file"),
+        ),
+        success_url=back,
+        success_message=_("协议已更新。"),
+        context={
+            "title": _("修改协议:%(a)s") % {"a": agreement.title},
+            "crumbs": _crumbs(agreement.alliance),
+            "back": back,
+        },
+    )
+
+
+@login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access_agreement(request.user, pk)
     secretariat = is_secretariat(request.user, agreement.alliance)
@@ -1033,6 +1068,26 @@ def obligation_add(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "title": _("添加义务:%(a)s") % {"a": agreement.title},
             "crumbs": _crumbs(agreement.alliance),
+        },
+    )
+
+
+@login_required
+def obligation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = access_obligation(request.user, pk)
+    agreement = access_agreement(request.user, obligation.agreement_id, write=True)
+    initial = {f: getattr(obligation, f) for f in ("party", "description", "target", "unit", "due_on")}
+    back = reverse("alliance:agreement", args=[agreement.pk])
+    return form_page(
+        request,
+        forms.ObligationForm(request.POST or None, agreement=agreement, initial=initial),
+        save=lambda data: services.obligation_update(actor=request.user, obligation=obligation, data=data),
+        success_url=back,
+        success_message=_("义务已更新。"),
+        context={
+            "title": _("修改义务:%(o)s") % {"o": obligation.description},
+            "crumbs": _crumbs(agreement.alliance),
+            "back": back,
         },
     )
 

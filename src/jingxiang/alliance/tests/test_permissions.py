@@ -187,6 +187,14 @@ def cases() -> list[RouteCase]:
             SECRETARIAT,
         ),
         RouteCase(
+            "alliance:agreement_edit", lambda w: f"/alliance/agreements/{w.agreement.pk}/edit/", SECRETARIAT
+        ),
+        RouteCase(
+            "alliance:obligation_edit",
+            lambda w: f"/alliance/obligations/{w.obligation.pk}/edit/",
+            SECRETARIAT,
+        ),
+        RouteCase(
             "alliance:obligation_report",
             lambda w: f"/alliance/obligations/{w.obligation.pk}/report/",
             SECRETARIAT | {"firm_admin"},

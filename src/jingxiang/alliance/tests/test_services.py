@@ -296,6 +296,114 @@ def test_agreement_parties_and_obligations(world):
     assert not Obligation.objects.exists()
 
 
+def _edit_data(agreement, **extra):  # type: ignore[no-untyped-def]
+    return {key: getattr(agreement, key) for key in services.AGREEMENT_FIELDS} | extra
+
+
+def test_an_agreement_is_corrected_and_gains_parties_but_never_loses_one(world):
+    agreement = _agreement(world)
+    outside = [(p.name, p.uscc) for p in agreement.parties.filter(organisation__isnull=True)]
+    due = timezone.localdate() + dt.timedelta(days=30)
+    services.obligation_add(
+        actor=world.secretariat,
+        agreement=agreement,
+        data={
+            "party": agreement.parties.get(organisation=world.cast.firm),
+            "description": "检测",
+            "due_on": due,
+        },
+    )
+    with pytest.raises(ValidationError) as error:
+        services.agreement_update(
+            actor=world.secretariat,
+            agreement=agreement,
+            data=_edit_data(agreement, signed_on=due + dt.timedelta(days=1)),
+            organisations=[world.cast.firm],  # the lab left out
+            outside=[],  # and the outside party too
+        )
+    problems = error.value.message_dict
+    assert {"parties", "signed_on"} <= set(problems)
+    assert world.cast.lab.name in problems["parties"][0] and "拉萨" in problems["parties"][0]
+    assert agreement.parties.count() == 3
+    with pytest.raises(PermissionDenied):
+        services.agreement_update(
+            actor=world.cast.firm_admin,
+            agreement=agreement,
+            data=_edit_data(agreement),
+            organisations=[world.cast.firm, world.cast.lab],
+            outside=outside,
+        )
+    new_code = generate_uscc(random.Random(11))
+    updated = services.agreement_update(
+        actor=world.secretariat,
+        agreement=agreement,
+        data=_edit_data(agreement, title="高原护目镜联合检测合作协议(补充)"),
+        organisations=[world.cast.firm, world.cast.lab, world.cast.other_firm],
+        outside=[*outside, ("西藏某检测中心", new_code)],
+    )
+    assert updated.title.endswith("(补充)")
+    names = list(updated.parties.values_list("name", flat=True))
+    assert len(names) == 5 and names[-1] == "西藏某检测中心" and world.cast.other_firm.name in names
+
+
+def test_an_open_obligation_is_corrected_and_an_overdue_one_reopens_when_its_date_moves(world):
+    agreement = _agreement(world)
+    firm_party = agreement.parties.get(organisation=world.cast.firm)
+    lab_party = agreement.parties.get(organisation=world.cast.lab)
+    obligation = services.obligation_add(
+        actor=world.secretariat,
+        agreement=agreement,
+        data={
+            "party": firm_party,
+            "description": "送检",
+            "due_on": timezone.localdate() - dt.timedelta(days=1),
+        },
+    )
+    Obligation.objects.filter(pk=obligation.pk).update(
+        status=ObligationStatus.OVERDUE, reminded_overdue_at=timezone.now()
+    )
+    later = timezone.localdate() + dt.timedelta(days=20)
+    with pytest.raises(ValidationError) as error:
+        services.obligation_update(
+            actor=world.secretariat,
+            obligation=obligation,
+            data={
+                "party": firm_party,
+                "description": "送检",
+                "due_on": agreement.signed_on - dt.timedelta(days=1),
+            },
+        )
+    assert "due_on" in error.value.message_dict
+    foreign = _agreement(world, title="另一份").parties.first()
+    with pytest.raises(ValidationError) as error:
+        services.obligation_update(
+            actor=world.secretariat,
+            obligation=obligation,
+            data={"party": foreign, "description": "送检", "due_on": later},
+        )
+    assert "party" in error.value.message_dict
+    fixed = services.obligation_update(
+        actor=world.secretariat,
+        obligation=obligation,
+        data={"party": lab_party, "description": "送检 20 批次", "target": 20, "unit": "批", "due_on": later},
+    )
+    assert (fixed.party, fixed.status, fixed.reminded_overdue_at) == (
+        lab_party,
+        ObligationStatus.NOT_STARTED,
+        None,
+    )
+    services.obligation_report(
+        actor=world.secretariat, obligation=fixed, status=ObligationStatus.DELIVERED, note="已完成"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.obligation_update(
+            actor=world.secretariat,
+            obligation=fixed,
+            data={"party": lab_party, "description": "改", "due_on": later},
+        )
+    assert "status" in error.value.message_dict
+
+
 def test_an_agreement_needs_two_parties_and_valid_outside_codes(world):
     today = timezone.localdate()
     data = {
