@@ -104,6 +104,13 @@ def approved_organisation_ids(user: Any, *roles: str) -> set[int]:
     return {org for org, role in _approved(user) if not roles or role in roles}
 
 
+def approved_ids_of_kind(user: Any, kind: str) -> set[int]:
+    """Approved organisations of one kind (e.g. industry associations) the user acts for, in any role."""
+    return {
+        org for org, _role, k, status in _roles(user) if k == kind and status == OrganisationStatus.APPROVED
+    }
+
+
 def firm_ids(user: Any, *roles: str) -> set[int]:
     """Approved firms the user acts for."""
     return {

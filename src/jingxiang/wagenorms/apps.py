@@ -21,7 +21,6 @@ class WagenormsConfig(AppConfig):
         from jingxiang.core.navigation import NavItem
         from jingxiang.core.services import RevealPolicy, register_reveal_policy
         from jingxiang.jobs.periodic import Periodic, register_periodic
-        from jingxiang.organisations.permissions import is_union_staff
         from jingxiang.wagenorms import handlers, models, permissions, services  # noqa: F401
 
         for model in (
@@ -51,7 +50,7 @@ class WagenormsConfig(AppConfig):
                 "wagenorms:compliance",
                 section,
                 order=71,
-                visible=is_union_staff,
+                visible=permissions.sees_aggregates,
                 icon="dashboard",
             ),
             NavItem(
@@ -67,7 +66,7 @@ class WagenormsConfig(AppConfig):
                 "wagenorms:statistics",
                 section,
                 order=73,
-                visible=permissions.sees_wage_pages,
+                visible=lambda user: permissions.sees_wage_pages(user) or permissions.sees_aggregates(user),
                 icon="percent",
             ),
             NavItem(_("工资自查"), "wagenorms:self_check", section, order=74, icon="check"),

@@ -8,11 +8,29 @@ import datetime as dt
 from importlib import resources
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from jingxiang.core.demo import DEMO_PASSWORD
+from jingxiang.organisations.models import Membership, Organisation, Role
 from jingxiang.organisations.permissions import managed_firm_ids
 from jingxiang.wagenorms import services
 from jingxiang.wagenorms.checking import check_firm_rows
+
+
+def _association_staff(context: Any, association: Organisation | None) -> Any:
+    """The industry association's staff login (the employer side): confirms minutes, sees the totals."""
+    if association is None:
+        return None
+    user, _created = get_user_model().objects.get_or_create(
+        username="assoc_staff", defaults={"display_name": "周协会"}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    Membership.objects.get_or_create(user=user, organisation=association, defaults={"role": Role.MEMBER})
+    context.users["assoc_staff"] = user
+    context.logins.append(("assoc_staff", "association", f"周协会({association.name},能级工资企业方)"))
+    return user
 
 
 def load(context: Any) -> None:
@@ -26,11 +44,13 @@ def load(context: Any) -> None:
         .read_text(encoding="utf-8")
     )
     today = dt.date.today()
+    association = Organisation.objects.filter(name="临海市眼镜协会").first()
     agreement = services.agreement_create(
         actor=union_staff,
         title="临海市眼镜行业技能人才能级工资集体协议(示例)",
-        employers="临海市眼镜行业协会",
+        employers="临海市眼镜协会",
         text=text,
+        employer_association=association,
     )
     services.round_record(
         actor=union_staff,
@@ -40,6 +60,9 @@ def load(context: Any) -> None:
         employer_proposal="同意关键类、核心类上调 5%,基础类上调 4%",
         minutes="面对面协商一轮,议定按工会方案,2027 年起年增 5%",
     )
+    staff = _association_staff(context, association)
+    if staff is not None:
+        services.round_confirm(actor=staff, negotiation_round=agreement.rounds.get(), remark="企业方同意纪要")
     services.vote_record(
         actor=union_staff,
         agreement=agreement,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextField, StyledFormMixin
+from jingxiang.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from jingxiang.wagenorms.models import LineStatus
 from jingxiang.wages import reference
 
@@ -17,6 +18,14 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 class AgreementForm(StyledFormMixin, forms.Form):
     title = PlainTextField(label=_("协议名称"), max_length=200)
     employers = PlainTextField(label=_("企业方"), max_length=200)
+    employer_association = forms.ModelChoiceField(
+        label=_("行业协会(企业方代表)"),
+        queryset=Organisation.objects.filter(
+            kind=OrganisationKind.ASSOCIATION, status=OrganisationStatus.APPROVED, archived_at__isnull=True
+        ),
+        required=False,
+        help_text=_("选定后,由该协会确认每轮协商纪要,并查看本协议的合规与统计汇总(不含个人工资)。"),
+    )
     text = forms.CharField(
         label=_("协议数据(YAML)"),
         widget=forms.Textarea(attrs={"rows": 16, "class": "mono"}),
@@ -114,3 +123,7 @@ class SelfCheckForm(StyledFormMixin, forms.Form):
         self.fields["post"].choices = posts  # type: ignore[attr-defined]
         self.fields["level"].choices = _level_choices()  # type: ignore[attr-defined]
         self.fields["region"].choices = regions  # type: ignore[attr-defined]
+
+
+class RoundConfirmForm(StyledFormMixin, forms.Form):
+    remark = PlainTextField(label=_("企业方意见(可选)"), max_length=500, required=False)

@@ -37,6 +37,15 @@ class WageAgreement(TimeStamped):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
     )
     employers = models.CharField(_("企业方"), max_length=200)
+    employer_association = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("行业协会(企业方代表)"),
+        help_text=_("代表企业方协商的行业协会;它确认每轮协商纪要,并看到本协议的合规与统计汇总。"),
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.NEGOTIATING
     )
@@ -98,6 +107,16 @@ class NegotiationRound(TimeStamped):
     employer_proposal = models.TextField(_("企业方回应"))
     minutes = models.TextField(_("会议纪要"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    employer_confirmed_at = models.DateTimeField(_("企业方确认纪要时间"), null=True, blank=True)
+    employer_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("企业方确认人"),
+    )
+    employer_remark = models.CharField(_("企业方意见"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["agreement", "number"]

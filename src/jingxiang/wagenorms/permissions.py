@@ -15,6 +15,48 @@ from jingxiang.organisations.models import Role
 from jingxiang.organisations.permissions import firm_ids, is_union_staff, managed_firm_ids
 
 
+def association_ids(user: Any) -> set[int]:
+    """Approved industry associations the person acts for (any role): the employer side of an agreement."""
+    from jingxiang.organisations.models import OrganisationKind
+    from jingxiang.organisations.permissions import approved_ids_of_kind
+
+    return approved_ids_of_kind(user, OrganisationKind.ASSOCIATION)
+
+
+def represents_employers(user: Any, agreement: Any) -> bool:
+    """Staff of the association named as the agreement's employer side."""
+    return bool(agreement.employer_association_id) and agreement.employer_association_id in association_ids(
+        user
+    )
+
+
+def is_industry_association(user: Any) -> bool:
+    """Acts for an association that is the employer side of at least one agreement (one query, and
+    none at all for people in no association)."""
+    from jingxiang.wagenorms.models import WageAgreement
+
+    ids = association_ids(user)
+    return bool(ids) and WageAgreement.objects.filter(employer_association_id__in=ids).exists()
+
+
+def sees_aggregates(user: Any) -> bool:
+    """Compliance and statistics pages: the union, and the associations for their own agreements."""
+    return is_union_staff(user) or is_industry_association(user)
+
+
+def aggregate_lines(user: Any) -> Any:
+    """The lines behind a person's compliance and statistics figures. The association's figures cover
+    every firm under its agreements, but it sees only the totals: the lines themselves (personal wages)
+    stay with the firms and the union (``line_filter``)."""
+    from jingxiang.wagenorms.models import WageLine
+
+    if is_union_staff(user) or not association_ids(user):
+        return WageLine.objects.visible_to(user)
+    return WageLine.objects.filter(
+        Q(agreement__employer_association_id__in=association_ids(user)) | line_filter(user)
+    )
+
+
 def may_manage_agreements(user: Any) -> bool:
     return is_union_staff(user)
 
@@ -56,6 +98,8 @@ def access_agreement(user: Any, pk: int, *, write: bool = False) -> Any:
         raise Http404
     if is_union_staff(user):
         return agreement
+    if not write and represents_employers(user, agreement):
+        return agreement
     if (
         not write
         and agreement.status == AgreementStatus.EFFECTIVE
@@ -70,6 +114,11 @@ def agreements_visible_to(user: Any) -> Any:
 
     if is_union_staff(user):
         return WageAgreement.objects.all()
+    ids = association_ids(user)
+    if ids:
+        return WageAgreement.objects.filter(
+            Q(status=AgreementStatus.EFFECTIVE) | Q(employer_association_id__in=ids)
+        )
     return WageAgreement.objects.filter(status=AgreementStatus.EFFECTIVE)
 
 

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.core.timerules import enforce_time_rules
-from jingxiang.organisations.models import Membership, OrganisationStatus, Role
+from jingxiang.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+)
 from jingxiang.organisations.permissions import approved_organisation_ids, managed_firm_ids
 from jingxiang.wagenorms import rules, texts
 from jingxiang.wagenorms.engine import agreement_of, problem_text
@@ -30,7 +36,7 @@ from jingxiang.wagenorms.models import (
     WageLine,
     WageReport,
 )
-from jingxiang.wagenorms.permissions import may_manage_agreements
+from jingxiang.wagenorms.permissions import may_manage_agreements, represents_employers
 from jingxiang.wages import AgreementInvalidError, load_agreement_text
 
 REVIEW_DAYS = 15
@@ -53,9 +59,23 @@ def validate_agreement_data(text: str) -> None:
 
 
 @transaction.atomic
-def agreement_create(*, actor: Any, title: str, employers: str, text: str, note: str = "") -> WageAgreement:
-    """Open a negotiation with the union's first draft (version 1)."""
+def agreement_create(
+    *,
+    actor: Any,
+    title: str,
+    employers: str,
+    text: str,
+    note: str = "",
+    employer_association: Organisation | None = None,
+) -> WageAgreement:
+    """Open a negotiation with the union's first draft (version 1). The employer side may be an industry
+    association on the platform: it then confirms each round's minutes before the agreement is filed."""
     _union_only(actor)
+    if employer_association is not None and (
+        employer_association.kind != OrganisationKind.ASSOCIATION
+        or employer_association.status != OrganisationStatus.APPROVED
+    ):
+        raise ValidationError({"employer_association": _("企业方代表须是已入驻平台的行业协会。")})
     validate_agreement_data(text)
     union_ids = sorted(approved_organisation_ids(actor, Role.UNION_STAFF))
     year = timezone.localdate().year
@@ -64,6 +84,7 @@ def agreement_create(*, actor: Any, title: str, employers: str, text: str, note:
         title=title,
         union_id=union_ids[0],
         employers=employers,
+        employer_association=employer_association,
         created_by=actor,
     )
     AgreementVersion.objects.create(agreement=agreement, number=1, text=text, note=note, created_by=actor)
@@ -132,6 +153,25 @@ def round_record(
         minutes=minutes,
         created_by=actor,
     )
+
+
+@transaction.atomic
+def round_confirm(*, actor: Any, negotiation_round: NegotiationRound, remark: str = "") -> NegotiationRound:
+    """The employer side (the agreement's industry association) confirms a round's minutes, with an
+    optional remark; confirmed minutes are not confirmed again."""
+    agreement = _locked(negotiation_round.agreement)
+    if not represents_employers(actor, agreement):
+        raise PermissionDenied
+    round = NegotiationRound.objects.select_for_update(of=("self",)).get(pk=negotiation_round.pk)
+    if round.employer_confirmed_at is not None:
+        raise ValidationError(_("这一轮的纪要已经确认过。"))
+    round.employer_confirmed_at = timezone.now()
+    round.employer_confirmed_by = actor
+    round.employer_remark = remark.strip()
+    round.save(
+        update_fields=["employer_confirmed_at", "employer_confirmed_by", "employer_remark", "updated_at"]
+    )
+    return round
 
 
 def vote_outcome(*, representatives: int, present: int, approve: int) -> tuple[bool, bool]:
@@ -205,6 +245,15 @@ def agreement_file(
     agreement = _locked(agreement)
     if agreement.status != AgreementStatus.PASSED:
         raise ValidationError(_("只有职工代表表决通过的协议可以报送审查。"))
+    if agreement.employer_association_id:
+        open_rounds = list(
+            agreement.rounds.filter(employer_confirmed_at__isnull=True).values_list("number", flat=True)
+        )
+        if open_rounds:
+            raise ValidationError(
+                _("企业方(行业协会)尚未确认第 %(n)s 轮协商纪要,不能报送。")
+                % {"n": "、".join(str(n) for n in open_rounds)}
+            )
     vote = agreement.votes.filter(passed=True).order_by("-pk").first()
     enforce_time_rules(
         rules.FILING_RULES,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("agreements/new/", views.agreement_create, name="agreement_create"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
     path("agreements/<int:pk>/round/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/confirm/", views.round_confirm, name="round_confirm"),
     path("agreements/<int:pk>/version/", views.version_create, name="version_create"),
     path("agreements/<int:pk>/compare/", views.version_compare, name="compare"),
     path("agreements/<int:pk>/vote/", views.vote_create, name="vote_create"),

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from jingxiang.core.charts import Chart, Series, chart_export_response
 from jingxiang.core.excel import export_response, xlsx_response
@@ -24,13 +25,16 @@ from jingxiang.organisations.permissions import is_union_staff, managed_firm_ids
 from jingxiang.wagenorms import filters, forms, selectors, services, texts
 from jingxiang.wagenorms.engine import agreement_of, problem_text
 from jingxiang.wagenorms.imports import firm_template
-from jingxiang.wagenorms.models import AgreementStatus, WageAgreement, WageLine, WageReport
+from jingxiang.wagenorms.models import AgreementStatus, NegotiationRound, WageAgreement, WageLine, WageReport
 from jingxiang.wagenorms.permissions import (
     access_agreement,
     access_line,
     access_report,
+    aggregate_lines,
     agreements_visible_to,
     may_reveal_wage,
+    represents_employers,
+    sees_aggregates,
     sees_wage_pages,
 )
 from jingxiang.wages import RowsRejectedError, check_values
@@ -113,9 +117,29 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds": agreement.rounds.order_by("number"),
         "votes": agreement.votes.order_by("-pk"),
         "may_manage": is_union_staff(request.user),
+        "represents_employers": represents_employers(request.user, agreement),
         "posts": agreement_of(current).posts if current else (),
     }
     return render_page(request, "wagenorms/agreement_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The industry association confirms a round's minutes (the employer side's signature on them)."""
+    negotiation_round = get_object_or_404(NegotiationRound, pk=pk)
+    agreement = access_agreement(request.user, negotiation_round.agreement_id)
+    _need(represents_employers(request.user, agreement))
+    form = forms.RoundConfirmForm(request.POST)
+    return action(
+        request,
+        lambda: services.round_confirm(
+            actor=request.user, negotiation_round=negotiation_round, remark=form.cleaned_data["remark"]
+        ),
+        success_url=reverse("wagenorms:agreement", args=[agreement.pk]),
+        success_message=_("已确认本轮协商纪要。"),
+        form=form,
+    )
 
 
 def _manage(request: HttpRequest, pk: int) -> WageAgreement:
@@ -364,7 +388,7 @@ def line_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _period_lines(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
-    lines = WageLine.objects.visible_to(request.user)
+    lines = aggregate_lines(request.user)
     form = filters.PeriodForm(request.GET or None)
     month = None
     if form.is_valid() and form.cleaned_data.get("month"):
@@ -375,7 +399,7 @@ def _period_lines(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
 
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
-    _need(is_union_staff(request.user))
+    _need(sees_aggregates(request.user))
     lines, context = _period_lines(request)
     by = str(request.GET.get("by", ""))
     if by not in ("firm", "post", "level"):
@@ -399,9 +423,15 @@ def compliance(request: HttpRequest) -> HttpResponse:
         unit=_("行"),
     )
     month_query = f"&month={context['month']:%Y-%m}" if context["month"] else ""
+    # The union drills down to the lines; an association sees the totals only (the lines are wages).
+    lines_visible = is_union_staff(request.user)
     for row in table:
         field = {"firm": "firm_name", "post": "post", "level": "level"}[by]
-        row["url"] = f"{reverse('wagenorms:lines')}?{field}={row['key']}&failed=true{month_query}"
+        row["url"] = (
+            f"{reverse('wagenorms:lines')}?{field}={row['key']}&failed=true{month_query}"
+            if lines_visible
+            else ""
+        )
     totals = {
         "rows": sum(r["rows"] for r in table),
         "failed": sum(r["failed"] for r in table),
@@ -416,7 +446,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    _need(sees_wage_pages(request.user))
+    _need(sees_wage_pages(request.user) or sees_aggregates(request.user))
     lines, context = _period_lines(request)
     rows = selectors.distribution(lines)
     shown = [r for r in rows if not r["suppressed"]]
