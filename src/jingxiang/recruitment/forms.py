@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingxiang.academy.models import Ladder
 from jingxiang.core.forms import MobileField, PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.core.pickers import PickerMultipleField
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from jingxiang.recruitment.models import Degree, InterviewSlot, Job, TalentTier
@@ -33,12 +34,15 @@ class FairForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
 
 
 class InviteForm(StyledFormMixin, forms.Form):
-    firms = forms.ModelMultipleChoiceField(
+    # The shared picker (search as you type, names typed without JavaScript): a checkbox per approved
+    # firm made the fair's page 77 KB with a few hundred firms, and the cluster has thousands.
+    firms = PickerMultipleField(
         label=_("邀请企业"),
+        source="organisations.firms",
         queryset=Organisation.objects.filter(
             kind=OrganisationKind.FIRM, status=OrganisationStatus.APPROVED, archived_at__isnull=True
         ).order_by("name"),
-        widget=forms.CheckboxSelectMultiple,
+        placeholder=_("输入企业名称搜索"),
     )
 
 

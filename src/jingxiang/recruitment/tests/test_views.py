@@ -157,3 +157,18 @@ def test_revoking_an_offer_through_the_page_needs_a_reason_and_only_the_firm_can
     mine = Client()
     mine.force_login(student.user)
     assert "岗位调整" in mine.get("/recruitment/me/").content.decode()
+
+
+def test_the_operator_invites_firms_through_the_picker_and_the_page_does_not_list_every_firm(cast, setup):
+    from jingxiang.recruitment.models import FairFirm
+    from jingxiang.testing.factories import OrganisationFactory
+
+    many = [OrganisationFactory(name=f"临海市邀请测试{n:02d}眼镜有限公司") for n in range(40)]
+    client = Client()
+    client.force_login(cast.operator)
+    page = client.get(f"/recruitment/{setup.fair.pk}/").content.decode()
+    assert "临海市邀请测试07眼镜有限公司" not in page  # chosen by search, not a checkbox per firm
+    done = client.post(f"/recruitment/{setup.fair.pk}/invite/", {"firms": [many[7].pk]}, follow=True)
+    assert done.status_code == 200
+    assert FairFirm.objects.filter(fair=setup.fair, firm=many[7]).exists()
+    assert not FairFirm.objects.filter(fair=setup.fair, firm=many[8]).exists()
