@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from jingxiang.core.models import Notification
@@ -301,3 +302,65 @@ def test_follow_up_links_only_to_visible_records_of_its_kind(cast, setup):
         services.follow_up_link(actor=cast.talent_officer, follow_up=follow_up, target=setup.lab)
     with pytest.raises(PermissionDenied):
         services.follow_up_link(actor=cast.other_firm_admin, follow_up=follow_up, target=own)
+
+
+# The pages: consequences shown before confirming ------------------------------------------------------
+
+
+def test_layout_pages_show_consequences_then_apply(client, cast, setup):
+    event = setup.event
+    meeting = _accepted(cast, setup, setup.firm, setup.expert, cast.talent_officer, cast.expert_user)
+    slot = event.slots.order_by("starts_at").first()
+    services.meeting_place(actor=cast.operator, meeting=meeting, slot=slot, table=event.tables.first())
+    client.force_login(cast.operator)
+    page = client.get(f"/events/slots/{slot.pk}/remove/").content.decode()
+    assert "这项调整的影响" in page and setup.firm.name in page and setup.expert.name in page
+    meeting.refresh_from_db()
+    assert meeting.slot_id == slot.pk  # looking changes nothing
+    response = client.post(f"/events/slots/{slot.pk}/remove/", {"reason": "场地调整"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.slot_id is None and meeting.unscheduled_reason == "场地调整"
+
+    # An edit is previewed first (values kept in hidden fields), then confirmed.
+    session = event.sessions.get()
+    services.meeting_place(
+        actor=cast.operator, meeting=meeting, slot=event.slots.order_by("starts_at").first(),
+        table=event.tables.first(),
+    )
+    url = f"/events/sessions/{session.pk}/edit/"
+    data = {"name": "下午场", "starts": "14:00", "backdate_reason": "测试"}
+    preview = client.post(url, data).content.decode()
+    assert "确认调整" in preview and "改到" in preview
+    session.refresh_from_db()
+    assert session.name == "上午场"
+    assert client.post(url, {**data, "confirm": "1"}).status_code == 302
+    session.refresh_from_db()
+    assert session.name == "下午场" and timezone.localtime(session.starts_at).hour == 14
+    # Not for other roles.
+    client.force_login(cast.talent_officer)
+    assert client.get(url).status_code == 404
+    assert client.get(f"/events/{event.pk}/register-for/").status_code == 404
+
+
+def test_operator_registers_through_the_page_with_pickers(client, cast):
+    event = make_event(cast.operator)
+    client.force_login(cast.operator)
+    url = f"/events/{event.pk}/register-for/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"kind": "firm", "slots": [event.slots.first().pk], "max_meetings": "2"})
+    assert "请选择要报名的机构" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "kind": "firm",
+            "organisation": str(cast.firm.pk),
+            "slots": [event.slots.first().pk],
+            "max_meetings": "2",
+            "offers": "镜架电镀",
+            "photo": png_upload(),
+        },
+    )
+    assert response.status_code == 302
+    participant = Participant.objects.get(event=event, organisation=cast.firm)
+    assert participant.registered_by == cast.operator and participant.photo
