@@ -132,7 +132,9 @@ class PhotoField(forms.FileField):
         kwargs.setdefault("label", _("照片"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("JPEG、PNG 或 WebP,不超过 5 MB;会缩小后保存"))
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
@@ -215,7 +217,9 @@ class OperatorRegistrationForm(StyledFormMixin, ProfileFieldsMixin, forms.Form):
         required=False,
         help_text=_("企业或高校/机构报名时选择"),
     )
-    talent = PickerField(label=_("专家"), source="events.talents", required=False, help_text=_("专家报名时选择"))
+    talent = PickerField(
+        label=_("专家"), source="events.talents", required=False, help_text=_("专家报名时选择")
+    )
     contact_name = PlainTextField(label=_("到场人姓名"), max_length=50, required=False)
     needs = PlainTextAreaField(label=_("洽谈需求/可提供的服务"), max_length=1000, required=False)
     slots = SlotChoiceField(

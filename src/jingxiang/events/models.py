@@ -139,11 +139,12 @@ class Session(TimeStamped):
     ends_at = models.DateTimeField(_("结束"))
     removed_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
 
-    objects = CurrentManager()
     all_objects = models.Manager()
+    objects = CurrentManager()
 
     class Meta:
         base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["starts_at", "pk"]
         verbose_name = _("场次")
         verbose_name_plural = _("场次")
@@ -161,11 +162,12 @@ class TimeSlot(models.Model):
     ends_at = models.DateTimeField(_("结束"))
     removed_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
 
-    objects = CurrentManager()
     all_objects = models.Manager()
+    objects = CurrentManager()
 
     class Meta:
         base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["starts_at", "pk"]
         verbose_name = _("时段")
         verbose_name_plural = _("时段")
@@ -183,11 +185,12 @@ class EventTable(models.Model):
     capacity = models.PositiveSmallIntegerField(_("座位数"), default=2)
     removed_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
 
-    objects = CurrentManager()
     all_objects = models.Manager()
+    objects = CurrentManager()
 
     class Meta:
         base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["pk"]
         verbose_name = _("洽谈桌")
         verbose_name_plural = _("洽谈桌")

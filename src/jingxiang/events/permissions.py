@@ -34,7 +34,6 @@ from jingxiang.events.models import (
 from jingxiang.organisations.models import OrganisationKind
 from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
 
-
 INSTITUTION_KINDS = frozenset(
     {
         OrganisationKind.UNIVERSITY,
@@ -269,7 +268,11 @@ def access_session(user: Any, pk: int) -> Session:
 
 
 def access_slot(user: Any, pk: int) -> TimeSlot:
-    slot = TimeSlot.objects.select_related("event", "session").filter(pk=pk).first() if is_operator(user) else None
+    slot = (
+        TimeSlot.objects.select_related("event", "session").filter(pk=pk).first()
+        if is_operator(user)
+        else None
+    )
     if slot is None:
         raise Http404
     return slot
@@ -284,7 +287,9 @@ def access_table(user: Any, pk: int) -> EventTable:
 
 def access_follow_up(user: Any, pk: int) -> FollowUp:
     """A follow-up: operators and those acting for either party of its meeting."""
-    follow_up = FollowUp.objects.select_related("meeting", "event").filter(pk=pk, archived_at__isnull=True).first()
+    follow_up = (
+        FollowUp.objects.select_related("meeting", "event").filter(pk=pk, archived_at__isnull=True).first()
+    )
     if follow_up is None or not Meeting.objects.visible_to(user).filter(pk=follow_up.meeting_id).exists():
         raise Http404
     return follow_up

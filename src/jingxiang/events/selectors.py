@@ -396,7 +396,9 @@ def removal_impact(
         if not common:
             impact.dropped.append(meeting)
         elif meeting.slot_id in slot_ids or (meeting.table_id is not None and meeting.table_id in table_ids):
-            impact.moved.append((meeting, _("失去原定位置(%(place)s),等待重新排程") % {"place": _place(meeting)}))
+            impact.moved.append(
+                (meeting, _("失去原定位置(%(place)s),等待重新排程") % {"place": _place(meeting)})
+            )
     losing = [pk for pk, slots in presence.items() if slots & set(slot_ids)]
     impact.presence = list(Participant.objects.filter(pk__in=losing).order_by("name", "pk"))
     return impact
@@ -413,7 +415,9 @@ def shift_impact(event: Event, *, slot_ids: frozenset[int], delta: dt.timedelta)
             impact.moved.append((meeting, _("改到 %(time)s") % {"time": f"{start:%m-%d %H:%M}"}))
     presence = _presence(event)
     impact.presence = list(
-        Participant.objects.filter(pk__in=[pk for pk, s in presence.items() if s & slot_ids]).order_by("name", "pk")
+        Participant.objects.filter(pk__in=[pk for pk, s in presence.items() if s & slot_ids]).order_by(
+            "name", "pk"
+        )
     )
     return impact
 
@@ -422,9 +426,9 @@ def table_change_impact(event: Event, *, table_id: int, name: str) -> LayoutImpa
     """Renaming a table: meetings placed at it are told where they now meet."""
     impact = LayoutImpact()
     for meeting in _open_meetings(event):
-        if meeting.table_id == table_id and meeting.slot_id is not None and meeting.table is not None:
-            if meeting.table.name != name:
-                impact.moved.append((meeting, _("改在 %(table)s") % {"table": name}))
+        placed = meeting.table_id == table_id and meeting.slot_id is not None and meeting.table is not None
+        if placed and meeting.table.name != name:  # type: ignore[union-attr]
+            impact.moved.append((meeting, _("改在 %(table)s") % {"table": name}))
     return impact
 
 

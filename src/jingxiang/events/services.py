@@ -222,7 +222,9 @@ def _apply_impact(
             meeting.slot = meeting.table = None
             meeting.announced = meeting.locked = False
             meeting.unscheduled_reason = reason[:500]
-            meeting.save(update_fields=["slot", "table", "announced", "locked", "unscheduled_reason", "updated_at"])
+            meeting.save(
+                update_fields=["slot", "table", "announced", "locked", "unscheduled_reason", "updated_at"]
+            )
         for side in (meeting.requester, meeting.recipient):
             _notify(
                 side,
@@ -254,7 +256,9 @@ def _apply_impact(
             )
 
 
-def _remove_slots(event: Event, slot_ids: set[int], table_ids: set[int], reason: str) -> selectors.LayoutImpact:
+def _remove_slots(
+    event: Event, slot_ids: set[int], table_ids: set[int], reason: str
+) -> selectors.LayoutImpact:
     impact = selectors.removal_impact(event, slot_ids=frozenset(slot_ids), table_ids=frozenset(table_ids))
     _apply_impact(event, impact, reason, unplace=True)
     now = timezone.now()
@@ -284,7 +288,10 @@ def session_remove(*, actor: Any, session: Session, reason: str) -> selectors.La
     reason = _need_reason(reason)
     session = _current(Session.objects.select_for_update().filter(pk=session.pk, event=event))
     slot_ids = set(TimeSlot.objects.filter(session=session).values_list("pk", flat=True))
-    if not TimeSlot.objects.filter(event=event).exclude(pk__in=slot_ids).exists() and event.status != EventStatus.DRAFT:
+    if (
+        not TimeSlot.objects.filter(event=event).exclude(pk__in=slot_ids).exists()
+        and event.status != EventStatus.DRAFT
+    ):
         raise ValidationError(_("对接会至少要保留一个场次。"), code="last_session")
     impact = _remove_slots(event, slot_ids, set(), reason)
     session.removed_at = timezone.now()
@@ -298,7 +305,10 @@ def table_remove(*, actor: Any, table: EventTable, reason: str) -> selectors.Lay
     event = _layout_event(actor, table.event_id)
     reason = _need_reason(reason)
     table = _current(EventTable.objects.select_for_update().filter(pk=table.pk, event=event))
-    if not EventTable.objects.filter(event=event).exclude(pk=table.pk).exists() and event.status != EventStatus.DRAFT:
+    if (
+        not EventTable.objects.filter(event=event).exclude(pk=table.pk).exists()
+        and event.status != EventStatus.DRAFT
+    ):
         raise ValidationError(_("对接会至少要保留一张洽谈桌。"), code="last_table")
     impact = _remove_slots(event, set(), {table.pk}, reason)
     table.removed_at = timezone.now()
@@ -506,7 +516,9 @@ def _profile_for_operator(kind: str, profile_id: int) -> Any:
         pk=profile_id, status=OrganisationStatus.APPROVED, archived_at__isnull=True
     ).first()
     if organisation is None or participant_kind_of(organisation) != kind:
-        raise ValidationError(_("所选机构不能以该类别报名(企业以企业报名,高校/机构以机构报名)。"), code="kind")
+        raise ValidationError(
+            _("所选机构不能以该类别报名(企业以企业报名,高校/机构以机构报名)。"), code="kind"
+        )
     return organisation
 
 

@@ -21,7 +21,6 @@ from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
 from jingxiang.events import documents, forms, selectors, services
-from jingxiang.events.targets import shown_target
 from jingxiang.events.models import (
     Event,
     Feedback,
@@ -32,9 +31,9 @@ from jingxiang.events.models import (
 )
 from jingxiang.events.permissions import (
     access_event,
+    access_follow_up,
     access_meeting,
     access_participant,
-    access_follow_up,
     access_participant_by_code,
     access_participant_photo,
     access_run,
@@ -52,6 +51,7 @@ from jingxiang.events.permissions import (
     my_participants,
     registrable_profiles,
 )
+from jingxiang.events.targets import shown_target
 from jingxiang.organisations.permissions import is_operator
 
 
@@ -468,7 +468,11 @@ def participant_profile(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProfileForm(
         request.POST or None,
         request.FILES or None,
-        initial={"contact_name": participant.contact_name, "offers": participant.offers, "seeks": participant.seeks},
+        initial={
+            "contact_name": participant.contact_name,
+            "offers": participant.offers,
+            "seeks": participant.seeks,
+        },
     )
     return _event_part_form(
         request,
@@ -953,7 +957,9 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         code_form = forms.CheckInCodeForm(request.POST, event=event)
         return action(
             request,
-            lambda: services.participant_check_in(actor=request.user, participant=code_form.cleaned_data["code"]),
+            lambda: services.participant_check_in(
+                actor=request.user, participant=code_form.cleaned_data["code"]
+            ),
             form=code_form,
             success_url=reverse("events:checkin", args=[event.pk]),
             success_message=lambda participant: _("%(n)s 已签到。") % {"n": participant.name},

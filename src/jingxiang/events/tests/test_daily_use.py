@@ -64,13 +64,21 @@ def test_operator_registers_a_firm_on_its_behalf_and_the_firm_is_told(cast):
     # A duplicate and a wrong kind are refused.
     with pytest.raises(ValidationError):
         services.participant_register(
-            actor=cast.operator, event=event, kind="firm", profile_id=cast.firm.pk,
-            slot_ids=[event.slots.first().pk], max_meetings=2,
+            actor=cast.operator,
+            event=event,
+            kind="firm",
+            profile_id=cast.firm.pk,
+            slot_ids=[event.slots.first().pk],
+            max_meetings=2,
         )
     with pytest.raises(ValidationError):
         services.participant_register(
-            actor=cast.operator, event=event, kind="institution", profile_id=cast.other_firm.pk,
-            slot_ids=[event.slots.first().pk], max_meetings=2,
+            actor=cast.operator,
+            event=event,
+            kind="institution",
+            profile_id=cast.other_firm.pk,
+            slot_ids=[event.slots.first().pk],
+            max_meetings=2,
         )
 
 
@@ -78,10 +86,19 @@ def test_operator_registers_an_expert_but_members_cannot_register_others(cast):
     event = make_event(cast.operator)
     slots = [event.slots.first().pk]
     expert = services.participant_register(
-        actor=cast.operator, event=event, kind="expert", profile_id=cast.expert.pk, slot_ids=slots, max_meetings=2
+        actor=cast.operator,
+        event=event,
+        kind="expert",
+        profile_id=cast.expert.pk,
+        slot_ids=slots,
+        max_meetings=2,
     )
     assert expert.talent == cast.expert and expert.registered_by == cast.operator
-    for actor, profile in ((cast.firm_admin, cast.other_firm), (cast.member, cast.firm), (cast.outsider, cast.firm)):
+    for actor, profile in (
+        (cast.firm_admin, cast.other_firm),
+        (cast.member, cast.firm),
+        (cast.outsider, cast.firm),
+    ):
         with pytest.raises(PermissionDenied):
             services.participant_register(
                 actor=actor, event=event, kind="firm", profile_id=profile.pk, slot_ids=slots, max_meetings=2
@@ -97,7 +114,12 @@ def test_the_events_rules_decide_which_member_roles_register(cast):
     # By default a plain member of a firm may not register it ...
     with pytest.raises(PermissionDenied):
         services.participant_register(
-            actor=cast.member, event=event, kind="firm", profile_id=cast.firm.pk, slot_ids=slots, max_meetings=2
+            actor=cast.member,
+            event=event,
+            kind="firm",
+            profile_id=cast.firm.pk,
+            slot_ids=slots,
+            max_meetings=2,
         )
     # ... an event whose rules admit members lets them, and they then act for the registration.
     data = {"registrant_roles": {"firm": ["org_admin", "member"], "institution": ["org_admin", "lab_staff"]}}
@@ -106,7 +128,12 @@ def test_the_events_rules_decide_which_member_roles_register(cast):
         actor=cast.member, event=event, kind="firm", profile_id=cast.firm.pk, slot_ids=slots, max_meetings=2
     )
     lab = services.participant_register(
-        actor=cast.lab_staff, event=event, kind="institution", profile_id=cast.lab.pk, slot_ids=slots, max_meetings=2
+        actor=cast.lab_staff,
+        event=event,
+        kind="institution",
+        profile_id=cast.lab.pk,
+        slot_ids=slots,
+        max_meetings=2,
     )
     assert Participant.objects.acting_for(cast.member).filter(pk=firm.pk).exists()
     assert Participant.objects.acting_for(cast.lab_staff).filter(pk=lab.pk).exists()
@@ -131,7 +158,9 @@ def test_removing_a_slot_moves_or_drops_meetings_and_tells_those_affected(cast, 
     )
     with_expert = _accepted(cast, setup, setup.firm, setup.expert, cast.talent_officer, cast.expert_user)
     with_lab = _accepted(cast, setup, setup.firm, setup.lab, cast.talent_officer, setup.lab_admin)
-    services.meeting_place(actor=cast.operator, meeting=with_expert, slot=slots[0], table=event.tables.first())
+    services.meeting_place(
+        actor=cast.operator, meeting=with_expert, slot=slots[0], table=event.tables.first()
+    )
 
     impact = selectors.removal_impact(event, slot_ids=frozenset({slots[0].pk}))
     assert [m.pk for m, _why in impact.moved] == [with_expert.pk]
@@ -233,7 +262,12 @@ def test_photos_are_checked_by_their_first_bytes_and_re_encoded(cast, setup):
 
 def test_photo_is_shown_only_to_the_directory(client, cast, setup):
     services.participant_profile_update(
-        actor=cast.talent_officer, participant=setup.firm, offers="", seeks="", contact_name="", photo=png_upload()
+        actor=cast.talent_officer,
+        participant=setup.firm,
+        offers="",
+        seeks="",
+        contact_name="",
+        photo=png_upload(),
     )
     url = f"/events/participants/{setup.firm.pk}/photo/"
     client.force_login(cast.expert_user)
@@ -251,8 +285,9 @@ def test_photo_is_shown_only_to_the_directory(client, cast, setup):
 
 
 def test_check_in_by_scanned_url_or_typed_code(client, cast, setup):
-    from jingxiang.core.links import absolute_url
     from django.urls import reverse
+
+    from jingxiang.core.links import absolute_url
 
     client.force_login(cast.operator)
     page = f"/events/{setup.event.pk}/checkin/"
@@ -285,10 +320,16 @@ def test_follow_up_links_only_to_visible_records_of_its_kind(cast, setup):
     from jingxiang.events.tests.test_edges import published_demand
 
     meeting = _accepted(cast, setup, setup.firm, setup.expert, cast.talent_officer, cast.expert_user)
-    follow_up = FollowUp.objects.create(event=setup.event, meeting=meeting, kind="demand", created_by=cast.operator)
+    follow_up = FollowUp.objects.create(
+        event=setup.event, meeting=meeting, kind="demand", created_by=cast.operator
+    )
     own = published_demand(cast)
     private = published_demand(cast)
-    private.organisation, private.created_by, private.visibility = cast.other_firm, cast.other_firm_admin, "operators"
+    private.organisation, private.created_by, private.visibility = (
+        cast.other_firm,
+        cast.other_firm_admin,
+        "operators",
+    )
     private.save()
     linked = services.follow_up_link(actor=cast.talent_officer, follow_up=follow_up, target=own)
     assert linked.target == own
@@ -325,7 +366,9 @@ def test_layout_pages_show_consequences_then_apply(client, cast, setup):
     # An edit is previewed first (values kept in hidden fields), then confirmed.
     session = event.sessions.get()
     services.meeting_place(
-        actor=cast.operator, meeting=meeting, slot=event.slots.order_by("starts_at").first(),
+        actor=cast.operator,
+        meeting=meeting,
+        slot=event.slots.order_by("starts_at").first(),
         table=event.tables.first(),
     )
     url = f"/events/sessions/{session.pk}/edit/"

@@ -109,7 +109,9 @@ def cases() -> list[RouteCase]:
         ),
         RouteCase("events:register_for", e("register-for/"), OPERATOR),
         RouteCase(
-            "events:session_edit", lambda c: f"/events/sessions/{c.setup.event.sessions.first().pk}/edit/", OPERATOR
+            "events:session_edit",
+            lambda c: f"/events/sessions/{c.setup.event.sessions.first().pk}/edit/",
+            OPERATOR,
         ),
         RouteCase(
             "events:session_remove",
@@ -117,17 +119,23 @@ def cases() -> list[RouteCase]:
             OPERATOR,
         ),
         RouteCase(
-            "events:slot_remove", lambda c: f"/events/slots/{c.setup.event.slots.first().pk}/remove/", OPERATOR
+            "events:slot_remove",
+            lambda c: f"/events/slots/{c.setup.event.slots.first().pk}/remove/",
+            OPERATOR,
         ),
         RouteCase(
             "events:table_edit", lambda c: f"/events/tables/{c.setup.event.tables.first().pk}/edit/", OPERATOR
         ),
         RouteCase(
-            "events:table_remove", lambda c: f"/events/tables/{c.setup.event.tables.first().pk}/remove/", OPERATOR
+            "events:table_remove",
+            lambda c: f"/events/tables/{c.setup.event.tables.first().pk}/remove/",
+            OPERATOR,
         ),
         RouteCase("events:participant_profile", firm("profile/"), FIRM_SIDE),
         RouteCase("events:participant_photo", firm("photo/"), PARTIES),
-        RouteCase("events:follow_up_link", lambda c: f"/events/follow-ups/{c.follow_up.pk}/link/", PARTIES, **post),
+        RouteCase(
+            "events:follow_up_link", lambda c: f"/events/follow-ups/{c.follow_up.pk}/link/", PARTIES, **post
+        ),
         RouteCase("events:run", lambda c: f"/events/runs/{c.run.pk}/", OPERATOR),
         RouteCase("events:publish", lambda c: f"/events/runs/{c.run.pk}/publish/", OPERATOR, **post),
     ]

@@ -54,7 +54,9 @@ def test_operator_creates_event_and_bad_input_keeps_what_was_typed(cast, client)
     # Firms admitted, but nobody in a firm may register it: refused with the reason.
     response = client.post("/events/new/", {**data, "allow_firms": "on"})
     assert "请至少选择一种可代表企业报名的角色" in response.content.decode()
-    response = client.post("/events/new/", {**data, "allow_firms": "on", "firm_roles": ["org_admin", "member"]})
+    response = client.post(
+        "/events/new/", {**data, "allow_firms": "on", "firm_roles": ["org_admin", "member"]}
+    )
     event = Event.objects.get(title="眼镜+光电 专场对接会")
     assert event.registrant_roles == {"firm": ["org_admin", "member"], "institution": ["org_admin"]}
     assert response.status_code == 302 and event.status == "draft"
