@@ -187,6 +187,8 @@ def reason_label(reason: str) -> str:
     """A short Chinese explanation of the scheduler's reason (the engine's text stays as the detail)."""
     if not reason:
         return ""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in reason):
+        return reason  # an operator's own words (a removed slot or table), shown as written
     for prefix, label in _REASONS:
         if reason.startswith(prefix):
             return str(label)

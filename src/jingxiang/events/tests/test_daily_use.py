@@ -407,3 +407,40 @@ def test_operator_registers_through_the_page_with_pickers(client, cast):
     assert response.status_code == 302
     participant = Participant.objects.get(event=event, organisation=cast.firm)
     assert participant.registered_by == cast.operator and participant.photo
+
+
+def test_members_register_with_a_profile_and_photo(client, cast):
+    event = make_event(cast.operator)
+    client.force_login(cast.talent_officer)
+    response = client.post(
+        f"/events/{event.pk}/register/",
+        {
+            "profile": f"firm:{cast.firm.pk}",
+            "slots": [event.slots.first().pk],
+            "max_meetings": "2",
+            "offers": "板材镜架",
+            "seeks": "抛光自动化",
+            "photo": SimpleUploadedFile("me.gif", b"GIF89a" + b"\x00" * 40, content_type="image/gif"),
+        },
+    )
+    assert "照片须为 JPEG、PNG 或 WebP 图片" in response.content.decode()
+    assert not Participant.objects.filter(event=event).exists()
+    response = client.post(
+        f"/events/{event.pk}/register/",
+        {
+            "profile": f"firm:{cast.firm.pk}",
+            "slots": [event.slots.first().pk],
+            "max_meetings": "2",
+            "offers": "板材镜架",
+            "seeks": "抛光自动化",
+            "photo": png_upload(),
+        },
+    )
+    assert response.status_code == 302
+    participant = Participant.objects.get(event=event)
+    assert participant.seeks == "抛光自动化" and participant.photo.name.endswith(".jpg")
+    # The directory shows the profile to the other registrations.
+    register(cast.expert_user, event, "expert", cast.expert)
+    client.force_login(cast.expert_user)
+    page = client.get(f"/events/{event.pk}/participants/").content.decode()
+    assert "抛光自动化" in page and f"/events/participants/{participant.pk}/photo/" in page
