@@ -220,16 +220,18 @@ class ParticipantQuerySet(ArchivableQuerySet):
             for organisation in approved_organisation_ids(user, role):
                 held.setdefault(organisation, set()).add(role)
         mine = models.Q(kind=ParticipantKind.EXPERT, talent__user=user)
-        if held:
-            candidates = Participant.objects.filter(
-                organisation_id__in=held, kind__in=[ParticipantKind.FIRM, ParticipantKind.INSTITUTION]
-            ).values_list("pk", "kind", "organisation_id", "event__registrant_roles")
-            admitted = [
-                pk
-                for pk, kind, organisation, rules in candidates
-                if held[organisation] & set((rules or {}).get(kind) or [])
-            ]
-            mine |= models.Q(pk__in=admitted)
+        # The event's rule is read in SQL (no extra query, so this stays a lazy subquery): the role's
+        # quoted name inside the JSON list of the registration's kind, the same text on SQLite and
+        # PostgreSQL. No role name is part of another's.
+        for kind in (ParticipantKind.FIRM, ParticipantKind.INSTITUTION):
+            for role in REGISTRANT_ROLE_CHOICES:
+                organisations = [org for org, roles in held.items() if role in roles]
+                if organisations:
+                    mine |= models.Q(
+                        kind=kind,
+                        organisation_id__in=organisations,
+                        **{f"event__registrant_roles__{kind.value}__icontains": f'"{role}"'},
+                    )
         return self.filter(mine)
 
 
