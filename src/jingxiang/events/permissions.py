@@ -72,8 +72,12 @@ def registrable_profiles(user: Any, event: Event | None = None) -> list[tuple[st
     cached = getattr(user, "_jingxiang_event_profiles", None) if event is None else None
     if cached is not None:
         return list(cached)
+    # Only roles some kind admits are looked at, so a plain member costs no query where nobody admits them.
+    wanted = _admitted_roles(ParticipantKind.FIRM, event) | _admitted_roles(
+        ParticipantKind.INSTITUTION, event
+    )
     held: dict[int, set[str]] = {}
-    for role in REGISTRANT_ROLE_CHOICES:
+    for role in wanted & set(REGISTRANT_ROLE_CHOICES):
         for organisation_id in approved_organisation_ids(user, role):
             held.setdefault(organisation_id, set()).add(role)
     if held:
