@@ -27,6 +27,8 @@ $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@mkdir -p $(VENDOR)/echarts
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE $(VENDOR)/echarts/
+	@mkdir -p $(VENDOR)/jsqr
+	cp node_modules/jsqr/dist/jsQR.js node_modules/jsqr/LICENSE $(VENDOR)/jsqr/
 	@touch $(VENDOR_STAMP)
 
 install: $(STAMP) $(VENDOR_STAMP)

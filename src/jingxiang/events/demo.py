@@ -51,6 +51,11 @@ def _event(operator: Any, title: str, day: dt.date, deadline: dt.datetime, table
             "request_cap_institution": 6,
             "requests_expire_at": deadline,
             "backdate_reason": BACKDATE,
+            # The testing lab's staff register the lab themselves at this event (a rule of the event).
+            "registrant_roles": {
+                "firm": ["org_admin", "talent_officer"],
+                "institution": ["org_admin", "lab_staff"],
+            },
         },
     )
     services.session_add(
@@ -86,6 +91,9 @@ def _participant(
         name=profile.name,
         contact_name=str(by),
         needs=needs,
+        # Firms come to find help; experts and institutions say what they offer.
+        seeks=needs if kind == ParticipantKind.FIRM else "",
+        offers="" if kind == ParticipantKind.FIRM else needs,
         max_meetings=cap,
         registered_by=by,
     )

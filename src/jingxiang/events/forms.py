@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.filters import FilterSet
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
-from jingxiang.core.timerules import TimeRulesFormMixin
+from jingxiang.core.pickers import PickerField
+from jingxiang.core.timerules import NotInPast, TimeRulesFormMixin
 from jingxiang.events.models import (
+    DEFAULT_REGISTRANT_ROLES,
+    REGISTRANT_ROLE_CHOICES,
     Event,
     EventStatus,
     EventTable,
@@ -53,11 +56,44 @@ class EventForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     requests_expire_at = forms.DateTimeField(
         label=_("未答复预约失效时间"), widget=DATETIME, help_text=_("过了这个时间仍未答复的预约自动失效")
     )
+    firm_roles = forms.MultipleChoiceField(
+        label=_("可代表企业报名的成员角色"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=DEFAULT_REGISTRANT_ROLES["firm"],
+    )
+    institution_roles = forms.MultipleChoiceField(
+        label=_("可代表高校/机构报名的成员角色"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=DEFAULT_REGISTRANT_ROLES["institution"],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from jingxiang.organisations.models import Role
+
+        choices = [(role, Role(role).label) for role in REGISTRANT_ROLE_CHOICES]
+        for name, kind in (("firm_roles", "firm"), ("institution_roles", "institution")):
+            self.fields[name].choices = choices
+            rules = (self.initial.get("registrant_roles") or {}) if self.initial else {}
+            if kind in rules:
+                self.initial[name] = list(rules[kind])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not any(cleaned.get(k) for k in ("allow_firms", "allow_experts", "allow_institutions")):
             self.add_error("allow_firms", _("至少允许一类参会者报名。"))
+        if cleaned.get("allow_firms") and not cleaned.get("firm_roles"):
+            self.add_error("firm_roles", _("企业可报名时,请至少选择一种可代表企业报名的角色。"))
+        if cleaned.get("allow_institutions") and not cleaned.get("institution_roles"):
+            self.add_error("institution_roles", _("高校/机构可报名时,请至少选择一种可代表机构报名的角色。"))
+        cleaned["registrant_roles"] = {
+            "firm": list(cleaned.pop("firm_roles", []) or []),
+            "institution": list(cleaned.pop("institution_roles", []) or []),
+        }
         return cleaned
 
 
@@ -89,12 +125,44 @@ class TablesForm(StyledFormMixin, forms.Form):
     prefix = PlainTextField(label=_("桌号前缀"), max_length=20, required=False, help_text=_("默认为“洽谈桌”"))
 
 
+class PhotoField(forms.FileField):
+    """A photo upload checked by its first bytes and decoded once (events.photos), on the form already."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("照片"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("JPEG、PNG 或 WebP,不超过 5 MB;会缩小后保存"))
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        from jingxiang.events.photos import clean_photo
+
+        upload = super().clean(data, initial)
+        if upload and hasattr(upload, "read") and upload is not initial:
+            clean_photo(upload)
+            upload.seek(0)
+        return upload
+
+
+class ProfileFieldsMixin(forms.Form):
+    offers = PlainTextAreaField(
+        label=_("可提供"), max_length=1000, required=False, help_text=_("产品、工艺、检测、技术服务等")
+    )
+    seeks = PlainTextAreaField(
+        label=_("寻求"), max_length=1000, required=False, help_text=_("想找的合作伙伴、技术或服务")
+    )
+    photo = PhotoField()
+
+
 class SlotChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: TimeSlot) -> str:
         return f"{obj.session.name} {obj}"
 
 
-class RegistrationForm(StyledFormMixin, forms.Form):
+class RegistrationForm(StyledFormMixin, ProfileFieldsMixin, forms.Form):
     profile = forms.ChoiceField(label=_("以谁的身份报名"))
     contact_name = PlainTextField(label=_("到场人姓名"), max_length=50, required=False)
     needs = PlainTextAreaField(
@@ -137,6 +205,59 @@ class RegistrationForm(StyledFormMixin, forms.Form):
 
     def clean_demand(self) -> Any:
         return self.demands.get(self.cleaned_data.get("demand") or "")
+
+
+class OperatorRegistrationForm(StyledFormMixin, ProfileFieldsMixin, forms.Form):
+    """An operator registers an organisation or an expert on their behalf."""
+
+    kind = forms.ChoiceField(label=_("类别"), choices=ParticipantKind.choices, widget=forms.RadioSelect)
+    organisation = PickerField(
+        label=_("机构"),
+        source="events.organisations",
+        required=False,
+        help_text=_("企业或高校/机构报名时选择"),
+    )
+    talent = PickerField(
+        label=_("专家"), source="events.talents", required=False, help_text=_("专家报名时选择")
+    )
+    contact_name = PlainTextField(label=_("到场人姓名"), max_length=50, required=False)
+    needs = PlainTextAreaField(label=_("洽谈需求/可提供的服务"), max_length=1000, required=False)
+    slots = SlotChoiceField(
+        label=_("在场时段"), queryset=TimeSlot.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    max_meetings = forms.IntegerField(label=_("最多洽谈场数"), min_value=1)
+
+    field_order = ["kind", "organisation", "talent", "contact_name", "needs", "offers", "seeks", "photo"]
+
+    def __init__(self, *args: Any, event: Event, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from jingxiang.events.search import operator_organisations, operator_talents
+
+        self.fields["kind"].choices = [(k, label) for k, label in ParticipantKind.choices if event.allows(k)]
+        self.fields["organisation"].queryset = operator_organisations(actor)  # type: ignore[attr-defined]
+        self.fields["talent"].queryset = operator_talents(actor)  # type: ignore[attr-defined]
+        self.fields["slots"].queryset = event.slots.select_related("session")
+        self.fields["max_meetings"].help_text = _("本场上限 %(n)s 场") % {"n": event.max_meetings_cap}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ParticipantKind.EXPERT:
+            if not cleaned.get("talent"):
+                self.add_error("talent", _("请选择要报名的专家。"))
+            cleaned["profile"] = cleaned.get("talent")
+        elif kind:
+            if not cleaned.get("organisation"):
+                self.add_error("organisation", _("请选择要报名的机构。"))
+            cleaned["profile"] = cleaned.get("organisation")
+        return cleaned
+
+
+class ProfileForm(StyledFormMixin, ProfileFieldsMixin, forms.Form):
+    contact_name = PlainTextField(label=_("到场人姓名"), max_length=50, required=False)
+    remove_photo = forms.BooleanField(label=_("删除现有照片"), required=False)
+
+    field_order = ["contact_name", "offers", "seeks", "photo", "remove_photo"]
 
 
 class PresenceForm(StyledFormMixin, forms.Form):
@@ -255,6 +376,79 @@ class FeedbackForm(StyledFormMixin, forms.Form):
         if cleaned.get("wants_cooperation") == "yes" and not cleaned.get("follow_up_kind"):
             self.add_error("follow_up_kind", _("希望继续合作时,请选择跟进方式。"))
         return cleaned
+
+
+class CheckInCodeForm(StyledFormMixin, forms.Form):
+    """The personal code, scanned by the camera (the QR's address) or typed at the door."""
+
+    code = PlainTextField(
+        label=_("签到码"),
+        max_length=300,
+        error_messages={"required": _("请扫描或输入签到码。")},
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def clean_code(self) -> Participant:
+        from jingxiang.events.selectors import participant_by_code
+
+        participant = participant_by_code(self.event, self.cleaned_data["code"])
+        if participant is None:
+            raise forms.ValidationError(_("没有找到该签到码对应的参会者。请核对签到码,或按姓名查找。"))
+        return participant
+
+
+class SessionEditForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = (NotInPast("starts_at", label=_("场次开始时间")),)
+    time_rule_fields = {"starts_at": "starts"}
+
+    name = PlainTextField(label=_("场次名称"), max_length=50)
+    starts = forms.TimeField(label=_("开始时间"), widget=TIME, help_text=_("各时段随之整体平移,时长不变"))
+
+    def __init__(self, *args: Any, session: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def moment(self, value: dt.time) -> dt.datetime:
+        day = timezone.localtime(self.session.starts_at).date()
+        return timezone.make_aware(dt.datetime.combine(day, value))
+
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        starts = cleaned.get("starts")
+        moved = starts is not None and self.moment(starts) != self.session.starts_at
+        return {"starts_at": self.moment(starts) if moved and starts else None}
+
+
+class TableEditForm(StyledFormMixin, forms.Form):
+    name = PlainTextField(label=_("桌号/房间"), max_length=30)
+    capacity = forms.IntegerField(label=_("座位数"), min_value=2, max_value=20)
+
+
+class RemovalForm(StyledFormMixin, forms.Form):
+    reason = PlainTextField(
+        label=_("取消原因"),
+        max_length=300,
+        help_text=_("受影响的参会者会在通知中看到"),
+        error_messages={"required": _("请写明调整原因,受影响的参会者会看到。")},
+    )
+
+
+class FollowUpLinkForm(StyledFormMixin, forms.Form):
+    """Link a follow-up to the demand, sharing request or challenge it names (what the user may see)."""
+
+    def __init__(self, *args: Any, follow_up: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from jingxiang.events.targets import target_choices
+
+        self.fields["target"] = PickerField(
+            label=follow_up.get_kind_display(),
+            source=f"events.follow_up.{follow_up.kind}",
+            queryset=target_choices(follow_up.kind, actor),
+            error_messages={"required": _("请选择要关联的对象。"), "invalid_choice": _("没有找到该对象。")},
+        )
+        self.order_fields(["target"])
 
 
 class CheckInForm(forms.Form):

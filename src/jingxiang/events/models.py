@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
-from jingxiang.organisations.permissions import managed_firm_ids
 
 
 class EventStatus(models.TextChoices):
@@ -27,6 +26,21 @@ class ParticipantKind(models.TextChoices):
     FIRM = "firm", _("企业")
     EXPERT = "expert", _("专家")
     INSTITUTION = "institution", _("高校/机构")
+
+
+#: Who may register an organisation for an event, by the kind of registration: membership roles in that
+#: organisation. The platform's long-standing rule (a firm through its admin or 共享人才官, an institution
+#: through its admin); each event keeps its own copy, which operators widen or narrow.
+DEFAULT_REGISTRANT_ROLES: dict[str, list[str]] = {
+    "firm": ["org_admin", "talent_officer"],
+    "institution": ["org_admin"],
+}
+#: The membership roles an event's rules may admit as registrants.
+REGISTRANT_ROLE_CHOICES = ("org_admin", "talent_officer", "member", "lab_staff")
+
+
+def default_registrant_roles() -> dict[str, list[str]]:
+    return {kind: list(roles) for kind, roles in DEFAULT_REGISTRANT_ROLES.items()}
 
 
 class EventQuerySet(ArchivableQuerySet):
@@ -65,6 +79,9 @@ class Event(TimeStamped, Archivable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
     )
     published_at = models.DateTimeField(_("日程发布时间"), null=True, blank=True)
+    registrant_roles = models.JSONField(
+        _("可代表机构报名的成员角色"), default=default_registrant_roles, blank=True
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -90,6 +107,11 @@ class Event(TimeStamped, Archivable):
             ParticipantKind.INSTITUTION: self.request_cap_institution,
         }.get(kind, 0)
 
+    def admits_role(self, kind: str, role: str) -> bool:
+        """Whether a member with ``role`` may register their organisation as a ``kind`` participant."""
+        roles = (self.registrant_roles or {}).get(str(kind), [])
+        return isinstance(roles, list) and str(role) in roles
+
     @property
     def tone_key(self) -> str:
         """The status word the house badge colours by (amber while registration is open)."""
@@ -100,6 +122,14 @@ class Event(TimeStamped, Archivable):
         return self.status in {EventStatus.PUBLISHED, EventStatus.CLOSED}
 
 
+class CurrentManager(models.Manager):
+    """Sessions, slots and tables an operator has not removed (removed ones stay for the meetings'
+    history: ``meeting.slot`` still reads them through the base manager)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Session(TimeStamped):
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("对接会")
@@ -107,8 +137,14 @@ class Session(TimeStamped):
     name = models.CharField(_("场次"), max_length=50)
     starts_at = models.DateTimeField(_("开始"))
     ends_at = models.DateTimeField(_("结束"))
+    removed_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+
+    all_objects = models.Manager()
+    objects = CurrentManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["starts_at", "pk"]
         verbose_name = _("场次")
         verbose_name_plural = _("场次")
@@ -124,8 +160,14 @@ class TimeSlot(models.Model):
     )
     starts_at = models.DateTimeField(_("开始"))
     ends_at = models.DateTimeField(_("结束"))
+    removed_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+
+    all_objects = models.Manager()
+    objects = CurrentManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["starts_at", "pk"]
         verbose_name = _("时段")
         verbose_name_plural = _("时段")
@@ -141,12 +183,24 @@ class EventTable(models.Model):
     )
     name = models.CharField(_("桌号/房间"), max_length=30)
     capacity = models.PositiveSmallIntegerField(_("座位数"), default=2)
+    removed_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+
+    all_objects = models.Manager()
+    objects = CurrentManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["pk"]
         verbose_name = _("洽谈桌")
         verbose_name_plural = _("洽谈桌")
-        constraints = [models.UniqueConstraint(fields=["event", "name"], name="unique_event_table_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name"],
+                condition=models.Q(removed_at__isnull=True),
+                name="unique_current_event_table_name",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -154,20 +208,31 @@ class EventTable(models.Model):
 
 class ParticipantQuerySet(ArchivableQuerySet):
     def acting_for(self, user: object) -> ParticipantQuerySet:
-        """Registrations the user acts for: their firm's (org admin / talent officer), their institution's
-        (org admin), or their own as an expert."""
-        from jingxiang.organisations.models import Role
-        from jingxiang.organisations.permissions import approved_organisation_ids, firm_ids
+        """Registrations the user acts for: an organisation's where their role in it is one the event's
+        rules admit (by default a firm's admin or 共享人才官, an institution's admin), or their own as an
+        expert."""
+        from jingxiang.organisations.permissions import approved_organisation_ids
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        firms = managed_firm_ids(user)
-        institutions = approved_organisation_ids(user, Role.ORG_ADMIN) - firm_ids(user)
-        return self.filter(
-            models.Q(kind=ParticipantKind.FIRM, organisation_id__in=firms)
-            | models.Q(kind=ParticipantKind.INSTITUTION, organisation_id__in=institutions)
-            | models.Q(kind=ParticipantKind.EXPERT, talent__user=user)
-        )
+        held: dict[int, set[str]] = {}
+        for role in REGISTRANT_ROLE_CHOICES:
+            for organisation in approved_organisation_ids(user, role):
+                held.setdefault(organisation, set()).add(role)
+        mine = models.Q(kind=ParticipantKind.EXPERT, talent__user=user)
+        # The event's rule is read in SQL (no extra query, so this stays a lazy subquery): the role's
+        # quoted name inside the JSON list of the registration's kind, the same text on SQLite and
+        # PostgreSQL. No role name is part of another's.
+        for kind in (ParticipantKind.FIRM, ParticipantKind.INSTITUTION):
+            for role in REGISTRANT_ROLE_CHOICES:
+                organisations = [org for org, roles in held.items() if role in roles]
+                if organisations:
+                    mine |= models.Q(
+                        kind=kind,
+                        organisation_id__in=organisations,
+                        **{f"event__registrant_roles__{kind.value}__icontains": f'"{role}"'},
+                    )
+        return self.filter(mine)
 
 
 class Participant(TimeStamped, Archivable):
@@ -194,6 +259,9 @@ class Participant(TimeStamped, Archivable):
     name = models.CharField(_("名称"), max_length=100)
     contact_name = models.CharField(_("参会人"), max_length=50, blank=True)
     needs = models.TextField(_("洽谈需求/可提供的服务"), blank=True)
+    offers = models.TextField(_("可提供"), blank=True)
+    seeks = models.TextField(_("寻求"), blank=True)
+    photo = models.FileField(_("照片"), upload_to="events/photos/%Y/%m/", blank=True)
     demand_content_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,
@@ -262,6 +330,7 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", _("已婉拒")
     EXPIRED = "expired", _("已过期")
     WITHDRAWN = "withdrawn", _("已撤回")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Attendance(models.TextChoices):
@@ -330,6 +399,7 @@ class Meeting(TimeStamped):
     locked = models.BooleanField(_("锁定位置"), default=False)
     announced = models.BooleanField(_("已公布"), default=False)
     unscheduled_reason = models.CharField(_("未排入原因"), max_length=500, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
     attendance = models.CharField(
         _("洽谈情况"), max_length=10, choices=Attendance.choices, default=Attendance.PLANNED
     )
@@ -366,6 +436,7 @@ class Meeting(TimeStamped):
             RequestStatus.DECLINED: "rejected",
             RequestStatus.EXPIRED: "archived",
             RequestStatus.WITHDRAWN: "archived",
+            RequestStatus.CANCELLED: "archived",
         }.get(self.status, self.status)
 
     @property

@@ -16,53 +16,80 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jingxiang.events.models import (
+    DEFAULT_REGISTRANT_ROLES,
+    REGISTRANT_ROLE_CHOICES,
     Attendance,
     Event,
     EventStatus,
+    EventTable,
+    FollowUp,
     Meeting,
     Participant,
     ParticipantKind,
     RequestStatus,
     ScheduleRun,
+    Session,
+    TimeSlot,
 )
-from jingxiang.organisations.models import OrganisationKind, Role
-from jingxiang.organisations.permissions import (
-    approved_organisation_ids,
-    firm_ids,
-    is_operator,
-    managed_firm_ids,
+from jingxiang.organisations.models import OrganisationKind
+from jingxiang.organisations.permissions import approved_organisation_ids, is_operator
+
+INSTITUTION_KINDS = frozenset(
+    {
+        OrganisationKind.UNIVERSITY,
+        OrganisationKind.TESTING_LAB,
+        OrganisationKind.SERVICE_AGENCY,
+        OrganisationKind.ASSOCIATION,
+    }
 )
 
 
-def registrable_profiles(user: Any) -> list[tuple[str, Any]]:
-    """(kind, profile) pairs the user may register for an event: firms, institutions, own talent.
+def participant_kind_of(organisation: Any) -> str | None:
+    """The kind of registration an organisation makes (a firm, an institution) or None (not admitted)."""
+    if organisation.kind == OrganisationKind.FIRM:
+        return ParticipantKind.FIRM
+    if organisation.kind in INSTITUTION_KINDS:
+        return ParticipantKind.INSTITUTION
+    return None
 
-    Cached on the user for the request: the menu asks on every page.
+
+def _admitted_roles(kind: str, event: Event | None) -> set[str]:
+    rules = event.registrant_roles if event is not None else DEFAULT_REGISTRANT_ROLES
+    return set((rules or {}).get(kind) or [])
+
+
+def registrable_profiles(user: Any, event: Event | None = None) -> list[tuple[str, Any]]:
+    """(kind, profile) pairs the user may register: organisations where they hold a role the rules admit
+    (the event's rules, or the platform default without an event), and their own talent profile.
+
+    Without an event the answer is cached on the user for the request: the menu asks on every page.
     """
     from jingxiang.organisations.models import Organisation, own_talent_profile
 
     profiles: list[tuple[str, Any]] = []
     if not getattr(user, "is_authenticated", False):
         return profiles
-    cached = getattr(user, "_jingxiang_event_profiles", None)
+    cached = getattr(user, "_jingxiang_event_profiles", None) if event is None else None
     if cached is not None:
         return list(cached)
-    firms = managed_firm_ids(user)
-    institutions = approved_organisation_ids(user, Role.ORG_ADMIN) - firm_ids(user)
-    for organisation in Organisation.objects.filter(pk__in=firms | institutions).order_by("name"):
-        if organisation.kind == OrganisationKind.FIRM:
-            profiles.append((ParticipantKind.FIRM, organisation))
-        elif organisation.kind in {
-            OrganisationKind.UNIVERSITY,
-            OrganisationKind.TESTING_LAB,
-            OrganisationKind.SERVICE_AGENCY,
-            OrganisationKind.ASSOCIATION,
-        }:
-            profiles.append((ParticipantKind.INSTITUTION, organisation))
+    # Only roles some kind admits are looked at, so a plain member costs no query where nobody admits them.
+    wanted = _admitted_roles(ParticipantKind.FIRM, event) | _admitted_roles(
+        ParticipantKind.INSTITUTION, event
+    )
+    held: dict[int, set[str]] = {}
+    for role in wanted & set(REGISTRANT_ROLE_CHOICES):
+        for organisation_id in approved_organisation_ids(user, role):
+            held.setdefault(organisation_id, set()).add(role)
+    if held:
+        for organisation in Organisation.objects.filter(pk__in=held).order_by("name"):
+            kind = participant_kind_of(organisation)
+            if kind is not None and held[organisation.pk] & _admitted_roles(kind, event):
+                profiles.append((kind, organisation))
     talent = own_talent_profile(user)
     if talent is not None:
         profiles.append((ParticipantKind.EXPERT, talent))
-    user._jingxiang_event_profiles = tuple(profiles)
+    if event is None:
+        user._jingxiang_event_profiles = tuple(profiles)
     return profiles
 
 
@@ -144,8 +171,19 @@ def may_register_for(user: Any, event: Event) -> bool:
     registered = {(p.kind, p.organisation_id or p.talent_id) for p in my_participants(user, event)}
     return any(
         (kind, profile.pk) not in registered and event.allows(kind)
-        for kind, profile in registrable_profiles(user)
+        for kind, profile in registrable_profiles(user, event)
     )
+
+
+def may_register_others(user: Any, event: Event) -> bool:
+    """Operators register organisations and experts on their behalf (at the desk, by phone) while the
+    event takes registrations or its schedule is published (late arrivals)."""
+    return is_operator(user) and event.status in {EventStatus.OPEN, EventStatus.PUBLISHED}
+
+
+def may_change_layout(user: Any, event: Event) -> bool:
+    """Operators edit or remove sessions, slots and tables until the event has ended."""
+    return is_operator(user) and event.status != EventStatus.CLOSED
 
 
 def may_request_meetings(acting: Participant | None, event: Event) -> bool:
@@ -214,3 +252,48 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
             }
         )
     return cards
+
+
+def access_participant_photo(user: Any, pk: int) -> Participant:
+    """A registration's photo: for those who may browse the event's directory (its registrations and
+    operators), where it is shown next to the name."""
+    participant = Participant.objects.select_related("event").filter(pk=pk, archived_at__isnull=True).first()
+    if participant is None or not participant.photo or not may_browse_participants(user, participant.event):
+        raise Http404
+    return participant
+
+
+def access_session(user: Any, pk: int) -> Session:
+    """A current session, for an operator changing the event's layout; 404 otherwise."""
+    session = Session.objects.select_related("event").filter(pk=pk).first() if is_operator(user) else None
+    if session is None:
+        raise Http404
+    return session
+
+
+def access_slot(user: Any, pk: int) -> TimeSlot:
+    slot = (
+        TimeSlot.objects.select_related("event", "session").filter(pk=pk).first()
+        if is_operator(user)
+        else None
+    )
+    if slot is None:
+        raise Http404
+    return slot
+
+
+def access_table(user: Any, pk: int) -> EventTable:
+    table = EventTable.objects.select_related("event").filter(pk=pk).first() if is_operator(user) else None
+    if table is None:
+        raise Http404
+    return table
+
+
+def access_follow_up(user: Any, pk: int) -> FollowUp:
+    """A follow-up: operators and those acting for either party of its meeting."""
+    follow_up = (
+        FollowUp.objects.select_related("meeting", "event").filter(pk=pk, archived_at__isnull=True).first()
+    )
+    if follow_up is None or not Meeting.objects.visible_to(user).filter(pk=follow_up.meeting_id).exists():
+        raise Http404
+    return follow_up

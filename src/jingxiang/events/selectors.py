@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,8 +26,6 @@ from jingxiang.events.models import (
     ParticipantKind,
     RequestStatus,
 )
-from jingxiang.organisations.models import Role
-from jingxiang.organisations.permissions import FIRM_MANAGERS
 
 
 def users_acting_for(participant: Participant) -> list[Any]:
@@ -32,7 +33,7 @@ def users_acting_for(participant: Participant) -> list[Any]:
     users = get_user_model().objects.filter(is_active=True)
     if participant.kind == ParticipantKind.EXPERT:
         return list(users.filter(talent__pk=participant.talent_id))
-    roles = FIRM_MANAGERS if participant.kind == ParticipantKind.FIRM else [Role.ORG_ADMIN]
+    roles = (participant.event.registrant_roles or {}).get(participant.kind) or []
     return list(
         users.filter(
             memberships__organisation_id=participant.organisation_id,
@@ -128,7 +129,9 @@ def schedule_instance(event: Event) -> dict[str, Any]:
     presence: dict[int, list[int]] = defaultdict(list)
     slot_order = list(event.slots.order_by("starts_at", "pk").values_list("pk", flat=True))
     position = {pk: i for i, pk in enumerate(slot_order)}
-    through = Participant.slots.through.objects.filter(participant_id__in=involved)
+    through = Participant.slots.through.objects.filter(
+        participant_id__in=involved, timeslot__removed_at__isnull=True
+    )
     for participant_id, slot_id in through.values_list("participant_id", "timeslot_id"):
         presence[participant_id].append(slot_id)
     participants = (
@@ -184,6 +187,8 @@ def reason_label(reason: str) -> str:
     """A short Chinese explanation of the scheduler's reason (the engine's text stays as the detail)."""
     if not reason:
         return ""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in reason):
+        return reason  # an operator's own words (a removed slot or table), shown as written
     for prefix, label in _REASONS:
         if reason.startswith(prefix):
             return str(label)
@@ -301,6 +306,23 @@ def check_in_counts(event: Event) -> dict[str, int]:
     )
 
 
+def checkin_code_of(text: str) -> str:
+    """The personal check-in code in what was scanned or typed: the code itself, or the URL of a
+    participant's QR (…/events/checkin/<code>/)."""
+    text = (text or "").strip()
+    if "/checkin/" in text:
+        text = text.rstrip("/").rsplit("/", 1)[-1]
+    return text.upper()[:32]
+
+
+def participant_by_code(event: Event, text: str) -> Participant | None:
+    """The event's current registration whose check-in code was scanned or typed, or None."""
+    code = checkin_code_of(text)
+    if not code:
+        return None
+    return event.participants.filter(archived_at__isnull=True, checkin_code=code).first()
+
+
 def participants_matching(event: Event, query: str) -> Any:
     """Registrations found at the door by name, contact or personal code (a scanned check-in URL too)."""
     found = event.participants.filter(archived_at__isnull=True)
@@ -310,3 +332,124 @@ def participants_matching(event: Event, query: str) -> Any:
     return found.filter(
         Q(name__icontains=query) | Q(contact_name__icontains=query) | Q(checkin_code=code.upper())
     )
+
+
+# Changing the layout (sessions, slots, tables) -----------------------------------------------------------
+
+
+@dataclass
+class LayoutImpact:
+    """What a change of sessions, slots or tables does, shown before the operator confirms it.
+
+    ``moved``: open meetings that keep going but change (lose their place and wait for the next
+    scheduling run, or change time or table), with a line saying how; ``dropped``: meetings whose two
+    parties no longer share a time slot, cancelled with the reason; ``presence``: registrations that
+    lose time slots they said they are present for; ``told``: everyone notified.
+    """
+
+    moved: list[tuple[Meeting, str]] = field(default_factory=list)
+    dropped: list[Meeting] = field(default_factory=list)
+    presence: list[Participant] = field(default_factory=list)
+
+    @property
+    def told(self) -> list[Participant]:
+        people: dict[int, Participant] = {}
+        for meeting in [m for m, _why in self.moved] + self.dropped:
+            people.setdefault(meeting.requester_id, meeting.requester)
+            people.setdefault(meeting.recipient_id, meeting.recipient)
+        for participant in self.presence:
+            people.setdefault(participant.pk, participant)
+        return sorted(people.values(), key=lambda p: (p.name, p.pk))
+
+    @property
+    def quiet(self) -> bool:
+        return not (self.moved or self.dropped or self.presence)
+
+
+def _open_meetings(event: Event) -> list[Meeting]:
+    return list(
+        event.meetings.filter(status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED])
+        .select_related("requester", "recipient", "slot", "table")
+        .order_by("pk")
+    )
+
+
+def _presence(event: Event) -> dict[int, set[int]]:
+    through = Participant.slots.through.objects.filter(
+        participant__event=event, participant__archived_at__isnull=True, timeslot__removed_at__isnull=True
+    )
+    presence: dict[int, set[int]] = defaultdict(set)
+    for participant_id, slot_id in through.values_list("participant_id", "timeslot_id"):
+        presence[participant_id].add(slot_id)
+    return presence
+
+
+def removal_impact(
+    event: Event, *, slot_ids: frozenset[int] = frozenset(), table_ids: frozenset[int] = frozenset()
+) -> LayoutImpact:
+    """Removing time slots and/or tables: placed meetings there lose their place (re-scheduled later);
+    meetings whose parties then share no slot are dropped; registrations present in a removed slot lose
+    it."""
+    impact = LayoutImpact()
+    presence = _presence(event)
+    remaining = {pk: slots - set(slot_ids) for pk, slots in presence.items()}
+    for meeting in _open_meetings(event):
+        common = remaining.get(meeting.requester_id, set()) & remaining.get(meeting.recipient_id, set())
+        if not common:
+            impact.dropped.append(meeting)
+        elif meeting.slot_id in slot_ids or (meeting.table_id is not None and meeting.table_id in table_ids):
+            impact.moved.append(
+                (meeting, _("失去原定位置(%(place)s),等待重新排程") % {"place": _place(meeting)})
+            )
+    losing = [pk for pk, slots in presence.items() if slots & set(slot_ids)]
+    impact.presence = list(Participant.objects.filter(pk__in=losing).order_by("name", "pk"))
+    return impact
+
+
+def shift_impact(event: Event, *, slot_ids: frozenset[int], delta: dt.timedelta) -> LayoutImpact:
+    """Moving a session's slots in time: their placed meetings move with them; present people are told."""
+    impact = LayoutImpact()
+    if not delta:
+        return impact
+    for meeting in _open_meetings(event):
+        if meeting.slot_id in slot_ids and meeting.slot is not None:
+            start = timezone.localtime(meeting.slot.starts_at + delta)
+            impact.moved.append((meeting, _("改到 %(time)s") % {"time": f"{start:%m-%d %H:%M}"}))
+    presence = _presence(event)
+    impact.presence = list(
+        Participant.objects.filter(pk__in=[pk for pk, s in presence.items() if s & slot_ids]).order_by(
+            "name", "pk"
+        )
+    )
+    return impact
+
+
+def table_change_impact(event: Event, *, table_id: int, name: str) -> LayoutImpact:
+    """Renaming a table: meetings placed at it are told where they now meet."""
+    impact = LayoutImpact()
+    for meeting in _open_meetings(event):
+        placed = meeting.table_id == table_id and meeting.slot_id is not None and meeting.table is not None
+        if placed and meeting.table.name != name:  # type: ignore[union-attr]
+            impact.moved.append((meeting, _("改在 %(table)s") % {"table": name}))
+    return impact
+
+
+def _place(meeting: Meeting) -> str:
+    if meeting.slot is None:
+        return _("未排入")
+    return f"{meeting.slot} · {meeting.table or ''}".strip(" ·")
+
+
+def role_rules(event: Event) -> list[tuple[str, list[str]]]:
+    """The event's registration rule in words: per admitted kind, the member roles that may register."""
+    from jingxiang.organisations.models import Role
+
+    rules = event.registrant_roles or {}
+    shown = []
+    for kind in (ParticipantKind.FIRM, ParticipantKind.INSTITUTION):
+        if event.allows(kind):
+            roles = [str(Role(r).label) for r in rules.get(kind, []) if r in Role.values]
+            shown.append((str(kind.label), roles))
+    if event.allow_experts:
+        shown.append((str(ParticipantKind.EXPERT.label), [_("本人")]))
+    return shown

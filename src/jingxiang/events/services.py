@@ -20,6 +20,7 @@ from jingxiang.core.texts import Text
 from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
 from jingxiang.events import selectors, texts
 from jingxiang.events.models import (
+    REGISTRANT_ROLE_CHOICES,
     Attendance,
     Event,
     EventStatus,
@@ -37,7 +38,8 @@ from jingxiang.events.models import (
     Session,
     TimeSlot,
 )
-from jingxiang.events.permissions import registrable_profiles
+from jingxiang.events.permissions import participant_kind_of, registrable_profiles
+from jingxiang.events.photos import clean_photo
 from jingxiang.events.rules import ATTENDANCE_RULES, CHECK_IN_RULES, EVENT_RULES, SESSION_RULES
 from jingxiang.organisations.permissions import is_operator
 
@@ -54,6 +56,7 @@ EVENT_FIELDS = (
     "request_cap_expert",
     "request_cap_institution",
     "requests_expire_at",
+    "registrant_roles",
 )
 MAX_SLOTS_PER_SESSION = 48
 MAX_TABLES = 500
@@ -70,6 +73,16 @@ def _check_event_rules(event: Event) -> None:
         raise ValidationError(_("至少允许一类参会者报名(企业、专家或高校/机构)。"), code="no_kinds")
     if event.max_meetings_cap < 1:
         raise ValidationError(_("每位参会者的洽谈上限至少为 1 场。"), code="cap")
+    rules = event.registrant_roles
+    if not isinstance(rules, dict) or set(rules) - {"firm", "institution"}:
+        raise ValidationError(_("报名角色规则有误。"), code="roles")
+    for roles in rules.values():
+        if not isinstance(roles, list) or set(roles) - set(REGISTRANT_ROLE_CHOICES):
+            raise ValidationError(_("报名角色规则有误。"), code="roles")
+    if event.allow_firms and not rules.get("firm"):
+        raise ValidationError(_("企业可报名时,请至少选择一种可代表企业报名的角色。"), code="roles")
+    if event.allow_institutions and not rules.get("institution"):
+        raise ValidationError(_("高校/机构可报名时,请至少选择一种可代表机构报名的角色。"), code="roles")
 
 
 @transaction.atomic
@@ -174,6 +187,195 @@ def tables_add(*, actor: Any, event: Event, count: int, capacity: int, prefix: s
     return EventTable.objects.bulk_create(tables)
 
 
+# Changing sessions, slots and tables --------------------------------------------------------------------
+
+
+def _layout_event(actor: Any, event_id: int) -> Event:
+    _require_operator(actor)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event_id)
+    if event.status == EventStatus.CLOSED:
+        raise ValidationError(_("对接会已结束,不能再调整场次、时段或洽谈桌。"), code="closed")
+    return event
+
+
+def _current(queryset: Any) -> Any:
+    found = queryset.first()
+    if found is None:
+        raise ValidationError(_("该场次、时段或洽谈桌已被取消。"), code="removed")
+    return found
+
+
+def _need_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("请写明调整原因,受影响的参会者会看到。"), code="reason_required")
+    return reason[:300]
+
+
+def _apply_impact(
+    event: Event, impact: selectors.LayoutImpact, reason: str, *, unplace: bool, tell_presence: bool = True
+) -> None:
+    """Carry out what the preview showed: moved meetings lose their place (when ``unplace``), dropped
+    ones are cancelled with the reason (never deleted), and everyone affected is told."""
+    for meeting, change in impact.moved:
+        if unplace:
+            meeting.slot = meeting.table = None
+            meeting.announced = meeting.locked = False
+            meeting.unscheduled_reason = reason[:500]
+            meeting.save(
+                update_fields=["slot", "table", "announced", "locked", "unscheduled_reason", "updated_at"]
+            )
+        for side in (meeting.requester, meeting.recipient):
+            _notify(
+                side,
+                texts.LAYOUT_MOVED(event=event.title, other=meeting.other_party(side).name, change=change),
+                reverse("events:meeting", args=[meeting.pk]),
+            )
+    for meeting in impact.dropped:
+        meeting.status = RequestStatus.CANCELLED
+        meeting.cancel_reason = reason
+        meeting.slot = meeting.table = None
+        meeting.announced = meeting.locked = False
+        meeting.save(
+            update_fields=["status", "cancel_reason", "slot", "table", "announced", "locked", "updated_at"]
+        )
+        for side in (meeting.requester, meeting.recipient):
+            _notify(
+                side,
+                texts.LAYOUT_DROPPED(event=event.title, other=meeting.other_party(side).name, reason=reason),
+                reverse("events:meeting", args=[meeting.pk]),
+            )
+    in_meetings = {p.pk for m, _c in impact.moved for p in (m.requester, m.recipient)}
+    in_meetings |= {p.pk for m in impact.dropped for p in (m.requester, m.recipient)}
+    for participant in impact.presence if tell_presence else []:
+        if participant.pk not in in_meetings:
+            _notify(
+                participant,
+                texts.LAYOUT_PRESENCE(event=event.title, reason=reason),
+                reverse("events:participant_edit", args=[participant.pk]),
+            )
+
+
+def _remove_slots(
+    event: Event, slot_ids: set[int], table_ids: set[int], reason: str
+) -> selectors.LayoutImpact:
+    impact = selectors.removal_impact(event, slot_ids=frozenset(slot_ids), table_ids=frozenset(table_ids))
+    _apply_impact(event, impact, reason, unplace=True)
+    now = timezone.now()
+    if slot_ids:
+        TimeSlot.objects.filter(pk__in=slot_ids).update(removed_at=now)
+    if table_ids:
+        EventTable.objects.filter(pk__in=table_ids).update(removed_at=now)
+    return impact
+
+
+@transaction.atomic
+def slot_remove(*, actor: Any, slot: TimeSlot, reason: str) -> selectors.LayoutImpact:
+    """Remove one time slot (kept, marked removed): its meetings wait for re-scheduling, meetings left
+    without a common slot are cancelled, and those affected are told."""
+    event = _layout_event(actor, slot.event_id)
+    reason = _need_reason(reason)
+    slot = _current(TimeSlot.objects.select_for_update().filter(pk=slot.pk, event=event))
+    if not TimeSlot.objects.filter(session_id=slot.session_id).exclude(pk=slot.pk).exists():
+        raise ValidationError(_("这是该场次的最后一个时段,请改为取消整个场次。"), code="last_slot")
+    return _remove_slots(event, {slot.pk}, set(), reason)
+
+
+@transaction.atomic
+def session_remove(*, actor: Any, session: Session, reason: str) -> selectors.LayoutImpact:
+    """Remove a session with all its time slots (kept, marked removed); consequences as for slots."""
+    event = _layout_event(actor, session.event_id)
+    reason = _need_reason(reason)
+    session = _current(Session.objects.select_for_update().filter(pk=session.pk, event=event))
+    slot_ids = set(TimeSlot.objects.filter(session=session).values_list("pk", flat=True))
+    if (
+        not TimeSlot.objects.filter(event=event).exclude(pk__in=slot_ids).exists()
+        and event.status != EventStatus.DRAFT
+    ):
+        raise ValidationError(_("对接会至少要保留一个场次。"), code="last_session")
+    impact = _remove_slots(event, slot_ids, set(), reason)
+    session.removed_at = timezone.now()
+    session.save(update_fields=["removed_at", "updated_at"])
+    return impact
+
+
+@transaction.atomic
+def table_remove(*, actor: Any, table: EventTable, reason: str) -> selectors.LayoutImpact:
+    """Remove a table or room (kept, marked removed): the meetings placed there wait for re-scheduling."""
+    event = _layout_event(actor, table.event_id)
+    reason = _need_reason(reason)
+    table = _current(EventTable.objects.select_for_update().filter(pk=table.pk, event=event))
+    if (
+        not EventTable.objects.filter(event=event).exclude(pk=table.pk).exists()
+        and event.status != EventStatus.DRAFT
+    ):
+        raise ValidationError(_("对接会至少要保留一张洽谈桌。"), code="last_table")
+    impact = _remove_slots(event, set(), {table.pk}, reason)
+    table.removed_at = timezone.now()
+    table.save(update_fields=["removed_at"])
+    return impact
+
+
+@transaction.atomic
+def table_update(*, actor: Any, table: EventTable, name: str, capacity: int) -> selectors.LayoutImpact:
+    """Rename a table or change its seats (at least 2: a meeting seats two); meetings placed there are told."""
+    event = _layout_event(actor, table.event_id)
+    table = _current(EventTable.objects.select_for_update().filter(pk=table.pk, event=event))
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("请填写桌号/房间。"), code="name")
+    if capacity < 2:
+        raise ValidationError(_("每张桌至少 2 个座位。"), code="capacity")
+    if EventTable.objects.filter(event=event, name=name).exclude(pk=table.pk).exists():
+        raise ValidationError(_("已有同名的洽谈桌。"), code="duplicate_name")
+    impact = selectors.table_change_impact(event, table_id=table.pk, name=name)
+    table.name, table.capacity = name, capacity
+    table.save(update_fields=["name", "capacity"])
+    _apply_impact(event, impact, "", unplace=False)
+    return impact
+
+
+@transaction.atomic
+def session_update(
+    *, actor: Any, session: Session, name: str, starts_at: dt.datetime, backdate_reason: str = ""
+) -> selectors.LayoutImpact:
+    """Rename a session or move it to another start time: its slots move with it, keeping their length,
+    and so do the meetings placed in them; those present are told."""
+    event = _layout_event(actor, session.event_id)
+    session = _current(Session.objects.select_for_update().filter(pk=session.pk, event=event))
+    delta = starts_at - session.starts_at
+    ends_at = session.ends_at + delta
+    if delta:
+        enforce_time_rules(
+            SESSION_RULES, {"starts_at": starts_at, "ends_at": ends_at}, actor=actor, reason=backdate_reason
+        ).record(session)
+        if (
+            Session.objects.filter(event=event, starts_at__lt=ends_at, ends_at__gt=starts_at)
+            .exclude(pk=session.pk)
+            .exists()
+        ):
+            raise ValidationError(_("与已有场次的时间重叠。"), code="overlap")
+    slot_ids = frozenset(TimeSlot.objects.filter(session=session).values_list("pk", flat=True))
+    impact = selectors.shift_impact(event, slot_ids=slot_ids, delta=delta)
+    session.name = name.strip() or session.name
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.save(update_fields=["name", "starts_at", "ends_at", "updated_at"])
+    if delta:
+        for slot in TimeSlot.objects.select_for_update().filter(pk__in=slot_ids):
+            slot.starts_at += delta
+            slot.ends_at += delta
+            slot.save(update_fields=["starts_at", "ends_at"])
+        _apply_impact(event, impact, "", unplace=False, tell_presence=False)
+        for participant in impact.presence:
+            if not any(participant.pk in (m.requester_id, m.recipient_id) for m, _c in impact.moved):
+                _notify(
+                    participant,
+                    texts.LAYOUT_MOVED(event=event.title, other=session.name, change=_("时间已调整")),
+                    reverse("events:participant_edit", args=[participant.pk]),
+                )
+    return impact
+
+
 @transaction.atomic
 def event_open(*, actor: Any, event: Event) -> Event:
     """Open registration: the event needs time slots and tables first."""
@@ -235,14 +437,33 @@ def participant_register(
     needs: str = "",
     contact_name: str = "",
     demand: Any = None,
+    offers: str = "",
+    seeks: str = "",
+    photo: Any = None,
 ) -> Participant:
-    """Register a firm (by its org admin or talent officer), an institution (by its admin) or an expert
-    (by themselves) for an open event, with the slots they are present for and a cap on meetings."""
+    """Register a firm, an institution or an expert for an open event, with the slots they are present
+    for and a cap on meetings.
+
+    Members register the organisations where the event's rules admit their role (by default a firm's
+    admin or 共享人才官, an institution's admin); experts register themselves. An operator registers
+    anyone on their behalf (also after the schedule is published, for late arrivals): the registration
+    records the operator as the one who registered, the audit log says so, and the party is told.
+    """
     event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
-    profile = next((p for k, p in registrable_profiles(actor) if k == kind and p.pk == int(profile_id)), None)
+    on_behalf = is_operator(actor) and not any(
+        k == kind and p.pk == int(profile_id) for k, p in registrable_profiles(actor, event)
+    )
+    if on_behalf:
+        profile = _profile_for_operator(kind, int(profile_id))
+        allowed = {EventStatus.OPEN, EventStatus.PUBLISHED}
+    else:
+        profile = next(
+            (p for k, p in registrable_profiles(actor, event) if k == kind and p.pk == int(profile_id)), None
+        )
+        allowed = {EventStatus.OPEN}
     if profile is None:
         raise PermissionDenied(_("您不能代表该机构或人才报名。"))
-    if event.status != EventStatus.OPEN:
+    if event.status not in allowed:
         raise ValidationError(_("本场对接会当前不接受报名。"), code="not_open")
     if not event.allows(kind):
         raise ValidationError(
@@ -261,16 +482,77 @@ def participant_register(
         organisation=None if is_talent else profile,
         talent=profile if is_talent else None,
         name=profile.name,
-        contact_name=contact_name or str(actor),
+        contact_name=contact_name or ("" if on_behalf else str(actor)),
         needs=needs,
+        offers=offers,
+        seeks=seeks,
         max_meetings=max_meetings,
         registered_by=actor,
     )
     if demand is not None:
         participant.demand_content_type = ContentType.objects.get_for_model(demand)
         participant.demand_object_id = demand.pk
+    if photo is not None:
+        participant.photo.save("photo.jpg", clean_photo(photo), save=False)
     participant.save()
     participant.slots.set(slots)
+    if on_behalf:
+        _notify(
+            participant,
+            texts.REGISTERED_BY_OPERATOR(name=participant.name, event=event.title),
+            reverse("events:participant_edit", args=[participant.pk]),
+        )
+    return participant
+
+
+def _profile_for_operator(kind: str, profile_id: int) -> Any:
+    """The organisation or talent an operator registers: approved and of a kind the form offers."""
+    from jingxiang.organisations.models import Organisation, OrganisationStatus
+    from jingxiang.talents.models import Talent
+
+    if kind == ParticipantKind.EXPERT:
+        return Talent.objects.filter(pk=profile_id, archived_at__isnull=True).first()
+    organisation = Organisation.objects.filter(
+        pk=profile_id, status=OrganisationStatus.APPROVED, archived_at__isnull=True
+    ).first()
+    if organisation is None or participant_kind_of(organisation) != kind:
+        raise ValidationError(
+            _("所选机构不能以该类别报名(企业以企业报名,高校/机构以机构报名)。"), code="kind"
+        )
+    return organisation
+
+
+@transaction.atomic
+def participant_profile_update(
+    *,
+    actor: Any,
+    participant: Participant,
+    offers: str,
+    seeks: str,
+    contact_name: str,
+    photo: Any = None,
+    remove_photo: bool = False,
+) -> Participant:
+    """The profile others see in the directory and on meeting requests: photo, contact person, what the
+    registration offers and what it seeks. Changed by those acting for it and by operators."""
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
+    )
+    if not (is_operator(actor) or Participant.objects.acting_for(actor).filter(pk=participant.pk).exists()):
+        raise PermissionDenied(_("您不能修改这份报名。"))
+    if participant.archived_at is not None:
+        raise ValidationError(_("该报名已取消。"), code="withdrawn")
+    if participant.event.status == EventStatus.CLOSED:
+        raise ValidationError(_("对接会已结束,不能再修改报名。"), code="closed")
+    participant.offers = offers.strip()
+    participant.seeks = seeks.strip()
+    participant.contact_name = contact_name.strip()
+    if photo is not None:
+        participant.photo.save("photo.jpg", clean_photo(photo), save=False)
+    elif remove_photo:
+        # The old file stays in storage (history); the registration no longer shows it.
+        participant.photo = ""
+    participant.save(update_fields=["offers", "seeks", "contact_name", "photo", "updated_at"])
     return participant
 
 
@@ -393,7 +675,11 @@ def meeting_request_create(
             _("双方没有共同的在场时段,无法安排洽谈。请先调整在场时段。"), code="no_common_slot"
         )
     cap = event.request_cap(requester.kind)
-    sent = Meeting.objects.filter(requester=requester).exclude(status=RequestStatus.WITHDRAWN).count()
+    sent = (
+        Meeting.objects.filter(requester=requester)
+        .exclude(status__in=[RequestStatus.WITHDRAWN, RequestStatus.CANCELLED])
+        .count()
+    )
     if sent >= cap:
         raise ValidationError(
             _("%(kind)s在本场对接会最多发起 %(n)s 个预约,已达上限。")
@@ -784,3 +1070,29 @@ def meeting_feedback_record(
             reverse("events:meeting", args=[meeting.pk]),
         )
     return feedback
+
+
+@transaction.atomic
+def follow_up_link(*, actor: Any, follow_up: FollowUp, target: Any) -> FollowUp:
+    """Link a follow-up to the demand, sharing request or challenge it names. Only the meeting's parties
+    and operators link, and only to a record of the follow-up's kind that they may see themselves."""
+    from jingxiang.events.targets import target_choices, target_model
+
+    follow_up = (
+        FollowUp.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=follow_up.pk)
+    )
+    meeting = follow_up.meeting
+    parties = [meeting.requester_id, meeting.recipient_id]
+    if not (is_operator(actor) or Participant.objects.acting_for(actor).filter(pk__in=parties).exists()):
+        raise PermissionDenied(_("只有洽谈双方和平台运营人员可以关联跟进对象。"))
+    if follow_up.archived_at is not None:
+        raise ValidationError(_("该跟进已归档。"), code="archived")
+    model = target_model(follow_up.kind)
+    if model is None or not isinstance(target, model):
+        raise ValidationError(_("所选对象与跟进类型不符。"), code="wrong_kind")
+    if not target_choices(follow_up.kind, actor).filter(pk=target.pk).exists():
+        raise ValidationError(_("没有找到该对象,或您无权查看它。"), code="not_visible")
+    follow_up.target_content_type = ContentType.objects.get_for_model(model)
+    follow_up.target_object_id = target.pk
+    follow_up.save(update_fields=["target_content_type", "target_object_id", "updated_at"])
+    return follow_up

@@ -33,3 +33,20 @@ SCHEDULE_INVALID = message("events.schedule_invalid", gettext_lazy("独立校验
 SCHEDULE_DONE = message(
     "events.schedule_done", gettext_lazy("排程完成:排入 %(s)s 场,未排入 %(u)s 场,请查看结果并发布。")
 )
+
+REGISTERED_BY_OPERATOR = message(
+    "events.registered_by_operator",
+    gettext_lazy("平台运营人员已为 %(name)s 报名「%(event)s」,请核对在场时段和洽谈需求"),
+)
+LAYOUT_MOVED = message(
+    "events.layout_moved",
+    gettext_lazy("「%(event)s」日程调整:您与 %(other)s 的洽谈 %(change)s"),
+)
+LAYOUT_DROPPED = message(
+    "events.layout_dropped",
+    gettext_lazy("「%(event)s」日程调整:您与 %(other)s 的洽谈已取消(%(reason)s)"),
+)
+LAYOUT_PRESENCE = message(
+    "events.layout_presence",
+    gettext_lazy("「%(event)s」取消了部分时段(%(reason)s),请核对您的在场时段"),
+)

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -31,19 +31,27 @@ from jingxiang.events.models import (
 )
 from jingxiang.events.permissions import (
     access_event,
+    access_follow_up,
     access_meeting,
     access_participant,
     access_participant_by_code,
+    access_participant_photo,
     access_run,
+    access_session,
+    access_slot,
+    access_table,
     feedback_sides,
     may_browse_participants,
+    may_change_layout,
     may_register_for,
+    may_register_others,
     may_request_meetings,
     may_respond,
     may_withdraw,
     my_participants,
     registrable_profiles,
 )
+from jingxiang.events.targets import shown_target
 from jingxiang.organisations.permissions import is_operator
 
 
@@ -131,6 +139,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mine": my_participants(request.user, event),
             "operator": operator,
             "can_register": may_register_for(request.user, event),
+            "can_register_others": may_register_others(request.user, event),
+            "role_rules": selectors.role_rules(event),
+            "can_change_layout": may_change_layout(request.user, event),
             "latest_run": event.runs.first() if operator else None,
             "next_step": selectors.event_next_step(event),
             "report": selectors.event_report(event) if operator else None,
@@ -191,6 +202,149 @@ def tables_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _impact_message(impact: selectors.LayoutImpact) -> str:
+    return _("已调整:%(m)s 场洽谈变动,%(d)s 场洽谈取消,已通知 %(t)s 个参会方。") % {
+        "m": len(impact.moved),
+        "d": len(impact.dropped),
+        "t": len(impact.told),
+    }
+
+
+def _layout_page(
+    request: HttpRequest,
+    event: Event,
+    form: Any,
+    save: Any,
+    *,
+    title: str,
+    impact: selectors.LayoutImpact | None,
+    preview: Any = None,
+) -> HttpResponse:
+    """A change of sessions, slots or tables: what it does is shown before it is confirmed.
+
+    Removals show their consequences at once; edits (``preview``) are first checked and their
+    consequences shown with the values kept in hidden fields, then posted again with ``confirm``.
+    """
+    detail = reverse("events:detail", args=[event.pk])
+    context = {"event": event, "title": title, "back": detail, "impact": impact, "confirming": False}
+    if preview is not None and request.method == "POST" and request.POST.get("confirm") != "1":
+        if form.is_valid():
+            context.update(impact=preview(form.cleaned_data), confirming=True)
+            return render_page(request, "events/layout_change.html", {"form": form, **context})
+        return render_page(request, "events/layout_change.html", {"form": form, **context})
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=detail,
+        success_message=_impact_message,
+        template="events/layout_change.html",
+        context=context,
+    )
+
+
+@login_required
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access_session(request.user, pk)
+    event = session.event
+    if not may_change_layout(request.user, event):
+        raise Http404
+    start = timezone.localtime(session.starts_at)
+    form = forms.SessionEditForm(
+        request.POST or None,
+        session=session,
+        actor=request.user,
+        initial={"name": session.name, "starts": start.time()},
+    )
+    slot_ids = frozenset(session.slots.values_list("pk", flat=True))
+    return _layout_page(
+        request,
+        event,
+        form,
+        lambda data: services.session_update(
+            actor=request.user,
+            session=session,
+            name=data["name"],
+            starts_at=form.moment(data["starts"]),
+            backdate_reason=data.get("backdate_reason", ""),
+        ),
+        title=_("调整场次:%(n)s") % {"n": session.name},
+        impact=None,
+        preview=lambda data: selectors.shift_impact(
+            event, slot_ids=slot_ids, delta=form.moment(data["starts"]) - session.starts_at
+        ),
+    )
+
+
+@login_required
+def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access_session(request.user, pk)
+    event = session.event
+    if not may_change_layout(request.user, event):
+        raise Http404
+    slot_ids = frozenset(session.slots.values_list("pk", flat=True))
+    return _layout_page(
+        request,
+        event,
+        forms.RemovalForm(request.POST or None),
+        lambda data: services.session_remove(actor=request.user, session=session, reason=data["reason"]),
+        title=_("取消场次:%(n)s") % {"n": session.name},
+        impact=selectors.removal_impact(event, slot_ids=slot_ids),
+    )
+
+
+@login_required
+def slot_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    slot = access_slot(request.user, pk)
+    event = slot.event
+    if not may_change_layout(request.user, event):
+        raise Http404
+    return _layout_page(
+        request,
+        event,
+        forms.RemovalForm(request.POST or None),
+        lambda data: services.slot_remove(actor=request.user, slot=slot, reason=data["reason"]),
+        title=_("取消时段:%(s)s %(t)s") % {"s": slot.session.name, "t": slot},
+        impact=selectors.removal_impact(event, slot_ids=frozenset({slot.pk})),
+    )
+
+
+@login_required
+def table_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    table = access_table(request.user, pk)
+    event = table.event
+    if not may_change_layout(request.user, event):
+        raise Http404
+    form = forms.TableEditForm(request.POST or None, initial={"name": table.name, "capacity": table.capacity})
+    return _layout_page(
+        request,
+        event,
+        form,
+        lambda data: services.table_update(
+            actor=request.user, table=table, name=data["name"], capacity=data["capacity"]
+        ),
+        title=_("修改洽谈桌:%(n)s") % {"n": table.name},
+        impact=None,
+        preview=lambda data: selectors.table_change_impact(event, table_id=table.pk, name=data["name"]),
+    )
+
+
+@login_required
+def table_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    table = access_table(request.user, pk)
+    event = table.event
+    if not may_change_layout(request.user, event):
+        raise Http404
+    return _layout_page(
+        request,
+        event,
+        forms.RemovalForm(request.POST or None),
+        lambda data: services.table_remove(actor=request.user, table=table, reason=data["reason"]),
+        title=_("取消洽谈桌:%(n)s") % {"n": table.name},
+        impact=selectors.removal_impact(event, table_ids=frozenset({table.pk})),
+    )
+
+
 @login_required
 @require_POST
 def event_open(request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,12 +375,13 @@ def event_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     event = access_event(request.user, pk)
-    profiles = [(k, p) for k, p in registrable_profiles(request.user) if event.allows(k)]
+    profiles = [(k, p) for k, p in registrable_profiles(request.user, event) if event.allows(k)]
     if not profiles:
         raise Http404
     firm = next((p for k, p in profiles if k == "firm"), None)
     form = forms.RegistrationForm(
         request.POST or None,
+        request.FILES or None,
         event=event,
         profiles=profiles,
         demands=selectors.published_demands(firm),
@@ -245,6 +400,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             needs=data["needs"],
             contact_name=data["contact_name"],
             demand=data.get("demand"),
+            offers=data["offers"],
+            seeks=data["seeks"],
+            photo=data.get("photo") or None,
         )
 
     return form_page(
@@ -258,6 +416,90 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         template="events/register.html",
         context={"event": event},
     )
+
+
+@login_required
+def register_for(request: HttpRequest, pk: int) -> HttpResponse:
+    """An operator registers an organisation or an expert on their behalf (at the desk, by phone)."""
+    event = access_event(request.user, pk, write=True)
+    if not may_register_others(request.user, event):
+        raise Http404
+    form = forms.OperatorRegistrationForm(
+        request.POST or None,
+        request.FILES or None,
+        event=event,
+        actor=request.user,
+        initial={"max_meetings": min(6, event.max_meetings_cap)},
+    )
+
+    def save(data: dict[str, Any]) -> Participant:
+        return services.participant_register(
+            actor=request.user,
+            event=event,
+            kind=data["kind"],
+            profile_id=data["profile"].pk,
+            slot_ids=[slot.pk for slot in data["slots"]],
+            max_meetings=data["max_meetings"],
+            needs=data["needs"],
+            contact_name=data["contact_name"],
+            offers=data["offers"],
+            seeks=data["seeks"],
+            photo=data.get("photo") or None,
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=reverse("events:participants", args=[event.pk]),
+        success_message=lambda participant: _("已代 %(n)s 报名,并已通知对方。") % {"n": participant.name},
+        context={
+            "title": _("代为报名:%(e)s") % {"e": event.title},
+            "back": reverse("events:detail", args=[event.pk]),
+            "back_label": event.title,
+        },
+    )
+
+
+@login_required
+def participant_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    """The profile others see: photo, contact person, what the registration offers and seeks."""
+    participant = access_participant(request.user, pk, write=True)
+    form = forms.ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "contact_name": participant.contact_name,
+            "offers": participant.offers,
+            "seeks": participant.seeks,
+        },
+    )
+    return _event_part_form(
+        request,
+        participant.event,
+        form,
+        lambda data: services.participant_profile_update(
+            actor=request.user,
+            participant=participant,
+            offers=data["offers"],
+            seeks=data["seeks"],
+            contact_name=data["contact_name"],
+            photo=data.get("photo") or None,
+            remove_photo=data["remove_photo"],
+        ),
+        _("参会资料:%(n)s") % {"n": participant.name},
+        _("参会资料已更新。"),
+    )
+
+
+@login_required
+def participant_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A registration's photo (always a JPEG re-encoded on upload), for those who may see the directory."""
+    participant = access_participant_photo(request.user, pk)
+    response = FileResponse(participant.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -433,7 +675,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting_for": next_step.text if next_step else "",
             "scheduled": scheduled,
             "feedback": feedback,
-            "follow_ups": list(meeting.follow_ups.all()),
+            "follow_ups": [
+                (f, shown_target(f, request.user), forms.FollowUpLinkForm(follow_up=f, actor=request.user))
+                for f in meeting.follow_ups.filter(archived_at__isnull=True)
+            ],
+            "can_link": operator or my_side is not None,
+            "parties": (meeting.requester, meeting.recipient),
             "can_respond": may_respond(my_side, meeting),
             "can_withdraw": may_withdraw(my_side, meeting),
             "feedback_sides": feedback_sides(request.user, meeting, given),
@@ -566,6 +813,22 @@ def meeting_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def follow_up_link(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = access_follow_up(request.user, pk)
+    form = forms.FollowUpLinkForm(request.POST, follow_up=follow_up, actor=request.user)
+    return _meeting_action(
+        request,
+        follow_up.meeting,
+        lambda: services.follow_up_link(
+            actor=request.user, follow_up=follow_up, target=form.cleaned_data["target"]
+        ),
+        _("跟进已关联。"),
+        form,
+    )
+
+
 # Scheduling -----------------------------------------------------------------------------------------
 
 
@@ -690,6 +953,17 @@ def table_cards(request: HttpRequest, pk: int) -> HttpResponse:
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff page at the door: scan (or type) the personal code, or search by name, then check in."""
     event = access_event(request.user, pk, write=True)
+    if request.method == "POST" and "code" in request.POST:
+        code_form = forms.CheckInCodeForm(request.POST, event=event)
+        return action(
+            request,
+            lambda: services.participant_check_in(
+                actor=request.user, participant=code_form.cleaned_data["code"]
+            ),
+            form=code_form,
+            success_url=reverse("events:checkin", args=[event.pk]),
+            success_message=lambda participant: _("%(n)s 已签到。") % {"n": participant.name},
+        )
     if request.method == "POST":
         form = forms.CheckInForm(request.POST, event=event)
         return action(
@@ -710,6 +984,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "found": selectors.participants_matching(event, query)[:30],
             "counts": selectors.check_in_counts(event),
+            "code_form": forms.CheckInCodeForm(event=event),
         },
     )
 

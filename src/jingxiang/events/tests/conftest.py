@@ -73,6 +73,18 @@ def register(
     )
 
 
+def png_upload(size: tuple[int, int] = (900, 600), name: str = "photo.png") -> Any:
+    """A real PNG upload (Pillow), as a browser would send it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
 @pytest.fixture
 def setup(cast: Any) -> Setup:
     from jingxiang.organisations.models import Role
@@ -88,3 +100,9 @@ def setup(cast: Any) -> Setup:
         lab=register(lab_admin, event, "institution", cast.lab),
         lab_admin=lab_admin,
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded photos go to a temporary folder, not the project's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

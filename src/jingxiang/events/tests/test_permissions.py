@@ -6,7 +6,8 @@ import pytest
 from django.urls import get_resolver
 
 from jingxiang.events import services
-from jingxiang.events.tests.conftest import make_event
+from jingxiang.events.models import FollowUp
+from jingxiang.events.tests.conftest import make_event, png_upload
 from jingxiang.testing.matrix import ALL_LOGGED_IN, APPROVED, RouteCase, check_matrix
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,18 @@ def world(cast, setup, django_capture_on_commit_callbacks):  # type: ignore[no-u
     services.meeting_request_respond(actor=cast.expert_user, meeting=meeting, accept=True)
     with django_capture_on_commit_callbacks(execute=True):
         run = services.schedule_start(actor=cast.operator, event=setup.event, time_limit=2)
-    cast.setup, cast.meeting, cast.run = setup, meeting, run
+    services.participant_profile_update(
+        actor=cast.talent_officer,
+        participant=setup.firm,
+        offers="树脂镜片",
+        seeks="镀膜专家",
+        contact_name="王经理",
+        photo=png_upload(),
+    )
+    follow_up = FollowUp.objects.create(
+        event=setup.event, meeting=meeting, kind="demand", created_by=cast.operator
+    )
+    cast.setup, cast.meeting, cast.run, cast.follow_up = setup, meeting, run, follow_up
     return cast
 
 
@@ -94,6 +106,35 @@ def cases() -> list[RouteCase]:
             PARTIES,
             data=lambda c: {"participant": c.setup.firm.pk, "wants_cooperation": "no"},
             **post,
+        ),
+        RouteCase("events:register_for", e("register-for/"), OPERATOR),
+        RouteCase(
+            "events:session_edit",
+            lambda c: f"/events/sessions/{c.setup.event.sessions.first().pk}/edit/",
+            OPERATOR,
+        ),
+        RouteCase(
+            "events:session_remove",
+            lambda c: f"/events/sessions/{c.setup.event.sessions.first().pk}/remove/",
+            OPERATOR,
+        ),
+        RouteCase(
+            "events:slot_remove",
+            lambda c: f"/events/slots/{c.setup.event.slots.first().pk}/remove/",
+            OPERATOR,
+        ),
+        RouteCase(
+            "events:table_edit", lambda c: f"/events/tables/{c.setup.event.tables.first().pk}/edit/", OPERATOR
+        ),
+        RouteCase(
+            "events:table_remove",
+            lambda c: f"/events/tables/{c.setup.event.tables.first().pk}/remove/",
+            OPERATOR,
+        ),
+        RouteCase("events:participant_profile", firm("profile/"), FIRM_SIDE),
+        RouteCase("events:participant_photo", firm("photo/"), PARTIES),
+        RouteCase(
+            "events:follow_up_link", lambda c: f"/events/follow-ups/{c.follow_up.pk}/link/", PARTIES, **post
         ),
         RouteCase("events:run", lambda c: f"/events/runs/{c.run.pk}/", OPERATOR),
         RouteCase("events:publish", lambda c: f"/events/runs/{c.run.pk}/publish/", OPERATOR, **post),

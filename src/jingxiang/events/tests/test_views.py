@@ -43,6 +43,7 @@ def test_operator_creates_event_and_bad_input_keeps_what_was_typed(cast, client)
         "request_cap_expert": "10",
         "request_cap_institution": "10",
         "requests_expire_at": f"{day - dt.timedelta(days=1)}T18:00",
+        "institution_roles": ["org_admin"],
     }
     response = client.post("/events/new/", data)
     assert response.status_code == 200
@@ -50,8 +51,14 @@ def test_operator_creates_event_and_bad_input_keeps_what_was_typed(cast, client)
     assert "至少允许一类参会者报名" in page and "眼镜+光电 专场对接会" in page
     response = client.post("/events/new/", {**data, "allow_firms": "on", "title": "<script>x</script>"})
     assert response.status_code == 200 and "field-error" in response.content.decode()
+    # Firms admitted, but nobody in a firm may register it: refused with the reason.
     response = client.post("/events/new/", {**data, "allow_firms": "on"})
+    assert "请至少选择一种可代表企业报名的角色" in response.content.decode()
+    response = client.post(
+        "/events/new/", {**data, "allow_firms": "on", "firm_roles": ["org_admin", "member"]}
+    )
     event = Event.objects.get(title="眼镜+光电 专场对接会")
+    assert event.registrant_roles == {"firm": ["org_admin", "member"], "institution": ["org_admin"]}
     assert response.status_code == 302 and event.status == "draft"
     response = client.post(
         f"/events/{event.pk}/sessions/add/",
