@@ -32,9 +32,14 @@ class CalendarFeed(TimeStamped):
     token's URL is a 404 from then on. Rows are kept (revoked, never deleted) for the audit trail."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feeds", verbose_name=_("用户")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="calendar_feeds",
+        verbose_name=_("用户"),
     )
-    token = models.CharField(_("订阅令牌"), max_length=64, unique=True, default=new_feed_token, editable=False)
+    token = models.CharField(
+        _("订阅令牌"), max_length=64, unique=True, default=new_feed_token, editable=False
+    )
     revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
     last_fetched_at = models.DateTimeField(_("最近同步时间"), null=True, blank=True)
 

@@ -161,9 +161,7 @@ def academy_sessions(user: Any, start: dt.datetime, end: dt.datetime) -> list[Ca
         .distinct()
     )
     taught = set(
-        Session.objects.filter(pk__in=[s.pk for s in rows])
-        .filter(teaching)
-        .values_list("pk", flat=True)
+        Session.objects.filter(pk__in=[s.pk for s in rows]).filter(teaching).values_list("pk", flat=True)
     )
     entries = []
     for session in rows:
@@ -266,7 +264,10 @@ def recruitment_interviews(user: Any, start: dt.datetime, end: dt.datetime) -> l
         fair_firm = application.job.fair_firm
         own = application.student.user_id == user.pk
         if own:
-            title = _("面试:%(post)s · %(firm)s") % {"post": application.job.post, "firm": fair_firm.firm.name}
+            title = _("面试:%(post)s · %(firm)s") % {
+                "post": application.job.post,
+                "firm": fair_firm.firm.name,
+            }
             url = reverse("recruitment:mine")
         else:
             title = _("面试:%(post)s · %(name)s") % {

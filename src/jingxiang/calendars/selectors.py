@@ -17,6 +17,7 @@ WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("
 #: The ``.ics`` download and the feed carry the recent past and the year ahead.
 EXPORT_PAST_DAYS = 60
 EXPORT_FUTURE_DAYS = 400
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,13 @@ def parse_day(value: str | None) -> dt.date:
     """The day asked for in the URL (``2026-12-03``), today when missing or not a date."""
     if value:
         try:
-            return dt.date.fromisoformat(value[:10])
+            day = dt.date.fromisoformat(value[:10])
         except ValueError:
             pass
+        else:
+            # Far-off years are typing slips (and would overflow the grid's arithmetic).
+            if FIRST_YEAR <= day.year <= LAST_YEAR:
+                return day
     return timezone.localdate()
 
 

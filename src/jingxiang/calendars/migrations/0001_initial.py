@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import jingxiang.calendars.models
 from django.conf import settings
 from django.db import migrations, models
 
+import jingxiang.calendars.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,21 +17,57 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('token', models.CharField(default=jingxiang.calendars.models.new_feed_token, editable=False, max_length=64, unique=True, verbose_name='订阅令牌')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='停用时间')),
-                ('last_fetched_at', models.DateTimeField(blank=True, null=True, verbose_name='最近同步时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='calendar_feeds', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "token",
+                    models.CharField(
+                        default=jingxiang.calendars.models.new_feed_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="订阅令牌",
+                    ),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="停用时间")),
+                ("last_fetched_at", models.DateTimeField(blank=True, null=True, verbose_name="最近同步时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calendar_feeds",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '日历订阅',
-                'verbose_name_plural': '日历订阅',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('user',), name='one_live_calendar_feed')],
+                "verbose_name": "日历订阅",
+                "verbose_name_plural": "日历订阅",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("user",),
+                        name="one_live_calendar_feed",
+                    )
+                ],
             },
         ),
     ]
