@@ -74,7 +74,9 @@ def build_world(cast: Any) -> World:
         ends_on=day + dt.timedelta(days=10),
         lead_trainer=cast.expert,
     )
-    session = Session.objects.create(cohort=cohort, topic="镜架整形", starts_at=at(day, 14), ends_at=at(day, 16))
+    session = Session.objects.create(
+        cohort=cohort, topic="镜架整形", starts_at=at(day, 14), ends_at=at(day, 16)
+    )
     trainee_user = UserFactory(username="trainee")
     trainee = TalentFactory(name="陈学员", user=trainee_user, home_organisation=cast.firm)
     Enrolment.objects.create(
@@ -99,16 +101,27 @@ def build_world(cast: Any) -> World:
     )
     table = EventTable.objects.create(event=event, name="A1")
     kangbo = Participant.objects.create(
-        event=event, kind=ParticipantKind.FIRM, organisation=cast.firm, name=cast.firm.name,
+        event=event,
+        kind=ParticipantKind.FIRM,
+        organisation=cast.firm,
+        name=cast.firm.name,
         registered_by=cast.firm_admin,
     )
     yuanfang = Participant.objects.create(
-        event=event, kind=ParticipantKind.FIRM, organisation=cast.other_firm, name=cast.other_firm.name,
+        event=event,
+        kind=ParticipantKind.FIRM,
+        organisation=cast.other_firm,
+        name=cast.other_firm.name,
         registered_by=cast.other_firm_admin,
     )
     meeting = Meeting.objects.create(
-        event=event, requester=kangbo, recipient=yuanfang, priority="must",
-        status=RequestStatus.ACCEPTED, slot=slot, table=table,
+        event=event,
+        requester=kangbo,
+        recipient=yuanfang,
+        priority="must",
+        status=RequestStatus.ACCEPTED,
+        slot=slot,
+        table=table,
     )
 
     # Demand board: the firm's open demand is due in two weeks.
@@ -138,12 +151,22 @@ def build_world(cast: Any) -> World:
     )
     fair_firm = FairFirm.objects.create(fair=fair, firm=cast.firm, status="joined", booth=3)
     job = Job.objects.create(
-        fair_firm=fair_firm, post="质检员", skill_level="junior", degree="college", headcount=2,
-        salary_min=Decimal("5000"), salary_max=Decimal("7000"), location="杜桥",
+        fair_firm=fair_firm,
+        post="质检员",
+        skill_level="junior",
+        degree="college",
+        headcount=2,
+        salary_min=Decimal("5000"),
+        salary_max=Decimal("7000"),
+        location="杜桥",
     )
     student_user = UserFactory(username="student")
     student = Student.objects.create(
-        user=student_user, name="王同学", mobile="13800001111", school="台州学院", degree="college",
+        user=student_user,
+        name="王同学",
+        mobile="13800001111",
+        school="台州学院",
+        degree="college",
         graduation_year=2027,
     )
     interview = InterviewSlot.objects.create(

@@ -89,7 +89,9 @@ def test_the_page_month_week_and_phone_agenda(world, client):
     assert partial.content.decode().lstrip().startswith('<section class="card cal"')
 
 
-@pytest.mark.parametrize("query", ["?day=2026-13-45", "?day=x", "?view=year", "?day=", "?view=week&day=0001-01-01"])
+@pytest.mark.parametrize(
+    "query", ["?day=2026-13-45", "?day=x", "?view=year", "?day=", "?view=week&day=0001-01-01"]
+)
 def test_bad_input_falls_back_instead_of_failing(cast, query):
     client = Client(raise_request_exception=True)
     client.force_login(cast.expert_user)
