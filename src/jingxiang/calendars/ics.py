@@ -60,4 +60,5 @@ def calendar_ics(entries: Iterable[CalendarEntry], *, name: str) -> bytes:
     for entry in entries:
         calendar.add_component(_event(entry, stamp))
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    body: bytes = calendar.to_ical()
+    return body

@@ -16,12 +16,12 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class CalendarFeedQuerySet(models.QuerySet):
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
     def visible_to(self, user: object) -> CalendarFeedQuerySet:
         """A feed is its owner's alone: nobody else, operators included, sees its token."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(user=user)
+        return self.filter(Q(user=user))
 
     def live(self) -> CalendarFeedQuerySet:
         return self.filter(revoked_at__isnull=True)

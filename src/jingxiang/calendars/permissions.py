@@ -18,7 +18,7 @@ def access_feed(token: str) -> CalendarFeed:
     """The live feed a token opens, for anyone holding the URL (a phone's calendar has no login).
 
     An unknown or revoked token is a 404, as is the feed of a user who can no longer log in."""
-    feed = CalendarFeed.objects.live().select_related("user").filter(token=token).first()
+    feed: CalendarFeed | None = CalendarFeed.objects.live().select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
     return feed

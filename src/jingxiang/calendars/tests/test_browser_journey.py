@@ -5,8 +5,6 @@ icalendar)."""
 from __future__ import annotations
 
 import datetime as dt
-import urllib.error
-import urllib.request
 
 import icalendar
 import pytest
@@ -72,9 +70,11 @@ def test_book_a_free_slot_from_the_calendar_and_subscribe_to_the_feed(cast, live
     feed_url = page.input_value("[data-testid=feed-url]")
     assert feed_url.startswith("http") and "/calendar/feed/" in feed_url
     local = feed_url.replace(feed_url.split("/calendar/")[0], base)
-    with urllib.request.urlopen(local) as response:  # no cookies: no login
-        assert response.headers["Content-Type"].startswith("text/calendar")
-        calendar = icalendar.Calendar.from_ical(response.read())
+    # A fresh browser context: no cookies, no login, as a phone's calendar app fetches it.
+    phone_calendar = page.context.browser.new_context()
+    response = phone_calendar.request.get(local)
+    assert response.status == 200 and response.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.body())
     (event,) = calendar.walk("VEVENT")
     assert str(event["UID"]) == f"sharing-booking-{booking.pk}@jingxiang"
     assert str(event["SUMMARY"]) == f"[共享预约] 共享服务:{cast.firm.name}"
@@ -86,6 +86,5 @@ def test_book_a_free_slot_from_the_calendar_and_subscribe_to_the_feed(cast, live
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=feed-regenerate]")
     page.wait_for_selector("text=已生成新的订阅链接")
-    with pytest.raises(urllib.error.HTTPError) as gone:
-        urllib.request.urlopen(local)
-    assert gone.value.code == 404
+    assert phone_calendar.request.get(local).status == 404
+    phone_calendar.close()
