@@ -551,6 +551,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             "crumbs": _agreement_crumbs(agreement),
             "back": reverse("sharing:agreement_detail", args=[pk]),
             "submit_label": _("按填写的时间预约"),
+            "form_id": "booking-form",
             "intro": _("可用时间:%(w)s。每月上限 %(cap)s 小时;同一时段只能被一家企业预约。")
             % {"w": selectors.availability_text(agreement.talent), "cap": agreement.monthly_hour_cap},
             **_slot_picker(request, agreement),
