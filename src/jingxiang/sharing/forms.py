@@ -254,15 +254,64 @@ class SignForm(forms.Form):
     consent = forms.BooleanField(label=_("本人知情并同意参加共享用工"), required=False)
 
 
+SLOT_VALUE = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/(\d{2}:\d{2})$")
+
+
+def parse_slot(value: str) -> tuple[dt.date, dt.time, dt.time] | None:
+    """A slot button's value (``2026-12-04T09:00/11:00``, selectors.FreeSlot.value) as day and times."""
+    match = SLOT_VALUE.match(value.strip())
+    if not match:
+        return None
+    try:
+        return (
+            dt.date.fromisoformat(match[1]),
+            dt.time.fromisoformat(match[2]),
+            dt.time.fromisoformat(match[3]),
+        )
+    except ValueError:
+        return None
+
+
 class BookingForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    """A booking: a free slot picked from the talent's calendar (the ``slot`` button), or, as a
+    fallback, a day and two times typed in."""
+
     time_rules = rules.BOOKING_RULES
     # The rules speak of the booking's moments; the form has a day and two times of day.
     time_rule_fields = {"starts_at": "start_time", "ends_at": "end_time"}
 
-    date = forms.DateField(label=_("日期"), widget=DateInput())
-    start_time = forms.TimeField(label=pgettext_lazy("booking form", "开始时间"), widget=TimeInput())
-    end_time = forms.TimeField(label=pgettext_lazy("booking form", "结束时间"), widget=TimeInput())
     note = PlainTextField(label=_("安排说明"), max_length=200, required=False)
+    slot = forms.CharField(required=False, widget=forms.HiddenInput)
+    date = forms.DateField(label=_("日期"), widget=DateInput(), required=False)
+    start_time = forms.TimeField(
+        label=pgettext_lazy("booking form", "开始时间"), widget=TimeInput(), required=False
+    )
+    end_time = forms.TimeField(
+        label=pgettext_lazy("booking form", "结束时间"), widget=TimeInput(), required=False
+    )
+
+    TYPED = ("date", "start_time", "end_time")
+
+    def typed_fields(self) -> list[Any]:
+        return [self[name] for name in self.TYPED]
+
+    def other_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name not in (*self.TYPED, "slot")]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        slot = cleaned.get("slot")
+        if slot:
+            parsed = parse_slot(slot)
+            if parsed is None:
+                self.add_error(None, _("所选时段无效,请重新点选空闲时段。"))
+            else:
+                cleaned["date"], cleaned["start_time"], cleaned["end_time"] = parsed
+        else:
+            for name in self.TYPED:
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("请点选一个空闲时段,或填写日期和开始、结束时间。"))
+        return super().clean()
 
     def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         """The booking's start and end moments, also kept in ``cleaned_data`` for the service."""

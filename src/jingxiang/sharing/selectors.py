@@ -32,6 +32,7 @@ from jingxiang.sharing.models import (
     Statement,
     StatementStatus,
     SubsidyPolicy,
+    Weekday,
     month_bounds,
     month_start,
 )
@@ -373,3 +374,113 @@ def statement_totals(queryset: QuerySet[Statement]) -> dict[str, list[dict[str, 
         "talent": list(base.values("talent__name").annotate(**sums).order_by("talent__name")),
         "month": list(base.values("month").annotate(**sums).order_by("-month")),
     }
+
+
+# Free slots: what a host may book of the talent's time --------------------------------------------
+
+#: Slot lengths (hours) the booking page offers; the first is the default.
+SLOT_HOURS = (2, 1, 4)
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    """A bookable block of the talent's time (local, within one day)."""
+
+    starts: dt.datetime
+    ends: dt.datetime
+
+    @property
+    def value(self) -> str:
+        """What the slot button posts: ``2026-12-04T09:00/11:00`` (forms.parse_slot reads it back)."""
+        return f"{self.starts:%Y-%m-%dT%H:%M}/{self.ends:%H:%M}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    day: dt.date
+    slots: list[FreeSlot]
+
+    @property
+    def weekday(self) -> str:
+        return str(Weekday(self.day.weekday()).label)
+
+
+def week_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def free_intervals(
+    talent: Talent, first: dt.date, last: dt.date
+) -> dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]:
+    """The talent's free time per day in ``[first, last]``: weekly windows, less unavailable dates, less
+    every live booking (whichever firm made it: only that the time is taken is used, never by whom).
+    Three queries."""
+    from jingxiang.sharing.services import DEFAULT_WINDOWS
+
+    tz = timezone.get_current_timezone()
+    profile = sharing_profile_of(talent)
+    if profile is None:
+        windows = list(DEFAULT_WINDOWS)
+        closed: set[dt.date] = set()
+    else:
+        windows = [(w.weekday, w.start_time, w.end_time) for w in profile.windows.all()]
+        closed = {e.date for e in profile.exceptions.all()}
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    taken = [
+        (timezone.localtime(b.starts_at), timezone.localtime(b.ends_at))
+        for b in Booking.objects.live()
+        .filter(talent=talent, starts_at__lt=end, ends_at__gt=start)
+        .order_by("starts_at")
+    ]
+    free: dict[dt.date, list[tuple[dt.datetime, dt.datetime]]] = {}
+    day = first
+    while day <= last:
+        if day not in closed:
+            for weekday, opens, closes in sorted(windows, key=lambda w: (w[0], w[1])):
+                if weekday != day.weekday():
+                    continue
+                pieces = [
+                    (dt.datetime.combine(day, opens, tzinfo=tz), dt.datetime.combine(day, closes, tzinfo=tz))
+                ]
+                for busy_start, busy_end in taken:
+                    pieces = [
+                        part
+                        for piece_start, piece_end in pieces
+                        for part in (
+                            (piece_start, min(piece_end, busy_start)),
+                            (max(piece_start, busy_end), piece_end),
+                        )
+                        if part[1] > part[0]
+                    ]
+                free.setdefault(day, []).extend(pieces)
+        day += dt.timedelta(days=1)
+    return free
+
+
+def free_slots(agreement: Agreement, *, week: dt.date, hours: int) -> list[SlotDay]:
+    """The bookable slots of ``hours`` hours in the week starting ``week``: free time inside the
+    agreement's term, from the next full hour on, cut into consecutive blocks. Days without one are
+    left out."""
+    now = timezone.localtime()
+    next_hour = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    first = max(week, agreement.period_start, now.date())
+    last = min(week + dt.timedelta(days=6), agreement.period_end)
+    if first > last:
+        return []
+    length = dt.timedelta(hours=hours)
+    days = []
+    for day, pieces in sorted(free_intervals(agreement.talent, first, last).items()):
+        slots = []
+        for piece_start, piece_end in pieces:
+            cursor = max(piece_start, next_hour)
+            while cursor + length <= piece_end:
+                slots.append(FreeSlot(cursor, cursor + length))
+                cursor += length
+        if slots:
+            days.append(SlotDay(day, slots))
+    return days

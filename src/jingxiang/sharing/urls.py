@@ -23,6 +23,7 @@ urlpatterns = [
     path("agreements/<int:pk>/end/", views.agreement_end, name="agreement_end"),
     path("agreements/<int:pk>/pdf/", views.agreement_pdf, name="agreement_pdf"),
     path("agreements/<int:pk>/book/", views.booking_create, name="booking_create"),
+    path("agreements/<int:pk>/slots/", views.booking_slots, name="booking_slots"),
     path("agreements/<int:pk>/outcome/", views.outcome_create, name="outcome_create"),
     path("bookings/", views.booking_list, name="bookings"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),

@@ -492,15 +492,51 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, queryset, BOOKING_LIST)
 
 
-@login_required
-def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
+def _slot_picker(request: HttpRequest, agreement: Agreement) -> dict[str, Any]:
+    """The week of free slots the booking page shows (``?week=`` any day of it, ``?hours=`` the length)."""
+    try:
+        week = selectors.week_of(dt.date.fromisoformat(request.GET.get("week", "")[:10]))
+    except ValueError:
+        week = selectors.week_of(max(timezone.localdate(), agreement.period_start))
+    hours = request.GET.get("hours", "")
+    length = int(hours) if hours.isdigit() and int(hours) in selectors.SLOT_HOURS else selectors.SLOT_HOURS[0]
+    return {
+        "agreement": agreement,
+        "week": week,
+        "week_end": week + dt.timedelta(days=6),
+        "previous_week": week - dt.timedelta(days=7),
+        "next_week": week + dt.timedelta(days=7),
+        "slot_hours": length,
+        "slot_lengths": selectors.SLOT_HOURS,
+        "slot_days": selectors.free_slots(agreement, week=week, hours=length),
+    }
+
+
+def _bookable(request: HttpRequest, pk: int) -> Agreement:
     agreement = access_agreement(request.user, pk)
     if not may_book(request.user, agreement):
         raise Http404
-    return _form(
+    return agreement
+
+
+@login_required
+def booking_slots(request: HttpRequest, pk: int) -> HttpResponse:
+    """The free-slot picker alone, for the booking page's week and length switches (HTMX)."""
+    agreement = _bookable(request, pk)
+    if not getattr(request, "htmx", False):
+        query = request.GET.urlencode()
+        return redirect(reverse("sharing:booking_create", args=[pk]) + (f"?{query}" if query else ""))
+    return render_page(request, "sharing/_slot_picker.html", _slot_picker(request, agreement))
+
+
+@login_required
+def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _bookable(request, pk)
+    return form_page(
         request,
         forms.BookingForm(request.POST or None, actor=request.user),
-        lambda data: services.booking_create(
+        template="sharing/booking_form.html",
+        save=lambda data: services.booking_create(
             actor=request.user,
             agreement=agreement,
             starts_at=data["starts_at"],
@@ -508,12 +544,18 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             backdate_reason=data.get(REASON_FIELD, ""),
         ),
-        done=reverse("sharing:agreement_detail", args=[pk]),
-        message=_("已预约,已通知共享人才。"),
-        title=_("预约 %(name)s 的时间") % {"name": agreement.talent.name},
-        crumbs=_agreement_crumbs(agreement),
-        intro=_("可用时间:%(w)s。每月上限 %(cap)s 小时;同一时段只能被一家企业预约。")
-        % {"w": selectors.availability_text(agreement.talent), "cap": agreement.monthly_hour_cap},
+        success_url=reverse("sharing:agreement_detail", args=[pk]),
+        success_message=_("已预约,已通知共享人才。"),
+        context={
+            "title": _("预约 %(name)s 的时间") % {"name": agreement.talent.name},
+            "crumbs": _agreement_crumbs(agreement),
+            "back": reverse("sharing:agreement_detail", args=[pk]),
+            "submit_label": _("按填写的时间预约"),
+            "form_id": "booking-form",
+            "intro": _("可用时间:%(w)s。每月上限 %(cap)s 小时;同一时段只能被一家企业预约。")
+            % {"w": selectors.availability_text(agreement.talent), "cap": agreement.monthly_hour_cap},
+            **_slot_picker(request, agreement),
+        },
     )
 
 

@@ -119,6 +119,10 @@ CASES = [
     RouteCase("sharing:agreement_pdf", lambda c: f"/sharing/agreements/{a(c)}/pdf/", PARTIES),
     # The station opens the booking form too: it enters bookings that took place, with a reason (issue 10).
     RouteCase("sharing:booking_create", lambda c: f"/sharing/agreements/{a(c)}/book/", MANAGERS),
+    # The free-slot picker alone answers HTMX; a plain visit goes to the booking page (test_slots).
+    RouteCase(
+        "sharing:booking_slots", lambda c: f"/sharing/agreements/{a(c)}/slots/", MANAGERS, ok_status=(302,)
+    ),
     RouteCase("sharing:outcome_create", lambda c: f"/sharing/agreements/{a(c)}/outcome/", HOST_OFFICERS),
     RouteCase("sharing:bookings", "/sharing/bookings/", ALL_LOGGED_IN),
     RouteCase("sharing:timesheet_create", lambda c: f"/sharing/bookings/{c.booking.pk}/log/", TALENT),
