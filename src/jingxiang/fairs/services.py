@@ -680,6 +680,8 @@ def meeting_request(
 ) -> Meeting:
     """A buyer asks an exhibitor for a meeting at the fair: the events app's request (its caps, duplicate
     and presence checks and the notification to the exhibitor)."""
+    buyer = Buyer.objects.get(pk=buyer.pk)
+    application = ExhibitorApplication.objects.get(pk=application.pk)
     if buyer.user_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("您不能代表该采购商预约。"))
     if buyer.participant_id is None:
@@ -748,17 +750,12 @@ def lead_capture(
         )
     first = Lead.objects.filter(application=application, buyer=buyer).select_related("captured_by").first()
     if first is not None:
-        raise ValidationError(
-            {
-                "code": _("%(name)s 已于 %(time)s 由 %(who)s 记录为线索,无需重复扫码(首次记录已保留)。")
-                % {
-                    "name": buyer.name,
-                    "time": timezone.localtime(first.created_at).strftime("%m-%d %H:%M"),
-                    "who": first.captured_by,
-                }
-            },
-            code="duplicate",
-        )
+        message = _("%(name)s 已于 %(time)s 由 %(who)s 记录为线索,无需重复扫码(首次记录已保留)。") % {
+            "name": buyer.name,
+            "time": timezone.localtime(first.created_at).strftime("%m-%d %H:%M"),
+            "who": first.captured_by,
+        }
+        raise ValidationError({"code": ValidationError(message, code="duplicate")})
     return Lead.objects.create(
         fair=application.fair,
         application=application,
