@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -29,10 +31,19 @@ class FairsConfig(AppConfig):
         ):
             reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
             auditlog.register(model, exclude_fields=["updated_at", "badge_code", *reverse])
-        register_verification(VerificationKind(BADGE_KIND, _("采购商胸卡"), badge_lookup))
+        # The title stays lazy so the public page reads it in the viewer's language.
+        title: Any = _("采购商胸卡")
+        register_verification(VerificationKind(BADGE_KIND, title, badge_lookup))
         register_reveal_policy(
-            RevealPolicy(models.Buyer, "mobile", lambda user, buyer: permissions.may_see_buyers(user), lambda b: b.mobile)
+            RevealPolicy(
+                models.Buyer,
+                "mobile",
+                lambda user, buyer: permissions.may_see_buyers(user),
+                lambda b: b.mobile,
+            )
         )
         navigation.register(
-            NavItem(_("眼镜展"), "fairs:list", _("对接"), order=35, visible=permissions.uses_fairs, icon="glasses"),
+            NavItem(
+                _("眼镜展"), "fairs:list", _("对接"), order=35, visible=permissions.uses_fairs, icon="glasses"
+            ),
         )

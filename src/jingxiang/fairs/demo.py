@@ -7,6 +7,7 @@ in preparation."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 from typing import Any
 
@@ -15,10 +16,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from jingxiang.core.demo import DEMO_PASSWORD
+from jingxiang.core.search import searchable_text
 from jingxiang.events import services as events
 from jingxiang.events.models import Participant, ParticipantKind, ScheduleRun
 from jingxiang.fairs import services
 from jingxiang.fairs.models import BoothPreference, ExhibitorApplication
+from jingxiang.identifiers import generate_uscc
 from jingxiang.organisations.models import (
     Membership,
     Organisation,
@@ -27,7 +30,16 @@ from jingxiang.organisations.models import (
     Role,
 )
 
-PRODUCTS = ["TR90 光学镜架", "钛金属镜架", "太阳镜", "儿童镜架", "老花镜", "板材镜架", "运动眼镜", "镜片与镀膜"]
+PRODUCTS = [
+    "TR90 光学镜架",
+    "钛金属镜架",
+    "太阳镜",
+    "儿童镜架",
+    "老花镜",
+    "板材镜架",
+    "运动眼镜",
+    "镜片与镀膜",
+]
 BUYERS = [
     ("Marco Bianchi", "Ottica Bianchi S.r.l.", "IT", "retailer", "+393331112233", "意大利眼镜店连锁采购"),
     ("Anna Schmidt", "Brillenhaus Schmidt GmbH", "DE", "chain", "+491701234567", "钛架、轻量化镜架"),
@@ -53,7 +65,12 @@ def _user(username: str, name: str, mobile: str) -> Any:
 
 def _buyer_firm(name: str, admin: Any) -> Organisation:
     firm = Organisation.objects.create(
-        name=name, kind=OrganisationKind.FIRM, region="上海市", status=OrganisationStatus.APPROVED
+        name=name,
+        kind=OrganisationKind.FIRM,
+        uscc=generate_uscc(random.Random(2027), region_code="310101"),
+        region="上海市",
+        status=OrganisationStatus.APPROVED,
+        search_text=searchable_text(name),
     )
     Membership.objects.create(user=admin, organisation=firm, role=Role.ORG_ADMIN)
     return firm
@@ -77,10 +94,20 @@ def load(context: Any) -> None:
         meeting_tables=8,
     )
     hall1 = services.hall_add(
-        actor=operator, fair=fair, code="1", name="1 号馆 · 光学镜架", width_m=Decimal("44"), depth_m=Decimal("20")
+        actor=operator,
+        fair=fair,
+        code="1",
+        name="1 号馆 · 光学镜架",
+        width_m=Decimal("44"),
+        depth_m=Decimal("20"),
     )
     hall2 = services.hall_add(
-        actor=operator, fair=fair, code="2", name="2 号馆 · 太阳镜与镜片", width_m=Decimal("30"), depth_m=Decimal("14")
+        actor=operator,
+        fair=fair,
+        code="2",
+        name="2 号馆 · 太阳镜与镜片",
+        width_m=Decimal("30"),
+        depth_m=Decimal("14"),
     )
     booths = []
     for row, letter in enumerate("AB"):
@@ -222,7 +249,9 @@ def load(context: Any) -> None:
 
     # 康波's admin scanned three badges at a pre-show meeting.
     for visitor in registered[:3]:
-        services.lead_capture(actor=firm_admin, application=kangbo_app, code=visitor.badge_number, method="scan")
+        services.lead_capture(
+            actor=firm_admin, application=kangbo_app, code=visitor.badge_number, method="scan"
+        )
 
     # The 杜桥眼镜 zone at the Shanghai optical fair, in preparation.
     shanghai = services.fair_create(
@@ -236,7 +265,12 @@ def load(context: Any) -> None:
         meeting_tables=4,
     )
     zone = services.hall_add(
-        actor=operator, fair=shanghai, code="W3", name="W3 馆 · 杜桥专区", width_m=Decimal("24"), depth_m=Decimal("10")
+        actor=operator,
+        fair=shanghai,
+        code="W3",
+        name="W3 馆 · 杜桥专区",
+        width_m=Decimal("24"),
+        depth_m=Decimal("10"),
     )
     for n in range(5):
         services.booth_add(

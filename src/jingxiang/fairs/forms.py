@@ -12,7 +12,8 @@ from jingxiang.core.forms import PlainTextField, StyledFormMixin
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.events.models import RequestPriority
 from jingxiang.fairs import rules
-from jingxiang.fairs.models import BoothState, BuyerKind, country_choices
+from jingxiang.fairs.models import Booth, BoothState, BuyerKind, country_choices
+from jingxiang.organisations.models import Organisation
 from jingxiang.sharing.forms import DateInput
 
 
@@ -25,16 +26,16 @@ def _metres(label: Any, *, minimum: str = "0.5") -> forms.DecimalField:
 class FairForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     time_rules = rules.FAIR_RULES
 
-    code = PlainTextField(label=_("展会代码"), max_length=20, help_text=_("字母和数字,印在胸卡号前,如 TZ2027。"))
+    code = PlainTextField(
+        label=_("展会代码"), max_length=20, help_text=_("字母和数字,印在胸卡号前,如 TZ2027。")
+    )
     title = PlainTextField(label=_("名称"), max_length=100)
     city = PlainTextField(label=_("城市"), max_length=30)
     venue = PlainTextField(label=_("展馆地点"), max_length=200)
     starts_on = forms.DateField(label=_("开幕日期"), widget=DateInput())
     ends_on = forms.DateField(label=_("闭幕日期"), widget=DateInput())
     description = PlainTextField(label=_("简介"), max_length=2000, required=False, widget=forms.Textarea)
-    slot_minutes = forms.IntegerField(
-        label=_("每场洽谈时长(分钟)"), min_value=10, max_value=60, initial=30
-    )
+    slot_minutes = forms.IntegerField(label=_("每场洽谈时长(分钟)"), min_value=10, max_value=60, initial=30)
     meeting_tables = forms.IntegerField(label=_("洽谈桌数"), min_value=1, max_value=200, initial=10)
     backdate_reason = PlainTextField(label=_("补录原因"), max_length=200, required=False)
 
@@ -67,11 +68,18 @@ class UploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件(.xlsx)"))
 
 
+class BoothChoiceField(forms.ModelChoiceField[Booth]):
+    def label_from_instance(self, obj: Booth) -> str:
+        return f"{obj.code} · {obj.hall.name} · {obj.width_m}×{obj.depth_m} m · ¥{obj.price:,.0f} · {obj.get_state_display()}"
+
+
 class ApplicationForm(StyledFormMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("参展企业"), queryset=None, empty_label=None)  # type: ignore[arg-type]
-    first = forms.ModelChoiceField(label=_("第一志愿展位"), queryset=None)  # type: ignore[arg-type]
-    second = forms.ModelChoiceField(label=_("第二志愿展位"), queryset=None, required=False)  # type: ignore[arg-type]
-    third = forms.ModelChoiceField(label=_("第三志愿展位"), queryset=None, required=False)  # type: ignore[arg-type]
+    organisation = forms.ModelChoiceField(
+        label=_("参展企业"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    first = BoothChoiceField(label=_("第一志愿展位"), queryset=Booth.objects.none())
+    second = BoothChoiceField(label=_("第二志愿展位"), queryset=Booth.objects.none(), required=False)
+    third = BoothChoiceField(label=_("第三志愿展位"), queryset=Booth.objects.none(), required=False)
     products = PlainTextField(label=_("展品"), max_length=200)
     contact_name = PlainTextField(label=_("联系人"), max_length=50)
 
@@ -79,9 +87,7 @@ class ApplicationForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = firms  # type: ignore[attr-defined]
         for name in ("first", "second", "third"):
-            field = self.fields[name]
-            field.queryset = booths  # type: ignore[attr-defined]
-            field.label_from_instance = lambda b: f"{b.code} · {b.hall.name} · {b.width_m}×{b.depth_m} m · ¥{b.price:,.0f}"  # type: ignore[attr-defined]
+            self.fields[name].queryset = booths  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -90,14 +96,11 @@ class ApplicationForm(StyledFormMixin, forms.Form):
 
 
 class AllocateForm(StyledFormMixin, forms.Form):
-    booth = forms.ModelChoiceField(label=_("展位"), queryset=None)  # type: ignore[arg-type]
+    booth = BoothChoiceField(label=_("展位"), queryset=Booth.objects.none())
 
     def __init__(self, *args: Any, booths: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["booth"].queryset = booths  # type: ignore[attr-defined]
-        self.fields["booth"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda b: f"{b.code} · {b.hall.name} · {b.get_state_display()}"
-        )
 
 
 class ReasonForm(StyledFormMixin, forms.Form):
@@ -110,11 +113,14 @@ class BuyerForm(StyledFormMixin, forms.Form):
     country = forms.ChoiceField(label=_("国家/地区"), choices=())
     kind = forms.ChoiceField(label=_("采购商类型"), choices=BuyerKind.choices)
     mobile = PlainTextField(
-        label=_("手机号"), max_length=20, help_text=_("境外手机请带国际区号,如 +39 …"), widget=forms.TextInput(
-            attrs={"inputmode": "tel", "autocomplete": "tel"}
-        )
+        label=_("手机号"),
+        max_length=20,
+        help_text=_("境外手机请带国际区号,如 +39 …"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    email = forms.EmailField(label=_("电子邮箱"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("电子邮箱"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     interests = PlainTextField(label=_("采购意向"), max_length=200, required=False)
     organisation = forms.TypedChoiceField(
         label=_("代表平台上的机构(可在线预约洽谈)"), required=False, coerce=int, empty_value=None, choices=()
@@ -131,7 +137,10 @@ class BuyerForm(StyledFormMixin, forms.Form):
 
 class MeetingRequestForm(StyledFormMixin, forms.Form):
     priority = forms.ChoiceField(
-        label=_("优先级"), choices=RequestPriority.choices, initial=RequestPriority.NICE, widget=forms.RadioSelect
+        label=_("优先级"),
+        choices=RequestPriority.choices,
+        initial=RequestPriority.NICE,
+        widget=forms.RadioSelect,
     )
     message = PlainTextField(label=_("留言"), max_length=300, required=False)
 
@@ -141,8 +150,9 @@ class LeadForm(StyledFormMixin, forms.Form):
         label=_("胸卡号"),
         max_length=200,
         help_text=_("扫描胸卡上的二维码,或输入胸卡号(如 TZ2027-00012)。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
     )
     note = PlainTextField(label=_("备注"), max_length=300, required=False)
     method = forms.CharField(required=False, widget=forms.HiddenInput)
-

@@ -27,7 +27,9 @@ class BoothRowForm(forms.Form):
     depth_m = _metres(gettext_lazy("深(米)"))
     x_m = _metres(gettext_lazy("横坐标(米)"), "0")
     y_m = _metres(gettext_lazy("纵坐标(米)"), "0")
-    price = forms.DecimalField(label=gettext_lazy("价格(元)"), min_value=Decimal("0"), max_digits=10, decimal_places=2)
+    price = forms.DecimalField(
+        label=gettext_lazy("价格(元)"), min_value=Decimal("0"), max_digits=10, decimal_places=2
+    )
 
     def clean_hall(self) -> str:
         return str(self.cleaned_data["hall"]).strip().upper()

@@ -71,7 +71,7 @@ class Fair(TimeStamped, Archivable):
 
     @property
     def tone_key(self) -> str:
-        return {FairStatus.OPEN: "pending"}.get(self.status, self.status)
+        return "pending" if self.status == FairStatus.OPEN else str(self.status)
 
 
 class Hall(TimeStamped):
@@ -237,6 +237,9 @@ class BoothPreference(models.Model):
             models.UniqueConstraint(fields=["application", "booth"], name="unique_preference_booth"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.booth}"
+
 
 class AllocationMethod(models.TextChoices):
     RUN = "run", _("按志愿自动分配")
@@ -247,8 +250,12 @@ class Allocation(TimeStamped):
     """A booth given to an application. At most one current allocation per booth and per application
     (unique constraints, so even a race the locks missed cannot give one booth twice)."""
 
-    fair = models.ForeignKey(Fair, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("展会"))
-    booth = models.ForeignKey(Booth, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("展位"))
+    fair = models.ForeignKey(
+        Fair, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("展会")
+    )
+    booth = models.ForeignKey(
+        Booth, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("展位")
+    )
     application = models.ForeignKey(
         ExhibitorApplication, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("参展申请")
     )
@@ -380,7 +387,7 @@ class LeadMethod(models.TextChoices):
     TYPED = "typed", _("手工输入")
 
 
-class LeadQuerySet(models.QuerySet):
+class LeadQuerySet(models.QuerySet["Lead"]):
     def visible_to(self, user: object) -> LeadQuerySet:
         """An exhibitor's leads are its own people's; operators see every lead."""
         from jingxiang.organisations.permissions import is_operator

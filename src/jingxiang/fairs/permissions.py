@@ -29,7 +29,7 @@ OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.ALLOCATED)
 
 def access_fair(user: Any, pk: int, *, write: bool = False) -> Fair:
     """A fair the user may see (anyone: fairs past preparation); ``write``: operators only."""
-    fair = Fair.objects.visible_to(user).select_related("event").filter(pk=pk).first()
+    fair: Fair | None = Fair.objects.visible_to(user).select_related("event").filter(pk=pk).first()
     if fair is None or (write and not is_operator(user)):
         raise Http404
     return fair
@@ -82,7 +82,7 @@ def my_applications(user: Any, fair: Fair) -> list[ExhibitorApplication]:
 def access_application(user: Any, pk: int, *, write: bool = False) -> ExhibitorApplication:
     """An application: operators and the firm's people; ``write`` (withdraw): operators and the firm's
     managers."""
-    application = (
+    application: ExhibitorApplication | None = (
         ExhibitorApplication.objects.visible_to(user)
         .select_related("fair", "organisation", "participant")
         .filter(pk=pk)
@@ -128,7 +128,9 @@ def may_request_meetings(buyer: Buyer | None) -> bool:
 
 def access_badge(code: str) -> Buyer:
     """A badge by its unguessable code (the link given at registration and printed in its QR)."""
-    buyer = Buyer.objects.select_related("fair").filter(badge_code=code.upper(), archived_at__isnull=True).first()
+    buyer: Buyer | None = (
+        Buyer.objects.select_related("fair").filter(badge_code=code.upper(), archived_at__isnull=True).first()
+    )
     if buyer is None:
         raise Http404
     return buyer

@@ -130,7 +130,9 @@ def exhibitors(fair: Fair) -> list[tuple[ExhibitorApplication, Booth | None]]:
         .select_related("booth__hall", "application__organisation")
         .order_by("booth__code")
     )
-    return [(a.application, a.booth) for a in allocations if a.application.status == ApplicationStatus.ALLOCATED]
+    return [
+        (a.application, a.booth) for a in allocations if a.application.status == ApplicationStatus.ALLOCATED
+    ]
 
 
 @dataclass
@@ -171,7 +173,11 @@ def exhibitor_report(application: ExhibitorApplication) -> ExhibitorReport:
     }
     paired = []
     for meeting in meetings:
-        other = meeting.recipient_id if meeting.requester_id == application.participant_id else meeting.requester_id
+        other = (
+            meeting.recipient_id
+            if meeting.requester_id == application.participant_id
+            else meeting.requester_id
+        )
         paired.append((meeting, buyers_by_participant.get(other)))
     met: dict[int, Buyer] = {lead.buyer.pk: lead.buyer for lead in leads}
     for meeting, buyer in paired:

@@ -63,7 +63,9 @@ def _require_operator(actor: Any) -> None:
 def _notify_firm(organisation_id: int, message: Text, url: str) -> None:
     from jingxiang.organisations.models import Membership
 
-    users = {m.user for m in Membership.objects.filter(organisation_id=organisation_id).select_related("user")}
+    users = {
+        m.user for m in Membership.objects.filter(organisation_id=organisation_id).select_related("user")
+    }
     for user in users:
         notification_send(recipient=user, message=message, url=url, kind="fairs")
 
@@ -177,9 +179,7 @@ def fair_close(*, actor: Any, fair: Fair) -> Fair:
 
 
 @transaction.atomic
-def hall_add(
-    *, actor: Any, fair: Fair, code: str, name: str, width_m: Decimal, depth_m: Decimal
-) -> Hall:
+def hall_add(*, actor: Any, fair: Fair, code: str, name: str, width_m: Decimal, depth_m: Decimal) -> Hall:
     _require_operator(actor)
     fair = Fair.objects.select_for_update(of=("self",)).get(pk=fair.pk)
     if fair.status == FairStatus.CLOSED:
@@ -308,13 +308,13 @@ def _fair_participant(
     *, actor: Any, fair: Fair, kind: str, organisation_id: int, contact_name: str, needs: str
 ) -> Participant:
     """The organisation's registration for the fair's meeting event (the events app's own service)."""
-    existing = Participant.objects.filter(
+    existing: Participant | None = Participant.objects.filter(
         event=fair.event, organisation_id=organisation_id, archived_at__isnull=True
     ).first()
     if existing is not None:
         return existing
     event = fair.event
-    return events.participant_register(
+    participant: Participant = events.participant_register(
         actor=actor,
         event=event,
         kind=kind,
@@ -324,6 +324,7 @@ def _fair_participant(
         needs=needs,
         contact_name=contact_name,
     )
+    return participant
 
 
 @transaction.atomic
@@ -344,7 +345,9 @@ def application_submit(
     if fair.status != FairStatus.OPEN:
         raise ValidationError(_("本届展会当前不接受参展申请。"), code="not_open")
     if ExhibitorApplication.objects.filter(
-        fair=fair, organisation=organisation, status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.ALLOCATED]
+        fair=fair,
+        organisation=organisation,
+        status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.ALLOCATED],
     ).exists():
         raise ValidationError(_("该企业已申请过本届展会,请在“我的参展”中查看。"), code="duplicate")
     if not products.strip():
@@ -507,6 +510,8 @@ def application_withdraw(*, actor: Any, application: ExhibitorApplication) -> Ex
 
 
 def _withdraw_participant(actor: Any, participant_id: int | None) -> None:
+    if participant_id is None:
+        return
     participant = Participant.objects.filter(pk=participant_id, archived_at__isnull=True).first()
     if participant is None:
         return
@@ -599,7 +604,10 @@ def allocation_run(*, actor: Any, fair: Fair, progress: Callable[[int, Text], No
                 % {"codes": _("、").join(tried)},
                 updated_at=timezone.now(),
             )
-        progress(5 + int(90 * index / len(pending)), texts.ALLOCATION_PROGRESS(i=index, n=len(pending), a=allocated))
+        progress(
+            5 + int(90 * index / len(pending)),
+            texts.ALLOCATION_PROGRESS(i=index, n=len(pending), a=allocated),
+        )
     return allocated, unplaced
 
 
@@ -723,12 +731,19 @@ def badge_code_from(raw: str) -> str:
 
 @transaction.atomic
 def lead_capture(
-    *, actor: Any, application: ExhibitorApplication, code: str, note: str = "", method: str = LeadMethod.TYPED
+    *,
+    actor: Any,
+    application: ExhibitorApplication,
+    code: str,
+    note: str = "",
+    method: str = LeadMethod.TYPED,
 ) -> Lead:
     """An exhibitor's staff record a buyer met at the booth by the badge's code. A second capture of the
     same buyer is refused with when and by whom the first was recorded; the first is kept."""
     application = (
-        ExhibitorApplication.objects.select_for_update(of=("self",)).select_related("fair").get(pk=application.pk)
+        ExhibitorApplication.objects.select_for_update(of=("self",))
+        .select_related("fair")
+        .get(pk=application.pk)
     )
     if application.organisation_id not in firm_ids(actor, *FIRM_PEOPLE):
         raise PermissionDenied(_("只有参展企业的人员可以记录客户线索。"))

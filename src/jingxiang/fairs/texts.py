@@ -9,7 +9,9 @@ from jingxiang.core.texts import message
 BOOTH_ALLOCATED = message(
     "fairs.booth_allocated", gettext_lazy("「%(fair)s」已为您分配展位 %(booth)s(%(hall)s)")
 )
-BOOTH_RELEASED = message("fairs.booth_released", gettext_lazy("「%(fair)s」展位 %(booth)s 已释放"), "%(reason)s")
+BOOTH_RELEASED = message(
+    "fairs.booth_released", gettext_lazy("「%(fair)s」展位 %(booth)s 已释放"), "%(reason)s"
+)
 APPLICATION_REJECTED = message(
     "fairs.application_rejected", gettext_lazy("「%(fair)s」参展申请未通过"), "%(reason)s"
 )

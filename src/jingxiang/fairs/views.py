@@ -85,13 +85,17 @@ def _fair_next_step(user: Any, fair: Fair, mine: list[ExhibitorApplication], buy
         if fair.status == FairStatus.DRAFT:
             return NextStep(_("添加展馆和展位(可从 Excel 导入),然后开始招展。"), _("平台运营"), True)
         if fair.status == FairStatus.OPEN:
-            return NextStep(_("审核参展申请、按志愿分配展位;洽谈预约接受后排程并发布日程。"), _("平台运营"), True)
+            return NextStep(
+                _("审核参展申请、按志愿分配展位;洽谈预约接受后排程并发布日程。"), _("平台运营"), True
+            )
         return NextStep(_("展会已闭幕,可查看各参展商报告。"), _("平台运营"), True)
     if mine:
         application = mine[0]
         if application.status == ApplicationStatus.SUBMITTED:
             return NextStep(_("等待平台分配展位。"), _("平台运营"))
-        return NextStep(_("展位已分配:在展位上扫描采购商胸卡记录线索,答复洽谈预约。"), application.organisation.name, True)
+        return NextStep(
+            _("展位已分配:在展位上扫描采购商胸卡记录线索,答复洽谈预约。"), application.organisation.name, True
+        )
     if buyers:
         return NextStep(_("您已登记,请携带胸卡入场;可向参展商预约洽谈。"), buyers[0].name, True)
     if fair.status == FairStatus.OPEN:
@@ -223,7 +227,9 @@ def booth_template(request: HttpRequest, pk: int) -> HttpResponse:
 def booth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     booth = permissions.access_booth(request.user, pk)
     operator = is_operator(request.user)
-    allocation = booth.allocations.filter(released_at__isnull=True).select_related("application__organisation").first()
+    allocation = (
+        booth.allocations.filter(released_at__isnull=True).select_related("application__organisation").first()
+    )
     return render_page(
         request,
         "fairs/booth_detail.html",
@@ -314,7 +320,9 @@ APPLICATION_LIST = ListSpec(
             ExportColumn(gettext_lazy("参展企业"), lambda a: a.organisation.name),
             ExportColumn(gettext_lazy("展品"), lambda a: a.products),
             ExportColumn(gettext_lazy("联系人"), lambda a: a.contact_name),
-            ExportColumn(gettext_lazy("提交时间"), lambda a: timezone.localtime(a.submitted_at).replace(tzinfo=None)),
+            ExportColumn(
+                gettext_lazy("提交时间"), lambda a: timezone.localtime(a.submitted_at).replace(tzinfo=None)
+            ),
             ExportColumn(
                 gettext_lazy("意向展位"), lambda a: "、".join(p.booth.code for p in a.preferences.all())
             ),
@@ -329,7 +337,9 @@ APPLICATION_LIST = ListSpec(
 @login_required
 def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     fair = permissions.access_fair(request.user, pk)
-    queryset = ExhibitorApplication.objects.visible_to(request.user).filter(fair=fair).select_related("organisation")
+    queryset = (
+        ExhibitorApplication.objects.visible_to(request.user).filter(fair=fair).select_related("organisation")
+    )
     operator = is_operator(request.user)
     if not operator and not queryset.exists():
         raise Http404
@@ -343,7 +353,9 @@ def _application_next_step(user: Any, application: ExhibitorApplication) -> Next
         return NextStep(text, _("平台运营"), operator, tone="warning")
     if application.status == ApplicationStatus.ALLOCATED:
         return NextStep(
-            _("展位已分配:展会期间扫描采购商胸卡记录线索,答复洽谈预约。"), application.organisation.name, not operator
+            _("展位已分配:展会期间扫描采购商胸卡记录线索,答复洽谈预约。"),
+            application.organisation.name,
+            not operator,
         )
     return NextStep(application.unplaced_reason or application.get_status_display())
 
@@ -386,7 +398,9 @@ def application_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AllocateForm(request.POST, booths=booths)
     return action(
         request,
-        lambda: services.booth_allocate(actor=request.user, application=application, booth=form.cleaned_data["booth"]),
+        lambda: services.booth_allocate(
+            actor=request.user, application=application, booth=form.cleaned_data["booth"]
+        ),
         form=form,
         success_url=reverse("fairs:application", args=[pk]),
         success_message=lambda allocation: _("已分配展位 %(c)s。") % {"c": allocation.booth.code},
@@ -402,7 +416,9 @@ def application_release(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReasonForm(request.POST)
     return action(
         request,
-        lambda: services.booth_release(actor=request.user, application=application, reason=form.cleaned_data["reason"]),
+        lambda: services.booth_release(
+            actor=request.user, application=application, reason=form.cleaned_data["reason"]
+        ),
         form=form,
         success_url=reverse("fairs:application", args=[pk]),
         success_message=_("展位已释放,申请重新等待分配。"),
@@ -583,7 +599,9 @@ def meetings(request: HttpRequest, pk: int) -> HttpResponse:
     """The user's meeting requests at this fair (as exhibitor or buyer); answering and the agenda are
     the events app's pages."""
     fair = permissions.access_fair(request.user, pk)
-    mine = list(Participant.objects.acting_for(request.user).filter(event_id=fair.event_id, archived_at__isnull=True))
+    mine = list(
+        Participant.objects.acting_for(request.user).filter(event_id=fair.event_id, archived_at__isnull=True)
+    )
     if not mine and not is_operator(request.user):
         raise Http404
     ids = [p.pk for p in mine]
@@ -621,7 +639,9 @@ LEAD_LIST = ListSpec(
     export=Export(
         "fair-leads",
         (
-            ExportColumn(gettext_lazy("时间"), lambda lead: timezone.localtime(lead.created_at).replace(tzinfo=None)),
+            ExportColumn(
+                gettext_lazy("时间"), lambda lead: timezone.localtime(lead.created_at).replace(tzinfo=None)
+            ),
             ExportColumn(gettext_lazy("胸卡号"), lambda lead: lead.buyer.badge_number),
             ExportColumn(gettext_lazy("采购商"), lambda lead: lead.buyer.name),
             ExportColumn(gettext_lazy("公司"), lambda lead: lead.buyer.company),
@@ -654,8 +674,10 @@ def lead_desk(request: HttpRequest, pk: int) -> HttpResponse:
                 method=data.get("method") or LeadMethod.TYPED,
             ),
             success_url=back,
-            success_message=lambda lead: _("已记录线索:%(name)s(%(company)s)。")
-            % {"name": lead.buyer.name, "company": lead.buyer.company},
+            success_message=lambda lead: (
+                _("已记录线索:%(name)s(%(company)s)。")
+                % {"name": lead.buyer.name, "company": lead.buyer.company}
+            ),
             template="fairs/lead_desk.html",
             context={**_lead_context(application), "page": paginate(request, _leads(application), 25)},
         )
@@ -664,7 +686,11 @@ def lead_desk(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _leads(application: ExhibitorApplication) -> Any:
-    return Lead.objects.filter(application=application).select_related("buyer", "captured_by").order_by("-created_at")
+    return (
+        Lead.objects.filter(application=application)
+        .select_related("buyer", "captured_by")
+        .order_by("-created_at")
+    )
 
 
 def _lead_context(application: ExhibitorApplication) -> dict[str, Any]:
@@ -684,7 +710,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "fairs/report.html",
-        {"report": selectors.exhibitor_report(application), "application": application, "fair": application.fair},
+        {
+            "report": selectors.exhibitor_report(application),
+            "application": application,
+            "fair": application.fair,
+        },
     )
 
 
@@ -692,7 +722,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     application = _report_application(request, pk)
     data = selectors.exhibitor_report(application)
-    headers = [str(h) for h in (_("类别"), _("时间"), _("采购商"), _("公司"), _("国家/地区"), _("类型"), _("情况"))]
+    headers = [
+        str(h) for h in (_("类别"), _("时间"), _("采购商"), _("公司"), _("国家/地区"), _("类型"), _("情况"))
+    ]
     rows: list[list[Any]] = []
     for lead in data.leads:
         rows.append(
@@ -725,6 +757,8 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     application = _report_application(request, pk)
-    response = HttpResponse(documents.report_pdf(selectors.exhibitor_report(application)), content_type="application/pdf")
+    response = HttpResponse(
+        documents.report_pdf(selectors.exhibitor_report(application)), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="fair-report-{application.pk}.pdf"'
     return response

@@ -2,221 +2,604 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import jingxiang.core.documents
 from django.conf import settings
 from django.db import migrations, models
 
+import jingxiang.core.documents
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0002_verbose_names'),
-        ('organisations', '0001_initial'),
+        ("events", "0002_verbose_names"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Fair',
+            name="Fair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='展会代码')),
-                ('title', models.CharField(max_length=100, verbose_name='名称')),
-                ('city', models.CharField(max_length=30, verbose_name='城市')),
-                ('venue', models.CharField(max_length=200, verbose_name='展馆地点')),
-                ('starts_on', models.DateField(verbose_name='开幕日期')),
-                ('ends_on', models.DateField(verbose_name='闭幕日期')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('status', models.CharField(choices=[('draft', '筹备中'), ('open', '招展中'), ('closed', '已闭幕')], db_index=True, default='draft', max_length=10, verbose_name='状态')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='fair', to='events.event', verbose_name='采购洽谈会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="展会代码")),
+                ("title", models.CharField(max_length=100, verbose_name="名称")),
+                ("city", models.CharField(max_length=30, verbose_name="城市")),
+                ("venue", models.CharField(max_length=200, verbose_name="展馆地点")),
+                ("starts_on", models.DateField(verbose_name="开幕日期")),
+                ("ends_on", models.DateField(verbose_name="闭幕日期")),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "筹备中"), ("open", "招展中"), ("closed", "已闭幕")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fair",
+                        to="events.event",
+                        verbose_name="采购洽谈会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '眼镜展',
-                'verbose_name_plural': '眼镜展',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "眼镜展",
+                "verbose_name_plural": "眼镜展",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ExhibitorApplication',
+            name="ExhibitorApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('products', models.CharField(max_length=200, verbose_name='展品')),
-                ('contact_name', models.CharField(max_length=50, verbose_name='联系人')),
-                ('status', models.CharField(choices=[('submitted', '待分配'), ('allocated', '已分配展位'), ('withdrawn', '已撤回'), ('rejected', '未通过')], db_index=True, default='submitted', max_length=10, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(db_index=True, verbose_name='提交时间')),
-                ('unplaced_reason', models.CharField(blank=True, max_length=300, verbose_name='未分配原因')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='参展企业')),
-                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.participant', verbose_name='洽谈会报名')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='fairs.fair', verbose_name='展会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("products", models.CharField(max_length=200, verbose_name="展品")),
+                ("contact_name", models.CharField(max_length=50, verbose_name="联系人")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待分配"),
+                            ("allocated", "已分配展位"),
+                            ("withdrawn", "已撤回"),
+                            ("rejected", "未通过"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(db_index=True, verbose_name="提交时间")),
+                ("unplaced_reason", models.CharField(blank=True, max_length=300, verbose_name="未分配原因")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="参展企业",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="events.participant",
+                        verbose_name="洽谈会报名",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="fairs.fair",
+                        verbose_name="展会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '参展申请',
-                'verbose_name_plural': '参展申请',
-                'ordering': ['submitted_at', 'pk'],
+                "verbose_name": "参展申请",
+                "verbose_name_plural": "参展申请",
+                "ordering": ["submitted_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Buyer',
+            name="Buyer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('company', models.CharField(max_length=100, verbose_name='公司')),
-                ('country', models.CharField(max_length=2, verbose_name='国家/地区')),
-                ('kind', models.CharField(choices=[('wholesaler', '批发商'), ('retailer', '眼镜店/零售'), ('chain', '连锁店'), ('brand', '品牌商'), ('ecommerce', '电商'), ('trader', '外贸公司'), ('other', '其他')], max_length=12, verbose_name='采购商类型')),
-                ('mobile', models.CharField(max_length=20, verbose_name='手机号')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('interests', models.CharField(blank=True, max_length=200, verbose_name='采购意向')),
-                ('badge_number', models.CharField(max_length=20, unique=True, verbose_name='胸卡号')),
-                ('badge_code', models.CharField(default=jingxiang.core.documents.new_verification_code, editable=False, max_length=32, unique=True, verbose_name='胸卡验证码')),
-                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.participant', verbose_name='洽谈会报名')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登录账号')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buyers', to='fairs.fair', verbose_name='展会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("company", models.CharField(max_length=100, verbose_name="公司")),
+                ("country", models.CharField(max_length=2, verbose_name="国家/地区")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wholesaler", "批发商"),
+                            ("retailer", "眼镜店/零售"),
+                            ("chain", "连锁店"),
+                            ("brand", "品牌商"),
+                            ("ecommerce", "电商"),
+                            ("trader", "外贸公司"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="采购商类型",
+                    ),
+                ),
+                ("mobile", models.CharField(max_length=20, verbose_name="手机号")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("interests", models.CharField(blank=True, max_length=200, verbose_name="采购意向")),
+                ("badge_number", models.CharField(max_length=20, unique=True, verbose_name="胸卡号")),
+                (
+                    "badge_code",
+                    models.CharField(
+                        default=jingxiang.core.documents.new_verification_code,
+                        editable=False,
+                        max_length=32,
+                        unique=True,
+                        verbose_name="胸卡验证码",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="events.participant",
+                        verbose_name="洽谈会报名",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登录账号",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="buyers",
+                        to="fairs.fair",
+                        verbose_name="展会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '采购商',
-                'verbose_name_plural': '采购商',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "采购商",
+                "verbose_name_plural": "采购商",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Booth',
+            name="Booth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=20, verbose_name='展位号')),
-                ('width_m', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='宽(米)')),
-                ('depth_m', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='深(米)')),
-                ('x_m', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='横坐标(米)')),
-                ('y_m', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='纵坐标(米)')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='价格(元)')),
-                ('state', models.CharField(choices=[('free', '空闲'), ('held', '预留'), ('allocated', '已分配'), ('blocked', '不可用')], db_index=True, default='free', max_length=10, verbose_name='状态')),
-                ('state_note', models.CharField(blank=True, max_length=200, verbose_name='预留/不可用原因')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='booths', to='fairs.fair', verbose_name='展会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=20, verbose_name="展位号")),
+                ("width_m", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="宽(米)")),
+                ("depth_m", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="深(米)")),
+                ("x_m", models.DecimalField(decimal_places=1, max_digits=6, verbose_name="横坐标(米)")),
+                ("y_m", models.DecimalField(decimal_places=1, max_digits=6, verbose_name="纵坐标(米)")),
+                ("price", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="价格(元)")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("free", "空闲"),
+                            ("held", "预留"),
+                            ("allocated", "已分配"),
+                            ("blocked", "不可用"),
+                        ],
+                        db_index=True,
+                        default="free",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("state_note", models.CharField(blank=True, max_length=200, verbose_name="预留/不可用原因")),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="booths",
+                        to="fairs.fair",
+                        verbose_name="展会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '展位',
-                'verbose_name_plural': '展位',
-                'ordering': ['hall', 'code'],
+                "verbose_name": "展位",
+                "verbose_name_plural": "展位",
+                "ordering": ["hall", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('method', models.CharField(choices=[('run', '按志愿自动分配'), ('manual', '运营人员指定')], max_length=10, verbose_name='分配方式')),
-                ('preference_rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='命中志愿')),
-                ('released_at', models.DateTimeField(blank=True, null=True, verbose_name='释放时间')),
-                ('release_reason', models.CharField(blank=True, max_length=200, verbose_name='释放原因')),
-                ('allocated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='分配人')),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='fairs.booth', verbose_name='展位')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='fairs.exhibitorapplication', verbose_name='参展申请')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='fairs.fair', verbose_name='展会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("run", "按志愿自动分配"), ("manual", "运营人员指定")],
+                        max_length=10,
+                        verbose_name="分配方式",
+                    ),
+                ),
+                (
+                    "preference_rank",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="命中志愿"),
+                ),
+                ("released_at", models.DateTimeField(blank=True, null=True, verbose_name="释放时间")),
+                ("release_reason", models.CharField(blank=True, max_length=200, verbose_name="释放原因")),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="分配人",
+                    ),
+                ),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="fairs.booth",
+                        verbose_name="展位",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="fairs.exhibitorapplication",
+                        verbose_name="参展申请",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="fairs.fair",
+                        verbose_name="展会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '展位分配',
-                'verbose_name_plural': '展位分配',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "展位分配",
+                "verbose_name_plural": "展位分配",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Hall',
+            name="Hall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=10, verbose_name='展馆代码')),
-                ('name', models.CharField(max_length=50, verbose_name='展馆')),
-                ('width_m', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='宽(米)')),
-                ('depth_m', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='深(米)')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='halls', to='fairs.fair', verbose_name='展会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=10, verbose_name="展馆代码")),
+                ("name", models.CharField(max_length=50, verbose_name="展馆")),
+                ("width_m", models.DecimalField(decimal_places=1, max_digits=6, verbose_name="宽(米)")),
+                ("depth_m", models.DecimalField(decimal_places=1, max_digits=6, verbose_name="深(米)")),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="halls",
+                        to="fairs.fair",
+                        verbose_name="展会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '展馆',
-                'verbose_name_plural': '展馆',
-                'ordering': ['fair', 'code'],
+                "verbose_name": "展馆",
+                "verbose_name_plural": "展馆",
+                "ordering": ["fair", "code"],
             },
         ),
         migrations.AddField(
-            model_name='booth',
-            name='hall',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='booths', to='fairs.hall', verbose_name='展馆'),
+            model_name="booth",
+            name="hall",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="booths",
+                to="fairs.hall",
+                verbose_name="展馆",
+            ),
         ),
         migrations.CreateModel(
-            name='Lead',
+            name="Lead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('method', models.CharField(choices=[('scan', '扫码'), ('typed', '手工输入')], max_length=6, verbose_name='录入方式')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leads', to='fairs.exhibitorapplication', verbose_name='参展商')),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leads', to='fairs.buyer', verbose_name='采购商')),
-                ('captured_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leads', to='fairs.fair', verbose_name='展会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("scan", "扫码"), ("typed", "手工输入")],
+                        max_length=6,
+                        verbose_name="录入方式",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leads",
+                        to="fairs.exhibitorapplication",
+                        verbose_name="参展商",
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leads",
+                        to="fairs.buyer",
+                        verbose_name="采购商",
+                    ),
+                ),
+                (
+                    "captured_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leads",
+                        to="fairs.fair",
+                        verbose_name="展会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '客户线索',
-                'verbose_name_plural': '客户线索',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "客户线索",
+                "verbose_name_plural": "客户线索",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='BoothPreference',
+            name="BoothPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='志愿顺序')),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fairs.booth', verbose_name='展位')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='preferences', to='fairs.exhibitorapplication', verbose_name='参展申请')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="志愿顺序")),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fairs.booth",
+                        verbose_name="展位",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="preferences",
+                        to="fairs.exhibitorapplication",
+                        verbose_name="参展申请",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '展位志愿',
-                'verbose_name_plural': '展位志愿',
-                'ordering': ['application', 'rank'],
-                'constraints': [models.UniqueConstraint(fields=('application', 'rank'), name='unique_preference_rank'), models.UniqueConstraint(fields=('application', 'booth'), name='unique_preference_booth')],
+                "verbose_name": "展位志愿",
+                "verbose_name_plural": "展位志愿",
+                "ordering": ["application", "rank"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("application", "rank"), name="unique_preference_rank"),
+                    models.UniqueConstraint(fields=("application", "booth"), name="unique_preference_booth"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='exhibitorapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['submitted', 'allocated'])), fields=('fair', 'organisation'), name='unique_open_fair_application'),
+            model_name="exhibitorapplication",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["submitted", "allocated"])),
+                fields=("fair", "organisation"),
+                name="unique_open_fair_application",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='buyer',
-            constraint=models.UniqueConstraint(condition=models.Q(('archived_at__isnull', True)), fields=('fair', 'mobile'), name='unique_fair_buyer_mobile'),
+            model_name="buyer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=("fair", "mobile"),
+                name="unique_fair_buyer_mobile",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('released_at__isnull', True)), fields=('booth',), name='unique_current_booth'),
+            model_name="allocation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("released_at__isnull", True)),
+                fields=("booth",),
+                name="unique_current_booth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('released_at__isnull', True)), fields=('application',), name='unique_current_application_booth'),
+            model_name="allocation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("released_at__isnull", True)),
+                fields=("application",),
+                name="unique_current_application_booth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hall',
-            constraint=models.UniqueConstraint(fields=('fair', 'code'), name='unique_fair_hall_code'),
+            model_name="hall",
+            constraint=models.UniqueConstraint(fields=("fair", "code"), name="unique_fair_hall_code"),
         ),
         migrations.AddConstraint(
-            model_name='booth',
-            constraint=models.UniqueConstraint(fields=('fair', 'code'), name='unique_fair_booth_code'),
+            model_name="booth",
+            constraint=models.UniqueConstraint(fields=("fair", "code"), name="unique_fair_booth_code"),
         ),
         migrations.AddConstraint(
-            model_name='lead',
-            constraint=models.UniqueConstraint(fields=('application', 'buyer'), name='unique_lead_per_exhibitor'),
+            model_name="lead",
+            constraint=models.UniqueConstraint(
+                fields=("application", "buyer"), name="unique_lead_per_exhibitor"
+            ),
         ),
     ]

@@ -78,7 +78,9 @@ def fair_setup(cast: Any) -> FairSetup:
     return FairSetup(fair, hall, booths, buyer_a, buyer_b, firm_a, firm_b)
 
 
-def register_buyer(fair: Fair, user: Any, firm: Any, *, name: str, country: str, mobile: str, kind: str = "wholesaler") -> Any:
+def register_buyer(
+    fair: Fair, user: Any, firm: Any, *, name: str, country: str, mobile: str, kind: str = "wholesaler"
+) -> Any:
     return services.buyer_register(
         actor=user,
         fair=fair,

@@ -20,7 +20,9 @@ def as_user(page, base, username):  # type: ignore[no-untyped-def]
     login(page, base, username)
 
 
-def test_exhibitor_books_a_booth_on_the_map_and_meets_two_buyers(cast, fair_setup, page, phone_page, live_server):
+def test_exhibitor_books_a_booth_on_the_map_and_meets_two_buyers(
+    cast, fair_setup, page, phone_page, live_server
+):
     base = live_server.url
     fair = fair_setup.fair
     page.on("dialog", lambda dialog: dialog.accept())
@@ -71,7 +73,9 @@ def test_exhibitor_books_a_booth_on_the_map_and_meets_two_buyers(cast, fair_setu
     buyer_b = register_buyer(
         fair, fair_setup.buyer_b, fair_setup.buyer_firm_b, name="陈老板", country="CN", mobile="13900000002"
     )
-    services.meeting_request(actor=fair_setup.buyer_b, buyer=buyer_b, application=application, priority="nice")
+    services.meeting_request(
+        actor=fair_setup.buyer_b, buyer=buyer_b, application=application, priority="nice"
+    )
 
     # The exhibitor answers both requests on the events app's meeting page.
     as_user(page, base, "firm_admin")
@@ -98,7 +102,9 @@ def test_exhibitor_books_a_booth_on_the_map_and_meets_two_buyers(cast, fair_setu
     # The exhibitor sees both buyers at their own times.
     as_user(page, base, "firm_admin")
     page.goto(f"{base}/fairs/{fair.pk}/meetings/")
-    meetings = list(Meeting.objects.filter(event=fair.event, status=RequestStatus.ACCEPTED).select_related("slot"))
+    meetings = list(
+        Meeting.objects.filter(event=fair.event, status=RequestStatus.ACCEPTED).select_related("slot")
+    )
     assert len({m.slot_id for m in meetings}) == 2 and all(m.announced for m in meetings)
     for meeting in meetings:
         row = page.locator(f"[data-testid=meeting-{meeting.pk}]")

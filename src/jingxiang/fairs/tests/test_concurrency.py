@@ -50,7 +50,12 @@ def test_one_booth_is_never_given_twice_under_concurrency(postgres, cast):
     fair, _hall, booths = make_fair(cast.operator)
     booth = booths["1A01"]
     mine = services.application_submit(
-        actor=cast.firm_admin, fair=fair, organisation=cast.firm, booth_ids=[booth.pk], products="镜架", contact_name="王"
+        actor=cast.firm_admin,
+        fair=fair,
+        organisation=cast.firm,
+        booth_ids=[booth.pk],
+        products="镜架",
+        contact_name="王",
     )
     theirs = services.application_submit(
         actor=cast.other_firm_admin,
@@ -72,13 +77,20 @@ def test_one_booth_is_never_given_twice_under_concurrency(postgres, cast):
 def test_a_badge_scanned_twice_at_once_is_one_lead(postgres, cast):
     fair, _hall, booths = make_fair(cast.operator)
     application = services.application_submit(
-        actor=cast.firm_admin, fair=fair, organisation=cast.firm, booth_ids=[booths["1A01"].pk], products="镜架", contact_name="王"
+        actor=cast.firm_admin,
+        fair=fair,
+        organisation=cast.firm,
+        booth_ids=[booths["1A01"].pk],
+        products="镜架",
+        contact_name="王",
     )
     services.booth_allocate(actor=cast.operator, application=application, booth=booths["1A01"])
     buyer = register_buyer(fair, cast.outsider, None, name="Marco", country="IT", mobile="+393330000000")
     outcomes = race(
         lambda: services.lead_capture(actor=cast.member, application=application, code=buyer.badge_number),
-        lambda: services.lead_capture(actor=cast.talent_officer, application=application, code=buyer.badge_number),
+        lambda: services.lead_capture(
+            actor=cast.talent_officer, application=application, code=buyer.badge_number
+        ),
     )
     assert outcomes == ["duplicate", "won"]
     assert Lead.objects.filter(application=application).count() == 1

@@ -29,9 +29,13 @@ def test_route_matrix(cast):
         contact_name="王经理",
     )
     services.booth_allocate(actor=cast.operator, application=application, booth=booths["1A01"])
-    buyer = register_buyer(fair, cast.other_firm_admin, cast.other_firm, name="赵", country="CN", mobile="13600000000")
+    buyer = register_buyer(
+        fair, cast.other_firm_admin, cast.other_firm, name="赵", country="CN", mobile="13600000000"
+    )
     services.lead_capture(actor=cast.member, application=application, code=buyer.badge_number)
-    services.meeting_request(actor=cast.other_firm_admin, buyer=buyer, application=application, priority="nice")
+    services.meeting_request(
+        actor=cast.other_firm_admin, buyer=buyer, application=application, priority="nice"
+    )
     a, b, f = application.pk, booths["1A02"].pk, fair.pk
     cases = [
         RouteCase("list", "/fairs/", EVERYONE),

@@ -74,7 +74,12 @@ def test_booths_must_stand_inside_the_hall_and_not_overlap(cast, fair_setup):
 def test_only_operators_set_up_booths(cast, fair_setup):
     with pytest.raises(PermissionDenied):
         services.hall_add(
-            actor=cast.firm_admin, fair=fair_setup.fair, code="2", name="2", width_m=Decimal(9), depth_m=Decimal(9)
+            actor=cast.firm_admin,
+            fair=fair_setup.fair,
+            code="2",
+            name="2",
+            width_m=Decimal(9),
+            depth_m=Decimal(9),
         )
 
 
@@ -132,8 +137,12 @@ def test_a_member_cannot_apply_for_the_firm(cast, fair_setup):
 
 def test_allocation_run_honours_preferences_in_order_of_application(cast, fair_setup):
     first = apply(cast, fair_setup, "1A01", "1A02")
-    second = apply(cast, fair_setup, "1A01", "1A03", organisation=cast.other_firm, actor=cast.other_firm_admin)
-    services.booth_set_state(actor=cast.operator, booth=fair_setup.booths["1A03"], state="held", note="赞助商")
+    second = apply(
+        cast, fair_setup, "1A01", "1A03", organisation=cast.other_firm, actor=cast.other_firm_admin
+    )
+    services.booth_set_state(
+        actor=cast.operator, booth=fair_setup.booths["1A03"], state="held", note="赞助商"
+    )
     allocated, unplaced = services.allocation_run(actor=cast.operator, fair=fair_setup.fair, progress=noop)
     assert (allocated, unplaced) == (1, 1)
     first.refresh_from_db()
@@ -158,7 +167,9 @@ def test_a_booth_is_never_given_twice(cast, fair_setup):
     assert second.status == ApplicationStatus.SUBMITTED
     assert Allocation.objects.filter(booth=fair_setup.booths["1A01"], released_at__isnull=True).count() == 1
     with pytest.raises(ValidationError, match="已分配"):
-        services.booth_set_state(actor=cast.operator, booth=fair_setup.booths["1A01"], state="blocked", note="x")
+        services.booth_set_state(
+            actor=cast.operator, booth=fair_setup.booths["1A01"], state="blocked", note="x"
+        )
 
 
 def test_moving_and_releasing_a_booth(cast, fair_setup):
@@ -217,19 +228,37 @@ def test_buyer_registration_without_login_gets_a_badge(cast, fair_setup):
 def test_an_exhibitor_cannot_register_as_its_own_buyer(cast, fair_setup):
     apply(cast, fair_setup, "1A01")
     with pytest.raises(ValidationError, match="参展商"):
-        register_buyer(fair_setup.fair, cast.firm_admin, cast.firm, name="王", country="CN", mobile="13800000001")
+        register_buyer(
+            fair_setup.fair, cast.firm_admin, cast.firm, name="王", country="CN", mobile="13800000001"
+        )
 
 
 def _exhibit(cast, fair_setup):
     application = apply(cast, fair_setup, "1A01")
     services.booth_allocate(actor=cast.operator, application=application, booth=fair_setup.booths["1A01"])
     application.refresh_from_db()
-    a = register_buyer(fair_setup.fair, fair_setup.buyer_a, fair_setup.buyer_firm_a, name="Giulia", country="IT", mobile="+390000001")
-    b = register_buyer(fair_setup.fair, fair_setup.buyer_b, fair_setup.buyer_firm_b, name="陈老板", country="CN", mobile="13900000002")
+    a = register_buyer(
+        fair_setup.fair,
+        fair_setup.buyer_a,
+        fair_setup.buyer_firm_a,
+        name="Giulia",
+        country="IT",
+        mobile="+390000001",
+    )
+    b = register_buyer(
+        fair_setup.fair,
+        fair_setup.buyer_b,
+        fair_setup.buyer_firm_b,
+        name="陈老板",
+        country="CN",
+        mobile="13900000002",
+    )
     return application, a, b
 
 
-def test_meetings_go_through_the_events_request_flow_and_scheduler(cast, fair_setup, django_capture_on_commit_callbacks):
+def test_meetings_go_through_the_events_request_flow_and_scheduler(
+    cast, fair_setup, django_capture_on_commit_callbacks
+):
     application, a, b = _exhibit(cast, fair_setup)
     for buyer, user in ((a, fair_setup.buyer_a), (b, fair_setup.buyer_b)):
         meeting = services.meeting_request(actor=user, buyer=buyer, application=application, priority="must")
@@ -253,7 +282,13 @@ def test_meetings_go_through_the_events_request_flow_and_scheduler(cast, fair_se
 def test_buyer_without_platform_organisation_cannot_book_online(cast, fair_setup):
     application, _a, _b = _exhibit(cast, fair_setup)
     walk_in = services.buyer_register(
-        actor=cast.outsider, fair=fair_setup.fair, name="Li", company="散客", country="CN", kind="other", mobile="13700000003"
+        actor=cast.outsider,
+        fair=fair_setup.fair,
+        name="Li",
+        company="散客",
+        country="CN",
+        kind="other",
+        mobile="13700000003",
     )
     with pytest.raises(ValidationError, match="服务台"):
         services.meeting_request(actor=cast.outsider, buyer=walk_in, application=application, priority="nice")
@@ -261,7 +296,9 @@ def test_buyer_without_platform_organisation_cannot_book_online(cast, fair_setup
 
 def test_lead_capture_refuses_a_second_scan_and_keeps_the_first(cast, fair_setup):
     application, a, b = _exhibit(cast, fair_setup)
-    first = services.lead_capture(actor=cast.member, application=application, code=a.badge_number.lower(), note="要样品")
+    first = services.lead_capture(
+        actor=cast.member, application=application, code=a.badge_number.lower(), note="要样品"
+    )
     url = f"https://jingxiang.example/verify/fair-badge/{a.badge_code}/"
     with pytest.raises(ValidationError) as error:
         services.lead_capture(actor=cast.talent_officer, application=application, code=url, method="scan")
@@ -269,16 +306,22 @@ def test_lead_capture_refuses_a_second_scan_and_keeps_the_first(cast, fair_setup
     assert "无需重复扫码" in error.value.message_dict["code"][0]
     assert list(Lead.objects.filter(application=application)) == [first]
     assert Lead.objects.get().note == "要样品"
-    services.lead_capture(actor=cast.member, application=application, code=url.replace(a.badge_code, b.badge_code))
+    services.lead_capture(
+        actor=cast.member, application=application, code=url.replace(a.badge_code, b.badge_code)
+    )
     with pytest.raises(ValidationError, match="没有找到胸卡"):
         services.lead_capture(actor=cast.member, application=application, code="TZ2027-99999")
     with pytest.raises(PermissionDenied):
         services.lead_capture(actor=cast.other_firm_admin, application=application, code=a.badge_number)
 
 
-def test_report_counts_each_buyer_once_and_splits_by_country_and_kind(cast, fair_setup, django_capture_on_commit_callbacks):
+def test_report_counts_each_buyer_once_and_splits_by_country_and_kind(
+    cast, fair_setup, django_capture_on_commit_callbacks
+):
     application, a, b = _exhibit(cast, fair_setup)
-    meeting = services.meeting_request(actor=fair_setup.buyer_a, buyer=a, application=application, priority="must")
+    meeting = services.meeting_request(
+        actor=fair_setup.buyer_a, buyer=a, application=application, priority="must"
+    )
     events.meeting_request_respond(actor=cast.firm_admin, meeting=meeting, accept=True)
     with django_capture_on_commit_callbacks(execute=True):
         run = services.schedule_start(actor=cast.operator, fair=fair_setup.fair, time_limit=2)
@@ -297,7 +340,9 @@ def test_report_counts_each_buyer_once_and_splits_by_country_and_kind(cast, fair
 def test_hall_map_shows_state_in_colour_and_words(cast, fair_setup):
     application = apply(cast, fair_setup, "1A02")
     services.booth_allocate(actor=cast.operator, application=application, booth=fair_setup.booths["1A02"])
-    services.booth_set_state(actor=cast.operator, booth=fair_setup.booths["1A04"], state="blocked", note="消防通道")
+    services.booth_set_state(
+        actor=cast.operator, booth=fair_setup.booths["1A04"], state="blocked", note="消防通道"
+    )
     plan = selectors.hall_map(fair_setup.hall, show_holders=True)
     by_code = {b.booth.code: b for b in plan.booths}
     assert by_code["1A02"].state_label == "已分配" and by_code["1A02"].holder == cast.firm.name
