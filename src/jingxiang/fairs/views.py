@@ -483,7 +483,18 @@ def buyer_register(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.BuyerForm(request.POST or None, profiles=_buyer_profiles(request.user)),
-        save=lambda data: services.buyer_register(actor=request.user, fair=fair, **data),
+        save=lambda data: services.buyer_register(
+            actor=request.user,
+            fair=fair,
+            name=data["name"],
+            company=data["company"],
+            country=data["country"],
+            kind=data["kind"],
+            mobile=data["mobile"],
+            email=data["email"],
+            interests=data["interests"],
+            organisation_id=data.get("organisation"),
+        ),
         success_url=lambda buyer: reverse("fairs:badge", args=[buyer.badge_code]),
         success_message=_("登记成功,这是您的胸卡。请保存本页链接或下载 PDF。"),
         context={

@@ -83,3 +83,53 @@ def test_public_registration_form_and_hall_map_page(cast, fair_setup, client):
     assert buyer.badge_number in badge and "+39" not in badge  # the phone is never shown on the badge
     assert client.get(f"/fairs/badges/{buyer.badge_code}/badge.pdf").content.startswith(b"%PDF")
     assert "有效" in client.get(f"/verify/fair-badge/{buyer.badge_code}/").content.decode()
+
+
+def test_signed_in_buyer_registers_for_her_firm_and_joins_the_meetings(cast, fair_setup, client):
+    client.force_login(fair_setup.buyer_a)
+    form = client.get(f"/fairs/{fair_setup.fair.pk}/register/").content.decode()
+    assert fair_setup.buyer_firm_a.name in form
+    response = client.post(
+        f"/fairs/{fair_setup.fair.pk}/register/",
+        {
+            "name": "Giulia",
+            "company": fair_setup.buyer_firm_a.name,
+            "country": "IT",
+            "kind": "trader",
+            "mobile": "+39 333 7654321",
+            "organisation": fair_setup.buyer_firm_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    buyer = Buyer.objects.get()
+    assert buyer.user == fair_setup.buyer_a
+    assert buyer.participant.organisation == fair_setup.buyer_firm_a
+    assert buyer.participant.event == fair_setup.fair.event
+
+
+def test_operator_creates_a_fair_with_its_meeting_event(cast, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jingxiang.fairs.models import Fair
+
+    client.force_login(cast.operator)
+    start = timezone.localdate() + dt.timedelta(days=30)
+    data = {
+        "code": "sh2027",
+        "title": "2027 上海国际眼镜展 · 杜桥眼镜专区",
+        "city": "上海",
+        "venue": "上海世博展览馆",
+        "starts_on": start.isoformat(),
+        "ends_on": (start - dt.timedelta(days=1)).isoformat(),
+        "slot_minutes": 30,
+        "meeting_tables": 4,
+    }
+    response = client.post("/fairs/new/", data)
+    assert response.status_code == 200 and not Fair.objects.exists()
+    data["ends_on"] = (start + dt.timedelta(days=2)).isoformat()
+    response = client.post("/fairs/new/", data)
+    fair = Fair.objects.get(code="SH2027")
+    assert response["Location"] == f"/fairs/{fair.pk}/"
+    assert fair.event.sessions.count() == 3 and fair.event.tables.count() == 4
