@@ -91,3 +91,21 @@ def register_buyer(
         mobile=mobile,
         organisation_id=firm.pk if firm else None,
     )
+
+
+def sweep_fairs(cast: Any) -> dict[str, dict[str, int]]:
+    """Objects for the core filter sweep: the fair's lists and an exhibitor's lead desk."""
+    fair, _hall, booths = make_fair(cast.operator, code="SWEEP")
+    application = services.application_submit(
+        actor=cast.firm_admin,
+        fair=fair,
+        organisation=cast.firm,
+        booth_ids=[booths["1A01"].pk],
+        products="镜架",
+        contact_name="王",
+    )
+    return {
+        "fairs:applications": {"pk": fair.pk},
+        "fairs:buyers": {"pk": fair.pk},
+        "fairs:leads": {"pk": application.pk},
+    }
