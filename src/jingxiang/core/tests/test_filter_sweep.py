@@ -86,6 +86,7 @@ def world(cast: Any) -> dict[str, Any]:
     """Objects for the list pages that sit under another object."""
     from jingxiang.alliance.tests.conftest import sweep_alliance
     from jingxiang.events.tests.conftest import make_event
+    from jingxiang.fairs.tests.conftest import sweep_fairs
     from jingxiang.services.tests.builders import programme
     from jingxiang.wagenorms.models import WageReport
 
@@ -99,6 +100,7 @@ def world(cast: Any) -> dict[str, Any]:
         "insights:records": {"code": "demands_posted"},
         "insights:indicator": {"code": "demands_posted"},
         **{f"alliance:{n}": alliance for n in lists},
+        **sweep_fairs(cast),
     }
 
 

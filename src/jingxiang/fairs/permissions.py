@@ -1,0 +1,145 @@
+"""Who may see and do what at the fairs. Default deny; "not found" and "forbidden" both raise Http404.
+
+Operators run fairs (halls, booths, allocation, buyers list, scheduling). A firm applies to exhibit
+through its org admin or talent officer; its people (also members) capture leads at the booth and read
+its report. Buyers pre-register without a login; a buyer with a login who acts for an organisation may
+also ask exhibitors for meetings (the events app's request flow). A badge is opened by its unguessable
+code, as printed in its QR.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from jingxiang.fairs.models import (
+    ApplicationStatus,
+    Booth,
+    Buyer,
+    ExhibitorApplication,
+    Fair,
+    FairStatus,
+    Hall,
+)
+from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator, managed_firm_ids
+
+OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.ALLOCATED)
+
+
+def access_fair(user: Any, pk: int, *, write: bool = False) -> Fair:
+    """A fair the user may see (anyone: fairs past preparation); ``write``: operators only."""
+    fair: Fair | None = Fair.objects.visible_to(user).select_related("event").filter(pk=pk).first()
+    if fair is None or (write and not is_operator(user)):
+        raise Http404
+    return fair
+
+
+def access_hall(user: Any, pk: int) -> Hall:
+    hall = Hall.objects.select_related("fair").filter(pk=pk).first()
+    if hall is None or not Fair.objects.visible_to(user).filter(pk=hall.fair_id).exists():
+        raise Http404
+    return hall
+
+
+def access_booth(user: Any, pk: int, *, write: bool = False) -> Booth:
+    """A booth of a visible fair; ``write`` (hold, block, allocate): operators only."""
+    booth = Booth.objects.select_related("hall", "fair").filter(pk=pk).first()
+    if booth is None or not Fair.objects.visible_to(user).filter(pk=booth.fair_id).exists():
+        raise Http404
+    if write and not is_operator(user):
+        raise Http404
+    return booth
+
+
+def applying_firms(user: Any, fair: Fair) -> list[Any]:
+    """Firms the user may apply for (org admin / talent officer) that have no open application yet."""
+    from jingxiang.organisations.models import Organisation
+
+    if not getattr(user, "is_authenticated", False) or fair.status != FairStatus.OPEN:
+        return []
+    taken = set(
+        ExhibitorApplication.objects.filter(fair=fair, status__in=OPEN_APPLICATION).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return list(Organisation.objects.filter(pk__in=managed_firm_ids(user) - taken).order_by("name"))
+
+
+def may_apply(user: Any, fair: Fair) -> bool:
+    return bool(applying_firms(user, fair))
+
+
+def my_applications(user: Any, fair: Fair) -> list[ExhibitorApplication]:
+    """The open applications of the user's firms at this fair (exhibitor staff: members too)."""
+    return list(
+        ExhibitorApplication.objects.visible_to(user)
+        .filter(fair=fair, status__in=OPEN_APPLICATION)
+        .select_related("organisation")
+    )
+
+
+def access_application(user: Any, pk: int, *, write: bool = False) -> ExhibitorApplication:
+    """An application: operators and the firm's people; ``write`` (withdraw): operators and the firm's
+    managers."""
+    application: ExhibitorApplication | None = (
+        ExhibitorApplication.objects.visible_to(user)
+        .select_related("fair", "organisation", "participant")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    if write and not (is_operator(user) or application.organisation_id in managed_firm_ids(user)):
+        raise Http404
+    return application
+
+
+def may_withdraw(user: Any, application: ExhibitorApplication) -> bool:
+    return application.status in OPEN_APPLICATION and (
+        is_operator(user) or application.organisation_id in managed_firm_ids(user)
+    )
+
+
+def may_capture_leads(user: Any, application: ExhibitorApplication) -> bool:
+    """The exhibitor's own people capture leads at its booth, once a booth is allocated."""
+    return application.status == ApplicationStatus.ALLOCATED and application.organisation_id in firm_ids(
+        user, *FIRM_PEOPLE
+    )
+
+
+def access_lead_desk(user: Any, pk: int) -> ExhibitorApplication:
+    application = access_application(user, pk)
+    if not may_capture_leads(user, application):
+        raise Http404
+    return application
+
+
+def my_buyers(user: Any, fair: Fair) -> list[Buyer]:
+    """The user's own buyer registrations at this fair (a buyer with a login)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Buyer.objects.filter(fair=fair, user=user, archived_at__isnull=True))
+
+
+def may_request_meetings(buyer: Buyer | None) -> bool:
+    return buyer is not None and buyer.participant_id is not None
+
+
+def access_badge(code: str) -> Buyer:
+    """A badge by its unguessable code (the link given at registration and printed in its QR)."""
+    buyer: Buyer | None = (
+        Buyer.objects.select_related("fair").filter(badge_code=code.upper(), archived_at__isnull=True).first()
+    )
+    if buyer is None:
+        raise Http404
+    return buyer
+
+
+def may_see_buyers(user: Any) -> bool:
+    return is_operator(user)
+
+
+def uses_fairs(user: Any) -> bool:
+    """The nav item: operators, and anyone signed in (fairs are public to see, buyers register)."""
+    return bool(getattr(user, "is_authenticated", False))
