@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
 
 from jingxiang.conversations.models import Attachment, Message, Thread
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(admin.ModelAdmin[Any]):
     """Conversations are read in the admin, never edited or deleted there."""
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

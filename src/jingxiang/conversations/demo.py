@@ -51,11 +51,15 @@ def load(context: Any) -> None:
     people = _party_users(proposal) if proposal is not None else []
     if proposal is not None and len(people) == 2:
         services.message_post(actor=people[0], subject=proposal, body="报价里是否包含两次复测的检测费?")
-        services.message_post(actor=people[1], subject=proposal, body="包含。复测在我们实验室做,三个工作日出报告。")
+        services.message_post(
+            actor=people[1], subject=proposal, body="包含。复测在我们实验室做,三个工作日出报告。"
+        )
     meeting = Meeting.objects.select_related("requester__talent", "recipient__talent").order_by("pk").first()
     people = _party_users(meeting) if meeting is not None else []
     if meeting is not None and len(people) == 2:
-        services.message_post(actor=people[0], subject=meeting, body="洽谈时我们带样品过来,大约需要一张桌子。")
+        services.message_post(
+            actor=people[0], subject=meeting, body="洽谈时我们带样品过来,大约需要一张桌子。"
+        )
     context.notes.append(
         "对话:talent_officer 与 expert 在共享邀请上的对话(含 PDF 附件)见「我的对话」/conversations/。"
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.conversations.models import Thread
@@ -25,4 +25,4 @@ class InboxFilter(FilterSet):
     def filter_unread(self, queryset: QuerySet[Thread], name: str, value: bool | None) -> QuerySet[Thread]:
         if value is None:
             return queryset
-        return queryset.filter(unread__gt=0) if value else queryset.filter(unread=0)
+        return queryset.filter(Q(unread__gt=0) if value else Q(unread=0))

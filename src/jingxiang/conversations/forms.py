@@ -38,10 +38,11 @@ class MessageForm(StyledFormMixin, forms.Form):
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("写下您想说的话…")}),
     )
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("附件"),
         required=False,
-        help_text=_("最多 %(n)s 个文件,每个不超过 10 MB:PDF、图片(JPG/PNG)、Word 或 Excel。") % {"n": ATTACHMENTS_MAX},
+        help_text=_("最多 %(n)s 个文件,每个不超过 10 MB:PDF、图片(JPG/PNG)、Word 或 Excel。")
+        % {"n": ATTACHMENTS_MAX},
     )
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ThreadQuerySet(models.QuerySet):
+class ThreadQuerySet(models.QuerySet["Thread"]):
     def visible_to(self, user: Any) -> ThreadQuerySet:
         """Threads where the user is one of the parties (in person, for an organisation, or as the station).
 
@@ -103,6 +103,14 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.thread} · {self.author_side}"
+
+    @property
+    def side_label(self) -> str:
+        """The side the author wrote for; the station's name in the reader's language."""
+        from jingxiang.conversations.registry import STATION
+        from jingxiang.core.texts import msgid_of
+
+        return str(STATION) if self.author_side == msgid_of(STATION) else self.author_side
 
     @property
     def withdrawn(self) -> bool:

@@ -60,7 +60,9 @@ def may_read_as_operator(user: Any, subject_kind: SubjectKind) -> bool:
     return read_rule(subject_kind.key).operators_read and is_operator(user)
 
 
-def conversation_of(user: Any, subject_kind: SubjectKind, subject: Any, *, write: bool = False) -> Conversation | None:
+def conversation_of(
+    user: Any, subject_kind: SubjectKind, subject: Any, *, write: bool = False
+) -> Conversation | None:
     """The conversation on ``subject`` if the user may read it (write it, with ``write``); else None."""
     if not getattr(user, "is_authenticated", False) or subject is None:
         return None

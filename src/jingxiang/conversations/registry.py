@@ -13,6 +13,10 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+#: The operators' side of a sharing request, stored by its Chinese msgid and shown in the reader's language.
+STATION = _("人才共享驿站")
 
 
 def role_pairs(user: Any) -> set[tuple[int, str]]:
@@ -30,7 +34,7 @@ class Side:
     """One party of a subject: a person (``user_id``), the people acting for an organisation in one of
     ``roles``, or the platform's operators (the sharing station) as a party of their own."""
 
-    label: str
+    label: str | Promise
     organisation_id: int | None = None
     roles: tuple[str, ...] = ()
     user_id: int | None = None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
+from django.conf import settings
+from django.utils.translation import get_language
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 
@@ -18,7 +20,12 @@ ATTACHMENTS_MAX = 3
 @dataclass(frozen=True)
 class ReadRule:
     operators_read: bool = False
-    reason: str = ""
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """The reason in the reader's language (Chinese when the file has none in it)."""
+        return self.reasons.get(get_language() or "", "") or self.reasons.get(settings.LANGUAGE_CODE, "")
 
 
 @cache
@@ -29,7 +36,12 @@ def _rules() -> dict[str, ReadRule]:
         entry = entry or {}
         if not isinstance(entry.get("operators_read", False), bool):
             raise ValueError(f"{RULES_FILE.name}: {key}.operators_read must be true or false")
-        rules[str(key)] = ReadRule(bool(entry.get("operators_read", False)), str(entry.get("reason", "")))
+        reasons = entry.get("reason") or {}
+        if not isinstance(reasons, dict):
+            raise ValueError(f"{RULES_FILE.name}: {key}.reason must give the text per language (zh-hans, en)")
+        rules[str(key)] = ReadRule(
+            bool(entry.get("operators_read", False)), {str(k): str(v) for k, v in reasons.items()}
+        )
     return rules
 
 

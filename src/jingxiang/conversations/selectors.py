@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from jingxiang.conversations.models import Message, ReadMark, Thread
 from jingxiang.conversations.permissions import Conversation, conversation_of
@@ -41,7 +42,7 @@ def counterparts(thread: Thread, user: Any) -> str:
         roles = [r for r in party.roles.split(",") if r]
         mine = party.user_id == user.pk or any((party.organisation_id, r) in pairs for r in roles)
         if not mine and not (party.operators and _is_operator(user)):
-            names.append(party.label)
+            names.append(gettext(party.label) if party.operators else party.label)
     return "、".join(names)
 
 
@@ -61,7 +62,9 @@ def unread_for(user: Any, conversation: Conversation) -> int:
     thread = conversation.thread
     if thread is None or conversation.side is None:
         return 0
-    mark = ReadMark.objects.filter(thread=thread, user=user).values_list("last_read_id", flat=True).first() or 0
+    mark = (
+        ReadMark.objects.filter(thread=thread, user=user).values_list("last_read_id", flat=True).first() or 0
+    )
     return thread.messages.filter(pk__gt=mark, withdrawn_at__isnull=True).exclude(author=user).count()
 
 
@@ -88,7 +91,7 @@ def related_conversations(user: Any, host_object: Any) -> list[dict[str, Any]]:
         result.append(
             {
                 "conversation": c,
-                "unread": thread.unread if thread is not None and c.side is not None else 0,
+                "unread": getattr(thread, "unread", 0) if c.side is not None else 0,
             }
         )
     return result
@@ -100,4 +103,8 @@ def panel_for(user: Any, subject: Any) -> dict[str, Any]:
     conversation = conversation_of(user, subject_kind, subject) if subject_kind is not None else None
     if host_of(subject) is not None:
         return {"related": related_conversations(user, subject), "conversation": None}
-    return {"conversation": conversation, "related": [], "messages": messages_of(conversation.thread) if conversation else []}
+    return {
+        "conversation": conversation,
+        "related": [],
+        "messages": messages_of(conversation.thread) if conversation else [],
+    }

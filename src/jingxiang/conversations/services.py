@@ -17,6 +17,7 @@ from jingxiang.conversations.permissions import Conversation, conversation_of
 from jingxiang.conversations.registry import Side, kind_of, kind_or_none
 from jingxiang.conversations.rules import ATTACHMENTS_MAX, BODY_MAX
 from jingxiang.core.services import notification_send
+from jingxiang.core.texts import msgid_of
 from jingxiang.core.validators import reject_markup
 from jingxiang.demands.validation import check_attachment
 
@@ -27,15 +28,18 @@ def thread_url(thread: Thread) -> str:
 
 def _thread_for(conversation: Conversation) -> Thread:
     """The subject's thread, created on the first message; its parties and title follow the subject."""
-    thread, _created = Thread.objects.get_or_create(
+    created, _new = Thread.objects.get_or_create(
         kind=conversation.key, object_id=conversation.pk, defaults={"title": conversation.title[:200]}
     )
-    thread = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
+    thread: Thread = Thread.objects.select_for_update(of=("self",)).get(pk=created.pk)
     stored = [
         (p.label, p.organisation_id, p.roles, p.user_id, p.operators)
         for p in thread.parties.order_by("position")
     ]
-    wanted = [(s.label[:200], s.organisation_id, s.roles_text, s.user_id, s.operators) for s in conversation.sides]
+    wanted = [
+        (msgid_of(s.label)[:200], s.organisation_id, s.roles_text, s.user_id, s.operators)
+        for s in conversation.sides
+    ]
     if stored != wanted:
         # Parties of a subject do not change in these apps; should one (a talent's login claimed later),
         # the copy is rewritten as a whole. Party rows are an index, not business data.
@@ -61,7 +65,10 @@ def _clean_body(body: str, files: Sequence[Any]) -> str:
         raise ValidationError({"body": _("请写下消息内容,或附上文件。")}, code="empty")
     if len(text) > BODY_MAX:
         raise ValidationError(
-            {"body": _("消息最多 %(max)s 字,现在有 %(n)s 字,请分开发送。") % {"max": BODY_MAX, "n": len(text)}},
+            {
+                "body": _("消息最多 %(max)s 字,现在有 %(n)s 字,请分开发送。")
+                % {"max": BODY_MAX, "n": len(text)}
+            },
             code="too_long",
         )
     if text:
@@ -71,7 +78,8 @@ def _clean_body(body: str, files: Sequence[Any]) -> str:
             raise ValidationError({"body": error.messages}, code="markup") from error
     if len(files) > ATTACHMENTS_MAX:
         raise ValidationError(
-            {"files": _("一条消息最多附 %(max)s 个文件。") % {"max": ATTACHMENTS_MAX}}, code="too_many_files"
+            {"attachments": _("一条消息最多附 %(max)s 个文件。") % {"max": ATTACHMENTS_MAX}},
+            code="too_many_files",
         )
     problems = []
     for upload in files:
@@ -80,7 +88,7 @@ def _clean_body(body: str, files: Sequence[Any]) -> str:
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:
-        raise ValidationError({"files": problems}, code="attachment")
+        raise ValidationError({"attachments": problems}, code="attachment")
     return text
 
 
@@ -107,7 +115,11 @@ def recipients(sides: Sequence[Side], *, exclude: Side | None, author_id: int) -
             )
     people = (
         Membership.objects.active()
-        .filter(memberships, organisation__status=OrganisationStatus.APPROVED, organisation__archived_at__isnull=True)
+        .filter(
+            memberships,
+            organisation__status=OrganisationStatus.APPROVED,
+            organisation__archived_at__isnull=True,
+        )
         .values("user_id")
     )
     return list(
@@ -131,7 +143,9 @@ def _notify(message_id: int) -> None:
     author_side = next((s for s in sides if s.includes(message.author)), None)
     url = thread_url(thread)
     waiting = set(
-        Notification.objects.unread().filter(url=url, kind="conversation").values_list("recipient_id", flat=True)
+        Notification.objects.unread()
+        .filter(url=url, kind="conversation")
+        .values_list("recipient_id", flat=True)
     )
     for person in recipients(sides, exclude=author_side, author_id=message.author_id):
         if person.pk in waiting:
@@ -166,7 +180,9 @@ def message_post(
     text = _clean_body(body, files)
     with transaction.atomic():
         thread = _thread_for(conversation)
-        message = Message.objects.create(thread=thread, author=actor, author_side=conversation.side.label[:200], body=text)
+        message = Message.objects.create(
+            thread=thread, author=actor, author_side=msgid_of(conversation.side.label)[:200], body=text
+        )
         for upload in files:
             Attachment.objects.create(
                 message=message, file=upload, name=str(upload.name)[:200], size=int(upload.size)

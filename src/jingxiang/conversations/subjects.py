@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jingxiang.conversations.registry import Host, Side, SubjectKind, register, register_host
+from jingxiang.conversations.registry import STATION, Host, Side, SubjectKind, register, register_host
 
 
 def _firm(organisation: Any) -> Side:
@@ -44,13 +44,12 @@ def _participant(participant: Any) -> Side:
 
 
 def _station() -> Side:
-    return Side(str(_("人才共享驿站")), operators=True)
+    return Side(STATION, operators=True)
 
 
 def register_existing_apps() -> None:
-    from jingxiang.demands.models import ChallengeApplication, Demand, Proposal
+    from jingxiang.demands.models import Challenge, ChallengeApplication, Demand, Proposal
     from jingxiang.demands.models import Invitation as DemandInvitation
-    from jingxiang.demands.models import Challenge
     from jingxiang.events.models import Meeting
     from jingxiang.sharing.models import Invitation as SharingInvitation
     from jingxiang.sharing.models import SharingRequest
@@ -71,9 +70,9 @@ def register_existing_apps() -> None:
             key="sharing-invitation",
             label=_("共享邀请"),
             model=SharingInvitation,
-            load=lambda pk: SharingInvitation.objects.select_related("request__firm", "talent")
-            .filter(pk=pk)
-            .first(),
+            load=lambda pk: (
+                SharingInvitation.objects.select_related("request__firm", "talent").filter(pk=pk).first()
+            ),
             parties=lambda i: [_firm(i.request.firm), Side(i.talent.name, user_id=i.talent.user_id)],
             title=lambda i: f"{i.request.title} · {i.talent.name}",
             url=lambda i: reverse("sharing:request_detail", args=[i.request_id]),
@@ -84,9 +83,11 @@ def register_existing_apps() -> None:
             key="demands-invitation",
             label=_("对接邀请"),
             model=DemandInvitation,
-            load=lambda pk: DemandInvitation.objects.select_related("demand__organisation", "talent", "organisation")
-            .filter(pk=pk)
-            .first(),
+            load=lambda pk: (
+                DemandInvitation.objects.select_related("demand__organisation", "talent", "organisation")
+                .filter(pk=pk)
+                .first()
+            ),
             parties=lambda i: [_firm(i.demand.organisation), _supplier(i)],
             title=lambda i: f"{i.demand.title} · {i.supplier_name}",
             url=lambda i: reverse("demands:detail", args=[i.demand_id]),
@@ -97,9 +98,11 @@ def register_existing_apps() -> None:
             key="demands-proposal",
             label=_("对接方案"),
             model=Proposal,
-            load=lambda pk: Proposal.objects.select_related("demand__organisation", "talent", "organisation")
-            .filter(pk=pk)
-            .first(),
+            load=lambda pk: (
+                Proposal.objects.select_related("demand__organisation", "talent", "organisation")
+                .filter(pk=pk)
+                .first()
+            ),
             parties=lambda p: [_firm(p.demand.organisation), _supplier(p)],
             title=lambda p: f"{p.demand.title} · {p.supplier_name}",
             url=lambda p: reverse("demands:detail", args=[p.demand_id]),
@@ -110,11 +113,13 @@ def register_existing_apps() -> None:
             key="demands-application",
             label=_("揭榜申请"),
             model=ChallengeApplication,
-            load=lambda pk: ChallengeApplication.objects.select_related(
-                "challenge__demand__organisation", "talent", "organisation"
-            )
-            .filter(pk=pk)
-            .first(),
+            load=lambda pk: (
+                ChallengeApplication.objects.select_related(
+                    "challenge__demand__organisation", "talent", "organisation"
+                )
+                .filter(pk=pk)
+                .first()
+            ),
             parties=lambda a: [_firm(a.challenge.demand.organisation), _supplier(a)],
             title=lambda a: f"{a.challenge.title} · {a.supplier_name}",
             url=lambda a: reverse("demands:challenge_detail", args=[a.challenge_id]),
@@ -125,9 +130,9 @@ def register_existing_apps() -> None:
             key="events-meeting",
             label=_("洽谈预约"),
             model=Meeting,
-            load=lambda pk: Meeting.objects.select_related("requester__talent", "recipient__talent")
-            .filter(pk=pk)
-            .first(),
+            load=lambda pk: (
+                Meeting.objects.select_related("requester__talent", "recipient__talent").filter(pk=pk).first()
+            ),
             parties=lambda m: [_participant(m.requester), _participant(m.recipient)],
             title=lambda m: f"{m.requester.name} ↔ {m.recipient.name}",
             url=lambda m: reverse("events:meeting", args=[m.pk]),

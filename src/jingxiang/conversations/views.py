@@ -84,14 +84,15 @@ def message_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     conversation = access_conversation(request.user, kind, pk, write=True)
     form = forms.MessageForm(request.POST, request.FILES)
     thread_page = reverse("conversations:thread", args=[kind, pk])
+    htmx = bool(getattr(request, "htmx", False))
     response = form_page(
         request,
         form,
         save=lambda data: services.message_post(
-            actor=request.user, subject=conversation.subject, body=data["body"], files=data["files"]
+            actor=request.user, subject=conversation.subject, body=data["body"], files=data["attachments"]
         ),
-        success_url=thread_page if request.htmx else safe_next(request, thread_page) + "#conversation",
-        success_message="" if request.htmx else _("消息已发送。"),
+        success_url=thread_page if htmx else safe_next(request, thread_page) + "#conversation",
+        success_message="" if htmx else _("消息已发送。"),
         template="conversations/thread.html",
         partial="conversations/_panel.html",
         context=_panel_context(request, conversation, form),

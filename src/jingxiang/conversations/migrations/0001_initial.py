@@ -7,99 +7,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_side', models.CharField(max_length=200, verbose_name='代表')),
-                ('body', models.TextField(blank=True, verbose_name='内容')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发送时间')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='撤回时间')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("author_side", models.CharField(max_length=200, verbose_name="代表")),
+                ("body", models.TextField(blank=True, verbose_name="内容")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="发送时间"),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="撤回时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '对话消息',
-                'verbose_name_plural': '对话消息',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "对话消息",
+                "verbose_name_plural": "对话消息",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='conversations/%Y/%m/', verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小(字节)')),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='conversations.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="conversations/%Y/%m/", verbose_name="文件")),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小(字节)")),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="conversations.message",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '对话附件',
-                'verbose_name_plural': '对话附件',
-                'ordering': ['pk'],
+                "verbose_name": "对话附件",
+                "verbose_name_plural": "对话附件",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='类别')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='对象编号')),
-                ('title', models.CharField(max_length=200, verbose_name='主题')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('last_message_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='最后消息时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="类别")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="对象编号")),
+                ("title", models.CharField(max_length=200, verbose_name="主题")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="创建时间"),
+                ),
+                (
+                    "last_message_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="最后消息时间"),
+                ),
             ],
             options={
-                'verbose_name': '对话',
-                'verbose_name_plural': '对话',
-                'ordering': ['-last_message_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='unique_thread_subject')],
+                "verbose_name": "对话",
+                "verbose_name_plural": "对话",
+                "ordering": ["-last_message_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "object_id"), name="unique_thread_subject")
+                ],
             },
         ),
         migrations.AddField(
-            model_name='message',
-            name='thread',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='conversations.thread'),
+            model_name="message",
+            name="thread",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="messages",
+                to="conversations.thread",
+            ),
         ),
         migrations.CreateModel(
-            name='ThreadParty',
+            name="ThreadParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('label', models.CharField(max_length=200, verbose_name='名称')),
-                ('roles', models.CharField(blank=True, max_length=200)),
-                ('operators', models.BooleanField(default=False)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parties', to='conversations.thread')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("label", models.CharField(max_length=200, verbose_name="名称")),
+                ("roles", models.CharField(blank=True, max_length=200)),
+                ("operators", models.BooleanField(default=False)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parties",
+                        to="conversations.thread",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '对话方',
-                'verbose_name_plural': '对话方',
-                'ordering': ['thread', 'position'],
+                "verbose_name": "对话方",
+                "verbose_name_plural": "对话方",
+                "ordering": ["thread", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ReadMark',
+            name="ReadMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_read_id', models.PositiveBigIntegerField(default=0)),
-                ('read_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='read_marks', to='conversations.thread')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_read_id", models.PositiveBigIntegerField(default=0)),
+                ("read_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="read_marks",
+                        to="conversations.thread",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已读标记',
-                'verbose_name_plural': '已读标记',
-                'constraints': [models.UniqueConstraint(fields=('thread', 'user'), name='unique_read_mark')],
+                "verbose_name": "已读标记",
+                "verbose_name_plural": "已读标记",
+                "constraints": [models.UniqueConstraint(fields=("thread", "user"), name="unique_read_mark")],
             },
         ),
     ]

@@ -44,7 +44,9 @@ def build_world(cast: Any) -> World:
     from jingxiang.sharing.tests.builders import request_data
 
     request = sharing_services.request_file(actor=cast.talent_officer, firm=cast.firm, data=request_data())
-    (invitation,) = sharing_services.invitation_send(actor=cast.talent_officer, request=request, talents=[cast.expert])
+    (invitation,) = sharing_services.invitation_send(
+        actor=cast.talent_officer, request=request, talents=[cast.expert]
+    )
     demand = Demand.objects.create(
         organisation=cast.firm,
         created_by=cast.talent_officer,
@@ -67,7 +69,11 @@ def build_world(cast: Any) -> World:
         created_by=cast.operator,
     )
     application = ChallengeApplication.objects.create(
-        challenge=challenge, talent=cast.expert, submitted_by=cast.expert_user, team="林工", proposal="前处理改进"
+        challenge=challenge,
+        talent=cast.expert,
+        submitted_by=cast.expert_user,
+        team="林工",
+        proposal="前处理改进",
     )
     event = make_event(cast.operator)
     firm_side = register(cast.talent_officer, event, "firm", cast.firm)

@@ -33,7 +33,9 @@ def unread(user: Any) -> dict[str, int]:
     return {t.title: t.unread for t in selectors.inbox(user)}
 
 
-def test_message_with_attachments_reaches_the_other_side_once(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_message_with_attachments_reaches_the_other_side_once(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from jingxiang.core.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -45,7 +47,9 @@ def test_message_with_attachments_reaches_the_other_side_once(world: Any, django
         )
     assert [a.name for a in message.attachments.all()] == ["记录.pdf", "照片.png"]
     assert message.author_side == world.firm.name
-    notified = set(Notification.objects.filter(kind="conversation").values_list("recipient__username", flat=True))
+    notified = set(
+        Notification.objects.filter(kind="conversation").values_list("recipient__username", flat=True)
+    )
     assert notified == {"expert"}  # the other side only; not the author's colleagues, not the station
     with django_capture_on_commit_callbacks(execute=True):
         services.message_post(actor=world.talent_officer, subject=world.invitation, body="再补充一点")
@@ -83,10 +87,15 @@ def test_unread_counts_per_participant(world: Any) -> None:
         ("空.pdf", b"", "空文件"),
     ],
 )
-def test_attachments_are_checked_by_type_and_first_bytes(world: Any, name: str, content: bytes, code: str) -> None:
+def test_attachments_are_checked_by_type_and_first_bytes(
+    world: Any, name: str, content: bytes, code: str
+) -> None:
     with pytest.raises(ValidationError) as error:
         services.message_post(
-            actor=world.talent_officer, subject=world.invitation, body="x", files=[SimpleUploadedFile(name, content)]
+            actor=world.talent_officer,
+            subject=world.invitation,
+            body="x",
+            files=[SimpleUploadedFile(name, content)],
         )
     assert code in " ".join(error.value.messages)
     assert not Message.objects.exists() and not Thread.objects.exists()
@@ -118,7 +127,10 @@ def test_only_parties_write(world: Any) -> None:
 
 def test_withdrawn_message_stays_and_its_files_are_gone(world: Any) -> None:
     message = services.message_post(
-        actor=world.talent_officer, subject=world.invitation, body="发错了", files=[SimpleUploadedFile("a.pdf", PDF)]
+        actor=world.talent_officer,
+        subject=world.invitation,
+        body="发错了",
+        files=[SimpleUploadedFile("a.pdf", PDF)],
     )
     attachment = message.attachments.get()
     expert = client_for(world.expert_user)
@@ -152,7 +164,8 @@ def test_invitation_note_is_the_first_message(cast: Any) -> None:
     request = sharing_services.request_file(actor=cast.talent_officer, firm=cast.firm, data=request_data())
     client = client_for(cast.talent_officer)
     response = client.post(
-        f"/sharing/requests/{request.pk}/invite/", {"talents": [cast.expert.pk], "note": "林工您好,想请您来看看镀膜线。"}
+        f"/sharing/requests/{request.pk}/invite/",
+        {"talents": [cast.expert.pk], "note": "林工您好,想请您来看看镀膜线。"},
     )
     assert response.status_code == 302
     invitation = request.invitations.get()
@@ -167,11 +180,15 @@ def test_invitation_note_is_the_first_message(cast: Any) -> None:
 def test_htmx_post_swaps_the_panel_and_plain_post_goes_back(world: Any) -> None:
     client = client_for(world.expert_user)
     url = f"/conversations/events-meeting/{world.meeting.pk}/post/"
-    response = client.post(url, {"body": "HTMX 消息", "next": "/events/"}, HTTP_HX_REQUEST="true", follow=True)
+    response = client.post(
+        url, {"body": "HTMX 消息", "next": "/events/"}, HTTP_HX_REQUEST="true", follow=True
+    )
     html = response.content.decode()
     assert "HTMX 消息" in html and "<html" not in html and 'id="conversation"' in html
     response = client.post(url, {"body": "普通表单", "next": f"/events/meetings/{world.meeting.pk}/"})
-    assert response.status_code == 302 and response["Location"].startswith(f"/events/meetings/{world.meeting.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        f"/events/meetings/{world.meeting.pk}/"
+    )
     response = client.post(url, {"body": ""}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "请写下消息内容" in response.content.decode()
     page = client.get(f"/events/meetings/{world.meeting.pk}/").content.decode()

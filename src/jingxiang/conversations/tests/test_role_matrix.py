@@ -48,7 +48,11 @@ CASES = [
     RouteCase("conversations:inbox", "/conversations/", ALL_LOGGED_IN),
     RouteCase("conversations:inbox export", "/conversations/?export=xlsx", ALL_LOGGED_IN),
     # Sharing invitation: the firm's managers and the talent; operators read (the station's rule).
-    RouteCase("conversations:thread sharing-invitation", thread("sharing-invitation", "invitation"), FIRM | EXPERT | OPERATOR),
+    RouteCase(
+        "conversations:thread sharing-invitation",
+        thread("sharing-invitation", "invitation"),
+        FIRM | EXPERT | OPERATOR,
+    ),
     RouteCase(
         "conversations:post sharing-invitation",
         post("sharing-invitation", "invitation"),
@@ -79,7 +83,9 @@ CASES = [
     ),
     # Challenge application: the firm and the applicant; operators read.
     RouteCase(
-        "conversations:thread demands-application", thread("demands-application", "application"), FIRM | EXPERT | OPERATOR
+        "conversations:thread demands-application",
+        thread("demands-application", "application"),
+        FIRM | EXPERT | OPERATOR,
     ),
     RouteCase(
         "conversations:post demands-application",
@@ -100,7 +106,11 @@ CASES = [
         ok_status=(302,),
     ),
     RouteCase("conversations:thread unknown kind", "/conversations/nothing/1/", frozenset()),
-    RouteCase("conversations:attachment", lambda w: f"/conversations/attachments/{w.attachment.pk}/", FIRM | EXPERT | OPERATOR),
+    RouteCase(
+        "conversations:attachment",
+        lambda w: f"/conversations/attachments/{w.attachment.pk}/",
+        FIRM | EXPERT | OPERATOR,
+    ),
     # Only the author withdraws; the matrix runs the author last so the others meet a live message.
     RouteCase(
         "conversations:withdraw",
