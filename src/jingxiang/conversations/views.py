@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,11 +70,17 @@ def thread(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return render_page(request, "conversations/thread.html", context, partial="conversations/_panel.html")
 
 
-def _stay_in_place(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    # After an HTMX post the panel is fetched again and swapped in place (a plain redirect, which the
-    # browser's XHR follows), instead of HTMX reloading the whole page.
+def _panel_after_post(request: HttpRequest, kind: str, pk: int, response: HttpResponse) -> HttpResponse:
+    # After an HTMX post that succeeded, answer with the fresh panel (the new message, an empty form)
+    # to swap in place, instead of HTMX reloading the whole page.
     if getattr(request, "htmx", None) and response.has_header("HX-Redirect"):
-        return HttpResponseRedirect(response["HX-Redirect"])
+        conversation = access_conversation(request.user, kind, pk)
+        return render_page(
+            request,
+            "conversations/thread.html",
+            _panel_context(request, conversation),
+            partial="conversations/_panel.html",
+        )
     return response
 
 
@@ -97,7 +103,7 @@ def message_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         partial="conversations/_panel.html",
         context=_panel_context(request, conversation, form),
     )
-    return _stay_in_place(request, response)
+    return _panel_after_post(request, kind, pk, response)
 
 
 @login_required

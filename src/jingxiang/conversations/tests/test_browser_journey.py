@@ -25,9 +25,11 @@ def test_conversation_with_attachment_on_an_invitation(cast, page, phone_page, l
 
     base = live_server.url
     for p in (page, phone_page):
+        # The first ranking of the pool builds the matching index: slow on a busy machine.
+        p.context.set_default_timeout(60_000)
         p.on(
             "console",
-            lambda m, p=p: print("CONSOLE", p.url, m.text[:300]) if "Content Security" in m.text else None,
+            lambda m, p=p: print("CONSOLE", p.url, m.text[:400]) if "Content Security" in m.text else None,
         )
     # 林工 is in the pool with a profile the matching engine ranks for a coating request.
     expert = cast.expert
