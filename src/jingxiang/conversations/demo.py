@@ -35,18 +35,18 @@ def load(context: Any) -> None:
     from jingxiang.sharing.models import Invitation
 
     invitation = Invitation.objects.select_related("request__firm", "talent").order_by("pk").first()
-    if invitation is not None:
-        officer, talent = context.users["talent_officer"], invitation.talent.user
+    people = _party_users(invitation) if invitation is not None else []
+    if invitation is not None and len(people) == 2:
+        firm_person, talent = people
         services.message_post(
-            actor=officer,
+            actor=firm_person,
             subject=invitation,
             body="周老师您好,附件是近三个月的脱膜批次记录和膜系参数,方便您到厂前先看一下。",
             files=[ContentFile(PDF, name="脱膜批次记录.pdf")],
         )
-        if talent is not None:
-            services.message_post(
-                actor=talent, subject=invitation, body="收到,我周四上午到车间,先看前处理清洗线。"
-            )
+        services.message_post(
+            actor=talent, subject=invitation, body="收到,我周四上午到车间,先看前处理清洗线。"
+        )
     proposal = Proposal.objects.select_related("demand__organisation", "talent", "organisation").first()
     people = _party_users(proposal) if proposal is not None else []
     if proposal is not None and len(people) == 2:
@@ -61,5 +61,5 @@ def load(context: Any) -> None:
             actor=people[0], subject=meeting, body="洽谈时我们带样品过来,大约需要一张桌子。"
         )
     context.notes.append(
-        "对话:talent_officer 与 expert 在共享邀请上的对话(含 PDF 附件)见「我的对话」/conversations/。"
+        "对话:康波的共享人才官与专家在共享邀请上的对话(含 PDF 附件)见「我的对话」/conversations/。"
     )

@@ -56,8 +56,17 @@ def test_conversation_with_attachment_on_an_invitation(cast, page, phone_page, l
     pdf.write_bytes(PDF)
     page.fill("#id_body", "附件是近三个月的脱膜批次记录。")
     page.set_input_files("#id_attachments", str(pdf))
+    print(
+        "STYLED-BEFORE",
+        page.evaluate("Array.from(document.querySelectorAll('[style]')).map(e => e.outerHTML.slice(0, 200))"),
+    )
     page.click("#conversation button:has-text('发送')")
     page.wait_for_selector("#conversation a:has-text('脱膜批次记录.pdf')")
+    print("VIOLATIONS-DESKTOP", len(page.csp_violations))
+    print(
+        "STYLED-AFTER",
+        page.evaluate("Array.from(document.querySelectorAll('[style]')).map(e => e.outerHTML.slice(0, 200))"),
+    )
     assert page.input_value("#id_body") == ""  # the panel came back fresh
     screenshot(page, "conversation-desktop")
 
@@ -79,6 +88,7 @@ def test_conversation_with_attachment_on_an_invitation(cast, page, phone_page, l
     screenshot(phone, "conversation-inbox-phone")
     phone.click(f"a[href='/conversations/sharing-invitation/{invitation.pk}/']")
     phone.wait_for_selector("text=想请您下周来看看镀膜线")
+    print("VIOLATIONS-PHONE-OPEN", len(phone.csp_violations))
     with phone.expect_download() as download:
         phone.click("a:has-text('脱膜批次记录.pdf')")
     assert download.value.suggested_filename == "脱膜批次记录.pdf"
@@ -89,6 +99,7 @@ def test_conversation_with_attachment_on_an_invitation(cast, page, phone_page, l
     phone.set_input_files("#id_attachments", str(photo))
     phone.click("#conversation button:has-text('发送')")
     phone.wait_for_selector("#conversation a:has-text('车间.png')")
+    print("VIOLATIONS-PHONE", len(phone.csp_violations))
     screenshot(phone, "conversation-phone")
     phone.goto(f"{base}/conversations/")
     phone.wait_for_selector("text=已读")
