@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jingxiang.taxfree",
     "jingxiang.calendars",
     "jingxiang.fairs",
+    "jingxiang.conversations",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.conversations.forms import note_field
 from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
 from jingxiang.core.pickers import PickerMultipleField
 from jingxiang.core.timerules import TimeRulesFormMixin
@@ -184,6 +185,7 @@ class InviteForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请至少选择一位人才。")},
     )
+    note = note_field()
 
     def __init__(self, *args: Any, queryset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

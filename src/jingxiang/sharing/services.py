@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from jingxiang.conversations.services import invitation_note_post
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
@@ -234,8 +235,13 @@ def request_close(*, actor: Any, request: SharingRequest) -> SharingRequest:
 
 
 @transaction.atomic
-def invitation_send(*, actor: Any, request: SharingRequest, talents: Iterable[Talent]) -> list[Invitation]:
-    """Invite one or more pool talents to a request; each talent is checked against the pool rules."""
+def invitation_send(
+    *, actor: Any, request: SharingRequest, talents: Iterable[Talent], note: str = ""
+) -> list[Invitation]:
+    """Invite one or more pool talents to a request; each talent is checked against the pool rules.
+
+    A personal ``note`` becomes the first message of each invitation's conversation.
+    """
     if not may_manage_request(actor, request):
         raise PermissionDenied(_("只有共享驿站或需求企业的共享人才官可以发出邀请。"))
     request = SharingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
@@ -268,6 +274,7 @@ def invitation_send(*, actor: Any, request: SharingRequest, talents: Iterable[Ta
             )
         invitation = Invitation.objects.create(request=request, talent=talent, invited_by=actor)
         invitations.append(invitation)
+        invitation_note_post(actor=actor, invitation=invitation, note=note)
         notification_send(
             recipient=talent.user,
             message=texts.INVITED(firm=request.firm.name, title=request.title, problem=request.problem[:300]),

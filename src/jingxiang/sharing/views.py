@@ -268,7 +268,10 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     return action(
         request,
         lambda: services.invitation_send(
-            actor=request.user, request=sharing_request, talents=form.cleaned_data["talents"]
+            actor=request.user,
+            request=sharing_request,
+            talents=form.cleaned_data["talents"],
+            note=form.cleaned_data.get("note", ""),
         ),
         form=form,
         success_url=reverse("sharing:request_detail", args=[pk]),
