@@ -56,19 +56,23 @@ check: install
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install
-	JINGXIANG_ENV=test $(BIN)/pytest -m "not browser" -n 2 -q
+	JINGXIANG_ENV=test $(BIN)/pytest -m "not browser" -n 2 --dist worksteal -q
 
 test-postgres: install
 	@rc=0; PYTHON_BIN=$(BIN)/python bash scripts/require-service postgres || rc=$$?; \
 	  if [ $$rc -eq 1 ]; then exit 0; elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
-	  JINGXIANG_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -n 2 -q $(addprefix --ignore=,$(ENGINES))
+	  JINGXIANG_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -n 2 --dist worksteal -q $(addprefix --ignore=,$(ENGINES))
 
 test-browser: install
 	@rc=0; bash scripts/require-service chromium || rc=$$?; \
 	  if [ $$rc -eq 1 ]; then exit 0; elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
 	  JINGXIANG_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q -p no:xdist
 
-test: lint check test-sqlite test-postgres test-browser
+# Lint, the Django checks and the browser journeys each keep about one core busy, so they run side by
+# side (output kept per stage); the two database suites use both cores with their two workers.
+test: install
+	$(MAKE) --no-print-directory -j 2 --output-sync=target lint check test-browser
+	$(MAKE) --no-print-directory test-sqlite test-postgres
 	@echo "make test: all stages finished"
 
 bench-web: install
