@@ -68,11 +68,8 @@ test-browser: install
 	  if [ $$rc -eq 1 ]; then exit 0; elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
 	  JINGXIANG_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q -p no:xdist
 
-# Lint, the Django checks and the browser journeys each keep about one core busy, so they run side by
-# side (output kept per stage); the two database suites use both cores with their two workers.
-test: install
-	$(MAKE) --no-print-directory -j 2 --output-sync=target lint check test-browser
-	$(MAKE) --no-print-directory test-sqlite test-postgres
+# One stage after the other: browser journeys beside mypy on two cores would race their page timeouts.
+test: lint check test-sqlite test-postgres test-browser
 	@echo "make test: all stages finished"
 
 bench-web: install
