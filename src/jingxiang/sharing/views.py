@@ -498,9 +498,12 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 def _slot_picker(request: HttpRequest, agreement: Agreement) -> dict[str, Any]:
     """The week of free slots the booking page shows (``?week=`` any day of it, ``?hours=`` the length)."""
     try:
-        week = selectors.week_of(dt.date.fromisoformat(request.GET.get("week", "")[:10]))
+        asked = dt.date.fromisoformat(request.GET.get("week", "")[:10])
     except ValueError:
-        week = selectors.week_of(max(timezone.localdate(), agreement.period_start))
+        asked = None
+    if asked is None or not 2000 <= asked.year <= 2100:  # far-off years are typing slips
+        asked = max(timezone.localdate(), agreement.period_start)
+    week = selectors.week_of(asked)
     hours = request.GET.get("hours", "")
     length = int(hours) if hours.isdigit() and int(hours) in selectors.SLOT_HOURS else selectors.SLOT_HOURS[0]
     return {

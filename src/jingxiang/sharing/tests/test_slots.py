@@ -140,6 +140,10 @@ def test_the_picker_pages_by_week_over_htmx(sharing):
         client.get(f"/sharing/agreements/{agreement.pk}/slots/?week=junk", HTTP_HX_REQUEST="true").status_code
         == 200
     )
+    for far in ("0001-01-01", "9999-12-31"):
+        picker = f"/sharing/agreements/{agreement.pk}/slots/?week={far}"
+        assert client.get(picker, HTTP_HX_REQUEST="true").status_code == 200
+        assert client.get(f"/sharing/agreements/{agreement.pk}/book/?week={far}").status_code == 200
     # Another firm's officer cannot open the picker.
     client.force_login(cast.other_firm_admin)
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
