@@ -27,10 +27,6 @@ def test_conversation_with_attachment_on_an_invitation(cast, page, phone_page, l
     for p in (page, phone_page):
         # The first ranking of the pool builds the matching index: slow on a busy machine.
         p.context.set_default_timeout(60_000)
-        p.on(
-            "console",
-            lambda m, p=p: print("CONSOLE", p.url, m.text[:400]) if "Content Security" in m.text else None,
-        )
     # 林工 is in the pool with a profile the matching engine ranks for a coating request.
     expert = cast.expert
     expert.title = "镀膜工艺高级工程师"
@@ -56,21 +52,14 @@ def test_conversation_with_attachment_on_an_invitation(cast, page, phone_page, l
     pdf.write_bytes(PDF)
     page.fill("#id_body", "附件是近三个月的脱膜批次记录。")
     page.set_input_files("#id_attachments", str(pdf))
-    print(
-        "STYLED-BEFORE",
-        page.evaluate("Array.from(document.querySelectorAll('[style]')).map(e => e.outerHTML.slice(0, 200))"),
-    )
     page.click("#conversation button:has-text('发送')")
     page.wait_for_selector("#conversation a:has-text('脱膜批次记录.pdf')")
-    print("VIOLATIONS-DESKTOP", len(page.csp_violations))
-    print(
-        "STYLED-AFTER",
-        page.evaluate("Array.from(document.querySelectorAll('[style]')).map(e => e.outerHTML.slice(0, 200))"),
-    )
     assert page.input_value("#id_body") == ""  # the panel came back fresh
     screenshot(page, "conversation-desktop")
 
     # A file whose first bytes do not match its name is refused in place, nothing saved.
+    # Known open issue: this refused HTMX post makes Chromium report two empty inline-style CSP refusals
+    # (sha256 of ""), which the page fixture's teardown turns into an error; see docs/conversations.md.
     fake = tmp_path / "合同.pdf"
     fake.write_bytes(b"MZ\x90\x00 not a pdf")
     page.fill("#id_body", "再发一个")
@@ -88,7 +77,6 @@ def test_conversation_with_attachment_on_an_invitation(cast, page, phone_page, l
     screenshot(phone, "conversation-inbox-phone")
     phone.click(f"a[href='/conversations/sharing-invitation/{invitation.pk}/']")
     phone.wait_for_selector("text=想请您下周来看看镀膜线")
-    print("VIOLATIONS-PHONE-OPEN", len(phone.csp_violations))
     with phone.expect_download() as download:
         phone.click("a:has-text('脱膜批次记录.pdf')")
     assert download.value.suggested_filename == "脱膜批次记录.pdf"
@@ -99,7 +87,6 @@ def test_conversation_with_attachment_on_an_invitation(cast, page, phone_page, l
     phone.set_input_files("#id_attachments", str(photo))
     phone.click("#conversation button:has-text('发送')")
     phone.wait_for_selector("#conversation a:has-text('车间.png')")
-    print("VIOLATIONS-PHONE", len(phone.csp_violations))
     screenshot(phone, "conversation-phone")
     phone.goto(f"{base}/conversations/")
     phone.wait_for_selector("text=已读")

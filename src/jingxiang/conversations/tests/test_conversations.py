@@ -234,3 +234,20 @@ def test_inbox_queries_do_not_grow(world: Any, django_assert_max_num_queries: An
     with django_assert_max_num_queries(40):
         html = client.get("/conversations/").content.decode()
     assert html.count("/conversations/sharing-invitation/") == 1
+
+
+def test_demo_writes_through_the_services(world: Any) -> None:
+    from types import SimpleNamespace
+
+    from jingxiang.conversations import demo
+    from jingxiang.conversations.models import Attachment
+
+    context = SimpleNamespace(notes=[], users={})
+    demo.load(context)
+    assert Attachment.objects.filter(message__thread__kind="sharing-invitation").count() == 1
+    assert {t.kind: t.messages.count() for t in Thread.objects.all()} == {
+        "sharing-invitation": 2,
+        "demands-proposal": 2,
+        "events-meeting": 1,
+    }
+    assert context.notes
