@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "jingxiang.wagenorms",
     "jingxiang.recruitment",
     "jingxiang.taxfree",
+    "jingxiang.reviewing",
 ]
 
 MIDDLEWARE = [
