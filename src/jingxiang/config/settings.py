@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jingxiang.recruitment",
     "jingxiang.taxfree",
     "jingxiang.reviewing",
+    "jingxiang.competition",
 ]
 
 MIDDLEWARE = [
