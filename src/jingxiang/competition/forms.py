@@ -81,7 +81,7 @@ class StageRoundForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
 
 
 class JudgeForm(StyledFormMixin, forms.Form):
-    talent = forms.ModelChoiceField(label=_("评委(平台人才)"), queryset=None)  # type: ignore[arg-type]
+    talent: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("评委(平台人才)"), queryset=None)
     expertise = PlainTextField(label=_("专业领域"), max_length=200, required=False, help_text=_("用逗号分隔"))
     max_load = forms.IntegerField(label=_("最多评审份数"), min_value=1, max_value=500, initial=20)
 

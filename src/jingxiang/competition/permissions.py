@@ -41,6 +41,8 @@ def is_organiser(user: Any) -> bool:
 
 def stage_may_manage(user: Any, stage_id: int | None) -> bool:
     """The review block's policy for ``competition.stage`` rounds."""
+    if stage_id is None:
+        return False
     edition_id = Stage.objects.filter(pk=stage_id).values_list("edition_id", flat=True).first()
     return may_manage_edition(user, edition_id)
 

@@ -546,7 +546,7 @@ def stage_decide(*, actor: Any, stage: Stage) -> Stage:
         by_submission = {row.submission.pk: row for row in ranking.rows}
         stage_entries = list(StageEntry.objects.filter(stage=locked).select_related("entry"))
         for se in stage_entries:
-            row = by_submission[se.submission_id]
+            row = by_submission[int(se.submission_id or 0)]
             se.rank, se.score, se.raw_score = row.rank, row.score, row.raw_score
             se.advanced = (
                 locked.kind != StageKind.FINAL and row.rank is not None and row.rank <= locked.advance_count
@@ -607,7 +607,7 @@ def live_score(*, actor: Any, stage: Stage, values: Mapping[Any, Any], comment: 
     from jingxiang.reviewing.models import Assignment
 
     locked = Stage.objects.get(pk=stage.pk)
-    if locked.current_entry_id is None:
+    if locked.current_entry_id is None or locked.round_id is None:
         raise ValidationError(_("当前没有路演项目。"))
     assignment = (
         Assignment.objects.visible_to(actor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -86,7 +87,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         mobile = code_form.cleaned_data["mobile"]
         try:
             services.registration_code_send(mobile=mobile, ip=_ip(request))
-        except services.ValidationError as error:
+        except ValidationError as error:
             add_service_error(code_form, error)
         else:
             request.session["competition_mobile"] = mobile
@@ -97,7 +98,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             entry = services.entry_register(
                 actor=request.user, edition=edition, ip=_ip(request), **form.service_data()
             )
-        except services.ValidationError as error:
+        except ValidationError as error:
             add_service_error(form, error)
         else:
             if anonymous:
@@ -167,7 +168,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(Attachment, pk=pk)
     access_entry(request.user, item.entry_id)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
@@ -189,6 +190,8 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     entry = access_entry(request.user, pk)
+    if entry.leader_id != request.user.pk and not may_manage_edition(request.user, entry.edition_id):
+        raise Http404
     return action(
         request,
         lambda: services.entry_withdraw(actor=request.user, entry=entry),
@@ -428,7 +431,7 @@ def _current_assignment(user: Any, stage: Stage) -> Any:
 
     from jingxiang.reviewing.models import Assignment
 
-    if stage.current_entry_id is None:
+    if stage.current_entry_id is None or stage.round_id is None:
         return None
     return (
         Assignment.objects.visible_to(user)
@@ -447,7 +450,9 @@ def judging(request: HttpRequest) -> HttpResponse:
     """A judge's live stages (semi-final and final rounds they sit on)."""
     from jingxiang.reviewing.models import Reviewer
 
-    round_ids = Reviewer.objects.filter(user=request.user, active=True).values_list("round_id", flat=True)
+    round_ids = Reviewer.objects.filter(user_id=int(request.user.pk or 0), active=True).values_list(
+        "round_id", flat=True
+    )
     stages = list(
         Stage.objects.filter(round_id__in=round_ids)
         .exclude(kind=StageKind.PRELIMINARY)
