@@ -32,7 +32,7 @@ class RegisterForm(StyledFormMixin, forms.Form):
     members = PlainTextAreaField(
         label=_("团队成员"),
         max_length=2000,
-        help_text=_("一行一人:姓名, 角色, 股份%(股份可不填),负责人也写上。例如:李明, 技术负责人, 35%"),
+        help_text=_("一行一人:姓名, 角色, 股份百分比(可不填),负责人也写上。例如:李明, 技术负责人, 35%"),
     )
     tags = PlainTextField(
         label=_("领域关键词"), max_length=100, required=False, help_text=_("用逗号分隔,如:镜片, 镀膜")
