@@ -32,7 +32,7 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.scores_submit(
             actor=request.user, assignment=assignment, values=form.values(), comment=data.get("comment", "")
         ),
-        success_url=request.POST.get("next") or reverse("reviewing:mine"),
+        success_url=reverse("reviewing:mine"),
         success_message=_("评分已提交。截止前可以修改。"),
         template="reviewing/score_sheet.html",
         context={

@@ -81,11 +81,11 @@ def test_register_review_live_final_results(contest, otp_outbox, page, phone_pag
     judge_phone.click(f"[data-testid=score-{mine.pk}]")
     for code in ("innovation", "market", "team", "industry"):
         judge_phone.fill(f"[data-testid=score-{code}]", "101")
-    judge_phone.click("button[type=submit]")
+    judge_phone.click("main form.card button[type=submit]")
     judge_phone.wait_for_selector("text=不能高于")
     for code in ("innovation", "market", "team", "industry"):
         judge_phone.fill(f"[data-testid=score-{code}]", "95")
-    judge_phone.click("button[type=submit]")
+    judge_phone.click("main form.card button[type=submit]")
     judge_phone.wait_for_selector("text=评分已提交")
     demo.score_everything(prelim)  # the other sheets (the one above is overwritten with the same design)
     reviewing.round_close(actor=contest.organiser, round=prelim.round)
