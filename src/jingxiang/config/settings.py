@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "jingxiang.calendars",
     "jingxiang.fairs",
     "jingxiang.conversations",
+    "jingxiang.reviewing",
+    "jingxiang.competition",
 ]
 
 MIDDLEWARE = [

@@ -49,6 +49,8 @@ urlpatterns = [
     path("calendar/", include("jingxiang.calendars.urls")),
     path("fairs/", include("jingxiang.fairs.urls")),
     path("conversations/", include("jingxiang.conversations.urls")),
+    path("reviewing/", include("jingxiang.reviewing.urls")),
+    path("competition/", include("jingxiang.competition.urls")),
     # The language switch also remembers the choice on the account (core.views.language_switch).
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
