@@ -429,7 +429,11 @@ class MaterialForm(StyledFormMixin, forms.Form):
         kind = data.get("kind")
         if kind == MaterialKind.FILE and not data.get("file") and "file" not in self.errors:
             self.add_error("file", _("请选择要上传的文件。"))
-        if kind in (MaterialKind.LINK, MaterialKind.VIDEO) and not data.get("url") and "url" not in self.errors:
+        if (
+            kind in (MaterialKind.LINK, MaterialKind.VIDEO)
+            and not data.get("url")
+            and "url" not in self.errors
+        ):
             self.add_error("url", _("请填写链接地址。"))
         return data
 
@@ -511,7 +515,9 @@ class QuizForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["session"]
         field.queryset = Session.objects.filter(cohort__course=course).select_related("cohort")  # type: ignore[attr-defined]
-        field.label_from_instance = lambda s: f"{s.cohort.name} · {s.topic} · {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M}"  # type: ignore[attr-defined]
+        field.label_from_instance = lambda s: (
+            f"{s.cohort.name} · {s.topic} · {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M}"
+        )  # type: ignore[attr-defined]
 
 
 class QuizAnswerForm(forms.Form):
@@ -560,5 +566,7 @@ class CardScanForm(StyledFormMixin, forms.Form):
         label=_("学员码"),
         max_length=300,
         help_text=_("扫描学员卡上的二维码,或输入卡上印的学员码"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
     )

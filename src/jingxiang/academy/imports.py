@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 
 from jingxiang.academy.models import Course, Question, QuestionKind
 from jingxiang.core.forms import PlainTextField
-from jingxiang.core.imports import ImportColumn, ImportSpec, ProgressCallback, RowError, ValidRow, choice_value
+from jingxiang.core.imports import (
+    ImportColumn,
+    ImportSpec,
+    ProgressCallback,
+    RowError,
+    ValidRow,
+    choice_value,
+)
 
 LETTERS = "ABCDEF"
 TRUE_WORDS = {"正确", "对", "是", "√", "true", "t", "yes", "y"}
@@ -81,7 +88,9 @@ class QuestionImport(ImportSpec):
     title = gettext_lazy("题库")
     columns = (
         ImportColumn("kind", gettext_lazy("题型"), "Type", required=True, example="单选题"),
-        ImportColumn("text", gettext_lazy("题目"), "Question", required=True, example="树脂镜片的折射率通常为?"),
+        ImportColumn(
+            "text", gettext_lazy("题目"), "Question", required=True, example="树脂镜片的折射率通常为?"
+        ),
         ImportColumn("option_a", gettext_lazy("选项A"), "Option A", example="1.50–1.74"),
         ImportColumn("option_b", gettext_lazy("选项B"), "Option B", example="2.0 以上"),
         ImportColumn("option_c", gettext_lazy("选项C"), "Option C", example="1.0 以下"),
@@ -100,7 +109,9 @@ class QuestionImport(ImportSpec):
         errors: list[RowError] = []
         header = self.header_for("text")
         existing = set(
-            Question.objects.filter(course=self.course, archived_at__isnull=True).values_list("text", flat=True)
+            Question.objects.filter(course=self.course, archived_at__isnull=True).values_list(
+                "text", flat=True
+            )
         )
         seen: dict[str, int] = {}
         for row in rows:

@@ -791,7 +791,9 @@ class Question(TimeStamped, Archivable):
 class Quiz(TimeStamped, Archivable):
     """An online quiz drawn from the course's bank: for the whole course or for one session's cohort."""
 
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="quizzes", verbose_name=_("课程"))
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="quizzes", verbose_name=_("课程")
+    )
     session = models.ForeignKey(
         Session,
         on_delete=models.PROTECT,
@@ -806,7 +808,10 @@ class Quiz(TimeStamped, Archivable):
         _("抽题数量"), validators=[MinValueValidator(1), MaxValueValidator(200)]
     )
     pass_mark = models.PositiveSmallIntegerField(
-        _("及格分"), default=60, validators=[MinValueValidator(1), MaxValueValidator(100)], help_text=_("百分制")
+        _("及格分"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("百分制"),
     )
     max_attempts = models.PositiveSmallIntegerField(
         _("允许作答次数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]

@@ -424,12 +424,11 @@ def access_material(user: Any, pk: int, *, write: bool = False) -> Any:
     """A material of a session the user may see (``write``: archive it, for those who may add one)."""
     from jingxiang.academy.models import Material
 
-    material = (
-        Material.objects.select_related("session__cohort__course")
-        .filter(pk=pk, archived_at__isnull=True)
-        .first()
-    )
-    if material is None or not may_see_materials(user, material.session):
+    material = Material.objects.select_related("session__cohort__course").filter(pk=pk).first()
+    # An archived material is gone for its readers; those who may add one may still open (and archive) it.
+    if material is None or (material.archived_at is not None and not write):
+        raise Http404
+    if not may_see_materials(user, material.session):
         raise Http404
     if write and not may_add_material(user, material.session):
         raise Http404

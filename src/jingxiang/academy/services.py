@@ -1187,7 +1187,9 @@ def _question_limit_check(quiz: Any) -> list[int]:
     from jingxiang.academy.models import Question
 
     return list(
-        Question.objects.filter(course_id=quiz.course_id, archived_at__isnull=True).values_list("pk", flat=True)
+        Question.objects.filter(course_id=quiz.course_id, archived_at__isnull=True).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -1212,10 +1214,13 @@ def quiz_start(*, actor: Any, quiz: Any, now: dt.datetime | None = None) -> Any:
     unfinished = attempts.filter(submitted_at__isnull=True).first()
     if unfinished is not None:
         return unfinished
-    enforce_time_rules(QUIZ_ATTEMPT_RULES, {"started_at": now, "opens_at": quiz.opens_at}, actor=actor, now=now)
+    enforce_time_rules(
+        QUIZ_ATTEMPT_RULES, {"started_at": now, "opens_at": quiz.opens_at}, actor=actor, now=now
+    )
     if now >= quiz.closes_at:
         raise ValidationError(
-            _("测验已于 %(at)s 截止。") % {"at": timezone.localtime(quiz.closes_at).strftime("%Y-%m-%d %H:%M")},
+            _("测验已于 %(at)s 截止。")
+            % {"at": timezone.localtime(quiz.closes_at).strftime("%Y-%m-%d %H:%M")},
             code="closed",
         )
     used = attempts.count()
@@ -1246,7 +1251,9 @@ def quiz_submit(
     from jingxiang.academy.models import Question, QuizAttempt
 
     now = now or timezone.now()
-    attempt = QuizAttempt.objects.select_for_update().select_related("quiz", "enrolment__talent").get(pk=attempt.pk)
+    attempt = (
+        QuizAttempt.objects.select_for_update().select_related("quiz", "enrolment__talent").get(pk=attempt.pk)
+    )
     if attempt.enrolment.talent.user_id != actor.pk:
         raise PermissionDenied
     if attempt.submitted_at is not None:
@@ -1269,7 +1276,9 @@ def quiz_submit(
     attempt.answers = stored
     attempt.correct = correct
     attempt.total = total
-    attempt.score = (Decimal(correct * 100) / Decimal(total)).quantize(Decimal("0.1")) if total else Decimal(0)
+    attempt.score = (
+        (Decimal(correct * 100) / Decimal(total)).quantize(Decimal("0.1")) if total else Decimal(0)
+    )
     attempt.passed = attempt.score >= attempt.quiz.pass_mark
     attempt.submitted_at = now
     attempt.save()
@@ -1298,15 +1307,15 @@ def attendance_scan(*, actor: Any, session: Session, code: str, now: dt.datetime
     if not may_scan_cards(actor, session):
         raise PermissionDenied
     now = now or timezone.now()
-    enforce_time_rules(CHECKIN_RULES, {"checked_at": now, "starts_at": session.starts_at}, actor=actor, now=now)
+    enforce_time_rules(
+        CHECKIN_RULES, {"checked_at": now, "starts_at": session.starts_at}, actor=actor, now=now
+    )
     if now > session.ends_at:
         raise ValidationError(
             {"code": _("本课次已下课,不能再扫码签到;如需补登请使用人工登记。")}, code="outside_window"
         )
     card = card_code_from(code)
-    enrolment = (
-        Enrolment.objects.select_related("talent").filter(card_code=card).first() if card else None
-    )
+    enrolment = Enrolment.objects.select_related("talent").filter(card_code=card).first() if card else None
     if enrolment is None:
         raise ValidationError({"code": _("无法识别的学员码,请核对后重新扫描或输入。")}, code="bad_code")
     if enrolment.cohort_id != session.cohort_id:

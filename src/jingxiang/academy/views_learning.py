@@ -65,7 +65,11 @@ def cohort_learning_page(request: HttpRequest, pk: int) -> HttpResponse:
         for quiz in quizzes
     ]
     sessions = [
-        {"session": session, "materials": materials, "can_add": teacher and may_add_material(request.user, session)}
+        {
+            "session": session,
+            "materials": materials,
+            "can_add": teacher and may_add_material(request.user, session),
+        }
         for session, materials in cohort_learning(cohort)
     ]
     return render_page(
@@ -108,7 +112,9 @@ def material_open(request: HttpRequest, pk: int) -> HttpResponse:
     if not material.file:
         return redirect(material.url)
     extension = material.file.name.rsplit(".", 1)[-1]
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=f"{material.title}.{extension}")
+    return FileResponse(
+        material.file.open("rb"), as_attachment=True, filename=f"{material.title}.{extension}"
+    )
 
 
 @login_required
@@ -259,7 +265,15 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("academy:quiz_detail", args=[quiz.pk])
     initial = {
         name: getattr(quiz, name)
-        for name in ("title", "session", "question_count", "pass_mark", "max_attempts", "opens_at", "closes_at")
+        for name in (
+            "title",
+            "session",
+            "question_count",
+            "pass_mark",
+            "max_attempts",
+            "opens_at",
+            "closes_at",
+        )
     }
     return form_page(
         request,
@@ -284,7 +298,9 @@ def _attempt_export(show_names: bool) -> tuple[ExportColumn, ...]:
         ExportColumn(gettext_lazy("答对题数"), lambda a: a.correct),
         ExportColumn(gettext_lazy("题目总数"), lambda a: a.total),
         ExportColumn(gettext_lazy("得分"), lambda a: a.score),
-        ExportColumn(gettext_lazy("及格"), lambda a: "" if a.passed is None else (_("是") if a.passed else _("否"))),
+        ExportColumn(
+            gettext_lazy("及格"), lambda a: "" if a.passed is None else (_("是") if a.passed else _("否"))
+        ),
     )
 
 
@@ -349,7 +365,9 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return form_page(
             request,
             form,
-            save=lambda _data: services.quiz_submit(actor=request.user, attempt=attempt, answers=form.answers()),
+            save=lambda _data: services.quiz_submit(
+                actor=request.user, attempt=attempt, answers=form.answers()
+            ),
             success_url=request.path,
             success_message=_("已交卷,成绩已自动评出。"),
             template="academy/attempt_paper.html",
@@ -420,7 +438,9 @@ def session_scan(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         save=lambda data: services.attendance_scan(actor=request.user, session=session, code=data["code"]),
         success_url=request.path,
-        success_message=lambda attendance: _("%(name)s 签到成功。") % {"name": attendance.enrolment.talent.name},
+        success_message=lambda attendance: (
+            _("%(name)s 签到成功。") % {"name": attendance.enrolment.talent.name}
+        ),
         template="academy/session_scan.html",
         context={
             "title": _("扫学员码签到"),

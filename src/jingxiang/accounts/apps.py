@@ -8,9 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
-        from django.core import checks
-
         from django.contrib.auth.signals import user_logged_in
+        from django.core import checks
 
         from jingxiang.accounts.middleware import mark_if_due
         from jingxiang.accounts.models import LoginInvitation, PrivacyConsent

@@ -98,9 +98,7 @@ class PrivacyConsentField(forms.BooleanField):
         from django.urls import reverse_lazy
 
         kwargs.setdefault("label", _("我已阅读并同意《镜享平台隐私政策》"))
-        kwargs.setdefault(
-            "error_messages", {"required": _("请阅读并勾选同意隐私政策,否则无法注册。")}
-        )
+        kwargs.setdefault("error_messages", {"required": _("请阅读并勾选同意隐私政策,否则无法注册。")})
         kwargs.setdefault(
             "help_text",
             format_lazy(_("政策全文:{url}"), url=reverse_lazy("accounts:privacy")),
@@ -118,7 +116,9 @@ class PrivacyConsentMixin:
         fields = self.fields  # type: ignore[attr-defined]
         fields["privacy_consent"] = PrivacyConsentField()
         fields["privacy_consent"].widget.attrs.setdefault("class", "checkbox")
-        fields["privacy_version"] = forms.CharField(widget=forms.HiddenInput, initial=current_policy().version)
+        fields["privacy_version"] = forms.CharField(
+            widget=forms.HiddenInput, initial=current_policy().version
+        )
 
     def clean(self) -> dict[str, Any]:
         from jingxiang.accounts.privacy import current_policy

@@ -48,7 +48,9 @@ def policies() -> tuple[PolicyVersion, ...]:
     entries = yaml.safe_load(Path(__file__).with_name("privacy.yaml").read_text(encoding="utf-8"))
     versions = tuple(PolicyVersion(str(e["version"]), e["effective"], e) for e in entries)
     names = [v.version for v in versions]
-    if len(set(names)) != len(names) or [v.effective for v in versions] != sorted(v.effective for v in versions):
+    if len(set(names)) != len(names) or [v.effective for v in versions] != sorted(
+        v.effective for v in versions
+    ):
         raise ValueError("privacy.yaml: versions must be unique and in order of their dates")
     return versions
 

@@ -287,7 +287,10 @@ def privacy_consent(request: HttpRequest) -> HttpResponse:
 
     def save(data: dict[str, object]) -> object:
         consent = services.privacy_consent_record(
-            user=request.user, version=str(data["version"]), source=ConsentSource.LOGIN, ip=client_ip_address(request)
+            user=request.user,
+            version=str(data["version"]),
+            source=ConsentSource.LOGIN,
+            ip=client_ip_address(request),
         )
         request.session.pop(SESSION_KEY, None)
         return consent

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from jingxiang.core.listing import ExportColumn, paginate
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
-from jingxiang.core.views import client_ip_address
 from jingxiang.core.selectors import audit_timeline
+from jingxiang.core.views import client_ip_address
 from jingxiang.identifiers import mask_mobile
 from jingxiang.organisations import selectors, services
 from jingxiang.organisations.filters import OrganisationFilter
@@ -101,7 +101,10 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
 
         user, organisation = services.organisation_register(data=data)
         privacy_consent_record(
-            user=user, version=data["privacy_version"], source=ConsentSource.REGISTRATION, ip=client_ip_address(request)
+            user=user,
+            version=data["privacy_version"],
+            source=ConsentSource.REGISTRATION,
+            ip=client_ip_address(request),
         )
         login(request, user, backend="jingxiang.accounts.backends.MobileOrUsernameBackend")
         return organisation

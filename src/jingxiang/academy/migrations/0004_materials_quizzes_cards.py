@@ -3,9 +3,10 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import jingxiang.academy.models
 from django.conf import settings
 from django.db import migrations, models
+
+import jingxiang.academy.models
 
 
 def fill_card_codes(apps, schema_editor):
@@ -18,126 +19,327 @@ def fill_card_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('academy', '0003_shared_numbering'),
+        ("academy", "0003_shared_numbering"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         # Existing enrolments each get their own code: add the column empty, fill it, then make it unique.
         migrations.AddField(
-            model_name='enrolment',
-            name='card_code',
-            field=models.CharField(editable=False, max_length=32, null=True, verbose_name='学员码'),
+            model_name="enrolment",
+            name="card_code",
+            field=models.CharField(editable=False, max_length=32, null=True, verbose_name="学员码"),
         ),
         migrations.RunPython(fill_card_codes, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='enrolment',
-            name='card_code',
-            field=models.CharField(default=jingxiang.academy.models.new_card_code, editable=False, max_length=32, unique=True, verbose_name='学员码'),
+            model_name="enrolment",
+            name="card_code",
+            field=models.CharField(
+                default=jingxiang.academy.models.new_card_code,
+                editable=False,
+                max_length=32,
+                unique=True,
+                verbose_name="学员码",
+            ),
         ),
         migrations.AlterField(
-            model_name='attendance',
-            name='method',
-            field=models.CharField(choices=[('qr', '扫码签到'), ('manual', '人工登记'), ('card', '讲师扫学员码')], max_length=10, verbose_name='方式'),
+            model_name="attendance",
+            name="method",
+            field=models.CharField(
+                choices=[("qr", "扫码签到"), ("manual", "人工登记"), ("card", "讲师扫学员码")],
+                max_length=10,
+                verbose_name="方式",
+            ),
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('file', '文件'), ('link', '链接'), ('video', '视频链接')], max_length=10, verbose_name='类型')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('file', models.FileField(blank=True, upload_to='academy/materials/%Y/%m/', verbose_name='文件')),
-                ('file_type', models.CharField(blank=True, max_length=10, verbose_name='文件格式')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='大小(字节)')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='链接地址')),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='materials', to='academy.session', verbose_name='课次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("file", "文件"), ("link", "链接"), ("video", "视频链接")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="academy/materials/%Y/%m/", verbose_name="文件"),
+                ),
+                ("file_type", models.CharField(blank=True, max_length=10, verbose_name="文件格式")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="大小(字节)")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="链接地址")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="materials",
+                        to="academy.session",
+                        verbose_name="课次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课程资料',
-                'verbose_name_plural': '课程资料',
-                'ordering': ['session__starts_at', 'created_at', 'pk'],
+                "verbose_name": "课程资料",
+                "verbose_name_plural": "课程资料",
+                "ordering": ["session__starts_at", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('single', '单选题'), ('multiple', '多选题'), ('true_false', '判断题')], max_length=12, verbose_name='题型')),
-                ('text', models.TextField(verbose_name='题目')),
-                ('options', models.JSONField(default=list, verbose_name='选项')),
-                ('answer', models.JSONField(default=list, verbose_name='正确答案')),
-                ('topic', models.CharField(blank=True, max_length=50, verbose_name='知识点')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='academy.course', verbose_name='课程')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='出题人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("single", "单选题"), ("multiple", "多选题"), ("true_false", "判断题")],
+                        max_length=12,
+                        verbose_name="题型",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="题目")),
+                ("options", models.JSONField(default=list, verbose_name="选项")),
+                ("answer", models.JSONField(default=list, verbose_name="正确答案")),
+                ("topic", models.CharField(blank=True, max_length=50, verbose_name="知识点")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="academy.course",
+                        verbose_name="课程",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="出题人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '题目',
-                'verbose_name_plural': '题库',
-                'ordering': ['course', 'pk'],
+                "verbose_name": "题目",
+                "verbose_name_plural": "题库",
+                "ordering": ["course", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Quiz',
+            name="Quiz",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('archived_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=100, verbose_name='测验名称')),
-                ('question_count', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(200)], verbose_name='抽题数量')),
-                ('pass_mark', models.PositiveSmallIntegerField(default=60, help_text='百分制', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='及格分')),
-                ('max_attempts', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='允许作答次数')),
-                ('opens_at', models.DateTimeField(verbose_name='开放时间')),
-                ('closes_at', models.DateTimeField(verbose_name='截止时间')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quizzes', to='academy.course', verbose_name='课程')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('session', models.ForeignKey(blank=True, help_text='留空则本课程各班学员都可参加', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='quizzes', to='academy.session', verbose_name='课次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="归档时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=100, verbose_name="测验名称")),
+                (
+                    "question_count",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(200),
+                        ],
+                        verbose_name="抽题数量",
+                    ),
+                ),
+                (
+                    "pass_mark",
+                    models.PositiveSmallIntegerField(
+                        default=60,
+                        help_text="百分制",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="及格分",
+                    ),
+                ),
+                (
+                    "max_attempts",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="允许作答次数",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="开放时间")),
+                ("closes_at", models.DateTimeField(verbose_name="截止时间")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quizzes",
+                        to="academy.course",
+                        verbose_name="课程",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="留空则本课程各班学员都可参加",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quizzes",
+                        to="academy.session",
+                        verbose_name="课次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '在线测验',
-                'verbose_name_plural': '在线测验',
-                'ordering': ['-opens_at', 'pk'],
+                "verbose_name": "在线测验",
+                "verbose_name_plural": "在线测验",
+                "ordering": ["-opens_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='QuizAttempt',
+            name="QuizAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='第几次')),
-                ('question_ids', models.JSONField(default=list, verbose_name='抽到的题目')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='作答')),
-                ('started_at', models.DateTimeField(verbose_name='开始时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='交卷时间')),
-                ('correct', models.PositiveSmallIntegerField(default=0, verbose_name='答对题数')),
-                ('total', models.PositiveSmallIntegerField(default=0, verbose_name='题目总数')),
-                ('score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='得分')),
-                ('passed', models.BooleanField(blank=True, null=True, verbose_name='及格')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quiz_attempts', to='academy.enrolment', verbose_name='报名')),
-                ('quiz', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='academy.quiz', verbose_name='测验')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="创建时间",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="第几次")),
+                ("question_ids", models.JSONField(default=list, verbose_name="抽到的题目")),
+                ("answers", models.JSONField(blank=True, default=dict, verbose_name="作答")),
+                ("started_at", models.DateTimeField(verbose_name="开始时间")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="交卷时间")),
+                ("correct", models.PositiveSmallIntegerField(default=0, verbose_name="答对题数")),
+                ("total", models.PositiveSmallIntegerField(default=0, verbose_name="题目总数")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="得分"
+                    ),
+                ),
+                ("passed", models.BooleanField(blank=True, null=True, verbose_name="及格")),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quiz_attempts",
+                        to="academy.enrolment",
+                        verbose_name="报名",
+                    ),
+                ),
+                (
+                    "quiz",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attempts",
+                        to="academy.quiz",
+                        verbose_name="测验",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '测验作答',
-                'verbose_name_plural': '测验作答',
-                'ordering': ['quiz', 'enrolment', 'number'],
+                "verbose_name": "测验作答",
+                "verbose_name_plural": "测验作答",
+                "ordering": ["quiz", "enrolment", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='quiz',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='quiz_window'),
+            model_name="quiz",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))), name="quiz_window"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quizattempt',
-            constraint=models.UniqueConstraint(fields=('quiz', 'enrolment', 'number'), name='unique_quiz_attempt'),
+            model_name="quizattempt",
+            constraint=models.UniqueConstraint(
+                fields=("quiz", "enrolment", "number"), name="unique_quiz_attempt"
+            ),
         ),
     ]

@@ -31,7 +31,13 @@ def _setup(cast, academy, workers):  # type: ignore[no-untyped-def]
         services.question_save(
             actor=staff,
             course=academy.course,
-            data={"kind": "multiple" if len(answer) > 1 else "single", "text": text, "options": options, "answer": answer, "topic": f"T{i}"},
+            data={
+                "kind": "multiple" if len(answer) > 1 else "single",
+                "text": text,
+                "options": options,
+                "answer": answer,
+                "topic": f"T{i}",
+            },
         )
     services.question_save(
         actor=staff,
@@ -56,7 +62,9 @@ def _setup(cast, academy, workers):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
-def test_a_trainee_takes_a_quiz_and_sees_the_mark(width, cast, academy, workers, page, phone_page, live_server):
+def test_a_trainee_takes_a_quiz_and_sees_the_mark(
+    width, cast, academy, workers, page, phone_page, live_server
+):
     browser_page = phone_page if width == "phone" else page
     base = live_server.url
     enrolment, quiz = _setup(cast, academy, workers)

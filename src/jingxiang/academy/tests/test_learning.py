@@ -189,12 +189,14 @@ def test_materials_are_for_the_cohorts_trainees_trainers_and_staff_only(learning
     assert "file" in refused.value.message_dict and Material.objects.count() == 2
     with pytest.raises(PermissionDenied):
         services.material_add(
-            actor=learning.trainee, session=session, data={"kind": "link", "title": "x", "url": "https://a.cn"}
+            actor=learning.trainee,
+            session=session,
+            data={"kind": "link", "title": "x", "url": "https://a.cn"},
         )
     allowed = {"trainee", "expert", "operator", "school_staff"}
     for role, user in learning.by_role().items():
         assert may_see_materials(user, session) is (role in allowed), role
-    client_for = {role: user for role, user in learning.by_role().items()}
+    client_for = learning.by_role()
     from django.test import Client
 
     trainee = Client()
@@ -238,7 +240,10 @@ def test_question_rules_and_who_may_keep_the_bank(learning):
     for outsider in (learning.cast.firm_admin, learning.trainee, learning.academy.other_school_staff):
         with pytest.raises(PermissionDenied):
             save(actor=outsider, text="越权", answer=[0])
-    assert save(actor=learning.cast.expert_user, text="讲师出题", answer=[1]).created_by == learning.cast.expert_user
+    assert (
+        save(actor=learning.cast.expert_user, text="讲师出题", answer=[1]).created_by
+        == learning.cast.expert_user
+    )
 
 
 def workbook(rows: list[list[Any]]) -> bytes:
@@ -273,11 +278,17 @@ def test_question_import_checks_the_whole_file_and_saves_nothing_if_a_row_is_wro
     assert not result.ok and Question.objects.count() == before
     # Cross-row checks run once every row is valid: a duplicate inside the file or of the bank.
     dupes = workbook(
-        [["单选题", "新题甲", "x", "y", "", "", "A", ""], ["单选题", "新题甲", "x", "y", "", "", "B", ""]]
-        + [["单选题", "第 1 题", "x", "y", "", "", "A", ""]]
+        [
+            ["单选题", "新题甲", "x", "y", "", "", "A", ""],
+            ["单选题", "新题甲", "x", "y", "", "", "B", ""],
+            ["单选题", "第 1 题", "x", "y", "", "", "A", ""],
+        ]
     )
     result = run_import(QuestionImport(course), dupes, staff, lambda *_a: None)
-    assert [(e.row, "重复" in e.message or "已有" in e.message) for e in result.errors] == [(3, True), (4, True)]
+    assert [(e.row, "重复" in e.message or "已有" in e.message) for e in result.errors] == [
+        (3, True),
+        (4, True),
+    ]
     good = workbook(
         [
             ["单选题", "镜框的主要材料?", "金属", "木头", "", "", "A", "材料"],
@@ -288,7 +299,11 @@ def test_question_import_checks_the_whole_file_and_saves_nothing_if_a_row_is_wro
     result = run_import(QuestionImport(course), good, staff, lambda *_a: None)
     assert result.ok and result.created == 3
     imported = Question.objects.get(text="哪些是镜片材料?")
-    assert imported.kind == "multiple" and imported.options == ["树脂", "玻璃", "纸"] and imported.answer == [0, 1]
+    assert (
+        imported.kind == "multiple"
+        and imported.options == ["树脂", "玻璃", "纸"]
+        and imported.answer == [0, 1]
+    )
     assert Question.objects.get(text="树脂镜片比玻璃轻").answer == [0]
 
 
@@ -300,7 +315,8 @@ def test_question_import_runs_as_a_job_for_the_courses_teachers_only(
     client.force_login(learning.academy.school_staff)
     course = learning.academy.course
     upload = SimpleUploadedFile(
-        "bank.xlsx", workbook([["单选题", "作业题", "x", "y", "", "", "B", ""]]),
+        "bank.xlsx",
+        workbook([["单选题", "作业题", "x", "y", "", "", "B", ""]]),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -335,8 +351,15 @@ def test_quiz_settings_are_checked(learning):
         services.quiz_save(
             actor=learning.trainee,
             course=learning.academy.course,
-            data={"title": "x", "session": None, "question_count": 1, "pass_mark": 60, "max_attempts": 1,
-                  "opens_at": now, "closes_at": now + dt.timedelta(hours=1)},
+            data={
+                "title": "x",
+                "session": None,
+                "question_count": 1,
+                "pass_mark": 60,
+                "max_attempts": 1,
+                "opens_at": now,
+                "closes_at": now + dt.timedelta(hours=1),
+            },
         )
 
 
@@ -378,7 +401,9 @@ def test_an_answer_outside_the_options_is_refused(learning):
 
 def test_quiz_time_rules_and_who_may_sit_it(learning):
     now = timezone.now()
-    later = quiz_for(learning, title="下周测验", opens_at=now + dt.timedelta(days=7), closes_at=now + dt.timedelta(days=8))
+    later = quiz_for(
+        learning, title="下周测验", opens_at=now + dt.timedelta(days=7), closes_at=now + dt.timedelta(days=8)
+    )
     with pytest.raises(ValidationError):
         services.quiz_start(actor=learning.trainee, quiz=later)
     quiz = quiz_for(learning)
@@ -396,7 +421,12 @@ def test_quiz_time_rules_and_who_may_sit_it(learning):
     session_quiz = quiz_for(learning, title="课次测验", session=learning.academy.sessions[0])
     assert access_quiz(learning.trainee, session_quiz.pk) == session_quiz
     # Results: the trainee and the course's teachers; nobody else.
-    for user in (learning.trainee, learning.cast.expert_user, learning.academy.school_staff, learning.cast.operator):
+    for user in (
+        learning.trainee,
+        learning.cast.expert_user,
+        learning.academy.school_staff,
+        learning.cast.operator,
+    ):
         assert access_attempt(user, attempt.pk) == attempt
     for user in (learning.other_trainee, learning.cast.firm_admin, learning.academy.other_school_staff):
         with pytest.raises(Exception):  # noqa: B017 - Http404
@@ -426,7 +456,9 @@ def test_a_trainee_sits_a_quiz_through_the_pages(learning, client):
     response = client.post(f"/academy/attempts/{attempt.pk}/", data)
     assert response.status_code == 302
     result = client.get(f"/academy/attempts/{attempt.pk}/").content.decode()
-    assert "得分 100.0" in result and "及格" in result and "正确答案" in result  # no attempt left: answers shown
+    assert (
+        "得分 100.0" in result and "及格" in result and "正确答案" in result
+    )  # no attempt left: answers shown
     teacher = client.__class__()
     teacher.force_login(learning.cast.expert_user)
     listing = teacher.get(f"/academy/quizzes/{quiz.pk}/").content.decode()
@@ -457,7 +489,10 @@ def test_the_trainer_checks_a_trainee_in_by_the_card_once_per_session(learning):
     grouped = " ".join(enrolment.card_code[i : i + 4] for i in range(0, len(enrolment.card_code), 4))
     next_session = learning.academy.sessions[1]
     services.attendance_scan(
-        actor=trainer, session=next_session, code=grouped, now=next_session.starts_at + dt.timedelta(minutes=1)
+        actor=trainer,
+        session=next_session,
+        code=grouped,
+        now=next_session.starts_at + dt.timedelta(minutes=1),
     )
     for code, now, reason in (
         ("NOTACODE", during, "bad_code"),
@@ -479,11 +514,20 @@ def test_the_trainer_checks_a_trainee_in_by_the_card_once_per_session(learning):
 
 def test_the_scan_page_card_page_and_card_pdf(learning, client):
     session = learning.academy.sessions[0]
+    now = timezone.now()
+    session.starts_at, session.ends_at = now - dt.timedelta(minutes=5), now + dt.timedelta(hours=1)
+    session.save()
     client.force_login(learning.cast.expert_user)
     page = client.get(f"/academy/sessions/{session.pk}/scan/").content.decode()
-    assert 'id="id_code"' in page and "camera scanner: lead wires core include here" not in page  # a template comment
+    assert (
+        'id="id_code"' in page and "camera scanner: lead wires core include here" not in page
+    )  # a template comment
     response = client.post(f"/academy/sessions/{session.pk}/scan/", {"code": "WRONG"})
     assert response.status_code == 200 and "无法识别的学员码" in response.content.decode()
+    done = client.post(
+        f"/academy/sessions/{session.pk}/scan/", {"code": learning.enrolment.card_code}, follow=True
+    )
+    assert "签到成功" in done.content.decode() and session.attendances.count() == 1
     owner = client.__class__()
     owner.force_login(learning.trainee)
     card = owner.get(f"/academy/enrolments/{learning.enrolment.pk}/card/").content.decode()
@@ -538,7 +582,10 @@ def learning_cases(w: Learning, quiz: Any, attempt: Any, material: Any, question
         RouteCase("academy:material_add", f"/academy/sessions/{session}/materials/new/", TEACHERS),
         RouteCase("academy:session_scan", f"/academy/sessions/{session}/scan/", TEACHERS),
         RouteCase(
-            "academy:material_open", f"/academy/materials/{material.pk}/", TEACHERS | {"trainee"}, ok_status=(302,)
+            "academy:material_open",
+            f"/academy/materials/{material.pk}/",
+            TEACHERS | {"trainee"},
+            ok_status=(302,),
         ),
         RouteCase("academy:question_list", f"/academy/courses/{course}/questions/", TEACHERS),
         RouteCase("academy:question_add", f"/academy/courses/{course}/questions/new/", TEACHERS),
@@ -552,9 +599,15 @@ def learning_cases(w: Learning, quiz: Any, attempt: Any, material: Any, question
         RouteCase("academy:enrolment_card", f"/academy/enrolments/{e}/card/", own_enrolment),
         RouteCase("academy:enrolment_card_pdf", f"/academy/enrolments/{e}/card.pdf", own_enrolment),
         # Writes last: they change what the reads above see.
-        RouteCase("academy:quiz_start", f"/academy/quizzes/{quiz.pk}/start/", TEACHERS | {"trainee"}, **post302),
-        RouteCase("academy:question_archive", f"/academy/questions/{question.pk}/archive/", TEACHERS, **post302),
-        RouteCase("academy:material_archive", f"/academy/materials/{material.pk}/archive/", TEACHERS, **post302),
+        RouteCase(
+            "academy:quiz_start", f"/academy/quizzes/{quiz.pk}/start/", TEACHERS | {"trainee"}, **post302
+        ),
+        RouteCase(
+            "academy:question_archive", f"/academy/questions/{question.pk}/archive/", TEACHERS, **post302
+        ),
+        RouteCase(
+            "academy:material_archive", f"/academy/materials/{material.pk}/archive/", TEACHERS, **post302
+        ),
     ]
 
 

@@ -7,27 +7,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_user_language'),
+        ("accounts", "0003_user_language"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PrivacyConsent',
+            name="PrivacyConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=20, verbose_name='政策版本')),
-                ('consented_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='同意时间')),
-                ('source', models.CharField(choices=[('registration', '注册时'), ('login', '登录时'), ('claim', '开通账号时')], max_length=20, verbose_name='同意场景')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP 地址')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='privacy_consents', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=20, verbose_name="政策版本")),
+                (
+                    "consented_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="同意时间"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("registration", "注册时"), ("login", "登录时"), ("claim", "开通账号时")],
+                        max_length=20,
+                        verbose_name="同意场景",
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP 地址")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="privacy_consents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '隐私政策同意记录',
-                'verbose_name_plural': '隐私政策同意记录',
-                'ordering': ['-consented_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'version'), name='one_consent_per_version')],
+                "verbose_name": "隐私政策同意记录",
+                "verbose_name_plural": "隐私政策同意记录",
+                "ordering": ["-consented_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "version"), name="one_consent_per_version")
+                ],
             },
         ),
     ]

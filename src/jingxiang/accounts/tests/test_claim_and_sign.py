@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from jingxiang.accounts.privacy import current_policy
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from jingxiang.accounts.privacy import current_policy
 from jingxiang.sharing import services as sharing
 from jingxiang.sharing.models import AgreementStatus, InvitationStatus
 from jingxiang.sharing.tests.builders import open_all_week, request_data, terms

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from jingxiang.accounts.privacy import current_policy
 from django.test import Client
 
 from jingxiang.accounts.models import InvitationStatus, LoginInvitation
+from jingxiang.accounts.privacy import current_policy
 
 
 @pytest.mark.slow

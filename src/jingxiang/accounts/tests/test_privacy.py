@@ -102,7 +102,9 @@ def test_a_new_version_is_asked_for_at_the_next_login(client, new_version):
     assert client.get("/accounts/privacy/").status_code == 200
     refused = client.post("/accounts/privacy/consent/?next=/talents/", {"version": "2099.1"})
     assert refused.status_code == 200 and PrivacyConsent.objects.filter(user=user).count() == 1
-    agreed = client.post("/accounts/privacy/consent/", {"version": "2099.1", "agree": "on", "next": "/talents/"})
+    agreed = client.post(
+        "/accounts/privacy/consent/", {"version": "2099.1", "agree": "on", "next": "/talents/"}
+    )
     assert agreed.status_code == 302 and agreed["Location"] == "/talents/"
     latest = PrivacyConsent.objects.get(user=user, version="2099.1")
     assert latest.source == "login" and latest.ip == "127.0.0.1"

@@ -168,6 +168,12 @@ def error_summary(form: Any) -> str:
     items = []
     for field in form:
         for error in field.errors:
-            items.append({"anchor": field.id_for_label or field.auto_id or field.html_name, "label": field.label, "error": error})
+            items.append(
+                {
+                    "anchor": field.id_for_label or field.auto_id or field.html_name,
+                    "label": field.label,
+                    "error": error,
+                }
+            )
     context = {"items": items, "non_field": form.non_field_errors(), "count": len(form.errors)}
     return render_to_string("includes/form_errors_summary_body.html", context)

@@ -84,6 +84,7 @@ def form_parameters(response: Any) -> set[str]:
 @pytest.fixture
 def world(cast: Any) -> dict[str, Any]:
     """Objects for the list pages that sit under another object."""
+    from jingxiang.academy.tests.conftest import sweep_learning
     from jingxiang.alliance.tests.conftest import sweep_alliance
     from jingxiang.events.tests.conftest import make_event
     from jingxiang.services.tests.builders import programme
@@ -99,6 +100,7 @@ def world(cast: Any) -> dict[str, Any]:
         "insights:records": {"code": "demands_posted"},
         "insights:indicator": {"code": "demands_posted"},
         **{f"alliance:{n}": alliance for n in lists},
+        **sweep_learning(cast.operator),
     }
 
 

@@ -4,10 +4,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from jingxiang.accounts.privacy import current_policy
 from jingxiang.core.models import Notification
 from jingxiang.identifiers import generate_uscc
 from jingxiang.organisations import services
-from jingxiang.accounts.privacy import current_policy
 from jingxiang.organisations.forms import RegistrationForm
 from jingxiang.organisations.models import Membership, Organisation, OrganisationStatus, Role
 
