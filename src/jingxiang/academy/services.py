@@ -1298,6 +1298,11 @@ def card_code_from(scanned: str) -> str:
     return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
+def _scan_error(message: str, code: str) -> ValidationError:
+    """A refusal shown on the check-in form's code field, keeping its code for callers and tests."""
+    return ValidationError({"code": [ValidationError(message, code=code)]})
+
+
 @transaction.atomic
 def attendance_scan(*, actor: Any, session: Session, code: str, now: dt.datetime | None = None) -> Attendance:
     """The trainer scans a trainee's card (or types its code) during the session. A card scanned twice
@@ -1311,39 +1316,32 @@ def attendance_scan(*, actor: Any, session: Session, code: str, now: dt.datetime
         CHECKIN_RULES, {"checked_at": now, "starts_at": session.starts_at}, actor=actor, now=now
     )
     if now > session.ends_at:
-        raise ValidationError(
-            {"code": _("本课次已下课,不能再扫码签到;如需补登请使用人工登记。")}, code="outside_window"
-        )
+        raise _scan_error(_("本课次已下课,不能再扫码签到;如需补登请使用人工登记。"), "outside_window")
     card = card_code_from(code)
     enrolment = Enrolment.objects.select_related("talent").filter(card_code=card).first() if card else None
     if enrolment is None:
-        raise ValidationError({"code": _("无法识别的学员码,请核对后重新扫描或输入。")}, code="bad_code")
+        raise _scan_error(_("无法识别的学员码,请核对后重新扫描或输入。"), "bad_code")
     if enrolment.cohort_id != session.cohort_id:
-        raise ValidationError(
-            {"code": _("%(name)s 不是本班学员(学员码属于其他班级)。") % {"name": enrolment.talent.name}},
-            code="other_cohort",
+        raise _scan_error(
+            _("%(name)s 不是本班学员(学员码属于其他班级)。") % {"name": enrolment.talent.name}, "other_cohort"
         )
     if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise ValidationError(
-            {
-                "code": _("%(name)s 的报名状态为“%(status)s”,不能签到。")
-                % {"name": enrolment.talent.name, "status": enrolment.get_status_display()}
-            },
-            code="not_enrolled",
+        raise _scan_error(
+            _("%(name)s 的报名状态为“%(status)s”,不能签到。")
+            % {"name": enrolment.talent.name, "status": enrolment.get_status_display()},
+            "not_enrolled",
         )
     # Two trainers scanning the same card at once: the session row serialises them.
     Session.objects.select_for_update().filter(pk=session.pk).first()
     earlier = Attendance.objects.filter(session=session, enrolment=enrolment).first()
     if earlier is not None:
-        raise ValidationError(
-            {
-                "code": _("%(name)s 已于 %(at)s 签到,同一课次不能重复签到。")
-                % {
-                    "name": enrolment.talent.name,
-                    "at": timezone.localtime(earlier.created_at).strftime("%H:%M"),
-                }
+        raise _scan_error(
+            _("%(name)s 已于 %(at)s 签到,同一课次不能重复签到。")
+            % {
+                "name": enrolment.talent.name,
+                "at": timezone.localtime(earlier.created_at).strftime("%H:%M"),
             },
-            code="already_checked_in",
+            "already_checked_in",
         )
     return Attendance.objects.create(
         session=session, enrolment=enrolment, method=AttendanceMethod.CARD, marked_by=actor

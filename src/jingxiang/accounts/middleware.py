@@ -55,5 +55,6 @@ class PrivacyConsentMiddleware:
             "/media/",
             "/i18n/",
             "/verify/",
+            "/api/",  # programs, not people: the API answers with data, never with a consent page
         )
         return path.startswith(exempt)
