@@ -117,3 +117,21 @@ def test_the_trainer_checks_in_by_typed_card_code_and_a_second_scan_is_refused(
     phone_page.wait_for_selector("text=同一课次不能重复签到")
     screenshot(phone_page, "academy-card-checkin-phone")
     assert Attendance.objects.filter(session=session, enrolment=enrolment).count() == 1
+
+
+def test_filters_fold_on_a_phone_unless_a_filter_is_set(cast, rules, page, phone_page, live_server):
+    base = live_server.url
+    for browser_page in (page, phone_page):
+        login(browser_page, base, "operator")
+    phone_page.goto(f"{base}/academy/courses/")
+    panel = phone_page.locator("details[data-filters]")
+    assert panel.evaluate("el => el.open") is False
+    assert not phone_page.locator("form.filters input[name=q]").is_visible()
+    phone_page.click("details[data-filters] > summary")
+    assert phone_page.locator("form.filters input[name=q]").is_visible()
+    phone_page.goto(f"{base}/academy/courses/?q=定配")
+    assert phone_page.locator("details[data-filters]").evaluate("el => el.open") is True
+    page.goto(f"{base}/academy/courses/")
+    assert page.locator("details[data-filters]").evaluate("el => el.open") is True
+    assert not page.locator("details[data-filters] > summary").is_visible()
+    screenshot(phone_page, "filters-folded-phone")
