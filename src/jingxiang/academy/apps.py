@@ -13,7 +13,7 @@ class AcademyConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from jingxiang.academy import handlers, models, permissions  # noqa: F401 - handlers register jobs
-        from jingxiang.academy.documents import certificate_lookup
+        from jingxiang.academy.documents import certificate_lookup, trainee_card_lookup
         from jingxiang.core import navigation
         from jingxiang.core.documents import VerificationKind, register_verification
         from jingxiang.core.navigation import NavItem
@@ -32,6 +32,10 @@ class AcademyConfig(AppConfig):
             models.TrainingOrder,
             models.OrderParticipant,
             models.Feedback,
+            models.Material,
+            models.Question,
+            models.Quiz,
+            models.QuizAttempt,
         ):
             # Concrete fields only: reverse relations are not part of a record's history.
             fields = [f.name for f in model._meta.concrete_fields if f.name != "updated_at"]
@@ -44,6 +48,7 @@ class AcademyConfig(AppConfig):
                 template="academy/verify_certificate.html",
             )
         )
+        register_verification(VerificationKind("trainee-card", _("学员签到卡"), trainee_card_lookup))
         section = _("工匠学院")
         navigation.register(
             NavItem(

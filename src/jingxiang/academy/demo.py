@@ -329,6 +329,70 @@ def load(context: Any) -> None:
             )
             services.enrolment_retention(actor=firm_admin, enrolment=trainee, months=6, employed=index != 2)
 
+    _learning(operator, running)
+
+
+def _learning(operator: Any, cohort: Any) -> None:
+    """Issue 21: the running cohort's materials, a question bank and an online quiz open for two weeks."""
+    first = cohort.sessions.order_by("starts_at").first()
+    if first is not None:
+        services.material_add(
+            actor=operator,
+            session=first,
+            data={
+                "kind": "link",
+                "title": "GB 13511.1 配装眼镜标准要点",
+                "url": "https://openstd.samr.gov.cn/",
+            },
+        )
+        services.material_add(
+            actor=operator,
+            session=first,
+            data={
+                "kind": "video",
+                "title": "综合验光操作演示",
+                "url": "https://video.example.cn/refraction-demo",
+            },
+        )
+    questions = [
+        (
+            "single",
+            "主觉验光中,红绿测试时患者看红色视标更清楚,说明?",
+            ["近视欠矫或远视过矫", "近视过矫", "散光"],
+            [0],
+        ),
+        ("single", "瞳距测量通常以什么为准?", ["角膜映光点", "眉心", "鼻梁"], [0]),
+        (
+            "multiple",
+            "配装眼镜出厂检验必须检测的项目有?",
+            ["顶焦度", "光学中心水平距离", "镜架颜色", "柱镜轴位"],
+            [0, 1, 3],
+        ),
+        ("true_false", "树脂镜片比同度数的玻璃镜片轻。", [], [0]),
+        ("true_false", "验光前不需要询问患者的用眼需求。", [], [1]),
+        ("single", "散光轴位用什么表示?", ["0–180 度", "0–360 度", "屈光度"], [0]),
+    ]
+    for kind, text, options, answer in questions:
+        services.question_save(
+            actor=operator,
+            course=cohort.course,
+            data={"kind": kind, "text": text, "options": options, "answer": answer, "topic": "验光基础"},
+        )
+    now = timezone.now()
+    services.quiz_save(
+        actor=operator,
+        course=cohort.course,
+        data={
+            "title": "验光基础在线测验",
+            "session": None,
+            "question_count": 5,
+            "pass_mark": 60,
+            "max_attempts": 2,
+            "opens_at": now - dt.timedelta(hours=1),
+            "closes_at": now + dt.timedelta(days=14),
+        },
+    )
+
 
 def services_talent(actor: Any, firm: Any, name: str, index: int) -> Talent:
     """A 康波 worker's profile, added by the firm's admin as the enrolment page would."""

@@ -144,3 +144,67 @@ def certificate_check(number: str, name: str) -> dict[str, Any] | None:
     if certificate is None or "".join(certificate.holder_name.split()) != name:
         return None
     return {"facts": _public_facts(certificate), **_status(certificate)}
+
+
+# -- trainee card (学员码) -------------------------------------------------------------------------
+
+
+def grouped_code(code: str) -> str:
+    """The card code in groups of four for reading and typing (the scanner ignores the spaces)."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def trainee_card_pdf(enrolment: Any) -> bytes:
+    """The printable card of a trainee without a phone: its QR holds the card's verification address,
+    which the trainer's check-in form reads the card code from."""
+    with translation.override("zh-hans"):
+        cohort = enrolment.cohort
+        document = PdfDocument(
+            title=_("学员签到卡"),
+            subtitle=cohort.course.provider.name,
+            number=grouped_code(enrolment.card_code),
+            issuer=cohort.course.provider.name,
+            facts=[
+                (_("学员"), enrolment.talent.name),
+                (_("课程"), cohort.course.title),
+                (_("班级"), cohort.name),
+                (_("上课地点"), cohort.venue),
+                (_("学员码"), grouped_code(enrolment.card_code)),
+            ],
+            verify_kind="trainee-card",
+            verify_code=enrolment.card_code,
+        )
+        document.add_paragraphs(
+            _("使用说明"),
+            [
+                _("上课时请出示本卡,由讲师扫描二维码签到;无法扫码时讲师可输入卡上的学员码。"),
+                _("每个课次只能签到一次。本卡仅限本人在本班使用,遗失请联系学院。"),
+            ],
+        )
+        return document.render()
+
+
+def trainee_card_lookup(code: str) -> dict[str, Any] | None:
+    """The card's public page (its QR): whether it is a current trainee card, with the name masked."""
+    from jingxiang.academy.models import Enrolment, EnrolmentStatus
+
+    enrolment = (
+        Enrolment.objects.select_related("talent", "cohort__course__provider")
+        .filter(card_code=code.strip().upper())
+        .first()
+    )
+    if enrolment is None:
+        return None
+    current = enrolment.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.GRADUATED)
+    return {
+        "title": _("学员签到卡"),
+        "status": "valid" if current else "revoked",
+        "status_label": _("有效") if current else _("已失效"),
+        "facts": [
+            (_("学员"), mask_name(enrolment.talent.name)),
+            (_("课程"), enrolment.cohort.course.title),
+            (_("班级"), enrolment.cohort.name),
+            (_("培训机构"), enrolment.cohort.course.provider.name),
+        ],
+        "note": _("本卡用于课堂签到,签到须由讲师扫码完成。"),
+    }

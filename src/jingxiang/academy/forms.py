@@ -18,7 +18,7 @@ from jingxiang.academy.models import (
     SubsidyRule,
 )
 from jingxiang.academy.permissions import academy_org_ids
-from jingxiang.academy.rules import COHORT_EDIT_RULES, COHORT_RULES, ORDER_RULES, SESSION_RULES
+from jingxiang.academy.rules import COHORT_EDIT_RULES, COHORT_RULES, ORDER_RULES, QUIZ_RULES, SESSION_RULES
 from jingxiang.core.forms import (
     MobileField,
     PlainTextAreaField,
@@ -395,3 +395,178 @@ class LevelForm(StyledFormMixin, forms.Form):
                 if key in path and (not isinstance(path[key], int | float) or path[key] < 0):
                     raise forms.ValidationError(_("%(key)s 必须是非负数字。") % {"key": key})
         return paths
+
+
+# Course materials, question bank, quizzes and card check-in (issue 21) ---------------------------
+
+
+class MaterialForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=[])
+    title = PlainTextField(label=_("标题"), max_length=100)
+    file = forms.FileField(
+        label=_("文件"),
+        required=False,
+        help_text=_("PDF、Word、Excel、PowerPoint、图片或 MP4 视频,最大 20 MB(按文件内容识别格式)"),
+    )
+    url = forms.URLField(
+        label=_("链接地址"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("类型为链接或视频链接时填写,如课程视频的网址"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from jingxiang.academy.models import MaterialKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MaterialKind.choices
+
+    def clean(self) -> dict[str, Any]:
+        from jingxiang.academy.models import MaterialKind
+
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == MaterialKind.FILE and not data.get("file") and "file" not in self.errors:
+            self.add_error("file", _("请选择要上传的文件。"))
+        if (
+            kind in (MaterialKind.LINK, MaterialKind.VIDEO)
+            and not data.get("url")
+            and "url" not in self.errors
+        ):
+            self.add_error("url", _("请填写链接地址。"))
+        return data
+
+
+class QuestionForm(StyledFormMixin, forms.Form):
+    """One question: choices A–F as separate fields, the right one(s) ticked below them."""
+
+    kind = forms.ChoiceField(label=_("题型"), choices=[])
+    text = PlainTextAreaField(label=_("题目"), max_length=1000)
+    option_a = PlainTextField(label=_("选项A"), max_length=200, required=False)
+    option_b = PlainTextField(label=_("选项B"), max_length=200, required=False)
+    option_c = PlainTextField(label=_("选项C"), max_length=200, required=False)
+    option_d = PlainTextField(label=_("选项D"), max_length=200, required=False)
+    option_e = PlainTextField(label=_("选项E"), max_length=200, required=False)
+    option_f = PlainTextField(label=_("选项F"), max_length=200, required=False)
+    answer = forms.MultipleChoiceField(
+        label=_("正确答案"),
+        choices=[(str(i), letter) for i, letter in enumerate("ABCDEF")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("判断题:A 为“正确”,B 为“错误”"),
+    )
+    topic = PlainTextField(label=_("知识点"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from jingxiang.academy.models import QuestionKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = QuestionKind.choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["options"] = [data.get(f"option_{letter}") or "" for letter in "abcdef"]
+        # Trailing empty options are not options; a gap in between is refused by the service.
+        while data["options"] and not data["options"][-1].strip():
+            data["options"].pop()
+        data["answer"] = [int(value) for value in data.get("answer") or []]
+        return data
+
+    @classmethod
+    def initial_for(cls, question: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "kind": question.kind,
+            "text": question.text,
+            "topic": question.topic,
+            "answer": [str(index) for index in question.answer],
+        }
+        for letter, option in zip("abcdef", question.options, strict=False):
+            initial[f"option_{letter}"] = option
+        return initial
+
+
+class QuizForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    time_rules = QUIZ_RULES
+
+    title = PlainTextField(label=_("测验名称"), max_length=100)
+    session = forms.ModelChoiceField(
+        label=_("课次"),
+        queryset=None,
+        required=False,
+        help_text=_("留空则本课程各班学员都可参加"),
+    )
+    question_count = forms.IntegerField(label=_("抽题数量"), min_value=1, max_value=200, initial=10)
+    pass_mark = forms.IntegerField(
+        label=_("及格分"), min_value=1, max_value=100, initial=60, help_text=_("百分制")
+    )
+    max_attempts = forms.IntegerField(label=_("允许作答次数"), min_value=1, max_value=10, initial=1)
+    opens_at = forms.DateTimeField(
+        label=_("开放时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("截止时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, course: Any, **kwargs: Any) -> None:
+        from jingxiang.academy.models import Session
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["session"]
+        field.queryset = Session.objects.filter(cohort__course=course).select_related("cohort")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda s: (
+            f"{s.cohort.name} · {s.topic} · {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M}"
+        )  # type: ignore[attr-defined]
+
+
+class QuizAnswerForm(forms.Form):
+    """The paper of one attempt: a radio group per single-choice or true/false question, checkboxes for
+    a multiple-choice one. Every question needs an answer before handing in."""
+
+    def __init__(self, *args: Any, questions: list[Any], **kwargs: Any) -> None:
+        from jingxiang.academy.models import QuestionKind
+
+        super().__init__(*args, **kwargs)
+        for number, question in enumerate(questions, start=1):
+            choices = [
+                (str(i), f"{chr(ord('A') + i)}. {option}") for i, option in enumerate(question.options)
+            ]
+            label = f"{number}. {question.text}"
+            if question.kind == QuestionKind.MULTIPLE:
+                field: forms.Field = forms.MultipleChoiceField(
+                    label=label,
+                    choices=choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=pgettext("测验", "多选题:选出全部正确选项"),
+                    error_messages={"required": pgettext("测验", "请至少选择一项。")},
+                )
+            else:
+                field = forms.ChoiceField(
+                    label=label,
+                    choices=choices,
+                    widget=forms.RadioSelect,
+                    help_text=question.get_kind_display(),
+                    error_messages={"required": pgettext("测验", "请选择一个答案。")},
+                )
+            self.fields[f"q{question.pk}"] = field
+
+    def answers(self) -> dict[str, list[int]]:
+        result: dict[str, list[int]] = {}
+        for name, value in self.cleaned_data.items():
+            values = value if isinstance(value, list) else [value]
+            result[name[1:]] = [int(v) for v in values]
+        return result
+
+
+class CardScanForm(StyledFormMixin, forms.Form):
+    """The trainer's check-in: the camera scanner fills ``code``; it may also be typed from the card."""
+
+    code = forms.CharField(
+        label=_("学员码"),
+        max_length=300,
+        help_text=_("扫描学员卡上的二维码,或输入卡上印的学员码"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )

@@ -42,3 +42,33 @@ def certify_cohort(job: Any, progress: ProgressCallback) -> dict[str, Any]:
         "issued": issued,
         "skipped": skipped,
     }
+
+
+IMPORT_QUESTIONS = "academy_import_questions"
+
+
+# All-or-nothing like every import: a run cut short saved nothing and may run again.
+@register_handler(IMPORT_QUESTIONS, retryable=True)
+def import_questions(job: Any, progress: ProgressCallback) -> dict[str, Any]:
+    """Job handler (thin): read the file, run the whole-file-first import into the course's bank."""
+    from jingxiang.academy.imports import QuestionImport
+    from jingxiang.academy.models import Course
+    from jingxiang.academy.permissions import may_teach
+    from jingxiang.core.imports import errors_in_every_language, run_import
+
+    course = Course.objects.get(pk=job.params["course_id"])
+    if not may_teach(job.created_by, course):
+        raise JobFailed(texts.QUESTIONS_FORBIDDEN(), {})
+    with job.input_file.open("rb") as handle:
+        data = handle.read()
+    spec = QuestionImport(course)
+    result = run_import(spec, data, job.created_by, progress)
+    if not result.ok:
+        outcome = result.as_dict()
+        outcome["errors_by_language"] = errors_in_every_language(spec, data, job.created_by, result)
+        raise JobFailed(texts.QUESTIONS_REFUSED(n=len(result.errors)), outcome)
+    job.result_url = reverse("academy:question_list", args=[course.pk])
+    job.save(update_fields=["result_url"])
+    outcome = result.as_dict()
+    outcome["message"] = texts.QUESTIONS_DONE(n=result.created)
+    return outcome

@@ -300,6 +300,13 @@ class Session(TimeStamped):
         return (seconds / Decimal(3600)).quantize(Decimal("0.1"))
 
 
+def new_card_code() -> str:
+    """The trainee card's code: unguessable, upper-case hex so it can be typed from the printed card."""
+    from jingxiang.core.documents import new_verification_code
+
+    return new_verification_code()
+
+
 class EnrolmentStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     ENROLLED = "enrolled", _("已录取")
@@ -408,6 +415,10 @@ class Enrolment(TimeStamped):
     hired_on = models.DateField(_("入职日期"), null=True, blank=True)
     employed_6m = models.BooleanField(_("6 个月在岗"), null=True, blank=True)
     employed_12m = models.BooleanField(_("12 个月在岗"), null=True, blank=True)
+    #: The code on the trainee's card (学员码): the trainer scans it to check in a trainee without a login.
+    card_code = models.CharField(
+        _("学员码"), max_length=32, unique=True, default=new_card_code, editable=False
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -456,6 +467,7 @@ class Enrolment(TimeStamped):
 class AttendanceMethod(models.TextChoices):
     QR = "qr", _("扫码签到")
     MANUAL = "manual", _("人工登记")
+    CARD = "card", _("讲师扫学员码")
 
 
 class Attendance(TimeStamped):
@@ -706,3 +718,150 @@ class Feedback(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.cohort} · {self.rating}"
+
+
+# Course materials and quizzes (issue 21) ----------------------------------------------------------
+
+
+class MaterialKind(models.TextChoices):
+    FILE = "file", _("文件")
+    LINK = "link", _("链接")
+    VIDEO = "video", _("视频链接")
+
+
+class Material(TimeStamped, Archivable):
+    """A file, link or video link for one session, seen by the cohort's trainees, trainers and staff."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="materials", verbose_name=_("课次")
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=MaterialKind.choices)
+    title = models.CharField(_("标题"), max_length=100)
+    file = models.FileField(_("文件"), upload_to="academy/materials/%Y/%m/", blank=True)
+    file_type = models.CharField(_("文件格式"), max_length=10, blank=True)
+    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    url = models.URLField(_("链接地址"), max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+
+    class Meta:
+        ordering = ["session__starts_at", "created_at", "pk"]
+        verbose_name = _("课程资料")
+        verbose_name_plural = _("课程资料")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("单选题")
+    MULTIPLE = "multiple", _("多选题")
+    TRUE_FALSE = "true_false", _("判断题")
+
+
+class Question(TimeStamped, Archivable):
+    """One question of a course's bank; ``answer`` holds the indexes of the correct options."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="questions", verbose_name=_("课程")
+    )
+    kind = models.CharField(_("题型"), max_length=12, choices=QuestionKind.choices)
+    text = models.TextField(_("题目"))
+    options = models.JSONField(_("选项"), default=list)
+    answer = models.JSONField(_("正确答案"), default=list)
+    topic = models.CharField(_("知识点"), max_length=50, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("出题人")
+    )
+
+    class Meta:
+        ordering = ["course", "pk"]
+        verbose_name = _("题目")
+        verbose_name_plural = _("题库")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def answer_letters(self) -> str:
+        return "".join(chr(ord("A") + index) for index in self.answer)
+
+
+class Quiz(TimeStamped, Archivable):
+    """An online quiz drawn from the course's bank: for the whole course or for one session's cohort."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="quizzes", verbose_name=_("课程")
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quizzes",
+        verbose_name=_("课次"),
+        help_text=_("留空则本课程各班学员都可参加"),
+    )
+    title = models.CharField(_("测验名称"), max_length=100)
+    question_count = models.PositiveSmallIntegerField(
+        _("抽题数量"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("及格分"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("百分制"),
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("允许作答次数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    opens_at = models.DateTimeField(_("开放时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+
+    class Meta:
+        ordering = ["-opens_at", "pk"]
+        verbose_name = _("在线测验")
+        verbose_name_plural = _("在线测验")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="quiz_window")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now: object = None) -> bool:
+        moment = now or timezone.now()
+        return bool(self.opens_at <= moment < self.closes_at)  # type: ignore[operator]
+
+
+class QuizAttempt(TimeStamped):
+    """One sitting of a quiz: the drawn questions, the answers given and the automatic mark."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("测验"))
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("报名")
+    )
+    number = models.PositiveSmallIntegerField(_("第几次"))
+    question_ids = models.JSONField(_("抽到的题目"), default=list)
+    answers = models.JSONField(_("作答"), default=dict, blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    submitted_at = models.DateTimeField(_("交卷时间"), null=True, blank=True)
+    correct = models.PositiveSmallIntegerField(_("答对题数"), default=0)
+    total = models.PositiveSmallIntegerField(_("题目总数"), default=0)
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    passed = models.BooleanField(_("及格"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["quiz", "enrolment", "number"]
+        verbose_name = _("测验作答")
+        verbose_name_plural = _("测验作答")
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "enrolment", "number"], name="unique_quiz_attempt")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} · {self.enrolment.talent} #{self.number}"

@@ -371,3 +371,133 @@ def attention_cards(user: Any) -> list[dict[str, Any]]:
                 }
             )
     return cards
+
+
+# Course materials, quizzes and trainee cards (issue 21) -------------------------------------------
+
+#: Enrolments that make a person one of a cohort's trainees (materials and quizzes are theirs).
+TRAINEE_STATUSES = ("enrolled", "graduated")
+
+
+def teaches_course(user: Any, course: Any) -> bool:
+    """The course's trainers and the lead trainers of its cohorts (a Talent with a login)."""
+    talent = own_talent(user)
+    if talent is None:
+        return False
+    return (
+        course.trainers.filter(pk=talent.pk).exists() or course.cohorts.filter(lead_trainer=talent).exists()
+    )
+
+
+def may_teach(user: Any, course: Any) -> bool:
+    """Materials, the question bank and quizzes of a course: its academy (and operators) and its trainers."""
+    return may_manage_provider(user, course.provider_id) or teaches_course(user, course)
+
+
+def trainee_enrolment(user: Any, cohort_ids: Any) -> Any:
+    """The user's own live enrolment in one of the cohorts (as a trainee), or None."""
+    from jingxiang.academy.models import Enrolment
+
+    talent = own_talent(user)
+    if talent is None:
+        return None
+    return (
+        Enrolment.objects.filter(cohort_id__in=cohort_ids, talent=talent, status__in=TRAINEE_STATUSES)
+        .select_related("cohort")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def may_see_materials(user: Any, session: Any) -> bool:
+    """A session's materials: the cohort's trainees, its trainers, the academy running it and operators."""
+    if may_run_session(user, session):
+        return True
+    return trainee_enrolment(user, [session.cohort_id]) is not None
+
+
+def may_add_material(user: Any, session: Any) -> bool:
+    return may_run_session(user, session)
+
+
+def access_material(user: Any, pk: int, *, write: bool = False) -> Any:
+    """A material of a session the user may see (``write``: archive it, for those who may add one)."""
+    from jingxiang.academy.models import Material
+
+    material = Material.objects.select_related("session__cohort__course").filter(pk=pk).first()
+    # An archived material is gone for its readers; those who may add one may still open (and archive) it.
+    if material is None or (material.archived_at is not None and not write):
+        raise Http404
+    if not may_see_materials(user, material.session):
+        raise Http404
+    if write and not may_add_material(user, material.session):
+        raise Http404
+    return material
+
+
+def quiz_cohort_ids(quiz: Any) -> list[int]:
+    """The cohorts whose trainees sit the quiz: the session's cohort, or every cohort of the course."""
+    if quiz.session_id:
+        return [quiz.session.cohort_id]
+    return list(quiz.course.cohorts.values_list("pk", flat=True))
+
+
+def quiz_enrolment(user: Any, quiz: Any) -> Any:
+    """The enrolment through which the user sits the quiz (None for anyone who is not its trainee)."""
+    return trainee_enrolment(user, quiz_cohort_ids(quiz))
+
+
+def access_course_bank(user: Any, pk: int) -> Any:
+    """A course whose question bank and quizzes the user manages (its academy or trainers)."""
+    from jingxiang.academy.models import Course
+
+    course = Course.objects.select_related("provider").filter(pk=pk).first()
+    if course is None or not may_teach(user, course):
+        raise Http404
+    return course
+
+
+def access_question(user: Any, pk: int) -> Any:
+    from jingxiang.academy.models import Question
+
+    question = Question.objects.select_related("course").filter(pk=pk).first()
+    if question is None or not may_teach(user, question.course):
+        raise Http404
+    return question
+
+
+def access_quiz(user: Any, pk: int, *, write: bool = False) -> Any:
+    """A quiz its trainees (to sit it) and its course's teachers (to run it and read results) may open."""
+    from jingxiang.academy.models import Quiz
+
+    quiz = Quiz.objects.select_related("course__provider", "session__cohort").filter(pk=pk).first()
+    if quiz is None:
+        raise Http404
+    teacher = may_teach(user, quiz.course)
+    if write and not teacher:
+        raise Http404
+    if not teacher and (quiz.archived_at is not None or quiz_enrolment(user, quiz) is None):
+        raise Http404
+    return quiz
+
+
+def access_attempt(user: Any, pk: int) -> Any:
+    """An attempt: its trainee, and the quiz's teachers (trainers, academy, operators)."""
+    from jingxiang.academy.models import QuizAttempt
+
+    attempt = (
+        QuizAttempt.objects.select_related("quiz__course", "quiz__session", "enrolment__talent")
+        .filter(pk=pk)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    mine = attempt.enrolment.talent.user_id is not None and attempt.enrolment.talent.user_id == user.pk
+    if not mine and not may_teach(user, attempt.quiz.course):
+        raise Http404
+    return attempt
+
+
+def may_scan_cards(user: Any, session: Any) -> bool:
+    """Checking trainees in by their card's QR: whoever runs the session (its trainers and academy)."""
+    return may_run_session(user, session)

@@ -56,3 +56,18 @@ ORDER_RULES = (
         "due_on", "today", label=gettext_lazy("期望完成日期"), other_label=gettext_lazy("今天"), strict=True
     ),
 )
+
+#: A quiz closes after it opens (``opens_at``/``closes_at`` as entered).
+QUIZ_RULES = (
+    NotBefore(
+        "closes_at",
+        "opens_at",
+        label=gettext_lazy("截止时间"),
+        other_label=gettext_lazy("开放时间"),
+        strict=True,
+    ),
+)
+#: ``started_at`` is the moment a trainee starts an attempt.
+QUIZ_ATTEMPT_RULES = (
+    NotBefore("started_at", "opens_at", label=gettext_lazy("开始答题"), other_label=gettext_lazy("开放时间")),
+)

@@ -360,3 +360,102 @@ def order_next_step(order: TrainingOrder, user: Any) -> NextStep | None:
             NextStep(_("培养中:等待 %(s)s 培养结业、企业录用") % {"s": school}, actor=school, mine=mine),
         ),
     )
+
+
+# Course materials and quizzes (issue 21) --------------------------------------------------------
+
+
+def cohort_learning(cohort: Any) -> list[tuple[Any, list[Any]]]:
+    """The cohort's sessions, each with its current materials (one query for all materials)."""
+    from jingxiang.academy.models import Material
+
+    sessions = list(cohort.sessions.all())
+    by_session: dict[int, list[Any]] = {session.pk: [] for session in sessions}
+    for material in Material.objects.filter(session__cohort=cohort, archived_at__isnull=True).order_by(
+        "created_at", "pk"
+    ):
+        by_session[material.session_id].append(material)
+    return [(session, by_session[session.pk]) for session in sessions]
+
+
+def cohort_quizzes(cohort: Any, *, include_archived: bool = False) -> Any:
+    """Quizzes the cohort's trainees sit: the course's own and those of the cohort's sessions."""
+    from django.db.models import Q
+
+    from jingxiang.academy.models import Quiz
+
+    quizzes = Quiz.objects.filter(course_id=cohort.course_id).filter(
+        Q(session__isnull=True) | Q(session__cohort=cohort)
+    )
+    if not include_archived:
+        quizzes = quizzes.filter(archived_at__isnull=True)
+    return quizzes.select_related("session").order_by("opens_at", "pk")
+
+
+def quiz_standing(quiz: Any, enrolment: Any) -> dict[str, Any]:
+    """A trainee's history on one quiz: their attempts, the best mark, what is left and whether they
+    may start (or resume) now."""
+    from jingxiang.academy.models import QuizAttempt
+
+    attempts = list(QuizAttempt.objects.filter(quiz=quiz, enrolment=enrolment).order_by("number"))
+    marked = [attempt for attempt in attempts if attempt.submitted_at is not None]
+    unfinished = next((attempt for attempt in attempts if attempt.submitted_at is None), None)
+    now = timezone.now()
+    left = max(quiz.max_attempts - len(attempts), 0)
+    return {
+        "attempts": attempts,
+        "best": max(marked, key=lambda attempt: attempt.score or 0) if marked else None,
+        "left": left,
+        "unfinished": unfinished,
+        "can_start": quiz.archived_at is None and quiz.is_open(now) and (unfinished is not None or left > 0),
+        "not_yet": now < quiz.opens_at,
+        "closed": now >= quiz.closes_at,
+    }
+
+
+def attempt_paper(attempt: Any) -> list[Any]:
+    """The drawn questions of an attempt in the order they were drawn (archived ones included)."""
+    from jingxiang.academy.models import Question
+
+    questions = Question.objects.in_bulk(attempt.question_ids)
+    return [questions[pk] for pk in attempt.question_ids if pk in questions]
+
+
+def attempt_review(attempt: Any, *, show_answers: bool) -> list[dict[str, Any]]:
+    """Each question of a marked attempt with the options chosen, whether it was right and (when
+    ``show_answers``) the right options."""
+    from jingxiang.academy.services import mark_answer
+
+    rows = []
+    for question in attempt_paper(attempt):
+        chosen = attempt.answers.get(str(question.pk), [])
+        rows.append(
+            {
+                "question": question,
+                "options": [
+                    {
+                        "letter": chr(ord("A") + index),
+                        "text": option,
+                        "chosen": index in chosen,
+                        "right": show_answers and index in question.answer,
+                    }
+                    for index, option in enumerate(question.options)
+                ],
+                "correct": mark_answer(question, chosen),
+            }
+        )
+    return rows
+
+
+def best_quiz_results(enrolment: Any) -> list[dict[str, Any]]:
+    """The trainee's best marked attempt of each quiz (shown beside the assessment; it does not count in it)."""
+    from jingxiang.academy.models import QuizAttempt
+
+    best: dict[int, Any] = {}
+    for attempt in (
+        QuizAttempt.objects.filter(enrolment=enrolment, submitted_at__isnull=False)
+        .select_related("quiz")
+        .order_by("quiz_id", "-score", "number")
+    ):
+        best.setdefault(attempt.quiz_id, attempt)
+    return [{"quiz": attempt.quiz, "attempt": attempt} for attempt in best.values()]

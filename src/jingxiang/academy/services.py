@@ -1050,3 +1050,312 @@ def feedback_give(*, actor: Any, cohort: Cohort, rating: int, comment: str = "")
     return Feedback.objects.create(
         cohort=cohort, author=actor, role=role, rating=rating, comment=comment.strip()
     )
+
+
+# Course materials (issue 21) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def material_add(*, actor: Any, session: Session, data: dict[str, Any]) -> Any:
+    """Add a file, link or video link to a session. A file's format is judged by its first bytes."""
+    from jingxiang.academy.materials import check_upload
+    from jingxiang.academy.models import Material, MaterialKind
+    from jingxiang.academy.permissions import may_add_material
+
+    if not may_add_material(actor, session):
+        raise PermissionDenied
+    kind = data["kind"]
+    material = Material(session=session, kind=kind, title=data["title"], added_by=actor)
+    if kind == MaterialKind.FILE:
+        upload = data.get("file")
+        if not upload:
+            raise ValidationError({"file": _("请选择要上传的文件。")}, code="required")
+        try:
+            material.file_type, material.size = check_upload(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}, code=error.code) from error
+        material.file.save(upload.name, upload, save=False)
+    else:
+        url = (data.get("url") or "").strip()
+        if not url:
+            raise ValidationError({"url": _("请填写链接地址。")}, code="required")
+        material.url = url
+    material.full_clean()
+    material.save()
+    return material
+
+
+@transaction.atomic
+def material_archive(*, actor: Any, material: Any) -> Any:
+    """Take a material away from the trainees (archived, never deleted)."""
+    from jingxiang.academy.permissions import may_add_material
+
+    if not may_add_material(actor, material.session):
+        raise PermissionDenied
+    material.archived_at = timezone.now()
+    material.save(update_fields=["archived_at", "updated_at"])
+    return material
+
+
+# Question bank and quizzes ----------------------------------------------------------------------
+
+TRUE_FALSE_OPTIONS = ("正确", "错误")
+
+
+def _clean_question(kind: str, options: list[str], answer: list[int]) -> tuple[list[str], list[int]]:
+    """Options and answer of a question in their stored form, or the reason they cannot be."""
+    from jingxiang.academy.models import QuestionKind
+
+    if kind == QuestionKind.TRUE_FALSE:
+        options = list(TRUE_FALSE_OPTIONS)
+    options = [str(option).strip() for option in options if str(option).strip()]
+    errors: dict[str, list[str]] = {}
+    if len(options) < 2:
+        errors["options"] = [_("选择题至少需要两个选项。")]
+    if len(set(options)) != len(options):
+        errors["options"] = [_("选项不能重复。")]
+    answer = sorted(set(answer))
+    if not answer:
+        errors["answer"] = [_("请给出正确答案。")]
+    elif any(index < 0 or index >= len(options) for index in answer):
+        errors["answer"] = [_("正确答案必须是已有的选项。")]
+    elif kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and len(answer) != 1:
+        errors["answer"] = [_("单选题和判断题只能有一个正确答案。")]
+    if errors:
+        raise ValidationError(errors)
+    return options, answer
+
+
+@transaction.atomic
+def question_save(*, actor: Any, course: Course, data: dict[str, Any], question: Any = None) -> Any:
+    """Add a question to the course's bank or change one (attempts already marked keep their mark)."""
+    from jingxiang.academy.models import Question
+    from jingxiang.academy.permissions import may_teach
+
+    if not may_teach(actor, course):
+        raise PermissionDenied
+    options, answer = _clean_question(data["kind"], list(data.get("options") or []), list(data["answer"]))
+    if question is None:
+        question = Question(course=course, created_by=actor)
+    elif question.course_id != course.pk:
+        raise PermissionDenied
+    question.kind = data["kind"]
+    question.text = data["text"].strip()
+    question.options = options
+    question.answer = answer
+    question.topic = data.get("topic", "")
+    duplicate = Question.objects.filter(course=course, text=question.text, archived_at__isnull=True)
+    if question.pk:
+        duplicate = duplicate.exclude(pk=question.pk)
+    if duplicate.exists():
+        raise ValidationError({"text": _("题库中已有相同的题目。")}, code="duplicate")
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_archive(*, actor: Any, question: Any) -> Any:
+    """Take a question out of the bank: new attempts no longer draw it (old ones still show it)."""
+    from jingxiang.academy.permissions import may_teach
+
+    if not may_teach(actor, question.course):
+        raise PermissionDenied
+    question.archived_at = timezone.now()
+    question.save(update_fields=["archived_at", "updated_at"])
+    return question
+
+
+@transaction.atomic
+def quiz_save(*, actor: Any, course: Course, data: dict[str, Any], quiz: Any = None) -> Any:
+    """Create or change a quiz: it draws ``question_count`` questions from the bank between its times."""
+    from jingxiang.academy.models import Question, Quiz
+    from jingxiang.academy.permissions import may_teach
+    from jingxiang.academy.rules import QUIZ_RULES
+
+    if not may_teach(actor, course):
+        raise PermissionDenied
+    enforce_time_rules(
+        QUIZ_RULES, {"opens_at": data["opens_at"], "closes_at": data["closes_at"]}, actor=actor
+    )
+    session = data.get("session")
+    if session is not None and session.cohort.course_id != course.pk:
+        raise ValidationError({"session": _("课次不属于本课程。")}, code="other_course")
+    bank = Question.objects.filter(course=course, archived_at__isnull=True).count()
+    if data["question_count"] > bank:
+        raise ValidationError(
+            {"question_count": _("题库中只有 %(n)s 道题,抽题数量不能超过题库题数。") % {"n": bank}},
+            code="bank_too_small",
+        )
+    if quiz is None:
+        quiz = Quiz(course=course, created_by=actor)
+    for name in ("title", "session", "question_count", "pass_mark", "max_attempts", "opens_at", "closes_at"):
+        setattr(quiz, name, data[name] if name != "session" else session)
+    quiz.full_clean()
+    quiz.save()
+    return quiz
+
+
+def _question_limit_check(quiz: Any) -> list[int]:
+    from jingxiang.academy.models import Question
+
+    return list(
+        Question.objects.filter(course_id=quiz.course_id, archived_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def quiz_start(*, actor: Any, quiz: Any, now: dt.datetime | None = None) -> Any:
+    """Start (or resume) the trainee's attempt: the quiz must be open and attempts left; the questions are
+    drawn at random from the bank and kept with the attempt, so a reload shows the same paper."""
+    import random
+
+    from jingxiang.academy.models import Quiz, QuizAttempt
+    from jingxiang.academy.permissions import quiz_enrolment
+    from jingxiang.academy.rules import QUIZ_ATTEMPT_RULES
+
+    now = now or timezone.now()
+    enrolment = quiz_enrolment(actor, quiz)
+    if enrolment is None or quiz.archived_at is not None:
+        raise PermissionDenied
+    # One attempt at a time per trainee: two tabs pressing "start" together must not both start one.
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    quiz = Quiz.objects.get(pk=quiz.pk)
+    attempts = QuizAttempt.objects.filter(quiz=quiz, enrolment=enrolment)
+    unfinished = attempts.filter(submitted_at__isnull=True).first()
+    if unfinished is not None:
+        return unfinished
+    enforce_time_rules(
+        QUIZ_ATTEMPT_RULES, {"started_at": now, "opens_at": quiz.opens_at}, actor=actor, now=now
+    )
+    if now >= quiz.closes_at:
+        raise ValidationError(
+            _("测验已于 %(at)s 截止。")
+            % {"at": timezone.localtime(quiz.closes_at).strftime("%Y-%m-%d %H:%M")},
+            code="closed",
+        )
+    used = attempts.count()
+    if used >= quiz.max_attempts:
+        raise ValidationError(
+            _("您已用完全部 %(n)s 次作答机会。") % {"n": quiz.max_attempts}, code="no_attempts_left"
+        )
+    bank = _question_limit_check(quiz)
+    if len(bank) < quiz.question_count:
+        raise ValidationError(_("题库题目不足,测验暂时无法开始,请联系讲师。"), code="bank_too_small")
+    drawn = random.SystemRandom().sample(bank, quiz.question_count)
+    return QuizAttempt.objects.create(
+        quiz=quiz, enrolment=enrolment, number=used + 1, question_ids=drawn, started_at=now, total=len(drawn)
+    )
+
+
+def mark_answer(question: Any, chosen: list[int]) -> bool:
+    """A single-choice or true/false question is right with its one option; a multiple-choice one only
+    with exactly the right set (no partial marks)."""
+    return sorted(set(chosen)) == sorted(question.answer)
+
+
+@transaction.atomic
+def quiz_submit(
+    *, actor: Any, attempt: Any, answers: dict[str, list[int]], now: dt.datetime | None = None
+) -> Any:
+    """Hand in an attempt: every drawn question is marked automatically and the pass mark decides."""
+    from jingxiang.academy.models import Question, QuizAttempt
+
+    now = now or timezone.now()
+    attempt = (
+        QuizAttempt.objects.select_for_update().select_related("quiz", "enrolment__talent").get(pk=attempt.pk)
+    )
+    if attempt.enrolment.talent.user_id != actor.pk:
+        raise PermissionDenied
+    if attempt.submitted_at is not None:
+        raise ValidationError(_("本次作答已交卷,不能重复提交。"), code="already_submitted")
+    if now >= attempt.quiz.closes_at:
+        raise ValidationError(_("测验已截止,不能再交卷。"), code="closed")
+    questions = Question.objects.in_bulk(attempt.question_ids)
+    stored: dict[str, list[int]] = {}
+    correct = 0
+    for question_id in attempt.question_ids:
+        question = questions.get(question_id)
+        chosen = sorted({int(v) for v in answers.get(str(question_id), [])})
+        if question is None:
+            continue
+        if any(index < 0 or index >= len(question.options) for index in chosen):
+            raise ValidationError(_("答案中有不存在的选项,请重新作答。"), code="bad_option")
+        stored[str(question_id)] = chosen
+        correct += int(mark_answer(question, chosen))
+    total = len(attempt.question_ids)
+    attempt.answers = stored
+    attempt.correct = correct
+    attempt.total = total
+    attempt.score = (
+        (Decimal(correct * 100) / Decimal(total)).quantize(Decimal("0.1")) if total else Decimal(0)
+    )
+    attempt.passed = attempt.score >= attempt.quiz.pass_mark
+    attempt.submitted_at = now
+    attempt.save()
+    return attempt
+
+
+# Check-in by the trainee's card -----------------------------------------------------------------
+
+
+def card_code_from(scanned: str) -> str:
+    """The card code in what was scanned or typed: the code itself (spaces and dashes allowed), or the
+    card's verification address that its QR holds (…/verify/trainee-card/<code>/)."""
+    text = (scanned or "").strip()
+    if "/" in text:
+        parts = [part for part in text.split("?")[0].split("/") if part]
+        text = parts[-1] if parts else ""
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def _scan_error(message: str, code: str) -> ValidationError:
+    """A refusal shown on the check-in form's code field, keeping its code for callers and tests."""
+    return ValidationError({"code": [ValidationError(message, code=code)]})
+
+
+@transaction.atomic
+def attendance_scan(*, actor: Any, session: Session, code: str, now: dt.datetime | None = None) -> Attendance:
+    """The trainer scans a trainee's card (or types its code) during the session. A card scanned twice
+    for the same session is refused with the time of the first scan."""
+    from jingxiang.academy.permissions import may_scan_cards
+
+    if not may_scan_cards(actor, session):
+        raise PermissionDenied
+    now = now or timezone.now()
+    enforce_time_rules(
+        CHECKIN_RULES, {"checked_at": now, "starts_at": session.starts_at}, actor=actor, now=now
+    )
+    if now > session.ends_at:
+        raise _scan_error(_("本课次已下课,不能再扫码签到;如需补登请使用人工登记。"), "outside_window")
+    card = card_code_from(code)
+    enrolment = Enrolment.objects.select_related("talent").filter(card_code=card).first() if card else None
+    if enrolment is None:
+        raise _scan_error(_("无法识别的学员码,请核对后重新扫描或输入。"), "bad_code")
+    if enrolment.cohort_id != session.cohort_id:
+        raise _scan_error(
+            _("%(name)s 不是本班学员(学员码属于其他班级)。") % {"name": enrolment.talent.name}, "other_cohort"
+        )
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise _scan_error(
+            _("%(name)s 的报名状态为“%(status)s”,不能签到。")
+            % {"name": enrolment.talent.name, "status": enrolment.get_status_display()},
+            "not_enrolled",
+        )
+    # Two trainers scanning the same card at once: the session row serialises them.
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    earlier = Attendance.objects.filter(session=session, enrolment=enrolment).first()
+    if earlier is not None:
+        raise _scan_error(
+            _("%(name)s 已于 %(at)s 签到,同一课次不能重复签到。")
+            % {
+                "name": enrolment.talent.name,
+                "at": timezone.localtime(earlier.created_at).strftime("%H:%M"),
+            },
+            "already_checked_in",
+        )
+    return Attendance.objects.create(
+        session=session, enrolment=enrolment, method=AttendanceMethod.CARD, marked_by=actor
+    )

@@ -34,3 +34,10 @@ CERTIFY_TITLE = message("academy.certify_title", gettext_lazy("批量发证:%(c)
 CERTIFY_PROGRESS = message("academy.certify_progress", gettext_lazy("已处理 %(i)s / %(n)s 人"))
 CERTIFY_FORBIDDEN = message("academy.certify_forbidden", gettext_lazy("您已没有为该班级发证的权限。"))
 CERTIFY_DONE = message("academy.certify_done", gettext_lazy("已颁发 %(n)s 张证书,跳过 %(m)s 人。"))
+
+QUESTIONS_TITLE = message("academy.questions_title", gettext_lazy("导入题库:%(course)s(%(file)s)"))
+QUESTIONS_FORBIDDEN = message("academy.questions_forbidden", gettext_lazy("您已没有管理该课程题库的权限。"))
+QUESTIONS_REFUSED = message(
+    "academy.questions_refused", gettext_lazy("题库文件有 %(n)s 处问题,未导入任何题目。")
+)
+QUESTIONS_DONE = message("academy.questions_done", gettext_lazy("已导入 %(n)s 道题目。"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingxiang.academy import views
+from jingxiang.academy import views, views_learning
 
 app_name = "academy"
 urlpatterns = [
@@ -48,4 +48,26 @@ urlpatterns = [
     path("rules/levels/<int:pk>/", views.level_edit, name="level_edit"),
     path("reports/", views.report_dashboard, name="reports"),
     path("reports/people/", views.report_people, name="report_people"),
+]
+
+# Online learning (issue 21): materials, question bank, quizzes, trainee cards and card check-in.
+urlpatterns += [
+    path("cohorts/<int:pk>/learning/", views_learning.cohort_learning_page, name="cohort_learning"),
+    path("sessions/<int:pk>/materials/new/", views_learning.material_add, name="material_add"),
+    path("sessions/<int:pk>/scan/", views_learning.session_scan, name="session_scan"),
+    path("materials/<int:pk>/", views_learning.material_open, name="material_open"),
+    path("materials/<int:pk>/archive/", views_learning.material_archive, name="material_archive"),
+    path("courses/<int:pk>/questions/", views_learning.question_list, name="question_list"),
+    path("courses/<int:pk>/questions/new/", views_learning.question_add, name="question_add"),
+    path("courses/<int:pk>/questions/import/", views_learning.question_import, name="question_import"),
+    path("courses/<int:pk>/questions/template/", views_learning.question_template, name="question_template"),
+    path("questions/<int:pk>/edit/", views_learning.question_edit, name="question_edit"),
+    path("questions/<int:pk>/archive/", views_learning.question_archive, name="question_archive"),
+    path("courses/<int:pk>/quizzes/new/", views_learning.quiz_add, name="quiz_add"),
+    path("quizzes/<int:pk>/", views_learning.quiz_detail, name="quiz_detail"),
+    path("quizzes/<int:pk>/edit/", views_learning.quiz_edit, name="quiz_edit"),
+    path("quizzes/<int:pk>/start/", views_learning.quiz_start, name="quiz_start"),
+    path("attempts/<int:pk>/", views_learning.attempt_detail, name="attempt_detail"),
+    path("enrolments/<int:pk>/card/", views_learning.enrolment_card, name="enrolment_card"),
+    path("enrolments/<int:pk>/card.pdf", views_learning.enrolment_card_pdf, name="enrolment_card_pdf"),
 ]

@@ -60,14 +60,17 @@ from jingxiang.academy.permissions import (
     may_see_name,
     may_see_names,
     may_see_orders,
+    may_teach,
     may_view_reports,
     may_withdraw,
     order_joinable_firm_ids,
     own_talent,
     pipeline_firms,
+    trainee_enrolment,
     worker_firm_ids,
 )
 from jingxiang.academy.selectors import (
+    best_quiz_results,
     cohort_has_ended,
     cohort_next_step,
     cohort_rating,
@@ -168,6 +171,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trainers": course.trainers.all(),
             "prerequisites": course.prerequisites.all(),
             "can_manage": can_manage,
+            "can_teach": may_teach(request.user, course),
             "timeline": audit_timeline(course) if can_manage else [],
         },
     )
@@ -295,6 +299,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "can_enrol": may_enrol(user, cohort),
             "can_feedback": feedback_role(user, cohort) is not None,
+            "can_learn": may_teach(user, cohort.course) or trainee_enrolment(user, [cohort.pk]) is not None,
             "feedback": cohort_rating(cohort),
             "next_step": cohort_next_step(cohort, rows, sessions, user),
             "status_form_choices": cohort_status_moves(cohort),
@@ -597,6 +602,8 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and certificate is None
             and cohort_has_ended(cohort),
             "can_withdraw": may_withdraw(user, enrolment) and enrolment.status in WITHDRAWABLE,
+            "quiz_results": best_quiz_results(enrolment),
+            "has_card": enrolment.status == EnrolmentStatus.ENROLLED,
             "decision_form": forms.DecisionForm(),
             "assessment_form": forms.AssessmentForm(
                 initial={

@@ -8,11 +8,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in
         from django.core import checks
 
-        from jingxiang.accounts.models import LoginInvitation
+        from jingxiang.accounts.middleware import mark_if_due
+        from jingxiang.accounts.models import LoginInvitation, PrivacyConsent
 
         auditlog.register(LoginInvitation, exclude_fields=["nonce", "updated_at"])
+        auditlog.register(PrivacyConsent)
+        user_logged_in.connect(mark_if_due, dispatch_uid="accounts.privacy_consent_due")
         checks.register(check_code_sender)
 
 

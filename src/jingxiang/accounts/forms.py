@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.accounts.models import Channel
@@ -89,10 +90,66 @@ class InviteLoginForm(StyledFormMixin, forms.Form):
             self.fields["channel"].initial = channels[0][0]
 
 
-class ClaimForm(NewPasswordMixin, StyledFormMixin, forms.Form):
+class PrivacyConsentField(forms.BooleanField):
+    """The required "I agree to the privacy policy" tick box of a registration form. The form carries
+    the version shown (``privacy_version``, a hidden field) so a policy changed meanwhile is noticed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        from django.urls import reverse_lazy
+
+        kwargs.setdefault("label", _("我已阅读并同意《镜享平台隐私政策》"))
+        kwargs.setdefault("error_messages", {"required": _("请阅读并勾选同意隐私政策,否则无法注册。")})
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(_("政策全文:{url}"), url=reverse_lazy("accounts:privacy")),
+        )
+        super().__init__(required=True, **kwargs)
+
+
+class PrivacyConsentMixin:
+    """Adds ``privacy_consent`` and the hidden ``privacy_version`` to a registration form."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from jingxiang.accounts.privacy import current_policy
+
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        fields = self.fields  # type: ignore[attr-defined]
+        fields["privacy_consent"] = PrivacyConsentField()
+        fields["privacy_consent"].widget.attrs.setdefault("class", "checkbox")
+        fields["privacy_version"] = forms.CharField(
+            widget=forms.HiddenInput, initial=current_policy().version
+        )
+
+    def clean(self) -> dict[str, Any]:
+        from jingxiang.accounts.privacy import current_policy
+
+        data = super().clean()  # type: ignore[misc]
+        current = current_policy()
+        if data.get("privacy_consent") and data.get("privacy_version") != current.version:
+            # The policy changed while the form was open: the person agreed to a text no longer in force.
+            self.add_error(  # type: ignore[attr-defined]
+                "privacy_consent",
+                _("隐私政策已更新为 %(v)s 版,请阅读新版本后再勾选同意。") % {"v": current.version},
+            )
+            self.data = self.data.copy()  # type: ignore[has-type]
+            self.data["privacy_version"] = current.version
+        return data
+
+
+class ClaimForm(PrivacyConsentMixin, NewPasswordMixin, StyledFormMixin, forms.Form):
     code = CodeField(help_text=_("短信或邮件中的 6 位数字。"))
     password1 = _new_password_field(_("设置登录密码"), PASSWORD_HELP)
     password2 = _new_password_field(_("再次输入密码"))
+
+
+class PrivacyConsentForm(StyledFormMixin, forms.Form):
+    """Agreeing to a new version of the policy at login."""
+
+    version = forms.CharField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(
+        label=_("我已阅读并同意以上隐私政策"),
+        error_messages={"required": _("请勾选同意后继续;如不同意,可退出登录。")},
+    )
 
 
 class PasswordResetRequestForm(StyledFormMixin, forms.Form):

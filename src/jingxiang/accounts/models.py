@@ -252,3 +252,33 @@ class LoginInvitation(TimeStamped):
             .filter(pk=payload["i"], nonce=str(payload.get("n", "")))
             .first()
         )
+
+
+class ConsentSource(models.TextChoices):
+    REGISTRATION = "registration", _("注册时")
+    LOGIN = "login", _("登录时")
+    CLAIM = "claim", _("开通账号时")
+
+
+class PrivacyConsent(models.Model):
+    """One person's agreement to one version of the privacy policy (``accounts/privacy.yaml``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="privacy_consents",
+        verbose_name=_("用户"),
+    )
+    version = models.CharField(_("政策版本"), max_length=20)
+    consented_at = models.DateTimeField(_("同意时间"), default=timezone.now)
+    source = models.CharField(_("同意场景"), max_length=20, choices=ConsentSource.choices)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-consented_at", "pk"]
+        verbose_name = _("隐私政策同意记录")
+        verbose_name_plural = _("隐私政策同意记录")
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_consent_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.version}"

@@ -749,7 +749,9 @@ def _prospective_user(talent: Talent) -> Any:
     )
 
 
-def login_claim(*, invitation: LoginInvitation, code: str, password: str, ip: str | None = None) -> Any:
+def login_claim(
+    *, invitation: LoginInvitation, code: str, password: str, ip: str | None = None, privacy_version: str = ""
+) -> Any:
     """The invited talent proves the code, sets a password, and gets a login linked to the profile.
 
     The talent's mobile becomes the login (with a generated username beside it); the address the code
@@ -760,6 +762,13 @@ def login_claim(*, invitation: LoginInvitation, code: str, password: str, ip: st
     problem = claim_problem(invitation)
     if problem is not None:
         raise ValidationError(problem[1], code=problem[0])
+    if privacy_version:
+        from jingxiang.accounts.privacy import current_policy
+
+        if privacy_version != current_policy().version:
+            raise ValidationError(
+                {"privacy_consent": _("隐私政策已更新,请阅读新版本后再同意。")}, code="stale_version"
+            )
     try:
         password_validation.validate_password(password, _prospective_user(invitation.talent))
     except ValidationError as error:
@@ -776,7 +785,9 @@ def login_claim(*, invitation: LoginInvitation, code: str, password: str, ip: st
     except ValidationError as error:
         raise _as_field_error(error, "code") from None
     try:
-        return _claim(invitation_pk=invitation.pk, code=row, password=password, ip=ip)
+        return _claim(
+            invitation_pk=invitation.pk, code=row, password=password, ip=ip, privacy_version=privacy_version
+        )
     except IntegrityError:
         # Someone registered the same mobile between our check and the insert.
         raise ValidationError(
@@ -787,7 +798,9 @@ def login_claim(*, invitation: LoginInvitation, code: str, password: str, ip: st
 
 
 @transaction.atomic
-def _claim(*, invitation_pk: int, code: OneTimeCode, password: str, ip: str | None) -> Any:
+def _claim(
+    *, invitation_pk: int, code: OneTimeCode, password: str, ip: str | None, privacy_version: str = ""
+) -> Any:
     from jingxiang.core.services import notification_send
 
     invitation = LoginInvitation.objects.select_for_update(of=("self",)).get(pk=invitation_pk)
@@ -811,6 +824,10 @@ def _claim(*, invitation_pk: int, code: OneTimeCode, password: str, ip: str | No
     user.save()
     talent.user = user
     talent.save(update_fields=["user", "updated_at"])
+    if privacy_version:
+        from jingxiang.accounts.models import ConsentSource, PrivacyConsent
+
+        PrivacyConsent.objects.create(user=user, version=privacy_version, source=ConsentSource.CLAIM, ip=ip)
     now = timezone.now()
     invitation.status = InvitationStatus.CLAIMED
     invitation.claimed_at = now
@@ -837,3 +854,26 @@ def _claim(*, invitation_pk: int, code: OneTimeCode, password: str, ip: str | No
         kind="login_claimed",
     )
     return user
+
+
+# Privacy consent (issue 21) ---------------------------------------------------------------------
+
+
+def privacy_consent_record(*, user: Any, version: str, source: str, ip: str | None = None) -> Any:
+    """Record that ``user`` agreed to ``version`` of the privacy policy (once per version; agreeing
+    again keeps the first record). Only the version in force may be agreed to."""
+    from jingxiang.accounts.models import PrivacyConsent
+    from jingxiang.accounts.privacy import current_policy
+
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        raise PermissionDenied
+    current = current_policy().version
+    if version != current:
+        raise ValidationError(
+            _("隐私政策已更新为 %(v)s 版,请阅读新版本后再同意。") % {"v": current}, code="stale_version"
+        )
+    with transaction.atomic():
+        consent, _created = PrivacyConsent.objects.get_or_create(
+            user=user, version=version, defaults={"source": source, "ip": ip or None}
+        )
+    return consent

@@ -20,4 +20,7 @@ urlpatterns = [
     path("invite/talent/<int:talent_pk>/", views.talent_login_invite, name="invite"),
     path("claim/<str:token>/", views.login_claim, name="claim"),
     path("claim/<str:token>/resend/", views.login_claim_resend, name="claim_resend"),
+    path("privacy/", views.privacy_policy, name="privacy"),
+    path("privacy/consent/", views.privacy_consent, name="privacy_consent"),
+    path("privacy/<str:version>/", views.privacy_policy, name="privacy_version"),
 ]

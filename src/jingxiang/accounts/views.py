@@ -23,6 +23,7 @@ from jingxiang.accounts.forms import (
     LoginForm,
     PasswordResetConfirmForm,
     PasswordResetRequestForm,
+    PrivacyConsentForm,
 )
 from jingxiang.accounts.models import Channel, LoginInvitation
 from jingxiang.accounts.permissions import access_talent_for_invitation
@@ -118,6 +119,7 @@ def login_claim(request: HttpRequest, token: str) -> HttpResponse:
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password1"],
                 ip=client_ip_address(request),
+                privacy_version=form.cleaned_data["privacy_version"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -253,3 +255,52 @@ def contact_verify(request: HttpRequest) -> HttpResponse:
             else ContactCodeForm(initial={"channel": row["channel"]}, auto_id=f"id_{row['channel']}_%s")
         )
     return render_page(request, "accounts/contact.html", {"rows": rows})
+
+
+# Privacy policy and consent (issue 21) ----------------------------------------------------------
+
+
+def privacy_policy(request: HttpRequest, version: str = "") -> HttpResponse:
+    """The policy's text, public: the current version, or an older one by its number."""
+    from jingxiang.accounts.privacy import current_policy, policies, policy
+
+    shown = policy(version) if version else current_policy()
+    if shown is None:
+        raise Http404
+    return render_page(
+        request,
+        "accounts/privacy.html",
+        {"policy": shown, "current": current_policy(), "versions": list(reversed(policies()))},
+    )
+
+
+@login_required
+def privacy_consent(request: HttpRequest) -> HttpResponse:
+    """Agree to the current version (asked at login when it is new to the person)."""
+    from jingxiang.accounts.middleware import SESSION_KEY
+    from jingxiang.accounts.models import ConsentSource
+    from jingxiang.accounts.privacy import current_policy
+    from jingxiang.core.pages import form_page, safe_next
+
+    current = current_policy()
+    done = safe_next(request, reverse("core:home"))
+
+    def save(data: dict[str, object]) -> object:
+        consent = services.privacy_consent_record(
+            user=request.user,
+            version=str(data["version"]),
+            source=ConsentSource.LOGIN,
+            ip=client_ip_address(request),
+        )
+        request.session.pop(SESSION_KEY, None)
+        return consent
+
+    return form_page(
+        request,
+        PrivacyConsentForm(request.POST or None, initial={"version": current.version}),
+        save=save,
+        success_url=done,
+        success_message=_("已记录您对隐私政策(%(v)s 版)的同意。") % {"v": current.version},
+        template="accounts/privacy_consent.html",
+        context={"title": _("隐私政策已更新"), "policy": current, "hidden": {"next": done}},
+    )

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jingxiang.accounts.middleware.PrivacyConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -228,6 +229,9 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A new privacy-policy version is agreed to at the next login (accounts.middleware); off in the test
+# settings so other apps' tests need not agree first — the accounts tests turn it on.
+PRIVACY_CONSENT_AT_LOGIN = env_bool("JINGXIANG_PRIVACY_CONSENT_AT_LOGIN", ENVIRONMENT != "test")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)

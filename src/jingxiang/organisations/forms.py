@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.accounts.forms import PrivacyConsentMixin
 from jingxiang.core.forms import MobileField, PlainTextAreaField, PlainTextField, StyledFormMixin, USCCField
 from jingxiang.organisations.models import Organisation, OrganisationKind, OrganisationSize, Role
 from jingxiang.organisations.permissions import grantable_roles
@@ -70,7 +71,7 @@ class OrganisationFieldsForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class RegistrationForm(OrganisationFieldsForm):
+class RegistrationForm(PrivacyConsentMixin, OrganisationFieldsForm):
     """Public sign-up: the organisation plus its first administrator's login."""
 
     applicant_name = PlainTextField(label=_("申请人姓名"), max_length=50)

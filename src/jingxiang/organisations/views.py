@@ -14,6 +14,7 @@ from jingxiang.core.listing import ExportColumn, paginate
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
+from jingxiang.core.views import client_ip_address
 from jingxiang.identifiers import mask_mobile
 from jingxiang.organisations import selectors, services
 from jingxiang.organisations.filters import OrganisationFilter
@@ -95,7 +96,16 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
     """Public sign-up of a firm or institution; the applicant is logged in and sees the review status."""
 
     def save(data: dict[str, Any]) -> Organisation:
+        from jingxiang.accounts.models import ConsentSource
+        from jingxiang.accounts.services import privacy_consent_record
+
         user, organisation = services.organisation_register(data=data)
+        privacy_consent_record(
+            user=user,
+            version=data["privacy_version"],
+            source=ConsentSource.REGISTRATION,
+            ip=client_ip_address(request),
+        )
         login(request, user, backend="jingxiang.accounts.backends.MobileOrUsernameBackend")
         return organisation
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.academy.models import Ladder
+from jingxiang.accounts.forms import PrivacyConsentMixin
 from jingxiang.core.forms import MobileField, PlainTextAreaField, PlainTextField, StyledFormMixin
 from jingxiang.core.pickers import PickerMultipleField
 from jingxiang.core.timerules import TimeRulesFormMixin
@@ -65,7 +66,7 @@ class CodeForm(StyledFormMixin, forms.Form):
     mobile = MobileField(label=_("手机号"))
 
 
-class RegisterForm(StyledFormMixin, forms.Form):
+class RegisterForm(PrivacyConsentMixin, StyledFormMixin, forms.Form):
     mobile = MobileField(label=_("手机号"))
     code = forms.CharField(label=_("验证码"), max_length=10)
     name = PlainTextField(label=_("姓名"), max_length=50)

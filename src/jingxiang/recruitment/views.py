@@ -457,6 +457,15 @@ def student_register(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
+            from jingxiang.accounts.models import ConsentSource
+            from jingxiang.accounts.services import privacy_consent_record
+
+            privacy_consent_record(
+                user=student.user,
+                version=data["privacy_version"],
+                source=ConsentSource.REGISTRATION,
+                ip=_ip(request),
+            )
             login(request, student.user, backend="jingxiang.accounts.backends.MobileOrUsernameBackend")
             messages.success(request, _("注册成功。请上传 PDF 简历,然后选择岗位投递。"))
             return redirect_to(request, reverse("recruitment:mine") + f"?fair={fair.public_code}")

@@ -111,3 +111,38 @@ def workers(cast: Any) -> list[Any]:
         TalentFactory(name=name, kind=TalentKind.CRAFTSMAN, home_organisation=cast.firm, user=user)
         for name, user in (("陈立新", first_user), ("王美玲", None), ("张建国", None))
     ]
+
+
+def sweep_learning(operator: Any) -> dict[str, dict[str, int]]:
+    """A course with one question and a quiz, for the core filter sweep of the pages under them."""
+    from jingxiang.academy import services
+    from jingxiang.academy.models import Course
+    from jingxiang.talents.models import Skill
+    from jingxiang.talents.services import skills_sync
+
+    if not Skill.objects.exists():
+        skills_sync()
+    school = OrganisationFactory(name="扫描用学院", kind=OrganisationKind.UNIVERSITY, uscc=None)
+    course = Course.objects.create(
+        code="SWEEP-1", title="扫描课程", provider=school, skill=Skill.objects.first()
+    )
+    services.question_save(
+        actor=operator,
+        course=course,
+        data={"kind": "true_false", "text": "扫描题", "options": [], "answer": [0]},
+    )
+    now = timezone.now()
+    quiz = services.quiz_save(
+        actor=operator,
+        course=course,
+        data={
+            "title": "扫描测验",
+            "session": None,
+            "question_count": 1,
+            "pass_mark": 60,
+            "max_attempts": 1,
+            "opens_at": now,
+            "closes_at": now + dt.timedelta(days=1),
+        },
+    )
+    return {"academy:question_list": {"pk": course.pk}, "academy:quiz_detail": {"pk": quiz.pk}}

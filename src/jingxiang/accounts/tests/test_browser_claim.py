@@ -35,6 +35,7 @@ def test_invite_claim_and_login_on_a_phone(cast, phone_page, live_server, otp_ou
     page.fill("input[name=code]", message.code)
     page.fill("input[name=password1]", "Jingjing-2026!")
     page.fill("input[name=password2]", "Jingjing-2026!")
+    page.check("input[name=privacy_consent]")
     screenshot(page, "accounts-claim-phone")
     page.click("button:has-text('开通账号')")
     page.wait_for_url(f"{base}/accounts/login/")

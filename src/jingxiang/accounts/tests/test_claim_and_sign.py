@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from jingxiang.accounts.privacy import current_policy
 from jingxiang.sharing import services as sharing
 from jingxiang.sharing.models import AgreementStatus, InvitationStatus
 from jingxiang.sharing.tests.builders import open_all_week, request_data, terms
@@ -43,7 +44,14 @@ def test_a_talent_invited_claims_the_login_and_signs_an_agreement(cast, otp_outb
     # The talent opens the link on their phone, enters the code and a password, and logs in.
     phone = Client()
     claimed = phone.post(
-        path, {"code": message.code, "password1": "Jingjing-2026!", "password2": "Jingjing-2026!"}
+        path,
+        {
+            "code": message.code,
+            "password1": "Jingjing-2026!",
+            "password2": "Jingjing-2026!",
+            "privacy_consent": "on",
+            "privacy_version": current_policy().version,
+        },
     )
     assert claimed.status_code == 302
     logged_in = phone.post("/accounts/login/", {"username": "13867610001", "password": "Jingjing-2026!"})

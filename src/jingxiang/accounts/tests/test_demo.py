@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from jingxiang.accounts.models import InvitationStatus, LoginInvitation
+from jingxiang.accounts.privacy import current_policy
 
 
 @pytest.mark.slow
@@ -35,7 +36,14 @@ def test_demo_invitation_can_be_claimed_with_the_printed_code(monkeypatch, otp_o
     code = re.search(r"code: (\d{6})", notes).group(1)
     assert invitation.talent.mobile in notes
     claimed = Client().post(
-        path, {"code": code, "password1": "Demo-pass-2026", "password2": "Demo-pass-2026"}
+        path,
+        {
+            "code": code,
+            "password1": "Demo-pass-2026",
+            "password2": "Demo-pass-2026",
+            "privacy_consent": "on",
+            "privacy_version": current_policy().version,
+        },
     )
     assert claimed.status_code == 302
     invitation.talent.refresh_from_db()

@@ -201,7 +201,18 @@ def invited(cast, craftsman, otp_outbox):  # type: ignore[no-untyped-def]
 
 
 def claim(client, path, code, password=PASSWORD, again=None):  # type: ignore[no-untyped-def]
-    return client.post(path, {"code": code, "password1": password, "password2": again or password})
+    from jingxiang.accounts.privacy import current_policy
+
+    return client.post(
+        path,
+        {
+            "code": code,
+            "password1": password,
+            "password2": again or password,
+            "privacy_consent": "on",
+            "privacy_version": current_policy().version,
+        },
+    )
 
 
 def test_the_talent_claims_the_profile_and_logs_in_with_the_mobile(cast, craftsman, invited):

@@ -149,3 +149,31 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag
+def error_summary(form: Any) -> str:
+    """The error summary at the top of a form, once per form however many templates ask for it.
+
+    ``includes/form_page.html`` shows it above the fields and ``includes/form_fields.html`` shows it for
+    every other page that renders a whole form, so each form gets one: a linked list of the fields in
+    error (``role="alert"``). A link goes to the field's input, or for a radio or checkbox group to the
+    group (whose first option has no label of its own to point at).
+    """
+    from django.template.loader import render_to_string
+
+    if form is None or not getattr(form, "errors", None) or getattr(form, "_jx_summary_shown", False):
+        return ""
+    form._jx_summary_shown = True
+    items = []
+    for field in form:
+        for error in field.errors:
+            items.append(
+                {
+                    "anchor": field.id_for_label or field.auto_id or field.html_name,
+                    "label": field.label,
+                    "error": error,
+                }
+            )
+    context = {"items": items, "non_field": form.non_field_errors(), "count": len(form.errors)}
+    return render_to_string("includes/form_errors_summary_body.html", context)

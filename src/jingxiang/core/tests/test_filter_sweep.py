@@ -85,6 +85,7 @@ def form_parameters(response: Any) -> set[str]:
 @pytest.fixture
 def world(cast: Any) -> dict[str, Any]:
     """Objects for the list pages that sit under another object."""
+    from jingxiang.academy.tests.conftest import sweep_learning
     from jingxiang.alliance.tests.conftest import sweep_alliance
     from jingxiang.events.tests.conftest import make_event
     from jingxiang.fairs.tests.conftest import sweep_fairs
@@ -102,6 +103,7 @@ def world(cast: Any) -> dict[str, Any]:
         "insights:indicator": {"code": "demands_posted"},
         **{f"alliance:{n}": alliance for n in lists},
         **sweep_fairs(cast),
+        **sweep_learning(cast.operator),
     }
 
 

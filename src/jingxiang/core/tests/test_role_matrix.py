@@ -79,6 +79,9 @@ CASES = [
     RouteCase("accounts:password_reset", "/accounts/password/reset/", EVERYONE),
     RouteCase("accounts:password_reset_confirm", "/accounts/password/reset/confirm/", EVERYONE),
     RouteCase("accounts:contact", "/accounts/contact/", ALL_LOGGED_IN),
+    RouteCase("accounts:privacy", "/accounts/privacy/", EVERYONE),
+    RouteCase("accounts:privacy_version", "/accounts/privacy/2026.1/", EVERYONE),
+    RouteCase("accounts:privacy_consent", "/accounts/privacy/consent/", ALL_LOGGED_IN),
     RouteCase(
         "accounts:invite",
         lambda c: f"/accounts/invite/talent/{talent_without_login(c).pk}/",

@@ -31,6 +31,7 @@ def test_register_approve_add_people_export_and_import(cast, page, phone_page, l
     phone_page.fill("#id_username", "chenguang")
     phone_page.fill("#id_password1", "Duqiao-2026-glasses")
     phone_page.fill("#id_password2", "Duqiao-2026-glasses")
+    phone_page.check("#id_privacy_consent")
     screenshot(phone_page, "foundation-register-phone")
     phone_page.click("main form button[type=submit]")
     phone_page.wait_for_load_state()

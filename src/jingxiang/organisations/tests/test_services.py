@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from jingxiang.accounts.privacy import current_policy
 from jingxiang.core.models import Notification
 from jingxiang.identifiers import generate_uscc
 from jingxiang.organisations import services
@@ -26,6 +27,8 @@ def registration_data(**overrides):  # type: ignore[no-untyped-def]
         "username": "xinguang",
         "password1": "Duqiao-2026-glasses",
         "password2": "Duqiao-2026-glasses",
+        "privacy_consent": "on",
+        "privacy_version": current_policy().version,
     }
     data.update(overrides)
     return data

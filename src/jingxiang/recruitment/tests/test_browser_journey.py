@@ -42,6 +42,7 @@ def test_student_from_poster_to_hired_talent(
     form.locator("#id_major").fill("眼视光技术")
     form.locator("#id_degree").select_option("master")
     form.locator("#id_graduation_year").fill("2026")
+    form.locator("#id_privacy_consent").check()
     form.locator("button[type=submit]").click()
     phone.wait_for_selector("text=注册成功")
     cv = tmp_path / "cv.pdf"

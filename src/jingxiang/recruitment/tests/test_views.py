@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from jingxiang.accounts.privacy import current_policy
 from jingxiang.recruitment import services
 from jingxiang.recruitment.models import Application, ApplicationStatus, Student
 from jingxiang.recruitment.tests.conftest import PDF, register
@@ -74,6 +75,8 @@ def test_public_page_registration_cv_and_apply_through_the_web(client, otp_outbo
             "school": "天津职业大学",
             "degree": "college",
             "graduation_year": 2026,
+            "privacy_consent": "on",
+            "privacy_version": current_policy().version,
         },
     )
     assert bad.status_code == 200 and not Student.objects.exists()
@@ -87,6 +90,8 @@ def test_public_page_registration_cv_and_apply_through_the_web(client, otp_outbo
             "school": "天津职业大学",
             "degree": "college",
             "graduation_year": 2026,
+            "privacy_consent": "on",
+            "privacy_version": current_policy().version,
         },
     )
     assert Student.objects.filter(mobile="13800000102").exists()

@@ -59,3 +59,20 @@ const drawCharts = (root) => {
 };
 drawCharts(document);
 document.addEventListener("htmx:afterSettle", (event) => drawCharts(event.target));
+
+// Filters (includes/filters.html) are a <details> rendered open: on a phone they fold away unless a
+// filter is set, so the list comes first; on a wider screen they stay open (and reopen on widening).
+const narrow = window.matchMedia("(max-width: 720px)");
+const fitFilters = () => {
+  document.querySelectorAll("details[data-filters]").forEach((panel) => {
+    panel.open = !narrow.matches || panel.getAttribute("data-filters") === "active";
+  });
+};
+fitFilters();
+narrow.addEventListener("change", fitFilters);
+
+// A form sent back with mistakes: the summary at its top takes the focus, so it is read out first.
+const summary = document.querySelector(".form-summary[role=alert]");
+if (summary) {
+  summary.focus();
+}
