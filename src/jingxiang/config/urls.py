@@ -45,6 +45,7 @@ urlpatterns = [
     path("parks/", include("jingxiang.parks.urls")),
     path("wages/", include("jingxiang.wagenorms.urls")),
     path("recruitment/", include("jingxiang.recruitment.urls")),
+    path("fund/", include("jingxiang.fund.urls")),
     path("taxfree/", include("jingxiang.taxfree.urls")),
     # The language switch also remembers the choice on the account (core.views.language_switch).
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
