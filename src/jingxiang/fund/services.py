@@ -94,7 +94,9 @@ def _require_firm(actor: Any, organisation_id: int) -> None:
 
 
 def _refuse(message: str, field: str | None = None, code: str = "invalid") -> ValidationError:
-    return ValidationError({field: [message]} if field else message, code=code)
+    if field:
+        return ValidationError({field: [ValidationError(message, code=code)]})
+    return ValidationError(message, code=code)
 
 
 def _notify_firm(application: FundApplication, message: Text) -> None:

@@ -1,0 +1,131 @@
+"""A fund with an open call and an eligible application of 康波, set up through the services; helpers walk
+it on to review, decision, award and tranches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from jingxiang.fund import services
+from jingxiang.fund.models import AppStatus, AwardKind, EliteGrade, Fund, FundApplication, FundCall, Stage, TalentTier
+from jingxiang.testing.factories import UserFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class Setup:
+    fund: Fund
+    call: FundCall
+    application: FundApplication  # 康波's, eligible, still a draft
+    reviewers: list[Any]  # users of two experts from different organisations
+
+
+def pdf(name: str = "plan.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def application_data(**extra: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    data = {
+        "project_title": "智能变色镜片产业化",
+        "summary": "光致变色镜片的量产工艺。",
+        "tags": "镜片,光学",
+        "talent_name": "王建国",
+        "talent_tier": TalentTier.objects.get(code="leading"),
+        "elite_grade": EliteGrade.objects.get(code="B"),
+        "founder_equity": Decimal("45"),
+        "registered_town": "杜桥镇",
+        "registration_date": today,
+        "requested_amount": Decimal("800000"),
+        "ip_summary": "发明专利 2 项",
+        "revenue_last_year": Decimal("1200000"),
+        "investment_raised": None,
+        "employees": 12,
+    }
+    data.update(extra)
+    return data
+
+
+def make_call(cast: Any, fund: Fund, **extra: Any) -> FundCall:
+    today = timezone.localdate()
+    data = {
+        "title": "2026 年度临海市人才科创基金",
+        "description": "",
+        "opens_on": today,
+        "closes_on": today + dt.timedelta(days=30),
+        "appeal_days": 7,
+        "reviewers_per_application": 2,
+        "exit_premium_team_share": Decimal("70"),
+    }
+    data.update(extra)
+    call = services.call_create(actor=cast.operator, fund=fund, data=data)
+    services.rule_add(actor=cast.operator, call=call, kind="tiers", value="top,leading,high_end", valid_from=today)
+    services.rule_add(actor=cast.operator, call=call, kind="elite", value="A,B,C", valid_from=today)
+    return call
+
+
+def draft(cast: Any, call: FundCall, organisation: Any = None, actor: Any = None, **extra: Any) -> FundApplication:
+    actor = actor or cast.firm_admin
+    application = services.application_create(
+        actor=actor,
+        call=call,
+        organisation=organisation or cast.firm,
+        data=application_data(**extra),
+        team=[("王建国", "创始人", Decimal("45")), ("李娜", "技术总监", Decimal("10"))],
+    )
+    services.attachment_add(actor=actor, application=application, kind="business_plan", upload=pdf())
+    return application
+
+
+@pytest.fixture
+def setup(cast: Any) -> Setup:
+    fund = services.fund_create(
+        actor=cast.operator, data={"name": "临海市人才科创基金", "manager": cast.town, "capital": Decimal("3000000")}
+    )
+    call = make_call(cast, fund)
+    services.call_open(actor=cast.operator, call=call)
+    application = draft(cast, call)
+    users = [UserFactory(username="reviewer_a"), UserFactory(username="reviewer_b")]
+    services.reviewer_add(actor=cast.operator, call=call, data={"user": users[0], "organisation": cast.lab})
+    services.reviewer_add(actor=cast.operator, call=call, data={"user": users[1], "organisation": cast.union})
+    return Setup(fund=fund, call=call, application=application, reviewers=users)
+
+
+def score_all(call: FundCall, stage: str, users: list[Any], value: Decimal = Decimal("8")) -> None:
+    for user in users:
+        for assignment in user.fund_reviews.get(call=call).assignments.filter(stage=stage, submitted_at__isnull=True):
+            criteria = call.criteria.filter(stage=stage)
+            services.scores_submit(actor=user, assignment=assignment, scores={c.pk: value for c in criteria})
+
+
+def to_approved(cast: Any, setup: Setup, application: FundApplication | None = None) -> FundApplication:
+    """Submit → diligence (all checked) → expert review → defence → approved."""
+    application = application or setup.application
+    op = cast.operator
+    application = services.submit(actor=application.created_by, application=application)
+    application = services.diligence_start(actor=op, application=application)
+    for item in application.diligence.all():
+        services.diligence_check(actor=op, item=item, done=True, finding="")
+    application = services.review_start(actor=op, application=application)
+    services.assign_reviewers(actor=op, call=setup.call, stage=Stage.EXPERT)
+    score_all(setup.call, Stage.EXPERT, setup.reviewers)
+    application = services.defence_start(actor=op, application=application)
+    services.assign_reviewers(actor=op, call=setup.call, stage=Stage.DEFENCE)
+    score_all(setup.call, Stage.DEFENCE, setup.reviewers)
+    application = services.decide(actor=op, application=application, approve=True, reasons="技术领先,团队完整。")
+    assert application.status == AppStatus.APPROVED
+    return application
+
+
+def award(cast: Any, setup: Setup, amount: Decimal = Decimal("800000")) -> Any:
+    application = to_approved(cast, setup)
+    return services.award_make(
+        actor=cast.operator, application=application, data={"kind": AwardKind.GRANT, "amount": amount}
+    )
