@@ -159,9 +159,10 @@ class CallQuerySet(ArchivableQuerySet):
             return self.none()
         if is_operator(user):
             return self
+        public = self.filter(archived_at__isnull=True).exclude(status=CallStatus.DRAFT)
         if is_approved_member(user):
-            return self.filter(archived_at__isnull=True).exclude(status=CallStatus.DRAFT)
-        return self.none()
+            return public
+        return public.filter(reviewers__user=user, reviewers__archived_at__isnull=True).distinct()
 
 
 class FundCall(TimeStamped, Archivable):

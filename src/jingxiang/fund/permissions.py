@@ -21,7 +21,7 @@ from jingxiang.fund.models import (
     ReviewAssignment,
     Tranche,
 )
-from jingxiang.organisations.permissions import is_approved_member, is_operator, managed_firm_ids
+from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 
 
 def is_fund_manager(user: Any) -> bool:
@@ -54,8 +54,6 @@ def access_fund(user: Any, pk: int) -> Fund:
 
 def access_call(user: Any, pk: int, *, write: bool = False) -> FundCall:
     if write and not is_fund_manager(user):
-        raise Http404
-    if not (is_operator(user) or is_approved_member(user)):
         raise Http404
     call: FundCall | None = FundCall.objects.visible_to(user).select_related("fund").filter(pk=pk).first()
     if call is None:

@@ -150,7 +150,7 @@ def _reason(data: dict[str, Any]) -> str:
 
 @login_required
 def call_list(request: HttpRequest) -> HttpResponse:
-    if not is_approved_member(request.user):
+    if not (is_approved_member(request.user) or may_see_fund(request.user)):
         raise Http404
     return list_page(
         request, FundCall.objects.visible_to(request.user), CALL_LIST, {"manager": is_fund_manager(request.user)}
@@ -479,8 +479,12 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _application_action(request: HttpRequest, pk: int, run: Any, message: Any) -> HttpResponse:
+def _application_action(request: HttpRequest, pk: int, run: Any, message: Any, *, by: str) -> HttpResponse:
+    """A button on an application: ``by`` the fund manager, the applicant firm, or either ("both")."""
     application = access_application(request.user, pk)
+    manager, applicant = is_fund_manager(request.user), is_applicant(request.user, application)
+    if not {"manager": manager, "applicant": applicant, "both": manager or applicant}[by]:
+        raise Http404
     url = reverse("fund:application", args=[application.pk])
     return action(request, lambda: run(application), success_url=url, success_message=message)
 
@@ -494,21 +498,21 @@ def precheck(request: HttpRequest, pk: int) -> HttpResponse:
         return ""
 
     return _application_action(
-        request, pk, lambda a: services.precheck(actor=request.user, application=a), message
+        request, pk, lambda a: services.precheck(actor=request.user, application=a), message, by="both"
     )
 
 
 @login_required
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _application_action(
-        request, pk, lambda a: services.submit(actor=request.user, application=a), _("申请已提交。")
+        request, pk, lambda a: services.submit(actor=request.user, application=a), _("申请已提交。"), by="applicant"
     )
 
 
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _application_action(
-        request, pk, lambda a: services.withdraw(actor=request.user, application=a), _("申请已撤回。")
+        request, pk, lambda a: services.withdraw(actor=request.user, application=a), _("申请已撤回。"), by="applicant"
     )
 
 
@@ -519,6 +523,7 @@ def diligence_start(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda a: services.diligence_start(actor=request.user, application=a),
         _("尽职调查已启动,核查清单已生成。"),
+        by="manager",
     )
 
 
@@ -545,6 +550,7 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda a: services.review_start(actor=request.user, application=a),
         _("已进入专家评审。请在申报通知页分配专家。"),
+        by="manager",
     )
 
 
@@ -555,6 +561,7 @@ def defence_start(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda a: services.defence_start(actor=request.user, application=a),
         _("已进入路演答辩。请在申报通知页分配答辩评委。"),
+        by="manager",
     )
 
 

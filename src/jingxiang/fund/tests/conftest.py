@@ -24,7 +24,7 @@ class Setup:
     fund: Fund
     call: FundCall
     application: FundApplication  # 康波's, eligible, still a draft
-    reviewers: list[Any]  # users of two experts from different organisations
+    reviewers: list[Any]  # users of two experts from different organisations (the first is cast.expert_user)
 
 
 def pdf(name: str = "plan.pdf", content: bytes = PDF) -> SimpleUploadedFile:
@@ -92,8 +92,9 @@ def setup(cast: Any) -> Setup:
     call = make_call(cast, fund)
     services.call_open(actor=cast.operator, call=call)
     application = draft(cast, call)
-    users = [UserFactory(username="reviewer_a"), UserFactory(username="reviewer_b")]
-    services.reviewer_add(actor=cast.operator, call=call, data={"user": users[0], "organisation": cast.lab})
+    # The cast's expert (林工 of 远方) and a second expert of the lab: two organisations, neither 康波.
+    users = [cast.expert_user, UserFactory(username="reviewer_b")]
+    services.reviewer_add(actor=cast.operator, call=call, data={"user": users[0], "organisation": cast.other_firm})
     services.reviewer_add(actor=cast.operator, call=call, data={"user": users[1], "organisation": cast.union})
     return Setup(fund=fund, call=call, application=application, reviewers=users)
 
