@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from jingxiang.fund import services
+from jingxiang.fund.catalogue import seed
 from jingxiang.fund.models import AppStatus, AwardKind, EliteGrade, Fund, FundApplication, FundCall, Stage, TalentTier
 from jingxiang.testing.factories import UserFactory
 
@@ -86,6 +87,7 @@ def draft(cast: Any, call: FundCall, organisation: Any = None, actor: Any = None
 
 @pytest.fixture
 def setup(cast: Any) -> Setup:
+    seed(TalentTier, EliteGrade)  # a transactional test flushes the migration's seed rows
     fund = services.fund_create(
         actor=cast.operator, data={"name": "临海市人才科创基金", "manager": cast.town, "capital": Decimal("3000000")}
     )
