@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jingxiang.recruitment",
     "jingxiang.fund",
     "jingxiang.taxfree",
+    "jingxiang.reviewing",
 ]
 
 MIDDLEWARE = [

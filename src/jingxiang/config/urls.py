@@ -47,6 +47,7 @@ urlpatterns = [
     path("recruitment/", include("jingxiang.recruitment.urls")),
     path("fund/", include("jingxiang.fund.urls")),
     path("taxfree/", include("jingxiang.taxfree.urls")),
+    path("reviewing/", include("jingxiang.reviewing.urls")),
     # The language switch also remembers the choice on the account (core.views.language_switch).
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
