@@ -34,8 +34,6 @@ class FundConfig(AppConfig):
             models.IPItem,
             models.Attachment,
             models.DiligenceItem,
-            models.ReviewAssignment,
-            models.ReviewScore,
             models.Appeal,
             models.Award,
             models.Tranche,
@@ -43,6 +41,30 @@ class FundConfig(AppConfig):
             models.Recovery,
         ):
             register(model)
+        from django.urls import reverse
+
+        from jingxiang.fund.review import DEFENCE_SCOPE, EXPERT_SCOPE, REHEARING_SCOPE
+        from jingxiang.reviewing.permissions import ScopePolicy, register_scope
+
+        # The fund's review rounds are run by the fund managers (operators); experts score through the
+        # review block's own pages ("我的评审").
+        for scope in (EXPERT_SCOPE, DEFENCE_SCOPE):
+            register_scope(
+                ScopePolicy(
+                    scope,
+                    may_manage=lambda user, object_id: permissions.is_fund_manager(user),
+                    label=_("人才科创基金"),
+                    owner_url=lambda object_id: reverse("fund:call", args=[object_id]) if object_id else "",
+                )
+            )
+        register_scope(
+            ScopePolicy(
+                REHEARING_SCOPE,
+                may_manage=lambda user, object_id: permissions.is_fund_manager(user),
+                label=_("人才科创基金"),
+                owner_url=lambda object_id: reverse("fund:application", args=[object_id]) if object_id else "",
+            )
+        )
         title: Any = _("人才科创基金资助协议")
         register_verification(VerificationKind(VERIFY_KIND, title, award_lookup))
         navigation.register(
@@ -61,14 +83,6 @@ class FundConfig(AppConfig):
                 order=46,
                 visible=permissions.may_see_fund,
                 icon="mail",
-            ),
-            NavItem(
-                _("我的评审"),
-                "fund:reviews",
-                _("人才"),
-                order=47,
-                visible=permissions.is_reviewer,
-                icon="check-circle",
             ),
             NavItem(
                 _("资助协议"),

@@ -22,7 +22,6 @@ from jingxiang.fund.models import (
     Fund,
     IPKind,
     RecoveryCause,
-    ReviewCriterion,
     RuleKind,
     Stage,
     TalentTier,
@@ -86,6 +85,10 @@ class CallForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     exit_premium_team_share = forms.DecimalField(
         label=_("退出时团队分享溢价比例(%)"), initial=Decimal("70"), **PERCENT
     )
+    review_days = forms.IntegerField(label=_("每轮评分期(天)"), min_value=1, max_value=90, initial=14)
+    scale_max = forms.DecimalField(
+        label=_("评分满分"), min_value=Decimal("1"), max_value=Decimal("100"), decimal_places=1, initial=10
+    )
 
 
 class RuleForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
@@ -104,7 +107,6 @@ class CriterionForm(StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("环节"), choices=Stage.choices)
     name = PlainTextField(label=_("评分项"), max_length=60)
     weight = forms.DecimalField(label=_("权重"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2)
-    max_score = forms.IntegerField(label=_("满分"), min_value=1, max_value=100, initial=10)
 
 
 class ReviewerForm(StyledFormMixin, forms.Form):
@@ -192,25 +194,6 @@ class AttachmentForm(StyledFormMixin, forms.Form):
 class DiligenceForm(StyledFormMixin, forms.Form):
     done = forms.BooleanField(label=_("核查通过"), required=False)
     finding = PlainTextField(label=_("核查意见"), max_length=300, required=False)
-
-
-class ScoreForm(StyledFormMixin, forms.Form):
-    comment = PlainTextAreaField(label=_("评审意见"), required=False)
-
-    def __init__(self, *args: Any, criteria: list[ReviewCriterion], initial_scores: dict[int, Any], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        for criterion in criteria:
-            self.fields[f"c{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.name}(0–{criterion.max_score})",
-                max_digits=5,
-                decimal_places=1,
-                initial=initial_scores.get(criterion.pk),
-                widget=forms.NumberInput(attrs={"class": "input", "step": "0.5", "inputmode": "decimal"}),
-            )
-        self.criteria = criteria
-
-    def scores(self) -> dict[int, Decimal]:
-        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria if f"c{c.pk}" in self.cleaned_data}
 
 
 class DecisionForm(StyledFormMixin, forms.Form):

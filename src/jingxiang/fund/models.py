@@ -187,6 +187,16 @@ class FundCall(TimeStamped, Archivable):
         default=Decimal("70"),
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
     )
+    review_days = models.PositiveSmallIntegerField(
+        _("每轮评分期(天)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    scale_max = models.DecimalField(
+        _("评分满分"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
     status = models.CharField(
         _("状态"), max_length=10, choices=CallStatus.choices, default=CallStatus.DRAFT, db_index=True
     )
@@ -252,9 +262,6 @@ class ReviewCriterion(TimeStamped):
     name = models.CharField(_("评分项"), max_length=60)
     weight = models.DecimalField(
         _("权重"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
-    )
-    max_score = models.PositiveSmallIntegerField(
-        _("满分"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
 
     class Meta:
@@ -324,9 +331,9 @@ class ApplicationQuerySet(ArchivableQuerySet):
             return self.none()
         if is_operator(user):
             return self
-        return self.filter(
-            Q(organisation_id__in=managed_firm_ids(user)) | Q(assignments__reviewer__user=user)
-        ).distinct()
+        from jingxiang.fund.review import reviewed_application_ids
+
+        return self.filter(Q(organisation_id__in=managed_firm_ids(user)) | Q(pk__in=reviewed_application_ids(user)))
 
 
 class FundApplication(TimeStamped, Archivable):
@@ -394,6 +401,12 @@ class FundApplication(TimeStamped, Archivable):
     def tone_key(self) -> str:
         tones = {"approved": "approved", "awarded": "completed", "rejected": "failed", "withdrawn": "archived"}
         return tones.get(str(self.status), "pending")
+
+    def get_review_url(self) -> str:
+        """Where an expert's score sheet links to (the review block's "查看项目材料")."""
+        from django.urls import reverse
+
+        return reverse("fund:application", args=[self.pk])
 
     @property
     def tag_list(self) -> list[str]:
@@ -498,43 +511,6 @@ class DiligenceItem(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
-
-
-class ReviewAssignment(TimeStamped):
-    application = models.ForeignKey(
-        FundApplication, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("申请")
-    )
-    reviewer = models.ForeignKey(
-        FundReviewer, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("专家")
-    )
-    stage = models.CharField(_("环节"), max_length=10, choices=Stage.choices)
-    fit = models.PositiveSmallIntegerField(_("专长匹配"), default=0)
-    submitted_at = models.DateTimeField(_("评分提交时间"), null=True, blank=True)
-    comment = models.TextField(_("评审意见"), blank=True)
-
-    class Meta:
-        ordering = ["stage", "pk"]
-        verbose_name = _("评审分配")
-        verbose_name_plural = _("评审分配")
-        constraints = [
-            models.UniqueConstraint(fields=["application", "reviewer", "stage"], name="fund_unique_assignment")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.application} · {self.reviewer}"
-
-
-class ReviewScore(TimeStamped):
-    assignment = models.ForeignKey(
-        ReviewAssignment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("评审分配")
-    )
-    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("评分项"))
-    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1)
-
-    class Meta:
-        verbose_name = _("评分")
-        verbose_name_plural = _("评分")
-        constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="fund_unique_score")]
 
 
 class AppealStatus(models.TextChoices):

@@ -18,7 +18,6 @@ from jingxiang.fund.models import (
     Fund,
     FundApplication,
     FundCall,
-    ReviewAssignment,
     Tranche,
 )
 from jingxiang.organisations.permissions import is_operator, managed_firm_ids
@@ -29,9 +28,12 @@ def is_fund_manager(user: Any) -> bool:
 
 
 def is_reviewer(user: Any) -> bool:
+    """An expert with an assignment on a fund application (through the review block)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return ReviewAssignment.objects.filter(reviewer__user=user, reviewer__archived_at__isnull=True).exists()
+    from jingxiang.fund.review import reviewed_application_ids
+
+    return FundApplication.objects.filter(pk__in=reviewed_application_ids(user)).exists()
 
 
 def may_see_fund(user: Any) -> bool:
@@ -92,25 +94,23 @@ def may_see_private(user: Any, application: FundApplication) -> bool:
     return is_operator(user) or is_applicant(user, application)
 
 
-def own_assignments(user: Any, application: FundApplication) -> list[ReviewAssignment]:
+def own_assignments(user: Any, application: FundApplication) -> list[Any]:
+    """The user's own score sheets on the application (links to the review block's sheet)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jingxiang.reviewing.models import Assignment
+
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        application.assignments.filter(reviewer__user=user, reviewer__archived_at__isnull=True).select_related(
-            "reviewer"
+        Assignment.objects.visible_to(user)
+        .filter(
+            submission__content_type=ContentType.objects.get_for_model(FundApplication),
+            submission__object_id=application.pk,
+            withdrawn=False,
         )
+        .select_related("round")
     )
-
-
-def access_assignment(user: Any, pk: int) -> ReviewAssignment:
-    assignment: ReviewAssignment | None = (
-        ReviewAssignment.objects.select_related("application__call", "reviewer")
-        .filter(pk=pk, reviewer__user_id=getattr(user, "pk", None), reviewer__archived_at__isnull=True)
-        .first()
-    )
-    if assignment is None:
-        raise Http404
-    return assignment
 
 
 def access_diligence(user: Any, pk: int) -> DiligenceItem:

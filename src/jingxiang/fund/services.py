@@ -25,8 +25,8 @@ from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.core.texts import Text
 from jingxiang.core.timerules import enforce_time_rules
+from jingxiang.fund import review, texts
 from jingxiang.fund import rules as fund_rules
-from jingxiang.fund import texts
 from jingxiang.fund.catalogue import attachment_kinds, catalogue, defaults
 from jingxiang.fund.models import (
     ZERO,
@@ -50,9 +50,7 @@ from jingxiang.fund.models import (
     LedgerEntry,
     ProgressReport,
     Recovery,
-    ReviewAssignment,
     ReviewCriterion,
-    ReviewScore,
     RuleKind,
     Stage,
     TalentTier,
@@ -62,6 +60,7 @@ from jingxiang.fund.models import (
 )
 from jingxiang.organisations.models import Membership
 from jingxiang.organisations.permissions import FIRM_MANAGERS, is_operator, managed_firm_ids
+from jingxiang.reviewing import services as review_services
 
 APPLICATION_FIELDS = (
     "project_title",
@@ -79,8 +78,6 @@ APPLICATION_FIELDS = (
     "investment_raised",
     "employees",
 )
-#: Statuses in which a stage's reviewers may still score.
-STAGE_STATUS = {Stage.EXPERT: AppStatus.REVIEW, Stage.DEFENCE: AppStatus.DEFENCE}
 
 
 def _require_operator(actor: Any) -> None:
@@ -204,6 +201,8 @@ def _entry(fund: Fund, award: Award | None, kind: str, amount: Decimal, actor: A
 
 
 CALL_FIELDS = (
+    "review_days",
+    "scale_max",
     "title",
     "description",
     "opens_on",
@@ -326,10 +325,10 @@ def call_close(*, actor: Any, call: FundCall) -> FundCall:
 @transaction.atomic
 def criterion_add(*, actor: Any, call: FundCall, data: Mapping[str, Any]) -> ReviewCriterion:
     _require_operator(actor)
-    criterion = ReviewCriterion(call=call, **{k: data[k] for k in ("stage", "name", "weight", "max_score")})
+    criterion = ReviewCriterion(call=call, **{k: data[k] for k in ("stage", "name", "weight")})
     criterion.full_clean()
-    if ReviewScore.objects.filter(assignment__application__call=call, assignment__stage=criterion.stage).exists():
-        raise _refuse(_("该环节已有评分,不能再增加评分项。"), code="state")
+    if review.stage_round(call, criterion.stage) is not None:
+        raise _refuse(_("该环节的评审轮次已设立,不能再增加评分项。"), code="state")
     criterion.save()
     return criterion
 
@@ -350,6 +349,7 @@ def reviewer_add(*, actor: Any, call: FundCall, data: Mapping[str, Any]) -> Fund
     reviewer.full_clean()
     reviewer.save()
     reviewer.conflicts.set(data.get("conflicts") or [])
+    review.pool_added(actor, call)
     return reviewer
 
 
@@ -567,7 +567,7 @@ def diligence_check(*, actor: Any, item: DiligenceItem, done: bool, finding: str
 
 @transaction.atomic
 def review_start(*, actor: Any, application: FundApplication) -> FundApplication:
-    """Diligence done (every item checked and passed) → expert review."""
+    """Diligence done (every item checked and passed) → the call's expert-review round."""
     _require_operator(actor)
     application = _lock_application(application)
     _expect(application, AppStatus.DILIGENCE)
@@ -576,124 +576,42 @@ def review_start(*, actor: Any, application: FundApplication) -> FundApplication
         raise ValidationError(
             [_("尽调事项“%(t)s”尚未核查通过。") % {"t": title} for title in open_items], code="diligence"
         )
+    review.enter(actor, application, review.ensure_round(actor, application.call, Stage.EXPERT))
     application.status = AppStatus.REVIEW
     application.save(update_fields=["status", "updated_at"])
     return application
 
 
-@transaction.atomic
-def assign_reviewers(*, actor: Any, call: FundCall, stage: str) -> list[ReviewAssignment]:
-    """Assign the pool's experts to every application of the stage that has none, through the review engine
-    (no expert reviews their own organisation's or a declared conflict's project, none two from one
-    organisation on a project, loads even). Refused with each uncovered project's reason — nothing saved."""
-    from jingxiang.review.records import AssignInstance, Reviewer, Submission
-    from jingxiang.review.solver import assign
-
+def assign_reviewers(*, actor: Any, call: FundCall, stage: str) -> Any:
+    """Start the review block's engine assignment for the call's round of ``stage`` (a background job:
+    no expert on their own organisation's or a declared conflict's project, loads even). Refused with
+    the block's reason (no round yet, pool too small, scores already given)."""
     _require_operator(actor)
-    call = FundCall.objects.select_for_update().get(pk=call.pk)
-    status = STAGE_STATUS[Stage(stage)]
-    applications = list(
-        call.applications.filter(status=status, archived_at__isnull=True)
-        .exclude(assignments__stage=stage)
-        .select_related("organisation")
-    )
-    if not applications:
-        raise _refuse(_("没有待分配专家的项目。"), code="nothing")
-    pool = list(call.reviewers.filter(archived_at__isnull=True).prefetch_related("conflicts"))
-    if not pool:
-        raise _refuse(_("评审库中还没有专家。"), code="pool")
-    load = {
-        r.pk: ReviewAssignment.objects.filter(reviewer=r, stage=stage).count() for r in pool
-    }
-    reviewers = tuple(
-        Reviewer(
-            id=r.pk,
-            organisation=r.organisation_id,
-            expertise=tuple(r.tags),
-            max_load=max(r.max_load - load[r.pk], 0),
-            conflict_organisations=tuple(o.pk for o in r.conflicts.all()),
-            person=r.user_id,
-        )
-        for r in pool
-    )
-    submissions = tuple(
-        Submission(
-            id=a.pk,
-            organisation=a.organisation_id,
-            team=(),
-            tags=tuple(a.tag_list),
-            reviewers_needed=call.reviewers_per_application,
-        )
-        for a in applications
-    )
-    result = assign(AssignInstance(reviewers=reviewers, submissions=submissions), time_limit_seconds=10, workers=1)
-    if result.uncovered:
-        by_id = {a.pk: a for a in applications}
-        raise ValidationError(
-            [f"{by_id[int(u.submission)].number}:{u.reason}" for u in result.uncovered], code="pool"
-        )
-    rows = [
-        ReviewAssignment.objects.create(
-            application_id=int(a.submission), reviewer_id=int(a.reviewer), stage=stage, fit=a.fit
-        )
-        for a in result.assignments
-    ]
-    return rows
+    round = review.stage_round(call, stage)
+    if round is None:
+        raise _refuse(_("还没有项目进入%(s)s。") % {"s": Stage(stage).label}, code="nothing")
+    return review_services.assignment_start(actor=actor, round=round)
 
 
-@transaction.atomic
-def scores_submit(
-    *, actor: Any, assignment: ReviewAssignment, scores: Mapping[int, Decimal], comment: str = ""
-) -> ReviewAssignment:
-    """The assigned expert's scores, every criterion of the stage on its scale; refused after the stage closed."""
-    assignment = (
-        ReviewAssignment.objects.select_for_update(of=("self",))
-        .select_related("application__call", "reviewer")
-        .get(pk=assignment.pk)
-    )
-    if assignment.reviewer.user_id != getattr(actor, "pk", None):
-        raise PermissionDenied
-    if assignment.application.status != STAGE_STATUS[Stage(assignment.stage)]:
-        raise _refuse(_("该评审环节已结束,不能再评分。"), code="closed")
-    criteria = list(assignment.application.call.criteria.filter(stage=assignment.stage))
-    errors: dict[str, list[str]] = {}
-    for criterion in criteria:
-        value = scores.get(criterion.pk)
-        if value is None:
-            errors.setdefault(f"c{criterion.pk}", []).append(_("请为“%(c)s”打分。") % {"c": criterion.name})
-        elif not (0 <= value <= criterion.max_score):
-            errors.setdefault(f"c{criterion.pk}", []).append(
-                _("“%(c)s”的分数须在 0 到 %(m)s 之间。") % {"c": criterion.name, "m": criterion.max_score}
-            )
-    if errors:
-        raise ValidationError(errors, code="scale")
-    for criterion in criteria:
-        ReviewScore.objects.update_or_create(
-            assignment=assignment, criterion=criterion, defaults={"score": scores[criterion.pk]}
-        )
-    assignment.comment = comment.strip()
-    assignment.submitted_at = timezone.now()
-    assignment.save(update_fields=["comment", "submitted_at", "updated_at"])
-    return assignment
-
-
-def _stage_complete(application: FundApplication, stage: str) -> None:
-    assignments = list(application.assignments.filter(stage=stage).select_related("reviewer__user"))
-    if not assignments:
-        raise _refuse(_("%(s)s尚未分配专家。") % {"s": Stage(stage).label}, code="stage")
-    waiting = [str(a.reviewer) for a in assignments if a.submitted_at is None]
-    if waiting:
+def _stage_complete(application: FundApplication, round: Any, stage: str) -> None:
+    missing = review.missing_sheets(application, round)
+    label = Stage(stage).label
+    if missing is None:
+        raise _refuse(_("%(s)s尚未分配专家。") % {"s": label}, code="stage")
+    if missing:
         raise _refuse(
-            _("%(s)s还有专家未提交评分:%(who)s。") % {"s": Stage(stage).label, "who": "、".join(waiting)}, code="stage"
+            _("%(s)s还有专家未提交评分:%(who)s。") % {"s": label, "who": "、".join(missing)}, code="stage"
         )
 
 
 @transaction.atomic
 def defence_start(*, actor: Any, application: FundApplication) -> FundApplication:
+    """Every expert sheet in → the call's roadshow/defence round."""
     _require_operator(actor)
     application = _lock_application(application)
     _expect(application, AppStatus.REVIEW)
-    _stage_complete(application, Stage.EXPERT)
+    _stage_complete(application, review.stage_round(application.call, Stage.EXPERT), Stage.EXPERT)
+    review.enter(actor, application, review.ensure_round(actor, application.call, Stage.DEFENCE))
     application.status = AppStatus.DEFENCE
     application.save(update_fields=["status", "updated_at"])
     return application
@@ -708,7 +626,7 @@ def decide(*, actor: Any, application: FundApplication, approve: bool, reasons: 
         raise _refuse(_("请写明决定理由。"), "reasons")
     if approve:
         _expect(application, AppStatus.DEFENCE)
-        _stage_complete(application, Stage.DEFENCE)
+        _stage_complete(application, review.defence_round(application), Stage.DEFENCE)
     else:
         _expect(application, AppStatus.SUBMITTED, AppStatus.DILIGENCE, AppStatus.REVIEW, AppStatus.DEFENCE)
     now = timezone.now()
@@ -755,7 +673,7 @@ def appeal_decide(*, actor: Any, appeal: Appeal, uphold: bool, reply: str) -> Ap
     if uphold:
         application.status = AppStatus.DEFENCE
         application.save(update_fields=["status", "updated_at"])
-        ReviewAssignment.objects.filter(application=application, stage=Stage.DEFENCE).update(submitted_at=None)
+        review.open_rehearing(actor, application)  # heard again by the pool in a round of its own
     return appeal
 
 

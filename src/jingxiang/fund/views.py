@@ -16,7 +16,7 @@ from jingxiang.core.listing import ExportColumn
 from jingxiang.core.pages import Export, ListSpec, NextStep, action, first_step, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.timerules import REASON_FIELD
-from jingxiang.fund import carryover, forms, selectors, services
+from jingxiang.fund import carryover, forms, review, selectors, services
 from jingxiang.fund.catalogue import attachment_kinds
 from jingxiang.fund.models import (
 
@@ -28,14 +28,12 @@ from jingxiang.fund.models import (
     Fund,
     FundApplication,
     FundCall,
-    ReviewAssignment,
     Stage,
     TalentTier,
     TrancheStatus,
 )
 from jingxiang.fund.permissions import (
     access_application,
-    access_assignment,
     access_award,
     access_call,
     access_diligence,
@@ -188,8 +186,10 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if manager:
         context["reviewers"] = list(call.reviewers.select_related("user", "organisation"))
-        context["expert_ranking"] = selectors.ranking(call, Stage.EXPERT)
-        context["defence_ranking"] = selectors.ranking(call, Stage.DEFENCE)
+        context["expert_round"] = review.stage_round(call, Stage.EXPERT)
+        context["defence_round"] = review.stage_round(call, Stage.DEFENCE)
+        context["expert_ranking"] = review.ranking(context["expert_round"])
+        context["defence_ranking"] = review.ranking(context["defence_round"])
         context["counts"] = {
             s.label: call.applications.filter(status=s.value).count() for s in AppStatus if s != AppStatus.DRAFT
         }
@@ -298,7 +298,7 @@ def assign(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         request,
         lambda: services.assign_reviewers(actor=request.user, call=call, stage=stage),
         success_url=reverse("fund:call", args=[call.pk]),
-        success_message=lambda rows: _("已分配 %(n)s 个评审任务(无利益冲突,负载均衡)。") % {"n": len(rows)},
+        success_message=_("评审引擎正在分配专家(无利益冲突,负载均衡),完成后专家会收到通知。"),
     )
 
 
@@ -387,10 +387,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and timezone.now() <= application.appeal_until,
     }
     if manager:
-        context["assignments"] = list(
-            application.assignments.select_related("reviewer__user").prefetch_related("scores__criterion")
-        )
         context["rank"] = selectors.application_rank(application)
+        context["rounds"] = [
+            (r, review.submission_of(application, r))
+            for r in (review.stage_round(application.call, Stage.EXPERT), review.defence_round(application))
+            if r is not None
+        ]
         context["decision_form"] = forms.DecisionForm()
         context["appeal_decide_form"] = forms.AppealDecideForm()
     if manager or applicant:
@@ -643,45 +645,6 @@ def award_make(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "title": _("签订资助协议:%(n)s") % {"n": application.number},
             "back": reverse("fund:application", args=[application.pk]),
-        },
-    )
-
-
-# Review -----------------------------------------------------------------------------------------------
-
-
-@login_required
-def my_reviews(request: HttpRequest) -> HttpResponse:
-    rows = list(
-        ReviewAssignment.objects.filter(reviewer__user=request.user, reviewer__archived_at__isnull=True)
-        .select_related("application__call", "application__organisation")
-        .order_by("submitted_at", "-pk")
-    )
-    if not rows:
-        raise Http404
-    return render_page(request, "fund/reviews.html", {"rows": rows})
-
-
-@login_required
-def score(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = access_assignment(request.user, pk)
-    criteria = list(assignment.application.call.criteria.filter(stage=assignment.stage))
-    existing = {s.criterion_id: s.score for s in assignment.scores.all()}
-    form = forms.ScoreForm(request.POST or None, criteria=criteria, initial_scores=existing)
-    form.fields["comment"].initial = assignment.comment
-    return form_page(
-        request,
-        form,
-        save=lambda d: services.scores_submit(
-            actor=request.user, assignment=assignment, scores=form.scores(), comment=d.get("comment", "")
-        ),
-        success_url=reverse("fund:reviews"),
-        success_message=_("评分已提交。"),
-        template="fund/score.html",
-        context={
-            "title": _("%(s)s评分:%(p)s") % {"s": assignment.get_stage_display(), "p": assignment.application.project_title},
-            "back": reverse("fund:reviews"),
-            "application": assignment.application,
         },
     )
 

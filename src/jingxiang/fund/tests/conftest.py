@@ -101,11 +101,33 @@ def setup(cast: Any) -> Setup:
     return Setup(fund=fund, call=call, application=application, reviewers=users)
 
 
-def score_all(call: FundCall, stage: str, users: list[Any], value: Decimal = Decimal("8")) -> None:
-    for user in users:
-        for assignment in user.fund_reviews.get(call=call).assignments.filter(stage=stage, submitted_at__isnull=True):
-            criteria = call.criteria.filter(stage=stage)
-            services.scores_submit(actor=user, assignment=assignment, scores={c.pk: value for c in criteria})
+def assign(cast: Any, call: FundCall, stage: str) -> Any:
+    """Start the review block's assignment and run its job here (the worker's part)."""
+    from jingxiang.reviewing.services import assignment_compute
+
+    run = services.assign_reviewers(actor=cast.operator, call=call, stage=stage)
+    run.refresh_from_db()
+    if run.status != "done":
+        run = assignment_compute(run_id=run.pk)
+    return run
+
+
+def score_all(call: FundCall, stage: str, value: Decimal = Decimal("8"), application: Any = None) -> None:
+    """Every expert submits every open sheet of the stage's round (or the application's rehearing)."""
+    from jingxiang.fund import review
+    from jingxiang.reviewing import services as review_services
+    from jingxiang.reviewing.models import Assignment
+
+    round = review.defence_round(application) if application is not None else review.stage_round(call, stage)
+    for assignment in Assignment.objects.filter(round=round, withdrawn=False, submitted_at__isnull=True).select_related("reviewer__user"):
+        values = {c.pk: value for c in round.criteria.all()}
+        review_services.scores_submit(actor=assignment.reviewer.user, assignment=assignment, values=values)
+
+
+def _assigned(application: FundApplication, stage: str) -> bool:
+    from jingxiang.fund import review
+
+    return review.missing_sheets(application, review.stage_round(application.call, stage)) is not None
 
 
 def to_approved(cast: Any, setup: Setup, application: FundApplication | None = None) -> FundApplication:
@@ -117,11 +139,13 @@ def to_approved(cast: Any, setup: Setup, application: FundApplication | None = N
     for item in application.diligence.all():
         services.diligence_check(actor=op, item=item, done=True, finding="")
     application = services.review_start(actor=op, application=application)
-    services.assign_reviewers(actor=op, call=setup.call, stage=Stage.EXPERT)
-    score_all(setup.call, Stage.EXPERT, setup.reviewers)
+    if not _assigned(application, Stage.EXPERT):
+        assign(cast, setup.call, Stage.EXPERT)
+    score_all(setup.call, Stage.EXPERT)
     application = services.defence_start(actor=op, application=application)
-    services.assign_reviewers(actor=op, call=setup.call, stage=Stage.DEFENCE)
-    score_all(setup.call, Stage.DEFENCE, setup.reviewers)
+    if not _assigned(application, Stage.DEFENCE):
+        assign(cast, setup.call, Stage.DEFENCE)
+    score_all(setup.call, Stage.DEFENCE)
     application = services.decide(actor=op, application=application, approve=True, reasons="技术领先,团队完整。")
     assert application.status == AppStatus.APPROVED
     return application

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from jingxiang.fund import selectors, services
+from jingxiang.fund import review, selectors, services
 from jingxiang.fund.models import (
     AppStatus,
     AwardStatus,
@@ -18,11 +18,12 @@ from jingxiang.fund.models import (
     EntryKind,
     Fund,
     LedgerEntry,
-    ReviewAssignment,
     Stage,
     TrancheStatus,
 )
-from jingxiang.fund.tests.conftest import award, draft, make_call, pdf, to_approved
+from jingxiang.fund.tests.conftest import assign, award, draft, make_call, pdf, score_all, to_approved
+from jingxiang.reviewing import services as review_services
+from jingxiang.reviewing.models import Assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -145,17 +146,25 @@ def test_another_firm_cannot_touch_the_application(cast, setup):
         services.precheck(actor=cast.other_firm_admin, application=setup.application)
 
 
-def test_review_goes_through_the_engine_without_conflicts(cast, setup):
-    from jingxiang.testing.factories import UserFactory
-
-    own = UserFactory(username="own_expert")
-    services.reviewer_add(actor=cast.operator, call=setup.call, data={"user": own, "organisation": cast.firm})
+def _in_review(cast, setup):  # type: ignore[no-untyped-def]
     application = services.submit(actor=cast.firm_admin, application=setup.application)
     services.diligence_start(actor=cast.operator, application=application)
     for item in application.diligence.all():
         services.diligence_check(actor=cast.operator, item=item, done=True)
-    services.review_start(actor=cast.operator, application=application)
-    rows = services.assign_reviewers(actor=cast.operator, call=setup.call, stage=Stage.EXPERT)
+    return services.review_start(actor=cast.operator, application=application)
+
+
+def test_review_goes_through_the_review_block_without_conflicts(cast, setup):
+    from jingxiang.testing.factories import UserFactory
+
+    own = UserFactory(username="own_expert")
+    services.reviewer_add(actor=cast.operator, call=setup.call, data={"user": own, "organisation": cast.firm})
+    _in_review(cast, setup)
+    round = review.stage_round(setup.call, Stage.EXPERT)
+    assert round.reviewers.count() == 3  # the call's pool is the round's
+    run = assign(cast, setup.call, Stage.EXPERT)
+    assert run.status == "done"
+    rows = list(Assignment.objects.filter(round=round, withdrawn=False).select_related("reviewer"))
     assert len(rows) == 2
     assert all(row.reviewer.organisation_id != cast.firm.pk for row in rows)
     assert len({row.reviewer.organisation_id for row in rows}) == 2
@@ -164,54 +173,59 @@ def test_review_goes_through_the_engine_without_conflicts(cast, setup):
 def test_a_pool_too_small_is_refused_with_a_reason_and_nothing_saved(cast, setup):
     setup.call.reviewers_per_application = 3
     setup.call.save()
-    application = services.submit(actor=cast.firm_admin, application=setup.application)
-    services.diligence_start(actor=cast.operator, application=application)
-    for item in application.diligence.all():
-        services.diligence_check(actor=cast.operator, item=item, done=True)
-    services.review_start(actor=cast.operator, application=application)
+    _in_review(cast, setup)
     with pytest.raises(ValidationError) as caught:
         services.assign_reviewers(actor=cast.operator, call=setup.call, stage=Stage.EXPERT)
-    assert application.number in caught.value.messages[0]
-    assert not ReviewAssignment.objects.exists()
+    assert "评审专家不足" in caught.value.messages[0]
+    assert not Assignment.objects.exists()
 
 
-def test_scores_outside_the_scale_or_after_the_stage_are_refused(cast, setup):
-    application = to_approved(cast, setup)
-    assignment = ReviewAssignment.objects.filter(stage=Stage.EXPERT).first()
-    criteria = list(setup.call.criteria.filter(stage=Stage.EXPERT))
-    with pytest.raises(ValidationError) as caught:
-        services.scores_submit(
-            actor=assignment.reviewer.user, assignment=assignment, scores={c.pk: Decimal("11") for c in criteria}
-        )
-    assert caught.value.code == "closed" or "已结束" in caught.value.messages[0]
-    assert application.status == AppStatus.APPROVED
-
-
-def test_ranking_comes_from_the_engine(cast, setup):
-    to_approved(cast, setup)
-    rows = selectors.ranking(setup.call, Stage.EXPERT)
-    assert [r["application"].pk for r in rows] == [setup.application.pk]
-    assert rows[0]["rank"] == 1 and rows[0]["reviews"] == 2
-
-
-def test_scale_is_checked_while_the_stage_is_open(cast, setup):
-    application = services.submit(actor=cast.firm_admin, application=setup.application)
-    services.diligence_start(actor=cast.operator, application=application)
-    for item in application.diligence.all():
-        services.diligence_check(actor=cast.operator, item=item, done=True)
-    services.review_start(actor=cast.operator, application=application)
-    services.assign_reviewers(actor=cast.operator, call=setup.call, stage=Stage.EXPERT)
-    assignment = ReviewAssignment.objects.filter(reviewer__user=setup.reviewers[0]).get()
-    criteria = list(setup.call.criteria.filter(stage=Stage.EXPERT))
-    with pytest.raises(ValidationError) as caught:
-        services.scores_submit(
-            actor=setup.reviewers[0], assignment=assignment, scores={c.pk: Decimal("11") for c in criteria}
-        )
-    assert len(caught.value.error_dict) == len(criteria)
-    with pytest.raises(PermissionDenied):
-        services.scores_submit(actor=setup.reviewers[1], assignment=assignment, scores={})
+def test_defence_waits_for_every_expert_sheet_and_the_ranking_comes_from_the_engine(cast, setup):
+    application = _in_review(cast, setup)
+    with pytest.raises(ValidationError, match="尚未分配专家"):
+        services.defence_start(actor=cast.operator, application=application)
+    assign(cast, setup.call, Stage.EXPERT)
+    with pytest.raises(ValidationError, match="还有专家未提交评分"):
+        services.defence_start(actor=cast.operator, application=application)
+    score_all(setup.call, Stage.EXPERT)
+    services.defence_start(actor=cast.operator, application=application)
+    rows = review.ranking(review.stage_round(setup.call, Stage.EXPERT))
+    assert [r.submission.object_id for r in rows] == [application.pk]
+    assert rows[0].rank == 1 and rows[0].reviews == 2
     with pytest.raises(ValidationError):
-        services.defence_start(actor=cast.operator, application=application)  # scores still missing
+        services.decide(actor=cast.operator, application=application, approve=True, reasons="好")
+    assign(cast, setup.call, Stage.DEFENCE)
+    score_all(setup.call, Stage.DEFENCE)
+    decided = services.decide(actor=cast.operator, application=application, approve=True, reasons="好")
+    assert decided.status == AppStatus.APPROVED
+    assert selectors.application_rank(decided)["defence"].rank == 1
+
+
+def test_an_upheld_appeal_is_heard_again_in_a_rehearing(cast, setup):
+    from jingxiang.reviewing.services import assignment_compute
+
+    application = _in_review(cast, setup)
+    assign(cast, setup.call, Stage.EXPERT)
+    score_all(setup.call, Stage.EXPERT)
+    services.defence_start(actor=cast.operator, application=application)
+    assign(cast, setup.call, Stage.DEFENCE)
+    score_all(setup.call, Stage.DEFENCE, Decimal("3"))
+    application = services.decide(actor=cast.operator, application=application, approve=False, reasons="答辩不充分")
+    appeal = services.appeal_file(actor=cast.firm_admin, application=application, grounds="评委误解了技术路线")
+    services.appeal_decide(actor=cast.operator, appeal=appeal, uphold=True, reply="安排复议答辩")
+    application.refresh_from_db()
+    assert application.status == AppStatus.DEFENCE
+    rehearing = review.rehearing_round(application)
+    assert rehearing is not None and review.defence_round(application) == rehearing
+    with pytest.raises(ValidationError):
+        services.decide(actor=cast.operator, application=application, approve=True, reasons="复议通过")
+    run = review_services.assignment_start(actor=cast.operator, round=rehearing)
+    run.refresh_from_db()
+    if run.status != "done":
+        assignment_compute(run_id=run.pk)
+    score_all(setup.call, Stage.DEFENCE, Decimal("9"), application=application)
+    decided = services.decide(actor=cast.operator, application=application, approve=True, reasons="复议通过")
+    assert decided.status == AppStatus.APPROVED
 
 
 def test_diligence_must_be_complete_before_review(cast, setup):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jingxiang.fund import carryover, services
 from jingxiang.fund.carryover import CarriedOver
-from jingxiang.fund.models import FundApplication, Stage
+from jingxiang.fund.models import FundApplication
 from jingxiang.fund.tests.conftest import award, draft, pdf
 from jingxiang.testing.matrix import ALL_LOGGED_IN, RouteCase, check_matrix
 
@@ -32,7 +32,10 @@ def test_routes_per_role_on_an_award_with_a_tranche(cast, setup):
     call = setup.call
     rule = call.rules.first()
     item = application.diligence.first()
-    assignment = application.assignments.get(reviewer__user=cast.expert_user, stage=Stage.EXPERT)
+    from jingxiang.reviewing.models import Assignment
+
+    assignment = Assignment.objects.get(reviewer__user=cast.expert_user, round__scope="fund.expert")
+    expert_round = assignment.round
     cases = [
         RouteCase("calls", "/fund/", APPROVED_OR_EXPERT),
         RouteCase("calls export", "/fund/?export=xlsx", APPROVED_OR_EXPERT),
@@ -48,8 +51,8 @@ def test_routes_per_role_on_an_award_with_a_tranche(cast, setup):
         RouteCase("decide", f"/fund/applications/{application.pk}/decide/", OPERATOR),
         RouteCase("award make", f"/fund/applications/{application.pk}/award/", OPERATOR),
         RouteCase("appeal", f"/fund/applications/{application.pk}/appeal/", FIRM),
-        RouteCase("reviews", "/fund/reviews/", frozenset({"expert"})),
-        RouteCase("score", f"/fund/reviews/{assignment.pk}/", frozenset({"expert"})),
+        RouteCase("review sheet", f"/reviewing/assignments/{assignment.pk}/", frozenset({"expert"})),
+        RouteCase("review round", f"/reviewing/rounds/{expert_round.pk}/", OPERATOR),
         RouteCase("awards", "/fund/awards/", FIRM_AND_OPERATOR | {"other_firm_admin"}),
         RouteCase("awards export", "/fund/awards/?export=xlsx", FIRM_AND_OPERATOR | {"other_firm_admin"}),
         RouteCase("award", f"/fund/awards/{made.pk}/", FIRM_AND_OPERATOR),
