@@ -62,7 +62,9 @@ class FundConfig(AppConfig):
                 REHEARING_SCOPE,
                 may_manage=lambda user, object_id: permissions.is_fund_manager(user),
                 label=_("人才科创基金"),
-                owner_url=lambda object_id: reverse("fund:application", args=[object_id]) if object_id else "",
+                owner_url=lambda object_id: (
+                    reverse("fund:application", args=[object_id]) if object_id else ""
+                ),
             )
         )
         title: Any = _("人才科创基金资助协议")

@@ -19,7 +19,13 @@ from django.utils import timezone
 from jingxiang.core.demo import DEMO_PASSWORD
 from jingxiang.fund import review, services
 from jingxiang.fund.models import EliteGrade, FundApplication, Stage, TalentTier
-from jingxiang.organisations.models import Membership, Organisation, OrganisationKind, OrganisationStatus, Role
+from jingxiang.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -46,7 +52,9 @@ def _score(round: Any, values: dict[int, Decimal], only: set[int] | None = None)
         if only is not None and assignment.submission.object_id not in only:
             continue
         base = values.get(assignment.submission.object_id, Decimal("7"))
-        sheet = {c.pk: min(base + Decimal(i % 2), round.scale_max) for i, c in enumerate(round.criteria.all())}
+        sheet = {
+            c.pk: min(base + Decimal(i % 2), round.scale_max) for i, c in enumerate(round.criteria.all())
+        }
         review_services.scores_submit(actor=assignment.reviewer.user, assignment=assignment, values=sheet)
 
 
@@ -65,7 +73,7 @@ def load(context: Any) -> None:
     firm_admin = context.users["firm_admin"]
     expert = context.users["expert"]
     kangbo = Membership.objects.select_related("organisation").get(user=firm_admin).organisation
-    manager = Membership.objects.filter(user=operator).select_related("organisation").first().organisation
+    manager = Membership.objects.select_related("organisation").filter(user=operator).get().organisation
     firms = list(
         Organisation.objects.filter(kind=OrganisationKind.FIRM, status=OrganisationStatus.APPROVED)
         .exclude(pk=kangbo.pk)
@@ -76,7 +84,8 @@ def load(context: Any) -> None:
     today = timezone.localdate()
 
     fund = services.fund_create(
-        actor=operator, data={"name": "临海市人才科创基金", "manager": manager, "capital": Decimal("50000000")}
+        actor=operator,
+        data={"name": "临海市人才科创基金", "manager": manager, "capital": Decimal("50000000")},
     )
     call = services.call_create(
         actor=operator,
@@ -94,7 +103,9 @@ def load(context: Any) -> None:
             "scale_max": Decimal("10"),
         },
     )
-    services.rule_add(actor=operator, call=call, kind="tiers", value="top,leading,high_end,senior", valid_from=today)
+    services.rule_add(
+        actor=operator, call=call, kind="tiers", value="top,leading,high_end,senior", valid_from=today
+    )
     services.rule_add(actor=operator, call=call, kind="elite", value="A,B,C", valid_from=today)
     services.call_open(actor=operator, call=call)
 
@@ -104,7 +115,9 @@ def load(context: Any) -> None:
     reviewer_b.set_password(DEMO_PASSWORD)
     reviewer_b.save()
     services.reviewer_add(
-        actor=operator, call=call, data={"user": expert, "organisation": experts_org, "expertise": "镀膜,镜片"}
+        actor=operator,
+        call=call,
+        data={"user": expert, "organisation": experts_org, "expertise": "镀膜,镜片"},
     )
     services.reviewer_add(
         actor=operator, call=call, data={"user": reviewer_b, "organisation": lab, "expertise": "检测,镜架"}
@@ -132,9 +145,14 @@ def load(context: Any) -> None:
             call=call,
             organisation=firm,
             data=base,
-            team=[(base["talent_name"], "创始人", base["founder_equity"]), ("陈思琪", "研发工程师", Decimal("5"))],
+            team=[
+                (base["talent_name"], "创始人", base["founder_equity"]),
+                ("陈思琪", "研发工程师", Decimal("5")),
+            ],
         )
-        services.attachment_add(actor=actor, application=app, kind="business_plan", upload=_pdf("商业计划书.pdf"))
+        services.attachment_add(
+            actor=actor, application=app, kind="business_plan", upload=_pdf("商业计划书.pdf")
+        )
         return app
 
     own = application(
@@ -205,7 +223,12 @@ def load(context: Any) -> None:
     award = services.award_make(
         actor=operator,
         application=own,
-        data={"kind": "equity", "amount": Decimal("800000"), "stake": Decimal("8"), "terms": "董事会观察员一名。"},
+        data={
+            "kind": "equity",
+            "amount": Decimal("800000"),
+            "stake": Decimal("8"),
+            "terms": "董事会观察员一名。",
+        },
     )
     first = services.tranche_add(
         actor=operator,
@@ -221,7 +244,9 @@ def load(context: Any) -> None:
         amount=Decimal("500000"),
         due_on=today + dt.timedelta(days=365),
     )
-    services.evidence_submit(actor=firm_admin, tranche=first, upload=_pdf("检测报告.pdf"), note="中试线已投产,检测报告见附件。")
+    services.evidence_submit(
+        actor=firm_admin, tranche=first, upload=_pdf("检测报告.pdf"), note="中试线已投产,检测报告见附件。"
+    )
     services.evidence_review(actor=operator, tranche=first, approve=True, note="检测报告合格")
     context.notes.append(
         "人才科创基金:/fund/ — 运营 operator 管理申报、评审与拨付;企业 firm_admin 查看已签约项目和第一期拨付;"

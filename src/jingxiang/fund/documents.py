@@ -97,11 +97,7 @@ def agreement_pdf(award: Award) -> bytes:
 
 
 def award_lookup(code: str) -> dict[str, Any] | None:
-    award = (
-        Award.objects.select_related("application__organisation", "fund")
-        .filter(verify_code=code)
-        .first()
-    )
+    award = Award.objects.select_related("application__organisation", "fund").filter(verify_code=code).first()
     if award is None:
         return None
     valid = award.status != AwardStatus.RECOVERED and award.archived_at is None

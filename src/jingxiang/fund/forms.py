@@ -28,18 +28,16 @@ from jingxiang.fund.models import (
 )
 from jingxiang.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
-MONEY = {"max_digits": 14, "decimal_places": 2}
-PERCENT = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal("0"), "max_value": Decimal("100")}
-
 
 class TierForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     time_rules = rules.DATED_RULES
     code = forms.SlugField(label=_("代码"), max_length=20)
     name = PlainTextField(label=_("名称"), max_length=50)
     rank = forms.IntegerField(label=_("层次序号(1 为最高)"), min_value=1, max_value=20)
-    valid_from = forms.DateField(label=_("生效日期"), **DATE)
-    valid_to = forms.DateField(label=_("失效日期"), required=False, **DATE)
+    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     source = PlainTextField(label=_("依据"), max_length=200, required=False)
 
 
@@ -47,9 +45,13 @@ class GradeForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     time_rules = rules.DATED_RULES
     code = forms.SlugField(label=_("代码"), max_length=10)
     name = PlainTextField(label=_("名称"), max_length=50)
-    support = forms.DecimalField(label=_("资助金额(元)"), min_value=Decimal("0"), **MONEY)
-    valid_from = forms.DateField(label=_("生效日期"), **DATE)
-    valid_to = forms.DateField(label=_("失效日期"), required=False, **DATE)
+    support = forms.DecimalField(
+        label=_("资助金额(元)"), min_value=Decimal("0"), max_digits=14, decimal_places=2
+    )
+    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     source = PlainTextField(label=_("依据"), max_length=200, required=False)
 
 
@@ -63,11 +65,15 @@ class FundForm(StyledFormMixin, forms.Form):
             archived_at__isnull=True,
         ),
     )
-    capital = forms.DecimalField(label=_("基金规模(元)"), min_value=Decimal("0"), **MONEY)
+    capital = forms.DecimalField(
+        label=_("基金规模(元)"), min_value=Decimal("0"), max_digits=14, decimal_places=2
+    )
 
 
 class CapitalForm(StyledFormMixin, forms.Form):
-    amount = forms.DecimalField(label=_("注资金额(元)"), min_value=Decimal("0.01"), **MONEY)
+    amount = forms.DecimalField(
+        label=_("注资金额(元)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
     note = PlainTextField(label=_("说明"), max_length=200, required=False)
 
 
@@ -76,14 +82,19 @@ class CallForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     fund = forms.ModelChoiceField(label=_("基金"), queryset=Fund.objects.filter(archived_at__isnull=True))
     title = PlainTextField(label=_("名称"), max_length=120)
     description = PlainTextAreaField(label=_("申报说明"), required=False)
-    opens_on = forms.DateField(label=_("申报开始"), **DATE)
-    closes_on = forms.DateField(label=_("申报截止"), **DATE)
+    opens_on = forms.DateField(label=_("申报开始"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("申报截止"), widget=forms.DateInput(attrs={"type": "date"}))
     appeal_days = forms.IntegerField(label=_("申诉期(天)"), min_value=1, max_value=90, initial=7)
     reviewers_per_application = forms.IntegerField(
         label=_("每个项目评审专家数"), min_value=1, max_value=9, initial=2
     )
     exit_premium_team_share = forms.DecimalField(
-        label=_("退出时团队分享溢价比例(%)"), initial=Decimal("70"), **PERCENT
+        label=_("退出时团队分享溢价比例(%)"),
+        initial=Decimal("70"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
     )
     review_days = forms.IntegerField(label=_("每轮评分期(天)"), min_value=1, max_value=90, initial=14)
     scale_max = forms.DecimalField(
@@ -99,8 +110,10 @@ class RuleForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         max_length=200,
         help_text=_("人才层次、精英计划等级填代码(逗号分隔,如 top,leading 或 A,B);比例、天数、金额填数字。"),
     )
-    valid_from = forms.DateField(label=_("生效日期"), **DATE)
-    valid_to = forms.DateField(label=_("失效日期"), required=False, **DATE)
+    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class CriterionForm(StyledFormMixin, forms.Form):
@@ -121,7 +134,9 @@ class ReviewerForm(StyledFormMixin, forms.Form):
     conflicts = forms.ModelMultipleChoiceField(
         label=_("申报回避单位"),
         required=False,
-        queryset=Organisation.objects.filter(kind=OrganisationKind.FIRM, archived_at__isnull=True).order_by("name"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.FIRM, archived_at__isnull=True).order_by(
+            "name"
+        ),
     )
 
     def clean_login(self) -> Any:
@@ -132,7 +147,7 @@ class ReviewerForm(StyledFormMixin, forms.Form):
         return login
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         if "login" in cleaned:
             login = cleaned["login"]
             cleaned["user"] = get_user_model().objects.filter(Q(username=login) | Q(mobile=login)).first()
@@ -149,15 +164,31 @@ class ApplicationForm(StyledFormMixin, forms.Form):
         label=_("人才层次"), required=False, queryset=TalentTier.objects.filter(archived_at__isnull=True)
     )
     elite_grade = forms.ModelChoiceField(
-        label=_("500精英计划等级"), required=False, queryset=EliteGrade.objects.filter(archived_at__isnull=True)
+        label=_("500精英计划等级"),
+        required=False,
+        queryset=EliteGrade.objects.filter(archived_at__isnull=True),
     )
-    founder_equity = forms.DecimalField(label=_("创始人持股比例(%)"), **PERCENT)
+    founder_equity = forms.DecimalField(
+        label=_("创始人持股比例(%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+    )
     registered_town = PlainTextField(label=_("注册地(镇/街道)"), max_length=50, required=False)
-    registration_date = forms.DateField(label=_("注册日期(已注册或计划)"), required=False, **DATE)
-    requested_amount = forms.DecimalField(label=_("申请资助(元)"), min_value=Decimal("0.01"), **MONEY)
+    registration_date = forms.DateField(
+        label=_("注册日期(已注册或计划)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    requested_amount = forms.DecimalField(
+        label=_("申请资助(元)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
     ip_summary = PlainTextAreaField(label=_("知识产权说明"), required=False)
-    revenue_last_year = forms.DecimalField(label=_("上年营业收入(元)"), required=False, min_value=0, **MONEY)
-    investment_raised = forms.DecimalField(label=_("已获融资(元)"), required=False, min_value=0, **MONEY)
+    revenue_last_year = forms.DecimalField(
+        label=_("上年营业收入(元)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    investment_raised = forms.DecimalField(
+        label=_("已获融资(元)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
     employees = forms.IntegerField(label=_("员工人数"), required=False, min_value=0, max_value=100000)
 
     def __init__(self, *args: Any, firms: Any = None, **kwargs: Any) -> None:
@@ -165,13 +196,20 @@ class ApplicationForm(StyledFormMixin, forms.Form):
         if firms is None:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = firms
+            self.fields["organisation"].queryset = firms  # type: ignore[attr-defined]
 
 
 class TeamForm(StyledFormMixin, forms.Form):
     name = PlainTextField(label=_("姓名"), max_length=50)
     role = PlainTextField(label=_("职务"), max_length=50)
-    share = forms.DecimalField(label=_("持股比例(%)"), required=False, **PERCENT)
+    share = forms.DecimalField(
+        label=_("持股比例(%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+    )
 
 
 class IPForm(StyledFormMixin, forms.Form):
@@ -186,7 +224,7 @@ class AttachmentForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
             (key, gettext(spec["label"])) for key, spec in attachment_kinds().items() if key != "evidence"
         ]
 
@@ -197,7 +235,9 @@ class DiligenceForm(StyledFormMixin, forms.Form):
 
 
 class DecisionForm(StyledFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("决定"), choices=[("approve", _("同意资助")), ("reject", _("不予资助"))])
+    outcome = forms.ChoiceField(
+        label=_("决定"), choices=[("approve", _("同意资助")), ("reject", _("不予资助"))]
+    )
     reasons = PlainTextAreaField(label=_("决定理由"))
 
 
@@ -214,10 +254,24 @@ class AppealDecideForm(StyledFormMixin, forms.Form):
 
 class AwardForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("方式"), choices=AwardKind.choices)
-    amount = forms.DecimalField(label=_("资助/投资金额(元)"), min_value=Decimal("0.01"), **MONEY)
-    stake = forms.DecimalField(label=_("基金持股比例(%,股权投资)"), required=False, **PERCENT)
+    amount = forms.DecimalField(
+        label=_("资助/投资金额(元)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
+    stake = forms.DecimalField(
+        label=_("基金持股比例(%,股权投资)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+    )
     team_premium_share = forms.DecimalField(
-        label=_("退出时团队分享溢价比例(%,股权投资)"), required=False, **PERCENT
+        label=_("退出时团队分享溢价比例(%,股权投资)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
     )
     terms = PlainTextAreaField(label=_("其他条款"), required=False)
 
@@ -225,8 +279,10 @@ class AwardForm(StyledFormMixin, forms.Form):
 class TrancheForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     time_rules = rules.TRANCHE_RULES
     milestone = PlainTextField(label=_("里程碑"), max_length=200)
-    amount = forms.DecimalField(label=_("金额(元)"), min_value=Decimal("0.01"), **MONEY)
-    due_on = forms.DateField(label=_("应达成日期"), **DATE)
+    amount = forms.DecimalField(
+        label=_("金额(元)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
+    due_on = forms.DateField(label=_("应达成日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class EvidenceForm(StyledFormMixin, forms.Form):
@@ -248,7 +304,9 @@ class NoteForm(StyledFormMixin, forms.Form):
 class ReportForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     progress = PlainTextAreaField(label=_("年度进展"))
-    revenue = forms.DecimalField(label=_("年度营业收入(元)"), required=False, min_value=0, **MONEY)
+    revenue = forms.DecimalField(
+        label=_("年度营业收入(元)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
     employees = forms.IntegerField(label=_("年末员工人数"), required=False, min_value=0, max_value=100000)
     still_in_town = forms.BooleanField(label=_("仍在本镇注册经营"), required=False, initial=True)
 
@@ -259,5 +317,7 @@ class ReportForm(StyledFormMixin, forms.Form):
 
 class RecoveryForm(StyledFormMixin, forms.Form):
     cause = forms.ChoiceField(label=_("原因"), choices=RecoveryCause.choices)
-    amount = forms.DecimalField(label=_("收回金额(元)"), min_value=Decimal("0"), **MONEY)
+    amount = forms.DecimalField(
+        label=_("收回金额(元)"), min_value=Decimal("0"), max_digits=14, decimal_places=2
+    )
     note = PlainTextAreaField(label=_("收回依据"))

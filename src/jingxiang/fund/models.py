@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
 from jingxiang.identifiers import mask_name
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0")
 
 
@@ -59,7 +58,9 @@ class EliteGrade(TimeStamped, Archivable, Dated):
 
     code = models.SlugField(_("代码"), max_length=10)
     name = models.CharField(_("名称"), max_length=50)
-    support = models.DecimalField(_("资助金额(元)"), validators=[MinValueValidator(ZERO)], **MONEY)
+    support = models.DecimalField(
+        _("资助金额(元)"), validators=[MinValueValidator(ZERO)], max_digits=14, decimal_places=2
+    )
     source = models.CharField(_("依据"), max_length=200, blank=True)
 
     class Meta:
@@ -82,10 +83,12 @@ class Fund(TimeStamped, Archivable):
     manager = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("管理机构")
     )
-    capital = models.DecimalField(_("基金规模(元)"), validators=[MinValueValidator(ZERO)], **MONEY)
-    committed = models.DecimalField(_("已承诺未拨付(元)"), default=ZERO, **MONEY)
-    disbursed = models.DecimalField(_("已拨付(元)"), default=ZERO, **MONEY)
-    recovered = models.DecimalField(_("已收回(元)"), default=ZERO, **MONEY)
+    capital = models.DecimalField(
+        _("基金规模(元)"), validators=[MinValueValidator(ZERO)], max_digits=14, decimal_places=2
+    )
+    committed = models.DecimalField(_("已承诺未拨付(元)"), default=ZERO, max_digits=14, decimal_places=2)
+    disbursed = models.DecimalField(_("已拨付(元)"), default=ZERO, max_digits=14, decimal_places=2)
+    recovered = models.DecimalField(_("已收回(元)"), default=ZERO, max_digits=14, decimal_places=2)
 
     objects = ArchivableQuerySet.as_manager()
 
@@ -102,7 +105,9 @@ class Fund(TimeStamped, Archivable):
                 condition=Q(capital__gte=F("committed") + F("disbursed") - F("recovered")),
                 name="fund_available_not_negative",
             ),
-            models.CheckConstraint(condition=Q(recovered__lte=F("disbursed")), name="fund_recovered_le_disbursed"),
+            models.CheckConstraint(
+                condition=Q(recovered__lte=F("disbursed")), name="fund_recovered_le_disbursed"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,8 +134,10 @@ class LedgerEntry(models.Model):
         "fund.Award", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
     kind = models.CharField(_("类型"), max_length=10, choices=EntryKind.choices)
-    amount = models.DecimalField(_("金额(元)"), validators=[MinValueValidator(ZERO)], **MONEY)
-    available_after = models.DecimalField(_("变动后可用(元)"), **MONEY)
+    amount = models.DecimalField(
+        _("金额(元)"), validators=[MinValueValidator(ZERO)], max_digits=14, decimal_places=2
+    )
+    available_after = models.DecimalField(_("变动后可用(元)"), max_digits=14, decimal_places=2)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("经办人")
@@ -142,6 +149,9 @@ class LedgerEntry(models.Model):
         verbose_name = _("基金台账")
         verbose_name_plural = _("基金台账")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fund_entry_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
 
 
 class CallStatus(models.TextChoices):
@@ -235,7 +245,9 @@ class CallRule(TimeStamped, Archivable, Dated):
     name; ``registration_days``: days after the call closes; ``max_award``: an amount in yuan.
     """
 
-    call = models.ForeignKey(FundCall, on_delete=models.PROTECT, related_name="rules", verbose_name=_("申报通知"))
+    call = models.ForeignKey(
+        FundCall, on_delete=models.PROTECT, related_name="rules", verbose_name=_("申报通知")
+    )
     kind = models.CharField(_("规则"), max_length=20, choices=RuleKind.choices)
     value = models.CharField(_("取值"), max_length=200)
 
@@ -257,7 +269,9 @@ class Stage(models.TextChoices):
 
 
 class ReviewCriterion(TimeStamped):
-    call = models.ForeignKey(FundCall, on_delete=models.PROTECT, related_name="criteria", verbose_name=_("申报通知"))
+    call = models.ForeignKey(
+        FundCall, on_delete=models.PROTECT, related_name="criteria", verbose_name=_("申报通知")
+    )
     stage = models.CharField(_("环节"), max_length=10, choices=Stage.choices)
     name = models.CharField(_("评分项"), max_length=60)
     weight = models.DecimalField(
@@ -276,9 +290,14 @@ class ReviewCriterion(TimeStamped):
 class FundReviewer(TimeStamped, Archivable):
     """An expert in a call's reviewer pool."""
 
-    call = models.ForeignKey(FundCall, on_delete=models.PROTECT, related_name="reviewers", verbose_name=_("申报通知"))
+    call = models.ForeignKey(
+        FundCall, on_delete=models.PROTECT, related_name="reviewers", verbose_name=_("申报通知")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fund_reviews", verbose_name=_("专家")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="fund_reviews",
+        verbose_name=_("专家"),
     )
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -333,11 +352,15 @@ class ApplicationQuerySet(ArchivableQuerySet):
             return self
         from jingxiang.fund.review import reviewed_application_ids
 
-        return self.filter(Q(organisation_id__in=managed_firm_ids(user)) | Q(pk__in=reviewed_application_ids(user)))
+        return self.filter(
+            Q(organisation_id__in=managed_firm_ids(user)) | Q(pk__in=reviewed_application_ids(user))
+        )
 
 
 class FundApplication(TimeStamped, Archivable):
-    call = models.ForeignKey(FundCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("申报通知"))
+    call = models.ForeignKey(
+        FundCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("申报通知")
+    )
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("申报单位")
     )
@@ -346,7 +369,12 @@ class FundApplication(TimeStamped, Archivable):
     summary = models.TextField(_("项目简介"))
     talent_name = models.CharField(_("领衔人才"), max_length=50)
     talent_tier = models.ForeignKey(
-        TalentTier, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("人才层次")
+        TalentTier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("人才层次"),
     )
     elite_grade = models.ForeignKey(
         EliteGrade,
@@ -365,12 +393,18 @@ class FundApplication(TimeStamped, Archivable):
     registered_town = models.CharField(_("注册地(镇/街道)"), max_length=50, blank=True)
     registration_date = models.DateField(_("注册日期(已注册或计划)"), null=True, blank=True)
     requested_amount = models.DecimalField(
-        _("申请资助(元)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+        _("申请资助(元)"), validators=[MinValueValidator(Decimal("0.01"))], max_digits=14, decimal_places=2
     )
     ip_summary = models.TextField(_("知识产权说明"), blank=True)
-    tags = models.CharField(_("领域标签"), max_length=200, blank=True, help_text=_("用逗号分隔,用于匹配评审专家"))
-    revenue_last_year = models.DecimalField(_("上年营业收入(元)"), null=True, blank=True, **MONEY)
-    investment_raised = models.DecimalField(_("已获融资(元)"), null=True, blank=True, **MONEY)
+    tags = models.CharField(
+        _("领域标签"), max_length=200, blank=True, help_text=_("用逗号分隔,用于匹配评审专家")
+    )
+    revenue_last_year = models.DecimalField(
+        _("上年营业收入(元)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    investment_raised = models.DecimalField(
+        _("已获融资(元)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
     employees = models.PositiveIntegerField(_("员工人数"), null=True, blank=True)
     carried_from = models.CharField(_("数据来源"), max_length=200, blank=True)
     carried_url = models.CharField(_("来源链接"), max_length=300, blank=True)
@@ -399,7 +433,12 @@ class FundApplication(TimeStamped, Archivable):
 
     @property
     def tone_key(self) -> str:
-        tones = {"approved": "approved", "awarded": "completed", "rejected": "failed", "withdrawn": "archived"}
+        tones = {
+            "approved": "approved",
+            "awarded": "completed",
+            "rejected": "failed",
+            "withdrawn": "archived",
+        }
         return tones.get(str(self.status), "pending")
 
     def get_review_url(self) -> str:
@@ -418,7 +457,9 @@ class FundApplication(TimeStamped, Archivable):
 
 
 class TeamMember(TimeStamped):
-    application = models.ForeignKey(FundApplication, on_delete=models.CASCADE, related_name="team", verbose_name=_("申请"))
+    application = models.ForeignKey(
+        FundApplication, on_delete=models.CASCADE, related_name="team", verbose_name=_("申请")
+    )
     name = models.CharField(_("姓名"), max_length=50)
     role = models.CharField(_("职务"), max_length=50)
     share = models.DecimalField(
@@ -448,7 +489,9 @@ class IPKind(models.TextChoices):
 
 
 class IPItem(TimeStamped):
-    application = models.ForeignKey(FundApplication, on_delete=models.CASCADE, related_name="ip_items", verbose_name=_("申请"))
+    application = models.ForeignKey(
+        FundApplication, on_delete=models.CASCADE, related_name="ip_items", verbose_name=_("申请")
+    )
     kind = models.CharField(_("类型"), max_length=10, choices=IPKind.choices)
     title = models.CharField(_("名称"), max_length=120)
     number = models.CharField(_("号码"), max_length=40, blank=True)
@@ -520,9 +563,13 @@ class AppealStatus(models.TextChoices):
 
 
 class Appeal(TimeStamped):
-    application = models.ForeignKey(FundApplication, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("申请"))
+    application = models.ForeignKey(
+        FundApplication, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("申请")
+    )
     grounds = models.TextField(_("申诉理由"))
-    status = models.CharField(_("状态"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
     reply = models.TextField(_("答复"), blank=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
@@ -562,7 +609,12 @@ class Award(TimeStamped, Archivable):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="awards", verbose_name=_("基金"))
     number = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
     kind = models.CharField(_("方式"), max_length=10, choices=AwardKind.choices)
-    amount = models.DecimalField(_("资助/投资金额(元)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = models.DecimalField(
+        _("资助/投资金额(元)"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=14,
+        decimal_places=2,
+    )
     stake = models.DecimalField(
         _("基金持股比例(%)"),
         max_digits=5,
@@ -580,9 +632,11 @@ class Award(TimeStamped, Archivable):
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
     )
     terms = models.TextField(_("其他条款"), blank=True)
-    disbursed = models.DecimalField(_("已拨付(元)"), default=ZERO, **MONEY)
-    recovered = models.DecimalField(_("已收回(元)"), default=ZERO, **MONEY)
-    status = models.CharField(_("状态"), max_length=10, choices=AwardStatus.choices, default=AwardStatus.ACTIVE)
+    disbursed = models.DecimalField(_("已拨付(元)"), default=ZERO, max_digits=14, decimal_places=2)
+    recovered = models.DecimalField(_("已收回(元)"), default=ZERO, max_digits=14, decimal_places=2)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
+    )
     verify_code = models.CharField(_("核验码"), max_length=24, unique=True, editable=False)
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -594,10 +648,12 @@ class Award(TimeStamped, Archivable):
         verbose_name_plural = _("资助协议")
         constraints = [
             models.CheckConstraint(
-                condition=Q(disbursed__gte=0) & Q(disbursed__lte=F("amount")), name="fund_award_disbursed_le_amount"
+                condition=Q(disbursed__gte=0) & Q(disbursed__lte=F("amount")),
+                name="fund_award_disbursed_le_amount",
             ),
             models.CheckConstraint(
-                condition=Q(recovered__gte=0) & Q(recovered__lte=F("disbursed")), name="fund_award_recovered_le_paid"
+                condition=Q(recovered__gte=0) & Q(recovered__lte=F("disbursed")),
+                name="fund_award_recovered_le_paid",
             ),
         ]
 
@@ -617,14 +673,25 @@ class TrancheStatus(models.TextChoices):
 
 
 class Tranche(TimeStamped):
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("协议"))
+    award = models.ForeignKey(
+        Award, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("协议")
+    )
     seq = models.PositiveSmallIntegerField(_("期次"))
     milestone = models.CharField(_("里程碑"), max_length=200)
-    amount = models.DecimalField(_("金额(元)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = models.DecimalField(
+        _("金额(元)"), validators=[MinValueValidator(Decimal("0.01"))], max_digits=14, decimal_places=2
+    )
     due_on = models.DateField(_("应达成日期"))
-    status = models.CharField(_("状态"), max_length=10, choices=TrancheStatus.choices, default=TrancheStatus.PLANNED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=TrancheStatus.choices, default=TrancheStatus.PLANNED
+    )
     evidence = models.ForeignKey(
-        Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("佐证材料")
+        Attachment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("佐证材料"),
     )
     evidence_note = models.TextField(_("佐证说明"), blank=True)
     reviewed_by = models.ForeignKey(
@@ -645,9 +712,13 @@ class Tranche(TimeStamped):
 
 class ProgressReport(TimeStamped):
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="reports", verbose_name=_("协议"))
-    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     progress = models.TextField(_("年度进展"))
-    revenue = models.DecimalField(_("年度营业收入(元)"), null=True, blank=True, **MONEY)
+    revenue = models.DecimalField(
+        _("年度营业收入(元)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
     employees = models.PositiveIntegerField(_("年末员工人数"), null=True, blank=True)
     still_in_town = models.BooleanField(_("仍在本镇注册经营"), default=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -666,10 +737,14 @@ class RecoveryCause(models.TextChoices):
 
 
 class Recovery(TimeStamped):
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="recoveries", verbose_name=_("协议"))
+    award = models.ForeignKey(
+        Award, on_delete=models.PROTECT, related_name="recoveries", verbose_name=_("协议")
+    )
     cause = models.CharField(_("原因"), max_length=10, choices=RecoveryCause.choices)
-    amount = models.DecimalField(_("收回金额(元)"), validators=[MinValueValidator(ZERO)], **MONEY)
-    released = models.DecimalField(_("释放未拨付承诺(元)"), default=ZERO, **MONEY)
+    amount = models.DecimalField(
+        _("收回金额(元)"), validators=[MinValueValidator(ZERO)], max_digits=14, decimal_places=2
+    )
+    released = models.DecimalField(_("释放未拨付承诺(元)"), default=ZERO, max_digits=14, decimal_places=2)
     note = models.TextField(_("说明"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -54,7 +54,9 @@ def _criteria(call: FundCall, stage: str) -> list[dict[str, Any]]:
 
 def _add_pool(actor: Any, call: FundCall, round: Round) -> None:
     present = set(Reviewer.objects.filter(round=round).values_list("user_id", flat=True))
-    for expert in call.reviewers.filter(archived_at__isnull=True).select_related("user").prefetch_related("conflicts"):
+    for expert in (
+        call.reviewers.filter(archived_at__isnull=True).select_related("user").prefetch_related("conflicts")
+    ):
         if expert.user_id in present:
             continue
         review_services.reviewer_add(
@@ -92,7 +94,12 @@ def ensure_round(actor: Any, call: FundCall, stage: str) -> Round:
     if round is None:
         label = Stage(stage).label
         round = _new_round(
-            actor, call, stage=stage, scope=SCOPES[Stage(stage)], object_id=call.pk, title=f"{call.title} · {label}"
+            actor,
+            call,
+            stage=stage,
+            scope=SCOPES[Stage(stage)],
+            object_id=call.pk,
+            title=f"{call.title} · {label}",
         )
     return round
 
@@ -146,7 +153,9 @@ def missing_sheets(application: FundApplication, round: Round | None) -> list[st
     submission = submission_of(application, round)
     if submission is None:
         return None
-    assignments = list(Assignment.objects.filter(submission=submission, withdrawn=False).select_related("reviewer"))
+    assignments = list(
+        Assignment.objects.filter(submission=submission, withdrawn=False).select_related("reviewer")
+    )
     if not assignments:
         return None
     return [a.reviewer.name for a in assignments if a.submitted_at is None]

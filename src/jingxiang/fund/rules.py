@@ -59,7 +59,7 @@ def parse_value(kind: str, value: str) -> Any:
 
 def _overlap(a: Any, b: Any) -> bool:
     far = dt.date.max
-    return a.valid_from <= (b.valid_to or far) and b.valid_from <= (a.valid_to or far)
+    return bool(a.valid_from <= (b.valid_to or far) and b.valid_from <= (a.valid_to or far))
 
 
 def _window_days(rule: Any, opens: dt.date, closes: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -148,7 +148,11 @@ def rule_conflicts(
 
 def _catalogue_covers(entry: Any, window: tuple[dt.date, dt.date]) -> bool:
     start, end = window
-    return entry.archived_at is None and entry.valid_from <= start and (entry.valid_to is None or end <= entry.valid_to)
+    return (
+        entry.archived_at is None
+        and entry.valid_from <= start
+        and (entry.valid_to is None or end <= entry.valid_to)
+    )
 
 
 def rules_on(rules: Iterable[CallRule], day: dt.date) -> dict[str, tuple[CallRule, Any]]:
@@ -178,7 +182,8 @@ def eligibility_reasons(
     call = application.call
     if not (call.opens_on <= day <= call.closes_on):
         reasons.append(
-            _("不在申报期内(%(a)s 至 %(b)s)。") % {"a": call.opens_on.isoformat(), "b": call.closes_on.isoformat()}
+            _("不在申报期内(%(a)s 至 %(b)s)。")
+            % {"a": call.opens_on.isoformat(), "b": call.closes_on.isoformat()}
         )
     if RuleKind.TIERS in holding:
         allowed = holding[RuleKind.TIERS][1]
@@ -213,7 +218,10 @@ def eligibility_reasons(
     if RuleKind.TOWN in holding:
         town = holding[RuleKind.TOWN][1]
         if (application.registered_town or "").strip() != town:
-            reasons.append(_("企业须在%(town)s注册(填写的是“%(have)s”)。") % {"town": town, "have": application.registered_town or "—"})
+            reasons.append(
+                _("企业须在%(town)s注册(填写的是“%(have)s”)。")
+                % {"town": town, "have": application.registered_town or "—"}
+            )
     if RuleKind.REGISTRATION_DAYS in holding:
         days = holding[RuleKind.REGISTRATION_DAYS][1]
         deadline = call.closes_on + dt.timedelta(days=days)
@@ -222,7 +230,11 @@ def eligibility_reasons(
         elif application.registration_date > deadline:
             reasons.append(
                 _("注册日期 %(date)s 晚于注册期限 %(deadline)s(申报截止后 %(days)s 天)。")
-                % {"date": application.registration_date.isoformat(), "deadline": deadline.isoformat(), "days": days}
+                % {
+                    "date": application.registration_date.isoformat(),
+                    "deadline": deadline.isoformat(),
+                    "days": days,
+                }
             )
     if RuleKind.MAX_AWARD in holding:
         cap = holding[RuleKind.MAX_AWARD][1]

@@ -22,7 +22,8 @@ def application_rank(application: FundApplication) -> dict[str, Any]:
 def ledger_from_entries(fund: Fund) -> dict[str, Decimal]:
     """The fund's totals recomputed from its ledger entries (they must equal the fund row's)."""
     sums = {
-        row["kind"]: row["total"] for row in fund.entries.values("kind").annotate(total=Sum("amount")).order_by()
+        row["kind"]: row["total"]
+        for row in fund.entries.values("kind").annotate(total=Sum("amount")).order_by()
     }
 
     def of(kind: str) -> Decimal:

@@ -8,6 +8,7 @@ or award row that would go below zero even if a code path forgot to lock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -98,15 +99,16 @@ def _refuse(message: str, field: str | None = None, code: str = "invalid") -> Va
 
 def _notify_firm(application: FundApplication, message: Text) -> None:
     url = reverse("fund:application", args=[application.pk])
+
+    def send(user: Any) -> None:
+        notification_send(recipient=user, message=message, url=url, kind="fund")
+
     for membership in (
         Membership.objects.active()
         .filter(organisation_id=application.organisation_id, role__in=FIRM_MANAGERS)
         .select_related("user")
     ):
-        user = membership.user
-        transaction.on_commit(
-            lambda user=user: notification_send(recipient=user, message=message, url=url, kind="fund")
-        )
+        transaction.on_commit(functools.partial(send, membership.user))
 
 
 def _lock_application(application: FundApplication) -> FundApplication:
@@ -119,7 +121,8 @@ def _lock_application(application: FundApplication) -> FundApplication:
 def _expect(application: FundApplication, *statuses: str) -> None:
     if application.status not in statuses:
         raise _refuse(
-            _("申请当前状态为“%(s)s”,不能进行此操作。") % {"s": application.get_status_display()}, code="state"
+            _("申请当前状态为“%(s)s”,不能进行此操作。") % {"s": application.get_status_display()},
+            code="state",
         )
 
 
@@ -165,7 +168,11 @@ def fund_create(*, actor: Any, data: Mapping[str, Any]) -> Fund:
     fund.save()
     if fund.capital > 0:
         LedgerEntry.objects.create(
-            fund=fund, kind=EntryKind.CAPITAL, amount=fund.capital, available_after=fund.available, actor=actor
+            fund=fund,
+            kind=EntryKind.CAPITAL,
+            amount=fund.capital,
+            available_after=fund.available,
+            actor=actor,
         )
     return fund
 
@@ -175,11 +182,16 @@ def capital_add(*, actor: Any, fund: Fund, amount: Decimal, note: str = "") -> F
     _require_operator(actor)
     if amount is None or amount <= 0:
         raise _refuse(_("注资金额须大于 0。"), "amount")
-    locked = Fund.objects.select_for_update().get(pk=fund.pk)
+    locked: Fund = Fund.objects.select_for_update().get(pk=fund.pk)
     locked.capital += amount
     locked.save(update_fields=["capital", "updated_at"])
     LedgerEntry.objects.create(
-        fund=locked, kind=EntryKind.CAPITAL, amount=amount, available_after=locked.available, actor=actor, note=note
+        fund=locked,
+        kind=EntryKind.CAPITAL,
+        amount=amount,
+        available_after=locked.available,
+        actor=actor,
+        note=note,
     )
     return locked
 
@@ -193,7 +205,13 @@ def _locked(fund_id: int, award_id: int | None = None) -> tuple[Fund, Award | No
 
 def _entry(fund: Fund, award: Award | None, kind: str, amount: Decimal, actor: Any, note: str = "") -> None:
     LedgerEntry.objects.create(
-        fund=fund, award=award, kind=kind, amount=amount, available_after=fund.available, actor=actor, note=note[:200]
+        fund=fund,
+        award=award,
+        kind=kind,
+        amount=amount,
+        available_after=fund.available,
+        actor=actor,
+        note=note[:200],
     )
 
 
@@ -393,7 +411,9 @@ def application_create(
     application.full_clean()
     application.save()
     for name, role, share in team:
-        member = TeamMember(application=application, name=name[:50], role=(role or "")[:50] or _("成员"), share=share)
+        member = TeamMember(
+            application=application, name=name[:50], role=(role or "")[:50] or _("成员"), share=share
+        )
         member.full_clean(exclude=["application"])
         member.save()
     return application
@@ -407,7 +427,9 @@ def _editable(actor: Any, application: FundApplication) -> FundApplication:
 
 
 @transaction.atomic
-def application_update(*, actor: Any, application: FundApplication, data: Mapping[str, Any]) -> FundApplication:
+def application_update(
+    *, actor: Any, application: FundApplication, data: Mapping[str, Any]
+) -> FundApplication:
     application = _editable(actor, application)
     _apply_fields(application, data)
     application.full_clean()
@@ -418,12 +440,16 @@ def application_update(*, actor: Any, application: FundApplication, data: Mappin
 @transaction.atomic
 def team_add(*, actor: Any, application: FundApplication, data: Mapping[str, Any]) -> TeamMember:
     application = _editable(actor, application)
-    member = TeamMember(application=application, name=data["name"], role=data["role"], share=data.get("share"))
+    member = TeamMember(
+        application=application, name=data["name"], role=data["role"], share=data.get("share")
+    )
     member.full_clean()
     existing = application.team.exclude(share__isnull=True).aggregate(s=Sum("share"))["s"] or ZERO
     if member.share is not None and existing + member.share > 100:
         raise _refuse(
-            _("团队持股合计将达到 %(t)s%%,超过 100%%。") % {"t": existing + member.share}, "share", code="too_much"
+            _("团队持股合计将达到 %(t)s%%,超过 100%%。") % {"t": existing + member.share},
+            "share",
+            code="too_much",
         )
     member.save()
     return member
@@ -432,7 +458,9 @@ def team_add(*, actor: Any, application: FundApplication, data: Mapping[str, Any
 @transaction.atomic
 def ip_add(*, actor: Any, application: FundApplication, data: Mapping[str, Any]) -> IPItem:
     application = _editable(actor, application)
-    item = IPItem(application=application, kind=data["kind"], title=data["title"], number=data.get("number", ""))
+    item = IPItem(
+        application=application, kind=data["kind"], title=data["title"], number=data.get("number", "")
+    )
     item.full_clean()
     item.save()
     return item
@@ -451,7 +479,8 @@ def check_upload(kind: str, upload: UploadedFile[Any] | None) -> dict[str, Any]:
     label = _(spec["label"])
     if extension not in allowed:
         raise _refuse(
-            _("%(kind)s只接受 %(ext)s 文件。") % {"kind": label, "ext": "、".join(e.upper() for e in allowed)},
+            _("%(kind)s只接受 %(ext)s 文件。")
+            % {"kind": label, "ext": "、".join(e.upper() for e in allowed)},
             "file",
             code="type",
         )
@@ -460,7 +489,9 @@ def check_upload(kind: str, upload: UploadedFile[Any] | None) -> dict[str, Any]:
         raise _refuse(_("文件是空的。"), "file", code="empty")
     limit = int(spec["max_mb"]) * 1024 * 1024
     if size > limit:
-        raise _refuse(_("%(kind)s不能超过 %(mb)s MB。") % {"kind": label, "mb": spec["max_mb"]}, "file", code="too_big")
+        raise _refuse(
+            _("%(kind)s不能超过 %(mb)s MB。") % {"kind": label, "mb": spec["max_mb"]}, "file", code="too_big"
+        )
     head = upload.read(8)
     upload.seek(0)
     magic = {"pdf": (b"%PDF-",), "png": (b"\x89PNG",), "jpg": (b"\xff\xd8\xff",), "xlsx": (b"PK\x03\x04",)}
@@ -478,7 +509,9 @@ def _store(application: FundApplication, kind: str, upload: UploadedFile[Any], a
 
 
 @transaction.atomic
-def attachment_add(*, actor: Any, application: FundApplication, kind: str, upload: UploadedFile[Any]) -> Attachment:
+def attachment_add(
+    *, actor: Any, application: FundApplication, kind: str, upload: UploadedFile[Any]
+) -> Attachment:
     application = _editable(actor, application)
     if kind == "evidence":
         raise _refuse(_("里程碑佐证请在拨付期次中提交。"), "kind")
@@ -523,7 +556,9 @@ def submit(*, actor: Any, application: FundApplication) -> FundApplication:
     application.submitted_at = timezone.now()
     application.precheck_reasons = []
     application.prechecked_at = application.submitted_at
-    application.save(update_fields=["status", "submitted_at", "precheck_reasons", "prechecked_at", "updated_at"])
+    application.save(
+        update_fields=["status", "submitted_at", "precheck_reasons", "prechecked_at", "updated_at"]
+    )
     return application
 
 
@@ -650,7 +685,11 @@ def appeal_file(*, actor: Any, application: FundApplication, grounds: str) -> Ap
     if not grounds.strip():
         raise _refuse(_("请写明申诉理由。"), "grounds")
     if application.appeal_until is None or timezone.now() > application.appeal_until:
-        until = timezone.localtime(application.appeal_until).strftime("%Y-%m-%d %H:%M") if application.appeal_until else "—"
+        until = (
+            timezone.localtime(application.appeal_until).strftime("%Y-%m-%d %H:%M")
+            if application.appeal_until
+            else "—"
+        )
         raise _refuse(_("申诉期已于 %(t)s 截止。") % {"t": until}, "grounds", code="late")
     if application.appeals.filter(status=AppealStatus.PENDING).exists():
         raise _refuse(_("已有待处理的申诉。"), "grounds", code="duplicate")
@@ -707,7 +746,8 @@ def award_make(*, actor: Any, application: FundApplication, data: Mapping[str, A
     fund, _award = _locked(application.call.fund_id)
     if amount > fund.available:
         raise _refuse(
-            _("基金可用额度 %(a)s 元,不足以承诺 %(n)s 元。") % {"a": f"{fund.available:,.2f}", "n": f"{amount:,.2f}"},
+            _("基金可用额度 %(a)s 元,不足以承诺 %(n)s 元。")
+            % {"a": f"{fund.available:,.2f}", "n": f"{amount:,.2f}"},
             "amount",
             code="insufficient",
         )
@@ -750,16 +790,17 @@ def tranche_add(
     _fund, award = _award_locked(award)
     if award.status != AwardStatus.ACTIVE:
         raise _refuse(_("该协议已不在执行中。"), code="state")
-    check = enforce_time_rules(fund_rules.TRANCHE_RULES, {"due_on": due_on}, actor=actor, reason=backdate_reason)
-    planned = (
-        award.tranches.exclude(status=TrancheStatus.FAILED).aggregate(s=Sum("amount"))["s"] or ZERO
+    check = enforce_time_rules(
+        fund_rules.TRANCHE_RULES, {"due_on": due_on}, actor=actor, reason=backdate_reason
     )
+    planned = award.tranches.exclude(status=TrancheStatus.FAILED).aggregate(s=Sum("amount"))["s"] or ZERO
     left = award.amount - planned
     if amount is None or amount <= 0:
         raise _refuse(_("金额须大于 0。"), "amount")
     if amount > left:
         raise _refuse(
-            _("本期 %(a)s 元超过协议尚未安排的余额 %(l)s 元。") % {"a": f"{amount:,.2f}", "l": f"{left:,.2f}"},
+            _("本期 %(a)s 元超过协议尚未安排的余额 %(l)s 元。")
+            % {"a": f"{amount:,.2f}", "l": f"{left:,.2f}"},
             "amount",
             code="too_much",
         )
@@ -773,7 +814,11 @@ def tranche_add(
 
 @transaction.atomic
 def evidence_submit(*, actor: Any, tranche: Tranche, upload: UploadedFile[Any], note: str) -> Tranche:
-    tranche = Tranche.objects.select_for_update(of=("self",)).select_related("award__application").get(pk=tranche.pk)
+    tranche = (
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("award__application")
+        .get(pk=tranche.pk)
+    )
     application = tranche.award.application
     _require_firm(actor, application.organisation_id)
     if tranche.status != TrancheStatus.PLANNED or tranche.award.status != AwardStatus.ACTIVE:
@@ -845,7 +890,9 @@ def report_submit(*, actor: Any, award: Award, data: Mapping[str, Any]) -> Progr
     year = data["year"]
     if year > timezone.localdate().year or year < award.created_at.year:
         raise _refuse(
-            _("年度须在 %(a)s 到 %(b)s 之间。") % {"a": award.created_at.year, "b": timezone.localdate().year}, "year"
+            _("年度须在 %(a)s 到 %(b)s 之间。")
+            % {"a": award.created_at.year, "b": timezone.localdate().year},
+            "year",
         )
     if award.reports.filter(year=year).exists():
         raise _refuse(_("%(y)s 年度报告已提交。") % {"y": year}, "year", code="duplicate")
@@ -872,7 +919,9 @@ def recover(*, actor: Any, award: Award, cause: str, amount: Decimal, note: str)
     refundable = award.disbursed - award.recovered
     if amount is None or amount < 0 or amount > refundable:
         raise _refuse(
-            _("收回金额须在 0 到已拨付未收回的 %(r)s 元之间。") % {"r": f"{refundable:,.2f}"}, "amount", code="too_much"
+            _("收回金额须在 0 到已拨付未收回的 %(r)s 元之间。") % {"r": f"{refundable:,.2f}"},
+            "amount",
+            code="too_much",
         )
     released = award.undisbursed
     fund.committed -= released

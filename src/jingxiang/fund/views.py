@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,6 @@ from jingxiang.core.timerules import REASON_FIELD
 from jingxiang.fund import carryover, forms, review, selectors, services
 from jingxiang.fund.catalogue import attachment_kinds
 from jingxiang.fund.models import (
-
     AppStatus,
     AwardKind,
     AwardStatus,
@@ -151,7 +151,10 @@ def call_list(request: HttpRequest) -> HttpResponse:
     if not (is_approved_member(request.user) or may_see_fund(request.user)):
         raise Http404
     return list_page(
-        request, FundCall.objects.visible_to(request.user), CALL_LIST, {"manager": is_fund_manager(request.user)}
+        request,
+        FundCall.objects.visible_to(request.user),
+        CALL_LIST,
+        {"manager": is_fund_manager(request.user)},
     )
 
 
@@ -191,7 +194,9 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["expert_ranking"] = review.ranking(context["expert_round"])
         context["defence_ranking"] = review.ranking(context["defence_round"])
         context["counts"] = {
-            s.label: call.applications.filter(status=s.value).count() for s in AppStatus if s != AppStatus.DRAFT
+            s.label: call.applications.filter(status=s.value).count()
+            for s in AppStatus
+            if s != AppStatus.DRAFT
         }
         context["next_step"] = first_step(
             (call.status == CallStatus.DRAFT, NextStep(_("核对申报条件和评分项后开放申报。"), mine=True)),
@@ -246,7 +251,10 @@ def rule_add(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success_url=reverse("fund:call", args=[call.pk]),
         success_message=_("申报条件已添加。"),
-        context={"title": _("添加申报条件:%(c)s") % {"c": call.title}, "back": reverse("fund:call", args=[call.pk])},
+        context={
+            "title": _("添加申报条件:%(c)s") % {"c": call.title},
+            "back": reverse("fund:call", args=[call.pk]),
+        },
     )
 
 
@@ -314,7 +322,9 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     carried = carryover.load(request.GET.get("carry", ""), request.user)
     initial: dict[str, Any] = {"organisation": firms.first()}
     if carried is not None:
-        initial.update(project_title=carried.project_title, summary=carried.summary, tags=",".join(carried.tags))
+        initial.update(
+            project_title=carried.project_title, summary=carried.summary, tags=",".join(carried.tags)
+        )
         if carried.organisation_id and firms.filter(pk=carried.organisation_id).exists():
             initial["organisation"] = carried.organisation_id
         if carried.team:
@@ -404,7 +414,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (status == AppStatus.SUBMITTED, NextStep(_("基金管理人:启动尽职调查。"), mine=manager)),
         (status == AppStatus.DILIGENCE, NextStep(_("基金管理人:逐项完成尽调核查。"), mine=manager)),
         (status == AppStatus.REVIEW, NextStep(_("评审专家:提交专家评审评分。"), mine=bool(assignments))),
-        (status == AppStatus.DEFENCE, NextStep(_("评审专家:路演答辩评分;基金管理人:作出决定。"), mine=manager)),
+        (
+            status == AppStatus.DEFENCE,
+            NextStep(_("评审专家:路演答辩评分;基金管理人:作出决定。"), mine=manager),
+        ),
         (status == AppStatus.APPROVED, NextStep(_("基金管理人:签订资助协议。"), mine=manager)),
         (
             status == AppStatus.REJECTED and bool(context["appeal_open"]),
@@ -476,7 +489,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         forms.AttachmentForm,
-        lambda a, d: services.attachment_add(actor=request.user, application=a, kind=d["kind"], upload=d["file"]),
+        lambda a, d: services.attachment_add(
+            actor=request.user, application=a, kind=d["kind"], upload=d["file"]
+        ),
         _("上传附件"),
     )
 
@@ -507,14 +522,22 @@ def precheck(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _application_action(
-        request, pk, lambda a: services.submit(actor=request.user, application=a), _("申请已提交。"), by="applicant"
+        request,
+        pk,
+        lambda a: services.submit(actor=request.user, application=a),
+        _("申请已提交。"),
+        by="applicant",
     )
 
 
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _application_action(
-        request, pk, lambda a: services.withdraw(actor=request.user, application=a), _("申请已撤回。"), by="applicant"
+        request,
+        pk,
+        lambda a: services.withdraw(actor=request.user, application=a),
+        _("申请已撤回。"),
+        by="applicant",
     )
 
 
@@ -537,7 +560,10 @@ def diligence_check(request: HttpRequest, pk: int) -> HttpResponse:
     return action(
         request,
         lambda: services.diligence_check(
-            actor=request.user, item=item, done=form.cleaned_data["done"], finding=form.cleaned_data["finding"]
+            actor=request.user,
+            item=item,
+            done=form.cleaned_data["done"],
+            finding=form.cleaned_data["finding"],
         ),
         success_url=url,
         success_message=_("已记录核查结果。"),
@@ -577,7 +603,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda d: services.decide(
-            actor=request.user, application=application, approve=d["outcome"] == "approve", reasons=d["reasons"]
+            actor=request.user,
+            application=application,
+            approve=d["outcome"] == "approve",
+            reasons=d["reasons"],
         ),
         success_url=url,
         success_message=_("决定已记录,申诉期已开始。"),
@@ -595,7 +624,9 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda d: services.appeal_file(actor=request.user, application=application, grounds=d["grounds"]),
+        save=lambda d: services.appeal_file(
+            actor=request.user, application=application, grounds=d["grounds"]
+        ),
         success_url=url,
         success_message=_("申诉已提交。"),
         context={"title": _("提出申诉"), "back": url},
@@ -666,21 +697,22 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
     award = access_award(request.user, pk)
     manager = is_fund_manager(request.user)
     tranches = list(award.tranches.select_related("evidence"))
-    context = {
+    planned_total = sum((t.amount for t in tranches if t.status != TrancheStatus.FAILED), Decimal("0"))
+    context: dict[str, Any] = {
         "award": award,
         "manager": manager,
         "applicant": is_applicant(request.user, award.application),
         "tranches": tranches,
         "reports": list(award.reports.all()),
         "recoveries": list(award.recoveries.all()),
-        "planned_total": sum((t.amount for t in tranches if t.status != TrancheStatus.FAILED), award.amount * 0),
+        "planned_total": planned_total,
         "review_form": forms.EvidenceReviewForm(),
         "note_form": forms.NoteForm(),
         "active": award.status == AwardStatus.ACTIVE,
     }
     context["next_step"] = first_step(
         (
-            award.status == AwardStatus.ACTIVE and context["planned_total"] < award.amount,
+            award.status == AwardStatus.ACTIVE and planned_total < award.amount,
             NextStep(_("基金管理人:为剩余金额设置里程碑拨付期次。"), mine=manager),
         ),
         (
@@ -866,7 +898,9 @@ def capital_add(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda d: services.capital_add(actor=request.user, fund=fund, amount=d["amount"], note=d["note"]),
+        save=lambda d: services.capital_add(
+            actor=request.user, fund=fund, amount=d["amount"], note=d["note"]
+        ),
         success_url=url,
         success_message=_("注资已入账。"),
         context={"title": _("注资"), "back": url},
@@ -883,9 +917,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _catalogue_form(request: HttpRequest, form_class: type, instance: Any, save: Any, title: str) -> HttpResponse:
+def _catalogue_form(
+    request: HttpRequest, form_class: type, instance: Any, save: Any, title: str
+) -> HttpResponse:
     _fund_staff(request.user)
-    initial = {f: getattr(instance, f) for f in form_class.base_fields} if instance else None
+    names = getattr(form_class, "base_fields", {})
+    initial = {f: getattr(instance, f) for f in names} if instance else None
     form = form_class(request.POST or None, actor=request.user, initial=initial)
     return form_page(
         request,
@@ -923,6 +960,3 @@ def grade_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         lambda d: services.grade_save(actor=request.user, data=d, grade=grade),
         _("500精英计划等级"),
     )
-
-
-

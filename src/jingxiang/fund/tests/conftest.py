@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from jingxiang.fund import services
 from jingxiang.fund.catalogue import seed
-from jingxiang.fund.models import AppStatus, AwardKind, EliteGrade, Fund, FundApplication, FundCall, Stage, TalentTier
+from jingxiang.fund.models import (
+    AppStatus,
+    AwardKind,
+    EliteGrade,
+    Fund,
+    FundApplication,
+    FundCall,
+    Stage,
+    TalentTier,
+)
 from jingxiang.testing.factories import UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -67,12 +76,16 @@ def make_call(cast: Any, fund: Fund, **extra: Any) -> FundCall:
     }
     data.update(extra)
     call = services.call_create(actor=cast.operator, fund=fund, data=data)
-    services.rule_add(actor=cast.operator, call=call, kind="tiers", value="top,leading,high_end", valid_from=today)
+    services.rule_add(
+        actor=cast.operator, call=call, kind="tiers", value="top,leading,high_end", valid_from=today
+    )
     services.rule_add(actor=cast.operator, call=call, kind="elite", value="A,B,C", valid_from=today)
     return call
 
 
-def draft(cast: Any, call: FundCall, organisation: Any = None, actor: Any = None, **extra: Any) -> FundApplication:
+def draft(
+    cast: Any, call: FundCall, organisation: Any = None, actor: Any = None, **extra: Any
+) -> FundApplication:
     actor = actor or cast.firm_admin
     application = services.application_create(
         actor=actor,
@@ -89,14 +102,17 @@ def draft(cast: Any, call: FundCall, organisation: Any = None, actor: Any = None
 def setup(cast: Any) -> Setup:
     seed(TalentTier, EliteGrade)  # a transactional test flushes the migration's seed rows
     fund = services.fund_create(
-        actor=cast.operator, data={"name": "临海市人才科创基金", "manager": cast.town, "capital": Decimal("3000000")}
+        actor=cast.operator,
+        data={"name": "临海市人才科创基金", "manager": cast.town, "capital": Decimal("3000000")},
     )
     call = make_call(cast, fund)
     services.call_open(actor=cast.operator, call=call)
     application = draft(cast, call)
     # The cast's expert (林工 of 远方) and a second expert of the lab: two organisations, neither 康波.
     users = [cast.expert_user, UserFactory(username="reviewer_b")]
-    services.reviewer_add(actor=cast.operator, call=call, data={"user": users[0], "organisation": cast.other_firm})
+    services.reviewer_add(
+        actor=cast.operator, call=call, data={"user": users[0], "organisation": cast.other_firm}
+    )
     services.reviewer_add(actor=cast.operator, call=call, data={"user": users[1], "organisation": cast.union})
     return Setup(fund=fund, call=call, application=application, reviewers=users)
 
@@ -119,7 +135,9 @@ def score_all(call: FundCall, stage: str, value: Decimal = Decimal("8"), applica
     from jingxiang.reviewing.models import Assignment
 
     round = review.defence_round(application) if application is not None else review.stage_round(call, stage)
-    for assignment in Assignment.objects.filter(round=round, withdrawn=False, submitted_at__isnull=True).select_related("reviewer__user"):
+    for assignment in Assignment.objects.filter(
+        round=round, withdrawn=False, submitted_at__isnull=True
+    ).select_related("reviewer__user"):
         values = {c.pk: value for c in round.criteria.all()}
         review_services.scores_submit(actor=assignment.reviewer.user, assignment=assignment, values=values)
 
@@ -146,7 +164,9 @@ def to_approved(cast: Any, setup: Setup, application: FundApplication | None = N
     if not _assigned(application, Stage.DEFENCE):
         assign(cast, setup.call, Stage.DEFENCE)
     score_all(setup.call, Stage.DEFENCE)
-    application = services.decide(actor=op, application=application, approve=True, reasons="技术领先,团队完整。")
+    application = services.decide(
+        actor=op, application=application, approve=True, reasons="技术领先,团队完整。"
+    )
     assert application.status == AppStatus.APPROVED
     return application
 

@@ -71,9 +71,13 @@ def test_concurrent_awards_never_overspend_the_fund(cast, setup):
     apps = approved_applications(cast, setup, 4)  # 4 × 800,000 asked, 2,000,000 in the fund
     done, refused, errors = race(
         [
-            (lambda a=a: services.award_make(
-                actor=cast.operator, application=a, data={"kind": AwardKind.GRANT, "amount": Decimal("800000")}
-            ))
+            (
+                lambda a=a: services.award_make(
+                    actor=cast.operator,
+                    application=a,
+                    data={"kind": AwardKind.GRANT, "amount": Decimal("800000")},
+                )
+            )
             for a in apps
         ]
     )
@@ -93,7 +97,9 @@ def test_concurrent_tranche_releases_keep_the_ledger_exact(cast, setup):
         award = services.award_make(
             actor=cast.operator, application=a, data={"kind": AwardKind.GRANT, "amount": Decimal("800000")}
         )
-        tranche = services.tranche_add(actor=cast.operator, award=award, milestone="样品", amount=Decimal("300000"), due_on=due)
+        tranche = services.tranche_add(
+            actor=cast.operator, award=award, milestone="样品", amount=Decimal("300000"), due_on=due
+        )
         services.evidence_submit(actor=a.created_by, tranche=tranche, upload=pdf("e.pdf"), note="完成")
         tranches.append(tranche)
     # Each tranche released twice at once: exactly one release per tranche goes through.

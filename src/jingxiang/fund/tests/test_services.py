@@ -52,7 +52,9 @@ def test_a_call_whose_rules_contradict_each_other_is_refused(cast, setup):
     with pytest.raises(ValidationError):
         services.rule_add(actor=cast.operator, call=call, kind="tiers", value="nobody", valid_from=today)
     with pytest.raises(ValidationError):
-        services.rule_add(actor=cast.operator, call=call, kind="founder_equity", value="130", valid_from=today)
+        services.rule_add(
+            actor=cast.operator, call=call, kind="founder_equity", value="130", valid_from=today
+        )
     assert call.rules.count() == 5  # three defaults + tiers + elite; nothing half-saved
 
 
@@ -111,7 +113,9 @@ def test_rules_are_read_on_the_day_they_hold(cast, setup):
     rule = setup.call.rules.get(kind="founder_equity")
     rule.valid_to = tomorrow - dt.timedelta(days=1)
     rule.save()
-    services.rule_add(actor=cast.operator, call=setup.call, kind="founder_equity", value="50", valid_from=tomorrow)
+    services.rule_add(
+        actor=cast.operator, call=setup.call, kind="founder_equity", value="50", valid_from=tomorrow
+    )
     assert services.eligibility(setup.application) == []
     assert any("创始人持股" in r for r in services.eligibility(setup.application, day=tomorrow))
 
@@ -127,7 +131,10 @@ def test_rules_are_read_on_the_day_they_hold(cast, setup):
 def test_attachments_are_checked_for_type_and_content(cast, setup, name, content, code):
     with pytest.raises(ValidationError) as caught:
         services.attachment_add(
-            actor=cast.firm_admin, application=setup.application, kind="business_plan", upload=pdf(name, content)
+            actor=cast.firm_admin,
+            application=setup.application,
+            kind="business_plan",
+            upload=pdf(name, content),
         )
     assert caught.value.error_dict["file"][0].code == code
 
@@ -135,7 +142,9 @@ def test_attachments_are_checked_for_type_and_content(cast, setup, name, content
 def test_attachment_size_limit(cast, setup):
     big = pdf("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024 + 1))
     with pytest.raises(ValidationError) as caught:
-        services.attachment_add(actor=cast.firm_admin, application=setup.application, kind="ip_proof", upload=big)
+        services.attachment_add(
+            actor=cast.firm_admin, application=setup.application, kind="ip_proof", upload=big
+        )
     assert "10 MB" in caught.value.messages[0]
 
 
@@ -210,8 +219,12 @@ def test_an_upheld_appeal_is_heard_again_in_a_rehearing(cast, setup):
     services.defence_start(actor=cast.operator, application=application)
     assign(cast, setup.call, Stage.DEFENCE)
     score_all(setup.call, Stage.DEFENCE, Decimal("3"))
-    application = services.decide(actor=cast.operator, application=application, approve=False, reasons="答辩不充分")
-    appeal = services.appeal_file(actor=cast.firm_admin, application=application, grounds="评委误解了技术路线")
+    application = services.decide(
+        actor=cast.operator, application=application, approve=False, reasons="答辩不充分"
+    )
+    appeal = services.appeal_file(
+        actor=cast.firm_admin, application=application, grounds="评委误解了技术路线"
+    )
     services.appeal_decide(actor=cast.operator, appeal=appeal, uphold=True, reply="安排复议答辩")
     application.refresh_from_db()
     assert application.status == AppStatus.DEFENCE
@@ -238,8 +251,12 @@ def test_diligence_must_be_complete_before_review(cast, setup):
 
 def test_appeal_only_within_the_window(cast, setup):
     application = services.submit(actor=cast.firm_admin, application=setup.application)
-    application = services.decide(actor=cast.operator, application=application, approve=False, reasons="不符合产业方向")
-    appeal = services.appeal_file(actor=cast.firm_admin, application=application, grounds="项目属于眼镜产业链")
+    application = services.decide(
+        actor=cast.operator, application=application, approve=False, reasons="不符合产业方向"
+    )
+    appeal = services.appeal_file(
+        actor=cast.firm_admin, application=application, grounds="项目属于眼镜产业链"
+    )
     services.appeal_decide(actor=cast.operator, appeal=appeal, uphold=False, reply="维持原决定")
     application.refresh_from_db()
     application.appeal_until = timezone.now() - dt.timedelta(minutes=1)
@@ -254,14 +271,22 @@ def test_award_commits_and_tranches_release_against_the_ledger(cast, setup):
     fund = Fund.objects.get(pk=setup.fund.pk)
     assert (fund.committed, fund.available) == (Decimal("800000"), Decimal("2200000"))
     due = timezone.localdate() + dt.timedelta(days=90)
-    first = services.tranche_add(actor=cast.operator, award=made, milestone="样品", amount=Decimal("300000"), due_on=due)
-    services.tranche_add(actor=cast.operator, award=made, milestone="量产", amount=Decimal("500000"), due_on=due)
+    first = services.tranche_add(
+        actor=cast.operator, award=made, milestone="样品", amount=Decimal("300000"), due_on=due
+    )
+    services.tranche_add(
+        actor=cast.operator, award=made, milestone="量产", amount=Decimal("500000"), due_on=due
+    )
     with pytest.raises(ValidationError) as caught:
-        services.tranche_add(actor=cast.operator, award=made, milestone="多余", amount=Decimal("1"), due_on=due)
+        services.tranche_add(
+            actor=cast.operator, award=made, milestone="多余", amount=Decimal("1"), due_on=due
+        )
     assert "超过协议尚未安排的余额" in caught.value.messages[0]
     with pytest.raises(ValidationError):
         services.evidence_review(actor=cast.operator, tranche=first, approve=True)  # no evidence yet
-    services.evidence_submit(actor=cast.firm_admin, tranche=first, upload=pdf("sample.pdf"), note="样品已通过检测")
+    services.evidence_submit(
+        actor=cast.firm_admin, tranche=first, upload=pdf("sample.pdf"), note="样品已通过检测"
+    )
     services.evidence_review(actor=cast.operator, tranche=first, approve=True)
     fund.refresh_from_db()
     made.refresh_from_db()
@@ -284,7 +309,9 @@ def test_award_larger_than_the_fund_has_left_is_refused(cast, setup):
     fund.save()
     application = to_approved(cast, setup)
     with pytest.raises(ValidationError) as caught:
-        services.award_make(actor=cast.operator, application=application, data={"kind": "grant", "amount": Decimal("800000")})
+        services.award_make(
+            actor=cast.operator, application=application, data={"kind": "grant", "amount": Decimal("800000")}
+        )
     assert "不足以承诺" in caught.value.messages[0]
     application.refresh_from_db()
     assert application.status == AppStatus.APPROVED
@@ -294,9 +321,13 @@ def test_award_larger_than_the_fund_has_left_is_refused(cast, setup):
 def test_equity_award_needs_a_stake_and_takes_the_team_share(cast, setup):
     application = to_approved(cast, setup)
     with pytest.raises(ValidationError):
-        services.award_make(actor=cast.operator, application=application, data={"kind": "equity", "amount": Decimal("1")})
+        services.award_make(
+            actor=cast.operator, application=application, data={"kind": "equity", "amount": Decimal("1")}
+        )
     made = services.award_make(
-        actor=cast.operator, application=application, data={"kind": "equity", "amount": Decimal("500000"), "stake": Decimal("5")}
+        actor=cast.operator,
+        application=application,
+        data={"kind": "equity", "amount": Decimal("500000"), "stake": Decimal("5")},
     )
     assert (made.stake, made.team_premium_share) == (Decimal("5"), Decimal("70"))
 
@@ -304,16 +335,24 @@ def test_equity_award_needs_a_stake_and_takes_the_team_share(cast, setup):
 def test_recovery_when_the_company_leaves(cast, setup):
     made = award(cast, setup)
     due = timezone.localdate() + dt.timedelta(days=30)
-    tranche = services.tranche_add(actor=cast.operator, award=made, milestone="样品", amount=Decimal("200000"), due_on=due)
+    tranche = services.tranche_add(
+        actor=cast.operator, award=made, milestone="样品", amount=Decimal("200000"), due_on=due
+    )
     services.evidence_submit(actor=cast.firm_admin, tranche=tranche, upload=pdf("s.pdf"), note="完成")
     services.evidence_review(actor=cast.operator, tranche=tranche, approve=True)
     with pytest.raises(ValidationError):
         services.recover(actor=cast.operator, award=made, cause="left", amount=Decimal("200001"), note="迁离")
-    services.recover(actor=cast.operator, award=made, cause="left", amount=Decimal("150000"), note="企业迁往外地")
+    services.recover(
+        actor=cast.operator, award=made, cause="left", amount=Decimal("150000"), note="企业迁往外地"
+    )
     fund = Fund.objects.get(pk=setup.fund.pk)
     made.refresh_from_db()
     assert made.status == AwardStatus.RECOVERED
-    assert (fund.committed, fund.disbursed, fund.recovered) == (Decimal("0"), Decimal("200000"), Decimal("150000"))
+    assert (fund.committed, fund.disbursed, fund.recovered) == (
+        Decimal("0"),
+        Decimal("200000"),
+        Decimal("150000"),
+    )
     assert fund.available == Decimal("2950000")
     assert selectors.ledger_from_entries(fund)["committed"] == 0
 
@@ -321,11 +360,15 @@ def test_recovery_when_the_company_leaves(cast, setup):
 def test_failed_milestone_frees_its_amount_for_a_new_tranche(cast, setup):
     made = award(cast, setup)
     due = timezone.localdate() + dt.timedelta(days=30)
-    tranche = services.tranche_add(actor=cast.operator, award=made, milestone="全部", amount=Decimal("800000"), due_on=due)
+    tranche = services.tranche_add(
+        actor=cast.operator, award=made, milestone="全部", amount=Decimal("800000"), due_on=due
+    )
     services.tranche_fail(actor=cast.operator, tranche=tranche, note="未按期完成样品")
     tranche.refresh_from_db()
     assert tranche.status == TrancheStatus.FAILED
-    services.tranche_add(actor=cast.operator, award=made, milestone="延期样品", amount=Decimal("800000"), due_on=due)
+    services.tranche_add(
+        actor=cast.operator, award=made, milestone="延期样品", amount=Decimal("800000"), due_on=due
+    )
 
 
 def test_progress_report_once_a_year(cast, setup):

@@ -27,7 +27,9 @@ APPROVED_OR_EXPERT = ALL_LOGGED_IN - {"outsider"}
 def test_routes_per_role_on_an_award_with_a_tranche(cast, setup):
     made = award(cast, setup)
     due = timezone.localdate() + dt.timedelta(days=60)
-    tranche = services.tranche_add(actor=cast.operator, award=made, milestone="样品", amount=Decimal("300000"), due_on=due)
+    tranche = services.tranche_add(
+        actor=cast.operator, award=made, milestone="样品", amount=Decimal("300000"), due_on=due
+    )
     application = made.application
     call = setup.call
     rule = call.rules.first()
@@ -46,7 +48,11 @@ def test_routes_per_role_on_an_award_with_a_tranche(cast, setup):
         RouteCase("reviewer add", f"/fund/calls/{call.pk}/reviewers/new/", OPERATOR),
         RouteCase("apply", f"/fund/calls/{call.pk}/apply/", FIRM | {"other_firm_admin"}),
         RouteCase("applications", "/fund/applications/", FIRM_AND_OPERATOR | {"other_firm_admin", "expert"}),
-        RouteCase("applications export", "/fund/applications/?export=xlsx", FIRM_AND_OPERATOR | {"other_firm_admin", "expert"}),
+        RouteCase(
+            "applications export",
+            "/fund/applications/?export=xlsx",
+            FIRM_AND_OPERATOR | {"other_firm_admin", "expert"},
+        ),
         RouteCase("application", f"/fund/applications/{application.pk}/", FIRM_AND_OPERATOR | {"expert"}),
         RouteCase("decide", f"/fund/applications/{application.pk}/decide/", OPERATOR),
         RouteCase("award make", f"/fund/applications/{application.pk}/award/", OPERATOR),
@@ -74,24 +80,74 @@ def test_routes_per_role_on_an_award_with_a_tranche(cast, setup):
         # Buttons (POST): denied personas get 404 before anything runs; allowed ones a redirect
         # (a refusal, such as "wrong status", is a message on the page they came from).
         RouteCase("open", f"/fund/calls/{call.pk}/open/", OPERATOR, method="post", ok_status=(302,)),
-        RouteCase("assign", f"/fund/calls/{call.pk}/assign/expert/", OPERATOR, method="post", ok_status=(302,)),
-        RouteCase("precheck", f"/fund/applications/{application.pk}/precheck/", FIRM_AND_OPERATOR, method="post", ok_status=(302,)),
-        RouteCase("submit", f"/fund/applications/{application.pk}/submit/", FIRM, method="post", ok_status=(302,)),
-        RouteCase("withdraw", f"/fund/applications/{application.pk}/withdraw/", FIRM, method="post", ok_status=(302,)),
-        RouteCase("diligence", f"/fund/applications/{application.pk}/diligence/", OPERATOR, method="post", ok_status=(302,)),
-        RouteCase("review", f"/fund/applications/{application.pk}/review/", OPERATOR, method="post", ok_status=(302,)),
-        RouteCase("defence", f"/fund/applications/{application.pk}/defence/", OPERATOR, method="post", ok_status=(302,)),
-        RouteCase("diligence check", f"/fund/diligence/{item.pk}/", OPERATOR, method="post", ok_status=(302,)),
+        RouteCase(
+            "assign", f"/fund/calls/{call.pk}/assign/expert/", OPERATOR, method="post", ok_status=(302,)
+        ),
+        RouteCase(
+            "precheck",
+            f"/fund/applications/{application.pk}/precheck/",
+            FIRM_AND_OPERATOR,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase(
+            "submit", f"/fund/applications/{application.pk}/submit/", FIRM, method="post", ok_status=(302,)
+        ),
+        RouteCase(
+            "withdraw",
+            f"/fund/applications/{application.pk}/withdraw/",
+            FIRM,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase(
+            "diligence",
+            f"/fund/applications/{application.pk}/diligence/",
+            OPERATOR,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase(
+            "review",
+            f"/fund/applications/{application.pk}/review/",
+            OPERATOR,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase(
+            "defence",
+            f"/fund/applications/{application.pk}/defence/",
+            OPERATOR,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase(
+            "diligence check", f"/fund/diligence/{item.pk}/", OPERATOR, method="post", ok_status=(302,)
+        ),
         RouteCase("fail", f"/fund/tranches/{tranche.pk}/fail/", OPERATOR, method="post", ok_status=(302,)),
-        RouteCase("evidence review", f"/fund/tranches/{tranche.pk}/review/", OPERATOR, method="post", ok_status=(302,)),
-        RouteCase("rule archive", f"/fund/rules/{rule.pk}/archive/", OPERATOR, method="post", ok_status=(302,)),
+        RouteCase(
+            "evidence review",
+            f"/fund/tranches/{tranche.pk}/review/",
+            OPERATOR,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase(
+            "rule archive", f"/fund/rules/{rule.pk}/archive/", OPERATOR, method="post", ok_status=(302,)
+        ),
     ]
     assert check_matrix(cast, cases) == []
 
 
 def test_a_firm_never_sees_another_firms_application(cast, setup):
     services.submit(actor=cast.firm_admin, application=setup.application)
-    other = draft(cast, setup.call, organisation=cast.other_firm, actor=cast.other_firm_admin, project_title="远方镜架项目")
+    other = draft(
+        cast,
+        setup.call,
+        organisation=cast.other_firm,
+        actor=cast.other_firm_admin,
+        project_title="远方镜架项目",
+    )
     services.submit(actor=cast.other_firm_admin, application=other)
     client = Client()
     client.force_login(cast.firm_admin)
@@ -109,8 +165,13 @@ def test_precheck_page_lists_every_reason(cast, setup, client):
         actor=cast.firm_admin,
         call=setup.call,
         organisation=cast.firm,
-        data={"project_title": "缺材料", "summary": "…", "talent_name": "甲", "founder_equity": Decimal("10"),
-              "requested_amount": Decimal("10000")},
+        data={
+            "project_title": "缺材料",
+            "summary": "…",
+            "talent_name": "甲",
+            "founder_equity": Decimal("10"),
+            "requested_amount": Decimal("10000"),
+        },
     )
     client.force_login(cast.firm_admin)
     response = client.post(f"/fund/applications/{bad.pk}/precheck/", follow=True)
@@ -124,7 +185,8 @@ def test_precheck_page_lists_every_reason(cast, setup, client):
 def test_upload_refusal_is_shown_on_the_form(cast, setup, client):
     client.force_login(cast.firm_admin)
     response = client.post(
-        f"/fund/applications/{setup.application.pk}/files/", {"kind": "financials", "file": pdf("x.doc", b"DOC")}
+        f"/fund/applications/{setup.application.pk}/files/",
+        {"kind": "financials", "file": pdf("x.doc", b"DOC")},
     )
     assert response.status_code == 200
     assert "只接受" in response.content.decode()
@@ -162,7 +224,10 @@ def test_carry_over_prefills_the_form_from_a_registered_source(cast, setup, clie
         client.force_login(cast.firm_admin)
         page = client.get(f"/fund/calls/{setup.call.pk}/apply/?carry=test-competition:7").content.decode()
         assert "AI 验光机器人" in page and "全国眼镜产业人才创业创新大赛 金奖" in page
-        assert "AI 验光机器人" not in client.get(f"/fund/calls/{setup.call.pk}/apply/?carry=test-competition:8").content.decode()
+        assert (
+            "AI 验光机器人"
+            not in client.get(f"/fund/calls/{setup.call.pk}/apply/?carry=test-competition:8").content.decode()
+        )
         assert client.get(f"/fund/calls/{setup.call.pk}/apply/?carry=nope:7").status_code == 200
         form = {
             "organisation": cast.firm.pk,
@@ -178,6 +243,9 @@ def test_carry_over_prefills_the_form_from_a_registered_source(cast, setup, clie
         assert created.carried_from == "全国眼镜产业人才创业创新大赛 金奖"
         assert [(m.name, m.share) for m in created.team.all()] == [("陈博士", Decimal("60")), ("孙工", None)]
         client.force_login(cast.other_firm_admin)
-        assert "AI 验光机器人" not in client.get(f"/fund/calls/{setup.call.pk}/apply/?carry=test-competition:7").content.decode()
+        assert (
+            "AI 验光机器人"
+            not in client.get(f"/fund/calls/{setup.call.pk}/apply/?carry=test-competition:7").content.decode()
+        )
     finally:
         carryover.unregister_source("test-competition")
