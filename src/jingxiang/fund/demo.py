@@ -110,7 +110,7 @@ def load(context: Any) -> None:
     services.call_open(actor=operator, call=call)
 
     reviewer_b, _created = get_user_model().objects.get_or_create(
-        username="fund_reviewer", defaults={"display_name": "沈立群", "mobile": "13957600418"}
+        username="fund_reviewer", defaults={"display_name": "沈立群", "mobile": "19957600418"}
     )
     reviewer_b.set_password(DEMO_PASSWORD)
     reviewer_b.save()
@@ -165,7 +165,7 @@ def load(context: Any) -> None:
         requested_amount=Decimal("800000"),
     )
     admins = [
-        _firm_admin(firm, f"fund_firm{i}", name, f"1395760050{i}")
+        _firm_admin(firm, f"fund_firm{i}", name, f"1995760050{i}")
         for i, (firm, name) in enumerate(zip(firms, ("黄志远", "许若彤", "蒋一鸣"), strict=False))
     ]
     in_review = application(

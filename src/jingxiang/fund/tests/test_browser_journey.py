@@ -87,7 +87,7 @@ def test_fund_call_from_application_to_first_tranche(cast, setup, page, phone_pa
     phone = phone_page
     login(phone, base, "expert")
     phone.goto(f"{base}/reviewing/mine/")
-    phone.click("a:has-text('镜片镀膜在线检测仪')")
+    phone.click("tr:has-text('镜片镀膜在线检测仪') a.button")
     for field in phone.locator("input[name^=criterion_]").all():
         field.fill("8")
     phone.click("main form button[type=submit]")
