@@ -123,6 +123,18 @@ def load(context: Any) -> None:
         actor=operator, call=call, data={"user": reviewer_b, "organisation": lab, "expertise": "检测,镜架"}
     )
     context.logins.append(("fund_reviewer", "reviewer", f"沈立群 {lab.name if lab else ''}(基金评审专家)"))
+    # Two more experts from other organisations, so that conflicts the platform knows of (memberships,
+    # sharing engagements) still leave every project two experts from different organisations.
+    others = Organisation.objects.filter(
+        kind__in=(OrganisationKind.ASSOCIATION, OrganisationKind.UNION)
+    ).exclude(pk__in=[o.pk for o in (experts_org, lab) if o is not None])
+    for i, (org, name) in enumerate(zip(others.order_by("pk")[:2], ("邵文博", "钟雅琴"), strict=False)):
+        extra, _created = get_user_model().objects.get_or_create(
+            username=f"fund_reviewer{i + 2}", defaults={"display_name": name, "mobile": f"1995760060{i}"}
+        )
+        services.reviewer_add(
+            actor=operator, call=call, data={"user": extra, "organisation": org, "expertise": "镜片"}
+        )
 
     leading = TalentTier.objects.get(code="leading")
     high_end = TalentTier.objects.get(code="high_end")
