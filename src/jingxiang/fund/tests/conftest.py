@@ -176,3 +176,22 @@ def award(cast: Any, setup: Setup, amount: Decimal = Decimal("800000")) -> Any:
     return services.award_make(
         actor=cast.operator, application=application, data={"kind": AwardKind.GRANT, "amount": amount}
     )
+
+
+def approve_many(cast: Any, setup: Setup, applications: list[FundApplication]) -> list[FundApplication]:
+    """Walk several applications to approval together: the review block assigns a round once, so every
+    application enters a stage before its round is assigned."""
+    op = cast.operator
+    moved = []
+    for application in applications:
+        application = services.submit(actor=application.created_by, application=application)
+        application = services.diligence_start(actor=op, application=application)
+        for item in application.diligence.all():
+            services.diligence_check(actor=op, item=item, done=True, finding="")
+        moved.append(services.review_start(actor=op, application=application))
+    assign(cast, setup.call, Stage.EXPERT)
+    score_all(setup.call, Stage.EXPERT)
+    moved = [services.defence_start(actor=op, application=a) for a in moved]
+    assign(cast, setup.call, Stage.DEFENCE)
+    score_all(setup.call, Stage.DEFENCE)
+    return [services.decide(actor=op, application=a, approve=True, reasons="通过") for a in moved]

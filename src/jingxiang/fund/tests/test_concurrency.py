@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from jingxiang.fund import selectors, services
 from jingxiang.fund.models import AppStatus, AwardKind, Fund, FundApplication, LedgerEntry
-from jingxiang.fund.tests.conftest import draft, pdf, to_approved
+from jingxiang.fund.tests.conftest import approve_many, draft, pdf
 from jingxiang.organisations.models import Role
 from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -56,13 +56,13 @@ def race(tasks: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]
 
 
 def approved_applications(cast: Any, setup: Any, n: int) -> list[FundApplication]:
-    apps = [to_approved(cast, setup)]
+    apps = [setup.application]
     for i in range(n - 1):
         firm = OrganisationFactory(name=f"临海市第{i}眼镜有限公司")
         admin = UserFactory(username=f"race_admin_{i}")
         MembershipFactory(user=admin, organisation=firm, role=Role.ORG_ADMIN)
-        apps.append(to_approved(cast, setup, draft(cast, setup.call, organisation=firm, actor=admin)))
-    return apps
+        apps.append(draft(cast, setup.call, organisation=firm, actor=admin))
+    return approve_many(cast, setup, apps)
 
 
 def test_concurrent_awards_never_overspend_the_fund(cast, setup):
