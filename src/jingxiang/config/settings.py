@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jingxiang.parks",
     "jingxiang.wagenorms",
     "jingxiang.recruitment",
+    "jingxiang.fund",
     "jingxiang.taxfree",
     "jingxiang.calendars",
     "jingxiang.fairs",

@@ -45,6 +45,7 @@ urlpatterns = [
     path("parks/", include("jingxiang.parks.urls")),
     path("wages/", include("jingxiang.wagenorms.urls")),
     path("recruitment/", include("jingxiang.recruitment.urls")),
+    path("fund/", include("jingxiang.fund.urls")),
     path("taxfree/", include("jingxiang.taxfree.urls")),
     path("calendar/", include("jingxiang.calendars.urls")),
     path("fairs/", include("jingxiang.fairs.urls")),
