@@ -281,8 +281,8 @@ def recruitment_interviews(user: Any, start: dt.datetime, end: dt.datetime) -> l
                 uid=f"recruitment-interview-{application.pk}",
                 kind=INTERVIEW,
                 title=title,
-                starts=application.slot.starts_at,  # type: ignore[union-attr]
-                ends=application.slot.ends_at,  # type: ignore[union-attr]
+                starts=application.slot.starts_at,
+                ends=application.slot.ends_at,
                 url=url,
                 location=" · ".join(p for p in (fair_firm.fair.venue, booth) if p),
                 description=fair_firm.fair.title,

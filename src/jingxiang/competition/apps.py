@@ -9,6 +9,14 @@ class CompetitionConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.apps import apps
+
+        if apps.is_installed("jingxiang.fund"):
+            # A winner is invited to the talent fund with the entry's data carried over.
+            from jingxiang.competition.carryover import fund_source
+            from jingxiang.fund.carryover import register_source
+
+            register_source("competition", fund_source)
         from django.urls import reverse
 
         from jingxiang.competition import models, permissions

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jingxiang.competition import forms, selectors, services
+from jingxiang.competition.carryover import may_carry_to_fund, open_fund_calls
 from jingxiang.competition.documents import certificate_pdf
 from jingxiang.competition.models import Attachment, Entry, Stage, StageKind, Track
 from jingxiang.competition.permissions import (
@@ -163,6 +164,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": list(entry.attachments.all()),
             "stages": list(entry.stage_entries.select_related("stage").order_by("stage__order")),
             "award": getattr(entry, "award", None) if hasattr(entry, "award") else None,
+            "fund_invited": may_carry_to_fund(request.user, entry),
+            "fund_calls": open_fund_calls(request.user) if may_carry_to_fund(request.user, entry) else [],
         },
     )
 

@@ -25,6 +25,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -123,7 +124,12 @@ class PickerWidget(forms.Widget):
     default_level = 3
 
     def __init__(
-        self, *, source: str, multiple: bool, attrs: dict[str, Any] | None = None, placeholder: str = ""
+        self,
+        *,
+        source: str,
+        multiple: bool,
+        attrs: dict[str, Any] | None = None,
+        placeholder: str | Promise = "",
     ) -> None:
         super().__init__(attrs)
         self.source = source
@@ -228,7 +234,7 @@ class _PickerMixin:
     widget_class: type[PickerWidget] = PickerWidget
     queryset: models.QuerySet
 
-    def _setup(self, source: str, placeholder: str, kwargs: dict[str, Any]) -> None:
+    def _setup(self, source: str, placeholder: str | Promise, kwargs: dict[str, Any]) -> None:
         self.source_name = source
         kwargs.setdefault(
             "widget", self.widget_class(source=source, multiple=self.multiple, placeholder=placeholder)
@@ -290,7 +296,9 @@ class _PickerMixin:
 class PickerField(_PickerMixin, forms.ModelChoiceField):
     """Choose one row through a picker source; cleans to a model instance like ModelChoiceField."""
 
-    def __init__(self, *, source: str, queryset: Any = None, placeholder: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *, source: str, queryset: Any = None, placeholder: str | Promise = "", **kwargs: Any
+    ) -> None:
         self._setup(source, placeholder, kwargs)
         kwargs.setdefault("empty_label", None)
         super().__init__(queryset=queryset, **kwargs)
@@ -319,7 +327,9 @@ class PickerMultipleField(_PickerMixin, forms.ModelMultipleChoiceField):
 
     multiple = True
 
-    def __init__(self, *, source: str, queryset: Any = None, placeholder: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *, source: str, queryset: Any = None, placeholder: str | Promise = "", **kwargs: Any
+    ) -> None:
         self._setup(source, placeholder, kwargs)
         super().__init__(queryset=queryset, **kwargs)
 
