@@ -213,7 +213,7 @@ def eligibility_reasons(
         if application.founder_equity is None or application.founder_equity < minimum:
             reasons.append(
                 _("创始人持股 %(have)s%% 低于要求的 %(min)s%%。")
-                % {"have": application.founder_equity, "min": minimum.normalize()}
+                % {"have": application.founder_equity, "min": format(minimum.normalize(), "f")}
             )
     if RuleKind.TOWN in holding:
         town = holding[RuleKind.TOWN][1]

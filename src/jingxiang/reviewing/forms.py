@@ -25,7 +25,7 @@ class ScoreSheetForm(StyledFormMixin, forms.Form):
         step = round.scale_step or Decimal("0.01")
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.name}(×{criterion.weight.normalize()})",
+                label=f"{criterion.name}(×{criterion.weight.normalize():f})",
                 min_value=round.scale_min,
                 max_value=round.scale_max,
                 max_digits=7,
@@ -33,13 +33,16 @@ class ScoreSheetForm(StyledFormMixin, forms.Form):
                 initial=existing.get(criterion.pk),
                 help_text=criterion.guidance
                 or _("%(lo)s–%(hi)s 分")
-                % {"lo": round.scale_min.normalize(), "hi": round.scale_max.normalize()},
+                % {
+                    "lo": format(round.scale_min.normalize(), "f"),
+                    "hi": format(round.scale_max.normalize(), "f"),
+                },
                 widget=forms.NumberInput(
                     attrs={
                         "inputmode": "decimal",
-                        "step": str(step.normalize()),
-                        "min": str(round.scale_min.normalize()),
-                        "max": str(round.scale_max.normalize()),
+                        "step": format(step.normalize(), "f"),
+                        "min": format(round.scale_min.normalize(), "f"),
+                        "max": format(round.scale_max.normalize(), "f"),
                         "class": "input input-score",
                         "data-testid": f"score-{criterion.code}",
                     }

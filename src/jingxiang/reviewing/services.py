@@ -471,14 +471,14 @@ def _value_problem(round: Round, criterion: Criterion, raw: Any) -> tuple[Decima
     if value < round.scale_min or value > round.scale_max:
         return None, _("“%(c)s”的分值 %(v)s 超出评分范围 %(lo)s–%(hi)s,未保存。") % {
             "c": criterion.name,
-            "v": value.normalize(),
-            "lo": round.scale_min.normalize(),
-            "hi": round.scale_max.normalize(),
+            "v": format(value.normalize(), "f"),
+            "lo": format(round.scale_min.normalize(), "f"),
+            "hi": format(round.scale_max.normalize(), "f"),
         }
     if round.scale_step and (value - round.scale_min) % round.scale_step != 0:
         return None, _("“%(c)s”的分值必须是 %(step)s 的整数倍。") % {
             "c": criterion.name,
-            "step": round.scale_step.normalize(),
+            "step": format(round.scale_step.normalize(), "f"),
         }
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         return None, _("“%(c)s”的分值最多两位小数。") % {"c": criterion.name}

@@ -75,7 +75,9 @@ def test_register_review_live_final_results(contest, otp_outbox, page, phone_pag
         .select_related("reviewer__user")
         .first()
     )
-    judge_phone = phone.context.browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    judge_phone = phone.context.browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}
+    ).new_page()
     login(judge_phone, base, mine.reviewer.user.username, DEMO_PASSWORD)
     judge_phone.goto(f"{base}/reviewing/mine/")
     judge_phone.click(f"[data-testid=score-{mine.pk}]")
@@ -106,14 +108,18 @@ def test_register_review_live_final_results(contest, otp_outbox, page, phone_pag
     demo.run_assignment_now(contest.organiser, final)
     finalists = list(StageEntry.objects.filter(stage=final).select_related("entry"))
     first = finalists[0].entry
-    board = page.context.browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    board = page.context.browser.new_context(
+        locale="zh-CN", viewport={"width": 1920, "height": 1080}
+    ).new_page()
     board.goto(f"{base}/competition/stages/{final.pk}/board/")
     page.goto(f"{base}/competition/stages/{final.pk}/")
     page.select_option("#id_entry", str(first.pk))
     page.click("[data-testid=set-current]")
     page.wait_for_selector("text=已切换当前路演项目")
     judge = contest.judges[0]
-    judge_live = phone.context.browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    judge_live = phone.context.browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}
+    ).new_page()
     login(judge_live, base, judge.username, DEMO_PASSWORD)
     judge_live.goto(f"{base}/competition/stages/{final.pk}/live/")
     judge_live.wait_for_selector(f"text={first.title}")
@@ -140,7 +146,7 @@ def test_register_review_live_final_results(contest, otp_outbox, page, phone_pag
     page.wait_for_selector("text=结果已公布")
 
     # Anyone sees the results.
-    public = phone.context.browser.new_context().new_page()
+    public = phone.context.browser.new_context(locale="zh-CN").new_page()
     public.goto(f"{base}/competition/e/{slug}/results/")
     public.wait_for_selector("text=一等奖")
     assert public.locator("[data-testid=results] tbody tr").count() == 3
