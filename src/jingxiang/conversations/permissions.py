@@ -61,16 +61,19 @@ def may_read_as_operator(user: Any, subject_kind: SubjectKind) -> bool:
 
 
 def conversation_of(
-    user: Any, subject_kind: SubjectKind, subject: Any, *, write: bool = False
+    user: Any, subject_kind: SubjectKind, subject: Any, *, write: bool = False, with_thread: bool = True
 ) -> Conversation | None:
-    """The conversation on ``subject`` if the user may read it (write it, with ``write``); else None."""
+    """The conversation on ``subject`` if the user may read it (write it, with ``write``); else None.
+    ``with_thread=False`` leaves the thread for the caller to fetch in bulk (a page listing many)."""
     if not getattr(user, "is_authenticated", False) or subject is None:
         return None
     sides = subject_kind.parties(subject)
     side = side_of(user, sides)
     if side is None and (write or not may_read_as_operator(user, subject_kind)):
         return None
-    thread = Thread.objects.filter(kind=subject_kind.key, object_id=subject.pk).first()
+    thread = (
+        Thread.objects.filter(kind=subject_kind.key, object_id=subject.pk).first() if with_thread else None
+    )
     return Conversation(subject_kind, subject, sides, side, thread)
 
 

@@ -75,7 +75,7 @@ def related_conversations(user: Any, host_object: Any) -> list[dict[str, Any]]:
         return []
     rows = []
     for key, subject in host.related(host_object):
-        conversation = conversation_of(user, kind(key), subject)
+        conversation = conversation_of(user, kind(key), subject, with_thread=False)  # fetched below, at once
         if conversation is not None:
             rows.append(conversation)
     if not rows:

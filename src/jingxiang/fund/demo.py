@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from jingxiang.core.demo import DEMO_PASSWORD
 from jingxiang.fund import review, services
+from jingxiang.fund.catalogue import seed
 from jingxiang.fund.models import EliteGrade, FundApplication, Stage, TalentTier
 from jingxiang.organisations.models import (
     Membership,
@@ -69,6 +70,9 @@ def _firm_admin(firm: Organisation, username: str, name: str, mobile: str) -> An
 
 
 def load(context: Any) -> None:
+    # The catalogue comes with the data migration; seeding again is a no-op then, and fills it when a
+    # test run has flushed the tables before loading the demo.
+    seed(TalentTier, EliteGrade)
     operator = context.users["operator"]
     firm_admin = context.users["firm_admin"]
     expert = context.users["expert"]

@@ -82,6 +82,21 @@ def form_parameters(response: Any) -> set[str]:
     return names
 
 
+def _sweep_fund_and_competition(cast: Any) -> dict[str, dict[str, Any]]:
+    """A fund's ledger page and an edition's management list (both filter)."""
+    from decimal import Decimal
+
+    from jingxiang.competition.demo import make_edition
+    from jingxiang.fund import services as fund_services
+
+    fund = fund_services.fund_create(
+        actor=cast.operator,
+        data={"name": "临海市人才科创基金", "manager": cast.town, "capital": Decimal("1000000")},
+    )
+    edition = make_edition(cast.operator, slug="sweep")
+    return {"fund:fund": {"pk": fund.pk}, "competition:manage": {"slug": edition.slug}}
+
+
 @pytest.fixture
 def world(cast: Any) -> dict[str, Any]:
     """Objects for the list pages that sit under another object."""
@@ -103,6 +118,7 @@ def world(cast: Any) -> dict[str, Any]:
         "insights:indicator": {"code": "demands_posted"},
         **{f"alliance:{n}": alliance for n in lists},
         **sweep_fairs(cast),
+        **_sweep_fund_and_competition(cast),
         **sweep_learning(cast.operator),
     }
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jingxiang.fund import carryover, services
 from jingxiang.fund.carryover import CarriedOver
-from jingxiang.fund.models import FundApplication
+from jingxiang.fund.models import FundApplication, TalentTier
 from jingxiang.fund.tests.conftest import award, draft, pdf
 from jingxiang.testing.matrix import ALL_LOGGED_IN, RouteCase, check_matrix
 
@@ -75,7 +75,11 @@ def test_routes_per_role_on_an_award_with_a_tranche(cast, setup):
         RouteCase("capital", f"/fund/funds/{setup.fund.pk}/capital/", OPERATOR),
         RouteCase("catalogue", "/fund/catalogue/", OPERATOR),
         RouteCase("tier create", "/fund/catalogue/tiers/new/", OPERATOR),
-        RouteCase("tier edit", "/fund/catalogue/tiers/1/", OPERATOR),
+        RouteCase(
+            "tier edit",
+            f"/fund/catalogue/tiers/{TalentTier.objects.order_by('pk').values_list('pk', flat=True).first()}/",
+            OPERATOR,
+        ),
         RouteCase("grade create", "/fund/catalogue/grades/new/", OPERATOR),
         # Buttons (POST): denied personas get 404 before anything runs; allowed ones a redirect
         # (a refusal, such as "wrong status", is a message on the page they came from).
