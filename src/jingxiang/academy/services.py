@@ -1265,7 +1265,9 @@ def quiz_submit(
 
     now = now or timezone.now()
     attempt = (
-        QuizAttempt.objects.select_for_update().select_related("quiz", "enrolment__talent").get(pk=attempt.pk)
+        QuizAttempt.objects.select_for_update(of=("self",))
+        .select_related("quiz", "enrolment__talent")
+        .get(pk=attempt.pk)
     )
     if attempt.enrolment.talent.user_id != actor.pk:
         raise PermissionDenied

@@ -530,7 +530,9 @@ def stage_decide(*, actor: Any, stage: Stage) -> Stage:
 
     _require_manager(actor, stage.edition_id)
     with transaction.atomic():
-        locked: Stage = Stage.objects.select_for_update().select_related("round", "edition").get(pk=stage.pk)
+        locked: Stage = (
+            Stage.objects.select_for_update(of=("self",)).select_related("round", "edition").get(pk=stage.pk)
+        )
         if locked.decided_at is not None:
             raise ValidationError(_("该赛段结果已确定。"))
         if locked.round is None:

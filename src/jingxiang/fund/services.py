@@ -298,7 +298,7 @@ def rule_add(
 @transaction.atomic
 def rule_archive(*, actor: Any, rule: CallRule) -> CallRule:
     _require_operator(actor)
-    rule = CallRule.objects.select_for_update().select_related("call").get(pk=rule.pk)
+    rule = CallRule.objects.select_for_update(of=("self",)).select_related("call").get(pk=rule.pk)
     rest = list(rule.call.rules.filter(archived_at__isnull=True).exclude(pk=rule.pk))
     if rule.call.status == CallStatus.OPEN:
         problems = _conflicts(rule.call, rest, require_cover=True)
@@ -590,7 +590,7 @@ def diligence_start(*, actor: Any, application: FundApplication) -> FundApplicat
 @transaction.atomic
 def diligence_check(*, actor: Any, item: DiligenceItem, done: bool, finding: str = "") -> DiligenceItem:
     _require_operator(actor)
-    item = DiligenceItem.objects.select_for_update().select_related("application").get(pk=item.pk)
+    item = DiligenceItem.objects.select_for_update(of=("self",)).select_related("application").get(pk=item.pk)
     _expect(item.application, AppStatus.DILIGENCE)
     if not done and not finding.strip():
         raise _refuse(_("核查未通过时请写明核查意见。"), "finding")
