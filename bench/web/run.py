@@ -178,6 +178,20 @@ def session_cookie(username: str) -> str:
         )
         if not any(cookie.name == "sessionid" for cookie in jar):
             raise RuntimeError(f"could not log in as {username}")
+        # A first login asks for consent to the current privacy policy (issue 21) and every page redirects
+        # there until it is given: agree as the person would, or wrk would measure the redirect.
+        consent = opener.open(f"{BASE}/accounts/privacy/consent/").read().decode()
+        version = re.search(r'name="version" value="([^"]+)"', consent)
+        if version:
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', consent).group(1)  # type: ignore[union-attr]
+            data = urllib.parse.urlencode(
+                {"version": version.group(1), "agree": "on", "csrfmiddlewaretoken": token}
+            ).encode()
+            opener.open(
+                urllib.request.Request(
+                    f"{BASE}/accounts/privacy/consent/", data=data, headers={"Referer": f"{BASE}/"}
+                )
+            )
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
@@ -353,6 +367,10 @@ def write_results(
         )
     below = [r.label for r in results if r.failures >= 0 and r.rps < 0.25 * floor_rps]
     refused = [f"{r.label} ({-r.failures})" for r in results if r.failures < 0]
+    failing = [f"{r.label} ({r.failures})" for r in (floor_first, *results, floor_last) if r.failures > 0]
+    if failing:
+        # A redirect or an error answered fast is not a fast page: these rows measure nothing.
+        lines += ["", f"**Invalid rows** (answers other than 200 under load): {', '.join(failing)}."]
     if refused:
         lines += ["", f"Not measured (the page did not answer 200): {', '.join(refused)}."]
     lines += ["", f"Pages below 25 % of the floor: {', '.join(below) if below else 'none'}."]
