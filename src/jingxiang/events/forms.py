@@ -26,7 +26,7 @@ from jingxiang.events.models import (
     RequestStatus,
     TimeSlot,
 )
-from jingxiang.events.rules import EVENT_RULES, SESSION_RULES
+from jingxiang.events.rules import EVENT_RULES, SESSION_RULES, SLOT_RULES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -419,6 +419,33 @@ class SessionEditForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         starts = cleaned.get("starts")
         moved = starts is not None and self.moment(starts) != self.session.starts_at
         return {"starts_at": self.moment(starts) if moved and starts else None}
+
+
+class SlotEditForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+    """One time slot's start and end on its session's day (the service keeps it inside the session)."""
+
+    time_rules = SLOT_RULES
+    time_rule_fields = {"moved_to": "starts", "starts_at": "starts", "ends_at": "ends"}
+
+    starts = forms.TimeField(label=_("开始时间"), widget=TIME)
+    ends = forms.TimeField(label=_("结束时间"), widget=TIME)
+
+    def __init__(self, *args: Any, slot: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.slot = slot
+
+    def moment(self, value: dt.time) -> dt.datetime:
+        day = timezone.localtime(self.slot.starts_at).date()
+        return timezone.make_aware(dt.datetime.combine(day, value))
+
+    def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        starts_at = self.moment(starts) if starts else None
+        return {
+            "moved_to": starts_at if starts_at and starts_at != self.slot.starts_at else None,
+            "starts_at": starts_at,
+            "ends_at": self.moment(ends) if ends else None,
+        }
 
 
 class TableEditForm(StyledFormMixin, forms.Form):

@@ -18,6 +18,13 @@ SESSION_RULES = (
     NotBefore("ends_at", "starts_at", label=_("结束时间"), other_label=_("开始时间"), strict=True),
 )
 
+#: A single time slot moved or resized: a new start not in the past (``moved_to``, set only when the start
+#: changes, so a running slot can still be extended), and it ends after it starts.
+SLOT_RULES = (
+    NotInPast("moved_to", label=_("时段开始时间")),
+    NotBefore("ends_at", "starts_at", label=_("结束时间"), other_label=_("开始时间"), strict=True),
+)
+
 #: Nobody checks in before the event's day, and no meeting is marked held before its time slot starts.
 CHECK_IN_RULES = (NotBefore("checked_in_at", "event_date", label=_("签到时间"), other_label=_("对接会当天")),)
 ATTENDANCE_RULES = (

@@ -25,6 +25,7 @@ from jingxiang.events.models import (
     Participant,
     ParticipantKind,
     RequestStatus,
+    TimeSlot,
 )
 
 
@@ -418,6 +419,28 @@ def shift_impact(event: Event, *, slot_ids: frozenset[int], delta: dt.timedelta)
     presence = _presence(event)
     impact.presence = list(
         Participant.objects.filter(pk__in=[pk for pk, s in presence.items() if s & slot_ids]).order_by(
+            "name", "pk"
+        )
+    )
+    return impact
+
+
+def slot_change_impact(
+    event: Event, *, slot: TimeSlot, starts_at: dt.datetime, ends_at: dt.datetime
+) -> LayoutImpact:
+    """Moving or resizing one time slot: the meetings placed in it keep it and change time; the people
+    present in it are told (they said they are there then, and "then" changed)."""
+    impact = LayoutImpact()
+    if slot.starts_at == starts_at and slot.ends_at == ends_at:
+        return impact
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    change = _("改到 %(time)s") % {"time": f"{start:%m-%d %H:%M}–{end:%H:%M}"}
+    for meeting in _open_meetings(event):
+        if meeting.slot_id == slot.pk:
+            impact.moved.append((meeting, change))
+    presence = _presence(event)
+    impact.presence = list(
+        Participant.objects.filter(pk__in=[pk for pk, s in presence.items() if slot.pk in s]).order_by(
             "name", "pk"
         )
     )

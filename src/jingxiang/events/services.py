@@ -40,7 +40,7 @@ from jingxiang.events.models import (
 )
 from jingxiang.events.permissions import participant_kind_of, registrable_profiles
 from jingxiang.events.photos import clean_photo
-from jingxiang.events.rules import ATTENDANCE_RULES, CHECK_IN_RULES, EVENT_RULES, SESSION_RULES
+from jingxiang.events.rules import ATTENDANCE_RULES, CHECK_IN_RULES, EVENT_RULES, SESSION_RULES, SLOT_RULES
 from jingxiang.organisations.permissions import is_operator
 
 EVENT_FIELDS = (
@@ -373,6 +373,50 @@ def session_update(
                     texts.LAYOUT_MOVED(event=event.title, other=session.name, change=_("时间已调整")),
                     reverse("events:participant_edit", args=[participant.pk]),
                 )
+    return impact
+
+
+@transaction.atomic
+def slot_update(
+    *, actor: Any, slot: TimeSlot, starts_at: dt.datetime, ends_at: dt.datetime, backdate_reason: str = ""
+) -> selectors.LayoutImpact:
+    """Move or resize one time slot inside its session (a late start, a longer break): the meetings
+    placed in it keep it and change time, and those placed or present there are told. A slot never
+    leaves its session's hours nor overlaps another slot — the session is moved as a whole instead."""
+    event = _layout_event(actor, slot.event_id)
+    slot = _current(TimeSlot.objects.select_for_update().filter(pk=slot.pk, event=event))
+    session = slot.session
+    if (starts_at, ends_at) == (slot.starts_at, slot.ends_at):
+        return selectors.LayoutImpact()
+    moved_to = starts_at if starts_at != slot.starts_at else None
+    enforce_time_rules(
+        SLOT_RULES,
+        {"moved_to": moved_to, "starts_at": starts_at, "ends_at": ends_at},
+        actor=actor,
+        reason=backdate_reason,
+    ).record(slot)
+    if starts_at < session.starts_at or ends_at > session.ends_at:
+        window = f"{timezone.localtime(session.starts_at):%H:%M}–{timezone.localtime(session.ends_at):%H:%M}"
+        message = _("时段须在场次时间(%(window)s)之内;如需更长,请先调整场次。") % {"window": window}
+        raise ValidationError({"starts": ValidationError(message, code="outside_session")})
+    if (
+        TimeSlot.objects.filter(event=event, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(pk=slot.pk)
+        .exists()
+    ):
+        raise ValidationError({"starts": ValidationError(_("与本场的其他时段重叠。"), code="overlap")})
+    impact = selectors.slot_change_impact(event, slot=slot, starts_at=starts_at, ends_at=ends_at)
+    slot.starts_at, slot.ends_at = starts_at, ends_at
+    slot.save(update_fields=["starts_at", "ends_at"])
+    _apply_impact(event, impact, "", unplace=False, tell_presence=False)
+    placed = {pk for m, _c in impact.moved for pk in (m.requester_id, m.recipient_id)}
+    for participant in impact.presence:
+        if participant.pk not in placed:
+            _notify(
+                participant,
+                texts.LAYOUT_MOVED(event=event.title, other=session.name, change=_("时间已调整")),
+                reverse("events:participant_edit", args=[participant.pk]),
+            )
     return impact
 
 

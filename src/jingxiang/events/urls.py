@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/register-for/", views.register_for, name="register_for"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/remove/", views.session_remove, name="session_remove"),
+    path("slots/<int:pk>/edit/", views.slot_edit, name="slot_edit"),
     path("slots/<int:pk>/remove/", views.slot_remove, name="slot_remove"),
     path("tables/<int:pk>/edit/", views.table_edit, name="table_edit"),
     path("tables/<int:pk>/remove/", views.table_remove, name="table_remove"),

@@ -310,6 +310,40 @@ def slot_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def slot_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    slot = access_slot(request.user, pk)
+    event = slot.event
+    if not may_change_layout(request.user, event):
+        raise Http404
+    form = forms.SlotEditForm(
+        request.POST or None,
+        slot=slot,
+        actor=request.user,
+        initial={
+            "starts": timezone.localtime(slot.starts_at).time(),
+            "ends": timezone.localtime(slot.ends_at).time(),
+        },
+    )
+    return _layout_page(
+        request,
+        event,
+        form,
+        lambda data: services.slot_update(
+            actor=request.user,
+            slot=slot,
+            starts_at=form.moment(data["starts"]),
+            ends_at=form.moment(data["ends"]),
+            backdate_reason=data.get("backdate_reason", ""),
+        ),
+        title=_("调整时段:%(s)s %(t)s") % {"s": slot.session.name, "t": slot},
+        impact=None,
+        preview=lambda data: selectors.slot_change_impact(
+            event, slot=slot, starts_at=form.moment(data["starts"]), ends_at=form.moment(data["ends"])
+        ),
+    )
+
+
+@login_required
 def table_edit(request: HttpRequest, pk: int) -> HttpResponse:
     table = access_table(request.user, pk)
     event = table.event

@@ -224,6 +224,79 @@ def test_session_shift_and_table_changes(cast, setup):
         services.session_remove(actor=cast.operator, session=session, reason="取消")
 
 
+def test_one_slot_moves_or_grows_inside_its_session_and_those_placed_are_told(cast, setup, client):
+    import datetime as dt
+
+    from jingxiang.core.models import TimeRuleOverride
+
+    event = setup.event
+    session = event.sessions.get()
+    slots = list(event.slots.order_by("starts_at"))
+    last = slots[-1]
+    meeting = _accepted(cast, setup, setup.firm, setup.expert, cast.talent_officer, cast.expert_user)
+    services.meeting_place(actor=cast.operator, meeting=meeting, slot=last, table=event.tables.first())
+    told_before = Notification.objects.filter(recipient=cast.expert_user).count()
+    # Shrinking the last slot by five minutes at its end: the meeting keeps its slot and the parties are told.
+    new_end = last.ends_at - dt.timedelta(minutes=5)
+    preview = selectors.slot_change_impact(event, slot=last, starts_at=last.starts_at, ends_at=new_end)
+    assert [m.pk for m, _c in preview.moved] == [meeting.pk]
+    impact = services.slot_update(actor=cast.operator, slot=last, starts_at=last.starts_at, ends_at=new_end)
+    assert [m.pk for m, _c in impact.moved] == [meeting.pk]
+    meeting.refresh_from_db()
+    assert meeting.slot_id == last.pk and meeting.slot.ends_at == new_end
+    assert Notification.objects.filter(recipient=cast.expert_user).count() > told_before
+    # Nothing changes: nothing is told.
+    assert services.slot_update(
+        actor=cast.operator, slot=last, starts_at=last.starts_at, ends_at=new_end
+    ).quiet
+    # Outside the session's hours, over the previous slot, ending before it starts, by a firm: refused.
+    refusals = [
+        (last.starts_at, session.ends_at + dt.timedelta(minutes=10), "outside_session"),
+        (slots[-2].starts_at, new_end, "overlap"),
+        (last.starts_at, last.starts_at - dt.timedelta(minutes=1), None),
+    ]
+    waivers_before = TimeRuleOverride.objects.count()
+    for starts_at, ends_at, code in refusals:
+        with pytest.raises(ValidationError) as error:
+            services.slot_update(
+                actor=cast.operator, slot=last, starts_at=starts_at, ends_at=ends_at, backdate_reason="补录"
+            )
+        if code:
+            assert error.value.message_dict.keys() == {"starts"}, error.value
+            assert error.value.error_dict["starts"][0].code == code
+    with pytest.raises(PermissionDenied):
+        services.slot_update(
+            actor=cast.talent_officer,
+            slot=last,
+            starts_at=last.starts_at,
+            ends_at=last.ends_at - dt.timedelta(minutes=1),
+        )
+    # Moving a start into the past needs an operator's reason, recorded.
+    past = timezone.now() - dt.timedelta(days=1)
+    last.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.slot_update(
+            actor=cast.operator, slot=last, starts_at=past, ends_at=past + dt.timedelta(minutes=10)
+        )
+    # The page: the form previews the consequence, then saves on confirm.
+    client.force_login(cast.operator)
+    url = f"/events/slots/{last.pk}/edit/"
+    start = timezone.localtime(last.starts_at)
+    end = timezone.localtime(new_end - dt.timedelta(minutes=5))
+    page = client.post(url, {"starts": f"{start:%H:%M}", "ends": f"{end:%H:%M}"})
+    assert page.status_code == 200 and setup.expert.name in page.content.decode()
+    last.refresh_from_db()
+    assert last.ends_at == new_end  # not saved before confirming
+    done = client.post(url, {"starts": f"{start:%H:%M}", "ends": f"{end:%H:%M}", "confirm": "1"})
+    assert done.status_code == 302
+    last.refresh_from_db()
+    assert timezone.localtime(last.ends_at).strftime("%H:%M") == f"{end:%H:%M}"
+    bad = client.post(url, {"starts": f"{end:%H:%M}", "ends": f"{start:%H:%M}"})
+    assert bad.status_code == 200 and "结束时间" in bad.content.decode()
+    # The refused changes recorded no waiver (the reason given with them rolled back with the change).
+    assert TimeRuleOverride.objects.count() == waivers_before
+
+
 # Profiles and photos ---------------------------------------------------------------------------------
 
 

@@ -119,6 +119,11 @@ def cases() -> list[RouteCase]:
             OPERATOR,
         ),
         RouteCase(
+            "events:slot_edit",
+            lambda c: f"/events/slots/{c.setup.event.slots.first().pk}/edit/",
+            OPERATOR,
+        ),
+        RouteCase(
             "events:slot_remove",
             lambda c: f"/events/slots/{c.setup.event.slots.first().pk}/remove/",
             OPERATOR,
