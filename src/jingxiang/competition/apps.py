@@ -20,6 +20,9 @@ class CompetitionConfig(AppConfig):
         from django.urls import reverse
 
         from jingxiang.competition import models, permissions
+        from jingxiang.competition.search import register_search
+
+        register_search()  # picker sources: judges, committee members
         from jingxiang.competition.documents import VERIFY_KIND, award_lookup
         from jingxiang.core import navigation
         from jingxiang.core.documents import VerificationKind, register_verification

@@ -10,10 +10,32 @@ from django.utils.translation import gettext_lazy as _
 from jingxiang.competition.models import Edition, Entry, StageEntry, Track
 from jingxiang.competition.rules import EDITION_RULES
 from jingxiang.core.forms import MobileField, PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.core.pickers import PickerField
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.reviewing.rules import ROUND_RULES
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class OrganiserForm(StyledFormMixin, forms.Form):
+    """An operator appoints a login to an edition's organising committee."""
+
+    user = PickerField(
+        label=_("组委会成员"),
+        source="competition.organisers",
+        placeholder=_("输入姓名或用户名"),
+        help_text=_("被指定的人可管理本届大赛的赛道、赛段、评委与结果"),
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        from django.contrib.auth import get_user_model
+
+        from jingxiang.competition.search import organiser_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
+            organiser_choices(actor) or get_user_model().objects.none()
+        )
 
 
 class CodeForm(StyledFormMixin, forms.Form):
@@ -81,20 +103,21 @@ class StageRoundForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
 
 
 class JudgeForm(StyledFormMixin, forms.Form):
-    talent: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("评委(平台人才)"), queryset=None)
+    talent = PickerField(
+        label=_("评委(平台人才)"),
+        source="competition.judges",
+        placeholder=_("输入姓名或拼音"),
+        help_text=_("平台上有登录账号的专家"),
+    )
     expertise = PlainTextField(label=_("专业领域"), max_length=200, required=False, help_text=_("用逗号分隔"))
     max_load = forms.IntegerField(label=_("最多评审份数"), min_value=1, max_value=500, initial=20)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        from jingxiang.competition.search import judge_choices
         from jingxiang.talents.models import Talent
 
         super().__init__(*args, **kwargs)
-        self.fields["talent"].queryset = (  # type: ignore[attr-defined]
-            Talent.objects.active()
-            .filter(user__isnull=False)
-            .select_related("home_organisation")
-            .order_by("name")
-        )
+        self.fields["talent"].queryset = judge_choices(actor) or Talent.objects.none()  # type: ignore[attr-defined]
 
     def expertise_list(self) -> list[str]:
         text = str(self.cleaned_data.get("expertise") or "").replace(",", ",")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from jingxiang.competition.models import Award, Edition, Entry, Stage, StageEntry, StageKind
+from jingxiang.competition.models import Award, Edition, Entry, Organiser, Stage, StageEntry, StageKind
 
 
 def public_editions() -> QuerySet[Edition]:
@@ -72,3 +72,12 @@ def results(edition: Edition) -> dict[str, Any]:
         "final": final,
         "final_table": stage_table(final) if final else [],
     }
+
+
+def organisers_of(edition: Edition) -> list[Organiser]:
+    """The committee's current members, newest appointment first."""
+    return list(
+        Organiser.objects.filter(edition=edition, active=True)
+        .select_related("user")
+        .order_by("-updated_at", "pk")
+    )

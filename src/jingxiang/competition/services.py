@@ -111,12 +111,31 @@ def edition_create(
     return edition
 
 
+@transaction.atomic
 def organiser_add(*, actor: Any, edition: Edition, user: Any) -> Organiser:
+    """Appoint a login to the edition's organising committee (again, if it had been removed)."""
     if not is_operator(actor):
         raise PermissionDenied(_("只有平台运营可以指定组委会成员。"))
+    if not user.is_active:
+        raise ValidationError({"user": _("该账号已停用,不能加入组委会。")}, code="inactive")
+    if Organiser.objects.filter(edition=edition, user=user, active=True).exists():
+        raise ValidationError({"user": _("此人已是本届大赛的组委会成员。")}, code="duplicate")
     organiser, _created = Organiser.objects.update_or_create(
         edition=edition, user=user, defaults={"active": True}
     )
+    return organiser
+
+
+@transaction.atomic
+def organiser_remove(*, actor: Any, organiser: Organiser) -> Organiser:
+    """Take a member off the committee: kept (inactive) for the record, never deleted."""
+    if not is_operator(actor):
+        raise PermissionDenied(_("只有平台运营可以调整组委会成员。"))
+    organiser = Organiser.objects.select_for_update().get(pk=organiser.pk)
+    if not organiser.active:
+        raise ValidationError(_("此人已不在组委会中。"), code="inactive")
+    organiser.active = False
+    organiser.save(update_fields=["active", "updated_at"])
     return organiser
 
 

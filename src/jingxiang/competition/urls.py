@@ -25,5 +25,7 @@ urlpatterns = [
     path("e/<slug:slug>/results/", views.results, name="results"),
     path("e/<slug:slug>/manage/", views.manage, name="manage"),
     path("e/<slug:slug>/tracks/new/", views.track_add, name="track_add"),
+    path("e/<slug:slug>/organisers/", views.organisers, name="organisers"),
+    path("organisers/<int:pk>/remove/", views.organiser_remove, name="organiser_remove"),
     path("e/<slug:slug>/publish/", views.publish, name="publish"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from jingxiang.competition import forms, selectors, services
 from jingxiang.competition.carryover import may_carry_to_fund, open_fund_calls
 from jingxiang.competition.documents import certificate_pdf
-from jingxiang.competition.models import Attachment, Entry, Stage, StageKind, Track
+from jingxiang.competition.models import Attachment, Entry, Organiser, Stage, StageKind, Track
 from jingxiang.competition.permissions import (
     access_edition,
     access_entry,
@@ -263,7 +263,45 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "edition": edition,
             "tracks": Track.objects.filter(edition=edition),
             "stages": selectors.stages_of(edition),
+            "may_appoint": is_operator(request.user),
         },
+    )
+
+
+@login_required
+def organisers(request: HttpRequest, slug: str) -> HttpResponse:
+    """The edition's organising committee: operators appoint and remove its members."""
+    edition = access_edition(request.user, slug)
+    if not is_operator(request.user):
+        raise Http404
+    here = reverse("competition:organisers", args=[slug])
+    return form_page(
+        request,
+        forms.OrganiserForm(request.POST or None, actor=request.user),
+        save=lambda data: services.organiser_add(actor=request.user, edition=edition, user=data["user"]),
+        success_url=here,
+        success_message=lambda organiser: _("%(u)s 已加入组委会。") % {"u": organiser.user},
+        template="competition/organisers.html",
+        context={
+            "title": _("组委会:%(e)s") % {"e": edition.name},
+            "back": reverse("competition:manage", args=[slug]),
+            "organisers": selectors.organisers_of(edition),
+            "submit_label": _("加入组委会"),
+        },
+    )
+
+
+@login_required
+def organiser_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    organiser = get_object_or_404(Organiser.objects.select_related("edition", "user"), pk=pk)
+    edition = access_edition(request.user, organiser.edition.slug)
+    if not is_operator(request.user):
+        raise Http404
+    return action(
+        request,
+        lambda: services.organiser_remove(actor=request.user, organiser=organiser),
+        success_url=reverse("competition:organisers", args=[edition.slug]),
+        success_message=_("%(u)s 已移出组委会。") % {"u": organiser.user},
     )
 
 
@@ -336,7 +374,7 @@ def stage_round(request: HttpRequest, pk: int) -> HttpResponse:
 def judge_add(request: HttpRequest, pk: int) -> HttpResponse:
     stage = access_stage(request.user, pk)
     back = reverse("competition:stage", args=[pk])
-    form = forms.JudgeForm(request.POST or None)
+    form = forms.JudgeForm(request.POST or None, actor=request.user)
     return form_page(
         request,
         form,

@@ -153,3 +153,42 @@ def test_only_organisers_manage(contest, cast):
         services.track_save(actor=contest.teams[0], edition=contest.edition, code="x", name="X")
     track = services.track_save(actor=contest.organiser, edition=contest.edition, code="new", name="新赛道")
     assert track.edition == contest.edition
+
+
+def test_operators_appoint_the_committee_and_organisers_pick_judges_by_typing(cast, contest, client):
+    """The committee is run from the platform (not the admin): appointed, refused twice, removed but kept;
+    judges and members are chosen through pickers that only organisers and operators may query."""
+    from django.contrib.auth import get_user_model
+
+    from jingxiang.competition.models import Organiser
+    from jingxiang.competition.search import judge_choices, organiser_choices
+
+    edition = contest.edition
+    newcomer = get_user_model().objects.create_user("committee_new", password="x", display_name="新委员")
+    with pytest.raises(PermissionDenied):
+        services.organiser_add(actor=contest.organiser, edition=edition, user=newcomer)
+    member = services.organiser_add(actor=cast.operator, edition=edition, user=newcomer)
+    with pytest.raises(ValidationError):
+        services.organiser_add(actor=cast.operator, edition=edition, user=newcomer)
+    services.organiser_remove(actor=cast.operator, organiser=member)
+    member.refresh_from_db()
+    assert not member.active and Organiser.objects.filter(pk=member.pk).exists()  # kept for the record
+    with pytest.raises(ValidationError):
+        services.organiser_remove(actor=cast.operator, organiser=member)
+    assert services.organiser_add(actor=cast.operator, edition=edition, user=newcomer).active
+
+    # The page: the operator sees the members and adds one by name through the picker's typed input.
+    client.force_login(cast.operator)
+    page = client.get(f"/competition/e/{edition.slug}/organisers/").content.decode()
+    assert "新委员" in page and "competition.organisers" in page
+    other = get_user_model().objects.create_user("committee_other", password="x", display_name="另一位委员")
+    done = client.post(f"/competition/e/{edition.slug}/organisers/", {"user__text": "另一位委员"})
+    assert done.status_code == 302
+    assert Organiser.objects.filter(edition=edition, user=other, active=True).exists()
+
+    # Picker sources: organisers and operators may look up judges; only operators look up logins.
+    assert judge_choices(contest.organiser) is not None and judge_choices(cast.member) is None
+    assert organiser_choices(cast.operator) is not None and organiser_choices(contest.organiser) is None
+    assert client.get("/pick/competition.organisers/?q=委员").status_code == 200
+    client.force_login(cast.member)
+    assert client.get("/pick/competition.judges/?q=a").status_code == 404

@@ -24,6 +24,12 @@ def _open_round(stage):
 def test_route_matrix(cast, contest):
     edition = contest.edition
     Organiser.objects.create(edition=edition, user=cast.lab_staff)
+    # A committee member outside the cast, whom the operator's row of the matrix takes off the committee.
+    from django.contrib.auth import get_user_model
+
+    leaving = Organiser.objects.create(
+        edition=edition, user=get_user_model().objects.create_user("committee_leaving", password="x")
+    )
     team_entry = demo.register_team(edition, cast.member, 6)
     now = timezone.now()
     prelim = services.stage_round_setup(
@@ -81,6 +87,14 @@ def test_route_matrix(cast, contest):
         RouteCase("certificate", f"/competition/entries/{team_entry.pk}/certificate.pdf", team_side),
         RouteCase("manage", f"/competition/e/{slug}/manage/", managers),
         RouteCase("track add", f"/competition/e/{slug}/tracks/new/", managers),
+        RouteCase("organisers", f"/competition/e/{slug}/organisers/", frozenset({"operator"})),
+        RouteCase(
+            "organiser remove",
+            f"/competition/organisers/{leaving.pk}/remove/",
+            frozenset({"operator"}),
+            method="post",
+            ok_status=(302,),
+        ),
         RouteCase("track edit", f"/competition/tracks/{track.pk}/", managers),
         RouteCase("stage", f"/competition/stages/{semi.pk}/", managers),
         RouteCase("stage round", f"/competition/stages/{semi.pk}/round/", managers),
@@ -137,6 +151,8 @@ def test_every_competition_route_is_in_the_matrix():
         "manage",
         "track_add",
         "track_edit",
+        "organisers",
+        "organiser_remove",
         "stage",
         "stage_round",
         "judge_add",
