@@ -2,6 +2,11 @@
 
     python bench/matching/heldout/grade.py          # validate, (re)write qrels.jsonl, print counts
     python bench/matching/heldout/grade.py --check  # validate only; fail if qrels.jsonl is stale
+    python bench/matching/heldout/grade.py --dir bench/matching/heldout2  # another set, same rules
+
+A set whose annotations.yaml says ``records: inline`` also carries the records themselves (``profile`` per
+supplier; ``kind title description region`` per demand): then suppliers.jsonl and demands.jsonl are
+derived from it too (and checked for staleness with ``--check``).
 
 Grades follow bench/matching/README.md ("How grades were assigned"), applied in this order to every
 (demand, supplier) pair:
@@ -108,10 +113,45 @@ def grade(
     return min(g, 1) if hours == 0 else g
 
 
-def load_and_validate() -> tuple[dict, dict, dict, set[str], set[str]]:
-    suppliers = unique_ids(read_jsonl(HERE / "suppliers.jsonl"), "supplier")
-    demands = unique_ids(read_jsonl(HERE / "demands.jsonl"), "demand")
-    ann = yaml.safe_load((HERE / "annotations.yaml").read_text(encoding="utf-8"))
+INLINE_DEMAND_KEYS = ("title", "description", "region", "kind")
+
+
+def jsonl_text(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def inline_records(ann: dict) -> dict[str, str]:
+    """For ``records: inline`` sets: the text of suppliers.jsonl and demands.jsonl, from the annotations."""
+    suppliers = []
+    for sid, a in ann["suppliers"].items():
+        profile = dict(a["profile"])
+        suppliers.append({"id": sid, **profile})
+    demands = []
+    for did, a in ann["demands"].items():
+        demands.append({"id": did, **{k: a[k] for k in INLINE_DEMAND_KEYS}})
+    return {"suppliers.jsonl": jsonl_text(suppliers), "demands.jsonl": jsonl_text(demands)}
+
+
+def write_inline(base: Path, check: bool) -> list[str]:
+    """Write (or, with check, compare) the records of an inline set; returns the stale file names."""
+    ann = yaml.safe_load((base / "annotations.yaml").read_text(encoding="utf-8"))
+    if ann.get("records") != "inline":
+        return []
+    stale = []
+    for name, text in inline_records(ann).items():
+        path = base / name
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return stale
+
+
+def load_and_validate(base: Path = HERE) -> tuple[dict, dict, dict, set[str], set[str]]:
+    suppliers = unique_ids(read_jsonl(base / "suppliers.jsonl"), "supplier")
+    demands = unique_ids(read_jsonl(base / "demands.jsonl"), "demand")
+    ann = yaml.safe_load((base / "annotations.yaml").read_text(encoding="utf-8"))
     codes, neutral = field_sets(ann)
 
     for sid, s in suppliers.items():
@@ -180,15 +220,21 @@ def derive(suppliers: dict, demands: dict, ann: dict, neutral: set[str]) -> list
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="validate only; fail if qrels.jsonl differs")
+    ap.add_argument("--dir", type=Path, default=HERE, help="the set's directory (default: this script's)")
     args = ap.parse_args()
+    base = args.dir.resolve()
     try:
-        suppliers, demands, ann, codes, neutral = load_and_validate()
+        stale = write_inline(base, args.check)
+        if stale:
+            print(f"{', '.join(stale)} stale: run grade.py without --check", file=sys.stderr)
+            return 1
+        suppliers, demands, ann, codes, neutral = load_and_validate(base)
     except (Invalid, KeyError, TypeError) as exc:
         print(f"invalid: {exc}", file=sys.stderr)
         return 1
     qrels = derive(suppliers, demands, ann, neutral)
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in qrels)
-    path = HERE / "qrels.jsonl"
+    text = jsonl_text(qrels)
+    path = base / "qrels.jsonl"
     if args.check:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             print("qrels.jsonl is stale: run grade.py without --check", file=sys.stderr)
