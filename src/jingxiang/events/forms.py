@@ -400,28 +400,32 @@ class CheckInCodeForm(StyledFormMixin, forms.Form):
         return participant
 
 
-class SessionEditForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+class SameDayTimesMixin:
+    """Times typed on a session's or slot's page are on that day (``moment``): ``on`` is the changed thing."""
+
+    def __init__(self, *args: Any, on: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on = on
+
+    def moment(self, value: dt.time) -> dt.datetime:
+        day = timezone.localtime(self.on.starts_at).date()
+        return timezone.make_aware(dt.datetime.combine(day, value))
+
+
+class SessionEditForm(SameDayTimesMixin, TimeRulesFormMixin, StyledFormMixin, forms.Form):
     time_rules = (NotInPast("starts_at", label=_("场次开始时间")),)
     time_rule_fields = {"starts_at": "starts"}
 
     name = PlainTextField(label=_("场次名称"), max_length=50)
     starts = forms.TimeField(label=_("开始时间"), widget=TIME, help_text=_("各时段随之整体平移,时长不变"))
 
-    def __init__(self, *args: Any, session: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.session = session
-
-    def moment(self, value: dt.time) -> dt.datetime:
-        day = timezone.localtime(self.session.starts_at).date()
-        return timezone.make_aware(dt.datetime.combine(day, value))
-
     def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         starts = cleaned.get("starts")
-        moved = starts is not None and self.moment(starts) != self.session.starts_at
+        moved = starts is not None and self.moment(starts) != self.on.starts_at
         return {"starts_at": self.moment(starts) if moved and starts else None}
 
 
-class SlotEditForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
+class SlotEditForm(SameDayTimesMixin, TimeRulesFormMixin, StyledFormMixin, forms.Form):
     """One time slot's start and end on its session's day (the service keeps it inside the session)."""
 
     time_rules = SLOT_RULES
@@ -430,19 +434,11 @@ class SlotEditForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     starts = forms.TimeField(label=_("开始时间"), widget=TIME)
     ends = forms.TimeField(label=_("结束时间"), widget=TIME)
 
-    def __init__(self, *args: Any, slot: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.slot = slot
-
-    def moment(self, value: dt.time) -> dt.datetime:
-        day = timezone.localtime(self.slot.starts_at).date()
-        return timezone.make_aware(dt.datetime.combine(day, value))
-
     def time_rule_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         starts, ends = cleaned.get("starts"), cleaned.get("ends")
         starts_at = self.moment(starts) if starts else None
         return {
-            "moved_to": starts_at if starts_at and starts_at != self.slot.starts_at else None,
+            "moved_to": starts_at if starts_at and starts_at != self.on.starts_at else None,
             "starts_at": starts_at,
             "ends_at": self.moment(ends) if ends else None,
         }

@@ -263,29 +263,28 @@ def access_participant_photo(user: Any, pk: int) -> Participant:
     return participant
 
 
-def access_session(user: Any, pk: int) -> Session:
-    """A current session, for an operator changing the event's layout; 404 otherwise."""
-    session = Session.objects.select_related("event").filter(pk=pk).first() if is_operator(user) else None
-    if session is None:
+def _layout_part(user: Any, queryset: Any, pk: int) -> Any:
+    part = queryset.filter(pk=pk).first() if is_operator(user) else None
+    if part is None or not may_change_layout(user, part.event):
         raise Http404
+    return part
+
+
+def access_session(user: Any, pk: int) -> Session:
+    """A current session, for an operator changing the layout of an event not yet ended; 404 otherwise."""
+    session: Session = _layout_part(user, Session.objects.select_related("event"), pk)
     return session
 
 
 def access_slot(user: Any, pk: int) -> TimeSlot:
-    slot = (
-        TimeSlot.objects.select_related("event", "session").filter(pk=pk).first()
-        if is_operator(user)
-        else None
-    )
-    if slot is None:
-        raise Http404
+    """A current time slot, on the same terms as ``access_session``."""
+    slot: TimeSlot = _layout_part(user, TimeSlot.objects.select_related("event", "session"), pk)
     return slot
 
 
 def access_table(user: Any, pk: int) -> EventTable:
-    table = EventTable.objects.select_related("event").filter(pk=pk).first() if is_operator(user) else None
-    if table is None:
-        raise Http404
+    """A current table or room, on the same terms as ``access_session``."""
+    table: EventTable = _layout_part(user, EventTable.objects.select_related("event"), pk)
     return table
 
 

@@ -247,12 +247,10 @@ def _layout_page(
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = access_session(request.user, pk)
     event = session.event
-    if not may_change_layout(request.user, event):
-        raise Http404
     start = timezone.localtime(session.starts_at)
     form = forms.SessionEditForm(
         request.POST or None,
-        session=session,
+        on=session,
         actor=request.user,
         initial={"name": session.name, "starts": start.time()},
     )
@@ -280,8 +278,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
     session = access_session(request.user, pk)
     event = session.event
-    if not may_change_layout(request.user, event):
-        raise Http404
     slot_ids = frozenset(session.slots.values_list("pk", flat=True))
     return _layout_page(
         request,
@@ -297,8 +293,6 @@ def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def slot_remove(request: HttpRequest, pk: int) -> HttpResponse:
     slot = access_slot(request.user, pk)
     event = slot.event
-    if not may_change_layout(request.user, event):
-        raise Http404
     return _layout_page(
         request,
         event,
@@ -313,11 +307,9 @@ def slot_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def slot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     slot = access_slot(request.user, pk)
     event = slot.event
-    if not may_change_layout(request.user, event):
-        raise Http404
     form = forms.SlotEditForm(
         request.POST or None,
-        slot=slot,
+        on=slot,
         actor=request.user,
         initial={
             "starts": timezone.localtime(slot.starts_at).time(),
@@ -347,8 +339,6 @@ def slot_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def table_edit(request: HttpRequest, pk: int) -> HttpResponse:
     table = access_table(request.user, pk)
     event = table.event
-    if not may_change_layout(request.user, event):
-        raise Http404
     form = forms.TableEditForm(request.POST or None, initial={"name": table.name, "capacity": table.capacity})
     return _layout_page(
         request,
@@ -367,8 +357,6 @@ def table_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def table_remove(request: HttpRequest, pk: int) -> HttpResponse:
     table = access_table(request.user, pk)
     event = table.event
-    if not may_change_layout(request.user, event):
-        raise Http404
     return _layout_page(
         request,
         event,
