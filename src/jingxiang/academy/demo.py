@@ -400,11 +400,9 @@ def services_talent(actor: Any, firm: Any, name: str, index: int) -> Talent:
 
     return talent_create(
         actor=actor,
-        data={
-            "name": name,
-            "kind": TalentKind.CRAFTSMAN,
-            "title": "定配工" if index % 2 == 0 else "验光员",
-            "home_organisation": firm,
-            "region": firm.region,
-        },
+        name=name,
+        kind=TalentKind.CRAFTSMAN,
+        title="定配工" if index % 2 == 0 else "验光员",
+        home_organisation=firm,
+        region=firm.region,
     )

@@ -467,14 +467,12 @@ def worker_add_and_enrol(
     try:
         talent = talent_create(
             actor=actor,
-            data={
-                "name": data["name"],
-                "kind": "craftsman",
-                "home_organisation": firm,
-                "mobile": data.get("mobile", ""),
-                "resident_id": data.get("resident_id", ""),
-                "region": firm.region,
-            },
+            name=data["name"],
+            kind="craftsman",
+            home_organisation=firm,
+            mobile=data.get("mobile", ""),
+            resident_id=data.get("resident_id", ""),
+            region=firm.region,
         )
     except PermissionDenied as error:
         raise ValidationError(

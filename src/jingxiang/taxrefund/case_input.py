@@ -150,7 +150,11 @@ def load_case_json(text: str) -> dict[str, Any]:
         if error.kind == "depth":
             raise CaseRejectedError([Problem("", "the JSON is nested too deeply", "nesting")]) from None
         raise CaseRejectedError(
-            [Problem(path, f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}", "json")]
+            [
+                Problem(
+                    path, f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}", "json"
+                )
+            ]
         ) from None
     except json.JSONDecodeError as error:
         raise CaseRejectedError(
