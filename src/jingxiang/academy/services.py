@@ -333,8 +333,8 @@ def session_add(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Session:
 def _notify_enrolment(enrolment: Enrolment, message: Text) -> None:
     url = reverse("academy:enrolment_detail", args=[enrolment.pk])
     recipients = {enrolment.enrolled_by_id: enrolment.enrolled_by}
-    if enrolment.talent.user_id:
-        recipients[enrolment.talent.user_id] = enrolment.talent.user
+    if enrolment.talent.user is not None:
+        recipients[enrolment.talent.user.pk] = enrolment.talent.user
     for user in recipients.values():
         notification_send(recipient=user, message=message, url=url, kind="academy_enrolment")
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jingxiang.academy import documents, forms, services
+from jingxiang.academy import documents, forms, services, texts
 from jingxiang.academy.handlers import IMPORT_QUESTIONS
 from jingxiang.academy.imports import QuestionImport
 from jingxiang.academy.models import Question, QuizAttempt
@@ -106,7 +106,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def material_open(request: HttpRequest, pk: int) -> HttpResponse:
+def material_open(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A material: a file is sent only to those who may see it; a link goes to its address."""
     material = access_material(request.user, pk)
     if not material.file:
@@ -218,7 +218,7 @@ def question_import(request: HttpRequest, pk: int) -> HttpResponse:
         ImportUploadForm(request.POST or None, request.FILES or None),
         save=lambda data: job_enqueue(
             kind=IMPORT_QUESTIONS,
-            title=services.texts.QUESTIONS_TITLE(course=course.title, file=data["file"].name),
+            title=texts.QUESTIONS_TITLE(course=course.title, file=data["file"].name),
             created_by=request.user,
             params={"course_id": course.pk},
             input_file=data["file"],
