@@ -68,6 +68,7 @@ from jingxiang.academy.rules import (
     SESSION_RULES,
 )
 from jingxiang.academy.selectors import attendance_rate, eligibility
+from jingxiang.accounts.actors import Actor
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
@@ -140,14 +141,19 @@ def rules_sync(*, actor: Any = None, path: Path = RULES_FILE) -> tuple[int, int,
 
 
 @transaction.atomic
-def level_update(*, actor: Any, level: OccupationLevel, data: dict[str, Any]) -> OccupationLevel:
+def level_update(
+    *,
+    actor: Actor,
+    level: OccupationLevel,
+    theory_pass: Decimal,
+    practical_pass: Decimal,
+    eligibility: list[dict[str, Any]],
+) -> OccupationLevel:
     """Operators adjust a level's pass marks and eligibility paths."""
     if not is_operator(actor):
         raise PermissionDenied
     level = OccupationLevel.objects.select_for_update(of=("self",)).get(pk=level.pk)
-    for name in ("theory_pass", "practical_pass", "eligibility"):
-        if name in data:
-            setattr(level, name, data[name])
+    level.theory_pass, level.practical_pass, level.eligibility = theory_pass, practical_pass, eligibility
     level.full_clean()
     level.save()
     return level
@@ -265,15 +271,25 @@ def cohort_create(
 
 
 @transaction.atomic
-def cohort_update(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Cohort:
-    """Change a cohort; raising the capacity moves people up from the waitlist."""
+def cohort_update(
+    *,
+    actor: Actor,
+    cohort: Cohort,
+    name: str,
+    venue: str,
+    capacity: int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    lead_trainer: Talent | None,
+) -> Cohort:
+    """Change a cohort (every field is given, as the edit form has them); raising the capacity moves
+    people up from the waitlist."""
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
     cohort = Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
     occupied = cohort.enrolments.occupying().count()
-    for name in COHORT_FIELDS:
-        if name in data:
-            setattr(cohort, name, data[name])
+    cohort.name, cohort.venue, cohort.capacity = name, venue, capacity
+    cohort.starts_on, cohort.ends_on, cohort.lead_trainer = starts_on, ends_on, lead_trainer
     if cohort.capacity < occupied:
         raise ValidationError(
             _("名额不能少于已占用的 %(n)s 个名额;请先处理退出。") % {"n": occupied},
@@ -459,7 +475,14 @@ def enrolment_create(
 
 @transaction.atomic
 def worker_add_and_enrol(
-    *, actor: Any, cohort: Cohort, firm: Organisation, data: dict[str, Any]
+    *,
+    actor: Actor,
+    cohort: Cohort,
+    firm: Organisation,
+    name: str,
+    mobile: str = "",
+    resident_id: str = "",
+    years_experience: Decimal | None = None,
 ) -> Enrolment:
     """A firm adds a worker who has no profile yet and enrols them in the same step."""
     if firm.pk not in managed_firm_ids(actor):
@@ -467,11 +490,11 @@ def worker_add_and_enrol(
     try:
         talent = talent_create(
             actor=actor,
-            name=data["name"],
+            name=name,
             kind="craftsman",
             home_organisation=firm,
-            mobile=data.get("mobile", ""),
-            resident_id=data.get("resident_id", ""),
+            mobile=mobile,
+            resident_id=resident_id,
             region=firm.region,
         )
     except PermissionDenied as error:
@@ -484,7 +507,7 @@ def worker_add_and_enrol(
         cohort=cohort,
         talents=[talent],
         sponsor=firm,
-        years_experience=data.get("years_experience"),
+        years_experience=years_experience,
     )[0]
 
 

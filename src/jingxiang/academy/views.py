@@ -90,6 +90,7 @@ from jingxiang.academy.selectors import (
 from jingxiang.academy.selectors import (
     trainer_record as trainer_cohorts,
 )
+from jingxiang.accounts.actors import SignedInRequest
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import ExportColumn
@@ -311,7 +312,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
     initial = {name: getattr(cohort, name) for name in services.COHORT_FIELDS}
     detail = reverse("academy:cohort_detail", args=[cohort.pk])
@@ -320,7 +321,16 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         forms.CohortForm(
             request.POST or None, initial=initial, course=cohort.course, editing=True, actor=request.user
         ),
-        save=lambda data: services.cohort_update(actor=request.user, cohort=cohort, data=data),
+        save=lambda data: services.cohort_update(
+            actor=request.user,
+            cohort=cohort,
+            name=data["name"],
+            venue=data["venue"],
+            capacity=data["capacity"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            lead_trainer=data.get("lead_trainer"),
+        ),
         success_url=detail,
         success_message=_("已保存。"),
         context={"title": _("编辑班级"), "back": detail, "back_label": cohort.name},
@@ -371,7 +381,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_enrol(request: SignedInRequest, pk: int) -> HttpResponse:
     """One page, up to four ways in: a firm picks or adds its workers, a person enrols themself, the
     academy enrols anyone from the talent pool. ``mode`` says which form was sent."""
     user = request.user
@@ -403,7 +413,17 @@ def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> list[Enrolment]:
         if mode == "worker":
-            created = [services.worker_add_and_enrol(actor=user, cohort=cohort, firm=data["firm"], data=data)]
+            created = [
+                services.worker_add_and_enrol(
+                    actor=user,
+                    cohort=cohort,
+                    firm=data["firm"],
+                    name=data["name"],
+                    mobile=data.get("mobile") or "",
+                    resident_id=data.get("resident_id") or "",
+                    years_experience=data.get("years_experience"),
+                )
+            ]
         else:
             created = services.enrolment_create(
                 actor=user,
@@ -1049,7 +1069,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def level_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def level_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     level = access_level(request.user, pk)
     initial = {
         "theory_pass": level.theory_pass,
@@ -1060,7 +1080,13 @@ def level_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.LevelForm(request.POST or None, initial=initial),
-        save=lambda data: services.level_update(actor=request.user, level=level, data=data),
+        save=lambda data: services.level_update(
+            actor=request.user,
+            level=level,
+            theory_pass=data["theory_pass"],
+            practical_pass=data["practical_pass"],
+            eligibility=data["eligibility"],
+        ),
         success_url=back,
         success_message=_("已保存。"),
         context={"title": str(level), "back": back, "back_label": _("职业等级与补贴规则")},
