@@ -75,13 +75,11 @@ def _cohort(
         services.session_add(
             actor=operator,
             cohort=cohort,
-            data={
-                "topic": topic,
-                "kind": "practice" if topic.startswith("实操") else "theory",
-                "starts_at": _at(day, 9 if i % 2 == 0 else 14),
-                "ends_at": _at(day, 12 if i % 2 == 0 else 17),
-                REASON_FIELD: BACKDATE_REASON,
-            },
+            topic=topic,
+            kind="practice" if topic.startswith("实操") else "theory",
+            starts_at=_at(day, 9 if i % 2 == 0 else 14),
+            ends_at=_at(day, 12 if i % 2 == 0 else 17),
+            backdate_reason=BACKDATE_REASON,
         )
     return cohort
 

@@ -322,17 +322,26 @@ def cohort_set_status(*, actor: Any, cohort: Cohort, status: str) -> Cohort:
 
 
 @transaction.atomic
-def session_add(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Session:
+def session_add(
+    *,
+    actor: Actor,
+    cohort: Cohort,
+    topic: str,
+    kind: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    backdate_reason: str = "",
+) -> Session:
     """Add one session to the cohort's schedule, inside the cohort's dates (operators may enter past
     sessions with a ``backdate_reason``)."""
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
-    session = Session(cohort=cohort, **{k: data[k] for k in ("topic", "kind", "starts_at", "ends_at")})
+    session = Session(cohort=cohort, topic=topic, kind=kind, starts_at=starts_at, ends_at=ends_at)
     check = enforce_time_rules(
         SESSION_RULES,
         {"starts_at": session.starts_at, "ends_at": session.ends_at},
         actor=actor,
-        reason=data.get(REASON_FIELD, ""),
+        reason=backdate_reason,
     )
     day = timezone.localtime(session.starts_at).date()
     if not cohort.starts_on <= day <= cohort.ends_on:

@@ -97,6 +97,7 @@ from jingxiang.core.listing import ExportColumn
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
+from jingxiang.core.timerules import REASON_FIELD
 from jingxiang.identifiers import mask_mobile, mask_name
 from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 from jingxiang.talents.permissions import access_talent, may_reveal_personal
@@ -367,13 +368,21 @@ def cohort_certify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
     detail = reverse("academy:cohort_detail", args=[cohort.pk])
     return form_page(
         request,
         forms.SessionForm(request.POST or None, actor=request.user),
-        save=lambda data: services.session_add(actor=request.user, cohort=cohort, data=data),
+        save=lambda data: services.session_add(
+            actor=request.user,
+            cohort=cohort,
+            topic=data["topic"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            backdate_reason=data.get(REASON_FIELD) or "",
+        ),
         success_url=detail,
         success_message=_("课次已添加。"),
         context={"title": _("添加课次"), "back": detail, "back_label": cohort.name},

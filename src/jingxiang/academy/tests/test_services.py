@@ -169,12 +169,10 @@ def test_session_must_fall_inside_the_cohort(academy):
         services.session_add(
             actor=academy.school_staff,
             cohort=academy.cohort,
-            data={
-                "topic": "t",
-                "kind": "theory",
-                "starts_at": start,
-                "ends_at": start + dt.timedelta(hours=2),
-            },
+            topic="t",
+            kind="theory",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
         )
     assert "outside_cohort" in codes(error.value)
 

@@ -149,16 +149,14 @@ def test_a_session_does_not_start_in_the_past_and_ends_after_it_starts(academy):
         services.session_add(
             actor=academy.school_staff,
             cohort=cohort,
-            data=session_data(timezone.now() - dt.timedelta(hours=1)),
+            **session_data(timezone.now() - dt.timedelta(hours=1)),
         )
     assert error.value.message_dict["starts_at"] == ["开始时间不能早于现在。"]
     start = timezone.now() + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as error:
-        services.session_add(
-            actor=academy.school_staff, cohort=cohort, data=session_data(start, ends_at=start)
-        )
+        services.session_add(actor=academy.school_staff, cohort=cohort, **session_data(start, ends_at=start))
     assert error.value.message_dict["ends_at"] == ["结束时间必须晚于开始时间。"]
-    assert services.session_add(actor=academy.school_staff, cohort=cohort, data=session_data(start))
+    assert services.session_add(actor=academy.school_staff, cohort=cohort, **session_data(start))
     form = SessionForm(
         {"topic": "t", "kind": "theory", "starts_at": "2020-01-01T09:00", "ends_at": "2020-01-01T08:00"},
         actor=academy.school_staff,
@@ -169,9 +167,9 @@ def test_a_session_does_not_start_in_the_past_and_ends_after_it_starts(academy):
 def test_an_operator_enters_a_past_session_with_a_reason(cast, academy):
     start = timezone.make_aware(dt.datetime.combine(academy.cohort.starts_on, dt.time(14)))
     with pytest.raises(ValidationError):
-        services.session_add(actor=cast.operator, cohort=academy.cohort, data=session_data(start))
+        services.session_add(actor=cast.operator, cohort=academy.cohort, **session_data(start))
     session = services.session_add(
-        actor=cast.operator, cohort=academy.cohort, data=session_data(start, **{REASON_FIELD: "补录课表"})
+        actor=cast.operator, cohort=academy.cohort, **session_data(start, **{REASON_FIELD: "补录课表"})
     )
     assert TimeRuleOverride.objects.get().subject == session
 
