@@ -59,7 +59,7 @@ def _cohort(
         actor=operator,
         course=course,
         order=extra.pop("order", None),
-        data={
+        **{
             "name": name,
             "venue": extra.pop("venue", "杜桥镇“镜享未来”服务站 3 楼实训室"),
             "capacity": capacity,

@@ -73,7 +73,7 @@ from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.core.texts import PerLanguage, Text
-from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
+from jingxiang.core.timerules import enforce_time_rules
 from jingxiang.organisations.models import Organisation, OrganisationKind
 from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 from jingxiang.talents.models import Skill, Talent
@@ -242,7 +242,17 @@ COHORT_FIELDS = ("name", "venue", "capacity", "starts_on", "ends_on", "lead_trai
 
 @transaction.atomic
 def cohort_create(
-    *, actor: Any, course: Course, data: dict[str, Any], order: TrainingOrder | None = None
+    *,
+    actor: Actor,
+    course: Course,
+    name: str,
+    venue: str,
+    capacity: int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    lead_trainer: Talent | None = None,
+    order: TrainingOrder | None = None,
+    backdate_reason: str = "",
 ) -> Cohort:
     """Open a cohort (开班) of a course; for 订单培养 the accepting school opens it linked to the order."""
     if not may_manage_provider(actor, course.provider_id):
@@ -254,15 +264,21 @@ def cohort_create(
             raise ValidationError(_("只有已接单的订单才能由承接学校开设订单班。"), code="order_not_accepted")
         if course.provider_id != order.school_id:
             raise ValidationError(_("订单班必须使用承接学校自己的课程。"), code="order_school_course")
-    cohort = Cohort(course=course, order=order)
-    for name in COHORT_FIELDS:
-        if name in data:
-            setattr(cohort, name, data[name])
+    cohort = Cohort(
+        course=course,
+        order=order,
+        name=name,
+        venue=venue,
+        capacity=capacity,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        lead_trainer=lead_trainer,
+    )
     check = enforce_time_rules(
         COHORT_RULES,
         {"starts_on": cohort.starts_on, "ends_on": cohort.ends_on},
         actor=actor,
-        reason=data.get(REASON_FIELD, ""),
+        reason=backdate_reason,
     )
     cohort.full_clean()
     cohort.save()

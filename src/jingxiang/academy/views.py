@@ -251,14 +251,25 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cohort_create(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_create(request: SignedInRequest, pk: int) -> HttpResponse:
     course = access_course(request.user, pk, write=True)
     raw = request.GET.get("order") or request.POST.get("order") or ""
     order = access_order(request.user, int(raw), write=True) if raw.isdigit() else None
     return form_page(
         request,
         forms.CohortForm(request.POST or None, course=course, actor=request.user),
-        save=lambda data: services.cohort_create(actor=request.user, course=course, data=data, order=order),
+        save=lambda data: services.cohort_create(
+            actor=request.user,
+            course=course,
+            name=data["name"],
+            venue=data["venue"],
+            capacity=data["capacity"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            lead_trainer=data.get("lead_trainer"),
+            order=order,
+            backdate_reason=data.get(REASON_FIELD) or "",
+        ),
         success_url=lambda cohort: reverse("academy:cohort_detail", args=[cohort.pk]),
         success_message=_("班级已开设。下一步:排课。"),
         context={

@@ -59,7 +59,7 @@ def open_order_cohort(academy, order):  # type: ignore[no-untyped-def]
         actor=academy.school_staff,
         course=course,
         order=order,
-        data={
+        **{
             "name": "订单班 1 期",
             "venue": "学院实训楼",
             "capacity": 10,
@@ -150,7 +150,7 @@ def test_linked_cohort_uses_the_accepting_schools_course(cast, academy, order):
             actor=academy.school_staff,
             course=academy.course,
             order=order,
-            data={
+            **{
                 "name": "x",
                 "venue": "y",
                 "capacity": 5,
@@ -166,7 +166,7 @@ def test_linked_cohort_uses_the_accepting_schools_course(cast, academy, order):
             actor=cast.operator,
             course=academy.course,
             order=order,
-            data={
+            **{
                 "name": "x",
                 "venue": "y",
                 "capacity": 5,

@@ -145,7 +145,7 @@ def test_cohort_dates_and_capacity_rules(cast, academy, workers):
         services.cohort_create(
             actor=academy.school_staff,
             course=academy.course,
-            data={
+            **{
                 "name": "x",
                 "venue": "y",
                 "capacity": 5,
@@ -264,7 +264,7 @@ def test_prerequisites_must_be_completed(cast, academy, workers):
     cohort = services.cohort_create(
         actor=academy.school_staff,
         course=advanced,
-        data={
+        **{
             "name": "四级班",
             "venue": "驿站",
             "capacity": 5,
@@ -522,7 +522,7 @@ def test_higher_level_needs_the_previous_certificate(cast, academy, workers):
     cohort = services.cohort_create(
         actor=academy.school_staff,
         course=level4_course,
-        data={
+        **{
             "name": "四级班",
             "venue": "驿站",
             "capacity": 5,

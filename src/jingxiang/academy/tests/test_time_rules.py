@@ -55,7 +55,7 @@ def test_a_new_cohort_does_not_start_in_the_past(academy):
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     with pytest.raises(ValidationError) as error:
         services.cohort_create(
-            actor=academy.school_staff, course=academy.course, data=cohort_data(starts_on=yesterday)
+            actor=academy.school_staff, course=academy.course, **cohort_data(starts_on=yesterday)
         )
     assert error.value.message_dict["starts_on"] == ["开班日期不能早于现在。"]
     assert not Cohort.objects.filter(name="补录班").exists()
@@ -67,7 +67,7 @@ def test_a_cohort_ends_on_or_after_its_start_even_when_edited(academy):
         services.cohort_create(
             actor=academy.school_staff,
             course=academy.course,
-            data=cohort_data(starts_on=today + dt.timedelta(days=2), ends_on=today + dt.timedelta(days=1)),
+            **cohort_data(starts_on=today + dt.timedelta(days=2), ends_on=today + dt.timedelta(days=1)),
         )
     assert error.value.message_dict["ends_on"] == ["结业日期不能早于开班日期。"]
     # A cohort that started in the past may still be edited, but its dates stay in order.
@@ -102,18 +102,18 @@ def test_an_operator_back_dates_a_cohort_with_a_reason_and_it_is_audited(cast, a
     start = timezone.localdate() - dt.timedelta(days=30)
     data = cohort_data(name="纸质记录补录班", starts_on=start, ends_on=start + dt.timedelta(days=3))
     with pytest.raises(ValidationError) as error:
-        services.cohort_create(actor=cast.operator, course=academy.course, data=data)
+        services.cohort_create(actor=cast.operator, course=academy.course, **data)
     assert "补录原因" in error.value.message_dict["starts_on"][0]
     with pytest.raises(ValidationError):  # a reason does not help anyone else
         services.cohort_create(
             actor=academy.school_staff,
             course=academy.course,
-            data={**data, REASON_FIELD: "补录"},
+            **{**data, REASON_FIELD: "补录"},
         )
     cohort = services.cohort_create(
         actor=cast.operator,
         course=academy.course,
-        data={**data, REASON_FIELD: "平台上线前已结业的班级,按纸质签到表补录"},
+        **{**data, REASON_FIELD: "平台上线前已结业的班级,按纸质签到表补录"},
     )
     override = TimeRuleOverride.objects.get()
     assert override.actor == cast.operator
@@ -143,7 +143,7 @@ def test_a_session_does_not_start_in_the_past_and_ends_after_it_starts(academy):
     cohort = services.cohort_create(
         actor=academy.school_staff,
         course=academy.course,
-        data=cohort_data(ends_on=timezone.localdate() + dt.timedelta(days=5)),
+        **cohort_data(ends_on=timezone.localdate() + dt.timedelta(days=5)),
     )
     with pytest.raises(ValidationError) as error:
         services.session_add(

@@ -79,7 +79,7 @@ def world(cast, academy, workers):  # type: ignore[no-untyped-def]
         actor=academy.school_staff,
         course=academy.course,
         order=order,
-        data={
+        **{
             "name": "订单班 1 期",
             "venue": "实训楼",
             "capacity": 5,
