@@ -337,20 +337,16 @@ def _learning(operator: Any, cohort: Any) -> None:
         services.material_add(
             actor=operator,
             session=first,
-            data={
-                "kind": "link",
-                "title": "GB 13511.1 配装眼镜标准要点",
-                "url": "https://openstd.samr.gov.cn/",
-            },
+            kind="link",
+            title="GB 13511.1 配装眼镜标准要点",
+            url="https://openstd.samr.gov.cn/",
         )
         services.material_add(
             actor=operator,
             session=first,
-            data={
-                "kind": "video",
-                "title": "综合验光操作演示",
-                "url": "https://video.example.cn/refraction-demo",
-            },
+            kind="video",
+            title="综合验光操作演示",
+            url="https://video.example.cn/refraction-demo",
         )
     questions = [
         (

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,7 @@ from jingxiang.academy.models import (
     Enrolment,
     EnrolmentStatus,
     Feedback,
+    Material,
     Occupation,
     OccupationLevel,
     OrderParticipant,
@@ -1102,27 +1104,35 @@ def feedback_give(*, actor: Any, cohort: Cohort, rating: int, comment: str = "")
 
 
 @transaction.atomic
-def material_add(*, actor: Any, session: Session, data: dict[str, Any]) -> Any:
-    """Add a file, link or video link to a session. A file's format is judged by its first bytes."""
+def material_add(
+    *,
+    actor: Actor,
+    session: Session,
+    kind: str,
+    title: str,
+    file: UploadedFile[bytes] | None = None,
+    url: str = "",
+) -> Material:
+    """Add a file (``file``), link or video link (``url``) to a session. A file's format is judged by
+    its first bytes."""
     from jingxiang.academy.materials import check_upload
-    from jingxiang.academy.models import Material, MaterialKind
+    from jingxiang.academy.models import MaterialKind
     from jingxiang.academy.permissions import may_add_material
 
     if not may_add_material(actor, session):
         raise PermissionDenied
-    kind = data["kind"]
-    material = Material(session=session, kind=kind, title=data["title"], added_by=actor)
+    material = Material(session=session, kind=kind, title=title, added_by=actor)
     if kind == MaterialKind.FILE:
-        upload = data.get("file")
+        upload = file
         if not upload:
             raise ValidationError({"file": _("请选择要上传的文件。")}, code="required")
         try:
             material.file_type, material.size = check_upload(upload)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}, code=error.code) from error
-        material.file.save(upload.name, upload, save=False)
+        material.file.save(upload.name or "material", upload, save=False)
     else:
-        url = (data.get("url") or "").strip()
+        url = (url or "").strip()
         if not url:
             raise ValidationError({"url": _("请填写链接地址。")}, code="required")
         material.url = url

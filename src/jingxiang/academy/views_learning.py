@@ -39,6 +39,7 @@ from jingxiang.academy.selectors import (
     cohort_quizzes,
     quiz_standing,
 )
+from jingxiang.accounts.actors import SignedInRequest
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import xlsx_response
 from jingxiang.core.listing import ExportColumn
@@ -87,13 +88,20 @@ def cohort_learning_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+def material_add(request: SignedInRequest, pk: int) -> HttpResponse:
     session = access_session(request.user, pk)
     back = reverse("academy:cohort_learning", args=[session.cohort_id])
     return form_page(
         request,
         forms.MaterialForm(request.POST or None, request.FILES or None),
-        save=lambda data: services.material_add(actor=request.user, session=session, data=data),
+        save=lambda data: services.material_add(
+            actor=request.user,
+            session=session,
+            kind=data["kind"],
+            title=data["title"],
+            file=data.get("file"),
+            url=data.get("url") or "",
+        ),
         success_url=back,
         success_message=_("资料已添加,本班学员现在可以查看。"),
         context={

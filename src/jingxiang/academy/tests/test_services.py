@@ -145,13 +145,11 @@ def test_cohort_dates_and_capacity_rules(cast, academy, workers):
         services.cohort_create(
             actor=academy.school_staff,
             course=academy.course,
-            **{
-                "name": "x",
-                "venue": "y",
-                "capacity": 5,
-                "starts_on": today,
-                "ends_on": today - dt.timedelta(1),
-            },
+            name="x",
+            venue="y",
+            capacity=5,
+            starts_on=today,
+            ends_on=today - dt.timedelta(1),
         )
     # The end-before-start rule is a time rule now (academy/rules.py), with the time rules' code.
     assert "order" in codes(error.value)
@@ -264,13 +262,11 @@ def test_prerequisites_must_be_completed(cast, academy, workers):
     cohort = services.cohort_create(
         actor=academy.school_staff,
         course=advanced,
-        **{
-            "name": "四级班",
-            "venue": "驿站",
-            "capacity": 5,
-            "starts_on": timezone.localdate(),
-            "ends_on": timezone.localdate(),
-        },
+        name="四级班",
+        venue="驿站",
+        capacity=5,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
     )
     with pytest.raises(ValidationError) as error:
         services.enrolment_create(
@@ -522,13 +518,11 @@ def test_higher_level_needs_the_previous_certificate(cast, academy, workers):
     cohort = services.cohort_create(
         actor=academy.school_staff,
         course=level4_course,
-        **{
-            "name": "四级班",
-            "venue": "驿站",
-            "capacity": 5,
-            "starts_on": timezone.localdate(),
-            "ends_on": timezone.localdate(),
-        },
+        name="四级班",
+        venue="驿站",
+        capacity=5,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
     )
     sessions = make_sessions(cohort, 2)
     enrolment = services.enrolment_create(

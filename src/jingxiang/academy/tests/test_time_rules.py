@@ -108,12 +108,14 @@ def test_an_operator_back_dates_a_cohort_with_a_reason_and_it_is_audited(cast, a
         services.cohort_create(
             actor=academy.school_staff,
             course=academy.course,
-            **{**data, REASON_FIELD: "补录"},
+            **data,
+            backdate_reason="补录",
         )
     cohort = services.cohort_create(
         actor=cast.operator,
         course=academy.course,
-        **{**data, REASON_FIELD: "平台上线前已结业的班级,按纸质签到表补录"},
+        **data,
+        backdate_reason="平台上线前已结业的班级,按纸质签到表补录",
     )
     override = TimeRuleOverride.objects.get()
     assert override.actor == cast.operator
@@ -169,7 +171,7 @@ def test_an_operator_enters_a_past_session_with_a_reason(cast, academy):
     with pytest.raises(ValidationError):
         services.session_add(actor=cast.operator, cohort=academy.cohort, **session_data(start))
     session = services.session_add(
-        actor=cast.operator, cohort=academy.cohort, **session_data(start, **{REASON_FIELD: "补录课表"})
+        actor=cast.operator, cohort=academy.cohort, **session_data(start, backdate_reason="补录课表")
     )
     assert TimeRuleOverride.objects.get().subject == session
 
