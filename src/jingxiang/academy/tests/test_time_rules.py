@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.utils import timezone
 from jingxiang.academy import services
 from jingxiang.academy.forms import CohortForm, SessionForm
 from jingxiang.academy.models import Attendance, Certificate, Cohort, Session
-from jingxiang.academy.tests.conftest import make_sessions
+from jingxiang.academy.tests.conftest import cohort_values, make_sessions
 from jingxiang.academy.tests.test_services import passed_enrolment
 from jingxiang.core.models import TimeRuleOverride
 from jingxiang.core.timerules import REASON_FIELD
@@ -72,7 +71,7 @@ def test_a_cohort_ends_on_or_after_its_start_even_when_edited(academy):
     assert error.value.message_dict["ends_on"] == ["结业日期不能早于开班日期。"]
     # A cohort that started in the past may still be edited, but its dates stay in order.
     services.cohort_update(
-        actor=academy.school_staff, cohort=academy.cohort, **_as_is(academy.cohort, venue="新教室")
+        actor=academy.school_staff, cohort=academy.cohort, **cohort_values(academy.cohort, venue="新教室")
     )
     academy.cohort.refresh_from_db()
     assert academy.cohort.venue == "新教室"
@@ -80,7 +79,7 @@ def test_a_cohort_ends_on_or_after_its_start_even_when_edited(academy):
         services.cohort_update(
             actor=academy.school_staff,
             cohort=academy.cohort,
-            **_as_is(academy.cohort, ends_on=academy.cohort.starts_on - dt.timedelta(days=1)),
+            **cohort_values(academy.cohort, ends_on=academy.cohort.starts_on - dt.timedelta(days=1)),
         )
     assert "ends_on" in error.value.message_dict
 
@@ -281,9 +280,3 @@ def test_the_order_form_shows_the_due_date_error_with_the_others(cast, academy, 
     assert response.status_code == 200
     assert "期望完成日期必须晚于今天。" in body and "承诺录用人数不能超过培养人数。" in body
     assert "有 3 处需要修改" in body  # skills missing too: all at once
-
-
-def _as_is(cohort: Any, **changes: Any) -> dict[str, Any]:
-    """The cohort's editable fields as they are, with some changed (cohort_update takes them all)."""
-    fields = ("name", "venue", "capacity", "starts_on", "ends_on", "lead_trainer")
-    return {**{name: getattr(cohort, name) for name in fields}, **changes}
