@@ -1,18 +1,21 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from jingxiang.academy import models
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+class NoDeleteAdmin(admin.ModelAdmin[Any]):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # archive or revoke instead: certificates and training history must survive
 
 
-class LevelInline(admin.TabularInline):
+class LevelInline(admin.TabularInline[models.OccupationLevel, models.Occupation]):
     model = models.OccupationLevel
     extra = 0
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -35,12 +38,12 @@ class CourseAdmin(NoDeleteAdmin):
     raw_id_fields = ["trainers"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(admin.TabularInline[models.Session, models.Cohort]):
     model = models.Session
     extra = 0
     readonly_fields = ["checkin_code"]
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

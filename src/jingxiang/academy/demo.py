@@ -59,7 +59,7 @@ def _cohort(
         actor=operator,
         course=course,
         order=extra.pop("order", None),
-        data={
+        **{
             "name": name,
             "venue": extra.pop("venue", "杜桥镇“镜享未来”服务站 3 楼实训室"),
             "capacity": capacity,
@@ -75,13 +75,11 @@ def _cohort(
         services.session_add(
             actor=operator,
             cohort=cohort,
-            data={
-                "topic": topic,
-                "kind": "practice" if topic.startswith("实操") else "theory",
-                "starts_at": _at(day, 9 if i % 2 == 0 else 14),
-                "ends_at": _at(day, 12 if i % 2 == 0 else 17),
-                REASON_FIELD: BACKDATE_REASON,
-            },
+            topic=topic,
+            kind="practice" if topic.startswith("实操") else "theory",
+            starts_at=_at(day, 9 if i % 2 == 0 else 14),
+            ends_at=_at(day, 12 if i % 2 == 0 else 17),
+            backdate_reason=BACKDATE_REASON,
         )
     return cohort
 
@@ -339,20 +337,16 @@ def _learning(operator: Any, cohort: Any) -> None:
         services.material_add(
             actor=operator,
             session=first,
-            data={
-                "kind": "link",
-                "title": "GB 13511.1 配装眼镜标准要点",
-                "url": "https://openstd.samr.gov.cn/",
-            },
+            kind="link",
+            title="GB 13511.1 配装眼镜标准要点",
+            url="https://openstd.samr.gov.cn/",
         )
         services.material_add(
             actor=operator,
             session=first,
-            data={
-                "kind": "video",
-                "title": "综合验光操作演示",
-                "url": "https://video.example.cn/refraction-demo",
-            },
+            kind="video",
+            title="综合验光操作演示",
+            url="https://video.example.cn/refraction-demo",
         )
     questions = [
         (
@@ -400,11 +394,9 @@ def services_talent(actor: Any, firm: Any, name: str, index: int) -> Talent:
 
     return talent_create(
         actor=actor,
-        data={
-            "name": name,
-            "kind": TalentKind.CRAFTSMAN,
-            "title": "定配工" if index % 2 == 0 else "验光员",
-            "home_organisation": firm,
-            "region": firm.region,
-        },
+        name=name,
+        kind=TalentKind.CRAFTSMAN,
+        title="定配工" if index % 2 == 0 else "验光员",
+        home_organisation=firm,
+        region=firm.region,
     )

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.academy.models import (
@@ -23,7 +26,7 @@ from jingxiang.organisations.models import Organisation, OrganisationKind
 from jingxiang.talents.models import Skill
 
 
-def _search(queryset, fields, value):  # type: ignore[no-untyped-def]
+def _search(queryset: QuerySet[Any], fields: Sequence[str], value: str | None) -> QuerySet[Any]:
     value = (value or "").strip()
     if not value:
         return queryset
@@ -54,7 +57,7 @@ class CourseFilter(FilterSet):
         model = Course
         fields = ["q", "skill", "occupation", "provider"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return _search(queryset, ["code", "title", "description"], value)
 
 
@@ -74,7 +77,7 @@ class CohortFilter(FilterSet):
         model = Cohort
         fields = ["q", "status", "course", "is_order"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return _search(queryset, ["name", "venue", "course__title"], value)
 
 
@@ -97,7 +100,7 @@ class EnrolmentFilter(FilterSet):
         model = Enrolment
         fields = ["q", "status", "cohort", "firm"]
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         visible_cohorts = kwargs.pop("cohorts", None)
         super().__init__(*args, **kwargs)
         if visible_cohorts is not None:
@@ -110,7 +113,7 @@ class EnrolmentFilter(FilterSet):
                 kind=OrganisationKind.FIRM, pk__in=self.queryset.values("talent__home_organisation")
             )
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return _search(queryset, ["talent__name", "talent__search_text"], search_key(value) or value)
 
 
@@ -130,7 +133,7 @@ class CertificateFilter(FilterSet):
         model = Certificate
         fields = ["q", "status", "occupation_level", "year"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return _search(queryset, ["number", "holder_name", "talent__search_text"], search_key(value) or value)
 
 
@@ -149,5 +152,5 @@ class OrderFilter(FilterSet):
         model = TrainingOrder
         fields = ["q", "status", "school"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return _search(queryset, ["title", "requirements"], value)

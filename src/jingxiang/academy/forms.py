@@ -14,6 +14,7 @@ from jingxiang.academy.models import (
     Course,
     Education,
     OccupationLevel,
+    Session,
     SessionKind,
     SubsidyRule,
 )
@@ -25,6 +26,7 @@ from jingxiang.core.forms import (
     PlainTextField,
     ResidentIdField,
     StyledFormMixin,
+    field_of,
 )
 from jingxiang.core.pickers import PickerField, PickerMultipleField
 from jingxiang.core.timerules import TimeRulesFormMixin
@@ -90,12 +92,14 @@ class CourseForm(StyledFormMixin, forms.Form):
         providers = Organisation.objects.approved().filter(kind=OrganisationKind.UNIVERSITY)
         if not is_operator(user):
             providers = providers.filter(pk__in=academy_org_ids(user))
-        self.fields["provider"].queryset = providers
+        field_of(self, "provider", forms.ModelChoiceField).queryset = providers
         if instance is not None:
-            self.fields["prerequisites"].queryset = Course.objects.active().exclude(pk=instance.pk)
+            field_of(
+                self, "prerequisites", forms.ModelChoiceField
+            ).queryset = Course.objects.active().exclude(pk=instance.pk)
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].upper()
+        code: str = self.cleaned_data["code"].upper()
         clash = Course.objects.filter(code=code)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
@@ -104,7 +108,7 @@ class CourseForm(StyledFormMixin, forms.Form):
         return code
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not cleaned.get("occupation_level") and not cleaned.get("skill") and "skill" not in self.errors:
             self.add_error("skill", _("不对应职业等级时,必须选择技能。"))
         if not cleaned.get("occupation_level") and not cleaned.get("skill_level"):
@@ -129,7 +133,7 @@ class CohortForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, course: Course, editing: bool = False, **kwargs: Any) -> None:
         self.time_rules = COHORT_EDIT_RULES if editing else COHORT_RULES
         super().__init__(*args, **kwargs)
-        self.fields["lead_trainer"].queryset = course.trainers.all()
+        field_of(self, "lead_trainer", forms.ModelChoiceField).queryset = course.trainers.all()
 
 
 class SessionForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
@@ -165,13 +169,15 @@ class FirmEnrolForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+        field_of(self, "firm", forms.ModelChoiceField).queryset = Organisation.objects.filter(pk__in=firm_ids)
         if len(firm_ids) == 1:
             self.fields["firm"].initial = next(iter(firm_ids))
-        self.fields["talents"].queryset = Talent.objects.active().filter(home_organisation_id__in=firm_ids)
+        field_of(self, "talents", forms.ModelChoiceField).queryset = Talent.objects.active().filter(
+            home_organisation_id__in=firm_ids
+        )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         firm = cleaned.get("firm")
         for talent in cleaned.get("talents") or []:
             if firm is not None and talent.home_organisation_id != firm.pk:
@@ -195,7 +201,7 @@ class WorkerAddForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+        field_of(self, "firm", forms.ModelChoiceField).queryset = Organisation.objects.filter(pk__in=firm_ids)
         if len(firm_ids) == 1:
             self.fields["firm"].initial = next(iter(firm_ids))
 
@@ -241,7 +247,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
     note = PlainTextField(label=_("审核意见"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("decision") == "reject" and not cleaned.get("note"):
             self.add_error("note", _("不通过时必须写明原因。"))
         return cleaned
@@ -284,7 +290,7 @@ class OrderForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+        field_of(self, "firm", forms.ModelChoiceField).queryset = Organisation.objects.filter(pk__in=firm_ids)
         if len(firm_ids) == 1:
             self.fields["firm"].initial = next(iter(firm_ids))
 
@@ -292,7 +298,7 @@ class OrderForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         return {**cleaned, "today": timezone.localdate()}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if (
             cleaned.get("hires_committed")
             and cleaned.get("headcount")
@@ -317,7 +323,7 @@ class OrderJoinForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firm_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firm_ids)
+        field_of(self, "firm", forms.ModelChoiceField).queryset = Organisation.objects.filter(pk__in=firm_ids)
 
 
 class OrderAcceptForm(StyledFormMixin, forms.Form):
@@ -328,7 +334,7 @@ class OrderAcceptForm(StyledFormMixin, forms.Form):
         schools = Organisation.objects.approved().filter(kind=OrganisationKind.UNIVERSITY)
         if not is_operator(user):
             schools = schools.filter(pk__in=academy_org_ids(user))
-        self.fields["school"].queryset = schools
+        field_of(self, "school", forms.ModelChoiceField).queryset = schools
 
 
 class FirmChoiceForm(StyledFormMixin, forms.Form):
@@ -336,7 +342,7 @@ class FirmChoiceForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, firms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = firms
+        field_of(self, "firm", forms.ModelChoiceField).queryset = firms
 
 
 class HireForm(FirmChoiceForm):
@@ -420,7 +426,7 @@ class MaterialForm(StyledFormMixin, forms.Form):
         from jingxiang.academy.models import MaterialKind
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = MaterialKind.choices
+        field_of(self, "kind", forms.ChoiceField).choices = MaterialKind.choices
 
     def clean(self) -> dict[str, Any]:
         from jingxiang.academy.models import MaterialKind
@@ -461,7 +467,7 @@ class QuestionForm(StyledFormMixin, forms.Form):
         from jingxiang.academy.models import QuestionKind
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = QuestionKind.choices
+        field_of(self, "kind", forms.ChoiceField).choices = QuestionKind.choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -485,13 +491,18 @@ class QuestionForm(StyledFormMixin, forms.Form):
         return initial
 
 
+class _SessionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # not subscriptable at run time
+    def label_from_instance(self, obj: Session) -> str:
+        return f"{obj.cohort.name} · {obj.topic} · {timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M}"
+
+
 class QuizForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     time_rules = QUIZ_RULES
 
     title = PlainTextField(label=_("测验名称"), max_length=100)
-    session = forms.ModelChoiceField(
+    session = _SessionChoiceField(
         label=_("课次"),
-        queryset=None,
+        queryset=Session.objects.none(),
         required=False,
         help_text=_("留空则本课程各班学员都可参加"),
     )
@@ -510,14 +521,10 @@ class QuizForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, course: Any, **kwargs: Any) -> None:
-        from jingxiang.academy.models import Session
-
         super().__init__(*args, **kwargs)
-        field = self.fields["session"]
-        field.queryset = Session.objects.filter(cohort__course=course).select_related("cohort")  # type: ignore[attr-defined]
-        field.label_from_instance = lambda s: (
-            f"{s.cohort.name} · {s.topic} · {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M}"
-        )  # type: ignore[attr-defined]
+        field_of(self, "session", forms.ModelChoiceField).queryset = Session.objects.filter(
+            cohort__course=course
+        ).select_related("cohort")
 
 
 class QuizAnswerForm(forms.Form):

@@ -19,7 +19,10 @@ _OFFICE_PARTS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 
 @functools.cache
 def material_rules() -> dict[str, Any]:
-    return yaml.safe_load((Path(__file__).with_name("materials.yaml")).read_text(encoding="utf-8"))
+    rules: dict[str, Any] = yaml.safe_load(
+        (Path(__file__).with_name("materials.yaml")).read_text(encoding="utf-8")
+    )
+    return rules
 
 
 def format_label(code: str) -> str:

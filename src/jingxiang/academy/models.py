@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from decimal import Decimal
 
@@ -196,7 +197,7 @@ class CohortStatus(models.TextChoices):
 
 
 #: The statuses a cohort may move to, each from the statuses it may be reached from.
-COHORT_MOVES = {
+COHORT_MOVES: dict[str, set[str]] = {
     CohortStatus.RUNNING: {CohortStatus.OPEN},
     CohortStatus.COMPLETED: {CohortStatus.RUNNING, CohortStatus.OPEN},
     CohortStatus.CANCELLED: {CohortStatus.OPEN, CohortStatus.RUNNING},
@@ -333,7 +334,7 @@ class Education(models.TextChoices):
 MASTERS_OR_HIGHER = (Education.MASTER, Education.DOCTOR)
 
 
-class EnrolmentQuerySet(models.QuerySet):
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
     def visible_to(self, user: object) -> EnrolmentQuerySet:
         """Academy staff see the enrolments of their cohorts; a firm's admins and 共享人才官 see only
         their own workers (home organisation or sponsor) and the trainees of orders they placed; a
@@ -527,7 +528,7 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
-class CertificateQuerySet(models.QuerySet):
+class CertificateQuerySet(models.QuerySet["Certificate"]):
     def visible_to(self, user: object) -> CertificateQuerySet:
         return self.filter(enrolment__in=Enrolment.objects.visible_to(user))
 
@@ -833,9 +834,9 @@ class Quiz(TimeStamped, Archivable):
     def __str__(self) -> str:
         return self.title
 
-    def is_open(self, now: object = None) -> bool:
+    def is_open(self, now: datetime.datetime | None = None) -> bool:
         moment = now or timezone.now()
-        return bool(self.opens_at <= moment < self.closes_at)  # type: ignore[operator]
+        return self.opens_at <= moment < self.closes_at
 
 
 class QuizAttempt(TimeStamped):

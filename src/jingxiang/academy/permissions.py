@@ -15,9 +15,12 @@ denied; "not found" and "forbidden" both raise Http404.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
+
+if TYPE_CHECKING:  # academy.models calls into this module, so the model is imported for types only
+    from jingxiang.academy.models import Enrolment
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -190,12 +193,12 @@ def access_cohort(user: Any, pk: int, *, write: bool = False) -> Any:
     return cohort
 
 
-def access_enrolment(user: Any, pk: int, *, write: bool = False) -> Any:
+def access_enrolment(user: Any, pk: int, *, write: bool = False) -> Enrolment:
     """An enrolment the user may see (its academy, the worker's firm, the person); ``write`` is for the
     academy that runs the cohort."""
     from jingxiang.academy.models import Enrolment
 
-    enrolment = (
+    enrolment: Enrolment | None = (
         Enrolment.objects.visible_to(user)
         .select_related("cohort__course__provider", "talent__home_organisation", "sponsor")
         .filter(pk=pk)
@@ -384,7 +387,7 @@ def teaches_course(user: Any, course: Any) -> bool:
     talent = own_talent(user)
     if talent is None:
         return False
-    return (
+    return bool(
         course.trainers.filter(pk=talent.pk).exists() or course.cohorts.filter(lead_trainer=talent).exists()
     )
 

@@ -61,14 +61,15 @@ _PATHS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def enrolment_base(user: Any) -> QuerySet:
+def enrolment_base(user: Any) -> QuerySet[Any]:
     """The enrolments whose figures the user may see: all for the academy and the union, a firm its own."""
     return Enrolment.objects.all() if sees_all_people(user) else Enrolment.objects.visible_to(user)
 
 
-def measure_queryset(user: Any, measure: str, year: int | None = None) -> QuerySet:
+def measure_queryset(user: Any, measure: str, year: int | None = None) -> QuerySet[Any]:
     """The records a measure counts, optionally for one year (by graduation, issue or hire date)."""
     base = enrolment_base(user)
+    queryset: QuerySet[Any]
     if measure == "certificates":
         queryset = Certificate.objects.filter(enrolment__in=base.values("pk"), status=CertificateStatus.VALID)
     elif measure == "masters_hires":
@@ -92,7 +93,7 @@ def _month_field(measure: str) -> str:
     return "graduated_at"
 
 
-def _people(queryset: QuerySet, measure: str) -> Any:
+def _people(queryset: QuerySet[Any], measure: str) -> Any:
     return Count("talent", distinct=True) if measure != "certificates" else Count("pk")
 
 
@@ -140,7 +141,7 @@ def breakdown(user: Any, measure: str, dimension: str, year: int | None = None) 
     ]
 
 
-def drill(user: Any, measure: str, dimension: str, key: str, year: int | None = None) -> QuerySet:
+def drill(user: Any, measure: str, dimension: str, key: str, year: int | None = None) -> QuerySet[Any]:
     """The records behind one figure of ``breakdown`` (same filters, so the counts agree)."""
     queryset = measure_queryset(user, measure, year)
     if not dimension:

@@ -19,21 +19,21 @@ from jingxiang.talents.models import Talent, TalentKind
 from jingxiang.talents.search import talent_detail, talent_label
 
 
-def trainer_choices(user: Any) -> QuerySet | None:
+def trainer_choices(user: Any) -> QuerySet[Any] | None:
     """Craftsmen and experts of the talent pool, for the academy staff who set up courses."""
     if not is_academy_staff(user):
         return None
     return Talent.objects.active().filter(kind__in=[TalentKind.CRAFTSMAN, TalentKind.EXPERT])
 
 
-def talent_pool_choices(user: Any) -> QuerySet | None:
+def talent_pool_choices(user: Any) -> QuerySet[Any] | None:
     """The whole talent pool, for the academy staff who enrol anyone (order cohorts, walk-ins)."""
     if not is_academy_staff(user):
         return None
     return Talent.objects.active()
 
 
-def firm_worker_choices(user: Any) -> QuerySet | None:
+def firm_worker_choices(user: Any) -> QuerySet[Any] | None:
     """A firm's own workers only: its admins and 共享人才官 enrol them (FirmEnrolForm)."""
     firms = managed_firm_ids(user)
     if not firms:
@@ -41,14 +41,14 @@ def firm_worker_choices(user: Any) -> QuerySet | None:
     return Talent.objects.active().filter(home_organisation_id__in=firms)
 
 
-def course_choices(user: Any) -> QuerySet | None:
+def course_choices(user: Any) -> QuerySet[Any] | None:
     """Active courses, for the academy staff choosing prerequisites."""
     if not is_academy_staff(user):
         return None
     return Course.objects.active()
 
 
-def match_courses(queryset: QuerySet, query: str) -> QuerySet:
+def match_courses(queryset: QuerySet[Any], query: str) -> QuerySet[Any]:
     """Code, title, or the title's pinyin from the search index."""
     if not query.strip():
         return queryset

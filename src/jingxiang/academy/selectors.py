@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -33,6 +33,9 @@ from jingxiang.academy.rules import CERTIFICATE_RULES
 from jingxiang.core.pages import NextStep, first_step
 from jingxiang.core.timerules import time_rule_violations
 from jingxiang.organisations.permissions import managed_firm_ids
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ZERO = Decimal("0")
 
@@ -215,7 +218,7 @@ def with_order_progress(orders: Any) -> Any:
     )
 
 
-def cohort_status_moves(cohort: Cohort) -> list[tuple[str, str]]:
+def cohort_status_moves(cohort: Cohort) -> list[tuple[str, StrOrPromise]]:
     """The statuses the cohort may move to now (the buttons on its page)."""
     return [
         (value, label)
@@ -347,7 +350,7 @@ def enrolment_next_step(enrolment: Enrolment, user: Any) -> NextStep | None:
 
 def order_next_step(order: TrainingOrder, user: Any) -> NextStep | None:
     """Who must act next on a 订单培养 order."""
-    school = order.school.name if order.school_id else ""
+    school = order.school.name if order.school else ""
     mine = may_run_order(user, order)
     return first_step(
         (order.status == OrderStatus.OPEN, NextStep(_("等待高校或职业院校接单"))),

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,7 @@ from jingxiang.academy.models import (
     Enrolment,
     EnrolmentStatus,
     Feedback,
+    Material,
     Occupation,
     OccupationLevel,
     OrderParticipant,
@@ -68,11 +70,12 @@ from jingxiang.academy.rules import (
     SESSION_RULES,
 )
 from jingxiang.academy.selectors import attendance_rate, eligibility
+from jingxiang.accounts.actors import Actor
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
 from jingxiang.core.texts import PerLanguage, Text
-from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
+from jingxiang.core.timerules import enforce_time_rules
 from jingxiang.organisations.models import Organisation, OrganisationKind
 from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 from jingxiang.talents.models import Skill, Talent
@@ -140,14 +143,19 @@ def rules_sync(*, actor: Any = None, path: Path = RULES_FILE) -> tuple[int, int,
 
 
 @transaction.atomic
-def level_update(*, actor: Any, level: OccupationLevel, data: dict[str, Any]) -> OccupationLevel:
+def level_update(
+    *,
+    actor: Actor,
+    level: OccupationLevel,
+    theory_pass: Decimal,
+    practical_pass: Decimal,
+    eligibility: list[dict[str, Any]],
+) -> OccupationLevel:
     """Operators adjust a level's pass marks and eligibility paths."""
     if not is_operator(actor):
         raise PermissionDenied
     level = OccupationLevel.objects.select_for_update(of=("self",)).get(pk=level.pk)
-    for name in ("theory_pass", "practical_pass", "eligibility"):
-        if name in data:
-            setattr(level, name, data[name])
+    level.theory_pass, level.practical_pass, level.eligibility = theory_pass, practical_pass, eligibility
     level.full_clean()
     level.save()
     return level
@@ -236,7 +244,17 @@ COHORT_FIELDS = ("name", "venue", "capacity", "starts_on", "ends_on", "lead_trai
 
 @transaction.atomic
 def cohort_create(
-    *, actor: Any, course: Course, data: dict[str, Any], order: TrainingOrder | None = None
+    *,
+    actor: Actor,
+    course: Course,
+    name: str,
+    venue: str,
+    capacity: int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    lead_trainer: Talent | None = None,
+    order: TrainingOrder | None = None,
+    backdate_reason: str = "",
 ) -> Cohort:
     """Open a cohort (开班) of a course; for 订单培养 the accepting school opens it linked to the order."""
     if not may_manage_provider(actor, course.provider_id):
@@ -248,15 +266,21 @@ def cohort_create(
             raise ValidationError(_("只有已接单的订单才能由承接学校开设订单班。"), code="order_not_accepted")
         if course.provider_id != order.school_id:
             raise ValidationError(_("订单班必须使用承接学校自己的课程。"), code="order_school_course")
-    cohort = Cohort(course=course, order=order)
-    for name in COHORT_FIELDS:
-        if name in data:
-            setattr(cohort, name, data[name])
+    cohort = Cohort(
+        course=course,
+        order=order,
+        name=name,
+        venue=venue,
+        capacity=capacity,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        lead_trainer=lead_trainer,
+    )
     check = enforce_time_rules(
         COHORT_RULES,
         {"starts_on": cohort.starts_on, "ends_on": cohort.ends_on},
         actor=actor,
-        reason=data.get(REASON_FIELD, ""),
+        reason=backdate_reason,
     )
     cohort.full_clean()
     cohort.save()
@@ -265,15 +289,25 @@ def cohort_create(
 
 
 @transaction.atomic
-def cohort_update(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Cohort:
-    """Change a cohort; raising the capacity moves people up from the waitlist."""
+def cohort_update(
+    *,
+    actor: Actor,
+    cohort: Cohort,
+    name: str,
+    venue: str,
+    capacity: int,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    lead_trainer: Talent | None,
+) -> Cohort:
+    """Change a cohort (every field is given, as the edit form has them); raising the capacity moves
+    people up from the waitlist."""
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
     cohort = Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
     occupied = cohort.enrolments.occupying().count()
-    for name in COHORT_FIELDS:
-        if name in data:
-            setattr(cohort, name, data[name])
+    cohort.name, cohort.venue, cohort.capacity = name, venue, capacity
+    cohort.starts_on, cohort.ends_on, cohort.lead_trainer = starts_on, ends_on, lead_trainer
     if cohort.capacity < occupied:
         raise ValidationError(
             _("名额不能少于已占用的 %(n)s 个名额;请先处理退出。") % {"n": occupied},
@@ -306,17 +340,26 @@ def cohort_set_status(*, actor: Any, cohort: Cohort, status: str) -> Cohort:
 
 
 @transaction.atomic
-def session_add(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Session:
+def session_add(
+    *,
+    actor: Actor,
+    cohort: Cohort,
+    topic: str,
+    kind: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    backdate_reason: str = "",
+) -> Session:
     """Add one session to the cohort's schedule, inside the cohort's dates (operators may enter past
     sessions with a ``backdate_reason``)."""
     if not may_manage_provider(actor, cohort.course.provider_id):
         raise PermissionDenied
-    session = Session(cohort=cohort, **{k: data[k] for k in ("topic", "kind", "starts_at", "ends_at")})
+    session = Session(cohort=cohort, topic=topic, kind=kind, starts_at=starts_at, ends_at=ends_at)
     check = enforce_time_rules(
         SESSION_RULES,
         {"starts_at": session.starts_at, "ends_at": session.ends_at},
         actor=actor,
-        reason=data.get(REASON_FIELD, ""),
+        reason=backdate_reason,
     )
     day = timezone.localtime(session.starts_at).date()
     if not cohort.starts_on <= day <= cohort.ends_on:
@@ -333,8 +376,8 @@ def session_add(*, actor: Any, cohort: Cohort, data: dict[str, Any]) -> Session:
 def _notify_enrolment(enrolment: Enrolment, message: Text) -> None:
     url = reverse("academy:enrolment_detail", args=[enrolment.pk])
     recipients = {enrolment.enrolled_by_id: enrolment.enrolled_by}
-    if enrolment.talent.user_id:
-        recipients[enrolment.talent.user_id] = enrolment.talent.user
+    if enrolment.talent.user is not None:
+        recipients[enrolment.talent.user.pk] = enrolment.talent.user
     for user in recipients.values():
         notification_send(recipient=user, message=message, url=url, kind="academy_enrolment")
 
@@ -459,7 +502,14 @@ def enrolment_create(
 
 @transaction.atomic
 def worker_add_and_enrol(
-    *, actor: Any, cohort: Cohort, firm: Organisation, data: dict[str, Any]
+    *,
+    actor: Actor,
+    cohort: Cohort,
+    firm: Organisation,
+    name: str,
+    mobile: str = "",
+    resident_id: str = "",
+    years_experience: Decimal | None = None,
 ) -> Enrolment:
     """A firm adds a worker who has no profile yet and enrols them in the same step."""
     if firm.pk not in managed_firm_ids(actor):
@@ -467,14 +517,12 @@ def worker_add_and_enrol(
     try:
         talent = talent_create(
             actor=actor,
-            data={
-                "name": data["name"],
-                "kind": "craftsman",
-                "home_organisation": firm,
-                "mobile": data.get("mobile", ""),
-                "resident_id": data.get("resident_id", ""),
-                "region": firm.region,
-            },
+            name=name,
+            kind="craftsman",
+            home_organisation=firm,
+            mobile=mobile,
+            resident_id=resident_id,
+            region=firm.region,
         )
     except PermissionDenied as error:
         raise ValidationError(
@@ -486,7 +534,7 @@ def worker_add_and_enrol(
         cohort=cohort,
         talents=[talent],
         sponsor=firm,
-        years_experience=data.get("years_experience"),
+        years_experience=years_experience,
     )[0]
 
 
@@ -1056,27 +1104,35 @@ def feedback_give(*, actor: Any, cohort: Cohort, rating: int, comment: str = "")
 
 
 @transaction.atomic
-def material_add(*, actor: Any, session: Session, data: dict[str, Any]) -> Any:
-    """Add a file, link or video link to a session. A file's format is judged by its first bytes."""
+def material_add(
+    *,
+    actor: Actor,
+    session: Session,
+    kind: str,
+    title: str,
+    file: UploadedFile[bytes] | None = None,
+    url: str = "",
+) -> Material:
+    """Add a file (``file``), link or video link (``url``) to a session. A file's format is judged by
+    its first bytes."""
     from jingxiang.academy.materials import check_upload
-    from jingxiang.academy.models import Material, MaterialKind
+    from jingxiang.academy.models import MaterialKind
     from jingxiang.academy.permissions import may_add_material
 
     if not may_add_material(actor, session):
         raise PermissionDenied
-    kind = data["kind"]
-    material = Material(session=session, kind=kind, title=data["title"], added_by=actor)
+    material = Material(session=session, kind=kind, title=title, added_by=actor)
     if kind == MaterialKind.FILE:
-        upload = data.get("file")
+        upload = file
         if not upload:
             raise ValidationError({"file": _("请选择要上传的文件。")}, code="required")
         try:
             material.file_type, material.size = check_upload(upload)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}, code=error.code) from error
-        material.file.save(upload.name, upload, save=False)
+        material.file.save(upload.name or "material", upload, save=False)
     else:
-        url = (data.get("url") or "").strip()
+        url = (url or "").strip()
         if not url:
             raise ValidationError({"url": _("请填写链接地址。")}, code="required")
         material.url = url

@@ -90,12 +90,14 @@ from jingxiang.academy.selectors import (
 from jingxiang.academy.selectors import (
     trainer_record as trainer_cohorts,
 )
+from jingxiang.accounts.actors import SignedInRequest
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import ExportColumn
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
 from jingxiang.core.selectors import audit_timeline
+from jingxiang.core.timerules import REASON_FIELD
 from jingxiang.identifiers import mask_mobile, mask_name
 from jingxiang.organisations.permissions import is_operator, managed_firm_ids
 from jingxiang.talents.permissions import access_talent, may_reveal_personal
@@ -249,14 +251,25 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cohort_create(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_create(request: SignedInRequest, pk: int) -> HttpResponse:
     course = access_course(request.user, pk, write=True)
     raw = request.GET.get("order") or request.POST.get("order") or ""
     order = access_order(request.user, int(raw), write=True) if raw.isdigit() else None
     return form_page(
         request,
         forms.CohortForm(request.POST or None, course=course, actor=request.user),
-        save=lambda data: services.cohort_create(actor=request.user, course=course, data=data, order=order),
+        save=lambda data: services.cohort_create(
+            actor=request.user,
+            course=course,
+            name=data["name"],
+            venue=data["venue"],
+            capacity=data["capacity"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            lead_trainer=data.get("lead_trainer"),
+            order=order,
+            backdate_reason=data.get(REASON_FIELD) or "",
+        ),
         success_url=lambda cohort: reverse("academy:cohort_detail", args=[cohort.pk]),
         success_message=_("班级已开设。下一步:排课。"),
         context={
@@ -311,7 +324,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
     initial = {name: getattr(cohort, name) for name in services.COHORT_FIELDS}
     detail = reverse("academy:cohort_detail", args=[cohort.pk])
@@ -320,7 +333,16 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         forms.CohortForm(
             request.POST or None, initial=initial, course=cohort.course, editing=True, actor=request.user
         ),
-        save=lambda data: services.cohort_update(actor=request.user, cohort=cohort, data=data),
+        save=lambda data: services.cohort_update(
+            actor=request.user,
+            cohort=cohort,
+            name=data["name"],
+            venue=data["venue"],
+            capacity=data["capacity"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            lead_trainer=data.get("lead_trainer"),
+        ),
         success_url=detail,
         success_message=_("已保存。"),
         context={"title": _("编辑班级"), "back": detail, "back_label": cohort.name},
@@ -357,13 +379,21 @@ def cohort_certify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = access_cohort(request.user, pk, write=True)
     detail = reverse("academy:cohort_detail", args=[cohort.pk])
     return form_page(
         request,
         forms.SessionForm(request.POST or None, actor=request.user),
-        save=lambda data: services.session_add(actor=request.user, cohort=cohort, data=data),
+        save=lambda data: services.session_add(
+            actor=request.user,
+            cohort=cohort,
+            topic=data["topic"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            backdate_reason=data.get(REASON_FIELD) or "",
+        ),
         success_url=detail,
         success_message=_("课次已添加。"),
         context={"title": _("添加课次"), "back": detail, "back_label": cohort.name},
@@ -371,7 +401,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_enrol(request: SignedInRequest, pk: int) -> HttpResponse:
     """One page, up to four ways in: a firm picks or adds its workers, a person enrols themself, the
     academy enrols anyone from the talent pool. ``mode`` says which form was sent."""
     user = request.user
@@ -403,7 +433,17 @@ def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> list[Enrolment]:
         if mode == "worker":
-            created = [services.worker_add_and_enrol(actor=user, cohort=cohort, firm=data["firm"], data=data)]
+            created = [
+                services.worker_add_and_enrol(
+                    actor=user,
+                    cohort=cohort,
+                    firm=data["firm"],
+                    name=data["name"],
+                    mobile=data.get("mobile") or "",
+                    resident_id=data.get("resident_id") or "",
+                    years_experience=data.get("years_experience"),
+                )
+            ]
         else:
             created = services.enrolment_create(
                 actor=user,
@@ -1049,7 +1089,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def level_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def level_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     level = access_level(request.user, pk)
     initial = {
         "theory_pass": level.theory_pass,
@@ -1060,7 +1100,13 @@ def level_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.LevelForm(request.POST or None, initial=initial),
-        save=lambda data: services.level_update(actor=request.user, level=level, data=data),
+        save=lambda data: services.level_update(
+            actor=request.user,
+            level=level,
+            theory_pass=data["theory_pass"],
+            practical_pass=data["practical_pass"],
+            eligibility=data["eligibility"],
+        ),
         success_url=back,
         success_message=_("已保存。"),
         context={"title": str(level), "back": back, "back_label": _("职业等级与补贴规则")},

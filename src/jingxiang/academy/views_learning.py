@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jingxiang.academy import documents, forms, services
+from jingxiang.academy import documents, forms, services, texts
 from jingxiang.academy.handlers import IMPORT_QUESTIONS
 from jingxiang.academy.imports import QuestionImport
 from jingxiang.academy.models import Question, QuizAttempt
@@ -39,6 +39,7 @@ from jingxiang.academy.selectors import (
     cohort_quizzes,
     quiz_standing,
 )
+from jingxiang.accounts.actors import SignedInRequest
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import xlsx_response
 from jingxiang.core.listing import ExportColumn
@@ -87,13 +88,20 @@ def cohort_learning_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+def material_add(request: SignedInRequest, pk: int) -> HttpResponse:
     session = access_session(request.user, pk)
     back = reverse("academy:cohort_learning", args=[session.cohort_id])
     return form_page(
         request,
         forms.MaterialForm(request.POST or None, request.FILES or None),
-        save=lambda data: services.material_add(actor=request.user, session=session, data=data),
+        save=lambda data: services.material_add(
+            actor=request.user,
+            session=session,
+            kind=data["kind"],
+            title=data["title"],
+            file=data.get("file"),
+            url=data.get("url") or "",
+        ),
         success_url=back,
         success_message=_("资料已添加,本班学员现在可以查看。"),
         context={
@@ -106,7 +114,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def material_open(request: HttpRequest, pk: int) -> HttpResponse:
+def material_open(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A material: a file is sent only to those who may see it; a link goes to its address."""
     material = access_material(request.user, pk)
     if not material.file:
@@ -218,7 +226,7 @@ def question_import(request: HttpRequest, pk: int) -> HttpResponse:
         ImportUploadForm(request.POST or None, request.FILES or None),
         save=lambda data: job_enqueue(
             kind=IMPORT_QUESTIONS,
-            title=services.texts.QUESTIONS_TITLE(course=course.title, file=data["file"].name),
+            title=texts.QUESTIONS_TITLE(course=course.title, file=data["file"].name),
             created_by=request.user,
             params={"course_id": course.pk},
             input_file=data["file"],

@@ -1,31 +1,34 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from jingxiang.accounts.models import LoginInvitation, SecurityEvent, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "display_name", "masked_mobile", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "mobile"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("镜享", {"fields": ("display_name", "masked_mobile", "has_verified_mobile", "has_verified_email")}),
     )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("镜享", {"fields": ("display_name", "mobile")}))
     readonly_fields = ["masked_mobile", "has_verified_mobile", "has_verified_email"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Records that only services write: operators read them here, nobody edits or deletes them."""
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

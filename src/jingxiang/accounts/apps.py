@@ -1,4 +1,8 @@
+from collections.abc import Sequence
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.checks import CheckMessage
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,7 +24,7 @@ class AccountsConfig(AppConfig):
         checks.register(check_code_sender)
 
 
-def check_code_sender(app_configs: object = None, **kwargs: object) -> list[object]:
+def check_code_sender(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """The configured one-time-code sender must import, and must not print codes in production."""
     from django.conf import settings
     from django.core import checks

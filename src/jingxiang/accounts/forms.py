@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -55,16 +56,23 @@ class CodeField(forms.CharField):
         return code
 
 
-class NewPasswordMixin:
+if TYPE_CHECKING:
+    # The mixins below are used with a Form (they call its clean and add_error); mypy sees that base.
+    _FormBase = forms.Form
+else:
+    _FormBase = object
+
+
+class NewPasswordMixin(_FormBase):
     """Two password fields that must match; the strength rules run in the service, which knows the user."""
 
     password_fields = ("password1", "password2")
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        cleaned: dict[str, Any] = super().clean() or {}
         first, second = (cleaned.get(name) for name in self.password_fields)
         if first and second and first != second:
-            self.add_error(self.password_fields[1], _("两次输入的密码不一致。"))  # type: ignore[attr-defined]
+            self.add_error(self.password_fields[1], _("两次输入的密码不一致。"))
         return cleaned
 
 
@@ -85,7 +93,9 @@ class InviteLoginForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, channels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = channels
+        channel = self.fields["channel"]
+        assert isinstance(channel, forms.ChoiceField)
+        channel.choices = channels
         if channels:
             self.fields["channel"].initial = channels[0][0]
 
@@ -106,14 +116,14 @@ class PrivacyConsentField(forms.BooleanField):
         super().__init__(required=True, **kwargs)
 
 
-class PrivacyConsentMixin:
+class PrivacyConsentMixin(_FormBase):
     """Adds ``privacy_consent`` and the hidden ``privacy_version`` to a registration form."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from jingxiang.accounts.privacy import current_policy
 
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        fields = self.fields  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        fields = self.fields
         fields["privacy_consent"] = PrivacyConsentField()
         fields["privacy_consent"].widget.attrs.setdefault("class", "checkbox")
         fields["privacy_version"] = forms.CharField(
@@ -123,16 +133,18 @@ class PrivacyConsentMixin:
     def clean(self) -> dict[str, Any]:
         from jingxiang.accounts.privacy import current_policy
 
-        data = super().clean()  # type: ignore[misc]
+        data: dict[str, Any] = super().clean() or {}
         current = current_policy()
         if data.get("privacy_consent") and data.get("privacy_version") != current.version:
             # The policy changed while the form was open: the person agreed to a text no longer in force.
-            self.add_error(  # type: ignore[attr-defined]
+            self.add_error(
                 "privacy_consent",
                 _("隐私政策已更新为 %(v)s 版,请阅读新版本后再勾选同意。") % {"v": current.version},
             )
-            self.data = self.data.copy()  # type: ignore[has-type]
-            self.data["privacy_version"] = current.version
+            # A copy that can change: a request's QueryDict (or the dict a test binds) is read-only.
+            fresh = self.data.copy() if isinstance(self.data, QueryDict | dict) else dict(self.data)
+            fresh["privacy_version"] = current.version
+            self.data = fresh
         return data
 
 

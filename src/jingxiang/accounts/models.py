@@ -7,7 +7,7 @@ that let a talent already on the platform take a login.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -35,7 +35,7 @@ class User(AbstractUser):
         _("界面语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -74,7 +74,7 @@ class CodePurpose(models.TextChoices):
     CONTACT_VERIFY = "contact_verify", _("验证手机号或邮箱")
 
 
-class OneTimeCodeQuerySet(models.QuerySet):
+class OneTimeCodeQuerySet(models.QuerySet["OneTimeCode"]):
     def live(self) -> OneTimeCodeQuerySet:
         """Codes that may still be entered: not used, not replaced or locked, not expired."""
         return self.filter(used_at__isnull=True, invalidated_at__isnull=True, expires_at__gt=timezone.now())

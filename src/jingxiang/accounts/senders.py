@@ -48,7 +48,9 @@ class SendError(Exception):
 class CodeSender(Protocol):
     """What a backend provides: the channels it can deliver on, and delivery itself."""
 
-    channels: frozenset[str]
+    @property
+    def channels(self) -> frozenset[str]:
+        """The channels it delivers on (a class attribute in the backends)."""
 
     def send(self, message: CodeMessage) -> None:
         """Deliver ``message`` or raise ``SendError``."""

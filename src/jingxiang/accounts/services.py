@@ -628,7 +628,7 @@ def _send_claim_code(
     base_url: str | None = None,
 ) -> OneTimeCode:
     talent = invitation.talent
-    organisation = talent.home_organisation.name if talent.home_organisation_id else _("镜享平台")
+    organisation = talent.home_organisation.name if talent.home_organisation else _("镜享平台")
     link = claim_url(invitation, base_url)
 
     def compose(code: str, minutes: int) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jingxiang.accounts import selectors, services
+from jingxiang.accounts.actors import SignedInRequest
 from jingxiang.accounts.forms import (
     ClaimForm,
     ContactCodeForm,
@@ -201,7 +202,7 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_verify(request: HttpRequest) -> HttpResponse:
+def contact_verify(request: SignedInRequest) -> HttpResponse:
     user = request.user
     verify_form = None
     if request.method == "POST":

@@ -65,9 +65,9 @@ class AllianceConfig(AppConfig):
             )
         )
         register_verification(
-            VerificationKind("alliance-report", _("联盟年度工作报告"), annual_report_lookup)  # type: ignore[arg-type]
+            VerificationKind("alliance-report", _("联盟年度工作报告"), annual_report_lookup)
         )
-        register_verification(VerificationKind("alliance-minutes", _("联盟会议纪要"), minutes_lookup))  # type: ignore[arg-type]
+        register_verification(VerificationKind("alliance-minutes", _("联盟会议纪要"), minutes_lookup))
         navigation.register(
             NavItem(
                 _("创新联盟"),

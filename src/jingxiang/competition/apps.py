@@ -37,7 +37,7 @@ class CompetitionConfig(AppConfig):
                 owner_url=lambda stage_id: reverse("competition:stage", args=[stage_id]) if stage_id else "",
             )
         )
-        register_verification(VerificationKind(VERIFY_KIND, _("大赛获奖证书"), award_lookup))  # type: ignore[arg-type]
+        register_verification(VerificationKind(VERIFY_KIND, _("大赛获奖证书"), award_lookup))
         for model in (
             models.Edition,
             models.Organiser,

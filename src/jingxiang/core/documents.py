@@ -16,7 +16,7 @@ import io
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.conf import settings
@@ -31,6 +31,9 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 
 from jingxiang.core.fontstack import font_stack
 from jingxiang.core.links import absolute_url
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def new_verification_code() -> str:
@@ -275,7 +278,7 @@ class VerificationKind:
     """
 
     kind: str
-    title: str
+    title: StrOrPromise  # usually lazy: the public page shows it in the reader's language
     lookup: Verifier
     template: str = "core/verify.html"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 
@@ -109,3 +109,15 @@ def flash_refusal(request: Any, error: Exception) -> None:
 
     for message in refusal_messages(error):
         messages.error(request, message)
+
+
+_F = TypeVar("_F", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
+    """The form's field ``name`` as the kind it is declared as, to set its queryset or choices in
+    ``__init__`` (``form.fields`` only knows it is a field); a ``TypeError`` if it is another kind."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field

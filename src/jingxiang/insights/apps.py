@@ -26,7 +26,7 @@ class InsightsConfig(AppConfig):
         ):
             auditlog.register(model)
         register_verification(
-            VerificationKind("insights-report", _("三链融合月度报告"), documents.report_lookup)  # type: ignore[arg-type]
+            VerificationKind("insights-report", _("三链融合月度报告"), documents.report_lookup)
         )
         register_periodic(
             Periodic("insights.monthly_report", every="monthly", run=handlers.monthly_duty, hour=2)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,11 +12,11 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "input"}),
     )
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
             raise forms.ValidationError(_("只能上传 .xlsx 格式的 Excel 文件。"), code="file_type")
-        if upload.size > settings.IMPORT_MAX_BYTES:
+        if (upload.size or 0) > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("文件太大:最大 %(mb)s MB。") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
                 code="file_size",

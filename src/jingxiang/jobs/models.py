@@ -19,8 +19,8 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class JobQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> JobQuerySet:
+class JobQuerySet(models.QuerySet["Job"]):
+    def visible_to(self, user: Any) -> JobQuerySet:
         """People see the jobs they started; operators see all."""
         from jingxiang.organisations.permissions import is_operator
 

@@ -33,7 +33,7 @@ def job_enqueue(
     title: Text,
     created_by: Any,
     params: dict[str, Any] | None = None,
-    input_file: UploadedFile | None = None,
+    input_file: UploadedFile[bytes] | None = None,
 ) -> Job:
     """Record the job and queue it once the surrounding transaction has committed.
 
@@ -51,7 +51,7 @@ def job_enqueue(
         params={"language": get_language(), **(params or {})},
     )
     if input_file is not None:
-        job.input_file.save(input_file.name, input_file, save=False)
+        job.input_file.save(input_file.name or "upload", input_file, save=False)
     job.save()
     transaction.on_commit(partial(_queue_run, job.pk))
     return job

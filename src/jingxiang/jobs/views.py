@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from jingxiang.core.excel import xlsx_response
-from jingxiang.core.imports import get_spec
+from jingxiang.core.imports import ImportSpec, get_spec
 from jingxiang.core.listing import paginate
 from jingxiang.core.rendering import render_page
 from jingxiang.jobs import selectors, texts
@@ -27,16 +27,18 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_output(request: HttpRequest, pk: int) -> HttpResponse:
+def job_output(request: HttpRequest, pk: int) -> FileResponse:
     job = access_job(request.user, pk)
     if not job.output_file:
         raise Http404
     return FileResponse(
-        job.output_file.open("rb"), as_attachment=True, filename=job.output_file.name.rsplit("/", 1)[-1]
+        job.output_file.open("rb"),
+        as_attachment=True,
+        filename=(job.output_file.name or "").rsplit("/", 1)[-1],
     )
 
 
-def _spec_or_404(user: object, spec_name: str):  # type: ignore[no-untyped-def]
+def _spec_or_404(user: object, spec_name: str) -> ImportSpec:
     try:
         spec = get_spec(spec_name)
     except KeyError as error:

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from jingxiang.lab.models import (
     BrandAuthorisation,
@@ -15,8 +18,8 @@ from jingxiang.lab.models import (
 )
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+class NoDeleteAdmin(admin.ModelAdmin[Any]):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # archive instead: reports and custody records are evidence
 
 
@@ -55,13 +58,13 @@ class TestRequestAdmin(NoDeleteAdmin):
     raw_id_fields = ["firm", "lab", "product_line", "requested_by"]
 
 
-class CustodyInline(admin.TabularInline):
+class CustodyInline(admin.TabularInline[CustodyEvent, Sample]):
     model = CustodyEvent
     extra = 0
     can_delete = False
     readonly_fields = ["kind", "actor", "at", "location", "note"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # append-only through the service
 
 

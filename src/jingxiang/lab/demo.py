@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from jingxiang.core.demo import DEMO_PASSWORD
-from jingxiang.lab import services
+from jingxiang.lab import selectors, services
 from jingxiang.lab.models import FieldTest, LabProfile, ProductLine, TestRequest
 from jingxiang.organisations.models import Membership, Role
 
@@ -220,7 +220,7 @@ def load(context: Any) -> None:
         services.result_review(actor=reviewer, sample=sample, approve=True, note="复核无误")
 
     goggles = lines[kangbo.pk][0]
-    if goggles.brand_authorisations.count() == 0 and services.brand_evidence(goggles)[1] is None:
+    if goggles.brand_authorisations.count() == 0 and selectors.brand_evidence(goggles)[1] is None:
         brand = services.brand_apply(
             actor=context.users["firm_admin"], product_line=goggles, note="用于雪域 GX 系列包装"
         )

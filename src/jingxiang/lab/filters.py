@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.filters import FilterSet
@@ -34,7 +36,7 @@ class RequestFilter(FilterSet):
         model = TestRequest
         fields = ["q", "status", "product_type"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(
             Q(number__icontains=value)
             | Q(product_name__icontains=value)
@@ -53,10 +55,10 @@ class SampleFilter(FilterSet):
         model = Sample
         fields = ["q", "status", "mine"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(Q(code__icontains=value) | Q(request__number__icontains=value))
 
-    def filter_mine(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_mine(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         return queryset.filter(technician=self.request.user) if value else queryset
 
 
@@ -74,7 +76,7 @@ class ReportFilter(FilterSet):
         model = Report
         fields = ["q", "overall", "status", "product_type"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(
             Q(number__icontains=value)
             | Q(product_name__icontains=value)
@@ -95,10 +97,10 @@ class InstrumentFilter(FilterSet):
         model = Instrument
         fields = ["q", "due"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(Q(name__icontains=value) | Q(serial__icontains=value))
 
-    def filter_due(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_due(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         from django.utils import timezone
 
         today = timezone.localdate()
@@ -119,7 +121,7 @@ class BrandFilter(FilterSet):
         model = BrandAuthorisation
         fields = ["q", "status"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(Q(number__icontains=value) | Q(product_line__name__icontains=value))
 
 
@@ -149,7 +151,7 @@ class BrandDirectoryFilter(FilterSet):
         model = BrandAuthorisation
         fields = ["q", "product_type"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(
             Q(number__icontains=value)
             | Q(product_line__name__icontains=value)

@@ -8,10 +8,16 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin
+from jingxiang.core.forms import PlainTextAreaField, PlainTextField, StyledFormMixin, field_of
 from jingxiang.core.timerules import TimeRulesFormMixin
 from jingxiang.lab import conformance
-from jingxiang.lab.models import INSTRUMENT_KIND_CHOICES, PRODUCT_TYPE_CHOICES, CustodyKind, Instrument
+from jingxiang.lab.models import (
+    INSTRUMENT_KIND_CHOICES,
+    PRODUCT_TYPE_CHOICES,
+    CustodyKind,
+    Instrument,
+    ProductLine,
+)
 from jingxiang.lab.rules import RESULT_RULES
 from jingxiang.organisations.models import Membership, Organisation, OrganisationKind, Role
 
@@ -74,19 +80,20 @@ class RequestForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, product_type: str, firms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["product_type"].initial = product_type
-        self.fields["lab"].queryset = _labs()
-        self.fields["firm"].queryset = firms
+        field_of(self, "lab", forms.ModelChoiceField).queryset = _labs()
+        field_of(self, "firm", forms.ModelChoiceField).queryset = firms
         reg = conformance.registry()
-        self.fields["standard"].choices = conformance.standard_choices(product_type, reg)
+        standards = conformance.standard_choices(product_type, reg)
+        field_of(self, "standard", forms.ChoiceField).choices = standards
         item_choices: dict[str, str] = {}
-        for value, _label in self.fields["standard"].choices:
+        for value, _label in standards:
             if value.startswith(conformance.SERIES_PREFIX):
                 continue
             entries, _fields = conformance.catalogue(product_type, value, reg=reg)
             for entry in entries:
                 mark = "" if entry.certainty != "U" else str(_("(参考性)"))
                 item_choices.setdefault(entry.rule_id, f"{entry.rule_id} {entry.label}{mark}")
-        self.fields["items"].choices = sorted(item_choices.items())
+        field_of(self, "items", forms.ChoiceField).choices = sorted(item_choices.items())
         self.fields["items"].widget.attrs["class"] = "checkbox"
         self.fields["basis"].widget.attrs["class"] = "checkbox"
 
@@ -127,7 +134,9 @@ class AssignForm(StyledFormMixin, forms.Form):
         user_ids = (
             Membership.objects.active().filter(organisation_id=lab_id, role=Role.LAB_STAFF).values("user_id")
         )
-        self.fields["technician"].queryset = get_user_model().objects.filter(pk__in=user_ids)
+        field_of(self, "technician", forms.ModelChoiceField).queryset = get_user_model().objects.filter(
+            pk__in=user_ids
+        )
 
 
 class InstrumentForm(StyledFormMixin, forms.Form):
@@ -204,12 +213,12 @@ class ResultsForm(TimeRulesFormMixin, StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.entry_fields = entry_fields
         usable = Instrument.objects.filter(lab_id=lab_id).usable_on(timezone.localdate())
-        self.fields["instrument"].queryset = usable
-        self.fields["instruments"].queryset = usable
+        field_of(self, "instrument", forms.ModelChoiceField).queryset = usable
+        field_of(self, "instruments", forms.ModelChoiceField).queryset = usable
         self.fields["instruments"].widget.attrs["class"] = "checkbox"
         self.fields["test_date"].initial = timezone.localdate()
         for field in entry_fields:
-            side = conformance.SIDE_LABELS.get(field.side, "")
+            side = str(conformance.SIDE_LABELS.get(field.side, ""))
             role = _("标称") if field.role == "nominal" else _("实测")
             label = f"{role}{' ' + side if side else ''} {field.label}"
             if field.is_boolean:
@@ -299,7 +308,7 @@ class ReviewForm(StyledFormMixin, forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         data["confirmed_rules"] = [
             rule for rule in self.indicative if data.get(f"decide__{rule}") == DECISION_CONFIRM
         ]
@@ -354,12 +363,14 @@ class BatchUploadForm(StyledFormMixin, forms.Form):
 
 
 class BrandApplyForm(StyledFormMixin, forms.Form):
-    product_line = forms.ModelChoiceField(label=_("产品线"), queryset=None, empty_label="—")  # type: ignore[arg-type]
+    product_line = forms.ModelChoiceField(
+        label=_("产品线"), queryset=ProductLine.objects.none(), empty_label="—"
+    )
     note = PlainTextAreaField(label=_("申请说明"), max_length=300, required=False)
 
     def __init__(self, *args: Any, lines: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product_line"].queryset = lines
+        field_of(self, "product_line", forms.ModelChoiceField).queryset = lines
 
 
 class BrandReviewForm(StyledFormMixin, forms.Form):

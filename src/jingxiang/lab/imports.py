@@ -54,7 +54,7 @@ class ResultRowForm(forms.Form):
     test_date = forms.DateField(label=gettext_lazy("检测日期"), input_formats=["%Y-%m-%d", "%Y/%m/%d"])
 
     def clean_sample(self) -> str:
-        return self.cleaned_data["sample"].strip().upper()
+        return str(self.cleaned_data["sample"]).strip().upper()
 
 
 class ResultBatchImport(ImportSpec):
@@ -257,6 +257,7 @@ def csv_to_workbook(data: bytes) -> bytes:
     # neutralised the way core.excel neutralises formula-like text in exports.
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has its one worksheet
     for row in csv.reader(io.StringIO(text)):
         sheet.append(row)
     buffer = io.BytesIO()

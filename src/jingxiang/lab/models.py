@@ -453,7 +453,7 @@ class Overall(models.TextChoices):
     UNDECIDED = "undecided", _("待审核人判定")
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, user: Any) -> ReportQuerySet:
         condition = _firm_and_lab_filter(user, "firm_id", "lab_id")
         return self if condition is None else self.filter(condition)

@@ -79,7 +79,7 @@ def requesting_firms(user: Any) -> QuerySet[Organisation]:
 
 def access_request(user: Any, pk: int, *, write: bool = False) -> TestRequest:
     """A request the user may see; with ``write``, only staff of the lab it is addressed to."""
-    request = (
+    request: TestRequest | None = (
         TestRequest.objects.visible_to(user)
         .select_related("firm", "lab", "product_line")
         .filter(pk=pk)
@@ -129,7 +129,7 @@ def may_register_sample(user: Any, request: TestRequest, registered: int | None 
 
 def access_sample(user: Any, pk: int, *, write: bool = False) -> Sample:
     """A sample the user may see; with ``write``, only staff of the testing lab."""
-    sample = (
+    sample: Sample | None = (
         Sample.objects.visible_to(user)
         .select_related(
             "request",
@@ -178,7 +178,7 @@ def may_enter_results(user: Any, sample: Sample) -> bool:
 
 def entered_the_results(user: Any, sample: Sample) -> bool:
     """Four eyes: whoever entered a sample's results does not review them."""
-    return sample.entered_by_id == user.pk
+    return bool(sample.entered_by_id == user.pk)
 
 
 def review_refusal(user: Any, sample: Sample) -> Refusal | None:
@@ -203,7 +203,7 @@ def awaits_another_reviewer(user: Any, sample: Sample) -> bool:
 
 def access_report(user: Any, pk: int, *, write: bool = False) -> Report:
     """A report the user may see; with ``write``, only staff of the lab that issued it (corrections)."""
-    report = (
+    report: Report | None = (
         Report.objects.visible_to(user)
         .select_related("sample", "firm", "lab", "product_line", "entered_by", "approved_by", "superseded_by")
         .filter(pk=pk)
@@ -230,7 +230,7 @@ def may_correct_report(user: Any, report: Report) -> bool:
 
 
 def access_instrument(user: Any, pk: int, *, write: bool = False) -> Instrument:
-    instrument = Instrument.objects.visible_to(user).filter(pk=pk).first()
+    instrument: Instrument | None = Instrument.objects.visible_to(user).filter(pk=pk).first()
     if instrument is None or (write and not works_in_lab(user, instrument.lab_id)):
         raise Http404
     return instrument
@@ -243,7 +243,9 @@ def instrument_lab(user: Any) -> Organisation | None:
 
 def access_rules_file(user: Any, pk: int) -> RulesFile:
     """An uploaded standard edition in use: operators only (they upload and stop using them)."""
-    rules_file = RulesFile.objects.active().filter(pk=pk).first() if is_operator(user) else None
+    rules_file: RulesFile | None = (
+        RulesFile.objects.active().filter(pk=pk).first() if is_operator(user) else None
+    )
     if rules_file is None:
         raise Http404
     return rules_file
@@ -251,7 +253,9 @@ def access_rules_file(user: Any, pk: int) -> RulesFile:
 
 def access_rule_confirmation(user: Any, pk: int) -> RuleConfirmation:
     """An operator's standing confirmation of an indicative rule: operators only."""
-    confirmation = RuleConfirmation.objects.active().filter(pk=pk).first() if is_operator(user) else None
+    confirmation: RuleConfirmation | None = (
+        RuleConfirmation.objects.active().filter(pk=pk).first() if is_operator(user) else None
+    )
     if confirmation is None:
         raise Http404
     return confirmation
@@ -267,7 +271,9 @@ def quality_reports(user: Any) -> QuerySet[Report]:
 
 def access_product_line(user: Any, pk: int, *, write: bool = False) -> ProductLine:
     """With ``write``: the firm's own users (brand applications)."""
-    line = ProductLine.objects.visible_to(user).select_related("firm").filter(pk=pk).first()
+    line: ProductLine | None = (
+        ProductLine.objects.visible_to(user).select_related("firm").filter(pk=pk).first()
+    )
     if line is None or (write and line.firm_id not in firm_ids(user, *FIRM_PEOPLE)):
         raise Http404
     return line
@@ -306,7 +312,7 @@ def brand_apply_refusal(user: Any, line: ProductLine) -> Refusal | None:
 
 def access_brand(user: Any, pk: int, *, write: bool = False) -> BrandAuthorisation:
     """With ``write``: operators (who decide applications)."""
-    brand = (
+    brand: BrandAuthorisation | None = (
         BrandAuthorisation.objects.visible_to(user)
         .select_related("firm", "product_line", "applied_by", "reviewed_by")
         .filter(pk=pk)

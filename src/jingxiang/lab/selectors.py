@@ -97,7 +97,7 @@ def quality_picture(
     if year:
         reports = reports.filter(test_date__year=year)
     passed = Count("pk", filter=Q(overall=Overall.PASS))
-    by_type = [
+    by_type: list[dict[str, Any]] = [
         {
             **row,
             "label": PRODUCT_TYPE_LABELS.get(row["product_type"], row["product_type"]),
@@ -124,7 +124,7 @@ def quality_picture(
         )
         .order_by("-failed", "rule_id")
     )
-    items = [
+    items: list[dict[str, Any]] = [
         {**row, "fail_rate": _rate(row["failed"], row["assessed"]), "group": spot_check_group(row["rule_id"])}
         for row in item_rows
     ]

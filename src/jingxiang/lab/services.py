@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingxiang.accounts.actors import Actor
 from jingxiang.core.documents import new_verification_code
 from jingxiang.core.numbering import next_number
 from jingxiang.core.services import notification_send
@@ -726,6 +728,7 @@ def _decided_verdict(
     sample: Sample, confirmed_rules: list[str], excluded_rules: dict[str, str]
 ) -> tuple[dict[str, Any], list[str], dict[str, str]]:
     """Judge the stored values again with the reviewer's decisions (and every operator confirmation)."""
+    assert sample.test_date is not None, "judged only once results are entered, with their test date"
     standing = conformance.confirmed_rules(sample.designation)
     case = {
         "case_id": sample.code,
@@ -796,6 +799,8 @@ def _issue_report(
         .first()
     )
     request = sample.request
+    # A report is issued from approved results: who entered them and when they were tested are set.
+    assert sample.test_date is not None and sample.entered_by is not None
     if previous is None:
         year = timezone.localdate().year
         number = f"{lab_prefix(request.lab)}-R{year}-{next_number(f'lab{request.lab_id}-report', year):04d}"
@@ -863,7 +868,7 @@ def _text(value: Any) -> str:
 def report_correct(*, actor: Any, report: Report, reason: str) -> Sample:
     """Open a correction: results are re-entered and re-approved, then a new version supersedes this one."""
     report = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
-    sample = Sample.objects.select_for_update(of=("self",)).get(pk=report.sample_id)
+    sample: Sample = Sample.objects.select_for_update(of=("self",)).get(pk=report.sample_id)
     refuse(report_correct_refusal(actor, report, sample))
     if not reason.strip():
         raise ValidationError(_("请写明更正原因,它会印在新版本报告上。"), code="reason_required")
@@ -930,7 +935,7 @@ def rule_confirm(*, actor: Any, designation: str, rule_id: str, note: str) -> Ru
         raise PermissionDenied(_("只有平台运营人员可以确认参考性规则。"))
     document = conformance.registry().find(designation)
     item = next((item for item in document.items if item.id == rule_id), None) if document else None
-    if item is None:
+    if document is None or item is None:
         raise ValidationError(
             _("标准 %(d)s 中没有规则 %(r)s。") % {"d": designation, "r": rule_id}, code="unknown_rule"
         )
@@ -1042,8 +1047,29 @@ def _suspend_brand_for(report: Report) -> None:
 # High-altitude field tests ---------------------------------------------------------------------
 
 
+def _check_field_test(altitude_m: int, test_date: datetime.date, rating: int) -> None:
+    if not 1000 <= altitude_m <= 8849:
+        raise ValidationError(_("海拔应在 1000 到 8849 米之间(高原测试)。"), code="altitude")
+    if test_date > timezone.localdate():
+        raise ValidationError(_("测试日期不能晚于今天。"), code="test_date")
+    if not 1 <= rating <= 5:
+        raise ValidationError(_("综合评分为 1 到 5 分。"), code="rating")
+
+
 @transaction.atomic
-def field_test_record(*, actor: Any, product_line: ProductLine, data: dict[str, Any]) -> FieldTest:
+def field_test_record(
+    *,
+    actor: Actor,
+    product_line: ProductLine,
+    site: str,
+    altitude_m: int,
+    test_date: datetime.date,
+    conditions: str,
+    wearers: int,
+    rating: int,
+    feedback: str,
+    uv_index: Decimal | None = None,
+) -> FieldTest:
     """Record a plateau field test (site, altitude, conditions, wearer feedback) on a goggle line."""
     from jingxiang.lab.permissions import may_record_field_test
 
@@ -1051,13 +1077,19 @@ def field_test_record(*, actor: Any, product_line: ProductLine, data: dict[str, 
         raise ValidationError(_("实地测试只适用于“高原用太阳镜/护目镜”产品线。"), code="not_high_altitude")
     if not may_record_field_test(actor, product_line):
         raise PermissionDenied(_("只有检测基地人员(平台运营或检测过该产品线的实验室)可以记录实地测试。"))
-    if not 1000 <= data["altitude_m"] <= 8849:
-        raise ValidationError(_("海拔应在 1000 到 8849 米之间(高原测试)。"), code="altitude")
-    if data["test_date"] > timezone.localdate():
-        raise ValidationError(_("测试日期不能晚于今天。"), code="test_date")
-    if not 1 <= data["rating"] <= 5:
-        raise ValidationError(_("综合评分为 1 到 5 分。"), code="rating")
-    return FieldTest.objects.create(product_line=product_line, recorded_by=actor, **data)
+    _check_field_test(altitude_m, test_date, rating)
+    return FieldTest.objects.create(
+        product_line=product_line,
+        recorded_by=actor,
+        site=site,
+        altitude_m=altitude_m,
+        test_date=test_date,
+        conditions=conditions,
+        uv_index=uv_index,
+        wearers=wearers,
+        rating=rating,
+        feedback=feedback,
+    )
 
 
 FIELD_TEST_FIELDS = (
@@ -1073,9 +1105,22 @@ FIELD_TEST_FIELDS = (
 
 
 @transaction.atomic
-def field_test_correct(*, actor: Any, field_test: FieldTest, data: dict[str, Any], reason: str) -> FieldTest:
-    """Correct a plateau field test with a written reason. The earlier values stay in the change log
-    (auditlog), and the record shows that, when and why it was corrected."""
+def field_test_correct(
+    *,
+    actor: Actor,
+    field_test: FieldTest,
+    reason: str,
+    site: str,
+    altitude_m: int,
+    test_date: datetime.date,
+    conditions: str,
+    wearers: int,
+    rating: int,
+    feedback: str,
+    uv_index: Decimal | None = None,
+) -> FieldTest:
+    """Correct a plateau field test with a written reason (every value is given again). The earlier
+    values stay in the change log (auditlog), and the record shows that, when and why it was corrected."""
     from jingxiang.lab.permissions import may_record_field_test
 
     field_test = (
@@ -1085,17 +1130,22 @@ def field_test_correct(*, actor: Any, field_test: FieldTest, data: dict[str, Any
         raise PermissionDenied(_("只有检测基地人员(平台运营或检测过该产品线的实验室)可以更正实地测试。"))
     if not reason.strip():
         raise ValidationError(_("更正实地测试须写明原因。"), code="reason_required")
-    if not 1000 <= data["altitude_m"] <= 8849:
-        raise ValidationError(_("海拔应在 1000 到 8849 米之间(高原测试)。"), code="altitude")
-    if data["test_date"] > timezone.localdate():
-        raise ValidationError(_("测试日期不能晚于今天。"), code="test_date")
-    if not 1 <= data["rating"] <= 5:
-        raise ValidationError(_("综合评分为 1 到 5 分。"), code="rating")
-    changed = [name for name in FIELD_TEST_FIELDS if getattr(field_test, name) != data[name]]
+    _check_field_test(altitude_m, test_date, rating)
+    values: dict[str, object] = {
+        "site": site,
+        "altitude_m": altitude_m,
+        "test_date": test_date,
+        "conditions": conditions,
+        "uv_index": uv_index,
+        "wearers": wearers,
+        "rating": rating,
+        "feedback": feedback,
+    }
+    changed = [name for name in FIELD_TEST_FIELDS if getattr(field_test, name) != values[name]]
     if not changed:
         raise ValidationError(_("没有修改任何内容。"), code="unchanged")
     for name in changed:
-        setattr(field_test, name, data[name])
+        setattr(field_test, name, values[name])
     field_test.correction_reason = reason.strip()[:300]
     field_test.corrected_at = timezone.now()
     field_test.save(update_fields=[*changed, "correction_reason", "corrected_at", "updated_at"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jingxiang.accounts.actors import SignedInRequest
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import xlsx_response
 from jingxiang.core.forms import flash_refusal, refusal_message
@@ -597,7 +598,8 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def instrument_create(request: HttpRequest) -> HttpResponse:
     lab = instrument_lab(request.user)
-    _require(lab is not None)
+    if lab is None:
+        raise Http404
     back = reverse("lab:instrument_list")
     return form_page(
         request,
@@ -684,7 +686,8 @@ def standard_detail(request: HttpRequest) -> HttpResponse:
     """One edition's items (with how sure each value is) and the operators' confirmations of U rules."""
     _require(uses_lab(request.user))
     document = conformance.registry().find(request.GET.get("designation", "")[:60])
-    _require(document is not None)
+    if document is None:
+        raise Http404
     operator = is_operator(request.user)
     if request.method == "POST":
         _require(operator)
@@ -866,14 +869,14 @@ def product_line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def field_test_create(request: HttpRequest, pk: int) -> HttpResponse:
+def field_test_create(request: SignedInRequest, pk: int) -> HttpResponse:
     line = access_product_line(request.user, pk)
     _require(may_record_field_test(request.user, line))
     detail = reverse("lab:product_line_detail", args=[line.pk])
     return form_page(
         request,
         forms.FieldTestForm(request.POST or None, initial={"test_date": timezone.localdate()}),
-        save=lambda data: services.field_test_record(actor=request.user, product_line=line, data=data),
+        save=lambda data: services.field_test_record(actor=request.user, product_line=line, **data),
         success_url=detail,
         success_message=_("实地测试记录已保存。"),
         context={"title": _("记录高原实地测试"), "back": detail, "back_label": line.name},
@@ -881,7 +884,7 @@ def field_test_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def field_test_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def field_test_correct(request: SignedInRequest, pk: int) -> HttpResponse:
     field_test = get_object_or_404(
         FieldTest.objects.visible_to(request.user).select_related("product_line"), pk=pk
     )
@@ -892,9 +895,7 @@ def field_test_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> FieldTest:
         reason = data.pop("correction_reason")
-        return services.field_test_correct(
-            actor=request.user, field_test=field_test, data=data, reason=reason
-        )
+        return services.field_test_correct(actor=request.user, field_test=field_test, reason=reason, **data)
 
     return form_page(
         request,
@@ -1033,7 +1034,8 @@ def brand_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def brand_print(request: HttpRequest, pk: int) -> HttpResponse:
     brand = access_brand(request.user, pk)
-    _require(bool(brand.verify_code))
+    if not brand.verify_code:
+        raise Http404
     url = verification_url("brand", brand.verify_code)
     return render_page(
         request, "lab/brand_print.html", {"brand": brand, "qr": qr_svg(url, scale=4), "verify_url": url}

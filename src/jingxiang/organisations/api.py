@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
 from jingxiang.identifiers import mask_mobile
@@ -7,7 +8,7 @@ from jingxiang.organisations.filters import OrganisationFilter
 from jingxiang.organisations.models import Organisation
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     contact_mobile = serializers.SerializerMethodField()
 
     class Meta:
@@ -35,11 +36,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return mask_mobile(obj.contact_mobile)
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet[Organisation]):
     """Organisations the caller may see (the same rules as the web directory)."""
 
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Organisation]:
         return Organisation.objects.visible_to(self.request.user).order_by("name")

@@ -7,6 +7,7 @@ from jingxiang.core.filters import FilterSet, YesNoFilter
 from jingxiang.organisations.models import (
     Organisation,
     OrganisationKind,
+    OrganisationQuerySet,
     OrganisationSize,
     OrganisationStatus,
 )
@@ -30,5 +31,5 @@ class OrganisationFilter(FilterSet):
         model = Organisation
         fields = ["q", "kind", "region", "size", "status", "is_alliance_member"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: OrganisationQuerySet, name: str, value: str) -> OrganisationQuerySet:
         return queryset.search(value)

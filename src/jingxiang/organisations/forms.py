@@ -10,6 +10,7 @@ from jingxiang.accounts.forms import PrivacyConsentMixin
 from jingxiang.core.forms import MobileField, PlainTextAreaField, PlainTextField, StyledFormMixin, USCCField
 from jingxiang.organisations.models import Organisation, OrganisationKind, OrganisationSize, Role
 from jingxiang.organisations.permissions import grantable_roles
+from jingxiang.organisations.services import OrganisationDetails
 
 SELF_REGISTER_KINDS = [
     (value, label)
@@ -22,11 +23,14 @@ SELF_REGISTER_KINDS = [
 class OrganisationFieldsForm(StyledFormMixin, forms.Form):
     name = PlainTextField(label=_("机构名称"), max_length=100)
     short_name = PlainTextField(label=_("简称"), max_length=30, required=False)
-    kind = forms.ChoiceField(label=_("机构类型"), choices=OrganisationKind.choices)
+    # Typed as any field: the spreadsheet import reads kind and size as free text (organisations.imports).
+    kind: forms.Field = forms.ChoiceField(label=_("机构类型"), choices=OrganisationKind.choices)
     uscc = USCCField(label=_("统一社会信用代码"), required=False, help_text=_("企业必填,18 位"))
     address = PlainTextField(label=_("地址"), max_length=200, required=False)
     region = PlainTextField(label=_("区域"), max_length=50, required=False, help_text=_("如:杜桥镇"))
-    size = forms.ChoiceField(label=_("规模"), choices=[("", "—"), *OrganisationSize.choices], required=False)
+    size: forms.Field = forms.ChoiceField(
+        label=_("规模"), choices=[("", "—"), *OrganisationSize.choices], required=False
+    )
     employee_count = forms.IntegerField(label=_("员工人数"), min_value=0, max_value=1_000_000, required=False)
     main_products = PlainTextField(label=_("主营产品"), max_length=200, required=False)
     founded_year = forms.IntegerField(label=_("成立年份"), min_value=1900, max_value=2100, required=False)
@@ -38,8 +42,28 @@ class OrganisationFieldsForm(StyledFormMixin, forms.Form):
         self.instance = instance
         super().__init__(*args, **kwargs)
 
+    def details(self) -> OrganisationDetails:
+        """The cleaned details as the services take them (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        return OrganisationDetails(
+            name=data["name"],
+            kind=data["kind"],
+            uscc=data.get("uscc") or None,
+            short_name=data.get("short_name") or "",
+            address=data.get("address") or "",
+            region=data.get("region") or "",
+            size=data.get("size") or "",
+            employee_count=data.get("employee_count"),
+            main_products=data.get("main_products") or "",
+            founded_year=data.get("founded_year"),
+            description=data.get("description") or "",
+            contact_name=data.get("contact_name") or "",
+            # Left empty, the stored number stays (the edit form shows it masked, as a hint).
+            contact_mobile=data.get("contact_mobile") or None,
+        )
+
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name: str = self.cleaned_data["name"].strip()
         clash = Organisation.objects.filter(name=name)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
@@ -61,7 +85,7 @@ class OrganisationFieldsForm(StyledFormMixin, forms.Form):
         return uscc
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if (
             cleaned.get("kind") == OrganisationKind.FIRM
             and not cleaned.get("uscc")
@@ -88,22 +112,24 @@ class RegistrationForm(PrivacyConsentMixin, OrganisationFieldsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = SELF_REGISTER_KINDS
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = SELF_REGISTER_KINDS
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
+        username: str = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("该登录名已被使用。"), code="duplicate_username")
         return username
 
     def clean_applicant_mobile(self) -> str:
-        mobile = self.cleaned_data["applicant_mobile"]
+        mobile: str = self.cleaned_data["applicant_mobile"]
         if get_user_model().objects.filter(mobile=mobile).exists():
             raise forms.ValidationError(_("该手机号已注册,请直接登录。"), code="duplicate_mobile")
         return mobile
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("两次输入的密码不一致。"))
@@ -127,7 +153,7 @@ class ReviewForm(StyledFormMixin, forms.Form):
     note = PlainTextField(label=_("审核意见"), max_length=300, required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("decision") == "reject" and not cleaned.get("note"):
             self.add_error("note", _("不通过时必须写明原因,申请人会看到。"))
         return cleaned
@@ -155,21 +181,23 @@ class MemberAddForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         allowed = set(grantable_roles(actor, organisation))
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [(value, label) for value, label in Role.choices if value in allowed]
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
+        username: str = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("该登录名已被使用。"), code="duplicate_username")
         return username
 
     def clean_mobile(self) -> str:
-        mobile = self.cleaned_data["mobile"]
+        mobile: str = self.cleaned_data["mobile"]
         if get_user_model().objects.filter(mobile=mobile).exists():
             raise forms.ValidationError(_("该手机号已注册。"), code="duplicate_mobile")
         return mobile
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         password_validation.validate_password(password)
         return password

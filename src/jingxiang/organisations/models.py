@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -10,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
 from jingxiang.core.search import search_key, searchable_text
 from jingxiang.identifiers import mask_mobile
+
+if TYPE_CHECKING:  # talents imports this module: the model is looked up at run time
+    from jingxiang.talents.models import Talent
 
 
 class OrganisationKind(models.TextChoices):
@@ -47,7 +52,7 @@ class Role(models.TextChoices):
 _OWN_TALENT_ATTR = "_jingxiang_own_talent"
 
 
-def own_talent_profile(user: object) -> object | None:
+def own_talent_profile(user: Any) -> Talent | None:
     """The user's own (unarchived) Talent with its home organisation, or None; one query per request.
 
     Menus and permission checks of several apps ask for it on every page (academy, demands, events,
@@ -64,7 +69,8 @@ def own_talent_profile(user: object) -> object | None:
             .first()
         )
         setattr(user, _OWN_TALENT_ATTR, talent)
-    return getattr(user, _OWN_TALENT_ATTR)
+    profile: Talent | None = getattr(user, _OWN_TALENT_ATTR)
+    return profile
 
 
 def _has_talent_profile(user: object) -> bool:
@@ -158,7 +164,7 @@ class Organisation(TimeStamped, Archivable):
         return self.kind == OrganisationKind.FIRM
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True)
 

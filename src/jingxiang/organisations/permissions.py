@@ -142,7 +142,7 @@ def access_organisation(user: Any, pk: int, *, write: bool = False) -> Organisat
 
     Writing is for operators and the organisation's own admins. "Not found" and "forbidden" look the same.
     """
-    organisation = Organisation.objects.visible_to(user).filter(pk=pk).first()
+    organisation: Organisation | None = Organisation.objects.visible_to(user).filter(pk=pk).first()
     if organisation is None:
         raise Http404
     if write and not (is_operator(user) or is_org_admin(user, organisation.pk)):

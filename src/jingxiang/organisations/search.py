@@ -13,7 +13,7 @@ from jingxiang.core.search import SearchKind, register_search_kind
 from jingxiang.organisations.models import Organisation
 
 
-def firm_choices(user: Any) -> QuerySet | None:
+def firm_choices(user: Any) -> QuerySet[Organisation] | None:
     """Approved firms, for everyone who uses the directory (members of approved organisations and
     talents with a login); others may not pick firms at all."""
     from jingxiang.organisations.models import _has_talent_profile

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingxiang.accounts.actors import Actor
+from jingxiang.accounts.models import User
 from jingxiang.core.services import notification_send
 from jingxiang.organisations import texts
 from jingxiang.organisations.models import (
     Membership,
     Organisation,
-    OrganisationKind,
     OrganisationStatus,
     Role,
 )
@@ -40,22 +40,43 @@ ORGANISATION_FIELDS = (
 )
 
 
-_NULLABLE = {"uscc", "employee_count", "founded_year"}
 # What operators checked when approving; changing it would bypass the review.
 IDENTITY_FIELDS = ("name", "kind", "uscc")
 
 
-def _apply(organisation: Organisation, data: dict[str, Any]) -> None:
+@dataclass(frozen=True, kw_only=True)
+class OrganisationDetails:
+    """An organisation's own details, as its forms give them (``OrganisationFieldsForm.details()``)."""
+
+    name: str
+    kind: str
+    uscc: str | None = None
+    short_name: str = ""
+    address: str = ""
+    region: str = ""
+    size: str = ""
+    employee_count: int | None = None
+    main_products: str = ""
+    founded_year: int | None = None
+    description: str = ""
+    contact_name: str = ""
+    contact_mobile: str | None = None
+    """``None`` keeps the stored number (the edit form never shows it in full); a new one starts empty."""
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> OrganisationDetails:
+        """The organisation's details as they are (change some with ``dataclasses.replace``)."""
+        return cls(**{field: getattr(organisation, field) for field in ORGANISATION_FIELDS})
+
+
+def _apply(organisation: Organisation, details: OrganisationDetails) -> None:
     for field in ORGANISATION_FIELDS:
-        if field in data:
-            value = data[field]
-            if value in (None, "") and field in _NULLABLE:
-                value = None
-            elif value is None:
-                value = ""
-            setattr(organisation, field, value)
-    if organisation.kind != OrganisationKind.FIRM and not organisation.uscc:
-        organisation.uscc = None
+        value = getattr(details, field)
+        if field == "contact_mobile" and value is None:
+            continue
+        setattr(organisation, field, value)
+    # No number is NULL, never "": the column is unique when given (and only firms must give one).
+    organisation.uscc = organisation.uscc or None
     organisation.refresh_search_text()
 
 
@@ -65,29 +86,30 @@ def _duplicate_error() -> ValidationError:
     )
 
 
-def organisation_register(*, data: dict[str, Any]) -> tuple[Any, Organisation]:
+def organisation_register(
+    *, details: OrganisationDetails, username: str, mobile: str, display_name: str, password: str
+) -> tuple[User, Organisation]:
     """Self-registration: a pending organisation and its first administrator, to be reviewed by operators.
 
     Two people may register the same firm at once: the unique constraints decide, and the loser gets
     a clear message instead of an error page.
     """
     try:
-        return _organisation_register(data)
+        return _organisation_register(details, username, mobile, display_name, password)
     except IntegrityError as error:
         raise _duplicate_error() from error
 
 
 @transaction.atomic
-def _organisation_register(data: dict[str, Any]) -> tuple[Any, Organisation]:
-    user_model = get_user_model()
-    user = user_model(
-        username=data["username"], mobile=data["applicant_mobile"], display_name=data["applicant_name"]
-    )
-    user.set_password(data["password1"])
+def _organisation_register(
+    details: OrganisationDetails, username: str, mobile: str, display_name: str, password: str
+) -> tuple[User, Organisation]:
+    user = User(username=username, mobile=mobile, display_name=display_name)
+    user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     organisation = Organisation(status=OrganisationStatus.PENDING)
-    _apply(organisation, data)
+    _apply(organisation, details)
     organisation.full_clean(exclude=["search_text"])
     organisation.save()
     Membership.objects.create(user=user, organisation=organisation, role=Role.ORG_ADMIN)
@@ -103,35 +125,35 @@ def _organisation_register(data: dict[str, Any]) -> tuple[Any, Organisation]:
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Any, data: dict[str, Any], status: str = OrganisationStatus.APPROVED
+    *, actor: Actor, details: OrganisationDetails, status: str = OrganisationStatus.APPROVED
 ) -> Organisation:
     """Operators add organisations directly (e.g. public institutions); they start approved."""
     if not is_operator(actor):
         raise PermissionDenied
     organisation = Organisation(status=status, reviewed_by=actor, reviewed_at=timezone.now())
-    _apply(organisation, data)
+    _apply(organisation, details)
     organisation.full_clean(exclude=["search_text"])
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+def organisation_update(
+    *, actor: Actor, organisation: Organisation, details: OrganisationDetails
+) -> Organisation:
     """Change an organisation's details (its admins or operators); reviewed identity stays with operators."""
     if not may_manage_members(actor, organisation):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update(of=("self",)).get(pk=organisation.pk)
     if organisation.status == OrganisationStatus.APPROVED and not is_operator(actor):
         changed = [
-            f
-            for f in IDENTITY_FIELDS
-            if f in data and (data[f] or None) != (getattr(organisation, f) or None)
+            f for f in IDENTITY_FIELDS if (getattr(details, f) or None) != (getattr(organisation, f) or None)
         ]
         if changed:
             raise ValidationError(
                 _("已审核的名称、类型和统一社会信用代码只能由平台运营人员修改。"), code="identity_locked"
             )
-    _apply(organisation, data)
+    _apply(organisation, details)
     organisation.full_clean(exclude=["search_text"])
     organisation.save()
     return organisation
@@ -139,7 +161,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, data: dict[st
 
 @transaction.atomic
 def organisation_review(
-    *, actor: Any, organisation: Organisation, approve: bool, note: str = ""
+    *, actor: Actor, organisation: Organisation, approve: bool, note: str = ""
 ) -> Organisation:
     """Approve or reject a joining application; a rejection must say why, and the applicant is told."""
     if not is_operator(actor):
@@ -168,20 +190,22 @@ def organisation_review(
 
 
 @transaction.atomic
-def organisation_resubmit(*, actor: Any, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+def organisation_resubmit(
+    *, actor: Actor, organisation: Organisation, details: OrganisationDetails
+) -> Organisation:
     """A rejected applicant corrects the details and asks for review again."""
     if not may_manage_members(actor, organisation):
         raise PermissionDenied
     if organisation.status != OrganisationStatus.REJECTED:
         raise ValidationError(_("只有未通过的申请可以重新提交。"), code="not_rejected")
-    organisation = organisation_update(actor=actor, organisation=organisation, data=data)
+    organisation = organisation_update(actor=actor, organisation=organisation, details=details)
     organisation.status = OrganisationStatus.PENDING
     organisation.save(update_fields=["status", "updated_at"])
     return organisation
 
 
 @transaction.atomic
-def organisation_archive(*, actor: Any, organisation: Organisation) -> Organisation:
+def organisation_archive(*, actor: Actor, organisation: Organisation) -> Organisation:
     """Archive an organisation (operators only); it leaves the directory, its history stays."""
     if not is_operator(actor):
         raise PermissionDenied
@@ -190,31 +214,46 @@ def organisation_archive(*, actor: Any, organisation: Organisation) -> Organisat
     return organisation
 
 
-def membership_add(*, actor: Any, organisation: Organisation, data: dict[str, Any]) -> Membership:
+def membership_add(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    username: str,
+    mobile: str,
+    display_name: str,
+    password: str,
+    role: str,
+) -> Membership:
     """An organisation admin (or an operator) creates a login for a colleague with one role."""
     try:
-        return _membership_add(actor, organisation, data)
+        return _membership_add(actor, organisation, username, mobile, display_name, password, role)
     except IntegrityError as error:
         raise _duplicate_error() from error
 
 
 @transaction.atomic
-def _membership_add(actor: Any, organisation: Organisation, data: dict[str, Any]) -> Membership:
-    if data.get("role") not in grantable_roles(actor, organisation):
+def _membership_add(
+    actor: Actor,
+    organisation: Organisation,
+    username: str,
+    mobile: str,
+    display_name: str,
+    password: str,
+    role: str,
+) -> Membership:
+    if role not in grantable_roles(actor, organisation):
         raise PermissionDenied
-    user = get_user_model()(
-        username=data["username"], mobile=data["mobile"], display_name=data["display_name"]
-    )
-    user.set_password(data["password"])
+    user = User(username=username, mobile=mobile, display_name=display_name)
+    user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    membership = Membership.objects.create(user=user, organisation=organisation, role=data["role"])
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     forget_roles(actor)
     return membership
 
 
 @transaction.atomic
-def membership_grant(*, actor: Any, organisation: Organisation, user: Any, role: str) -> Membership:
+def membership_grant(*, actor: Actor, organisation: Organisation, user: User, role: str) -> Membership:
     """Give an existing login a role in the organisation (re-activating it if it was ended)."""
     if role not in grantable_roles(actor, organisation):
         raise PermissionDenied
@@ -227,7 +266,7 @@ def membership_grant(*, actor: Any, organisation: Organisation, user: Any, role:
 
 
 @transaction.atomic
-def membership_end(*, actor: Any, membership: Membership) -> Membership:
+def membership_end(*, actor: Actor, membership: Membership) -> Membership:
     """End a membership (kept for the record, never deleted). The last admin cannot remove themselves."""
     if not may_manage_members(actor, membership.organisation):
         raise PermissionDenied

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingxiang.accounts.actors import SignedInRequest
 from jingxiang.core.listing import ExportColumn, paginate
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
@@ -95,11 +96,19 @@ def organisation_mine(request: HttpRequest) -> HttpResponse:
 def organisation_register(request: HttpRequest) -> HttpResponse:
     """Public sign-up of a firm or institution; the applicant is logged in and sees the review status."""
 
+    form = RegistrationForm(request.POST or None)
+
     def save(data: dict[str, Any]) -> Organisation:
         from jingxiang.accounts.models import ConsentSource
         from jingxiang.accounts.services import privacy_consent_record
 
-        user, organisation = services.organisation_register(data=data)
+        user, organisation = services.organisation_register(
+            details=form.details(),
+            username=data["username"],
+            mobile=data["applicant_mobile"],
+            display_name=data["applicant_name"],
+            password=data["password1"],
+        )
         privacy_consent_record(
             user=user,
             version=data["privacy_version"],
@@ -111,7 +120,7 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
 
     return form_page(
         request,
-        RegistrationForm(request.POST or None),
+        form,
         save=save,
         success_url=lambda organisation: reverse("organisations:detail", args=[organisation.pk]),
         success_message=_("申请已提交,平台运营人员审核后会通知您。"),
@@ -120,7 +129,7 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk, write=True)
     initial = {
         field: getattr(organisation, field) for field in ORGANISATION_FIELDS if field != "contact_mobile"
@@ -135,11 +144,14 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.fields[field].help_text = _("已审核的信息,如需变更请联系平台运营人员。")
 
     def save(data: dict[str, Any]) -> Organisation:
-        if not data.get("contact_mobile"):
-            data.pop("contact_mobile", None)
+        # An empty contact number keeps the stored one (details() leaves it None).
         if organisation.status == OrganisationStatus.REJECTED:
-            return services.organisation_resubmit(actor=request.user, organisation=organisation, data=data)
-        return services.organisation_update(actor=request.user, organisation=organisation, data=data)
+            return services.organisation_resubmit(
+                actor=request.user, organisation=organisation, details=form.details()
+            )
+        return services.organisation_update(
+            actor=request.user, organisation=organisation, details=form.details()
+        )
 
     detail = reverse("organisations:detail", args=[organisation.pk])
     return form_page(
@@ -164,7 +176,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_review(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_review(request: SignedInRequest, pk: int) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
     organisation = access_organisation(request.user, pk)
@@ -186,7 +198,7 @@ def organisation_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     if not is_operator(request.user):
         raise Http404
     organisation = access_organisation(request.user, pk)
@@ -199,13 +211,21 @@ def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk, write=True)
     detail = reverse("organisations:detail", args=[organisation.pk])
     return form_page(
         request,
         MemberAddForm(request.POST or None, organisation=organisation, actor=request.user),
-        save=lambda data: services.membership_add(actor=request.user, organisation=organisation, data=data),
+        save=lambda data: services.membership_add(
+            actor=request.user,
+            organisation=organisation,
+            username=data["username"],
+            mobile=data["mobile"],
+            display_name=data["display_name"],
+            password=data["password"],
+            role=data["role"],
+        ),
         success_url=detail,
         success_message=_("已添加成员。"),
         context={
@@ -219,7 +239,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_end(request: SignedInRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk, write=True)
     membership = Membership.objects.filter(pk=membership_pk, organisation=organisation).first()
     if membership is None:

@@ -707,15 +707,13 @@ def hire_record(*, actor: Any, application: Application, hired_on: dt.date, tier
     if talent is None:
         talent = talent_create(
             actor=actor,
-            data={
-                "name": student.name,
-                "kind": TalentKind.TECHNICIAN,
-                "home_organisation": firm,
-                "mobile": student.mobile,
-                "level": level_text,
-                "title": app.job.post,
-                "region": app.job.fair_firm.fair.region,
-            },
+            name=student.name,
+            kind=TalentKind.TECHNICIAN,
+            home_organisation=firm,
+            mobile=student.mobile,
+            level=level_text,
+            title=app.job.post,
+            region=app.job.fair_firm.fair.region,
         )
     if talent.user_id is None:
         # The student's own login becomes the talent's, so they see their profile and agreements.

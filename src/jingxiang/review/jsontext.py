@@ -1,10 +1,8 @@
 """Reading JSON text so that every failure is a message with a line, never a traceback.
 
-``json.loads`` alone fails badly on three kinds of hostile or broken files: integers with thousands
-of digits (``ValueError`` about ``int_max_str_digits``), floats beyond the double range (silently
-``inf``) and ``NaN``/``Infinity`` literals (accepted), and deep nesting (``RecursionError``). Here
-such numbers become :class:`UnusableNumber` placeholders that the field checks reject with the field's
-name, and deep nesting becomes a problem on the line where it starts.
+The text is read by the engines' one strict reader, :func:`jingxiang.strictjson.loads`: integers and
+floats too large for a double, ``NaN``/``Infinity`` and nesting deeper than 64 levels are decode errors
+like any syntax error, reported with their line and column (and, for a number, the field it is in).
 
 Field checks report paths (``reviewers[3].max_load``); :func:`locate_lines` maps those paths back to
 line numbers, re-scanning the text only when there is something to report.
@@ -12,51 +10,17 @@ line numbers, re-scanning the text only when there is something to report.
 
 from __future__ import annotations
 
-import bisect
 import json
 import math
-import re
 from collections.abc import Iterable
 from typing import Any
 
+from jingxiang import strictjson
 from jingxiang.review.records import InputError, Problem
 
-PathKey = str | int
-Path = tuple[PathKey, ...]
-
-# The review formats nest four levels at most; anything far deeper is not one of them.
-MAX_DEPTH = 64
-MAX_INT_DIGITS = 30
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
-
-
-class UnusableNumber:
-    """A number in the file that cannot be used: too many digits, beyond float range, or NaN/Infinity."""
-
-    def __init__(self, text: str, why: str) -> None:
-        self.text, self.why = text, why
-
-    def __repr__(self) -> str:
-        shown = self.text if len(self.text) <= 24 else f"{self.text[:12]}…({len(self.text):,} characters)"
-        return f"{shown} ({self.why})"
-
-
-def _parse_int(text: str) -> int | UnusableNumber:
-    digits = len(text.lstrip("-"))
-    if digits > MAX_INT_DIGITS:
-        return UnusableNumber(text, f"an integer of {digits:,} digits is far too large")
-    return int(text)
-
-
-def _parse_float(text: str) -> float | UnusableNumber:
-    value = float(text)
-    if not math.isfinite(value):
-        return UnusableNumber(text, "beyond the range of numbers")
-    return value
-
-
-def _parse_constant(text: str) -> UnusableNumber:
-    return UnusableNumber(text, "not a number JSON allows")
+PathKey = strictjson.PathKey
+Path = strictjson.Path
+_SHOWN_BITS = 200  # about 60 digits: longer numbers are described, not printed
 
 
 def path_text(path: Path) -> str:
@@ -75,89 +39,32 @@ def show(value: object) -> str:
         return "a list"
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:40] + "…")
+    if isinstance(value, int) and value.bit_length() > _SHOWN_BITS:
+        # Never str() such a number: past 4,300 digits Python refuses to, and the message would be huge.
+        return f"a whole number of about {round(value.bit_length() * math.log10(2)):,} digits"
     return repr(value)
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0] + [match.end() for match in re.finditer("\n", text)]
-
-
-def _depth_problem(text: str, source: str) -> Problem:
-    """Where the nesting first goes deeper than :data:`MAX_DEPTH` (scanned without recursion)."""
-    starts = _line_starts(text)
-    depth = 0
-    for match in _TOKEN.finditer(text):
-        piece = match.group()
-        if piece in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = bisect.bisect_right(starts, match.start())
-                return Problem(
-                    "",
-                    f"{source}: nested more than {MAX_DEPTH} levels deep; review files need at most 4",
-                    line,
-                )
-        elif piece in "]}":
-            depth -= 1
-    return Problem("", f"{source}: nested too deeply")
-
-
 def parse_json_text(text: str, source: str = "input") -> Any:
-    """Parse ``text`` or raise :class:`InputError` with the line and column of the syntax error."""
+    """Parse ``text`` or raise :class:`InputError` with the line and column of the problem."""
     try:
-        return json.loads(
-            text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant
-        )
+        return strictjson.loads(text)
     except json.JSONDecodeError as error:
+        path = error.path if isinstance(error, strictjson.StrictJsonError) else None
         raise InputError(
-            [Problem("", f"{source} is not valid JSON: {error.msg} (column {error.colno})", error.lineno)]
+            [
+                Problem(
+                    path_text(path) if path else "",
+                    f"{source} is not valid JSON: {error.msg} (column {error.colno})",
+                    error.lineno,
+                )
+            ]
         ) from None
-    except RecursionError:
-        raise InputError([_depth_problem(text, source)]) from None
 
 
 def locate_lines(text: str, paths: Iterable[Path]) -> dict[Path, int]:
-    """The line on which the value at each path starts (for an object key: where the key is).
-
-    The text has already been parsed successfully, so the scan can be a plain piece loop with an
-    explicit stack - no recursion, whatever the nesting.
-    """
-    wanted = set(paths)
-    if not wanted:
-        return {}
-    starts = _line_starts(text)
-    found: dict[Path, int] = {}
-    # Each frame: [is_object, current key or index, expecting a key]
-    stack: list[list[Any]] = []
-    for match in _TOKEN.finditer(text):
-        piece = match.group()
-        frame = stack[-1] if stack else None
-        if frame is not None and frame[0] and frame[2] and piece.startswith('"'):
-            frame[1], frame[2] = json.loads(piece), False
-            path = tuple(f[1] for f in stack)
-            if path in wanted and path not in found:
-                found[path] = bisect.bisect_right(starts, match.start())
-            continue
-        if piece == ":":
-            continue
-        if piece == ",":
-            if frame is not None:
-                if frame[0]:
-                    frame[2] = True
-                else:
-                    frame[1] += 1
-            continue
-        if piece in "]}":
-            stack.pop()
-            continue
-        path = tuple(f[1] for f in stack)
-        if path in wanted and path not in found:
-            found[path] = bisect.bisect_right(starts, match.start())
-        if piece == "{":
-            stack.append([True, None, True])
-        elif piece == "[":
-            stack.append([False, 0, False])
-    return found
+    """The line on which the value at each path starts (for an object key: where the key is)."""
+    return strictjson.lines_of(text, strictjson.locate(text, paths))
 
 
 class Collector:

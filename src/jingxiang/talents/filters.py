@@ -5,7 +5,7 @@ from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.filters import FilterSet, YesNoFilter
-from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentKind
+from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentKind, TalentQuerySet
 
 
 class TalentFilter(FilterSet):
@@ -38,10 +38,10 @@ class TalentFilter(FilterSet):
         model = Talent
         fields = ["q", "kind", "domain", "skill", "org", "region", "shares_talent"]
 
-    def filter_search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_search(self, queryset: TalentQuerySet, name: str, value: str) -> TalentQuerySet:
         return queryset.search(value)
 
-    def filter_available(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_available(self, queryset: TalentQuerySet, name: str, value: bool | None) -> TalentQuerySet:
         if value is None:
             return queryset
         return queryset.filter(monthly_hours__gt=0) if value else queryset.filter(monthly_hours=0)

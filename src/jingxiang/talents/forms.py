@@ -56,7 +56,9 @@ class TalentForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, organisations: Any, instance: Talent | None = None, **kwargs: Any) -> None:
         self.instance = instance
         super().__init__(*args, **kwargs)
-        self.fields["home_organisation"].queryset = organisations
+        home = self.fields["home_organisation"]
+        assert isinstance(home, forms.ModelChoiceField)
+        home.queryset = organisations
         self.certified: dict[int, int] = {}
         if instance is not None:
             # Skills typed in here are shown with their levels; levels proven by a certificate are kept

@@ -46,7 +46,9 @@ def may_reveal_personal(user: Any, talent: Talent) -> bool:
 
 def access_talent(user: Any, pk: int, *, write: bool = False) -> Talent:
     """The talent if the user may see it (or change it, with ``write``); 404 otherwise."""
-    talent = Talent.objects.visible_to(user).select_related("home_organisation", "user").filter(pk=pk).first()
+    talent: Talent | None = (
+        Talent.objects.visible_to(user).select_related("home_organisation", "user").filter(pk=pk).first()
+    )
     if talent is None or (write and not may_edit(user, talent)):
         raise Http404
     return talent

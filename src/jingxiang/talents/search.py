@@ -22,7 +22,7 @@ def talent_label(talent: Talent) -> str:
 
 def talent_detail(talent: Talent) -> str:
     parts = [talent.title, talent.level]
-    if talent.home_organisation_id:
+    if talent.home_organisation is not None:
         parts.append(talent.home_organisation.name)
     return " · ".join(part for part in parts if part)
 
@@ -32,7 +32,7 @@ def _skill_keys(name_zh: str, name_en: str, code: str, aliases: tuple[str, ...])
     return searchable_text(name_zh, name_en, code.replace("-", ""), *aliases)
 
 
-def match_skills(queryset: QuerySet, query: str) -> list[Skill]:
+def match_skills(queryset: QuerySet[Skill], query: str) -> list[Skill]:
     """The taxonomy is small (under a hundred skills), so its pinyin keys are computed, not stored."""
     needle = search_key(query)
     rows = list(queryset)
@@ -46,14 +46,14 @@ def match_skills(queryset: QuerySet, query: str) -> list[Skill]:
     ]
 
 
-def skill_choices(user: Any) -> QuerySet | None:
+def skill_choices(user: Any) -> QuerySet[Any] | None:
     """The skills taxonomy is public to everyone signed in."""
     if not getattr(user, "is_authenticated", False):
         return None
     return Skill.objects.filter(is_active=True).select_related("domain")
 
 
-def _home_organisations(user: Any) -> QuerySet | None:
+def _home_organisations(user: Any) -> QuerySet[Any] | None:
     from jingxiang.organisations.permissions import is_operator
     from jingxiang.talents.selectors import home_organisations_for
 

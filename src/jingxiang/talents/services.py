@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingxiang.accounts.actors import Actor
+from jingxiang.organisations.models import Organisation
 from jingxiang.organisations.permissions import is_operator
 from jingxiang.talents.models import Skill, SkillDomain, Talent, TalentSkill
 from jingxiang.talents.permissions import may_create_for, may_edit
@@ -31,16 +33,7 @@ TALENT_FIELDS = (
     "shares_talent",
     "think_tank",
 )
-
-
-def _apply(talent: Talent, data: dict[str, Any]) -> None:
-    for field in TALENT_FIELDS:
-        if field in data:
-            value = data[field]
-            if value is None and field not in {"home_organisation"}:
-                value = "" if field not in {"hourly_rate", "monthly_hours"} else 0
-            setattr(talent, field, value)
-    talent.refresh_search_text()
+"""The profile's fields, as the form and the services name them."""
 
 
 def is_typed_in(link: TalentSkill) -> bool:
@@ -66,14 +59,49 @@ def _set_skills(talent: Talent, skill_levels: dict[Skill, int], source: str = ""
 
 @transaction.atomic
 def talent_create(
-    *, actor: Any, data: dict[str, Any], skill_levels: dict[Skill, int] | None = None
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    home_organisation: Organisation | None = None,
+    gender: str = "",
+    title: str = "",
+    level: str = "",
+    region: str = "",
+    mobile: str = "",
+    resident_id: str = "",
+    email: str = "",
+    description: str = "",
+    hourly_rate: Decimal | None = None,
+    monthly_hours: int | None = None,
+    shares_talent: bool = False,
+    think_tank: bool = False,
+    skill_levels: dict[Skill, int] | None = None,
 ) -> Talent:
-    """Add a talent profile: operators for anyone, organisation admins for their own people."""
-    organisation = data.get("home_organisation")
-    if not may_create_for(actor, organisation.pk if organisation else None):
+    """Add a talent profile: operators for anyone, organisation admins for their own people.
+
+    An empty rate or number of hours is 0.
+    """
+    if not may_create_for(actor, home_organisation.pk if home_organisation else None):
         raise ValidationError({"home_organisation": _("只能为您管理的机构添加人才。")})
-    talent = Talent()
-    _apply(talent, data)
+    talent = Talent(
+        name=name,
+        gender=gender,
+        kind=kind,
+        title=title,
+        level=level,
+        home_organisation=home_organisation,
+        region=region,
+        mobile=mobile,
+        resident_id=resident_id,
+        email=email,
+        description=description,
+        hourly_rate=hourly_rate or Decimal(0),
+        monthly_hours=monthly_hours or 0,
+        shares_talent=shares_talent,
+        think_tank=think_tank,
+    )
+    talent.refresh_search_text()
     talent.full_clean(exclude=["search_text", "user"])
     talent.save()
     _set_skills(talent, skill_levels or {}, source=_("录入"))
@@ -82,18 +110,48 @@ def talent_create(
 
 @transaction.atomic
 def talent_update(
-    *, actor: Any, talent: Talent, data: dict[str, Any], skill_levels: dict[Skill, int] | None = None
+    *,
+    actor: Actor,
+    talent: Talent,
+    name: str,
+    kind: str,
+    home_organisation: Organisation | None,
+    gender: str,
+    title: str,
+    level: str,
+    region: str,
+    email: str,
+    description: str,
+    hourly_rate: Decimal | None,
+    monthly_hours: int | None,
+    shares_talent: bool,
+    think_tank: bool,
+    mobile: str | None = None,
+    resident_id: str | None = None,
+    skill_levels: dict[Skill, int] | None = None,
 ) -> Talent:
-    """Change a talent profile (operators, the talent, or their home organisation's admins)."""
+    """Change a talent profile (operators, the talent, or their home organisation's admins).
+
+    ``mobile`` and ``resident_id`` left as ``None`` keep what is stored (the form never shows them in
+    full); ``skill_levels`` left as ``None`` keeps the skills.
+    """
     if not may_edit(actor, talent):
         raise PermissionDenied
     talent = Talent.objects.select_for_update(of=("self",)).get(pk=talent.pk)
-    new_home = data.get("home_organisation", talent.home_organisation)
-    if (new_home.pk if new_home else None) != talent.home_organisation_id and not may_create_for(
-        actor, new_home.pk if new_home else None
+    if (home_organisation.pk if home_organisation else None) != talent.home_organisation_id and not (
+        may_create_for(actor, home_organisation.pk if home_organisation else None)
     ):
         raise ValidationError(_("只能把人才归属到您管理的机构。"), code="home_organisation")
-    _apply(talent, data)
+    talent.name, talent.kind, talent.home_organisation = name, kind, home_organisation
+    talent.gender, talent.title, talent.level, talent.region = gender, title, level, region
+    talent.email, talent.description = email, description
+    talent.hourly_rate, talent.monthly_hours = hourly_rate or Decimal(0), monthly_hours or 0
+    talent.shares_talent, talent.think_tank = shares_talent, think_tank
+    if mobile is not None:
+        talent.mobile = mobile
+    if resident_id is not None:
+        talent.resident_id = resident_id
+    talent.refresh_search_text()
     talent.full_clean(exclude=["search_text", "user"])
     talent.save()
     if skill_levels is not None:
@@ -102,7 +160,7 @@ def talent_update(
 
 
 @transaction.atomic
-def talent_archive(*, actor: Any, talent: Talent) -> Talent:
+def talent_archive(*, actor: Actor, talent: Talent) -> Talent:
     """Archive a talent profile; it leaves the directory and its history stays."""
     if not may_edit(actor, talent):
         raise PermissionDenied
@@ -117,6 +175,7 @@ def talent_skill_raise(*, talent: Talent, skill: Skill, level: int, source: str)
 
     Called by other services (the academy's certification) after their own authorisation.
     """
+    link: TalentSkill
     link, created = TalentSkill.objects.select_for_update(of=("self",)).get_or_create(
         talent=talent, skill=skill, defaults={"level": level, "source": source}
     )
@@ -165,13 +224,29 @@ def skills_sync(*, taxonomy: Taxonomy | None = None, overwrite: bool = False) ->
 
 
 @transaction.atomic
-def skill_update(*, actor: Any, skill: Skill, data: dict[str, Any]) -> Skill:
-    """Operators rename a skill, edit its aliases or switch it off (skills are never deleted)."""
+def skill_update(
+    *,
+    actor: Actor,
+    skill: Skill,
+    name_zh: str | None = None,
+    name_en: str | None = None,
+    aliases: list[str] | None = None,
+    is_active: bool | None = None,
+) -> Skill:
+    """Operators rename a skill, edit its aliases or switch it off (skills are never deleted).
+
+    What is left as ``None`` stays as it is.
+    """
     if not is_operator(actor):
         raise PermissionDenied
-    for field in ("name_zh", "name_en", "aliases", "is_active"):
-        if field in data:
-            setattr(skill, field, data[field])
+    if name_zh is not None:
+        skill.name_zh = name_zh
+    if name_en is not None:
+        skill.name_en = name_en
+    if aliases is not None:
+        skill.aliases = aliases
+    if is_active is not None:
+        skill.is_active = is_active
     skill.full_clean()
     skill.save()
     return skill

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingxiang.accounts.actors import SignedInRequest
 from jingxiang.core.listing import ExportColumn
 from jingxiang.core.pages import Export, ListSpec, action, form_page, list_page
 from jingxiang.core.rendering import render_page
@@ -106,7 +107,7 @@ def _talent_form_page(
 
 
 @login_required
-def talent_create(request: HttpRequest) -> HttpResponse:
+def talent_create(request: SignedInRequest) -> HttpResponse:
     organisations = selectors.home_organisations_for(request.user)
     if not is_operator(request.user) and not organisations.exists():
         raise Http404
@@ -117,7 +118,21 @@ def talent_create(request: HttpRequest) -> HttpResponse:
         form,
         lambda data: services.talent_create(
             actor=request.user,
-            data={field: data.get(field) for field in TALENT_FIELDS},
+            name=data["name"],
+            kind=data["kind"],
+            home_organisation=data.get("home_organisation"),
+            gender=data.get("gender") or "",
+            title=data.get("title") or "",
+            level=data.get("level") or "",
+            region=data.get("region") or "",
+            mobile=data.get("mobile") or "",
+            resident_id=data.get("resident_id") or "",
+            email=data.get("email") or "",
+            description=data.get("description") or "",
+            hourly_rate=data.get("hourly_rate"),
+            monthly_hours=data.get("monthly_hours"),
+            shares_talent=bool(data.get("shares_talent")),
+            think_tank=bool(data.get("think_tank")),
             skill_levels=form.skill_levels(),
         ),
         None,
@@ -125,7 +140,7 @@ def talent_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def talent_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     talent = access_talent(request.user, pk, write=True)
     organisations = selectors.home_organisations_for(request.user)
     if talent.home_organisation_id:
@@ -145,11 +160,22 @@ def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: services.talent_update(
             actor=request.user,
             talent=talent,
-            data={
-                field: data.get(field)
-                for field in TALENT_FIELDS
-                if field not in PERSONAL_FIELDS or data.get(field)
-            },
+            name=data["name"],
+            kind=data["kind"],
+            home_organisation=data.get("home_organisation"),
+            gender=data.get("gender") or "",
+            title=data.get("title") or "",
+            level=data.get("level") or "",
+            region=data.get("region") or "",
+            email=data.get("email") or "",
+            description=data.get("description") or "",
+            hourly_rate=data.get("hourly_rate"),
+            monthly_hours=data.get("monthly_hours"),
+            shares_talent=bool(data.get("shares_talent")),
+            think_tank=bool(data.get("think_tank")),
+            # An empty personal number keeps what is stored: the form never shows it in full.
+            mobile=data.get("mobile") or None,
+            resident_id=data.get("resident_id") or None,
             skill_levels=form.skill_levels(),
         ),
         talent,
@@ -158,7 +184,7 @@ def talent_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def talent_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def talent_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     talent = access_talent(request.user, pk, write=True)
     return action(
         request,
@@ -169,7 +195,7 @@ def talent_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def talent_me(request: HttpRequest) -> HttpResponse:
+def talent_me(request: SignedInRequest) -> HttpResponse:
     talent = Talent.objects.filter(user=request.user).first()
     if talent is None:
         raise Http404

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from jingxiang import strictjson
 from jingxiang.taxrefund.exact import (
     MAX_LINE_AMOUNT,
     NotAnAmountError,
@@ -25,7 +26,7 @@ from jingxiang.taxrefund.exact import (
     to_decimal,
     to_percent,
 )
-from jingxiang.taxrefund.loading import schema_problems
+from jingxiang.taxrefund.loading import json_path, schema_problems
 from jingxiang.taxrefund.model import CaseRejectedError, Problem
 from jingxiang.taxrefund.parameters import parse_parameters
 from jingxiang.taxrefund.rules import Rules
@@ -133,40 +134,32 @@ class Case:
     as_of: datetime.date | None = None
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number the engine accepts")
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in data:
-            # JSON would silently keep the last value: a doubled "amount" must not pass unseen.
-            raise ValueError(f"duplicate key {shown(key)} in one object")
-        data[key] = value
-    return data
-
-
 def load_case_json(text: str) -> dict[str, Any]:
-    """Parse case JSON with every number an exact ``Decimal``; any defect is a :class:`CaseRejectedError`."""
+    """Parse case JSON with every number an exact ``Decimal``; any defect is a :class:`CaseRejectedError`.
+
+    The engines' strict reader refuses NaN/Infinity, numbers beyond a double's range (at their field's
+    path), a key given twice in one object (JSON would keep the last value silently: a doubled "amount"
+    must not pass unseen) and nesting deeper than it allows.
+    """
     if len(text) > MAX_TEXT_BYTES:
         raise CaseRejectedError([Problem("", f"the case is larger than {MAX_TEXT_BYTES} characters", "size")])
     try:
-        data = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_int=Decimal,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_no_duplicate_keys,
-        )
+        data = strictjson.loads(text, exact=True, unique_keys=True)
+    except strictjson.StrictJsonError as error:
+        path = json_path(error.path or ())
+        if error.kind == "depth":
+            raise CaseRejectedError([Problem("", "the JSON is nested too deeply", "nesting")]) from None
+        raise CaseRejectedError(
+            [
+                Problem(
+                    path, f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}", "json"
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as error:
         raise CaseRejectedError(
             [Problem("", f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}", "json")]
-        ) from error
-    except RecursionError as error:
-        raise CaseRejectedError([Problem("", "the JSON is nested too deeply", "nesting")]) from error
-    except (ValueError, ArithmeticError) as error:
-        raise CaseRejectedError([Problem("", f"malformed JSON: {error}", "json")]) from error
+        ) from None
     if not isinstance(data, dict):
         raise CaseRejectedError([Problem("", "a case must be a JSON object", "json")])
     return data

@@ -146,3 +146,9 @@ def sweep_learning(operator: Any) -> dict[str, dict[str, int]]:
         },
     )
     return {"academy:question_list": {"pk": course.pk}, "academy:quiz_detail": {"pk": quiz.pk}}
+
+
+def cohort_values(cohort: Any, **changes: Any) -> dict[str, Any]:
+    """The cohort's editable fields as they are, with some changed (cohort_update takes them all)."""
+    fields = ("name", "venue", "capacity", "starts_on", "ends_on", "lead_trainer")
+    return {**{name: getattr(cohort, name) for name in fields}, **changes}

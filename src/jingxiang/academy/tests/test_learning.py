@@ -179,26 +179,34 @@ def test_materials_are_for_the_cohorts_trainees_trainers_and_staff_only(learning
     document = services.material_add(
         actor=cast.expert_user,  # a trainer of the course
         session=session,
-        data={"kind": "file", "title": "第一讲讲义", "file": SimpleUploadedFile("l1.pdf", PDF)},
+        kind="file",
+        title="第一讲讲义",
+        file=SimpleUploadedFile("l1.pdf", PDF),
     )
     assert document.file_type == "pdf" and document.size == len(PDF)
     link = services.material_add(
         actor=learning.academy.school_staff,
         session=session,
-        data={"kind": "video", "title": "演示视频", "url": "https://video.example.cn/v/1"},
+        kind="video",
+        title="演示视频",
+        url="https://video.example.cn/v/1",
     )
     with pytest.raises(ValidationError) as refused:
         services.material_add(
             actor=cast.expert_user,
             session=session,
-            data={"kind": "file", "title": "伪装", "file": SimpleUploadedFile("x.pdf", b"MZ\x90")},
+            kind="file",
+            title="伪装",
+            file=SimpleUploadedFile("x.pdf", b"MZ\x90"),
         )
     assert "file" in refused.value.message_dict and Material.objects.count() == 2
     with pytest.raises(PermissionDenied):
         services.material_add(
             actor=learning.trainee,
             session=session,
-            data={"kind": "link", "title": "x", "url": "https://a.cn"},
+            kind="link",
+            title="x",
+            url="https://a.cn",
         )
     allowed = {"trainee", "expert", "operator", "school_staff"}
     for role, user in learning.by_role().items():
@@ -625,7 +633,9 @@ def test_learning_role_matrix(learning):
     material = services.material_add(
         actor=learning.academy.school_staff,
         session=learning.academy.sessions[0],
-        data={"kind": "link", "title": "参考", "url": "https://example.cn/a"},
+        kind="link",
+        title="参考",
+        url="https://example.cn/a",
     )
     cases = learning_cases(learning, quiz, attempt, material, learning.questions[0])
     assert {case.name for case in cases} == LEARNING_ROUTES

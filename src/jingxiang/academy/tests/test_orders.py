@@ -59,13 +59,11 @@ def open_order_cohort(academy, order):  # type: ignore[no-untyped-def]
         actor=academy.school_staff,
         course=course,
         order=order,
-        data={
-            "name": "订单班 1 期",
-            "venue": "学院实训楼",
-            "capacity": 10,
-            "starts_on": today,
-            "ends_on": today,
-        },
+        name="订单班 1 期",
+        venue="学院实训楼",
+        capacity=10,
+        starts_on=today,
+        ends_on=today,
     )
     make_sessions(cohort, 2)
     return cohort
@@ -150,13 +148,11 @@ def test_linked_cohort_uses_the_accepting_schools_course(cast, academy, order):
             actor=academy.school_staff,
             course=academy.course,
             order=order,
-            data={
-                "name": "x",
-                "venue": "y",
-                "capacity": 5,
-                "starts_on": timezone.localdate(),
-                "ends_on": timezone.localdate(),
-            },
+            name="x",
+            venue="y",
+            capacity=5,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
         )
     assert "order_not_accepted" in codes(error.value)
     services.order_accept(actor=academy.other_school_staff, order=order, school=academy.other_school)
@@ -166,13 +162,11 @@ def test_linked_cohort_uses_the_accepting_schools_course(cast, academy, order):
             actor=cast.operator,
             course=academy.course,
             order=order,
-            data={
-                "name": "x",
-                "venue": "y",
-                "capacity": 5,
-                "starts_on": timezone.localdate(),
-                "ends_on": timezone.localdate(),
-            },
+            name="x",
+            venue="y",
+            capacity=5,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
         )
     assert "order_school_course" in codes(error.value)
 

@@ -20,7 +20,7 @@ from jingxiang.academy.models import (
     OccupationLevel,
     SubsidyRule,
 )
-from jingxiang.academy.tests.conftest import make_sessions
+from jingxiang.academy.tests.conftest import cohort_values, make_sessions
 from jingxiang.core.models import Notification, NumberSequence
 from jingxiang.talents.models import TalentKind, TalentSkill
 from jingxiang.testing.factories import TalentFactory
@@ -88,9 +88,19 @@ def test_only_operators_resync_rules_and_edit_levels(cast, rules):
         services.rules_sync(actor=cast.firm_admin)
     level = OccupationLevel.objects.get(occupation__code="4-14-03-03", rank=5)
     with pytest.raises(PermissionDenied):
-        services.level_update(actor=cast.firm_admin, level=level, data={"theory_pass": Decimal("70")})
+        services.level_update(
+            actor=cast.firm_admin,
+            level=level,
+            theory_pass=Decimal("70"),
+            practical_pass=level.practical_pass,
+            eligibility=level.eligibility,
+        )
     services.level_update(
-        actor=cast.operator, level=level, data={"theory_pass": Decimal("70"), "eligibility": []}
+        actor=cast.operator,
+        level=level,
+        theory_pass=Decimal("70"),
+        practical_pass=level.practical_pass,
+        eligibility=[],
     )
     level.refresh_from_db()
     assert level.theory_pass == Decimal("70")
@@ -145,19 +155,19 @@ def test_cohort_dates_and_capacity_rules(cast, academy, workers):
         services.cohort_create(
             actor=academy.school_staff,
             course=academy.course,
-            data={
-                "name": "x",
-                "venue": "y",
-                "capacity": 5,
-                "starts_on": today,
-                "ends_on": today - dt.timedelta(1),
-            },
+            name="x",
+            venue="y",
+            capacity=5,
+            starts_on=today,
+            ends_on=today - dt.timedelta(1),
         )
     # The end-before-start rule is a time rule now (academy/rules.py), with the time rules' code.
     assert "order" in codes(error.value)
     enrol_all(cast, academy, workers[:2])
     with pytest.raises(ValidationError) as error:
-        services.cohort_update(actor=academy.school_staff, cohort=academy.cohort, data={"capacity": 1})
+        services.cohort_update(
+            actor=academy.school_staff, cohort=academy.cohort, **cohort_values(academy.cohort, capacity=1)
+        )
     assert "capacity_below_occupied" in codes(error.value)
 
 
@@ -169,12 +179,10 @@ def test_session_must_fall_inside_the_cohort(academy):
         services.session_add(
             actor=academy.school_staff,
             cohort=academy.cohort,
-            data={
-                "topic": "t",
-                "kind": "theory",
-                "starts_at": start,
-                "ends_at": start + dt.timedelta(hours=2),
-            },
+            topic="t",
+            kind="theory",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
         )
     assert "outside_cohort" in codes(error.value)
 
@@ -217,7 +225,9 @@ def test_freed_place_goes_to_the_next_person_who_is_notified(cast, academy, work
 
 def test_raising_capacity_promotes_the_waitlist(cast, academy, workers):
     third = enrol_all(cast, academy, workers)[2]
-    services.cohort_update(actor=academy.school_staff, cohort=academy.cohort, data={"capacity": 3})
+    services.cohort_update(
+        actor=academy.school_staff, cohort=academy.cohort, **cohort_values(academy.cohort, capacity=3)
+    )
     third.refresh_from_db()
     assert third.status == EnrolmentStatus.ENROLLED
 
@@ -266,13 +276,11 @@ def test_prerequisites_must_be_completed(cast, academy, workers):
     cohort = services.cohort_create(
         actor=academy.school_staff,
         course=advanced,
-        data={
-            "name": "四级班",
-            "venue": "驿站",
-            "capacity": 5,
-            "starts_on": timezone.localdate(),
-            "ends_on": timezone.localdate(),
-        },
+        name="四级班",
+        venue="驿站",
+        capacity=5,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
     )
     with pytest.raises(ValidationError) as error:
         services.enrolment_create(
@@ -309,16 +317,17 @@ def test_worker_added_by_the_firm_admin_or_officer_but_not_by_a_member(cast, aca
         actor=cast.firm_admin,
         cohort=academy.cohort,
         firm=cast.firm,
-        data={"name": "新员工", "years_experience": 1},
+        name="新员工",
+        years_experience=Decimal(1),
     )
     assert enrolment.talent.home_organisation == cast.firm
     by_officer = services.worker_add_and_enrol(
-        actor=cast.talent_officer, cohort=academy.cohort, firm=cast.firm, data={"name": "另一员工"}
+        actor=cast.talent_officer, cohort=academy.cohort, firm=cast.firm, name="另一员工"
     )
     assert by_officer.talent.home_organisation == cast.firm
     with pytest.raises((ValidationError, PermissionDenied)):
         services.worker_add_and_enrol(
-            actor=cast.member, cohort=academy.cohort, firm=cast.firm, data={"name": "第三员工"}
+            actor=cast.member, cohort=academy.cohort, firm=cast.firm, name="第三员工"
         )
 
 
@@ -524,13 +533,11 @@ def test_higher_level_needs_the_previous_certificate(cast, academy, workers):
     cohort = services.cohort_create(
         actor=academy.school_staff,
         course=level4_course,
-        data={
-            "name": "四级班",
-            "venue": "驿站",
-            "capacity": 5,
-            "starts_on": timezone.localdate(),
-            "ends_on": timezone.localdate(),
-        },
+        name="四级班",
+        venue="驿站",
+        capacity=5,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
     )
     sessions = make_sessions(cohort, 2)
     enrolment = services.enrolment_create(

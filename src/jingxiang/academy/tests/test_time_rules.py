@@ -13,7 +13,7 @@ from django.utils import timezone
 from jingxiang.academy import services
 from jingxiang.academy.forms import CohortForm, SessionForm
 from jingxiang.academy.models import Attendance, Certificate, Cohort, Session
-from jingxiang.academy.tests.conftest import make_sessions
+from jingxiang.academy.tests.conftest import cohort_values, make_sessions
 from jingxiang.academy.tests.test_services import passed_enrolment
 from jingxiang.core.models import TimeRuleOverride
 from jingxiang.core.timerules import REASON_FIELD
@@ -54,7 +54,7 @@ def test_a_new_cohort_does_not_start_in_the_past(academy):
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     with pytest.raises(ValidationError) as error:
         services.cohort_create(
-            actor=academy.school_staff, course=academy.course, data=cohort_data(starts_on=yesterday)
+            actor=academy.school_staff, course=academy.course, **cohort_data(starts_on=yesterday)
         )
     assert error.value.message_dict["starts_on"] == ["开班日期不能早于现在。"]
     assert not Cohort.objects.filter(name="补录班").exists()
@@ -66,16 +66,20 @@ def test_a_cohort_ends_on_or_after_its_start_even_when_edited(academy):
         services.cohort_create(
             actor=academy.school_staff,
             course=academy.course,
-            data=cohort_data(starts_on=today + dt.timedelta(days=2), ends_on=today + dt.timedelta(days=1)),
+            **cohort_data(starts_on=today + dt.timedelta(days=2), ends_on=today + dt.timedelta(days=1)),
         )
     assert error.value.message_dict["ends_on"] == ["结业日期不能早于开班日期。"]
     # A cohort that started in the past may still be edited, but its dates stay in order.
-    services.cohort_update(actor=academy.school_staff, cohort=academy.cohort, data={"venue": "新教室"})
+    services.cohort_update(
+        actor=academy.school_staff, cohort=academy.cohort, **cohort_values(academy.cohort, venue="新教室")
+    )
+    academy.cohort.refresh_from_db()
+    assert academy.cohort.venue == "新教室"
     with pytest.raises(ValidationError) as error:
         services.cohort_update(
             actor=academy.school_staff,
             cohort=academy.cohort,
-            data={"ends_on": academy.cohort.starts_on - dt.timedelta(days=1)},
+            **cohort_values(academy.cohort, ends_on=academy.cohort.starts_on - dt.timedelta(days=1)),
         )
     assert "ends_on" in error.value.message_dict
 
@@ -97,18 +101,20 @@ def test_an_operator_back_dates_a_cohort_with_a_reason_and_it_is_audited(cast, a
     start = timezone.localdate() - dt.timedelta(days=30)
     data = cohort_data(name="纸质记录补录班", starts_on=start, ends_on=start + dt.timedelta(days=3))
     with pytest.raises(ValidationError) as error:
-        services.cohort_create(actor=cast.operator, course=academy.course, data=data)
+        services.cohort_create(actor=cast.operator, course=academy.course, **data)
     assert "补录原因" in error.value.message_dict["starts_on"][0]
     with pytest.raises(ValidationError):  # a reason does not help anyone else
         services.cohort_create(
             actor=academy.school_staff,
             course=academy.course,
-            data={**data, REASON_FIELD: "补录"},
+            **data,
+            backdate_reason="补录",
         )
     cohort = services.cohort_create(
         actor=cast.operator,
         course=academy.course,
-        data={**data, REASON_FIELD: "平台上线前已结业的班级,按纸质签到表补录"},
+        **data,
+        backdate_reason="平台上线前已结业的班级,按纸质签到表补录",
     )
     override = TimeRuleOverride.objects.get()
     assert override.actor == cast.operator
@@ -138,22 +144,20 @@ def test_a_session_does_not_start_in_the_past_and_ends_after_it_starts(academy):
     cohort = services.cohort_create(
         actor=academy.school_staff,
         course=academy.course,
-        data=cohort_data(ends_on=timezone.localdate() + dt.timedelta(days=5)),
+        **cohort_data(ends_on=timezone.localdate() + dt.timedelta(days=5)),
     )
     with pytest.raises(ValidationError) as error:
         services.session_add(
             actor=academy.school_staff,
             cohort=cohort,
-            data=session_data(timezone.now() - dt.timedelta(hours=1)),
+            **session_data(timezone.now() - dt.timedelta(hours=1)),
         )
     assert error.value.message_dict["starts_at"] == ["开始时间不能早于现在。"]
     start = timezone.now() + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as error:
-        services.session_add(
-            actor=academy.school_staff, cohort=cohort, data=session_data(start, ends_at=start)
-        )
+        services.session_add(actor=academy.school_staff, cohort=cohort, **session_data(start, ends_at=start))
     assert error.value.message_dict["ends_at"] == ["结束时间必须晚于开始时间。"]
-    assert services.session_add(actor=academy.school_staff, cohort=cohort, data=session_data(start))
+    assert services.session_add(actor=academy.school_staff, cohort=cohort, **session_data(start))
     form = SessionForm(
         {"topic": "t", "kind": "theory", "starts_at": "2020-01-01T09:00", "ends_at": "2020-01-01T08:00"},
         actor=academy.school_staff,
@@ -164,9 +168,9 @@ def test_a_session_does_not_start_in_the_past_and_ends_after_it_starts(academy):
 def test_an_operator_enters_a_past_session_with_a_reason(cast, academy):
     start = timezone.make_aware(dt.datetime.combine(academy.cohort.starts_on, dt.time(14)))
     with pytest.raises(ValidationError):
-        services.session_add(actor=cast.operator, cohort=academy.cohort, data=session_data(start))
+        services.session_add(actor=cast.operator, cohort=academy.cohort, **session_data(start))
     session = services.session_add(
-        actor=cast.operator, cohort=academy.cohort, data=session_data(start, **{REASON_FIELD: "补录课表"})
+        actor=cast.operator, cohort=academy.cohort, **session_data(start, backdate_reason="补录课表")
     )
     assert TimeRuleOverride.objects.get().subject == session
 

@@ -79,13 +79,11 @@ def world(cast, academy, workers):  # type: ignore[no-untyped-def]
         actor=academy.school_staff,
         course=academy.course,
         order=order,
-        data={
-            "name": "订单班 1 期",
-            "venue": "实训楼",
-            "capacity": 5,
-            "starts_on": timezone.localdate(),
-            "ends_on": timezone.localdate(),
-        },
+        name="订单班 1 期",
+        venue="实训楼",
+        capacity=5,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
     )
     student = TalentFactory(name="赵同学", kind=TalentKind.STUDENT, home_organisation=None)
     order_enrolment = services.enrolment_create(

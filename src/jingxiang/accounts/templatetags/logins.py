@@ -31,6 +31,6 @@ def talent_login_card(context: template.Context, talent: Any) -> dict[str, Any]:
         "talent": talent,
         "pending": pending,
         "claim_link": request.build_absolute_uri(reverse("accounts:claim", args=[pending.token]))
-        if pending
+        if pending and request is not None
         else "",
     }

@@ -151,24 +151,22 @@ def test_a_field_test_is_corrected_with_a_reason_and_the_old_values_stay_in_the_
         "rating": 4,
         "feedback": "无眩光",
     }
-    field_test = services.field_test_record(actor=lab_setup.cast.lab_staff, product_line=line, data=data)
+    field_test = services.field_test_record(actor=lab_setup.cast.lab_staff, product_line=line, **data)
     with pytest.raises(ValidationError) as error:
         services.field_test_correct(
             actor=lab_setup.cast.lab_staff,
             field_test=field_test,
-            data={**data, "altitude_m": 4650},
+            **{**data, "altitude_m": 4650},
             reason=" ",
         )
     assert codes(error.value) == {"reason_required"}
     with pytest.raises(ValidationError) as error:
-        services.field_test_correct(
-            actor=lab_setup.cast.lab_staff, field_test=field_test, data=data, reason="x"
-        )
+        services.field_test_correct(actor=lab_setup.cast.lab_staff, field_test=field_test, **data, reason="x")
     assert codes(error.value) == {"unchanged"}
     corrected = services.field_test_correct(
         actor=lab_setup.cast.lab_staff,
         field_test=field_test,
-        data={**data, "altitude_m": 4650},
+        **{**data, "altitude_m": 4650},
         reason="海拔抄录错误,按 GPS 记录更正",
     )
     assert corrected.altitude_m == 4650 and corrected.corrected_at is not None
@@ -177,5 +175,5 @@ def test_a_field_test_is_corrected_with_a_reason_and_the_old_values_stay_in_the_
     assert any(change.get("altitude_m") == ["3650", "4650"] for change in changes)
     with pytest.raises(Exception):  # noqa: B017 - a firm is refused (PermissionDenied)
         services.field_test_correct(
-            actor=lab_setup.cast.firm_admin, field_test=field_test, data={**data, "rating": 5}, reason="x"
+            actor=lab_setup.cast.firm_admin, field_test=field_test, **{**data, "rating": 5}, reason="x"
         )

@@ -44,16 +44,14 @@ def world(lab_setup):
     field_test = services.field_test_record(
         actor=cast.operator,
         product_line=request.product_line,
-        data={
-            "site": "拉萨",
-            "altitude_m": 3650,
-            "test_date": timezone.localdate(),
-            "conditions": "晴",
-            "uv_index": None,
-            "wearers": 5,
-            "rating": 4,
-            "feedback": "清晰",
-        },
+        site="拉萨",
+        altitude_m=3650,
+        test_date=timezone.localdate(),
+        conditions="晴",
+        uv_index=None,
+        wearers=5,
+        rating=4,
+        feedback="清晰",
     )
     return {
         "field_test": field_test,

@@ -547,14 +547,14 @@ FIELD = {
 
 def test_field_tests_on_high_altitude_lines_by_base_staff(lab_setup):
     line = lab_setup.submit().product_line
-    record = services.field_test_record(actor=lab_setup.cast.operator, product_line=line, data=dict(FIELD))
+    record = services.field_test_record(actor=lab_setup.cast.operator, product_line=line, **FIELD)
     assert record.product_line == line
-    assert services.field_test_record(actor=lab_setup.cast.lab_staff, product_line=line, data=dict(FIELD))
+    assert services.field_test_record(actor=lab_setup.cast.lab_staff, product_line=line, **FIELD)
     with pytest.raises(PermissionDenied):
-        services.field_test_record(actor=lab_setup.cast.firm_admin, product_line=line, data=dict(FIELD))
+        services.field_test_record(actor=lab_setup.cast.firm_admin, product_line=line, **FIELD)
     with pytest.raises(ValidationError) as error:
         services.field_test_record(
-            actor=lab_setup.cast.operator, product_line=line, data={**FIELD, "altitude_m": 500}
+            actor=lab_setup.cast.operator, product_line=line, **{**FIELD, "altitude_m": 500}
         )
     assert codes(error.value) == {"altitude"}
 
@@ -562,7 +562,7 @@ def test_field_tests_on_high_altitude_lines_by_base_staff(lab_setup):
 def test_field_tests_only_for_goggle_lines(lab_setup):
     line = lab_setup.submit(line="太阳镜", product_type="sunglasses", standard="GB 39552.1-2020").product_line
     with pytest.raises(ValidationError) as error:
-        services.field_test_record(actor=lab_setup.cast.operator, product_line=line, data=dict(FIELD))
+        services.field_test_record(actor=lab_setup.cast.operator, product_line=line, **FIELD)
     assert codes(error.value) == {"not_high_altitude"}
 
 

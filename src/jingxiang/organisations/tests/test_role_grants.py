@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from jingxiang.organisations import services
 from jingxiang.organisations.forms import MemberAddForm, RegistrationForm
-from jingxiang.organisations.models import Membership, OrganisationKind, Role
+from jingxiang.organisations.models import Membership, Organisation, OrganisationKind, Role
 from jingxiang.organisations.permissions import is_operator
+from jingxiang.organisations.services import OrganisationDetails
 from jingxiang.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,15 +36,13 @@ def test_association_admin_cannot_grant_operator(cast):
     form = MemberAddForm(organisation=association, actor=admin)
     assert Role.OPERATOR not in dict(form.fields["role"].choices)
     with pytest.raises(PermissionDenied):
-        services.membership_add(
-            actor=admin, organisation=association, data={**NEW_MEMBER, "role": Role.OPERATOR}
-        )
+        services.membership_add(actor=admin, organisation=association, **NEW_MEMBER, role=Role.OPERATOR)
     assert not Membership.objects.filter(role=Role.OPERATOR, organisation=association).exists()
 
 
 def test_operator_grants_operator_in_the_town_organisation(cast):
     membership = services.membership_add(
-        actor=cast.operator, organisation=cast.town, data={**NEW_MEMBER, "role": Role.OPERATOR}
+        actor=cast.operator, organisation=cast.town, **NEW_MEMBER, role=Role.OPERATOR
     )
     assert is_operator(membership.user)
 
@@ -54,15 +55,25 @@ def test_operator_role_in_a_firm_carries_no_powers(cast):
 
 def test_firm_admin_cannot_change_reviewed_identity(cast):
     with pytest.raises(ValidationError):
-        services.organisation_update(actor=cast.firm_admin, organisation=cast.firm, data={"name": "改名公司"})
+        services.organisation_update(
+            actor=cast.firm_admin, organisation=cast.firm, details=_changed(cast.firm, name="改名公司")
+        )
     services.organisation_update(
-        actor=cast.firm_admin, organisation=cast.firm, data={"main_products": "老花镜"}
+        actor=cast.firm_admin, organisation=cast.firm, details=_changed(cast.firm, main_products="老花镜")
     )
     cast.firm.refresh_from_db()
     assert cast.firm.main_products == "老花镜"
     services.organisation_update(
-        actor=cast.operator, organisation=cast.firm, data={"name": "临海市康波光学有限公司"}
+        actor=cast.operator,
+        organisation=cast.firm,
+        details=_changed(cast.firm, name="临海市康波光学有限公司"),
     )
+    cast.firm.refresh_from_db()
+    assert cast.firm.name == "临海市康波光学有限公司"
+
+
+def _changed(organisation: Organisation, **changes: object) -> OrganisationDetails:
+    return dataclasses.replace(OrganisationDetails.of(organisation), **changes)
 
 
 def test_numeric_usernames_are_refused():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,10 +36,21 @@ def registration_data(**overrides):  # type: ignore[no-untyped-def]
     return data
 
 
+def _register(form: RegistrationForm) -> tuple[Any, Organisation]:
+    data = form.cleaned_data
+    return services.organisation_register(
+        details=form.details(),
+        username=data["username"],
+        mobile=data["applicant_mobile"],
+        display_name=data["applicant_name"],
+        password=data["password1"],
+    )
+
+
 def test_registration_creates_pending_firm_with_admin_and_tells_operators(cast):
     form = RegistrationForm(data=registration_data())
     assert form.is_valid(), form.errors
-    user, organisation = services.organisation_register(data=form.cleaned_data)
+    user, organisation = _register(form)
     assert organisation.status == OrganisationStatus.PENDING
     assert Membership.objects.get(user=user, organisation=organisation).role == Role.ORG_ADMIN
     assert Notification.objects.filter(recipient=cast.operator, kind="organisation_review").exists()
@@ -75,7 +88,7 @@ def test_firm_requires_uscc(cast):
 def test_operator_approves_and_applicant_is_notified(cast):
     form = RegistrationForm(data=registration_data())
     assert form.is_valid()
-    user, organisation = services.organisation_register(data=form.cleaned_data)
+    user, organisation = _register(form)
     services.organisation_review(actor=cast.operator, organisation=organisation, approve=True)
     organisation.refresh_from_db()
     assert organisation.status == OrganisationStatus.APPROVED
@@ -110,13 +123,13 @@ def test_admin_adds_member_but_other_firm_cannot(cast):
         "role": Role.MEMBER,
         "password": "Xx-12345678",
     }
-    membership = services.membership_add(actor=cast.firm_admin, organisation=cast.firm, data=data)
+    membership = services.membership_add(actor=cast.firm_admin, organisation=cast.firm, **data)
     assert membership.organisation == cast.firm
     with pytest.raises(PermissionDenied):
         services.membership_add(
             actor=cast.other_firm_admin,
             organisation=cast.firm,
-            data={**data, "username": "x2", "mobile": "13800001112"},
+            **{**data, "username": "x2", "mobile": "13800001112"},
         )
 
 

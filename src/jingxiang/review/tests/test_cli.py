@@ -104,16 +104,18 @@ def test_huge_numbers_and_deep_nesting_are_clear_errors(tmp_path: Path) -> None:
     data = json.dumps(DATA).replace('"max_load": 5', '"max_load": ' + "9" * 10_000, 1)
     huge = _run("assign", stdin=data)
     assert huge.returncode == 2 and "Traceback" not in huge.stderr
-    assert "reviewers[0].max_load: must be a whole number" in huge.stderr
-    assert "an integer of 10,000 digits is far too large" in huge.stderr
+    assert "line 1, reviewers[0].max_load: standard input is not valid JSON" in huge.stderr
+    assert "number too large to represent: 999999999999…(10000 characters)" in huge.stderr
     assert len(huge.stderr) < 2000
     infinite = _run("assign", stdin=json.dumps(DATA).replace('"max_load": 5', '"max_load": 1e999', 1))
-    assert infinite.returncode == 2 and "beyond the range of numbers" in infinite.stderr
+    assert infinite.returncode == 2 and "reviewers[0].max_load" in infinite.stderr
+    assert "number too large to represent: 1e999" in infinite.stderr
     nan = _run("score", stdin=json.dumps(score_input([("r", "s", "c", 5)])).replace("5}", "NaN}"))
-    assert nan.returncode == 2 and "not a number JSON allows" in nan.stderr
+    assert nan.returncode == 2 and "scores[0].value: standard input is not valid JSON" in nan.stderr
+    assert "NaN is not a JSON number" in nan.stderr
     deep = _run("score", stdin='{"scores": ' + "[" * 50_000 + "]" * 50_000 + "}")
     assert deep.returncode == 2 and "Traceback" not in deep.stderr
-    assert "line 1, input: standard input: nested more than 64 levels deep" in deep.stderr
+    assert "line 1, input: standard input is not valid JSON: nested deeper than 64 levels" in deep.stderr
 
 
 def test_unreadable_input(tmp_path: Path) -> None:

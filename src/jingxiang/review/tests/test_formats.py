@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jingxiang.review import InputError, assign_instance_from_json, assign_instance_to_json
-from jingxiang.review.jsontext import UnusableNumber, locate_lines, parse_json_text, with_lines
+from jingxiang.review.jsontext import locate_lines, parse_json_text, with_lines
 from jingxiang.review.tests.factories import collaboration, instance, reviewer, submission
 
 
@@ -160,31 +160,46 @@ def test_syntax_errors_have_line_and_column() -> None:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("1" * 5000, "an integer of 5,000 digits is far too large"),
-        ("-" + "9" * 40, "an integer of 40 digits is far too large"),
-        ("1e400", "beyond the range of numbers"),
-        ("NaN", "not a number JSON allows"),
-        ("-Infinity", "not a number JSON allows"),
+        ("1" * 5000, "number too large to represent: 111111111111…(5000 characters)"),
+        ("-" + "9" * 400, "number too large to represent: -99999999999…(401 characters)"),
+        ("1e400", "number too large to represent: 1e400"),
+        ("NaN", "NaN is not a JSON number"),
+        ("-Infinity", "-Infinity is not a JSON number"),
     ],
 )
-def test_unusable_numbers_become_placeholders(text: str, why: str) -> None:
-    value = parse_json_text(f'{{"x": {text}}}')["x"]
-    assert isinstance(value, UnusableNumber) and why in repr(value)
-    assert len(repr(value)) < 120
-
-
-def test_an_unusable_number_is_reported_at_its_field_and_line() -> None:
-    data = _base()
-    text = json.dumps(data, indent=2).replace('"max_load": 5', '"max_load": ' + "7" * 5000)
-    parsed = parse_json_text(text)
+def test_unusable_numbers_are_decode_errors_at_their_field(text: str, why: str) -> None:
     with pytest.raises(InputError) as error:
-        assign_instance_from_json(parsed)
+        parse_json_text(f'{{"x": [0,\n {text}]}}', "in.json")
+    (problem,) = error.value.problems
+    assert (problem.path, problem.line) == ("x[1]", 2)
+    assert problem.message == f"in.json is not valid JSON: {why} (column 2)"
+    assert len(str(problem)) < 160
+
+
+def test_large_numbers_a_double_holds_reach_the_field_checks() -> None:
+    data = _base()
+    text = json.dumps(data, indent=2).replace('"max_load": 5', '"max_load": ' + "7" * 300)
+    with pytest.raises(InputError) as error:
+        assign_instance_from_json(parse_json_text(text))
     (problem,) = with_lines(error.value, text).problems
     assert problem.path == "reviewers[0].max_load"
     assert (
         problem.line == text.splitlines().index(next(row for row in text.splitlines() if "7777" in row)) + 1
     )
-    assert "an integer of 5,000 digits is far too large" in problem.message
+    assert problem.message == "must be a whole number from 0 to 500, got a whole number of about 300 digits"
+
+
+def test_an_unusable_number_is_reported_at_its_field_and_line() -> None:
+    data = _base()
+    text = json.dumps(data, indent=2).replace('"max_load": 5', '"max_load": ' + "7" * 5000)
+    with pytest.raises(InputError) as error:
+        parse_json_text(text)
+    (problem,) = error.value.problems
+    assert problem.path == "reviewers[0].max_load"
+    assert (
+        problem.line == text.splitlines().index(next(row for row in text.splitlines() if "7777" in row)) + 1
+    )
+    assert "number too large to represent: 777777777777…(5000 characters)" in problem.message
 
 
 def test_deep_nesting_is_a_problem_with_a_line_not_a_crash() -> None:
@@ -193,7 +208,7 @@ def test_deep_nesting_is_a_problem_with_a_line_not_a_crash() -> None:
         parse_json_text(text, "deep.json")
     problem = error.value.problems[0]
     assert problem.line == 2
-    assert "nested more than 64 levels deep" in problem.message
+    assert "deep.json is not valid JSON: nested deeper than 64 levels (column 64)" in problem.message
 
 
 def test_locate_lines_follows_keys_indexes_and_strings() -> None:

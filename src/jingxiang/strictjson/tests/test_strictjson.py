@@ -51,6 +51,51 @@ def test_exact_numbers_and_the_same_limits() -> None:
         strictjson.loads("[1e999999999]", exact=True)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "path"),
+    [
+        ('{"a": [1, {"b": 1e400}]}', "number", ("a", 1, "b")),
+        ('{"s": "NaN", "t": [NaN]}', "number", ("t", 0)),
+        ("[" * 70 + "]" * 70, "depth", None),
+        ('{"a": {"x": 1}, "b": {"x": 2, "y": 3, "x": 4}}', "duplicate", ("b", "x")),
+        ('[{"k": 1}, {"k": 2}, {"k": 3,\n "k": 3}]', "duplicate", (2, "k")),
+    ],
+)
+def test_refusals_say_what_and_at_which_path(text: str, kind: str, path: strictjson.Path | None) -> None:
+    with pytest.raises(strictjson.StrictJsonError) as refused:
+        strictjson.loads(text, unique_keys=True)
+    assert (refused.value.kind, refused.value.path) == (kind, path)
+
+
+def test_duplicate_keys_pass_unless_refused() -> None:
+    text = '{"a": 1, "b": {"a": 2}, "c": [{"a": 3}, {"a": 4}]}'
+    assert strictjson.loads(text, unique_keys=True) == json.loads(text)
+    assert strictjson.loads('{"a": 1, "a": 2}') == {"a": 2}
+    with pytest.raises(
+        strictjson.StrictJsonError, match='the key "a" appears twice in one object'
+    ) as refused:
+        strictjson.loads('{"a": 1,\n  "a": 2}', unique_keys=True)
+    assert (refused.value.lineno, refused.value.colno) == (2, 3)
+
+
+def test_locate_follows_keys_indexes_and_strings() -> None:
+    text = '{\n "a": [\n  {"x": "}]{,:\\"", "y": 1},\n  {"x": 2,\n   "y": [3,\n 4]}\n ],\n "b": {}\n}'
+    wanted = [("a", 0, "y"), ("a", 1, "y", 1), ("b",), ("a", 1), ()]
+    lines = strictjson.lines_of(text, strictjson.locate(text, wanted))
+    assert lines == {("a", 0, "y"): 3, ("a", 1, "y", 1): 6, ("b",): 8, ("a", 1): 4, (): 1}
+    assert strictjson.path_at(text, text.index("4]")) == ("a", 1, "y", 1)
+    assert strictjson.path_at(text, 1) is None
+
+
+def test_a_refusal_survives_pickling() -> None:
+    import pickle
+
+    with pytest.raises(strictjson.StrictJsonError) as refused:
+        strictjson.loads('{"a": NaN}')
+    copy = pickle.loads(pickle.dumps(refused.value))  # noqa: S301 - our own object
+    assert (copy.msg, copy.pos, copy.kind, copy.path) == (refused.value.msg, 6, "number", ("a",))
+
+
 def test_malformed_json_is_still_json_decode_error() -> None:
     with pytest.raises(json.JSONDecodeError) as refused:
         strictjson.loads("{oops")

@@ -114,6 +114,16 @@ def test_json_text_defects() -> None:
         assert problems(text)[0][1] == code, text[:20]
 
 
+def test_json_text_defects_name_their_place() -> None:
+    text = json.dumps(case(purchase("2025-06-05", line("1"))))
+    assert problems(text.replace('"amount": "1"', '"amount": NaN'))[0] == (
+        "/purchases/0/lines/0/amount",
+        "json",
+    )
+    doubled = text.replace('"amount": "1"', '"amount": "1", "amount": "100"')
+    assert problems(doubled)[0] == ("/purchases/0/lines/0/amount", "json")
+
+
 def test_huge_numbers_are_refused_with_a_short_message() -> None:
     for amount in ["9" * 100_000, "1e999999999", "-1e-999999", "0." + "0" * 5000 + "1"]:
         text = json.dumps(case(purchase("2025-06-05", line("1")))).replace(
