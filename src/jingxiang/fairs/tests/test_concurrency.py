@@ -12,7 +12,7 @@ from django.db import connection, connections
 
 from jingxiang.fairs import services
 from jingxiang.fairs.models import Allocation, Booth, Lead
-from jingxiang.fairs.tests.conftest import make_fair, register_buyer
+from jingxiang.fairs.tests.conftest import fair_is_on, make_fair, register_buyer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,6 +86,7 @@ def test_a_badge_scanned_twice_at_once_is_one_lead(postgres, cast):
     )
     services.booth_allocate(actor=cast.operator, application=application, booth=booths["1A01"])
     buyer = register_buyer(fair, cast.outsider, None, name="Marco", country="IT", mobile="+393330000000")
+    fair_is_on(fair)
     outcomes = race(
         lambda: services.lead_capture(actor=cast.member, application=application, code=buyer.badge_number),
         lambda: services.lead_capture(
