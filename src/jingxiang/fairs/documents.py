@@ -77,10 +77,10 @@ def badge_lookup(code: str) -> dict[str, Any] | None:
 
 
 def report_pdf(issue: ReportIssue) -> bytes:
-    """The issued report, from its stored figures, in the language it was issued in, with the QR code
-    of its verification page."""
+    """The issued report, from its stored figures, with the QR code of its verification page; in
+    Chinese whatever the interface language, as official documents are."""
     figures = issue.figures
-    with translation.override(figures.get("language") or "zh-hans"):
+    with translation.override("zh-hans"):
         document = PdfDocument(
             title=_("参展商报告"),
             subtitle=f"{figures['fair']} · {figures['organisation']}",

@@ -123,11 +123,23 @@ def my_buyers(user: Any, fair: Fair) -> list[Buyer]:
     """The user's own buyer registrations at this fair (a buyer with a login)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(Buyer.objects.filter(fair=fair, user=user, archived_at__isnull=True))
+    return list(
+        Buyer.objects.filter(fair=fair, user=user, archived_at__isnull=True).select_related("participant")
+    )
 
 
 def may_request_meetings(buyer: Buyer | None) -> bool:
     return buyer is not None and buyer.participant_id is not None
+
+
+def books_in_app(buyer: Buyer) -> bool:
+    """A buyer registered for an organisation of theirs books in the app (the events' pages show their
+    meetings); a guest registration books on the buyer's personal page, by its link."""
+    return (
+        buyer.participant_id is not None
+        and buyer.participant is not None
+        and (buyer.participant.organisation_id is not None)
+    )
 
 
 def access_badge(code: str) -> Buyer:

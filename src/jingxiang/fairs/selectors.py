@@ -202,7 +202,8 @@ def exhibitor_report(application: ExhibitorApplication) -> ExhibitorReport:
 
 
 def report_snapshot(report: ExhibitorReport) -> dict[str, Any]:
-    """The report as JSON, in the current language, for an issued PDF (``ReportIssue.figures``)."""
+    """The report as JSON, in the current language (the service issues it in Chinese), for an issued
+    PDF (``ReportIssue.figures``)."""
     from django.utils import timezone, translation
     from django.utils.translation import gettext as _
 

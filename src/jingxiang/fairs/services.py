@@ -931,9 +931,10 @@ def _lead_window_check(fair: Fair, actor: Any, reason: str) -> Any:
         else:
             message = _("展会已闭幕:只有展期内(%(start)s 至 %(end)s)可以扫码记录线索。") % period
         if may_override(actor):
-            message = f"{message} {_('如确需补录,请填写补录原因。')}"
+            hint = _("如确需补录,请填写补录原因。")
         else:
-            message = f"{message} {_('展期外的线索请联系平台运营人员补录。')}"
+            hint = _("展期外的线索请联系平台运营人员补录。")
+        message = f"{message} {hint}"
         raise ValidationError(message, code="outside_fair") from None
 
 
@@ -959,7 +960,9 @@ def report_issue(*, actor: Any, application: ExhibitorApplication) -> ReportIssu
         raise PermissionDenied(_("只有参展企业的人员和平台运营人员可以出具参展报告。"))
     if application.status != ApplicationStatus.ALLOCATED:
         raise ValidationError(_("分配展位之后才能出具参展报告。"), code="not_allocated")
-    figures = report_snapshot(exhibitor_report(application))
+    # An official document: in Chinese whatever the interface language (as it will be printed).
+    with translation.override("zh-hans"):
+        figures = report_snapshot(exhibitor_report(application))
     return ReportIssue.objects.create(application=application, figures=figures, issued_by=actor)
 
 

@@ -570,6 +570,7 @@ def badge(request: HttpRequest, code: str) -> HttpResponse:
             "fair": buyer.fair,
             "qr": qr_svg(verification_url(documents.BADGE_KIND, buyer.badge_code, request), scale=5),
             "own": own,
+            "books_in_app": own and permissions.books_in_app(buyer),
             "link": link,
             "link_url": absolute_url(services.buyer_link_path(link), request) if link else "",
             "may_manage_link": permissions.may_manage_buyer_link(request.user, buyer),
@@ -716,7 +717,7 @@ def exhibitor_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The fair's exhibitors with their booths (public, as printed in the fair guide); a buyer who may
     request meetings sees a button per exhibitor."""
     fair = permissions.access_fair(request.user, pk)
-    buyer = next((b for b in permissions.my_buyers(request.user, fair) if b.participant_id), None)
+    buyer = next((b for b in permissions.my_buyers(request.user, fair) if permissions.books_in_app(b)), None)
     asked: set[int] = set()
     if buyer is not None:
         asked = set(
@@ -739,7 +740,7 @@ def meeting_request(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None or application.status != ApplicationStatus.ALLOCATED:
         raise Http404
     fair = permissions.access_fair(request.user, application.fair_id)
-    buyer = next((b for b in permissions.my_buyers(request.user, fair) if b.participant_id), None)
+    buyer = next((b for b in permissions.my_buyers(request.user, fair) if permissions.books_in_app(b)), None)
     if buyer is None:
         raise Http404
     return form_page(
