@@ -840,6 +840,21 @@ def meeting_request(
     )
 
 
+@transaction.atomic
+def meeting_respond_by_link(*, link: BuyerLink, meeting: Meeting, accept: bool, reason: str = "") -> Meeting:
+    """A buyer without a login answers an exhibitor's request on their personal page: the events app's
+    own answer (its deadline and reason checks, the notification to the exhibitor)."""
+    link = BuyerLink.objects.select_related("buyer").get(pk=link.pk)
+    buyer = link.buyer
+    if link.revoked_at is not None or buyer.archived_at is not None or buyer.participant_id is None:
+        raise PermissionDenied(_("该专属链接已失效。"))
+    if meeting.recipient_id != buyer.participant_id:
+        raise PermissionDenied(_("只有被邀请方可以答复预约。"))
+    return events.meeting_request_respond(
+        actor=ParticipantKey(buyer.participant_id), meeting=meeting, accept=accept, reason=reason
+    )
+
+
 def schedule_start(*, actor: Any, fair: Fair, time_limit: int = 20) -> Any:
     """Schedule the accepted meetings with the events app's scheduler (a background job)."""
     return events.schedule_start(actor=actor, event=fair.event, time_limit=time_limit)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("badges/<str:code>/link/revoke/", views.buyer_link_revoke, name="buyer_link_revoke"),
     path("my/<str:token>/", views.buyer_page, name="buyer_page"),
     path("my/<str:token>/exhibitors/<int:pk>/meet/", views.buyer_page_request, name="buyer_page_request"),
+    path("my/<str:token>/meetings/<int:pk>/respond/", views.buyer_page_respond, name="buyer_page_respond"),
     path("my/<str:token>/renew/", views.buyer_page_renew, name="buyer_page_renew"),
     path("my/<str:token>/badge.pdf", views.buyer_page_badge, name="buyer_page_badge"),
 ]

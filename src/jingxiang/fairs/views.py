@@ -646,6 +646,7 @@ def buyer_page(request: HttpRequest, token: str) -> HttpResponse:
             "meetings": [
                 (m, m.recipient if m.requester_id == buyer.participant_id else m.requester) for m in meetings
             ],
+            "participant_id": buyer.participant_id,
             "may_request": permissions.may_request_meetings(buyer),
             "link_url": absolute_url(services.buyer_link_path(link), request),
         },
@@ -678,6 +679,30 @@ def buyer_page_request(request: HttpRequest, token: str, pk: int) -> HttpRespons
             "back": back,
             "submit_label": _("发出预约"),
         },
+    )
+
+
+@require_POST
+def buyer_page_respond(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The buyer answers an exhibitor's request on the personal page (the events app's answer)."""
+    from jingxiang.events.forms import RespondForm
+
+    link = permissions.access_buyer_link(token)
+    meeting = Meeting.objects.filter(pk=pk, recipient_id=link.buyer.participant_id or 0).first()
+    if meeting is None:
+        raise Http404
+    form = RespondForm(request.POST)
+    return action(
+        request,
+        lambda: services.meeting_respond_by_link(
+            link=link,
+            meeting=meeting,
+            accept=form.cleaned_data["decision"] == "accept",
+            reason=form.cleaned_data.get("reason", ""),
+        ),
+        form=form,
+        success_url=reverse("fairs:buyer_page", args=[token]),
+        success_message=_("已答复。"),
     )
 
 

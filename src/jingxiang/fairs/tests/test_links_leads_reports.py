@@ -324,3 +324,34 @@ def test_who_may_issue_a_report(cast, fair_setup):
     from jingxiang.fairs.documents import report_lookup
 
     assert report_lookup(issue.verify_code)["status"] == "revoked"
+
+
+def test_link_buyer_answers_an_exhibitors_request_on_her_page(cast, fair_setup, client):
+    application = _exhibitor(cast, fair_setup)
+    marco = _walk_in(fair_setup.fair)
+    anna = _walk_in(fair_setup.fair, mobile="+491701234567", email="")
+    asked = events.meeting_request_create(
+        actor=cast.firm_admin,
+        requester=application.participant,
+        recipient_id=marco.participant_id,
+        priority="must",
+    )
+    page = client.get(f"/fairs/my/{_live(marco).token}/").content.decode()
+    assert f"/meetings/{asked.pk}/respond/" in page
+    # Another buyer's link cannot answer it; a decline needs a reason (the events app's rule).
+    assert (
+        client.post(
+            f"/fairs/my/{_live(anna).token}/meetings/{asked.pk}/respond/", {"decision": "accept"}
+        ).status_code
+        == 404
+    )
+    client.post(f"/fairs/my/{_live(marco).token}/meetings/{asked.pk}/respond/", {"decision": "decline"})
+    assert Meeting.objects.get(pk=asked.pk).status == RequestStatus.PENDING
+    done = client.post(f"/fairs/my/{_live(marco).token}/meetings/{asked.pk}/respond/", {"decision": "accept"})
+    assert done.status_code == 302 and Meeting.objects.get(pk=asked.pk).status == RequestStatus.ACCEPTED
+    assert Notification.objects.filter(recipient=cast.firm_admin, message="events.meeting_accepted").exists()
+    services.buyer_link_revoke(actor=cast.operator, buyer=marco)
+    with pytest.raises(PermissionDenied):
+        services.meeting_respond_by_link(
+            link=BuyerLink.objects.get(buyer=marco), meeting=asked, accept=False, reason="x"
+        )
