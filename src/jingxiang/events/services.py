@@ -762,7 +762,8 @@ def meeting_request_respond(*, actor: Any, meeting: Meeting, accept: bool, reaso
     meeting.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     meeting.decline_reason = "" if accept else reason.strip()
     meeting.responded_at = timezone.now()
-    meeting.responded_by = actor
+    # A guest answering through their private link (``ParticipantKey``) has no login to record.
+    meeting.responded_by = actor if getattr(actor, "is_authenticated", False) else None
     meeting.save(update_fields=["status", "decline_reason", "responded_at", "responded_by", "updated_at"])
     answer = (texts.MEETING_ACCEPTED if accept else texts.MEETING_DECLINED)(name=meeting.recipient.name)
     _notify(meeting.requester, answer, reverse("events:meeting", args=[meeting.pk]))
