@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jingxiang.core.links import new_link_token
 from jingxiang.core.models import TimeStamped
 
 
 def new_feed_token() -> str:
-    return secrets.token_urlsafe(24)
+    # Kept by name: the initial migration refers to it.
+    return new_link_token()
 
 
 class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):

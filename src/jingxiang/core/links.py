@@ -14,6 +14,7 @@ command) falls back to ``DEVELOPMENT_BASE_URL``, the address ``make demo`` serve
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -44,6 +45,12 @@ def absolute_url(path: str, request: HttpRequest | None = None) -> str:
     if not path.startswith("/"):
         return path
     return public_base_url(request) + path
+
+
+def new_link_token() -> str:
+    """The key of a private link (a calendar feed, a fair buyer's personal page): 32 URL-safe random
+    characters, stored on its row so that it can be revoked; whoever holds the URL holds the key."""
+    return secrets.token_urlsafe(24)
 
 
 class CurrentRequestMiddleware:

@@ -119,11 +119,16 @@ class OutboxMessage(models.Model):
     recipient's language at that moment, and retries with backoff until it gives up with the error.
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: Empty for mail to someone without a login (a fair's buyer who registered by e-mail): ``language``
+    #: then says which language it is written in.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     notification = models.ForeignKey(
         Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails"
     )
     to_address = models.EmailField(_("收件地址"))
+    language = models.CharField(_("语言"), max_length=10, blank=True)
     message = models.CharField(_("消息"), max_length=100)
     params = models.JSONField(_("参数"), default=dict, blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)

@@ -67,6 +67,26 @@ def mail_enqueue(
     return mail
 
 
+def mail_to_address(*, address: str, language: str, message: Text, url: str = "") -> OutboxMessage | None:
+    """Queue one e-mail to someone without a login (only an address, e.g. a buyer who pre-registered for
+    a fair): written in ``language``, sent by the same outbox with the same retries."""
+    address = (address or "").strip()
+    if not address:
+        return None
+    if not isinstance(message, Text):
+        raise TypeError("mail_to_address needs a bound message from an app's texts.py")
+    mail = OutboxMessage.objects.create(
+        recipient=None,
+        to_address=address,
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        message=message.id,
+        params=message.params,
+        url=absolute_url(url),
+    )
+    _kick_outbox_after_commit()
+    return mail
+
+
 def _kick_outbox_after_commit() -> None:
     # One delivery task per transaction is enough: it sends every due row, not only its own.
     pending = getattr(connection, "run_on_commit", None) or []
@@ -161,7 +181,8 @@ def outbox_deliver(*, limit: int = 50) -> OutboxRun:
     sent = retrying = failed = 0
     next_retry: dt.datetime | None = None
     for mail in outbox_claim(limit=limit):
-        title, body = mail.text.in_language(reader_language(mail.recipient))
+        language = mail.language or reader_language(mail.recipient)
+        title, body = mail.text.in_language(language)
         link = absolute_url(mail.url)
         mine = OutboxMessage.objects.filter(
             pk=mail.pk, claim_token=mail.claim_token, status=OutboxStatus.SENDING

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -206,13 +208,30 @@ class EventTable(models.Model):
         return self.name
 
 
+@dataclass(frozen=True)
+class ParticipantKey:
+    """The holder of one registration's private link, acting without a login (a fair's buyer who
+    pre-registered on the public form): acts for that registration and nothing else. Never signed in,
+    never an operator; the app that issued the link resolves it (and checks it is not revoked) before
+    handing this to the events' services as their ``actor``."""
+
+    participant_id: int
+    is_authenticated: ClassVar[bool] = False
+    pk: ClassVar[None] = None
+
+    def __str__(self) -> str:
+        return f"participant-link:{self.participant_id}"
+
+
 class ParticipantQuerySet(ArchivableQuerySet):
     def acting_for(self, user: object) -> ParticipantQuerySet:
         """Registrations the user acts for: an organisation's where their role in it is one the event's
         rules admit (by default a firm's admin or 共享人才官, an institution's admin), or their own as an
-        expert."""
+        expert; for the holder of a private link (``ParticipantKey``), that one registration."""
         from jingxiang.organisations.permissions import approved_organisation_ids
 
+        if isinstance(user, ParticipantKey):
+            return self.filter(pk=user.participant_id)
         if not getattr(user, "is_authenticated", False):
             return self.none()
         held: dict[int, set[str]] = {}

@@ -34,6 +34,8 @@ def users_acting_for(participant: Participant) -> list[Any]:
     users = get_user_model().objects.filter(is_active=True)
     if participant.kind == ParticipantKind.EXPERT:
         return list(users.filter(talent__pk=participant.talent_id))
+    if participant.organisation_id is None:
+        return []  # a guest without a login (told by the app that registered them)
     roles = (participant.event.registrant_roles or {}).get(participant.kind) or []
     return list(
         users.filter(

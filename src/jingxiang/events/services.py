@@ -549,6 +549,44 @@ def participant_register(
     return participant
 
 
+@transaction.atomic
+def guest_register(
+    *, event: Event, name: str, contact_name: str, needs: str = "", registered_by: Any
+) -> Participant:
+    """Register a guest who is not on the platform (no organisation, no talent, no login: a fair's buyer
+    from the public pre-registration) as a firm, present for every slot, with the event's meeting cap.
+
+    Called by the app that admitted the guest, after its own checks; ``registered_by`` is the login
+    recorded as having registered them (the event's organiser when the guest has none). The guest acts
+    through a private link (``ParticipantKey``); requests, answers and scheduling are the same as for
+    every other registration.
+    """
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
+    if event.status not in {EventStatus.OPEN, EventStatus.PUBLISHED}:
+        raise ValidationError(_("本场对接会当前不接受报名。"), code="not_open")
+    if not event.allows(ParticipantKind.FIRM):
+        raise ValidationError(
+            _("本场对接会不接受%(kind)s报名。") % {"kind": ParticipantKind.FIRM.label},
+            code="kind_not_allowed",
+        )
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("请填写参会单位名称。"), code="name")
+    participant = Participant(
+        event=event,
+        kind=ParticipantKind.FIRM,
+        name=name[:100],
+        contact_name=contact_name.strip()[:50],
+        needs=needs,
+        max_meetings=event.max_meetings_cap,
+        registered_by=registered_by,
+    )
+    participant.full_clean()
+    participant.save()
+    participant.slots.set(list(TimeSlot.objects.filter(event=event)))
+    return participant
+
+
 def _profile_for_operator(kind: str, profile_id: int) -> Any:
     """The organisation or talent an operator registers: approved and of a kind the form offers."""
     from jingxiang.organisations.models import Organisation, OrganisationStatus
@@ -768,7 +806,8 @@ def meeting_request_respond(*, actor: Any, meeting: Meeting, accept: bool, reaso
     meeting.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     meeting.decline_reason = "" if accept else reason.strip()
     meeting.responded_at = timezone.now()
-    meeting.responded_by = actor
+    # A guest answering through their private link (``ParticipantKey``) has no login to record.
+    meeting.responded_by = actor if getattr(actor, "is_authenticated", False) else None
     meeting.save(update_fields=["status", "decline_reason", "responded_at", "responded_by", "updated_at"])
     answer = (texts.MEETING_ACCEPTED if accept else texts.MEETING_DECLINED)(name=meeting.recipient.name)
     _notify(meeting.requester, answer, reverse("events:meeting", args=[meeting.pk]))

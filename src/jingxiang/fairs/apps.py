@@ -17,7 +17,7 @@ class FairsConfig(AppConfig):
         from jingxiang.core.navigation import NavItem
         from jingxiang.core.services import RevealPolicy, register_reveal_policy
         from jingxiang.fairs import handlers, models, permissions  # noqa: F401  (job kinds)
-        from jingxiang.fairs.documents import BADGE_KIND, badge_lookup
+        from jingxiang.fairs.documents import BADGE_KIND, REPORT_KIND, badge_lookup, report_lookup
 
         for model in (
             models.Fair,
@@ -28,12 +28,16 @@ class FairsConfig(AppConfig):
             models.Allocation,
             models.Buyer,
             models.Lead,
+            models.BuyerLink,
+            models.ReportIssue,
         ):
             reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
-            auditlog.register(model, exclude_fields=["updated_at", "badge_code", *reverse])
+            auditlog.register(model, exclude_fields=["updated_at", "badge_code", "token", *reverse])
         # The title stays lazy so the public page reads it in the viewer's language.
         title: Any = _("采购商胸卡")
         register_verification(VerificationKind(BADGE_KIND, title, badge_lookup))
+        report_title: Any = _("参展商报告")
+        register_verification(VerificationKind(REPORT_KIND, report_title, report_lookup))
         register_reveal_policy(
             RevealPolicy(
                 models.Buyer,

@@ -1,7 +1,8 @@
 """Demo content: the 2027 台州(杜桥)国际眼镜展 two weeks ahead, with two halls on the plan, exhibitors
 (康波 through its admin, others as they would have applied), booths allocated by the allocation run,
-pre-registered buyers from several countries, a buyer login (fair_buyer) whose meetings with 康波 are
-scheduled by the events app's scheduler, and a few leads; plus the 杜桥眼镜 zone at the Shanghai fair
+pre-registered buyers from several countries (each with a personal link; one link is printed and has
+asked 康波 for a meeting), a buyer login (fair_buyer) whose meetings with 康波 are scheduled by the
+events app's scheduler, and a few leads an operator recorded from a pre-show meeting; plus the 杜桥眼镜 zone at the Shanghai fair
 in preparation."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 from django.utils import timezone
 
 from jingxiang.core.demo import DEMO_PASSWORD
@@ -247,11 +249,27 @@ def load(context: Any) -> None:
     if run.status == "ready":
         events.schedule_publish(actor=operator, run=run)
 
-    # 康波's admin scanned three badges at a pre-show meeting.
+    # Three buyers met 康波 at the pre-show buyers' meeting: before the fair's dates only an operator
+    # records a lead, with the reason (a time-rule override); at the booth 康波's people scan badges.
     for visitor in registered[:3]:
         services.lead_capture(
-            actor=firm_admin, application=kangbo_app, code=visitor.badge_number, method="scan"
+            actor=operator,
+            application=kangbo_app,
+            code=visitor.badge_number,
+            note="展前采购商见面会",
+            backdate_reason="展前采购商见面会上交换的名片,由主办方统一补录",
         )
+    # The first buyer without a login asks 康波 for a meeting through her personal link.
+    guest = registered[0]
+    guest_link = guest.links.get(revoked_at__isnull=True)
+    services.meeting_request(
+        actor=anonymous,
+        buyer=guest,
+        application=kangbo_app,
+        priority="nice",
+        message="想了解儿童镜架",
+        link=guest_link,
+    )
 
     # The 杜桥眼镜 zone at the Shanghai optical fair, in preparation.
     shanghai = services.fair_create(
@@ -286,4 +304,8 @@ def load(context: Any) -> None:
     context.notes.append(
         "眼镜展:operator 管理 2027 台州(杜桥)国际眼镜展(展位图、参展申请、采购商、洽谈排程);firm_admin 为康波参展,"
         "可在展位上记录线索、查看参展报告;fair_buyer 是采购商,可向参展商预约洽谈。"
+    )
+    context.notes.append(
+        f"眼镜展:没有登录账号的采购商 {guest.name} 的专属链接(无需登录即可预约洽谈) "
+        + reverse("fairs:buyer_page", args=[guest_link.token])
     )

@@ -1,21 +1,25 @@
 """Printed documents of the fairs: a buyer's badge (PDF with a QR to its public verification page) and
-an exhibitor's report; the verification page shows only the fair, the name, the company and validity."""
+an exhibitor's issued report (its QR verifies the figures as printed). Verification pages show only
+what is public: for a badge the fair, the name, the company and validity; for a report the fair, the
+exhibitor, the booth and the counts — never a buyer's name or contact."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jingxiang.core.documents import PdfDocument
-from jingxiang.fairs.models import Buyer, FairStatus
-from jingxiang.fairs.selectors import ExhibitorReport
+from jingxiang.fairs.models import ApplicationStatus, Buyer, FairStatus, ReportIssue
 
 BADGE_KIND = "fair-badge"
+REPORT_KIND = "fair-report"
 
 
-def badge_pdf(buyer: Buyer) -> bytes:
+def badge_pdf(buyer: Buyer, personal_link: str = "") -> bytes:
+    """The badge; downloaded by its holder from their personal page, it also carries that page's
+    address (never on the badge opened by its public code, which anyone who scanned it knows)."""
     fair = buyer.fair
     document = PdfDocument(
         title=_("采购商胸卡"),
@@ -34,6 +38,15 @@ def badge_pdf(buyer: Buyer) -> bytes:
         verify_code=buyer.badge_code,
         footer_note=_("请佩戴胸卡入场;参展商扫描二维码即可记录洽谈意向。"),
     )
+    if personal_link:
+        document.add_paragraphs(
+            _("您的专属链接"),
+            [
+                _("打开以下链接即可查看参展商并在线预约洽谈(无需登录):"),
+                personal_link,
+                _("专属链接等同于您的身份,请勿转发;佩戴胸卡时请将本段撕下保留。"),
+            ],
+        )
     return document.render()
 
 
@@ -63,49 +76,74 @@ def badge_lookup(code: str) -> dict[str, Any] | None:
     }
 
 
-def report_pdf(report: ExhibitorReport) -> bytes:
-    application = report.application
-    fair = application.fair
-    document = PdfDocument(
-        title=_("参展商报告"),
-        subtitle=f"{fair.title} · {application.organisation.name}",
-        issuer=_("镜享 · 眼镜展"),
-        facts=[
-            (_("展位"), report.booth.code if report.booth else "—"),
-            (_("客户线索"), len(report.leads)),
-            (_("已排洽谈"), report.scheduled),
-            (_("已洽谈"), report.held),
-            (_("接触采购商"), report.buyers),
-        ],
+def report_pdf(issue: ReportIssue) -> bytes:
+    """The issued report, from its stored figures, with the QR code of its verification page; in
+    Chinese whatever the interface language, as official documents are."""
+    figures = issue.figures
+    with translation.override("zh-hans"):
+        document = PdfDocument(
+            title=_("参展商报告"),
+            subtitle=f"{figures['fair']} · {figures['organisation']}",
+            number=issue.verify_code,
+            issuer=_("镜享 · 眼镜展"),
+            facts=[
+                (_("展期"), figures["period"]),
+                (_("展位"), figures["booth"] or "—"),
+                (_("客户线索"), figures["leads"]),
+                (_("已排洽谈"), figures["scheduled"]),
+                (_("已洽谈"), figures["held"]),
+                (_("接触采购商"), figures["buyers"]),
+                (_("出具时间"), timezone.localtime(issue.issued_at).strftime("%Y-%m-%d %H:%M")),
+            ],
+            verify_kind=REPORT_KIND,
+            verify_code=issue.verify_code,
+            footer_note=_("扫描二维码可核验本报告;核验页只显示统计数字,不显示采购商信息。"),
+        )
+        document.add_table(
+            _("客户线索"),
+            [_("时间"), _("采购商"), _("公司"), _("国家/地区"), _("类型"), _("备注")],
+            figures["lead_rows"],
+        )
+        document.add_table(
+            _("洽谈"), [_("时段"), _("洽谈桌"), _("洽谈对象"), _("洽谈情况")], figures["meeting_rows"]
+        )
+        document.add_table(_("按国家/地区"), [_("国家/地区"), _("采购商数")], figures["by_country"])
+        document.add_table(_("按采购商类型"), [_("类型"), _("采购商数")], figures["by_kind"])
+        return document.render()
+
+
+def report_lookup(code: str) -> dict[str, Any] | None:
+    """The public verification page of an issued exhibitor report: the fair, the exhibitor, the booth
+    and the figures as printed; no buyer's name or contact."""
+    issue = (
+        ReportIssue.objects.select_related("application__fair", "application__organisation")
+        .filter(verify_code=code.upper())
+        .first()
     )
-    document.add_table(
-        _("客户线索"),
-        [_("时间"), _("采购商"), _("公司"), _("国家/地区"), _("类型"), _("备注")],
-        [
-            (
-                timezone.localtime(lead.created_at).strftime("%m-%d %H:%M"),
-                lead.buyer.name,
-                lead.buyer.company,
-                lead.buyer.country_name,
-                lead.buyer.get_kind_display(),
-                lead.note,
-            )
-            for lead in report.leads
+    if issue is None:
+        return None
+    application = issue.application
+    figures = issue.figures
+    newer = ReportIssue.objects.filter(application=application, issued_at__gt=issue.issued_at).exists()
+    if application.status != ApplicationStatus.ALLOCATED:
+        status, label = "revoked", _("参展已撤回或未通过")
+    elif newer:
+        status, label = "superseded", _("已有更新的报告")
+    else:
+        status, label = "valid", _("有效")
+    return {
+        "status": status,
+        "status_label": label,
+        "title": _("%(fair)s · 参展商报告") % {"fair": application.fair.title},
+        "facts": [
+            (_("展会"), application.fair.title),
+            (_("参展企业"), application.organisation.name),
+            (_("展位"), figures.get("booth") or "—"),
+            (_("客户线索"), figures.get("leads", 0)),
+            (_("已排洽谈"), figures.get("scheduled", 0)),
+            (_("已洽谈"), figures.get("held", 0)),
+            (_("接触采购商"), figures.get("buyers", 0)),
+            (_("出具时间"), timezone.localtime(issue.issued_at).strftime("%Y-%m-%d %H:%M")),
         ],
-    )
-    document.add_table(
-        _("洽谈"),
-        [_("时段"), _("洽谈桌"), _("洽谈对象"), _("洽谈情况")],
-        [
-            (
-                str(m.slot) if m.slot else _("未排入"),
-                m.table.name if m.table else "—",
-                m.other_party(application.participant).name if application.participant else "—",
-                m.get_attendance_display(),
-            )
-            for m, _buyer in report.meetings
-        ],
-    )
-    document.add_table(_("按国家/地区"), [_("国家/地区"), _("采购商数")], report.by_country)
-    document.add_table(_("按采购商类型"), [_("类型"), _("采购商数")], report.by_kind)
-    return document.render()
+        "note": _("本页显示报告出具时的统计数字,不显示采购商的姓名与联系方式。"),
+    }

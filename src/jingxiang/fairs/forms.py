@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.forms import PlainTextField, StyledFormMixin
-from jingxiang.core.timerules import TimeRulesFormMixin
+from jingxiang.core.timerules import REASON_FIELD, TimeRulesFormMixin, may_override
 from jingxiang.events.models import RequestPriority
 from jingxiang.fairs import rules
 from jingxiang.fairs.models import Booth, BoothState, BuyerKind, country_choices
@@ -156,3 +156,15 @@ class LeadForm(StyledFormMixin, forms.Form):
     )
     note = PlainTextField(label=_("备注"), max_length=300, required=False)
     method = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, actor: Any = None, late: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Outside the fair's dates only an operator records a lead, with the reason core's time rules
+        # ask for (checked by the service with ``LEAD_RULES``; stored as an override).
+        if late and may_override(actor):
+            self.fields[REASON_FIELD] = PlainTextField(
+                label=_("补录原因"),
+                max_length=500,
+                required=False,
+                help_text=_("展期外补录线索须写明原因,原因会记入审计日志。"),
+            )

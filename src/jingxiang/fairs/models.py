@@ -16,10 +16,11 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jingxiang.core.documents import new_verification_code
+from jingxiang.core.links import new_link_token
 from jingxiang.core.models import Archivable, ArchivableQuerySet, TimeStamped
 from jingxiang.identifiers import mask_mobile
 
@@ -382,6 +383,48 @@ class Buyer(TimeStamped, Archivable):
         return country_name(self.country)
 
 
+class BuyerLinkQuerySet(models.QuerySet["BuyerLink"]):
+    def live(self) -> BuyerLinkQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class BuyerLink(TimeStamped):
+    """A buyer's personal page, for those without a login: the exhibitors and their meeting requests.
+
+    The token in the URL is the key (the calendar feed's mechanism, ``core.links.new_link_token``). A
+    new link revokes the live one; a revoked link is a 404 from then on. Rows are kept for the audit."""
+
+    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="links", verbose_name=_("采购商"))
+    token = models.CharField(
+        _("链接令牌"), max_length=64, unique=True, default=new_link_token, editable=False
+    )
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("停用人"),
+    )
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+
+    objects = BuyerLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("采购商专属链接")
+        verbose_name_plural = _("采购商专属链接")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer"], condition=models.Q(revoked_at__isnull=True), name="one_live_buyer_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer} · {self.created_at:%Y-%m-%d}"
+
+
 class LeadMethod(models.TextChoices):
     SCAN = "scan", _("扫码")
     TYPED = "typed", _("手工输入")
@@ -425,3 +468,28 @@ class Lead(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.buyer} @ {self.application.organisation}"
+
+
+class ReportIssue(models.Model):
+    """One issued exhibitor report PDF: its figures as printed, under the code its QR verifies, so the
+    public page says what the paper says even after more leads come in."""
+
+    application = models.ForeignKey(
+        ExhibitorApplication, on_delete=models.PROTECT, related_name="report_issues", verbose_name=_("参展商")
+    )
+    verify_code = models.CharField(
+        _("核验码"), max_length=32, unique=True, default=new_verification_code, editable=False
+    )
+    figures = models.JSONField(_("报告数据"), default=dict)
+    issued_at = models.DateTimeField(_("出具时间"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("出具人")
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("参展商报告")
+        verbose_name_plural = _("参展商报告")
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.verify_code}"

@@ -2,13 +2,15 @@
 
 Operators run fairs (halls, booths, allocation, buyers list, scheduling). A firm applies to exhibit
 through its org admin or talent officer; its people (also members) capture leads at the booth and read
-its report. Buyers pre-register without a login; a buyer with a login who acts for an organisation may
-also ask exhibitors for meetings (the events app's request flow). A badge is opened by its unguessable
-code, as printed in its QR.
+its report. Buyers pre-register without a login; a buyer with a login who acts for an organisation asks
+exhibitors for meetings (the events app's request flow) in the app, any other buyer through their
+personal link (the same flow). A badge is opened by its unguessable code, as printed in its QR; the
+personal link is shown only to its holder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.http import Http404
@@ -17,6 +19,7 @@ from jingxiang.fairs.models import (
     ApplicationStatus,
     Booth,
     Buyer,
+    BuyerLink,
     ExhibitorApplication,
     Fair,
     FairStatus,
@@ -102,9 +105,10 @@ def may_withdraw(user: Any, application: ExhibitorApplication) -> bool:
 
 
 def may_capture_leads(user: Any, application: ExhibitorApplication) -> bool:
-    """The exhibitor's own people capture leads at its booth, once a booth is allocated."""
-    return application.status == ApplicationStatus.ALLOCATED and application.organisation_id in firm_ids(
-        user, *FIRM_PEOPLE
+    """The exhibitor's own people capture leads at its booth, once a booth is allocated; operators
+    record leads for it too (outside the fair's dates only they may, with a reason)."""
+    return application.status == ApplicationStatus.ALLOCATED and (
+        is_operator(user) or application.organisation_id in firm_ids(user, *FIRM_PEOPLE)
     )
 
 
@@ -119,11 +123,23 @@ def my_buyers(user: Any, fair: Fair) -> list[Buyer]:
     """The user's own buyer registrations at this fair (a buyer with a login)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(Buyer.objects.filter(fair=fair, user=user, archived_at__isnull=True))
+    return list(
+        Buyer.objects.filter(fair=fair, user=user, archived_at__isnull=True).select_related("participant")
+    )
 
 
 def may_request_meetings(buyer: Buyer | None) -> bool:
     return buyer is not None and buyer.participant_id is not None
+
+
+def books_in_app(buyer: Buyer) -> bool:
+    """A buyer registered for an organisation of theirs books in the app (the events' pages show their
+    meetings); a guest registration books on the buyer's personal page, by its link."""
+    return (
+        buyer.participant_id is not None
+        and buyer.participant is not None
+        and (buyer.participant.organisation_id is not None)
+    )
 
 
 def access_badge(code: str) -> Buyer:
@@ -134,6 +150,33 @@ def access_badge(code: str) -> Buyer:
     if buyer is None:
         raise Http404
     return buyer
+
+
+def access_buyer_link(token: str) -> BuyerLink:
+    """A buyer's personal page by its link, for anyone holding the URL (no login): a revoked or unknown
+    link, or a cancelled registration, is a 404."""
+    link: BuyerLink | None = (
+        BuyerLink.objects.live().select_related("buyer__fair__event").filter(token=token).first()
+    )
+    if link is None or link.buyer.archived_at is not None:
+        raise Http404
+    return link
+
+
+def may_manage_buyer_link(user: Any, buyer: Buyer) -> bool:
+    """Operators (at the service desk) and the buyer's own login renew or stop a personal link."""
+    return is_operator(user) or (buyer.user_id is not None and buyer.user_id == getattr(user, "pk", None))
+
+
+def personal_link_shown(user: Any, held_tokens: Collection[str], buyer: Buyer) -> BuyerLink | None:
+    """The buyer's live personal link, for the badge page: only to the buyer's own login and to the
+    browser that registered or opened it (``held_tokens``, from its session), never to whoever opens
+    the badge by the code its public QR holds."""
+    link: BuyerLink | None = BuyerLink.objects.live().filter(buyer=buyer).first()
+    if link is None:
+        return None
+    own = buyer.user_id is not None and buyer.user_id == getattr(user, "pk", None)
+    return link if own or link.token in held_tokens else None
 
 
 def may_see_buyers(user: Any) -> bool:

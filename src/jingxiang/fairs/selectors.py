@@ -199,3 +199,62 @@ def exhibitor_report(application: ExhibitorApplication) -> ExhibitorReport:
         by_kind=kinds.most_common(),
         booth_price=booth.price if booth else None,
     )
+
+
+def report_snapshot(report: ExhibitorReport) -> dict[str, Any]:
+    """The report as JSON, in the current language (the service issues it in Chinese), for an issued
+    PDF (``ReportIssue.figures``)."""
+    from django.utils import timezone, translation
+    from django.utils.translation import gettext as _
+
+    application = report.application
+    participant = application.participant
+    return {
+        "language": translation.get_language() or "zh-hans",
+        "fair": application.fair.title,
+        "period": f"{application.fair.starts_on:%Y-%m-%d} – {application.fair.ends_on:%Y-%m-%d}",
+        "organisation": application.organisation.name,
+        "booth": report.booth.code if report.booth else "",
+        "leads": len(report.leads),
+        "scheduled": report.scheduled,
+        "held": report.held,
+        "no_show": report.no_show,
+        "buyers": report.buyers,
+        "lead_rows": [
+            [
+                timezone.localtime(lead.created_at).strftime("%m-%d %H:%M"),
+                lead.buyer.name,
+                lead.buyer.company,
+                lead.buyer.country_name,
+                lead.buyer.get_kind_display(),
+                lead.note,
+            ]
+            for lead in report.leads
+        ],
+        "meeting_rows": [
+            [
+                f"{timezone.localtime(m.slot.starts_at):%m-%d} {m.slot}" if m.slot else _("未排入"),
+                m.table.name if m.table else "—",
+                m.other_party(participant).name if participant else "—",
+                m.get_attendance_display(),
+            ]
+            for m, _buyer in report.meetings
+        ],
+        "by_country": [[name, n] for name, n in report.by_country],
+        "by_kind": [[name, n] for name, n in report.by_kind],
+    }
+
+
+def late_lead_ids(application: ExhibitorApplication) -> set[int]:
+    """Leads an operator recorded outside the fair's dates (with a reason: a time-rule override)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jingxiang.core.models import TimeRuleOverride
+
+    ids = [str(pk) for pk in application.leads.values_list("pk", flat=True)]
+    if not ids:
+        return set()
+    rows = TimeRuleOverride.objects.filter(
+        content_type=ContentType.objects.get_for_model(Lead), object_id__in=ids
+    ).values_list("object_id", flat=True)
+    return {int(pk) for pk in rows}

@@ -17,15 +17,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jingxiang.core.numbering import formatted_number
-from jingxiang.core.services import notification_send
+from jingxiang.core.services import mail_to_address, notification_send
 from jingxiang.core.texts import Text
-from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules
+from jingxiang.core.timerules import REASON_FIELD, enforce_time_rules, may_override
 from jingxiang.events import services as events
-from jingxiang.events.models import Meeting, Participant, ParticipantKind
+from jingxiang.events.models import Meeting, Participant, ParticipantKey, ParticipantKind
 from jingxiang.events.permissions import registrable_profiles
 from jingxiang.fairs import texts
 from jingxiang.fairs.models import (
@@ -36,15 +36,17 @@ from jingxiang.fairs.models import (
     BoothPreference,
     BoothState,
     Buyer,
+    BuyerLink,
     ExhibitorApplication,
     Fair,
     FairStatus,
     Hall,
     Lead,
     LeadMethod,
+    ReportIssue,
     country_choices,
 )
-from jingxiang.fairs.rules import FAIR_RULES
+from jingxiang.fairs.rules import FAIR_RULES, LEAD_RULES
 from jingxiang.organisations.models import Organisation
 from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator, managed_firm_ids
 
@@ -53,6 +55,10 @@ MAX_FAIR_DAYS = 7
 ALLOCATION_JOB_KIND = "fairs_allocate"
 BOOTH_IMPORT_JOB_KIND = "fairs_booth_import"
 MEETING_SESSION = (dt.time(9, 30), dt.time(12, 0))
+#: Meeting requests a buyer may send through their personal link in one hour, and new links they may
+#: ask for in one day (counted from the records, as the login codes are).
+LINK_REQUESTS_PER_HOUR = 5
+LINK_RENEWALS_PER_DAY = 3
 
 
 def _require_operator(actor: Any) -> None:
@@ -679,18 +685,129 @@ def buyer_register(
             needs=buyer.interests,
         )
         buyer.save(update_fields=["participant", "updated_at"])
+    else:
+        # Not on the platform as an organisation: a guest registration of the fair's meeting event,
+        # used through the buyer's personal link (the events' own request flow).
+        if fair.event.status in {"open", "published"}:
+            buyer.participant = events.guest_register(
+                event=fair.event,
+                name=buyer.company,
+                contact_name=buyer.name,
+                needs=buyer.interests,
+                registered_by=user or fair.created_by,
+            )
+            buyer.save(update_fields=["participant", "updated_at"])
+        _link_issue(buyer)
     return buyer
+
+
+# Buyers' personal links ---------------------------------------------------------------------------
+
+
+def buyer_link_path(link: BuyerLink) -> str:
+    return reverse("fairs:buyer_page", args=[link.token])
+
+
+def _link_issue(buyer: Buyer, *, actor: Any = None) -> BuyerLink:
+    """Revoke the buyer's live link (if any) and issue a new one; e-mail it when they gave an address."""
+    now = timezone.now()
+    for live in BuyerLink.objects.select_for_update(of=("self",)).filter(
+        buyer=buyer, revoked_at__isnull=True
+    ):
+        live.revoked_at = now
+        live.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        live.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    link = BuyerLink.objects.create(buyer=buyer)
+    if buyer.email:
+        mail_to_address(
+            address=buyer.email,
+            language=translation.get_language() or "",
+            message=texts.BUYER_LINK(fair=buyer.fair.title, name=buyer.name, badge=buyer.badge_number),
+            url=buyer_link_path(link),
+        )
+    return link
+
+
+def _may_manage_link(actor: Any, buyer: Buyer) -> bool:
+    return is_operator(actor) or (buyer.user_id is not None and buyer.user_id == getattr(actor, "pk", None))
+
+
+@transaction.atomic
+def buyer_link_renew(*, actor: Any, buyer: Buyer, link: BuyerLink | None = None) -> BuyerLink:
+    """A new personal link for a buyer (the old one stops working at once): by an operator, by the
+    buyer's own login, or by the holder of the live link (``link``) who fears it was passed on; the
+    holder may do so a few times a day."""
+    buyer = Buyer.objects.select_for_update(of=("self",)).select_related("fair").get(pk=buyer.pk)
+    holder = link is not None and _live_link_of(link, buyer)
+    if not (holder or _may_manage_link(actor, buyer)):
+        raise PermissionDenied(_("您不能为该采购商换发专属链接。"))
+    if buyer.archived_at is not None:
+        raise ValidationError(_("该采购商登记已注销。"), code="archived")
+    if holder and not _may_manage_link(actor, buyer):
+        recent = BuyerLink.objects.filter(buyer=buyer, created_at__gte=timezone.now() - dt.timedelta(days=1))
+        if recent.count() >= LINK_RENEWALS_PER_DAY:
+            raise ValidationError(
+                _("专属链接一天内最多换发 %(n)s 次,请明天再试或联系展会服务台。")
+                % {"n": LINK_RENEWALS_PER_DAY},
+                code="throttled",
+            )
+    return _link_issue(buyer, actor=actor)
+
+
+@transaction.atomic
+def buyer_link_revoke(*, actor: Any, buyer: Buyer) -> int:
+    """An operator (or the buyer's own login) stops the buyer's personal link without issuing a new
+    one. Returns how many links were revoked."""
+    buyer = Buyer.objects.select_for_update(of=("self",)).get(pk=buyer.pk)
+    if not _may_manage_link(actor, buyer):
+        raise PermissionDenied(_("您不能停用该采购商的专属链接。"))
+    live = list(
+        BuyerLink.objects.select_for_update(of=("self",)).filter(buyer=buyer, revoked_at__isnull=True)
+    )
+    if not live:
+        raise ValidationError(_("该采购商没有可用的专属链接。"), code="none")
+    for row in live:
+        row.revoked_at = timezone.now()
+        row.revoked_by = actor
+        row.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    return len(live)
+
+
+def _live_link_of(link: BuyerLink, buyer: Buyer) -> bool:
+    return BuyerLink.objects.filter(pk=link.pk, buyer=buyer, revoked_at__isnull=True).exists()
+
+
+def buyer_link_used(*, link: BuyerLink) -> None:
+    """Note when the link was last opened (at most once a minute, so a page view writes rarely)."""
+    now = timezone.now()
+    BuyerLink.objects.filter(pk=link.pk).filter(models_q_used_before(now - dt.timedelta(minutes=1))).update(
+        last_used_at=now
+    )
 
 
 @transaction.atomic
 def meeting_request(
-    *, actor: Any, buyer: Buyer, application: ExhibitorApplication, priority: str, message: str = ""
+    *,
+    actor: Any,
+    buyer: Buyer,
+    application: ExhibitorApplication,
+    priority: str,
+    message: str = "",
+    link: BuyerLink | None = None,
 ) -> Meeting:
     """A buyer asks an exhibitor for a meeting at the fair: the events app's request (its caps, duplicate
-    and presence checks and the notification to the exhibitor)."""
-    buyer = Buyer.objects.get(pk=buyer.pk)
+    and presence checks and the notification to the exhibitor).
+
+    A buyer with a login acts as themself; a buyer without one acts through their personal ``link``
+    (live, theirs), which the events app sees as the holder of that one registration
+    (``ParticipantKey``), and may send a few requests an hour."""
+    buyer = Buyer.objects.select_for_update(of=("self",)).get(pk=buyer.pk)
     application = ExhibitorApplication.objects.get(pk=application.pk)
-    if buyer.user_id != getattr(actor, "pk", None):
+    by_link = link is not None
+    if link is not None:
+        if not _live_link_of(link, buyer) or buyer.archived_at is not None:
+            raise PermissionDenied(_("该专属链接已失效。"))
+    elif buyer.user_id is None or buyer.user_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("您不能代表该采购商预约。"))
     if buyer.participant_id is None:
         raise ValidationError(
@@ -701,12 +818,40 @@ def meeting_request(
     if application.participant_id is None:
         raise ValidationError(_("该参展商没有参加采购洽谈。"), code="no_participant")
     requester = Participant.objects.get(pk=buyer.participant_id)
+    # A guest registration (no organisation on the platform) is acted for by its key: the link, or the
+    # buyer's own login checked above.
+    guest = requester.organisation_id is None and requester.talent_id is None
+    if by_link or guest:
+        hour_ago = timezone.now() - dt.timedelta(hours=1)
+        if (
+            Meeting.objects.filter(requester=requester, created_at__gte=hour_ago).count()
+            >= LINK_REQUESTS_PER_HOUR
+        ):
+            raise ValidationError(
+                _("一小时内最多发出 %(n)s 个洽谈预约,请稍后再试。") % {"n": LINK_REQUESTS_PER_HOUR},
+                code="throttled",
+            )
     return events.meeting_request_create(
-        actor=actor,
+        actor=ParticipantKey(requester.pk) if by_link or guest else actor,
         requester=requester,
         recipient_id=application.participant_id,
         priority=priority,
         message=message,
+    )
+
+
+@transaction.atomic
+def meeting_respond_by_link(*, link: BuyerLink, meeting: Meeting, accept: bool, reason: str = "") -> Meeting:
+    """A buyer without a login answers an exhibitor's request on their personal page: the events app's
+    own answer (its deadline and reason checks, the notification to the exhibitor)."""
+    link = BuyerLink.objects.select_related("buyer").get(pk=link.pk)
+    buyer = link.buyer
+    if link.revoked_at is not None or buyer.archived_at is not None or buyer.participant_id is None:
+        raise PermissionDenied(_("该专属链接已失效。"))
+    if meeting.recipient_id != buyer.participant_id:
+        raise PermissionDenied(_("只有被邀请方可以答复预约。"))
+    return events.meeting_request_respond(
+        actor=ParticipantKey(buyer.participant_id), meeting=meeting, accept=accept, reason=reason
     )
 
 
@@ -737,18 +882,23 @@ def lead_capture(
     code: str,
     note: str = "",
     method: str = LeadMethod.TYPED,
+    backdate_reason: str = "",
 ) -> Lead:
-    """An exhibitor's staff record a buyer met at the booth by the badge's code. A second capture of the
-    same buyer is refused with when and by whom the first was recorded; the first is kept."""
+    """An exhibitor's staff record a buyer met at the booth by the badge's code, while the fair is on
+    (its dates, Asia/Shanghai). A second capture of the same buyer is refused with when and by whom the
+    first was recorded; the first is kept. An operator may record a lead for the exhibitor outside the
+    fair's dates (a pre-show meeting, a list brought after the fair) with a reason, which is stored as
+    a time-rule override."""
     application = (
         ExhibitorApplication.objects.select_for_update(of=("self",))
         .select_related("fair")
         .get(pk=application.pk)
     )
-    if application.organisation_id not in firm_ids(actor, *FIRM_PEOPLE):
+    if not (is_operator(actor) or application.organisation_id in firm_ids(actor, *FIRM_PEOPLE)):
         raise PermissionDenied(_("只有参展企业的人员可以记录客户线索。"))
     if application.status != ApplicationStatus.ALLOCATED:
         raise ValidationError(_("分配展位之后才能记录客户线索。"), code="not_allocated")
+    check = _lead_window_check(application.fair, actor, backdate_reason)
     if method not in LeadMethod.values:
         method = LeadMethod.TYPED
     value = badge_code_from(code)
@@ -771,7 +921,7 @@ def lead_capture(
             "who": first.captured_by,
         }
         raise ValidationError({"code": ValidationError(message, code="duplicate")})
-    return Lead.objects.create(
+    lead = Lead.objects.create(
         fair=application.fair,
         application=application,
         buyer=buyer,
@@ -779,6 +929,62 @@ def lead_capture(
         note=note.strip()[:300],
         captured_by=actor,
     )
+    check.record(lead)
+    return lead
+
+
+def _lead_window_check(fair: Fair, actor: Any, reason: str) -> Any:
+    """The fair's dates as a time rule (``LEAD_RULES``), with one clear message whichever side fails."""
+    today = timezone.localdate()
+    values = {"scanned_on": today, "starts_on": fair.starts_on, "ends_on": fair.ends_on}
+    try:
+        return enforce_time_rules(LEAD_RULES, values, actor=actor, reason=reason)
+    except ValidationError as error:
+        period = {"start": f"{fair.starts_on:%Y-%m-%d}", "end": f"{fair.ends_on:%Y-%m-%d}"}
+        if "scanned_on" in error.message_dict:
+            message = _("展会尚未开幕:只有展期内(%(start)s 至 %(end)s)可以扫码记录线索。") % period
+        else:
+            message = _("展会已闭幕:只有展期内(%(start)s 至 %(end)s)可以扫码记录线索。") % period
+        if may_override(actor):
+            hint = _("如确需补录,请填写补录原因。")
+        else:
+            hint = _("展期外的线索请联系平台运营人员补录。")
+        message = f"{message} {hint}"
+        raise ValidationError(message, code="outside_fair") from None
+
+
+def lead_window_open(fair: Fair) -> bool:
+    return fair.starts_on <= timezone.localdate() <= fair.ends_on
+
+
+# Reports ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_issue(*, actor: Any, application: ExhibitorApplication) -> ReportIssue:
+    """Issue the exhibitor's report as it stands: its figures and rows are stored under a new
+    verification code, so the PDF and its public verification page never disagree."""
+    from jingxiang.fairs.selectors import exhibitor_report, report_snapshot
+
+    application = (
+        ExhibitorApplication.objects.select_for_update(of=("self",))
+        .select_related("fair", "organisation", "participant")
+        .get(pk=application.pk)
+    )
+    if not (is_operator(actor) or application.organisation_id in firm_ids(actor, *FIRM_PEOPLE)):
+        raise PermissionDenied(_("只有参展企业的人员和平台运营人员可以出具参展报告。"))
+    if application.status != ApplicationStatus.ALLOCATED:
+        raise ValidationError(_("分配展位之后才能出具参展报告。"), code="not_allocated")
+    # An official document: in Chinese whatever the interface language (as it will be printed).
+    with translation.override("zh-hans"):
+        figures = report_snapshot(exhibitor_report(application))
+    return ReportIssue.objects.create(application=application, figures=figures, issued_by=actor)
+
+
+def models_q_used_before(moment: dt.datetime) -> Any:
+    from django.db.models import Q
+
+    return Q(last_used_at__isnull=True) | Q(last_used_at__lt=moment)
 
 
 def models_q_code(value: str) -> Any:

@@ -23,3 +23,11 @@ ALLOCATION_DONE = message(
     "fairs.allocation_done", gettext_lazy("分配完成:%(a)s 份申请已分到展位,%(u)s 份待运营人员指定。")
 )
 BOOTH_IMPORT_TITLE = message("fairs.booth_import_title", gettext_lazy("导入展位:%(fair)s · %(file)s"))
+BUYER_LINK = message(
+    "fairs.buyer_link",
+    gettext_lazy("「%(fair)s」采购商专属链接"),
+    gettext_lazy(
+        "%(name)s,您好!您的胸卡号是 %(badge)s。打开下面的专属链接即可查看参展商、在线预约洽谈和查看洽谈日程,"
+        "无需登录。链接等同于您的身份,请勿转发。"
+    ),
+)

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from jingxiang.core.documents import qr_svg, verification_url
 from jingxiang.core.excel import export_response, xlsx_response
+from jingxiang.core.links import absolute_url
 from jingxiang.core.listing import ExportColumn, paginate
 from jingxiang.core.pages import Export, ListSpec, NextStep, action, form_page, list_page
 from jingxiang.core.rendering import render_page
+from jingxiang.core.timerules import REASON_FIELD
 from jingxiang.events.models import Meeting, Participant, RequestStatus
 from jingxiang.events.permissions import registrable_profiles
 from jingxiang.fairs import documents, forms, permissions, selectors, services, texts
@@ -33,6 +35,7 @@ from jingxiang.fairs.models import (
     FairStatus,
     Lead,
     LeadMethod,
+    ReportIssue,
 )
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.organisations.permissions import is_operator
@@ -480,10 +483,9 @@ def buyer_register(request: HttpRequest, pk: int) -> HttpResponse:
     fair = permissions.access_fair(request.user, pk)
     if fair.status != FairStatus.OPEN:
         raise Http404
-    return form_page(
-        request,
-        forms.BuyerForm(request.POST or None, profiles=_buyer_profiles(request.user)),
-        save=lambda data: services.buyer_register(
+
+    def save(data: dict[str, Any]) -> Buyer:
+        buyer = services.buyer_register(
             actor=request.user,
             fair=fair,
             name=data["name"],
@@ -494,7 +496,16 @@ def buyer_register(request: HttpRequest, pk: int) -> HttpResponse:
             email=data["email"],
             interests=data["interests"],
             organisation_id=data.get("organisation"),
-        ),
+        )
+        link = buyer.links.filter(revoked_at__isnull=True).first()
+        if link is not None:
+            _hold_link(request, link)
+        return buyer
+
+    return form_page(
+        request,
+        forms.BuyerForm(request.POST or None, profiles=_buyer_profiles(request.user)),
+        save=save,
         success_url=lambda buyer: reverse("fairs:badge", args=[buyer.badge_code]),
         success_message=_("登记成功,这是您的胸卡。请保存本页链接或下载 PDF。"),
         context={
@@ -534,9 +545,23 @@ def buyer_list(request: HttpRequest, pk: int) -> HttpResponse:
     return list_page(request, queryset, BUYER_LIST, {"fair": fair})
 
 
+_HELD_LINKS = "fairs_buyer_links"
+
+
+def _hold_link(request: HttpRequest, link: Any) -> None:
+    """Remember in this browser's session that it holds the link (it registered, or opened it)."""
+    held = [t for t in request.session.get(_HELD_LINKS, []) if t != link.token][-9:]
+    request.session[_HELD_LINKS] = [*held, link.token]
+
+
+def _held_links(request: HttpRequest) -> list[str]:
+    return list(request.session.get(_HELD_LINKS, []))
+
+
 def badge(request: HttpRequest, code: str) -> HttpResponse:
     buyer = permissions.access_badge(code)
     own = buyer.user_id is not None and buyer.user_id == getattr(request.user, "pk", None)
+    link = permissions.personal_link_shown(request.user, _held_links(request), buyer)
     return render_page(
         request,
         "fairs/badge.html",
@@ -545,8 +570,162 @@ def badge(request: HttpRequest, code: str) -> HttpResponse:
             "fair": buyer.fair,
             "qr": qr_svg(verification_url(documents.BADGE_KIND, buyer.badge_code, request), scale=5),
             "own": own,
+            "books_in_app": own and permissions.books_in_app(buyer),
+            "link": link,
+            "link_url": absolute_url(services.buyer_link_path(link), request) if link else "",
+            "may_manage_link": permissions.may_manage_buyer_link(request.user, buyer),
         },
     )
+
+
+@login_required
+@require_POST
+def buyer_link_renew(request: HttpRequest, code: str) -> HttpResponse:
+    """An operator at the service desk (or the buyer's own login) issues a new personal link."""
+    buyer = permissions.access_badge(code)
+    if not permissions.may_manage_buyer_link(request.user, buyer):
+        raise Http404
+    return action(
+        request,
+        lambda: services.buyer_link_renew(actor=request.user, buyer=buyer),
+        success_url=reverse("fairs:badge", args=[code]),
+        success_message=lambda link: (
+            _("已换发专属链接,旧链接已停用:%(url)s") % {"url": absolute_url(services.buyer_link_path(link))}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def buyer_link_revoke(request: HttpRequest, code: str) -> HttpResponse:
+    buyer = permissions.access_badge(code)
+    if not permissions.may_manage_buyer_link(request.user, buyer):
+        raise Http404
+    return action(
+        request,
+        lambda: services.buyer_link_revoke(actor=request.user, buyer=buyer),
+        success_url=reverse("fairs:badge", args=[code]),
+        success_message=_("专属链接已停用。"),
+    )
+
+
+# A buyer's personal page (by link, no login) ---------------------------------------------------------
+
+
+def _buyer_meetings(buyer: Buyer) -> list[Meeting]:
+    if buyer.participant_id is None:
+        return []
+    return list(
+        Meeting.objects.filter(Q(requester_id=buyer.participant_id) | Q(recipient_id=buyer.participant_id))
+        .select_related("requester", "recipient", "slot", "table")
+        .order_by("slot__starts_at", "-created_at")
+    )
+
+
+def buyer_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The exhibitors, the buyer's meeting requests and their schedule, by the personal link."""
+    link = permissions.access_buyer_link(token)
+    buyer = link.buyer
+    _hold_link(request, link)
+    services.buyer_link_used(link=link)
+    meetings = _buyer_meetings(buyer)
+    asked = {
+        m.recipient_id if m.requester_id == buyer.participant_id else m.requester_id
+        for m in meetings
+        if m.status in {RequestStatus.PENDING, RequestStatus.ACCEPTED}
+    }
+    return render_page(
+        request,
+        "fairs/buyer_page.html",
+        {
+            "link": link,
+            "buyer": buyer,
+            "fair": buyer.fair,
+            "rows": selectors.exhibitors(buyer.fair),
+            "asked": asked,
+            "meetings": [
+                (m, m.recipient if m.requester_id == buyer.participant_id else m.requester) for m in meetings
+            ],
+            "participant_id": buyer.participant_id,
+            "may_request": permissions.may_request_meetings(buyer),
+            "link_url": absolute_url(services.buyer_link_path(link), request),
+        },
+    )
+
+
+def buyer_page_request(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """A meeting request by the personal link: the same service, and so the same events request flow,
+    as a buyer with a login."""
+    link = permissions.access_buyer_link(token)
+    buyer = link.buyer
+    application = (
+        ExhibitorApplication.objects.select_related("organisation")
+        .filter(pk=pk, fair_id=buyer.fair_id, status=ApplicationStatus.ALLOCATED)
+        .first()
+    )
+    if application is None or not permissions.may_request_meetings(buyer):
+        raise Http404
+    back = reverse("fairs:buyer_page", args=[token])
+    return form_page(
+        request,
+        forms.MeetingRequestForm(request.POST or None),
+        save=lambda data: services.meeting_request(
+            actor=request.user, buyer=buyer, application=application, link=link, **data
+        ),
+        success_url=back,
+        success_message=_("预约已发出,等待参展商答复。"),
+        context={
+            "title": _("预约洽谈:%(name)s") % {"name": application.organisation.name},
+            "back": back,
+            "submit_label": _("发出预约"),
+        },
+    )
+
+
+@require_POST
+def buyer_page_respond(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The buyer answers an exhibitor's request on the personal page (the events app's answer)."""
+    from jingxiang.events.forms import RespondForm
+
+    link = permissions.access_buyer_link(token)
+    meeting = Meeting.objects.filter(pk=pk, recipient_id=link.buyer.participant_id or 0).first()
+    if meeting is None:
+        raise Http404
+    form = RespondForm(request.POST)
+    return action(
+        request,
+        lambda: services.meeting_respond_by_link(
+            link=link,
+            meeting=meeting,
+            accept=form.cleaned_data["decision"] == "accept",
+            reason=form.cleaned_data.get("reason", ""),
+        ),
+        form=form,
+        success_url=reverse("fairs:buyer_page", args=[token]),
+        success_message=_("已答复。"),
+    )
+
+
+@require_POST
+def buyer_page_renew(request: HttpRequest, token: str) -> HttpResponse:
+    """The holder asks for a new link (the old one may have been passed on); it is shown and e-mailed."""
+    link = permissions.access_buyer_link(token)
+    return action(
+        request,
+        lambda: services.buyer_link_renew(actor=request.user, buyer=link.buyer, link=link),
+        success_url=lambda new: reverse("fairs:buyer_page", args=[new.token]),
+        failure_url=reverse("fairs:buyer_page", args=[token]),
+        success_message=_("已换发新的专属链接,旧链接已停用。请收藏本页。"),
+    )
+
+
+def buyer_page_badge(request: HttpRequest, token: str) -> HttpResponse:
+    """The badge PDF for its holder, with the personal link printed on a part to keep."""
+    link = permissions.access_buyer_link(token)
+    pdf = documents.badge_pdf(link.buyer, absolute_url(services.buyer_link_path(link), request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="badge-{link.buyer.badge_number}.pdf"'
+    return response
 
 
 def badge_pdf(request: HttpRequest, code: str) -> HttpResponse:
@@ -563,7 +742,7 @@ def exhibitor_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The fair's exhibitors with their booths (public, as printed in the fair guide); a buyer who may
     request meetings sees a button per exhibitor."""
     fair = permissions.access_fair(request.user, pk)
-    buyer = next((b for b in permissions.my_buyers(request.user, fair) if b.participant_id), None)
+    buyer = next((b for b in permissions.my_buyers(request.user, fair) if permissions.books_in_app(b)), None)
     asked: set[int] = set()
     if buyer is not None:
         asked = set(
@@ -586,7 +765,7 @@ def meeting_request(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None or application.status != ApplicationStatus.ALLOCATED:
         raise Http404
     fair = permissions.access_fair(request.user, application.fair_id)
-    buyer = next((b for b in permissions.my_buyers(request.user, fair) if b.participant_id), None)
+    buyer = next((b for b in permissions.my_buyers(request.user, fair) if permissions.books_in_app(b)), None)
     if buyer is None:
         raise Http404
     return form_page(
@@ -671,7 +850,8 @@ LEAD_LIST = ListSpec(
 def lead_desk(request: HttpRequest, pk: int) -> HttpResponse:
     """Capture a lead (typed or scanned badge code) and the exhibitor's leads so far."""
     application = permissions.access_lead_desk(request.user, pk)
-    form = forms.LeadForm(request.POST or None)
+    late = not services.lead_window_open(application.fair)
+    form = forms.LeadForm(request.POST or None, actor=request.user, late=late)
     if request.method == "POST":
         back = reverse("fairs:leads", args=[pk])
         return form_page(
@@ -683,6 +863,7 @@ def lead_desk(request: HttpRequest, pk: int) -> HttpResponse:
                 code=data["code"],
                 note=data["note"],
                 method=data.get("method") or LeadMethod.TYPED,
+                backdate_reason=data.get(REASON_FIELD, ""),
             ),
             success_url=back,
             success_message=lambda lead: (
@@ -705,7 +886,13 @@ def _leads(application: ExhibitorApplication) -> Any:
 
 
 def _lead_context(application: ExhibitorApplication) -> dict[str, Any]:
-    return {"application": application, "fair": application.fair}
+    fair = application.fair
+    return {
+        "application": application,
+        "fair": fair,
+        "window_open": services.lead_window_open(fair),
+        "late_ids": selectors.late_lead_ids(application),
+    }
 
 
 def _report_application(request: HttpRequest, pk: int) -> ExhibitorApplication:
@@ -766,10 +953,24 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+@require_POST
+def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue the report PDF as it stands now (figures stored under the code its QR verifies)."""
     application = _report_application(request, pk)
-    response = HttpResponse(
-        documents.report_pdf(selectors.exhibitor_report(application)), content_type="application/pdf"
+    return action(
+        request,
+        lambda: services.report_issue(actor=request.user, application=application),
+        success_url=lambda issue: reverse("fairs:report_pdf", args=[issue.pk]),
+        failure_url=reverse("fairs:report", args=[pk]),
     )
-    response["Content-Disposition"] = f'inline; filename="fair-report-{application.pk}.pdf"'
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = ReportIssue.objects.filter(pk=pk).first()
+    if issue is None:
+        raise Http404
+    _report_application(request, issue.application_id)
+    response = HttpResponse(documents.report_pdf(issue), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fair-report-{issue.verify_code}.pdf"'
     return response

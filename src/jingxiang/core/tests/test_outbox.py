@@ -192,3 +192,21 @@ def test_concurrent_senders_never_claim_the_same_row():
     every = [pk for claim in claims for pk in claim]
     assert len(every) == len(set(every)) == 60, "each row claimed exactly once"
     assert sum(1 for claim in claims if claim) >= 2, "the senders shared the work"
+
+
+def test_mail_to_an_address_without_a_login_is_sent_in_its_language(django_capture_on_commit_callbacks):
+    from jingxiang.core.services import mail_to_address
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = mail_to_address(
+            address="buyer@example.com",
+            language="en",
+            message=texts.APPLICATION_RECEIVED(name="Duqiao Optical"),
+            url="/fairs/my/abc/",
+        )
+    queued.refresh_from_db()
+    assert queued.recipient is None and queued.status == OutboxStatus.SENT
+    assert mail.outbox[0].to == ["buyer@example.com"]
+    assert mail.outbox[0].subject == "New membership application: Duqiao Optical"
+    assert "/fairs/my/abc/" in mail.outbox[0].body
+    assert mail_to_address(address=" ", language="en", message=texts.APPLICATION_RECEIVED(name="x")) is None

@@ -63,6 +63,22 @@ def make_fair(operator: Any, code: str = "TZ2027", days_ahead: int = 10) -> tupl
     return fair, hall, booths
 
 
+def fair_is_on(fair: Fair, *, days_ago: int = 0) -> Fair:
+    """Move the fair's dates so that it is on today (it opened ``days_ago`` days ago): lead capture
+    happens only while a fair is on. The meeting sessions stay where they were."""
+    start = timezone.localdate() - dt.timedelta(days=days_ago)
+    Fair.objects.filter(pk=fair.pk).update(starts_on=start, ends_on=start + dt.timedelta(days=days_ago + 1))
+    fair.refresh_from_db()
+    return fair
+
+
+def fair_is_over(fair: Fair) -> Fair:
+    end = timezone.localdate() - dt.timedelta(days=1)
+    Fair.objects.filter(pk=fair.pk).update(starts_on=end - dt.timedelta(days=1), ends_on=end)
+    fair.refresh_from_db()
+    return fair
+
+
 def buyer_login(username: str, firm_name: str) -> tuple[Any, Any]:
     firm = OrganisationFactory(name=firm_name)
     user = UserFactory(username=username)

@@ -1,15 +1,15 @@
 """Issue 19's "Done when" for the fairs in a real browser: an exhibitor books a booth on the hall map and
-meets two buyers at scheduled times (the meeting requests, answers, scheduling and agenda being the
-events app's own flow), then records a lead by badge code, once."""
+meets two buyers at scheduled times — one with a login, one without, through her personal link (the
+meeting requests, answers, scheduling and agenda being the events app's own flow) — then, while the
+fair is on, records a lead by badge code, once."""
 
 from __future__ import annotations
 
 import pytest
 
 from jingxiang.events.models import Meeting, RequestStatus
-from jingxiang.fairs import services
 from jingxiang.fairs.models import Booth, Buyer, ExhibitorApplication
-from jingxiang.fairs.tests.conftest import register_buyer
+from jingxiang.fairs.tests.conftest import fair_is_on
 from jingxiang.testing.browser import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,13 +69,29 @@ def test_exhibitor_books_a_booth_on_the_map_and_meets_two_buyers(
     phone_page.check("input[name=priority][value=must]")
     phone_page.click("main form button[type=submit]")
     phone_page.wait_for_selector("text=预约已发出")
-    # Buyer B books through the same service.
-    buyer_b = register_buyer(
-        fair, fair_setup.buyer_b, fair_setup.buyer_firm_b, name="陈老板", country="CN", mobile="13900000002"
-    )
-    services.meeting_request(
-        actor=fair_setup.buyer_b, buyer=buyer_b, application=application, priority="nice"
-    )
+    # Buyer B has no login: she pre-registers on her phone, the confirmation shows her personal link,
+    # and through it she asks 康波 for a meeting (the same events request flow).
+    phone_page.context.clear_cookies()
+    phone_page.goto(f"{base}/fairs/{fair.pk}/register/")
+    phone_page.fill("#id_name", "Anna Schmidt")
+    phone_page.fill("#id_company", "Brillenhaus Schmidt GmbH")
+    phone_page.select_option("#id_country", "DE")
+    phone_page.fill("#id_mobile", "+49 170 1234567")
+    phone_page.fill("#id_email", "anna@brillenhaus.example")
+    phone_page.click("main form button[type=submit]")
+    phone_page.wait_for_selector("text=登记成功")
+    buyer_b = Buyer.objects.get(fair=fair, name="Anna Schmidt")
+    assert buyer_b.user_id is None
+    phone_page.click("text=打开我的专属页面")
+    phone_page.wait_for_selector("[data-testid=personal-link]")
+    screenshot(phone_page, "fairs-buyer-link-phone")
+    phone_page.click(f"[data-testid=exhibitor-{application.pk}] a")
+    phone_page.check("input[name=priority][value=nice]")
+    phone_page.click("main form button[type=submit]")
+    phone_page.wait_for_selector("text=预约已发出")
+    assert Meeting.objects.filter(
+        requester_id=buyer_b.participant_id, recipient=application.participant
+    ).exists()
 
     # The exhibitor answers both requests on the events app's meeting page.
     as_user(page, base, "firm_admin")
@@ -112,9 +128,16 @@ def test_exhibitor_books_a_booth_on_the_map_and_meets_two_buyers(
     screenshot(page, "fairs-meetings-desktop")
     page.click("a.button:has-text('洽谈日程')")
     page.wait_for_selector(f"text={fair_setup.buyer_firm_a.name}")
-    page.wait_for_selector(f"text={fair_setup.buyer_firm_b.name}")
+    page.wait_for_selector("text=Brillenhaus Schmidt GmbH")
+    # Buyer B sees her meeting's time on her personal page too.
+    phone_page.reload()
+    mine = Meeting.objects.get(requester_id=buyer_b.participant_id)
+    assert str(mine.slot) in phone_page.text_content(f"[data-testid=my-meeting-{mine.pk}]")
 
-    # At the booth: a badge typed once is a lead; typed again it is refused and the first is kept.
+    # The fair is on: at the booth a badge typed once is a lead (leads are taken only while it is on).
+    fair_is_on(fair)
+
+    # Typed again, it is refused and the first is kept.
     page.goto(f"{base}/fairs/applications/{application.pk}/leads/")
     page.fill("#id_code", buyer_a.badge_number)
     page.click("main form button[type=submit]")

@@ -12,7 +12,7 @@ from django.db import connection, connections
 
 from jingxiang.fairs import services
 from jingxiang.fairs.models import Allocation, Booth, Lead
-from jingxiang.fairs.tests.conftest import make_fair, register_buyer
+from jingxiang.fairs.tests.conftest import fair_is_on, make_fair, register_buyer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,6 +86,7 @@ def test_a_badge_scanned_twice_at_once_is_one_lead(postgres, cast):
     )
     services.booth_allocate(actor=cast.operator, application=application, booth=booths["1A01"])
     buyer = register_buyer(fair, cast.outsider, None, name="Marco", country="IT", mobile="+393330000000")
+    fair_is_on(fair)
     outcomes = race(
         lambda: services.lead_capture(actor=cast.member, application=application, code=buyer.badge_number),
         lambda: services.lead_capture(
@@ -94,3 +95,50 @@ def test_a_badge_scanned_twice_at_once_is_one_lead(postgres, cast):
     )
     assert outcomes == ["duplicate", "won"]
     assert Lead.objects.filter(application=application).count() == 1
+
+
+def test_a_link_buyer_racing_past_the_hourly_limit_is_refused_once(postgres, cast, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+
+    from jingxiang.events.models import Meeting
+    from jingxiang.fairs.models import BuyerLink
+
+    fair, _hall, booths = make_fair(cast.operator)
+    exhibitors = []
+    for code, firm, admin in (
+        ("1A01", cast.firm, cast.firm_admin),
+        ("1A02", cast.other_firm, cast.other_firm_admin),
+    ):
+        application = services.application_submit(
+            actor=admin,
+            fair=fair,
+            organisation=firm,
+            booth_ids=[booths[code].pk],
+            products="镜架",
+            contact_name="王",
+        )
+        services.booth_allocate(actor=cast.operator, application=application, booth=booths[code])
+        exhibitors.append(application)
+    buyer = services.buyer_register(
+        actor=AnonymousUser(),
+        fair=fair,
+        name="Anna",
+        company="Brillenhaus",
+        country="DE",
+        kind="chain",
+        mobile="+491701234567",
+    )
+    link = BuyerLink.objects.get(buyer=buyer)
+    monkeypatch.setattr(services, "LINK_REQUESTS_PER_HOUR", 1)
+    outcomes = race(
+        *(
+            (
+                lambda a=a: services.meeting_request(
+                    actor=AnonymousUser(), buyer=buyer, application=a, priority="nice", link=link
+                )
+            )
+            for a in exhibitors
+        )
+    )
+    assert outcomes == ["throttled", "won"]
+    assert Meeting.objects.filter(requester_id=buyer.participant_id).count() == 1

@@ -31,3 +31,13 @@ def test_demo_loads_the_fairs(monkeypatch):
     assert Meeting.objects.filter(event=fair.event, slot__isnull=False, announced=True).exists()
     assert Lead.objects.filter(application=kangbo).count() == 3
     assert "fair_buyer" in context.users
+    # One walk-in buyer's personal link is printed, and she has asked 康波 for a meeting through it.
+    from jingxiang.fairs.models import BuyerLink
+
+    printed = [n for n in context.notes if "/fairs/my/" in n]
+    assert len(printed) == 1
+    link = BuyerLink.objects.get(token=printed[0].rsplit("/fairs/my/", 1)[1].strip("/"))
+    assert link.revoked_at is None and link.buyer.user_id is None
+    assert Meeting.objects.filter(
+        requester_id=link.buyer.participant_id, recipient=kangbo.participant
+    ).exists()

@@ -4,9 +4,10 @@ admin, registered as a buyer for 远方), other personas and anonymous visitors.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from jingxiang.fairs import services
-from jingxiang.fairs.tests.conftest import make_fair, register_buyer
+from jingxiang.fairs.tests.conftest import fair_is_on, make_fair, register_buyer
 from jingxiang.testing.matrix import ALL_LOGGED_IN, ANONYMOUS, RouteCase, check_matrix
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,19 @@ def test_route_matrix(cast):
     buyer = register_buyer(
         fair, cast.other_firm_admin, cast.other_firm, name="赵", country="CN", mobile="13600000000"
     )
+    fair_is_on(fair)
     services.lead_capture(actor=cast.member, application=application, code=buyer.badge_number)
+    issue = services.report_issue(actor=cast.member, application=application)
+    walk_in = services.buyer_register(
+        actor=AnonymousUser(),
+        fair=fair,
+        name="Li",
+        company="散客",
+        country="CN",
+        kind="other",
+        mobile="13700000003",
+    )
+    token = walk_in.links.get(revoked_at__isnull=True).token
     services.meeting_request(
         actor=cast.other_firm_admin, buyer=buyer, application=application, priority="nice"
     )
@@ -74,10 +87,30 @@ def test_route_matrix(cast):
             ok_status=(302,),
         ),
         RouteCase("meet", f"/fairs/applications/{a}/meet/", BUYER),
-        RouteCase("leads", f"/fairs/applications/{a}/leads/", EXHIBITOR),
+        RouteCase("leads", f"/fairs/applications/{a}/leads/", OPERATOR | EXHIBITOR),
         RouteCase("report", f"/fairs/applications/{a}/report/", OPERATOR | EXHIBITOR),
         RouteCase("report xlsx", f"/fairs/applications/{a}/report.xlsx", OPERATOR | EXHIBITOR),
-        RouteCase("report pdf", f"/fairs/applications/{a}/report.pdf", OPERATOR | EXHIBITOR),
+        RouteCase(
+            "report issue",
+            f"/fairs/applications/{a}/report/issue/",
+            OPERATOR | EXHIBITOR,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase("report pdf", f"/fairs/reports/{issue.pk}.pdf", OPERATOR | EXHIBITOR),
+        RouteCase("verify report", f"/verify/fair-report/{issue.verify_code}/", EVERYONE),
+        # The personal link is the key: anyone holding it, with or without a login.
+        RouteCase("buyer page", f"/fairs/my/{token}/", EVERYONE),
+        RouteCase("buyer page meet", f"/fairs/my/{token}/exhibitors/{a}/meet/", EVERYONE),
+        RouteCase("buyer page badge", f"/fairs/my/{token}/badge.pdf", EVERYONE),
+        RouteCase("unknown link", "/fairs/my/not-a-token/", frozenset(), anonymous_status=(404,)),
+        RouteCase(
+            "renew link at the desk",
+            f"/fairs/badges/{walk_in.badge_code}/link/renew/",
+            OPERATOR,
+            method="post",
+            ok_status=(302,),
+        ),
         RouteCase("badge", f"/fairs/badges/{buyer.badge_code}/", EVERYONE),
         RouteCase("badge pdf", f"/fairs/badges/{buyer.badge_code}/badge.pdf", EVERYONE),
         RouteCase("verify badge", f"/verify/fair-badge/{buyer.badge_code}/", EVERYONE),

@@ -25,7 +25,7 @@ from jingxiang.fairs.models import (
     ExhibitorApplication,
     Lead,
 )
-from jingxiang.fairs.tests.conftest import make_fair, register_buyer
+from jingxiang.fairs.tests.conftest import fair_is_on, make_fair, register_buyer
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +207,9 @@ def test_buyer_registration_without_login_gets_a_badge(cast, fair_setup):
         mobile="+39 333 123 4567",
     )
     assert buyer.badge_number == "TZ2027-00001"
-    assert buyer.participant_id is None and buyer.user_id is None
+    # Without a login nor an organisation: a guest registration of the meetings, used by her link.
+    assert buyer.user_id is None and buyer.participant.organisation_id is None
+    assert buyer.participant.registered_by == fair_setup.fair.created_by
     assert buyer.mobile == "+393331234567"
     assert documents.badge_lookup(buyer.badge_code)["status"] == "valid"
     assert documents.badge_lookup("NOPE") is None
@@ -279,7 +281,7 @@ def test_meetings_go_through_the_events_request_flow_and_scheduler(
     assert report.scheduled == 2 and report.held == 0 and report.buyers == 0
 
 
-def test_buyer_without_platform_organisation_cannot_book_online(cast, fair_setup):
+def test_buyer_with_a_login_but_no_organisation_books_as_a_guest(cast, fair_setup):
     application, _a, _b = _exhibit(cast, fair_setup)
     walk_in = services.buyer_register(
         actor=cast.outsider,
@@ -290,12 +292,17 @@ def test_buyer_without_platform_organisation_cannot_book_online(cast, fair_setup
         kind="other",
         mobile="13700000003",
     )
-    with pytest.raises(ValidationError, match="服务台"):
-        services.meeting_request(actor=cast.outsider, buyer=walk_in, application=application, priority="nice")
+    meeting = services.meeting_request(
+        actor=cast.outsider, buyer=walk_in, application=application, priority="nice"
+    )
+    assert meeting.requester_id == walk_in.participant_id and meeting.requester.organisation_id is None
+    with pytest.raises(PermissionDenied):
+        services.meeting_request(actor=cast.member, buyer=walk_in, application=application, priority="nice")
 
 
 def test_lead_capture_refuses_a_second_scan_and_keeps_the_first(cast, fair_setup):
     application, a, b = _exhibit(cast, fair_setup)
+    fair_is_on(fair_setup.fair)
     first = services.lead_capture(
         actor=cast.member, application=application, code=a.badge_number.lower(), note="要样品"
     )
@@ -328,13 +335,16 @@ def test_report_counts_each_buyer_once_and_splits_by_country_and_kind(
     run.refresh_from_db()
     events.schedule_publish(actor=cast.operator, run=run)
     Meeting.objects.filter(pk=meeting.pk).update(attendance=Attendance.HELD)
+    fair_is_on(fair_setup.fair)
     services.lead_capture(actor=cast.member, application=application, code=a.badge_number)
     services.lead_capture(actor=cast.member, application=application, code=b.badge_number)
     report = selectors.exhibitor_report(application)
     assert (len(report.leads), report.scheduled, report.held, report.buyers) == (2, 1, 1, 2)
     assert dict(report.by_country) == {"意大利": 1, "中国大陆": 1}
     assert dict(report.by_kind) == {"批发商": 2}
-    assert documents.report_pdf(report).startswith(b"%PDF")
+    issue = services.report_issue(actor=cast.member, application=application)
+    assert (issue.figures["leads"], issue.figures["scheduled"], issue.figures["buyers"]) == (2, 1, 2)
+    assert documents.report_pdf(issue).startswith(b"%PDF")
 
 
 def test_hall_map_shows_state_in_colour_and_words(cast, fair_setup):

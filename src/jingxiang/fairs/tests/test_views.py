@@ -6,7 +6,7 @@ import pytest
 
 from jingxiang.fairs import services
 from jingxiang.fairs.models import Allocation, Buyer, Lead
-from jingxiang.fairs.tests.conftest import register_buyer
+from jingxiang.fairs.tests.conftest import fair_is_on, register_buyer
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ def test_scanning_a_badge_twice_shows_the_first_capture(cast, fair_setup, client
     buyer = register_buyer(
         fair_setup.fair, cast.outsider, None, name="Marco", country="IT", mobile="+393330000000"
     )
+    fair_is_on(fair_setup.fair)
     client.force_login(cast.member)
     url = f"/fairs/applications/{application.pk}/leads/"
     assert client.post(url, {"code": buyer.badge_number, "note": "要样品"}).status_code == 302
