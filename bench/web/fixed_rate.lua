@@ -6,7 +6,7 @@
 -- Limits (stated in docs/benchmarks.md): wrk measures latency from the moment a request is written, so
 -- when every connection is busy and a slot passes, the wait for a free connection is not in the
 -- latency (coordinated omission). That wait is counted instead: a request sent more than 10 ms after
--- its slot is "late", and the row reports the share of late requests and the achieved rate; a row with
+-- its slot is "late", and the row reports the share of late requests (of those paced by delay()) and the achieved rate; a row with
 -- many late requests did not hold the rate and its p95 understates what a client would see. The first
 -- request of each connection goes out at the start (wrk does not delay it).
 local ffi = require("ffi")
@@ -36,6 +36,7 @@ function init(args)
   -- Threads take turns: thread i starts i/count of an interval late, so the slots interleave.
   next_slot = now_us() + interval * (index - 1) / count
   late = 0
+  paced = 0
   bad = 0
 end
 
@@ -43,6 +44,7 @@ function delay()
   local now = now_us()
   local slot = next_slot
   next_slot = next_slot + interval
+  paced = paced + 1
   if now - slot > 10000 then
     late = late + 1
   end
@@ -59,14 +61,15 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local bad_total, late_total = 0, 0
+  local bad_total, late_total, paced_total = 0, 0, 0
   for _, thread in ipairs(threads) do
     bad_total = bad_total + (thread:get("bad") or 0)
     late_total = late_total + (thread:get("late") or 0)
+    paced_total = paced_total + (thread:get("paced") or 0)
   end
   io.write(string.format(
-    'WRK_JSON {"requests": %d, "duration_us": %d, "errors": %d, "non200": %d, "late": %d, "p50": %d, "p95": %d, "p99": %d, "mean": %d}\n',
+    'WRK_JSON {"requests": %d, "duration_us": %d, "errors": %d, "non200": %d, "late": %d, "paced": %d, "p50": %d, "p95": %d, "p99": %d, "mean": %d}\n',
     summary.requests, summary.duration,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    bad_total, late_total, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean))
+    bad_total, late_total, paced_total, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean))
 end

@@ -35,6 +35,7 @@ label contains it, or one of several given comma-separated (plus the floor). Env
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -237,6 +238,19 @@ def wait_for_server() -> None:
     raise RuntimeError("server did not start")
 
 
+def settle() -> None:
+    """Wait until the server has worked off what a saturating run left queued (gunicorn's sync workers
+    still answer the requests of connections wrk has closed), so the next run starts on an idle server."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{BASE}/health/", timeout=5).read()
+        if time.monotonic() - started < 0.1:
+            return
+        time.sleep(0.2)
+
+
 @dataclass
 class Result:
     label: str
@@ -288,6 +302,7 @@ def measure(label: str, persona: str, path: str, cookies: dict[str, str]) -> Res
     if status != 200:
         print(f"{label}: {path} answered {status}, not measured", flush=True)
         return Result(label, path, 0.0, 0.0, 0.0, 0.0, 0.0, -status)
+    settle()
     data = run_wrk(path, cookie)
     result = Result(
         label,
@@ -300,10 +315,11 @@ def measure(label: str, persona: str, path: str, cookies: dict[str, str]) -> Res
         int(data["errors"] + data["non200"]),
     )
     if RATE:
+        settle()
         paced = run_wrk(path, cookie, rate=RATE)
         result.rate_p95 = paced["p95"] / 1000
         result.rate_achieved = paced["rps"]
-        result.rate_late = paced["late"] / max(paced["requests"], 1)
+        result.rate_late = paced["late"] / max(paced["paced"], 1)
         result.failures += int(paced["errors"] + paced["non200"])
     print(
         f"{label:<38} {result.rps:7.1f} req/s  p50 {result.p50:7.1f}  p95 {result.p95:7.1f}  "
