@@ -192,11 +192,49 @@ def _related_names(model: type[models.Model], pks: set[str]) -> dict[str, str]:
     return {str(row.pk): str(row) for row in rows}
 
 
+class _QueryNeeded(Exception):
+    pass
+
+
+def _refuse_queries(*_args: Any) -> Any:
+    raise _QueryNeeded
+
+
+def _loaded_names(instance: models.Model | None) -> dict[type[models.Model], dict[str, str]]:
+    """Names of the records the page already holds through ``instance``'s loaded to-one relations
+    (a detail page selects its firm, people and parent records): the timeline names them without
+    asking the database again. A name whose ``__str__`` would need a query is left to
+    ``_related_names``, so this never adds a query; values the log holds from before a change (another
+    firm) are not among them and are still read."""
+    known: dict[type[models.Model], dict[str, str]] = defaultdict(dict)
+    if instance is None:
+        return known
+    from django.db import connections, router
+
+    alias = router.db_for_read(type(instance))
+    for relation in instance._meta.concrete_fields:
+        if not isinstance(relation, models.ForeignKey | models.OneToOneField) or not relation.is_cached(
+            instance
+        ):
+            continue
+        related = relation.get_cached_value(instance)
+        if related is None:
+            continue
+        try:
+            with connections[alias].execute_wrapper(_refuse_queries):
+                name = str(related)
+        except _QueryNeeded:
+            continue
+        known[relation.related_model][str(related.pk)] = name
+    return known
+
+
 class _Describer:
     """Formats the changes of many log entries, resolving related records per model in one query."""
 
-    def __init__(self, entries: list[Any]) -> None:
+    def __init__(self, entries: list[Any], instance: models.Model | None = None) -> None:
         self.entries = entries
+        self.instance = instance
         self.names: dict[type[models.Model], dict[str, str]] = {}
         self.personal: set[str] = set()
 
@@ -230,7 +268,15 @@ class _Describer:
                     wanted[model_field.related_model].update(
                         str(value) for value in values if not _is_empty(value)
                     )
-        self.names = {model: _related_names(model, pks) for model, pks in wanted.items()}
+        known = _loaded_names(self.instance) if wanted else {}
+        names: dict[type[models.Model], dict[str, str]] = {}
+        for model, pks in wanted.items():
+            held = known.get(model, {})
+            names[model] = {pk: held[pk] for pk in pks if pk in held}
+            missing = {pk for pk in pks if pk not in held}
+            if missing:
+                names[model].update(_related_names(model, missing))
+        self.names = names
 
     def value(self, model: type[models.Model], model_field: models.Field | None, raw: Any) -> str:
         if model_field is not None and isinstance(model_field, models.BooleanField):
@@ -295,11 +341,12 @@ def _action_label(action: int) -> str:
     }.get(action, pgettext("操作记录", "访问"))
 
 
-def describe_entries(entries: Iterable[Any]) -> list[TimelineEntry]:
+def describe_entries(entries: Iterable[Any], instance: models.Model | None = None) -> list[TimelineEntry]:
     """Log entries as the timeline shows them (only changes carry their lines: a creation would
-    repeat the whole record, which the page already shows)."""
+    repeat the whole record, which the page already shows). ``instance``, the record the entries are
+    about, lends the names of the related records it has already loaded."""
     entries = list(entries)
-    describer = _Describer(entries)
+    describer = _Describer(entries, instance)
     describer.resolve_relations()
     described = []
     for entry in entries:

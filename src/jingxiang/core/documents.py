@@ -12,6 +12,7 @@ scheme:
 
 from __future__ import annotations
 
+import functools
 import io
 import secrets
 from collections.abc import Callable, Sequence
@@ -58,8 +59,13 @@ def qr_png(data: str, *, scale: int = 4) -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=512)
 def qr_svg(data: str, *, scale: int = 4) -> str:
-    """Inline SVG for web pages and printable labels (no image files to serve)."""
+    """Inline SVG for web pages and printable labels (no image files to serve).
+
+    A pure function of its arguments, so kept per process: drawing the code in Python was a quarter
+    of a lab report's detail page (issue 13 profile); a verification address never changes meaning.
+    """
     buffer = io.BytesIO()
     segno.make(data, error="m").save(buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True)
     return buffer.getvalue().decode("utf-8")

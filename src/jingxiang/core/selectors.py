@@ -16,4 +16,4 @@ def audit_timeline(instance: Model, limit: int = 50) -> list[TimelineEntry]:
         .select_related("actor", "content_type")
         .order_by("-timestamp")[:limit]
     )
-    return describe_entries(entries)
+    return describe_entries(entries, instance)

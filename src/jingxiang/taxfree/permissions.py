@@ -12,29 +12,57 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.http import Http404
 
 from jingxiang.organisations.permissions import FIRM_MANAGERS, firm_ids, is_operator
-from jingxiang.taxfree.models import FilingStatus, RefundForm, Store
+from jingxiang.taxfree.models import FilingStatus, RefundAgency, RefundForm, Store, StoreStaff, TaxOffice
+
+_ROLES_ATTR = "_taxfree_roles"
+
+
+def _roles(user: Any) -> dict[str, set[int]]:
+    """The person's stores (staff, managed), refund agencies and tax offices, read in one query per
+    request (a union of the three link tables) and kept on the user, as the organisation roles are:
+    every 离境退税 page and its menu entries ask several of these questions."""
+    held: dict[str, set[int]] | None = getattr(user, _ROLES_ATTR, None)
+    if held is not None:
+        return held
+
+    def rows(queryset: QuerySet[Any], ref: str, manager: Any) -> QuerySet[Any]:
+        picked: QuerySet[Any] = (
+            queryset.order_by()
+            .annotate(jx_kind=Value(queryset.model._meta.model_name), jx_ref=F(ref), jx_manager=manager)
+            .values_list("jx_kind", "jx_ref", "jx_manager")
+        )
+        return picked
+
+    staff_kind = StoreStaff._meta.model_name
+    agency_link = RefundAgency.members.through
+    office_link = TaxOffice.members.through
+    union = rows(StoreStaff.objects.filter(user_id=user.pk), "store_id", F("manager")).union(
+        rows(agency_link.objects.filter(user_id=user.pk), "refundagency_id", Value(False)),
+        rows(office_link.objects.filter(user_id=user.pk), "taxoffice_id", Value(False)),
+        all=True,
+    )
+    cached: dict[str, set[int]] = {"staff": set(), "managed": set(), "agency": set(), "office": set()}
+    for kind, ref, manager in union:
+        if kind == staff_kind:
+            cached["staff"].add(ref)
+            if manager:
+                cached["managed"].add(ref)
+        elif kind == agency_link._meta.model_name:
+            cached["agency"].add(ref)
+        else:
+            cached["office"].add(ref)
+    setattr(user, _ROLES_ATTR, cached)
+    return cached
 
 
 def _ids(user: Any, attr: str) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    cache_name = f"_taxfree_{attr}"
-    cached = getattr(user, cache_name, None)
-    if cached is None:
-        if attr == "staff":
-            cached = set(user.taxfree_staff.values_list("store_id", flat=True))
-        elif attr == "managed":
-            cached = set(user.taxfree_staff.filter(manager=True).values_list("store_id", flat=True))
-        elif attr == "agency":
-            cached = set(user.refund_agencies.values_list("pk", flat=True))
-        else:
-            cached = set(user.tax_offices.values_list("pk", flat=True))
-        setattr(user, cache_name, cached)
-    return cached
+    return _roles(user)[attr]
 
 
 def staff_store_ids(user: Any) -> set[int]:

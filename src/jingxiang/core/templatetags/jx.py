@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -122,6 +125,19 @@ def sort_link(context: dict[str, Any], column: str, label: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _sprite_url() -> str:
+    """The sprite's address, resolved once per process (a page draws up to a few hundred icons, and
+    each ``static()`` goes through the storage); cleared when the static settings change (tests)."""
+    return static("jingxiang/icons.svg")
+
+
+@receiver(setting_changed)
+def _forget_sprite_url(setting: str, **_kwargs: Any) -> None:
+    if setting in {"STATIC_URL", "STORAGES", "STATICFILES_STORAGE"}:
+        _sprite_url.cache_clear()
+
+
 @register.simple_tag
 def icon(name: str, label: str = "", css: str = "") -> SafeString:
     """An icon from the sprite ``jingxiang/icons.svg``, as inline SVG.
@@ -129,7 +145,7 @@ def icon(name: str, label: str = "", css: str = "") -> SafeString:
     Never a font glyph: a symbol missing from the reader's fonts shows as an empty box. Decorative
     (hidden from screen readers) unless ``label`` says what it means.
     """
-    href = f"{static('jingxiang/icons.svg')}#{name}"
+    href = f"{_sprite_url()}#{name}"
     classes = f"icon {css}".strip()
     if label:
         return format_html(

@@ -156,3 +156,53 @@ def test_personal_values_logged_before_masking_are_masked_on_display(cast):
     lines = changes(talent)
     assert lines["身份证号"] == ("—", "3301**********123X")
     assert lines["手机号"] == ("138****5678", "138****5678")
+
+
+def test_timeline_names_the_relations_the_page_already_holds_without_asking_again(cast):
+    from jingxiang.talents.models import Talent
+
+    talent = TalentFactory(name="蒋师傅", home_organisation=None)
+    talent.home_organisation = cast.firm
+    talent.save()
+
+    def timeline_of(instance) -> tuple[int, dict[str, tuple[str, str]]]:  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as captured:
+            entry = next(entry for entry in audit_timeline(instance) if entry.changes)
+        return len(captured.captured_queries), {
+            line.label: (line.before, line.after) for line in entry.changes
+        }
+
+    bare_queries, bare = timeline_of(Talent.objects.get(pk=talent.pk))
+    held_queries, held = timeline_of(Talent.objects.select_related("home_organisation").get(pk=talent.pk))
+    assert held == bare
+    assert held["所在单位"] == ("—", "临海市康波眼镜有限公司")
+    assert held_queries == bare_queries - 1
+
+    # A former value is not what the page holds: it is still read, and both names are right.
+    talent.home_organisation = cast.other_firm
+    talent.save()
+    _queries, lines = timeline_of(Talent.objects.select_related("home_organisation").get(pk=talent.pk))
+    assert lines["所在单位"] == ("临海市康波眼镜有限公司", "临海市远方光学有限公司")
+
+
+def test_a_held_relation_whose_name_needs_a_query_is_read_as_before(cast, monkeypatch):
+    from jingxiang.organisations.models import Organisation
+    from jingxiang.talents.models import Talent
+
+    talent = TalentFactory(name="蒋师傅", home_organisation=None)
+    talent.home_organisation = cast.firm
+    talent.save()
+    # A name that reads another record: lending it from the held object would hide that query, so the
+    # timeline falls back to its own read (and never fails inside the refused query).
+    monkeypatch.setattr(
+        Organisation,
+        "__str__",
+        lambda self: f"{self.name}({Organisation.objects.filter(pk=self.pk).count()})",
+    )
+    entry = next(
+        entry
+        for entry in audit_timeline(Talent.objects.select_related("home_organisation").get(pk=talent.pk))
+        if entry.changes
+    )
+    lines = {line.label: (line.before, line.after) for line in entry.changes}
+    assert lines["所在单位"] == ("—", "临海市康波眼镜有限公司(1)")
