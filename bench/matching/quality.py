@@ -312,7 +312,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--data",
         type=Path,
         nargs="+",
-        default=[HERE / "data", HERE / "heldout"],
+        default=[HERE / "data", HERE / "heldout"]
+        + ([HERE / "heldout2"] if (HERE / "heldout2").is_dir() else []),
         help="labelled sets (suppliers/demands/qrels.jsonl); the first is the development set",
     )
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validated refit of the weights")
