@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -49,7 +50,7 @@ def prepare(scale: int) -> None:
     subprocess.run([*manage, "load_demo", "--scale", str(scale)], check=True, env=env)
 
 
-def measure(client, url: str, repeat: int) -> dict[str, float]:
+def measure(client: Any, url: str, repeat: int) -> dict[str, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -8,6 +8,7 @@ organisations, a frozen month); the query counts must not change.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -37,16 +38,16 @@ def months_ago(n: int) -> dt.date:
     return month
 
 
-def publish(cast, organisation, month: dt.date, **fields) -> None:
+def publish(cast: Any, organisation: Any, month: dt.date, **fields: Any) -> None:
     demand = make_demand(cast, organisation=organisation, **fields)
     when = timezone.make_aware(dt.datetime.combine(month.replace(day=10), dt.time(10)))
     type(demand).objects.filter(pk=demand.pk).update(published_at=when)
 
 
-def counts(cast) -> dict[tuple[str, str], int]:
+def counts(cast: Any) -> dict[tuple[str, str], int]:
     first, last = months_ago(5).strftime("%Y-%m"), months_ago(0).strftime("%Y-%m")
     found: dict[tuple[str, str], int] = {}
-    clients = {}
+    clients: dict[str, Client] = {}
     for role in ROLES:
         clients[role] = Client()
         clients[role].force_login(getattr(cast, role))
@@ -64,8 +65,8 @@ def counts(cast) -> dict[tuple[str, str], int]:
 
 
 def test_every_insights_page_asks_the_same_number_of_queries_with_more_data(
-    cast, django_capture_on_commit_callbacks
-):
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     # A frozen month in both cases: reading the frozen months costs the same for one or many.
     # Each organisation has a record in the small case too: an empty list skips its related look-ups.
     publish(cast, cast.firm, months_ago(1))
