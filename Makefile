@@ -13,7 +13,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/jingxiang
 ENGINES := src/jingxiang/matching src/jingxiang/scheduling src/jingxiang/quality src/jingxiang/identifiers src/jingxiang/demo_data src/jingxiang/taxonomy src/jingxiang/review src/jingxiang/wages src/jingxiang/taxrefund
 export JINGXIANG_ENV ?= development
 
-.PHONY: install demo test lint check test-sqlite test-postgres test-browser bench-web bench-matching bench-scheduling bench-review bench-wages bench-report clean
+.PHONY: install demo test lint check test-sqlite test-postgres test-browser bench-web bench-matching bench-scheduling bench-review bench-wages bench-insights bench-report clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.11+ / Python 3.11 or newer is required"; exit 1; }
@@ -86,6 +86,9 @@ bench-review: install
 
 bench-wages: install
 	$(BIN)/python bench/wages/run.py
+
+bench-insights: install
+	$(BIN)/python bench/insights/run.py --scale 1 && $(BIN)/python bench/insights/run.py --scale 10
 
 bench-report: install
 	$(BIN)/python bench/report.py
