@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from jingxiang.insights.registry import get_source
 from jingxiang.insights.selectors import Period, Scope, figures, month_start, next_month, records
 
 
-def test_fund_awards_and_disbursed_money_match_their_records(cast, setup):
+def test_fund_awards_and_disbursed_money_match_their_records(cast: Any, setup: Any) -> None:
     made = award(cast, setup, amount=Decimal("800000"))
     due = timezone.localdate() + dt.timedelta(days=90)
     first = services.tranche_add(
