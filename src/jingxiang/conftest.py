@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +18,65 @@ hypothesis_settings.register_profile(
     "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("shared-machine")
+
+
+# Test databases -----------------------------------------------------------------------------------
+# Migrated once and copied to every process that needs one (jingxiang.testing.dbtemplate); the same
+# migrations, data migrations included, build what every test sees.
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's own set-up (same options), each database made from the run's template."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from jingxiang.testing.dbtemplate import ENV_DIR, release_templates, setup_databases_from_template
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    workerinput = getattr(request.config, "workerinput", None)
+    run_id = workerinput["testrunuid"] if workerinput else ""
+    directory: Path | None = None
+    if django_db_use_migrations and not keepdb:
+        if os.environ.get(ENV_DIR):
+            directory = Path(os.environ[ENV_DIR]).resolve()
+        elif workerinput:
+            directory = tmp_path_factory.getbasetemp().parent / "db-templates"
+
+    def setup() -> Any:
+        return setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb,
+        )
+
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases_from_template(directory, run_id, setup, aliases)
+
+    yield
+
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            try:
+                teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+            except Exception as exc:
+                request.node.warn(
+                    pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
+                )
+    with django_db_blocker.unblock():
+        release_templates(directory, run_id, aliases)
 
 
 @dataclass
