@@ -84,6 +84,23 @@ class TalentForm(StyledFormMixin, forms.Form):
                 )
         return value
 
+    def profile(self) -> dict[str, Any]:
+        """The profile's keyword arguments shared by ``talent_create`` and ``talent_update`` (not the
+        personal numbers, which the two treat differently, nor the skills)."""
+        data = self.cleaned_data
+        text = ("gender", "title", "level", "region", "email", "description")
+        return {
+            "name": data["name"],
+            "kind": data["kind"],
+            "home_organisation": data.get("home_organisation"),
+            **{field: data.get(field) or "" for field in text},
+            "hourly_rate": data.get("hourly_rate"),
+            "monthly_hours": data.get("monthly_hours"),
+            "shares_talent": bool(data.get("shares_talent")),
+            "think_tank": bool(data.get("think_tank")),
+            "skill_levels": self.skill_levels(),
+        }
+
     def skill_levels(self) -> dict[Skill, int]:
         """The chosen skills with their levels; a certified level is never lowered from this form."""
         chosen = self.cleaned_data.get("skills") or {}
