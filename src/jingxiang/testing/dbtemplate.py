@@ -24,6 +24,7 @@ xdist controller when the run ends.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import fcntl
 import hashlib
@@ -71,8 +72,8 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-class _Store:
-    """How one database engine keeps and restores a template."""
+class _Store(abc.ABC):
+    """How one database engine keeps and restores a template (SQLite file, PostgreSQL template database)."""
 
     def __init__(self, connection: Any, directory: Path, key: str, run_id: str) -> None:
         self.connection = connection
@@ -80,16 +81,16 @@ class _Store:
         self.key = key
         self.run_id = run_id
 
-    def exists(self) -> bool:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def exists(self) -> bool: ...
 
-    def save(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def save(self) -> None: ...
 
-    def restore(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def restore(self) -> None: ...
 
-    def release(self) -> None:
+    def release(self) -> None:  # noqa: B027 - a hook: most stores keep their template, nothing to do
         """This process is done with the template (kept unless it lives for one run only)."""
 
 
