@@ -24,6 +24,7 @@ from jingxiang.fairs.models import (
     Fair,
     FairStatus,
     Hall,
+    ReportIssue,
 )
 from jingxiang.organisations.permissions import FIRM_PEOPLE, firm_ids, is_operator, managed_firm_ids
 
@@ -166,6 +167,54 @@ def access_buyer_link(token: str) -> BuyerLink:
 def may_manage_buyer_link(user: Any, buyer: Buyer) -> bool:
     """Operators (at the service desk) and the buyer's own login renew or stop a personal link."""
     return is_operator(user) or (buyer.user_id is not None and buyer.user_id == getattr(user, "pk", None))
+
+
+def access_link_exhibitor(link: BuyerLink, pk: int) -> ExhibitorApplication:
+    """An exhibitor (allocated application) of the link's fair that its buyer may ask for a meeting."""
+    buyer = link.buyer
+    application: ExhibitorApplication | None = (
+        ExhibitorApplication.objects.select_related("organisation")
+        .filter(pk=pk, fair_id=buyer.fair_id, status=ApplicationStatus.ALLOCATED)
+        .first()
+    )
+    if application is None or not may_request_meetings(buyer):
+        raise Http404
+    return application
+
+
+def access_link_meeting(link: BuyerLink, pk: int) -> Any:
+    """A meeting request addressed to the link's buyer (what she may answer on her page)."""
+    from jingxiang.events.models import Meeting
+
+    meeting = Meeting.objects.filter(pk=pk, recipient_id=link.buyer.participant_id or 0).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def access_report_application(user: Any, pk: int) -> ExhibitorApplication:
+    """An application whose exhibitor report the user may read or issue: allocated (operators: any)."""
+    application = access_application(user, pk)
+    if application.status != ApplicationStatus.ALLOCATED and not is_operator(user):
+        raise Http404
+    return application
+
+
+def access_report_issue(user: Any, pk: int) -> ReportIssue:
+    """An issued report, on the same terms as its application's report."""
+    issue: ReportIssue | None = ReportIssue.objects.filter(pk=pk).first()
+    if issue is None:
+        raise Http404
+    access_report_application(user, issue.application_id)
+    return issue
+
+
+def access_badge_links(user: Any, code: str) -> Buyer:
+    """A badge whose personal link ``user`` may renew or stop (``may_manage_buyer_link``); 404 otherwise."""
+    buyer = access_badge(code)
+    if not may_manage_buyer_link(user, buyer):
+        raise Http404
+    return buyer
 
 
 def personal_link_shown(user: Any, held_tokens: Collection[str], buyer: Buyer) -> BuyerLink | None:

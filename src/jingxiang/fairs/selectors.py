@@ -258,3 +258,24 @@ def late_lead_ids(application: ExhibitorApplication) -> set[int]:
         content_type=ContentType.objects.get_for_model(Lead), object_id__in=ids
     ).values_list("object_id", flat=True)
     return {int(pk) for pk in rows}
+
+
+def buyer_meetings(buyer: Buyer) -> list[Meeting]:
+    """The buyer's meeting requests, asked or received, in schedule order."""
+    if buyer.participant_id is None:
+        return []
+    return list(
+        Meeting.objects.filter(Q(requester_id=buyer.participant_id) | Q(recipient_id=buyer.participant_id))
+        .select_related("requester", "recipient", "slot", "table")
+        .order_by("slot__starts_at", "-created_at")
+    )
+
+
+def open_partners(buyer: Buyer, meetings: list[Meeting]) -> set[int]:
+    """The registrations the buyer already has an open request with, whichever side asked: no second
+    request is offered to them."""
+    return {
+        m.recipient_id if m.requester_id == buyer.participant_id else m.requester_id
+        for m in meetings
+        if m.status in {RequestStatus.PENDING, RequestStatus.ACCEPTED}
+    }

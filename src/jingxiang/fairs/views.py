@@ -35,7 +35,6 @@ from jingxiang.fairs.models import (
     FairStatus,
     Lead,
     LeadMethod,
-    ReportIssue,
 )
 from jingxiang.jobs.services import job_enqueue
 from jingxiang.organisations.permissions import is_operator
@@ -582,9 +581,7 @@ def badge(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def buyer_link_renew(request: HttpRequest, code: str) -> HttpResponse:
     """An operator at the service desk (or the buyer's own login) issues a new personal link."""
-    buyer = permissions.access_badge(code)
-    if not permissions.may_manage_buyer_link(request.user, buyer):
-        raise Http404
+    buyer = permissions.access_badge_links(request.user, code)
     return action(
         request,
         lambda: services.buyer_link_renew(actor=request.user, buyer=buyer),
@@ -598,9 +595,7 @@ def buyer_link_renew(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def buyer_link_revoke(request: HttpRequest, code: str) -> HttpResponse:
-    buyer = permissions.access_badge(code)
-    if not permissions.may_manage_buyer_link(request.user, buyer):
-        raise Http404
+    buyer = permissions.access_badge_links(request.user, code)
     return action(
         request,
         lambda: services.buyer_link_revoke(actor=request.user, buyer=buyer),
@@ -612,28 +607,14 @@ def buyer_link_revoke(request: HttpRequest, code: str) -> HttpResponse:
 # A buyer's personal page (by link, no login) ---------------------------------------------------------
 
 
-def _buyer_meetings(buyer: Buyer) -> list[Meeting]:
-    if buyer.participant_id is None:
-        return []
-    return list(
-        Meeting.objects.filter(Q(requester_id=buyer.participant_id) | Q(recipient_id=buyer.participant_id))
-        .select_related("requester", "recipient", "slot", "table")
-        .order_by("slot__starts_at", "-created_at")
-    )
-
-
 def buyer_page(request: HttpRequest, token: str) -> HttpResponse:
     """The exhibitors, the buyer's meeting requests and their schedule, by the personal link."""
     link = permissions.access_buyer_link(token)
     buyer = link.buyer
     _hold_link(request, link)
     services.buyer_link_used(link=link)
-    meetings = _buyer_meetings(buyer)
-    asked = {
-        m.recipient_id if m.requester_id == buyer.participant_id else m.requester_id
-        for m in meetings
-        if m.status in {RequestStatus.PENDING, RequestStatus.ACCEPTED}
-    }
+    meetings = selectors.buyer_meetings(buyer)
+    asked = selectors.open_partners(buyer, meetings)
     return render_page(
         request,
         "fairs/buyer_page.html",
@@ -658,13 +639,7 @@ def buyer_page_request(request: HttpRequest, token: str, pk: int) -> HttpRespons
     as a buyer with a login."""
     link = permissions.access_buyer_link(token)
     buyer = link.buyer
-    application = (
-        ExhibitorApplication.objects.select_related("organisation")
-        .filter(pk=pk, fair_id=buyer.fair_id, status=ApplicationStatus.ALLOCATED)
-        .first()
-    )
-    if application is None or not permissions.may_request_meetings(buyer):
-        raise Http404
+    application = permissions.access_link_exhibitor(link, pk)
     back = reverse("fairs:buyer_page", args=[token])
     return form_page(
         request,
@@ -688,9 +663,7 @@ def buyer_page_respond(request: HttpRequest, token: str, pk: int) -> HttpRespons
     from jingxiang.events.forms import RespondForm
 
     link = permissions.access_buyer_link(token)
-    meeting = Meeting.objects.filter(pk=pk, recipient_id=link.buyer.participant_id or 0).first()
-    if meeting is None:
-        raise Http404
+    meeting = permissions.access_link_meeting(link, pk)
     form = RespondForm(request.POST)
     return action(
         request,
@@ -743,14 +716,7 @@ def exhibitor_list(request: HttpRequest, pk: int) -> HttpResponse:
     request meetings sees a button per exhibitor."""
     fair = permissions.access_fair(request.user, pk)
     buyer = next((b for b in permissions.my_buyers(request.user, fair) if permissions.books_in_app(b)), None)
-    asked: set[int] = set()
-    if buyer is not None:
-        asked = set(
-            Meeting.objects.filter(
-                Q(requester_id=buyer.participant_id) | Q(recipient_id=buyer.participant_id),
-                status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
-            ).values_list("recipient_id", flat=True)
-        )
+    asked = selectors.open_partners(buyer, selectors.buyer_meetings(buyer)) if buyer is not None else set()
     rows = selectors.exhibitors(fair)
     return render_page(
         request,
@@ -895,16 +861,9 @@ def _lead_context(application: ExhibitorApplication) -> dict[str, Any]:
     }
 
 
-def _report_application(request: HttpRequest, pk: int) -> ExhibitorApplication:
-    application = permissions.access_application(request.user, pk)
-    if application.status != ApplicationStatus.ALLOCATED and not is_operator(request.user):
-        raise Http404
-    return application
-
-
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _report_application(request, pk)
+    application = permissions.access_report_application(request.user, pk)
     return render_page(
         request,
         "fairs/report.html",
@@ -918,7 +877,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _report_application(request, pk)
+    application = permissions.access_report_application(request.user, pk)
     data = selectors.exhibitor_report(application)
     headers = [
         str(h) for h in (_("类别"), _("时间"), _("采购商"), _("公司"), _("国家/地区"), _("类型"), _("情况"))
@@ -956,7 +915,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue the report PDF as it stands now (figures stored under the code its QR verifies)."""
-    application = _report_application(request, pk)
+    application = permissions.access_report_application(request.user, pk)
     return action(
         request,
         lambda: services.report_issue(actor=request.user, application=application),
@@ -967,10 +926,7 @@ def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = ReportIssue.objects.filter(pk=pk).first()
-    if issue is None:
-        raise Http404
-    _report_application(request, issue.application_id)
+    issue = permissions.access_report_issue(request.user, pk)
     response = HttpResponse(documents.report_pdf(issue), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fair-report-{issue.verify_code}.pdf"'
     return response
