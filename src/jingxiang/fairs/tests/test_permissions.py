@@ -46,6 +46,16 @@ def test_route_matrix(cast):
         mobile="13700000003",
     )
     token = walk_in.links.get(revoked_at__isnull=True).token
+    # A second walk-in whose link the operator's row stops (the first one's link serves the other rows).
+    leaving = services.buyer_register(
+        actor=AnonymousUser(),
+        fair=fair,
+        name="Wu",
+        company="散客二",
+        country="CN",
+        kind="other",
+        mobile="13700000004",
+    )
     services.meeting_request(
         actor=cast.other_firm_admin, buyer=buyer, application=application, priority="nice"
     )
@@ -107,6 +117,13 @@ def test_route_matrix(cast):
         RouteCase(
             "renew link at the desk",
             f"/fairs/badges/{walk_in.badge_code}/link/renew/",
+            OPERATOR,
+            method="post",
+            ok_status=(302,),
+        ),
+        RouteCase(
+            "stop link at the desk",
+            f"/fairs/badges/{leaving.badge_code}/link/revoke/",
             OPERATOR,
             method="post",
             ok_status=(302,),
