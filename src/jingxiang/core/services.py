@@ -50,37 +50,41 @@ def mail_enqueue(
     *, recipient: Any, message: Text, url: str = "", notification: Notification | None = None
 ) -> OutboxMessage | None:
     """Queue one e-mail to a user; the task queue sends it after commit, in the recipient's language."""
-    address = (getattr(recipient, "email", "") or "").strip()
+    return _queue_mail(
+        getattr(recipient, "email", ""), message, url, recipient=recipient, notification=notification
+    )
+
+
+def mail_to_address(*, address: str, language: str, message: Text, url: str = "") -> OutboxMessage | None:
+    """Queue one e-mail to someone without a login (only an address, e.g. a buyer who pre-registered for
+    a fair): written in ``language``, sent by the same outbox with the same retries."""
+    if not isinstance(message, Text):
+        raise TypeError("mail_to_address needs a bound message from an app's texts.py")
+    known = language in dict(settings.LANGUAGES)
+    return _queue_mail(address, message, url, language=language if known else settings.LANGUAGE_CODE)
+
+
+def _queue_mail(
+    address: str,
+    message: Text,
+    url: str,
+    *,
+    recipient: Any = None,
+    notification: Notification | None = None,
+    language: str = "",
+) -> OutboxMessage | None:
+    address = (address or "").strip()
     if not address:
         return None
     mail = OutboxMessage.objects.create(
         recipient=recipient,
         notification=notification,
         to_address=address,
+        language=language,
         message=message.id,
         params=message.params,
         # Made absolute now: in development the address this request came to, which the worker that
         # sends the mail later cannot know.
-        url=absolute_url(url),
-    )
-    _kick_outbox_after_commit()
-    return mail
-
-
-def mail_to_address(*, address: str, language: str, message: Text, url: str = "") -> OutboxMessage | None:
-    """Queue one e-mail to someone without a login (only an address, e.g. a buyer who pre-registered for
-    a fair): written in ``language``, sent by the same outbox with the same retries."""
-    address = (address or "").strip()
-    if not address:
-        return None
-    if not isinstance(message, Text):
-        raise TypeError("mail_to_address needs a bound message from an app's texts.py")
-    mail = OutboxMessage.objects.create(
-        recipient=None,
-        to_address=address,
-        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
-        message=message.id,
-        params=message.params,
         url=absolute_url(url),
     )
     _kick_outbox_after_commit()
