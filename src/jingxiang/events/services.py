@@ -366,13 +366,7 @@ def session_update(
             slot.ends_at += delta
             slot.save(update_fields=["starts_at", "ends_at"])
         _apply_impact(event, impact, "", unplace=False, tell_presence=False)
-        for participant in impact.presence:
-            if not any(participant.pk in (m.requester_id, m.recipient_id) for m, _c in impact.moved):
-                _notify(
-                    participant,
-                    texts.LAYOUT_MOVED(event=event.title, other=session.name, change=_("时间已调整")),
-                    reverse("events:participant_edit", args=[participant.pk]),
-                )
+        _tell_present_of_new_time(event, impact, session.name)
     return impact
 
 
@@ -409,15 +403,21 @@ def slot_update(
     slot.starts_at, slot.ends_at = starts_at, ends_at
     slot.save(update_fields=["starts_at", "ends_at"])
     _apply_impact(event, impact, "", unplace=False, tell_presence=False)
+    _tell_present_of_new_time(event, impact, session.name)
+    return impact
+
+
+def _tell_present_of_new_time(event: Event, impact: selectors.LayoutImpact, session_name: str) -> None:
+    """Those present in moved time slots who have no placed meeting there (the parties of the moved
+    meetings were told about their meeting already)."""
     placed = {pk for m, _c in impact.moved for pk in (m.requester_id, m.recipient_id)}
     for participant in impact.presence:
         if participant.pk not in placed:
             _notify(
                 participant,
-                texts.LAYOUT_MOVED(event=event.title, other=session.name, change=_("时间已调整")),
+                texts.LAYOUT_MOVED(event=event.title, other=session_name, change=_("时间已调整")),
                 reverse("events:participant_edit", args=[participant.pk]),
             )
-    return impact
 
 
 @transaction.atomic
